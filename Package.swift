@@ -1,0 +1,62 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "Herald",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "herald", targets: ["herald"]),
+    .library(name: "HeraldMail", targets: ["HeraldMail"]),
+    .library(name: "HeraldCompose", targets: ["HeraldCompose"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+  ],
+  targets: [
+    // C: cmark-gfm, the reference CommonMark/GFM parser (Debian libcmark-gfm-dev).
+    .systemLibrary(name: "CCmark", path: "Sources/CCmark"),
+
+    // RFC 5322/MIME model and encoders, addresses, DKIM: no I/O, no C.
+    .target(
+      name: "HeraldMail",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+    ),
+
+    // Release file → messages: front matter, Markdown → HTML + text, Mustache templates.
+    .target(
+      name: "HeraldCompose",
+      dependencies: [
+        "HeraldMail", "CCmark",
+        .product(name: "Yams", package: "Yams"),
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
+    // The command-line tool: the only target that talks to a terminal.
+    .executableTarget(
+      name: "herald",
+      dependencies: [
+        "HeraldMail", "HeraldCompose",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
+    // Test support shared by every test target: fixtures, running the binary, Python oracles.
+    .target(name: "HeraldTesting", dependencies: ["HeraldMail"], path: "Tests/HeraldTesting"),
+
+    .testTarget(name: "HeraldMailTests", dependencies: ["HeraldMail", "HeraldTesting"]),
+    .testTarget(
+      name: "HeraldComposeTests",
+      dependencies: ["HeraldCompose", "HeraldMail", "HeraldTesting"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting"]),
+  ]
+)

@@ -1,0 +1,76 @@
+import Crypto
+
+/// Signs and verifies the tokens in links a recipient may follow (unsubscribe, confirm):
+/// HMAC-SHA256 with the workspace secret over the purpose and the subject, so a token
+/// cannot be forged, altered to name someone else, or reused for another purpose.
+///
+/// A token is `PAYLOAD.MAC`, both base64url: the payload holds the subject fields, the MAC
+/// its first 16 bytes (128 bits).
+public struct LinkSigner: Sendable {
+  private let secret: [UInt8]
+
+  /// Makes a signer from the workspace secret (at least 32 random bytes).
+  public init(secret: [UInt8]) {
+    precondition(secret.count >= 16, "the link secret is too short")
+    self.secret = secret
+  }
+
+  /// A token for `purpose` ("unsubscribe", "confirm") and the subject's fields, e.g. an
+  /// address and a list.
+  public func token(purpose: String, fields: [String]) -> String {
+    let payload = Array(fields.joined(separator: "\u{1F}").utf8)
+    return Base64.encodeURLSafe(payload) + "." + Base64.encodeURLSafe(mac(purpose: purpose, payload: payload))
+  }
+
+  /// The subject's fields when `token` is genuine and was made for `purpose`.
+  /// - Throws: `MailError` `.invalidToken` when it is malformed or its MAC does not match.
+  public func verify(_ token: String, purpose: String) throws -> [String] {
+    let pieces = token.split(separator: ".", omittingEmptySubsequences: false)
+    guard pieces.count == 2, let payload = Base64.decodeURLSafe(String(pieces[0])),
+      let given = Base64.decodeURLSafe(String(pieces[1]))
+    else { throw MailError(.invalidToken, "the link is incomplete or damaged; ask for a new one") }
+    let expected = mac(purpose: purpose, payload: payload)
+    // Compare in constant time.
+    guard given.count == expected.count, zip(given, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+      throw MailError(.invalidToken, "the link was not issued by this sender or has been altered")
+    }
+    return String(decoding: payload, as: UTF8.self).split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+  }
+
+  /// A stable key for a recipient address (lowercased), 16 base32 characters, that does not
+  /// reveal the address: used in Message-IDs.
+  public func recipientKey(for address: String) -> String {
+    let digest = mac(purpose: "recipient", payload: Array(address.lowercased().utf8))
+    return Base32.encode(digest.prefix(10))
+  }
+
+  private func mac(purpose: String, payload: [UInt8]) -> [UInt8] {
+    var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret))
+    hmac.update(data: Array(purpose.utf8))
+    hmac.update(data: [0])
+    hmac.update(data: payload)
+    return Array(hmac.finalize()).prefix(16).map { $0 }
+  }
+}
+
+/// Lowercase base32 (RFC 4648 alphabet, no padding): short ids safe in any header or path.
+public enum Base32 {
+  private static let alphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
+
+  /// Encodes bytes; 5 bytes become 8 characters.
+  public static func encode(_ bytes: some Collection<UInt8>) -> String {
+    var output: [UInt8] = []
+    var buffer: UInt32 = 0
+    var bits = 0
+    for byte in bytes {
+      buffer = (buffer << 8) | UInt32(byte)
+      bits += 8
+      while bits >= 5 {
+        output.append(alphabet[Int((buffer >> UInt32(bits - 5)) & 31)])
+        bits -= 5
+      }
+    }
+    if bits > 0 { output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
+    return String(decoding: output, as: UTF8.self)
+  }
+}

@@ -1,0 +1,82 @@
+/// A MIME entity (RFC 2045/2046): a UTF-8 text leaf or a multipart of other parts.
+public enum MIMEPart: Sendable {
+  /// A text leaf, `text/SUBTYPE; charset=utf-8`, its content as UTF-8 bytes with LF or CRLF line ends.
+  case text(subtype: String, content: [UInt8])
+  /// A multipart container, `multipart/SUBTYPE` with its boundary.
+  case multipart(subtype: String, boundary: String, parts: [MIMEPart])
+
+  /// The transfer encoding chosen for a text leaf: quoted-printable, or base64 where
+  /// that is smaller (mostly non-Latin text).
+  public enum TransferEncoding: String, Sendable {
+    case quotedPrintable = "quoted-printable"
+    case base64
+  }
+
+  /// Quoted-printable when it is no larger than base64 would be.
+  public static func transferEncoding(for content: [UInt8]) -> TransferEncoding {
+    let escapes = QuotedPrintable.escapeCount(content)
+    // Estimate soft breaks as one per 73 encoded characters (3 bytes each with CRLF).
+    let encoded = content.count + 2 * escapes
+    let quotedPrintableSize = encoded + encoded / 73 * 3
+    return quotedPrintableSize <= Base64.mimeBodySize(forInputCount: content.count) ? .quotedPrintable : .base64
+  }
+
+  /// Writes the part's own header fields (Content-Type, Content-Transfer-Encoding), an
+  /// empty line, and its encoded body.
+  public func encode(into output: inout [UInt8]) {
+    switch self {
+    case .text(let subtype, let content):
+      let encoding = Self.transferEncoding(for: content)
+      output.append(contentsOf: "Content-Type: text/\(subtype); charset=utf-8\r\nContent-Transfer-Encoding: \(encoding.rawValue)\r\n\r\n".utf8)
+      switch encoding {
+      case .quotedPrintable:
+        QuotedPrintable.encode(content, into: &output)
+        if output.last != .lf { output.append(contentsOf: [.cr, .lf]) }
+      case .base64:
+        Base64.appendMIMEBody(content, to: &output)
+      }
+    case .multipart(let subtype, let boundary, let parts):
+      output.append(contentsOf: "Content-Type: multipart/\(subtype);\r\n boundary=\"\(boundary)\"\r\n\r\n".utf8)
+      for part in parts {
+        output.append(contentsOf: "--\(boundary)\r\n".utf8)
+        part.encode(into: &output)
+      }
+      output.append(contentsOf: "--\(boundary)--\r\n".utf8)
+    }
+  }
+
+  /// A boundary that cannot occur in quoted-printable or base64 content: "=_" never
+  /// appears in either (an "=" in quoted-printable is followed by a hex digit or a line
+  /// end, and base64 has no "_"), so any token after it is safe.
+  public static func boundary(token: String) -> String {
+    "=_herald_\(token)"
+  }
+}
+
+/// A whole message: header fields, then MIME-Version and the body part.
+public struct Message: Sendable {
+  /// The header fields above the MIME ones.
+  public var header: MessageHeader
+  /// The body.
+  public var body: MIMEPart
+
+  /// Makes a message.
+  public init(header: MessageHeader, body: MIMEPart) {
+    self.header = header
+    self.body = body
+  }
+
+  /// The exact bytes of the message, CRLF line ends.
+  public func encoded() -> [UInt8] {
+    var output: [UInt8] = []
+    encode(into: &output)
+    return output
+  }
+
+  /// Appends the exact bytes of the message to `output`.
+  public func encode(into output: inout [UInt8]) {
+    header.encode(into: &output)
+    output.append(contentsOf: "MIME-Version: 1.0\r\n".utf8)
+    body.encode(into: &output)
+  }
+}

@@ -1,0 +1,48 @@
+/// A Message-ID that names the release and the recipient it was made for, so that a reply
+/// (whose In-Reply-To or References carries it) can be matched to both:
+/// `<RELEASE.RECIPIENT.UNIQUE@DOMAIN>`.
+///
+/// RELEASE is the release's slug, RECIPIENT a key for the recipient that does not reveal
+/// the address (see `LinkSigner.recipientKey`), UNIQUE makes every message distinct.
+public struct MessageID: Hashable, Sendable, CustomStringConvertible {
+  /// The release's slug, letters, digits and "-".
+  public var release: String
+  /// The recipient's key.
+  public var recipient: String
+  /// What makes this message's id unique.
+  public var unique: String
+  /// The sender's domain.
+  public var domain: String
+
+  /// Makes an id; parts are reduced to characters that are valid in a dot-atom.
+  public init(release: String, recipient: String, unique: String, domain: String) {
+    self.release = Self.atom(release)
+    self.recipient = Self.atom(recipient)
+    self.unique = Self.atom(unique)
+    self.domain = domain
+  }
+
+  /// Reads an id written by Herald; nil for any other Message-ID.
+  public init?(parsing text: String) {
+    var value = Substring(text.trimmingWhitespace())
+    if value.hasPrefix("<") && value.hasSuffix(">") { value = value.dropFirst().dropLast() }
+    guard let at = value.lastIndex(of: "@") else { return nil }
+    let parts = value[..<at].split(separator: ".", omittingEmptySubsequences: false)
+    guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
+    self.release = String(parts[0])
+    self.recipient = String(parts[1])
+    self.unique = String(parts[2])
+    self.domain = String(value[value.index(after: at)...])
+  }
+
+  /// The header form, with angle brackets.
+  public var description: String { "<\(release).\(recipient).\(unique)@\(domain)>" }
+
+  private static func atom(_ text: String) -> String {
+    let kept = text.unicodeScalars.map { scalar -> Character in
+      scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_")
+        ? Character(scalar) : "-"
+    }
+    return kept.isEmpty ? "x" : String(kept)
+  }
+}
