@@ -35,6 +35,15 @@ let package = Package(
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+      ],
+      // The defaults `herald init` writes, compiled into the binary so that it needs no
+      // files beside it. The repository's own workspace files link to these.
+      resources: [
+        .embedInCode("Resources/herald.yml"),
+        .embedInCode("Resources/gitignore"),
+        .embedInCode("Resources/Templates/release.html.mustache"),
+        .embedInCode("Resources/Templates/release.txt.mustache"),
+        .embedInCode("Resources/sample-release.md"),
       ]
     ),
 

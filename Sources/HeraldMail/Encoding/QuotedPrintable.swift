@@ -45,9 +45,11 @@ public enum QuotedPrintable {
         escaped = true
       }
       let width = escaped ? 3 : 1
-      // Room for a soft break "=" unless this is the line's last character.
+      // Room for a soft break "=" unless this is the line's last character. A soft break
+      // never falls inside a UTF-8 sequence: at its lead byte, the whole sequence must fit.
       let limit = isLastOnLine ? maximumLineLength : maximumLineLength - 1
-      if column + width > limit {
+      let sequenceWidth = byte >= 0xF0 ? 12 : byte >= 0xE0 ? 9 : byte >= 0xC0 ? 6 : width
+      if column + width > limit || (column + sequenceWidth > maximumLineLength - 1 && column > 0) {
         output.append(UInt8(ascii: "="))
         output.append(.cr)
         output.append(.lf)

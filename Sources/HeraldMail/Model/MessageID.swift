@@ -16,9 +16,9 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
 
   /// Makes an id; parts are reduced to characters that are valid in a dot-atom.
   public init(release: String, recipient: String, unique: String, domain: String) {
-    self.release = Self.atom(release)
-    self.recipient = Self.atom(recipient)
-    self.unique = Self.atom(unique)
+    self.release = Self.atomText(release)
+    self.recipient = Self.atomText(recipient)
+    self.unique = Self.atomText(unique)
     self.domain = domain
   }
 
@@ -38,7 +38,8 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
   /// The header form, with angle brackets.
   public var description: String { "<\(release).\(recipient).\(unique)@\(domain)>" }
 
-  private static func atom(_ text: String) -> String {
+  /// Text reduced to ASCII letters, digits, "-" and "_": safe in a dot-atom (ids, List-Id).
+  public static func atomText(_ text: String) -> String {
     let kept = text.unicodeScalars.map { scalar -> Character in
       scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_")
         ? Character(scalar) : "-"

@@ -1,0 +1,77 @@
+import Foundation
+import HeraldMail
+
+/// One person a release is sent to, with what the templates may use to personalise it.
+public struct Recipient: Sendable, Hashable {
+  /// The address and display name.
+  public var mailbox: Mailbox
+  /// The organisation they work for (a newsroom, a ministry); optional.
+  public var organization: String?
+  /// Custom attributes, available in templates as `{{subscriber.KEY}}`.
+  public var attributes: [String: String]
+
+  /// Makes a recipient.
+  public init(mailbox: Mailbox, organization: String? = nil, attributes: [String: String] = [:]) {
+    self.mailbox = mailbox
+    self.organization = organization
+    self.attributes = attributes
+  }
+
+  /// The `subscriber` object templates see: custom attributes first, so that the
+  /// standard fields (name, email, organization) cannot be overridden by one.
+  var templateValues: [String: Any] {
+    var values: [String: Any] = attributes
+    values["email"] = mailbox.address
+    if let name = mailbox.name, !name.isEmpty {
+      values["name"] = name
+      values["first_name"] = name.split(separator: " ").first.map(String.init) ?? name
+    } else {
+      values.removeValue(forKey: "name")
+    }
+    if let organization, !organization.isEmpty { values["organization"] = organization } else { values.removeValue(forKey: "organization") }
+    return values
+  }
+}
+
+/// What makes one message distinct in time and identity: its Date header and the unique
+/// token in its Message-ID and MIME boundary. Fixed stamps give byte-for-byte repeatable
+/// messages for golden-file tests.
+public struct MessageStamp: Sendable, Hashable {
+  /// The Date header's instant.
+  public var date: Date
+  /// Letters and digits, unique per message.
+  public var unique: String
+
+  /// Makes a stamp.
+  public init(date: Date, unique: String) {
+    self.date = date
+    self.unique = unique
+  }
+
+  /// A stamp for now with 80 random bits.
+  public static func now() -> MessageStamp {
+    var generator = SystemRandomNumberGenerator()
+    let random = (0..<10).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    return MessageStamp(date: Date(), unique: Base32.encode(random))
+  }
+}
+
+/// One composed message: the exact bytes to send and what identifies it.
+public struct ComposedMessage: Sendable {
+  /// The message, CRLF line ends, ready for the spool and DKIM.
+  public var bytes: [UInt8]
+  /// Its Message-ID.
+  public var messageID: MessageID
+  /// The envelope recipient.
+  public var recipient: Mailbox
+  /// The rendered HTML part, before transfer encoding.
+  public var html: String
+  /// The rendered plain-text part, before transfer encoding.
+  public var text: String
+}
+
+extension MessageStamp {
+  /// A fixed stamp (2020-03-31 08:00:00 UTC, unique "0000000000000000") for output that is
+  /// the same byte for byte on every run.
+  public static let fixed = MessageStamp(date: Date(timeIntervalSince1970: 1_585_641_600), unique: "0000000000000000")
+}

@@ -1,0 +1,162 @@
+/// Renders a Markdown document as email HTML: every element carries its style inline
+/// (mail clients drop `<style>` blocks), images scale to the column, links that lead
+/// nowhere ("#", empty) and unsafe ones (`javascript:`) are kept as plain text, and raw
+/// HTML is dropped unless the workspace allows it.
+struct HTMLRenderer {
+  /// Keep raw HTML from the Markdown.
+  var allowRawHTML = false
+
+  /// The styles, one place to change the look.
+  enum Style {
+    static let paragraph = "margin:0 0 16px 0;"
+    static let heading = [
+      "margin:28px 0 12px 0;font-size:24px;line-height:1.3;font-weight:700;color:#111827;",
+      "margin:24px 0 10px 0;font-size:20px;line-height:1.3;font-weight:700;color:#111827;",
+      "margin:20px 0 8px 0;font-size:17px;line-height:1.35;font-weight:700;color:#111827;",
+    ]
+    static let quote = "margin:0 0 16px 0;padding:4px 0 4px 16px;border-left:4px solid #cbd5e1;color:#374151;font-style:italic;"
+    static let list = "margin:0 0 16px 0;padding:0 0 0 24px;"
+    static let listItem = "margin:0 0 6px 0;"
+    static let code = "font-family:Menlo,Consolas,'Courier New',monospace;font-size:14px;background:#f3f4f6;padding:1px 4px;border-radius:3px;"
+    static let codeBlock = "margin:0 0 16px 0;padding:12px;background:#f3f4f6;border-radius:4px;font-family:Menlo,Consolas,'Courier New',monospace;font-size:14px;line-height:1.45;white-space:pre-wrap;word-wrap:break-word;"
+    static let rule = "border:0;border-top:1px solid #e5e7eb;margin:24px 0;"
+    static let link = "color:#0b5cad;text-decoration:underline;"
+    static let image = "display:block;max-width:100%;height:auto;border:0;margin:0 0 16px 0;"
+    static let table = "border-collapse:collapse;width:100%;margin:0 0 16px 0;font-size:15px;"
+    static let headerCell = "border-bottom:2px solid #cbd5e1;padding:6px 8px;font-weight:700;"
+    static let cell = "border-bottom:1px solid #e5e7eb;padding:6px 8px;"
+  }
+
+  /// The HTML of the whole document.
+  func render(_ document: MarkdownDocument) -> String {
+    var output = ""
+    for block in document.blocks { render(block, into: &output, tight: false) }
+    return output
+  }
+
+  private func render(_ block: MarkdownBlock, into output: inout String, tight: Bool) {
+    switch block {
+    case .paragraph(let inlines, _):
+      if tight {
+        render(inlines, into: &output)
+      } else {
+        output += "<p style=\"\(Style.paragraph)\">"
+        render(inlines, into: &output)
+        output += "</p>\n"
+      }
+    case .heading(let level, let inlines, _):
+      let tag = "h\(min(max(level, 1), 3))"
+      output += "<\(tag) style=\"\(Style.heading[min(max(level, 1), 3) - 1])\">"
+      render(inlines, into: &output)
+      output += "</\(tag)>\n"
+    case .quote(let blocks):
+      output += "<blockquote style=\"\(Style.quote)\">\n"
+      for child in blocks { render(child, into: &output, tight: false) }
+      output += "</blockquote>\n"
+    case .list(let ordered, let start, let isTight, let items):
+      let tag = ordered ? "ol" : "ul"
+      let startAttribute = ordered && start != 1 ? " start=\"\(start)\"" : ""
+      output += "<\(tag)\(startAttribute) style=\"\(Style.list)\">\n"
+      for item in items {
+        output += "<li style=\"\(Style.listItem)\">"
+        for (index, child) in item.enumerated() {
+          if isTight, index > 0, case .paragraph = child { output += "<br>" }
+          render(child, into: &output, tight: isTight)
+        }
+        output += "</li>\n"
+      }
+      output += "</\(tag)>\n"
+    case .code(let code, _):
+      output += "<pre style=\"\(Style.codeBlock)\">\(Self.escape(code))</pre>\n"
+    case .html(let html, _):
+      if allowRawHTML { output += html }
+    case .rule:
+      output += "<hr style=\"\(Style.rule)\">\n"
+    case .table(let alignments, let header, let rows, _):
+      output += "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"\(Style.table)\">\n"
+      func cells(_ row: [[MarkdownInline]], tag: String, style: String) {
+        output += "<tr>"
+        for (column, cell) in row.enumerated() {
+          let alignment = column < alignments.count ? alignments[column] : .none
+          let align: String
+          switch alignment {
+          case .none, .left: align = "text-align:left;"
+          case .center: align = "text-align:center;"
+          case .right: align = "text-align:right;"
+          }
+          output += "<\(tag) style=\"\(style)\(align)\">"
+          render(cell, into: &output)
+          output += "</\(tag)>"
+        }
+        output += "</tr>\n"
+      }
+      if !header.isEmpty { cells(header, tag: "th", style: Style.headerCell) }
+      for row in rows { cells(row, tag: "td", style: Style.cell) }
+      output += "</table>\n"
+    }
+  }
+
+  private func render(_ inlines: [MarkdownInline], into output: inout String) {
+    for inline in inlines {
+      switch inline {
+      case .text(let text): output += Self.escape(text)
+      case .softBreak: output += "\n"
+      case .lineBreak: output += "<br>\n"
+      case .code(let code): output += "<code style=\"\(Style.code)\">\(Self.escape(code))</code>"
+      case .html(let html, _): if allowRawHTML { output += html }
+      case .emphasis(let children):
+        output += "<em>"
+        render(children, into: &output)
+        output += "</em>"
+      case .strong(let children):
+        output += "<strong>"
+        render(children, into: &output)
+        output += "</strong>"
+      case .strikethrough(let children):
+        output += "<del>"
+        render(children, into: &output)
+        output += "</del>"
+      case .link(let destination, let title, let children, _):
+        guard let href = Self.safeURL(destination) else {
+          render(children, into: &output)
+          continue
+        }
+        let titleAttribute = title.isEmpty ? "" : " title=\"\(Self.escape(title))\""
+        output += "<a href=\"\(Self.escape(href))\"\(titleAttribute) style=\"\(Style.link)\">"
+        render(children, into: &output)
+        output += "</a>"
+      case .image(let source, let title, let alt, _):
+        guard let src = Self.safeURL(source) else { continue }
+        let titleAttribute = title.isEmpty ? "" : " title=\"\(Self.escape(title))\""
+        output += "<img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(MarkdownInline.plainText(alt)))\"\(titleAttribute) style=\"\(Style.image)\">"
+      }
+    }
+  }
+
+  /// The URL if it leads somewhere and is safe in a mail client; nil for "#", empty,
+  /// and schemes that run code (`javascript:`, `vbscript:`, `data:`).
+  static func safeURL(_ url: String) -> String? {
+    guard !MarkdownInline.isPlaceholder(destination: url) else { return nil }
+    let scheme = url.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" }.lowercased()
+      .filter { !$0.isWhitespace && !$0.isNewline }
+    if url.contains(":") && ["javascript", "vbscript", "data", "file"].contains(scheme) { return nil }
+    return url
+  }
+
+  /// Escapes text for HTML content and attribute values.
+  static func escape(_ text: String) -> String {
+    guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
+    var output = ""
+    output.reserveCapacity(text.utf8.count + 16)
+    for character in text {
+      switch character {
+      case "&": output += "&amp;"
+      case "<": output += "&lt;"
+      case ">": output += "&gt;"
+      case "\"": output += "&quot;"
+      default: output.append(character)
+      }
+    }
+    return output
+  }
+}

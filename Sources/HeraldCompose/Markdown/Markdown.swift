@@ -1,0 +1,63 @@
+/// A Markdown body as a tree of blocks and inlines, read from cmark-gfm's AST: the one
+/// parse that both the HTML and the plain-text renderers, and the checks, work from.
+public struct MarkdownDocument: Sendable, Equatable {
+  /// The top-level blocks.
+  public var blocks: [MarkdownBlock]
+}
+
+/// A block-level element.
+public indirect enum MarkdownBlock: Sendable, Equatable {
+  case paragraph([MarkdownInline], line: Int)
+  case heading(level: Int, [MarkdownInline], line: Int)
+  case quote([MarkdownBlock])
+  case list(ordered: Bool, start: Int, tight: Bool, items: [[MarkdownBlock]])
+  case code(String, language: String)
+  case html(String, line: Int)
+  case rule
+  case table(alignments: [TableAlignment], header: [[MarkdownInline]], rows: [[[MarkdownInline]]], line: Int)
+}
+
+/// A column's alignment in a GFM table.
+public enum TableAlignment: Sendable, Equatable {
+  case none, left, center, right
+}
+
+/// An inline element.
+public indirect enum MarkdownInline: Sendable, Equatable {
+  case text(String)
+  case softBreak
+  case lineBreak
+  case code(String)
+  case html(String, line: Int)
+  case emphasis([MarkdownInline])
+  case strong([MarkdownInline])
+  case strikethrough([MarkdownInline])
+  case link(destination: String, title: String, [MarkdownInline], line: Int)
+  case image(source: String, title: String, alt: [MarkdownInline], line: Int)
+}
+
+extension MarkdownInline {
+  /// The text of inlines without any markup, as a screen reader or alt text would have it.
+  static func plainText(_ inlines: [MarkdownInline]) -> String {
+    var text = ""
+    for inline in inlines {
+      switch inline {
+      case .text(let value), .code(let value): text += value
+      case .softBreak, .lineBreak: text += " "
+      case .html: break
+      case .emphasis(let children), .strong(let children), .strikethrough(let children),
+        .link(_, _, let children, _), .image(_, _, let children, _):
+        text += plainText(children)
+      }
+    }
+    return text
+  }
+
+  /// A link whose destination leads nowhere: empty, or "#" alone.
+  static func isPlaceholder(destination: String) -> Bool {
+    let trimmed = destination.trimmingCharacters(in: .whitespaces)
+    return trimmed.isEmpty || trimmed == "#"
+  }
+}
+
+import Foundation

@@ -1,0 +1,48 @@
+import Foundation
+
+/// The text of a new release, as `herald new` writes it: front matter filled in and a body
+/// skeleton (dateline, lead, quote, details, about, contact) to write over.
+public struct ReleaseDraft: Sendable {
+  /// The file's text.
+  public let text: String
+
+  /// Makes a draft.
+  public init(title: String, date: ReleaseDate, lists: [String], configuration: Configuration) {
+    func quoted(_ value: String) -> String {
+      "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+    let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+    let contact = configuration.replyTo ?? configuration.from
+    let listLine = lists.isEmpty ? "lists: []                 # the lists it goes to, e.g. [press-en]" : "lists: [\(lists.joined(separator: ", "))]"
+    text = """
+      ---
+      title: \(quoted(title))
+      date: \(date)
+      # subject: "A shorter subject line"   # optional, defaults to the title
+      dateline: "CITY, \(months[date.month - 1]) \(date.day), \(date.year)"
+      summary: "One sentence that inboxes show next to the subject."
+      \(listLine)
+      language: en
+      # embargo: \(date)T10:00:00+00:00   # optional: not sent or published before
+      ---
+
+      The lead: who did what, when, where and why, in one or two sentences. The dateline
+      above is put in front of this paragraph.
+
+      "A quote that says why it matters," said **Full Name**, title at \(configuration.organization).
+
+      ## Details
+
+      - The first fact.
+      - The second fact, with a [link](https://www.example.org/).
+
+      ### About \(configuration.organization)
+
+      One paragraph about the organisation.
+
+      For questions, contact **\(contact.name ?? "the press office")** at
+      [\(contact.address)](mailto:\(contact.address)).
+
+      """
+  }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Yams
+
+/// A YAML mapping read strictly: keys must be known, values of the right type, and every
+/// problem names the key, the file and the line, so a person can go straight to it.
+struct YAMLMapping {
+  /// The file the YAML came from, for messages.
+  let file: String
+  /// The line in the file where the YAML text starts (front matter starts on line 2).
+  let firstLine: Int
+  /// The error code for problems in this mapping.
+  let code: ComposeError.Code
+  private(set) var values: [String: Node] = [:]
+  private(set) var lines: [String: Int] = [:]
+  private let mappingLine: Int
+
+  /// Parses `yaml` and checks its keys against `known`.
+  /// - Throws: `ComposeError` with every unknown or duplicated key, or the YAML syntax error.
+  init(yaml: String, file: String, firstLine: Int, known: Set<String>, code: ComposeError.Code) throws {
+    self.file = file
+    self.firstLine = firstLine
+    self.code = code
+    self.mappingLine = firstLine
+    let node: Node?
+    do {
+      node = try Yams.compose(yaml: yaml)
+    } catch let error as YamlError {
+      throw ComposeError(code, file: file, line: Self.line(of: error).map { $0 + firstLine - 1 },
+        "the YAML is not valid: \(Self.problem(of: error)); check indentation, colons and quotes")
+    }
+    guard let node else { return }
+    guard case .mapping(let mapping) = node else {
+      throw ComposeError(code, file: file, line: node.mark.map { $0.line + firstLine - 1 } ?? firstLine,
+        "expected “key: value” lines, found \(Self.kind(of: node))")
+    }
+    var problems: [Diagnostic] = []
+    for (keyNode, value) in mapping {
+      let line = (keyNode.mark?.line ?? 1) + firstLine - 1
+      guard let key = keyNode.string else {
+        problems.append(Diagnostic(.error, file: file, line: line, "a key must be plain text"))
+        continue
+      }
+      if !known.contains(key) {
+        let suggestion = Self.closest(to: key, in: known).map { " (did you mean “\($0)”?)" } ?? ""
+        problems.append(Diagnostic(.error, file: file, line: line,
+          "unknown key “\(key)”\(suggestion); known keys: \(known.sorted().joined(separator: ", "))"))
+      } else if let first = lines[key] {
+        problems.append(Diagnostic(.error, file: file, line: line, "“\(key)” is given twice (first on line \(first))"))
+      } else {
+        values[key] = value
+        lines[key] = line
+      }
+    }
+    if !problems.isEmpty { throw ComposeError(code, problems) }
+  }
+
+  /// The line of `key`, or of the mapping when the key is absent.
+  func line(_ key: String) -> Int { lines[key] ?? mappingLine }
+
+  func has(_ key: String) -> Bool { values[key] != nil }
+
+  /// A string value; nil when absent or null. Numbers and booleans are read as their text.
+  func string(_ key: String) throws -> String? {
+    guard let node = values[key] else { return nil }
+    guard case .scalar(let scalar) = node else {
+      throw error(key, "must be text, not \(Self.kind(of: node))")
+    }
+    if scalar.style == .plain && (scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty) {
+      return nil
+    }
+    return scalar.string
+  }
+
+  /// A required, non-empty string.
+  func requiredString(_ key: String, hint: String) throws -> String {
+    guard let value = try string(key), !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw error(key, values[key] == nil ? "is required: add “\(key): \(hint)”" : "must not be empty: write, for example, “\(key): \(hint)”")
+    }
+    return value
+  }
+
+  /// A boolean (`true`/`false`); nil when absent.
+  func bool(_ key: String) throws -> Bool? {
+    guard let node = values[key] else { return nil }
+    guard case .scalar(let scalar) = node, scalar.style == .plain, let value = node.bool else {
+      throw error(key, "must be true or false")
+    }
+    return value
+  }
+
+  /// An integer; nil when absent.
+  func int(_ key: String) throws -> Int? {
+    guard let node = values[key] else { return nil }
+    guard let value = node.int else { throw error(key, "must be a whole number") }
+    return value
+  }
+
+  /// A list of strings; a single string is read as a list of one.
+  func strings(_ key: String) throws -> [String]? {
+    guard let node = values[key] else { return nil }
+    switch node {
+    case .scalar:
+      return try string(key).map { [$0] } ?? []
+    case .sequence(let sequence):
+      return try sequence.map { item in
+        guard case .scalar(let scalar) = item else { throw error(key, "must be a list of names, like [press-en, press-fr]") }
+        return scalar.string
+      }
+    default:
+      throw error(key, "must be a list of names, like [press-en, press-fr]")
+    }
+  }
+
+  /// A diagnostic for the value of `key`.
+  func error(_ key: String, _ message: String) -> ComposeError {
+    ComposeError(code, file: file, line: line(key), "“\(key)” \(message)")
+  }
+
+  private static func kind(of node: Node) -> String {
+    switch node {
+    case .scalar: return "a single value"
+    case .mapping: return "a nested mapping"
+    case .sequence: return "a list"
+    case .alias: return "an alias"
+    }
+  }
+
+  private static func line(of error: YamlError) -> Int? {
+    switch error {
+    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+    default: return nil
+    }
+  }
+
+  private static func problem(of error: YamlError) -> String {
+    switch error {
+    case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
+      .composer(let context, let problem, _, _):
+      return [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " ")
+    case .duplicatedKeysInMapping(let duplicates, _):
+      return "duplicated keys \(duplicates.joined(separator: ", "))"
+    default:
+      return "\(error)"
+    }
+  }
+
+  /// The known key within edit distance 2 of `key`, for "did you mean".
+  static func closest(to key: String, in known: Set<String>) -> String? {
+    known.map { ($0, editDistance(Array(key), Array($0))) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
+  }
+
+  private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    var row = Array(0...b.count)
+    for i in 1...max(a.count, 1) where !a.isEmpty {
+      var previous = row[0]
+      row[0] = i
+      for j in 1...max(b.count, 1) where !b.isEmpty {
+        let current = row[j]
+        row[j] = min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] == b[j - 1] ? 0 : 1))
+        previous = current
+      }
+    }
+    return row[b.count]
+  }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import HeraldMail
+
+/// A Herald workspace: a folder with herald.yml, Templates/, Lists/, Outbox/, Releases/ and
+/// the private .herald/secret. The Herald repository is itself one.
+public struct Workspace: Sendable {
+  /// The folder.
+  public let root: URL
+
+  /// A workspace at `root`; nothing is read until asked.
+  public init(root: URL) {
+    self.root = root.standardizedFileURL
+  }
+
+  public var configurationFile: URL { root.appendingPathComponent("herald.yml") }
+  public var templatesDirectory: URL { root.appendingPathComponent("Templates") }
+  public var listsDirectory: URL { root.appendingPathComponent("Lists") }
+  public var outboxDirectory: URL { root.appendingPathComponent("Outbox") }
+  public var releasesDirectory: URL { root.appendingPathComponent("Releases") }
+  /// The private folder for the secret; ignored by git.
+  public var privateDirectory: URL { root.appendingPathComponent(".herald") }
+  /// The link-signing secret: 32 random bytes, file mode 0600.
+  public var secretFile: URL { privateDirectory.appendingPathComponent("secret") }
+
+  /// Reads herald.yml.
+  /// - Throws: `ComposeError` `.configuration` naming the file, key and line.
+  public func configuration() throws -> Configuration {
+    guard let data = FileManager.default.contents(atPath: configurationFile.path) else {
+      throw ComposeError(.configuration, file: configurationFile.path,
+        "is missing: this folder is not a Herald workspace. Run “herald init \(root.path)” to make one, or pass --workspace DIR")
+    }
+    guard let text = String(validating: data, as: UTF8.self) else {
+      throw ComposeError(.configuration, file: configurationFile.path, "is not valid UTF-8; save it as UTF-8")
+    }
+    return try Configuration(yaml: text, file: configurationFile.path)
+  }
+
+  /// Loads Templates/.
+  public func templates() throws -> ReleaseTemplates {
+    try ReleaseTemplates(directory: templatesDirectory)
+  }
+
+  /// Reads the link-signing secret.
+  /// - Throws: `ComposeError` `.workspace` when it is missing, unreadable, too short, or
+  ///   readable by others (links signed with a leaked key can be forged).
+  public func secret() throws -> [UInt8] {
+    let path = secretFile.path
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ComposeError(.workspace, file: path,
+        "is missing: the workspace's link-signing secret has not been made. Run “herald init \(root.path)” (it keeps your files and adds what is missing)")
+    }
+    if let permissions = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int,
+      permissions & 0o077 != 0
+    {
+      throw ComposeError(.workspace, file: path,
+        "can be read by other users (mode \(String(permissions, radix: 8))); run “chmod 600 \(path)”")
+    }
+    guard data.count >= 32 else {
+      throw ComposeError(.workspace, file: path, "is too short (\(data.count) bytes, need 32); delete it and run “herald init”")
+    }
+    return [UInt8](data)
+  }
+
+  /// A signer for this workspace's links.
+  public func linkSigner() throws -> LinkSigner {
+    LinkSigner(secret: try secret())
+  }
+
+  /// What `initialize` did, for the report.
+  public struct InitializationReport: Sendable {
+    /// Files and folders made, relative to the workspace.
+    public var created: [String] = []
+    /// Files that were there already and were kept as they are.
+    public var kept: [String] = []
+  }
+
+  /// Makes the workspace layout with the default files. Existing files are never
+  /// overwritten, so running it again on a workspace only adds what is missing.
+  /// - Throws: `ComposeError` `.workspace` when a file or folder cannot be written.
+  @discardableResult
+  public func initialize() throws -> InitializationReport {
+    var report = InitializationReport()
+    let fileManager = FileManager.default
+    do {
+      for directory in ["", "Templates", "Lists", "Outbox", "Releases", ".herald"] {
+        let url = directory.isEmpty ? root : root.appendingPathComponent(directory)
+        var isDirectory: ObjCBool = false
+        if fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+          guard isDirectory.boolValue else {
+            throw ComposeError(.workspace, file: url.path, "exists and is not a folder; move it away and run “herald init” again")
+          }
+        } else {
+          try fileManager.createDirectory(at: url, withIntermediateDirectories: true)
+          if !directory.isEmpty { report.created.append(directory + "/") }
+        }
+      }
+      try fileManager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: privateDirectory.path)
+      for file in WorkspaceDefaults.files {
+        let url = root.appendingPathComponent(file.path)
+        if fileManager.fileExists(atPath: url.path) {
+          report.kept.append(file.path)
+        } else {
+          try AtomicFile.write(file.contents, to: url)
+          report.created.append(file.path)
+        }
+      }
+      if fileManager.fileExists(atPath: secretFile.path) {
+        report.kept.append(".herald/secret")
+      } else {
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try AtomicFile.write(secret, to: secretFile, mode: 0o600)
+        report.created.append(".herald/secret")
+      }
+    } catch let error as ComposeError {
+      throw error
+    } catch {
+      throw ComposeError(.workspace, file: root.path, "cannot be set up: \((error as NSError).localizedDescription)")
+    }
+    return report
+  }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import HeraldCompose
+
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check",
+    abstract: "Check a release's front matter and text; list every problem as file:line: message.",
+    discussion: "Exits with status 1 if there is any error; warnings alone exit 0."
+  )
+
+  @OptionGroup var options: WorkspaceOptions
+
+  @Argument(help: ArgumentHelp("The release file.", valueName: "RELEASE.md"))
+  var release: String
+
+  @Flag(help: "Print the problems as JSON.")
+  var json = false
+
+  func run() throws {
+    let diagnostics: [Diagnostic]
+    do {
+      let loaded = try LoadedRelease(path: release, options: options)
+      diagnostics = ReleaseChecker.diagnostics(for: loaded.composed)
+    } catch let error as ComposeError {
+      diagnostics = error.diagnostics
+    }
+    let errors = diagnostics.filter { $0.severity == .error }.count
+    let warnings = diagnostics.count - errors
+    if json {
+      try printJSON([
+        "file": release, "errors": errors, "warnings": warnings,
+        "problems": diagnostics.map { d -> [String: Any] in
+          ["severity": d.severity.rawValue, "file": d.file, "line": d.line ?? NSNull(), "message": d.message]
+        },
+      ])
+    } else {
+      Terminal.report(diagnostics, to: STDOUT_FILENO)
+      if diagnostics.isEmpty {
+        Terminal.say("\(release): " + Terminal.paint("no problems found", .green))
+      } else {
+        Terminal.say("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")
+      }
+    }
+    if errors > 0 { throw ExitCode.failure }
+  }
+}

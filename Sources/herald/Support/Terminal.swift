@@ -1,0 +1,67 @@
+import Foundation
+import HeraldCompose
+
+/// Output for people: colour only on a terminal and never with NO_COLOR set; problems go
+/// to standard error.
+enum Terminal {
+  /// Whether standard output (or error) is a terminal that wants colour.
+  static func colours(_ descriptor: Int32) -> Bool {
+    isatty(descriptor) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+      && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+  }
+
+  enum Colour: String {
+    case red = "31", yellow = "33", green = "32", bold = "1", dim = "2"
+  }
+
+  static func paint(_ text: String, _ colour: Colour, on descriptor: Int32 = STDOUT_FILENO) -> String {
+    colours(descriptor) ? "\u{1B}[\(colour.rawValue)m\(text)\u{1B}[0m" : text
+  }
+
+  /// Prints a line to standard output.
+  static func say(_ text: String = "") {
+    print(text)
+  }
+
+  /// Prints a line to standard error.
+  static func warn(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+  }
+
+  /// Prints diagnostics as `file:line: error: message`, errors red, warnings yellow.
+  static func report(_ diagnostics: [Diagnostic], to descriptor: Int32 = STDERR_FILENO) {
+    for diagnostic in diagnostics {
+      let label = diagnostic.severity == .error
+        ? paint("error:", .red, on: descriptor) : paint("warning:", .yellow, on: descriptor)
+      let location = diagnostic.line.map { "\(diagnostic.file):\($0):" } ?? "\(diagnostic.file):"
+      let line = "\(location) \(label) \(diagnostic.message)"
+      if descriptor == STDERR_FILENO { warn(line) } else { say(line) }
+    }
+  }
+
+  /// A byte count for people: "18.2 kB".
+  static func size(_ bytes: Int) -> String {
+    bytes < 1000 ? "\(bytes) bytes" : String(format: "%.1f kB", Double(bytes) / 1000)
+  }
+
+  /// A path relative to the current folder when it is inside it.
+  static func display(_ url: URL) -> String {
+    let current = FileManager.default.currentDirectoryPath
+    let path = url.standardizedFileURL.path
+    if path.hasPrefix(current + "/") { return String(path.dropFirst(current.count + 1)) }
+    return path
+  }
+}
+
+/// Runs a command body, turning Herald's errors into diagnostics and exit status 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+  do {
+    return try body()
+  } catch let error as ComposeError {
+    Terminal.report(error.diagnostics)
+    throw ExitCodeError.failure
+  }
+}
+
+import ArgumentParser
+typealias ExitCodeError = ExitCode
