@@ -57,6 +57,13 @@ let package = Package(
       ]
     ),
 
+    // make bench: the compose benchmark (release build); peers live in Benchmarks/.
+    .executableTarget(
+      name: "herald-bench",
+      dependencies: ["HeraldCompose", "HeraldMail"],
+      path: "Benchmarks/HeraldBench"
+    ),
+
     // Test support shared by every test target: fixtures, running the binary, Python oracles.
     .target(name: "HeraldTesting", dependencies: ["HeraldMail"], path: "Tests/HeraldTesting"),
 
@@ -64,7 +71,7 @@ let package = Package(
     .testTarget(
       name: "HeraldComposeTests",
       dependencies: ["HeraldCompose", "HeraldMail", "HeraldTesting"],
-      resources: [.copy("Fixtures")]
+      exclude: ["Fixtures"]  // golden files, read through #filePath
     ),
     .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting"]),
   ]

@@ -41,50 +41,51 @@ public enum ReleaseChecker {
       }
     }
 
-    func visit(_ inlines: [MarkdownInline], line: Int) {
-      for inline in inlines {
-        switch inline {
-        case .link(let destination, _, let children, let linkLine):
-          let text = MarkdownInline.plainText(children)
-          if MarkdownInline.isPlaceholder(destination: destination) {
-            warn(linkLine, "the link “\(text)” points to “\(destination)”, which leads nowhere; it is sent as plain text. Add the real address")
-          } else if HTMLRenderer.safeURL(destination) == nil {
-            warn(linkLine, "the link “\(text)” uses an unsafe address (\(destination.prefix(30))); it is removed")
-          }
-          visit(children, line: linkLine)
-        case .image(let source, _, let alt, let imageLine):
-          if MarkdownInline.plainText(alt).trimmingCharacters(in: .whitespaces).isEmpty {
-            warn(imageLine, "the image \(source) has no alt text; readers with images off or screen readers get nothing. Write ![what it shows](\(source))")
-          }
-        case .html(_, let htmlLine) where !composed.configuration.allowRawHTML:
-          warn(htmlLine, "raw HTML is dropped from the email (herald.yml does not set allow_raw_html: true)")
-        case .emphasis(let children), .strong(let children), .strikethrough(let children):
-          visit(children, line: line)
-        default:
-          break
+    let allowsHTML = composed.configuration.allowRawHTML
+    composed.document.forEachInline { inline in
+      switch inline {
+      case .link(let destination, _, let children, let line):
+        let text = MarkdownInline.plainText(children)
+        if MarkdownInline.isPlaceholder(destination: destination) {
+          warn(line, "the link “\(text)” points to “\(destination)”, which leads nowhere; it is sent as plain text. Add the real address")
+        } else if HTMLRenderer.safeURL(destination) == nil {
+          warn(line, "the link “\(text)” uses an unsafe address (\(destination.prefix(30))); it is removed")
         }
+      case .image(let source, _, let alt, let line):
+        if MarkdownInline.plainText(alt).trimmingCharacters(in: .whitespaces).isEmpty {
+          warn(line, "the image \(source) has no alt text; readers with images off or screen readers get nothing. Write ![what it shows](\(source))")
+        }
+      case .html(_, let line) where !allowsHTML:
+        warn(line, Self.rawHTMLWarning)
+      default:
+        break
       }
     }
-    func visit(_ blocks: [MarkdownBlock]) {
-      for block in blocks {
-        switch block {
-        case .paragraph(let inlines, let line), .heading(_, let inlines, let line):
-          visit(inlines, line: line)
-        case .quote(let children):
-          visit(children)
-        case .list(_, _, _, let items):
-          items.forEach(visit)
-        case .html(_, let line) where !composed.configuration.allowRawHTML:
-          warn(line, "raw HTML is dropped from the email (herald.yml does not set allow_raw_html: true)")
-        case .table(_, let header, let rows, let line):
-          (header + rows.flatMap { $0 }).forEach { visit($0, line: line) }
-        default:
-          break
-        }
-      }
+    if !allowsHTML {
+      for line in composed.document.htmlBlockLines { warn(line, Self.rawHTMLWarning) }
     }
-    visit(composed.document.blocks)
     return found.sorted { ($0.line ?? 0, $0.severity == .error ? 0 : 1) < ($1.line ?? 0, $1.severity == .error ? 0 : 1) }
+  }
+
+  static let rawHTMLWarning = "raw HTML is dropped from the email (herald.yml does not set allow_raw_html: true)"
+
+  /// The 1-based line of the first section tag ({{#name}} or {{^name}}) that is never closed.
+  static func unclosedSectionLine(in text: String) -> Int? {
+    var open: [(name: String, line: Int)] = []
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      var rest = line[...]
+      while let start = rest.range(of: "{{"), let end = rest[start.upperBound...].range(of: "}}") {
+        let tag = rest[start.upperBound..<end.lowerBound].trimmingCharacters(in: .whitespaces)
+        let name = tag.dropFirst().trimmingCharacters(in: .whitespaces)
+        if tag.hasPrefix("#") || tag.hasPrefix("^") {
+          open.append((name, index + 1))
+        } else if tag.hasPrefix("/"), let last = open.lastIndex(where: { $0.name == name }) {
+          open.removeSubrange(last...)
+        }
+        rest = rest[end.upperBound...]
+      }
+    }
+    return open.first?.line
   }
 
   /// The names inside {{…}} tags on a line, without sigils (#, ^, /, &, {).

@@ -2,11 +2,20 @@ import Foundation
 import HeraldMail
 import Mustache
 
-/// A release rendered once and ready to be personalised per recipient: the Markdown is
-/// parsed and rendered to HTML and text a single time, the templates are compiled, the
-/// release-level values are computed; `message(for:list:stamp:)` then only fills in the
-/// recipient and encodes. It is immutable and can be used from many threads at once.
-// @unchecked: the [String: Any] values hold only Strings and dictionaries of Strings.
+/// A release rendered once and ready to be personalised per recipient.
+///
+/// The Markdown is parsed and rendered to HTML and text a single time, the templates are
+/// compiled, and the header fields that are the same for everyone are encoded once. For
+/// each combination of recipient values present (a "signature": has a name, has an
+/// organisation…) the templates are rendered once more with markers in place of the
+/// values, and the lines that do not depend on the recipient are encoded once. A message
+/// is then the recipient's values filled in and a few lines encoded. The first message of
+/// each signature is also rendered by Mustache in full and compared, so the fast path can
+/// only ever produce what Mustache would.
+///
+/// It is immutable apart from that cache, and can be used from many threads at once.
+// @unchecked: the [String: Any] values hold only Strings and dictionaries of Strings;
+// the cache is a Mutex.
 public struct ComposedRelease: @unchecked Sendable {
   /// The release.
   public let release: Release
@@ -20,11 +29,16 @@ public struct ComposedRelease: @unchecked Sendable {
   private let htmlLibrary: MustacheLibrary
   private let textLibrary: MustacheLibrary
   private let signer: LinkSigner
-  private let releaseValues: [String: Any]
-  private let organizationValues: [String: Any]
+  private let baseContext: [String: Any]
+  private let slug: String
   private let from: Mailbox
-  private let replyTo: Mailbox?
-  private let unsubscribeMailto: String
+  private let rewrapsText: Bool
+  private let skeletons = SkeletonCache()
+  private let fromField: MessageHeader.Value
+  private let replyToField: MessageHeader.Value?
+  private let subjectField: MessageHeader.Value
+  private let languageField: MessageHeader.Value?
+  private let unsubscribePostField: MessageHeader.Value
 
   /// Composes a release with its workspace's templates.
   /// - Parameters:
@@ -37,14 +51,18 @@ public struct ComposedRelease: @unchecked Sendable {
     self.release = release
     self.configuration = configuration
     self.signer = signer
+    self.slug = release.slug
 
     // The body may use Mustache tags ({{subscriber.name}}); check them against the
     // release file's own lines before they are buried in rendered HTML.
     do {
       _ = try MustacheTemplate(string: release.body)
     } catch let error as MustacheTemplate.ParserError {
-      throw ComposeError(.release, file: release.file, line: release.bodyFirstLine + error.context.lineNumber - 1,
-        "the template tags in the text are malformed (\(error.error)); every {{#name}} needs a matching {{/name}}, and tags are written {{name}}")
+      // An unclosed section is noticed at the end of the text; point at its opening tag.
+      let line = (error.error as? MustacheTemplate.Error) == .expectedSectionEnd
+        ? ReleaseChecker.unclosedSectionLine(in: release.body) ?? error.context.lineNumber : error.context.lineNumber
+      throw ComposeError(.release, file: release.file, line: release.bodyFirstLine + line - 1,
+        "the template tags in the text are malformed: \(ReleaseTemplates.describe(error.error)). Every {{#name}} needs a matching {{/name}}, and values are written {{name}}")
     }
 
     var document = MarkdownDocument(parsing: release.body, firstLine: release.bodyFirstLine)
@@ -55,6 +73,7 @@ public struct ComposedRelease: @unchecked Sendable {
 
     let bodyHTML = HTMLRenderer(allowRawHTML: configuration.allowRawHTML).render(document)
     let bodyText = TextRenderer().render(document)
+    self.rewrapsText = bodyText.contains(TextRenderer.deferredStart)
     do {
       var htmlLibrary = MustacheLibrary()
       htmlLibrary.register(try MustacheTemplate(string: bodyHTML), named: "body")
@@ -64,14 +83,13 @@ public struct ComposedRelease: @unchecked Sendable {
       self.textLibrary = textLibrary
     } catch let error as MustacheTemplate.ParserError {
       throw ComposeError(.release, file: release.file,
-        "the rendered body has malformed template tags (\(error.error)) near “\(error.context.line)”")
+        "the rendered body has malformed template tags (\(ReleaseTemplates.describe(error.error))) near “\(error.context.line)”")
     }
     self.htmlTemplate = templates.html
     self.textTemplate = templates.text
 
-    self.from = release.from ?? configuration.from
-    self.replyTo = release.replyTo ?? configuration.replyTo
-    self.unsubscribeMailto = configuration.unsubscribeAddress
+    let from = release.from ?? configuration.from
+    self.from = from
     let title = release.title
     var releaseValues: [String: Any] = [
       "title": title,
@@ -85,12 +103,22 @@ public struct ComposedRelease: @unchecked Sendable {
     ]
     if let dateline = release.dateline { releaseValues["dateline"] = dateline }
     if let summary = release.summary, !summary.isEmpty { releaseValues["summary"] = summary }
-    self.releaseValues = releaseValues
-    self.organizationValues = [
-      "name": configuration.organization,
-      "postal_address": configuration.postalAddress,
-      "base_url": configuration.baseURL,
+    self.baseContext = [
+      "release": releaseValues,
+      "organization": [
+        "name": configuration.organization,
+        "postal_address": configuration.postalAddress,
+        "base_url": configuration.baseURL,
+      ],
+      "preheader_padding": Self.preheaderPadding,
     ]
+
+    // The fields that are the same in every message, encoded once.
+    self.fromField = MessageHeader.encodedField("From", .mailboxes([from]))
+    self.replyToField = (release.replyTo ?? configuration.replyTo).map { MessageHeader.encodedField("Reply-To", .mailboxes([$0])) }
+    self.subjectField = MessageHeader.encodedField("Subject", .text(release.subject))
+    self.languageField = release.language.map { MessageHeader.encodedField("Content-Language", .raw($0)) }
+    self.unsubscribePostField = MessageHeader.encodedField("List-Unsubscribe-Post", .raw("List-Unsubscribe=One-Click"))
   }
 
   /// The message for one recipient.
@@ -101,37 +129,65 @@ public struct ComposedRelease: @unchecked Sendable {
   public func message(for recipient: Recipient, list: String, stamp: MessageStamp) -> ComposedMessage {
     let token = signer.token(purpose: "unsubscribe", fields: [recipient.mailbox.address.lowercased(), list])
     let unsubscribeURL = "\(configuration.baseURL)/unsubscribe/\(token)"
-    let context: [String: Any] = [
-      "release": releaseValues,
-      "organization": organizationValues,
-      "subscriber": recipient.templateValues,
-      "list": ["name": list],
-      "unsubscribe_url": unsubscribeURL,
-      "preheader_padding": Self.preheaderPadding,
-    ]
-    let html = htmlTemplate.render(context, library: htmlLibrary)
-    let text = textTemplate.render(context, library: textLibrary)
+    let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: unsubscribeURL)
+    let parts: [MIMEPart]
+    if let compiled = compiledParts(for: values) {
+      parts = [compiled.text.part(values.values), compiled.html.part(values.values)]
+    } else {
+      let rendered = render(values)
+      parts = [.text(subtype: "plain", content: Array(rendered.text.utf8)), .text(subtype: "html", content: Array(rendered.html.utf8))]
+    }
 
     let messageID = MessageID(
-      release: release.slug, recipient: signer.recipientKey(for: recipient.mailbox.address),
-      unique: stamp.unique, domain: from.domain)
+      release: slug, recipient: signer.recipientKey(for: recipient.mailbox.address), unique: stamp.unique, domain: from.domain)
     var header = MessageHeader()
-    header.append("From", .mailboxes([from]))
+    header.append("From", fromField)
     header.append("To", .mailboxes([recipient.mailbox]))
-    if let replyTo { header.append("Reply-To", .mailboxes([replyTo])) }
-    header.append("Subject", .text(release.subject))
+    if let replyToField { header.append("Reply-To", replyToField) }
+    header.append("Subject", subjectField)
     header.append("Date", .raw(MailDate.format(stamp.date, in: configuration.timeZone)))
     header.append("Message-ID", .raw(messageID.description))
-    if let language = release.language { header.append("Content-Language", .raw(language)) }
+    if let languageField { header.append("Content-Language", languageField) }
     header.append("List-Id", .raw("<\(MessageID.atomText(list)).\(from.domain)>"))
-    header.append("List-Unsubscribe", .raw("<\(unsubscribeURL)>, <mailto:\(unsubscribeMailto)?subject=unsubscribe%20\(token)>"))
-    header.append("List-Unsubscribe-Post", .raw("List-Unsubscribe=One-Click"))
+    header.append("List-Unsubscribe", .raw("<\(unsubscribeURL)>, <mailto:\(configuration.unsubscribeAddress)?subject=unsubscribe%20\(token)>"))
+    header.append("List-Unsubscribe-Post", unsubscribePostField)
 
-    let body = MIMEPart.multipart(
-      subtype: "alternative", boundary: MIMEPart.boundary(token: stamp.unique),
-      parts: [.text(subtype: "plain", content: Array(text.utf8)), .text(subtype: "html", content: Array(html.utf8))])
-    let bytes = Message(header: header, body: body).encoded()
-    return ComposedMessage(bytes: bytes, messageID: messageID, recipient: recipient.mailbox, html: html, text: text)
+    let body = MIMEPart.multipart(subtype: "alternative", boundary: MIMEPart.boundary(token: stamp.unique), parts: parts)
+    return ComposedMessage(bytes: Message(header: header, body: body).encoded(), messageID: messageID, recipient: recipient.mailbox)
+  }
+
+  /// The personalised HTML and text for one recipient, before transfer encoding: what
+  /// `message(for:list:stamp:)` puts in its two parts.
+  public func personalisedParts(for recipient: Recipient, list: String) -> (html: String, text: String) {
+    let token = signer.token(purpose: "unsubscribe", fields: [recipient.mailbox.address.lowercased(), list])
+    let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: "\(configuration.baseURL)/unsubscribe/\(token)")
+    if let compiled = compiledParts(for: values) {
+      return (compiled.html.text(values.values), compiled.text.text(values.values))
+    }
+    return render(values)
+  }
+
+  /// A full Mustache render with the real values.
+  private func render(_ values: PersonalValues) -> (html: String, text: String) {
+    let context = values.context(base: baseContext, markers: false)
+    let html = htmlTemplate.render(context, library: htmlLibrary)
+    var text = textTemplate.render(context, library: textLibrary)
+    if rewrapsText { text = TextRenderer.rewrapPersonalised(text) }
+    return (html, text)
+  }
+
+  /// The compiled parts for the values' signature, made and checked on first use.
+  private func compiledParts(for values: PersonalValues) -> (html: EncodedPartTemplate, text: EncodedPartTemplate)? {
+    skeletons.entry(for: values.signature) {
+      let context = values.context(base: baseContext, markers: true)
+      let html = EncodedPartTemplate(
+        subtype: "html", skeleton: Skeleton(rendered: htmlTemplate.render(context, library: htmlLibrary)), rewraps: false)
+      let text = EncodedPartTemplate(
+        subtype: "plain", skeleton: Skeleton(rendered: textTemplate.render(context, library: textLibrary)), rewraps: rewrapsText)
+      let real = render(values)
+      let reproduces = html.text(values.values) == real.html && text.text(values.values) == real.text
+      return SkeletonCache.Entry(parts: reproduces ? (html, text) : nil)
+    }.parts
   }
 
   /// Invisible characters after the preheader, so inboxes do not fill the preview line

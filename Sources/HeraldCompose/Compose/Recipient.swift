@@ -64,10 +64,6 @@ public struct ComposedMessage: Sendable {
   public var messageID: MessageID
   /// The envelope recipient.
   public var recipient: Mailbox
-  /// The rendered HTML part, before transfer encoding.
-  public var html: String
-  /// The rendered plain-text part, before transfer encoding.
-  public var text: String
 }
 
 extension MessageStamp {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A Markdown body as a tree of blocks and inlines, read from cmark-gfm's AST: the one
 /// parse that both the HTML and the plain-text renderers, and the checks, work from.
 public struct MarkdownDocument: Sendable, Equatable {
@@ -38,7 +40,7 @@ public indirect enum MarkdownInline: Sendable, Equatable {
 
 extension MarkdownInline {
   /// The text of inlines without any markup, as a screen reader or alt text would have it.
-  static func plainText(_ inlines: [MarkdownInline]) -> String {
+  public static func plainText(_ inlines: [MarkdownInline]) -> String {
     var text = ""
     for inline in inlines {
       switch inline {
@@ -54,10 +56,52 @@ extension MarkdownInline {
   }
 
   /// A link whose destination leads nowhere: empty, or "#" alone.
-  static func isPlaceholder(destination: String) -> Bool {
+  public static func isPlaceholder(destination: String) -> Bool {
     let trimmed = destination.trimmingCharacters(in: .whitespaces)
     return trimmed.isEmpty || trimmed == "#"
   }
 }
 
-import Foundation
+extension MarkdownDocument {
+  /// Calls `visit` with every inline element, depth first, children after their parent.
+  public func forEachInline(_ visit: (MarkdownInline) -> Void) {
+    func walk(_ inlines: [MarkdownInline]) {
+      for inline in inlines {
+        visit(inline)
+        switch inline {
+        case .emphasis(let children), .strong(let children), .strikethrough(let children), .link(_, _, let children, _):
+          walk(children)
+        default:
+          break
+        }
+      }
+    }
+    func walk(_ blocks: [MarkdownBlock]) {
+      for block in blocks {
+        switch block {
+        case .paragraph(let inlines, _), .heading(_, let inlines, _): walk(inlines)
+        case .quote(let children): walk(children)
+        case .list(_, _, _, let items): items.forEach(walk)
+        case .table(_, let header, let rows, _): (header + rows.flatMap { $0 }).forEach(walk)
+        case .code, .html, .rule: break
+        }
+      }
+    }
+    walk(blocks)
+  }
+
+  /// The line of every raw HTML block.
+  var htmlBlockLines: [Int] {
+    func lines(_ blocks: [MarkdownBlock]) -> [Int] {
+      blocks.flatMap { block -> [Int] in
+        switch block {
+        case .html(_, let line): return [line]
+        case .quote(let children): return lines(children)
+        case .list(_, _, _, let items): return items.flatMap(lines)
+        default: return []
+        }
+      }
+    }
+    return lines(blocks)
+  }
+}

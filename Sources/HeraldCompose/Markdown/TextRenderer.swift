@@ -2,6 +2,8 @@
 /// HTML and not by stripping it: paragraphs wrapped at 72 columns, headings underlined,
 /// list markers and nesting kept, emphasis as *x*, and links as numbered references
 /// listed at the end ("[1] https://…"). No Markdown syntax or escapes survive.
+import Foundation
+
 struct TextRenderer {
   /// The column paragraphs are wrapped at.
   var width = 72
@@ -41,7 +43,13 @@ struct TextRenderer {
   private func block(_ block: MarkdownBlock, width: Int, references: References) -> [String] {
     switch block {
     case .paragraph(let content, _):
-      return Self.wrap(inlines(content, references: references), width: width)
+      let text = inlines(content, references: references)
+      // A paragraph with template tags is wrapped after personalisation, when the
+      // values' lengths are known: mark it, and `rewrapPersonalised` wraps it then.
+      if text.contains("{{") {
+        return [String(Self.deferredStart) + text.replacingOccurrences(of: "\n", with: String(Self.deferredBreak)) + String(Self.deferredEnd)]
+      }
+      return Self.wrap(text, width: width)
     case .heading(let level, let content, _):
       let lines = Self.wrap(inlines(content, references: references), width: width)
       let longest = lines.map(\.count).max() ?? 0
@@ -147,6 +155,32 @@ struct TextRenderer {
 
   private static func flatten(_ text: String) -> String {
     text.split(separator: "\n").joined(separator: " ")
+  }
+
+  /// Marks around a paragraph to wrap after personalisation, and a hard break inside one
+  /// (private-use characters, which never occur in a release).
+  static let deferredStart: Character = "\u{E000}"
+  static let deferredEnd: Character = "\u{E001}"
+  static let deferredBreak: Character = "\u{E002}"
+
+  /// Wraps the marked paragraphs of personalised text at the width, each under the
+  /// prefix it stands after: a list item's continuation lines hang under its text, a
+  /// quote's keep their ">".
+  static func rewrapPersonalised(_ text: String, width: Int = 72) -> String {
+    var output: [Substring] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      guard let start = line.firstIndex(of: deferredStart), let end = line[start...].firstIndex(of: deferredEnd) else {
+        output.append(line)
+        continue
+      }
+      let prefix = line[..<start]
+      let content = line[line.index(after: start)..<end].replacingOccurrences(of: String(deferredBreak), with: "\n")
+      let continuation = String(prefix.map { $0 == ">" ? ">" : " " })
+      for (index, wrapped) in wrap(content, width: max(width - prefix.count, 20)).enumerated() {
+        output.append(Substring((index == 0 ? String(prefix) : continuation) + wrapped))
+      }
+    }
+    return output.joined(separator: "\n")
   }
 
   /// Greedy word wrap at `width` characters; a word longer than the width (a URL) gets a

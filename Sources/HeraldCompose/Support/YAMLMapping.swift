@@ -25,6 +25,11 @@ struct YAMLMapping {
     do {
       node = try Yams.compose(yaml: yaml)
     } catch let error as YamlError {
+      if case .duplicatedKeysInMapping(let duplicates, _) = error, let key = duplicates.first {
+        let lines = Self.lines(startingWithKey: key, in: yaml)
+        throw ComposeError(code, file: file, line: lines.dropFirst().first.map { $0 + firstLine - 1 },
+          "“\(key)” is given twice\(lines.first.map { " (first on line \($0 + firstLine - 1))" } ?? ""); keep one")
+      }
       throw ComposeError(code, file: file, line: Self.line(of: error).map { $0 + firstLine - 1 },
         "the YAML is not valid: \(Self.problem(of: error)); check indentation, colons and quotes")
     }
@@ -125,10 +130,22 @@ struct YAMLMapping {
     }
   }
 
+  /// Where a syntax error is: where the construct it is about started (an unclosed
+  /// quote's opening line), else where the parser stopped.
   private static func line(of error: YamlError) -> Int? {
     switch error {
-    case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): return mark.line
+    case .scanner(let context, _, let mark, _), .parser(let context, _, let mark, _), .composer(let context, _, let mark, _):
+      return context?.mark.line ?? mark.line
     default: return nil
+    }
+  }
+
+  /// The 1-based lines of `yaml` that start with `key:`.
+  private static func lines(startingWithKey key: String, in yaml: String) -> [Int] {
+    yaml.split(separator: "\n", omittingEmptySubsequences: false).enumerated().compactMap { index, line in
+      let trimmed = line.drop { $0 == " " }
+      guard trimmed.hasPrefix(key) else { return nil }
+      return trimmed.dropFirst(key.count).drop { $0 == " " }.hasPrefix(":") ? index + 1 : nil
     }
   }
 

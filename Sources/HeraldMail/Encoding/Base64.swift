@@ -43,6 +43,9 @@ public enum Base64 {
       i += 4
     }
     let rest = values.count - i
+    // Only the canonical form is valid (RFC 4648 §3.5): unused trailing bits must be zero,
+    // or "Zg" and "Zh" would both decode to "f" and an altered token would still verify.
+    if (rest == 2 && values[i + 1] & 0x0F != 0) || (rest == 3 && values[i + 2] & 0x03 != 0) { return nil }
     if rest == 2 {
       let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12
       output.append(UInt8(truncatingIfNeeded: n >> 16))

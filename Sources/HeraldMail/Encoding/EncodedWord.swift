@@ -12,11 +12,14 @@ public enum EncodedWord {
   private static let suffix: [UInt8] = Array("?=".utf8)
 
   /// Encodes `text` as a sequence of encoded-words, to be joined with folding white space.
-  public static func encode(_ text: String) -> [String] {
+  /// - Parameter firstWordLength: the longest the first word may be: less than 75 when it
+  ///   shares its line with a field name, as a line holding encoded-words is limited to 76.
+  public static func encode(_ text: String, firstWordLength: Int = 75) -> [String] {
     let qLength = text.utf8.reduce(0) { $0 + (isQSafe($1) ? 1 : 3) }
     let bLength = (text.utf8.count + 2) / 3 * 4
     let useQ = qLength <= bLength
     let budget = maximumLength - prefixQ.count - suffix.count
+    let firstBudget = min(budget, firstWordLength - prefixQ.count - suffix.count)
 
     var words: [String] = []
     var chunk: [UInt8] = []
@@ -41,7 +44,7 @@ public enum EncodedWord {
       let pieces = (useQ ? qCost(bytes) : (bytes.count + 2) / 3 * 4) > budget
         ? character.unicodeScalars.map { Array(String($0).utf8) } : [bytes]
       for piece in pieces {
-        if !chunk.isEmpty && length(adding: piece) > budget { flush() }
+        if !chunk.isEmpty && length(adding: piece) > (words.isEmpty ? firstBudget : budget) { flush() }
         chunkQLength += qCost(piece)
         chunk.append(contentsOf: piece)
       }

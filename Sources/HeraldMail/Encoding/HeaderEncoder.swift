@@ -16,7 +16,7 @@ public enum HeaderEncoder {
     {
       appendFolded(name: name, atoms: words, to: &output)
     } else {
-      appendFolded(name: name, atoms: EncodedWord.encode(clean), to: &output)
+      appendFolded(name: name, atoms: EncodedWord.encode(clean, firstWordLength: firstWordLength(after: name)), to: &output)
     }
   }
 
@@ -26,7 +26,8 @@ public enum HeaderEncoder {
     for (index, mailbox) in mailboxes.enumerated() {
       let separator = index < mailboxes.count - 1 ? "," : ""
       if let displayName = mailbox.name.map(sanitized), !displayName.isEmpty {
-        atoms.append(contentsOf: phraseAtoms(displayName))
+        let room = index == 0 ? firstWordLength(after: name) : EncodedWord.maximumLength
+        atoms.append(contentsOf: phraseAtoms(displayName, firstWordLength: room))
         atoms.append("<\(sanitized(mailbox.address))>\(separator)")
       } else {
         atoms.append("\(sanitized(mailbox.address))\(separator)")
@@ -43,9 +44,9 @@ public enum HeaderEncoder {
 
   /// The words of a display name: as they are when they are plain atoms, as one quoted
   /// string when they contain specials, as encoded-words when they are not ASCII.
-  static func phraseAtoms(_ name: String) -> [String] {
+  static func phraseAtoms(_ name: String, firstWordLength: Int = EncodedWord.maximumLength) -> [String] {
     if !name.utf8.allSatisfy({ $0 < 0x80 }) || containsEncodedWordMarker(name) {
-      return EncodedWord.encode(name)
+      return EncodedWord.encode(name, firstWordLength: firstWordLength)
     }
     let isAtom = name.utf8.allSatisfy { isAtext($0) || $0 == UInt8(ascii: " ") }
     if isAtom && !name.contains("  ") {
@@ -58,6 +59,12 @@ public enum HeaderEncoder {
     }
     quoted.append("\"")
     return [quoted]
+  }
+
+  /// Room for an encoded-word after `Name: `, on a line that RFC 2047 §2 limits to 76 characters
+  /// (a later word starts a continuation line of its own, " " and at most 75).
+  private static func firstWordLength(after name: String) -> Int {
+    76 - name.utf8.count - 2
   }
 
   /// Replaces CR, LF and other control characters with a space; a tab is kept.

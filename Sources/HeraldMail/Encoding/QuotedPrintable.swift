@@ -29,7 +29,7 @@ public enum QuotedPrintable {
       }
       let isLastOnLine = next == end || input[next] == .lf
         || (input[next] == .cr && input.index(after: next) != end && input[input.index(after: next)] == .lf)
-      let escaped: Bool
+      var escaped: Bool
       switch byte {
       case .space, .tab:
         escaped = isLastOnLine  // trailing whitespace would be stripped in transit
@@ -44,7 +44,7 @@ public enum QuotedPrintable {
       default:
         escaped = true
       }
-      let width = escaped ? 3 : 1
+      var width = escaped ? 3 : 1
       // Room for a soft break "=" unless this is the line's last character. A soft break
       // never falls inside a UTF-8 sequence: at its lead byte, the whole sequence must fit.
       let limit = isLastOnLine ? maximumLineLength : maximumLineLength - 1
@@ -54,6 +54,11 @@ public enum QuotedPrintable {
         output.append(.cr)
         output.append(.lf)
         column = 0
+        // This byte now starts an encoded line, where a relay sees "." or "From " too.
+        if !escaped && (byte == .period || (byte == UInt8(ascii: "F") && startsWithFromSpace(input, at: index))) {
+          escaped = true
+          width = 3
+        }
       }
       if escaped {
         output.append(UInt8(ascii: "="))

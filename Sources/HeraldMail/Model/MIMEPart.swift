@@ -2,6 +2,8 @@
 public enum MIMEPart: Sendable {
   /// A text leaf, `text/SUBTYPE; charset=utf-8`, its content as UTF-8 bytes with LF or CRLF line ends.
   case text(subtype: String, content: [UInt8])
+  /// A text leaf whose body is already transfer-encoded (CRLF line ends).
+  case encoded(subtype: String, transferEncoding: TransferEncoding, body: [UInt8])
   /// A multipart container, `multipart/SUBTYPE` with its boundary.
   case multipart(subtype: String, boundary: String, parts: [MIMEPart])
 
@@ -24,6 +26,10 @@ public enum MIMEPart: Sendable {
   /// Writes the part's own header fields (Content-Type, Content-Transfer-Encoding), an
   /// empty line, and its encoded body.
   public func encode(into output: inout [UInt8]) {
+    encode(into: &output, inMultipart: false)
+  }
+
+  private func encode(into output: inout [UInt8], inMultipart: Bool) {
     switch self {
     case .text(let subtype, let content):
       let encoding = Self.transferEncoding(for: content)
@@ -31,15 +37,22 @@ public enum MIMEPart: Sendable {
       switch encoding {
       case .quotedPrintable:
         QuotedPrintable.encode(content, into: &output)
-        if output.last != .lf { output.append(contentsOf: [.cr, .lf]) }
+        // The CRLF before the next boundary belongs to the boundary (RFC 2046 §5.1.1),
+        // so the content's own last line break needs one more; a whole body just ends
+        // with its last line.
+        if inMultipart || output.last != .lf { output.append(contentsOf: [.cr, .lf]) }
       case .base64:
         Base64.appendMIMEBody(content, to: &output)
       }
+    case .encoded(let subtype, let encoding, let body):
+      output.append(contentsOf: "Content-Type: text/\(subtype); charset=utf-8\r\nContent-Transfer-Encoding: \(encoding.rawValue)\r\n\r\n".utf8)
+      output.append(contentsOf: body)
+      if encoding == .quotedPrintable { output.append(contentsOf: [.cr, .lf]) }
     case .multipart(let subtype, let boundary, let parts):
       output.append(contentsOf: "Content-Type: multipart/\(subtype);\r\n boundary=\"\(boundary)\"\r\n\r\n".utf8)
       for part in parts {
         output.append(contentsOf: "--\(boundary)\r\n".utf8)
-        part.encode(into: &output)
+        part.encode(into: &output, inMultipart: true)
       }
       output.append(contentsOf: "--\(boundary)--\r\n".utf8)
     }

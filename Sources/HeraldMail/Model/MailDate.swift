@@ -8,7 +8,9 @@ public enum MailDate {
 
   /// Formats `date` in the zone `timeZone` (its offset at that instant).
   public static func format(_ date: Date, in timeZone: TimeZone = .current) -> String {
-    let offset = timeZone.secondsFromGMT(for: date)
+    // The written offset has whole minutes; old local mean times (Moscow's +2:30:17) do not,
+    // so the time is computed with the same rounded offset to name the same instant.
+    let offset = timeZone.secondsFromGMT(for: date) / 60 * 60
     let seconds = Int(date.timeIntervalSince1970.rounded(.down)) + offset
     let dayNumber = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
     let secondOfDay = seconds - dayNumber * 86_400

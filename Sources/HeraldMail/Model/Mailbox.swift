@@ -59,7 +59,8 @@ public struct Mailbox: Hashable, Sendable, CustomStringConvertible {
     guard !domain.isEmpty else { throw fail("no domain after the “@”") }
     guard local.utf8.count <= 64 else { throw fail("the part before “@” is longer than 64 characters") }
     guard address.utf8.count <= 254 else { throw fail("it is longer than 254 characters") }
-    for scalar in address.unicodeScalars where scalar.value < 0x21 || scalar.value == 0x7F {
+    for scalar in address.unicodeScalars
+    where scalar.value < 0x21 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
       throw fail("it contains a space or control character")
     }
     for character in local where "<>()[],;:\\\"".contains(character) {
@@ -86,7 +87,8 @@ public struct Mailbox: Hashable, Sendable, CustomStringConvertible {
 extension String {
   /// The string without leading and trailing spaces, tabs and line breaks.
   func trimmingWhitespace() -> String {
-    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+    // "\r\n" is one Character, equal to neither "\r" nor "\n".
+    let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
     guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
     return String(self[first...last])
   }

@@ -8,6 +8,9 @@ public struct MessageHeader: Sendable {
     case mailboxes([Mailbox])
     /// An ASCII structured value (Message-ID, Date, List-Unsubscribe), written as it is.
     case raw(String)
+    /// The whole field, name included, already encoded by `encodedField`: for fields
+    /// that are the same in every message of a campaign.
+    case encoded([UInt8])
   }
 
   /// The fields in the order they are written.
@@ -22,6 +25,15 @@ public struct MessageHeader: Sendable {
     fields.append((name, value))
   }
 
+  /// One field encoded once, to be appended as `.encoded` to many headers.
+  public static func encodedField(_ name: String, _ value: Value) -> Value {
+    var header = MessageHeader()
+    header.append(name, value)
+    var bytes: [UInt8] = []
+    header.encode(into: &bytes)
+    return .encoded(bytes)
+  }
+
   /// Writes every field, each ending with CRLF.
   public func encode(into output: inout [UInt8]) {
     for (name, value) in fields {
@@ -29,6 +41,7 @@ public struct MessageHeader: Sendable {
       case .text(let text): HeaderEncoder.appendText(name: name, text, to: &output)
       case .mailboxes(let mailboxes): HeaderEncoder.appendMailboxes(name: name, mailboxes, to: &output)
       case .raw(let raw): HeaderEncoder.appendRaw(name: name, raw, to: &output)
+      case .encoded(let bytes): output.append(contentsOf: bytes)
       }
     }
   }

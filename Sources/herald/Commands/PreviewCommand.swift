@@ -40,7 +40,8 @@ struct PreviewCommand: ParsableCommand {
     } catch let error as MailError {
       throw ValidationError("--to: \(error.message)")
     }
-    let (loaded, message, diagnostics, files) = try reportingErrors { () throws -> (LoadedRelease, ComposedMessage, [Diagnostic], [URL]) in
+    let (loaded, message, parts, diagnostics, files) = try reportingErrors {
+      () throws -> (LoadedRelease, ComposedMessage, (html: String, text: String), [Diagnostic], [URL]) in
       let loaded = try LoadedRelease(path: release, options: options)
       let diagnostics = ReleaseChecker.diagnostics(for: loaded.composed)
       if diagnostics.contains(where: { $0.severity == .error }) {
@@ -48,22 +49,23 @@ struct PreviewCommand: ParsableCommand {
       }
       let composed = loaded.composed
       let stamp = deterministic ? MessageStamp.fixed : MessageStamp.now()
-      let message = composed.message(
-        for: Recipient(mailbox: recipient, organization: organization),
-        list: list ?? composed.release.lists.first ?? "press", stamp: stamp)
+      let person = Recipient(mailbox: recipient, organization: organization)
+      let listName = list ?? composed.release.lists.first ?? "press"
+      let message = composed.message(for: person, list: listName, stamp: stamp)
+      let parts = composed.personalisedParts(for: person, list: listName)
       let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
         ?? loaded.workspace.root.appendingPathComponent("preview").appendingPathComponent(composed.release.slug)
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       let files = [
         (directory.appendingPathComponent("message.eml"), message.bytes),
-        (directory.appendingPathComponent("message.html"), Array(message.html.utf8)),
-        (directory.appendingPathComponent("message.txt"), Array(message.text.utf8)),
+        (directory.appendingPathComponent("message.html"), Array(parts.html.utf8)),
+        (directory.appendingPathComponent("message.txt"), Array(parts.text.utf8)),
       ]
       for (url, bytes) in files { try AtomicFile.write(bytes, to: url) }
-      return (loaded, message, diagnostics, files.map(\.0))
+      return (loaded, message, parts, diagnostics, files.map(\.0))
     }
     let composed = loaded.composed
-    let summary = PreviewSummary(composed: composed, message: message)
+    let summary = PreviewSummary(composed: composed, html: parts.html, text: parts.text)
     if json {
       try printJSON([
         "files": files.map(\.path),
@@ -84,7 +86,7 @@ struct PreviewCommand: ParsableCommand {
       ("Subject", composed.release.subject),
       ("From", (composed.release.from ?? composed.configuration.from).description),
       ("To", message.recipient.description),
-      ("Size", "\(Terminal.size(message.bytes.count)) (text \(Terminal.size(message.text.utf8.count)), HTML \(Terminal.size(message.html.utf8.count)) before encoding)"),
+      ("Size", "\(Terminal.size(message.bytes.count)) (text \(Terminal.size(parts.text.utf8.count)), HTML \(Terminal.size(parts.html.utf8.count)) before encoding)"),
       ("Parts", summary.parts.joined(separator: ", ")),
       ("Links", "\(summary.links)" + (summary.placeholderLinks > 0 ? " (\(summary.placeholderLinks) lead nowhere)" : "")),
     ]
@@ -102,40 +104,20 @@ struct PreviewCommand: ParsableCommand {
 /// The facts the preview summary shows.
 struct PreviewSummary {
   var parts: [String]
-  var links: Int
-  var placeholderLinks: Int
+  var links = 0
+  var placeholderLinks = 0
 
-  init(composed: ComposedRelease, message: ComposedMessage) {
+  init(composed: ComposedRelease, html: String, text: String) {
     parts = [
-      "text/plain (\(MIMEPart.transferEncoding(for: Array(message.text.utf8)).rawValue))",
-      "text/html (\(MIMEPart.transferEncoding(for: Array(message.html.utf8)).rawValue))",
+      "text/plain (\(MIMEPart.transferEncoding(for: Array(text.utf8)).rawValue))",
+      "text/html (\(MIMEPart.transferEncoding(for: Array(html.utf8)).rawValue))",
     ]
     var links = 0
     var placeholders = 0
-    func visit(_ inlines: [MarkdownInline]) {
-      for inline in inlines {
-        switch inline {
-        case .link(let destination, _, let children, _):
-          let trimmed = destination.trimmingCharacters(in: .whitespaces)
-          if trimmed.isEmpty || trimmed == "#" { placeholders += 1 } else { links += 1 }
-          visit(children)
-        case .emphasis(let children), .strong(let children), .strikethrough(let children): visit(children)
-        default: break
-        }
-      }
+    composed.document.forEachInline { inline in
+      guard case .link(let destination, _, _, _) = inline else { return }
+      if MarkdownInline.isPlaceholder(destination: destination) { placeholders += 1 } else { links += 1 }
     }
-    func visit(_ blocks: [MarkdownBlock]) {
-      for block in blocks {
-        switch block {
-        case .paragraph(let inlines, _), .heading(_, let inlines, _): visit(inlines)
-        case .quote(let children): visit(children)
-        case .list(_, _, _, let items): items.forEach(visit)
-        case .table(_, let header, let rows, _): (header + rows.flatMap { $0 }).forEach(visit)
-        default: break
-        }
-      }
-    }
-    visit(composed.document.blocks)
     self.links = links
     self.placeholderLinks = placeholders
   }

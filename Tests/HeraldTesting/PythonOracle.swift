@@ -1,0 +1,188 @@
+import Foundation
+
+/// Runs Python scripts and snippets as independent oracles: Herald writes bytes, Python's
+/// standard library reads them back, and tests compare what it read with what was meant.
+public enum PythonOracle {
+  /// The repository root, found from this file's place in it (Tests/HeraldTesting/PythonOracle.swift).
+  public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent()  // HeraldTesting
+    .deletingLastPathComponent()  // Tests
+    .deletingLastPathComponent()
+
+  /// The folder of oracle scripts, Tests/Oracles.
+  public static let scriptsDirectory: URL = repositoryRoot.appendingPathComponent("Tests/Oracles")
+
+  /// Runs `python3 SCRIPT ARGUMENTS…` with `stdin` and returns what it wrote to stdout.
+  /// - Parameter script: a path relative to Tests/Oracles, or an absolute path.
+  /// - Throws: `PythonOracleError` when python3 cannot be started or exits with a status other than 0.
+  public static func run(script: String, arguments: [String] = [], stdin: [UInt8] = []) throws -> Data {
+    let path = script.hasPrefix("/") ? script : scriptsDirectory.appendingPathComponent(script).path
+    return try runPython([path] + arguments, stdin: stdin, what: (script as NSString).lastPathComponent)
+  }
+
+  /// Runs `python3 -c CODE` with `stdin` and returns what it wrote to stdout.
+  /// - Throws: `PythonOracleError` when python3 cannot be started or exits with a status other than 0.
+  public static func run(code: String, stdin: [UInt8] = []) throws -> Data {
+    try runPython(["-c", code], stdin: stdin, what: "python3 -c snippet")
+  }
+
+  private static func runPython(_ arguments: [String], stdin: [UInt8], what: String) throws -> Data {
+    // Standard streams go through temporary files rather than pipes: a pipe that fills
+    // while nobody reads it would stop the child, and files need no reader threads.
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("herald-python-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let inputURL = directory.appendingPathComponent("stdin")
+    let outputURL = directory.appendingPathComponent("stdout")
+    let errorURL = directory.appendingPathComponent("stderr")
+    try Data(stdin).write(to: inputURL)
+    try Data().write(to: outputURL)
+    try Data().write(to: errorURL)
+
+    let input = try FileHandle(forReadingFrom: inputURL)
+    let output = try FileHandle(forWritingTo: outputURL)
+    let error = try FileHandle(forWritingTo: errorURL)
+    defer {
+      try? input.close()
+      try? output.close()
+      try? error.close()
+    }
+
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3"] + arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["PYTHONIOENCODING"] = "utf-8"
+    environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    process.environment = environment
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = error
+    do {
+      try process.run()
+    } catch {
+      throw PythonOracleError(
+        command: what, status: nil, stderr: "could not start python3 (\(error)); install Python 3 and put it on PATH")
+    }
+    process.waitUntilExit()
+
+    let stdout = (try? Data(contentsOf: outputURL)) ?? Data()
+    guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+      let stderr = (try? Data(contentsOf: errorURL)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+      throw PythonOracleError(command: what, status: process.terminationStatus, stderr: stderr)
+    }
+    return stdout
+  }
+}
+
+/// python3 could not be started or exited with a failure status.
+public struct PythonOracleError: Error, CustomStringConvertible {
+  /// The script or snippet that was run.
+  public var command: String
+  /// The exit status, nil when python3 did not start.
+  public var status: Int32?
+  /// What python3 wrote to stderr.
+  public var stderr: String
+
+  public var description: String {
+    let status = status.map { "exited with status \($0)" } ?? "did not start"
+    return "\(command) \(status):\n\(stderr)"
+  }
+}
+
+/// A message as Python's `email` package (policy.default) reads it; see Tests/Oracles/inspect_message.py.
+public struct InspectedMessage: Decodable, Sendable {
+  /// One mailbox of an address header.
+  public struct Address: Decodable, Sendable, Equatable {
+    /// The decoded display name, "" when there is none.
+    public var displayName: String
+    /// `local@domain`.
+    public var addrSpec: String
+
+    /// Makes an address to compare with what Python read.
+    public init(displayName: String, addrSpec: String) {
+      self.displayName = displayName
+      self.addrSpec = addrSpec
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case displayName = "display_name"
+      case addrSpec = "addr_spec"
+    }
+  }
+
+  /// One non-multipart leaf.
+  public struct Part: Decodable, Sendable {
+    /// "text/plain".
+    public var contentType: String
+    /// The charset parameter, if any.
+    public var charset: String?
+    /// The Content-Transfer-Encoding, lowercased, if any.
+    public var transferEncoding: String?
+    /// `get_content()`: decoded text, or base64 of the bytes when `contentIsBase64`.
+    public var content: String?
+    /// Whether `content` is base64 of bytes rather than text.
+    public var contentIsBase64: Bool?
+    /// Why `get_content()` failed, if it did.
+    public var error: String?
+
+    enum CodingKeys: String, CodingKey {
+      case contentType = "content_type"
+      case charset
+      case transferEncoding = "transfer_encoding"
+      case content
+      case contentIsBase64 = "content_is_base64"
+      case error
+    }
+  }
+
+  /// Every defect Python found on the message, its parts and their header fields.
+  public var defects: [String]
+  /// Decoded values of each top-level header field, in order.
+  public var headers: [String: [String]]
+  /// The mailboxes of each address header field.
+  public var addresses: [String: [Address]]?
+  /// The non-multipart leaves, in order.
+  public var parts: [Part]
+  /// The top-level content type.
+  public var contentType: String
+  /// The longest line of the raw bytes, without its line break.
+  public var maxLineOctets: Int
+  /// Whether the raw bytes contain an LF that does not follow a CR.
+  public var bareLF: Bool
+  /// Whether the raw bytes contain a CR that is not followed by an LF.
+  public var bareCR: Bool
+  /// Whether a multipart boundary occurs inside a leaf's encoded payload.
+  public var boundaryInContent: Bool
+
+  enum CodingKeys: String, CodingKey {
+    case defects, headers, addresses, parts
+    case contentType = "content_type"
+    case maxLineOctets = "max_line_octets"
+    case bareLF = "bare_lf"
+    case bareCR = "bare_cr"
+    case boundaryInContent = "boundary_in_content"
+  }
+
+  /// The values of a header field, matching its name without regard to case.
+  public func header(_ name: String) -> [String] {
+    headers.filter { $0.key.lowercased() == name.lowercased() }.flatMap(\.value)
+  }
+}
+
+/// Reads `bytes` as a message with Python's `email` package (Tests/Oracles/inspect_message.py).
+/// - Throws: `PythonOracleError` when the script fails, a decoding error when its output is not the expected JSON.
+public func inspectMessage(_ bytes: [UInt8]) throws -> InspectedMessage {
+  let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString).eml")
+  try Data(bytes).write(to: file)
+  defer { try? FileManager.default.removeItem(at: file) }
+  let json = try PythonOracle.run(script: "inspect_message.py", arguments: [file.path])
+  return try JSONDecoder().decode(InspectedMessage.self, from: json)
+}
+
+/// Runs an inline Python snippet with `stdin` and returns its stdout.
+/// - Throws: `PythonOracleError` when the snippet fails.
+public func python(_ code: String, stdin: [UInt8] = []) throws -> [UInt8] {
+  Array(try PythonOracle.run(code: code, stdin: stdin))
+}
