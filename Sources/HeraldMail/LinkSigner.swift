@@ -6,13 +6,16 @@ import Crypto
 ///
 /// A token is `PAYLOAD.MAC`, both base64url: the payload holds the subject fields, the MAC
 /// its first 16 bytes (128 bits).
-public struct LinkSigner: Sendable {
-  private let secret: [UInt8]
+// @unchecked: the keyed HMAC is never mutated, only copied (its hash state is
+// copy-on-write); swift-crypto does not mark it Sendable.
+public struct LinkSigner: @unchecked Sendable {
+  /// An HMAC with the key already absorbed: each token copies it instead of keying anew.
+  private let keyed: HMAC<SHA256>
 
   /// Makes a signer from the workspace secret (at least 32 random bytes).
   public init(secret: [UInt8]) {
     precondition(secret.count >= 16, "the link secret is too short")
-    self.secret = secret
+    self.keyed = HMAC<SHA256>(key: SymmetricKey(data: secret))
   }
 
   /// A token for `purpose` ("unsubscribe", "confirm") and the subject's fields, e.g. an
@@ -45,7 +48,7 @@ public struct LinkSigner: Sendable {
   }
 
   private func mac(purpose: String, payload: [UInt8]) -> [UInt8] {
-    var hmac = HMAC<SHA256>(key: SymmetricKey(data: secret))
+    var hmac = keyed
     hmac.update(data: Array(purpose.utf8))
     hmac.update(data: [0])
     hmac.update(data: payload)

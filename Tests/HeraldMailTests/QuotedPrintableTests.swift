@@ -56,7 +56,23 @@ struct QuotedPrintableTests {
     ("long Cyrillic paragraph", String(repeating: "Съешь же ещё этих мягких французских булок, да выпей чаю. ", count: 6)),
     ("long emoji text", String(repeating: "🎉🚀👨‍👩‍👧‍👦 ", count: 20)),
     ("mixed line breaks", "one\ntwo\r\nthree\n\nfour \n\tfive\t\r\n"),
-  ]
+  ] + randomCases
+
+  /// Texts made of the pieces the encoder treats specially, in a fixed pseudo-random order
+  /// (the same on every run), to reach combinations no one thought to write down.
+  static let randomCases: [(String, String)] = {
+    let pieces = ["a", "word ", " ", "  ", ".", "From ", "F", "=", "\n", "\r\n", "\t", "é", "я", "🎉", "€", "x", String(repeating: "y", count: 70)]
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    func next() -> Int {
+      state ^= state << 13
+      state ^= state >> 7
+      state ^= state << 17
+      return Int(state % UInt64(pieces.count))
+    }
+    return (0..<40).map { index in
+      ("random text \(index)", (0..<(20 + index * 4)).map { _ in pieces[next()] }.joined())
+    }
+  }()
 
   @Test(arguments: propertyCases)
   func keepsLinesShortEscapesWholeAndLineStartsSafe(_ label: String, _ input: String) {

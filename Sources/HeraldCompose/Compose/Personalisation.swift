@@ -14,16 +14,15 @@ struct PersonalValues {
   init(recipient: Recipient, list: String, unsubscribeURL: String) {
     paths = ["unsubscribe_url", "list.name"]
     values = [unsubscribeURL, list]
-    for (key, value) in recipient.templateValues.sorted(by: { $0.key < $1.key }) {
-      guard let text = value as? String, !text.isEmpty else { continue }
+    for (key, value) in recipient.templateFields {
       paths.append("subscriber." + key)
-      values.append(Self.removingMarkers(text))
+      values.append(Self.removingMarkers(value))
     }
   }
 
   /// Which values are present: two recipients with the same signature get the same
   /// skeleton, only the values differ.
-  var signature: String { paths.joined(separator: "\u{1F}") }
+  var signature: [String] { paths }
 
   /// The Mustache context with the real values, or with markers in their place.
   func context(base: [String: Any], markers: Bool) -> [String: Any] {
@@ -221,9 +220,9 @@ final class SkeletonCache: Sendable {
     var parts: (html: EncodedPartTemplate, text: EncodedPartTemplate)?
   }
 
-  private let entries = Mutex<[String: Entry]>([:])
+  private let entries = Mutex<[[String]: Entry]>([:])
 
-  func entry(for signature: String, make: () -> Entry) -> Entry {
+  func entry(for signature: [String], make: () -> Entry) -> Entry {
     if let entry = entries.withLock({ $0[signature] }) { return entry }
     let entry = make()
     entries.withLock { $0[signature] = entry }

@@ -17,20 +17,24 @@ public struct Recipient: Sendable, Hashable {
     self.attributes = attributes
   }
 
-  /// The `subscriber` object templates see: custom attributes first, so that the
-  /// standard fields (name, email, organization) cannot be overridden by one.
-  var templateValues: [String: Any] {
-    var values: [String: Any] = attributes
-    values["email"] = mailbox.address
-    if let name = mailbox.name, !name.isEmpty {
-      values["name"] = name
-      values["first_name"] = name.split(separator: " ").first.map(String.init) ?? name
-    } else {
-      values.removeValue(forKey: "name")
+  /// The `subscriber` values templates see, sorted by key, empty ones left out. Custom
+  /// attributes cannot override the standard fields (name, first_name, email, organization).
+  var templateFields: [(key: String, value: String)] {
+    var fields: [(key: String, value: String)] = []
+    fields.reserveCapacity(attributes.count + 4)
+    for (key, value) in attributes where !value.isEmpty && !Self.standardFields.contains(key) {
+      fields.append((key, value))
     }
-    if let organization, !organization.isEmpty { values["organization"] = organization } else { values.removeValue(forKey: "organization") }
-    return values
+    fields.append(("email", mailbox.address))
+    if let name = mailbox.name, !name.isEmpty {
+      fields.append(("name", name))
+      fields.append(("first_name", name.split(separator: " ").first.map(String.init) ?? name))
+    }
+    if let organization, !organization.isEmpty { fields.append(("organization", organization)) }
+    return fields.sorted { $0.key < $1.key }
   }
+
+  private static let standardFields: Set<String> = ["email", "name", "first_name", "organization"]
 }
 
 /// What makes one message distinct in time and identity: its Date header and the unique

@@ -39,6 +39,16 @@ public enum HeaderEncoder {
   /// Appends a structured value that is already ASCII (Message-ID, Content-Type, URLs),
   /// folding at its spaces when it is long.
   public static func appendRaw(name: String, _ value: String, to output: inout [UInt8]) {
+    // Most structured values (Date, Message-ID) fit on one line: write them as they are.
+    if name.utf8.count + 2 + value.utf8.count <= preferredLineLength,
+      value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F })
+    {
+      output.append(contentsOf: name.utf8)
+      output.append(contentsOf: [UInt8(ascii: ":"), .space])
+      output.append(contentsOf: value.utf8)
+      output.append(contentsOf: [.cr, .lf])
+      return
+    }
     appendFolded(name: name, atoms: splitKeepingSpaces(sanitized(value)), to: &output)
   }
 
@@ -49,8 +59,8 @@ public enum HeaderEncoder {
       return EncodedWord.encode(name, firstWordLength: firstWordLength)
     }
     let isAtom = name.utf8.allSatisfy { isAtext($0) || $0 == UInt8(ascii: " ") }
-    if isAtom && !name.contains("  ") {
-      return name.split(separator: " ").map(String.init)
+    if isAtom && !containsPair(name, .space, .space) {
+      return name.utf8.split(separator: .space).map { String(decoding: $0, as: UTF8.self) }
     }
     var quoted = "\""
     for character in name {
@@ -84,7 +94,17 @@ public enum HeaderEncoder {
 
   /// Text that looks like an encoded-word would be decoded by the reader; encode it instead.
   private static func containsEncodedWordMarker(_ value: String) -> Bool {
-    value.contains("=?")
+    containsPair(value, UInt8(ascii: "="), UInt8(ascii: "?"))
+  }
+
+  /// Whether the UTF-8 of `value` has `first` directly followed by `second`.
+  private static func containsPair(_ value: String, _ first: UInt8, _ second: UInt8) -> Bool {
+    var previous: UInt8 = 0
+    for byte in value.utf8 {
+      if previous == first && byte == second { return true }
+      previous = byte
+    }
+    return false
   }
 
   static func isAtext(_ byte: UInt8) -> Bool {
@@ -100,7 +120,7 @@ public enum HeaderEncoder {
   /// Splits at single spaces, keeping runs of spaces inside the following atom, so that
   /// joining the atoms with one space gives the value back exactly.
   private static func splitKeepingSpaces(_ value: String) -> [String] {
-    value.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+    value.utf8.split(separator: .space, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
   }
 
   /// Joins atoms with single spaces, starting a continuation line (CRLF + space) before

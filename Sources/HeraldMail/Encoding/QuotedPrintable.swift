@@ -10,39 +10,94 @@ public enum QuotedPrintable {
 
   /// Encodes UTF-8 text and appends the result to `output`.
   public static func encode(_ input: some Collection<UInt8>, into output: inout [UInt8]) {
-    output.reserveCapacity(output.count + input.count + input.count / 8 + 16)
+    let done: Void? = input.withContiguousStorageIfAvailable { encode(buffer: $0, into: &output) }
+    if done == nil {
+      Array(input).withUnsafeBufferPointer { encode(buffer: $0, into: &output) }
+    }
+  }
+
+  /// The encoder proper, on contiguous bytes (it runs for every line of every message).
+  private static func encode(buffer input: UnsafeBufferPointer<UInt8>, into result: inout [UInt8]) {
+    // Worst case: every byte escaped (3×), plus a soft break (3 bytes) per 72 output bytes.
+    // (Small inputs, a line or two, are encoded on the stack.)
+    let capacity = input.count * 3 + (input.count * 3 / 72 + 1) * 3
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+      var output = UnsafeOutputBuffer(base: buffer.baseAddress!)
+      encode(input, into: &output)
+      result.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: output.count))
+    }
+  }
+
+  /// Bytes written straight into memory reserved for the worst case: the hot loop has no
+  /// capacity checks.
+  private struct UnsafeOutputBuffer {
+    let base: UnsafeMutablePointer<UInt8>
+    var count = 0
+    @inline(__always) mutating func append(_ byte: UInt8) {
+      base[count] = byte
+      count += 1
+    }
+    @inline(__always) mutating func append(_ source: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) {
+      (base + count).update(from: source.baseAddress! + start, count: end - start)
+      count += end - start
+    }
+  }
+
+  // The loop below spells bytes as hex literals (LF 0A, CR 0D, space 20, tab 09, "." 2E,
+  // "=" 3D, "F" 46): patterns like `UInt8(ascii:)` are not free in a loop this hot.
+  private static func encode(_ input: UnsafeBufferPointer<UInt8>, into output: inout UnsafeOutputBuffer) {
+    let end = input.count
     var column = 0
     var atLineStart = true
-    var index = input.startIndex
-    let end = input.endIndex
-    while index != end {
+    var index = 0
+    while index < end {
       let byte = input[index]
-      let next = input.index(after: index)
+      let next = index + 1
       // Hard line break: LF, or CRLF.
-      if byte == .lf || (byte == .cr && next != end && input[next] == .lf) {
-        output.append(.cr)
-        output.append(.lf)
+      if byte == 0x0A || (byte == 0x0D && next < end && input[next] == 0x0A) {
+        output.append(0x0D)
+        output.append(0x0A)
         column = 0
         atLineStart = true
-        index = byte == .cr ? input.index(after: next) : next
+        index = byte == 0x0D ? next + 1 : next
         continue
       }
-      let isLastOnLine = next == end || input[next] == .lf
-        || (input[next] == .cr && input.index(after: next) != end && input[input.index(after: next)] == .lf)
+      // Fast path: copy a run of bytes that need no escaping (not at a line start, where
+      // "." and "From " matter; spaces only when more follows on the line) in one go, up
+      // to the column where a soft break may be needed.
+      if !atLineStart {
+        var runEnd = index
+        let limit = min(end, index + (maximumLineLength - 1 - column))
+        while runEnd < limit {
+          let candidate = input[runEnd]
+          if candidate > 0x20 && candidate < 0x7F && candidate != 0x3D {
+            runEnd += 1
+          } else if candidate == 0x20 && runEnd + 1 < end && input[runEnd + 1] != 0x0A && input[runEnd + 1] != 0x0D {
+            runEnd += 1
+          } else {
+            break
+          }
+        }
+        if runEnd > index {
+          output.append(input, from: index, to: runEnd)
+          column += runEnd - index
+          index = runEnd
+          continue
+        }
+      }
+      let isLastOnLine = next == end || input[next] == 0x0A
+        || (input[next] == 0x0D && next + 1 < end && input[next + 1] == 0x0A)
       var escaped: Bool
-      switch byte {
-      case .space, .tab:
+      if byte > 0x20 && byte < 0x7F && byte != 0x3D && byte != 0x2E && byte != 0x46 {
+        escaped = false  // the common case: printable, nothing special
+      } else if byte == 0x20 || byte == 0x09 {
         escaped = isLastOnLine  // trailing whitespace would be stripped in transit
-      case .period:
+      } else if byte == 0x2E {
         escaped = atLineStart
-      case UInt8(ascii: "F"):
+      } else if byte == 0x46 {
         escaped = atLineStart && startsWithFromSpace(input, at: index)
-      case UInt8(ascii: "="):
-        escaped = true
-      case 33...126:
-        escaped = false
-      default:
-        escaped = true
+      } else {
+        escaped = true  // "=", controls, and every byte of a non-ASCII character
       }
       var width = escaped ? 3 : 1
       // Room for a soft break "=" unless this is the line's last character. A soft break
@@ -50,20 +105,20 @@ public enum QuotedPrintable {
       let limit = isLastOnLine ? maximumLineLength : maximumLineLength - 1
       let sequenceWidth = byte >= 0xF0 ? 12 : byte >= 0xE0 ? 9 : byte >= 0xC0 ? 6 : width
       if column + width > limit || (column + sequenceWidth > maximumLineLength - 1 && column > 0) {
-        output.append(UInt8(ascii: "="))
-        output.append(.cr)
-        output.append(.lf)
+        output.append(0x3D)
+        output.append(0x0D)
+        output.append(0x0A)
         column = 0
         // This byte now starts an encoded line, where a relay sees "." or "From " too.
-        if !escaped && (byte == .period || (byte == UInt8(ascii: "F") && startsWithFromSpace(input, at: index))) {
+        if !escaped && (byte == 0x2E || (byte == 0x46 && startsWithFromSpace(input, at: index))) {
           escaped = true
           width = 3
         }
       }
       if escaped {
-        output.append(UInt8(ascii: "="))
-        output.append(hexDigits[Int(byte >> 4)])
-        output.append(hexDigits[Int(byte & 0x0F)])
+        output.append(0x3D)
+        output.append(hexDigit(byte >> 4))
+        output.append(hexDigit(byte & 0x0F))
       } else {
         output.append(byte)
       }
@@ -71,6 +126,11 @@ public enum QuotedPrintable {
       atLineStart = false
       index = next
     }
+  }
+
+  @inline(__always)
+  private static func hexDigit(_ value: UInt8) -> UInt8 {
+    value < 10 ? value + 0x30 : value + 0x37
   }
 
   /// Encodes UTF-8 text and returns the encoded bytes.
@@ -94,14 +154,9 @@ public enum QuotedPrintable {
 }
 
 extension QuotedPrintable {
-  fileprivate static func startsWithFromSpace<C: Collection<UInt8>>(_ input: C, at index: C.Index) -> Bool {
-    let from: [UInt8] = [0x46, 0x72, 0x6F, 0x6D, 0x20]  // "From "
-    var i = index
-    for expected in from {
-      guard i != input.endIndex, input[i] == expected else { return false }
-      i = input.index(after: i)
-    }
-    return true
+  fileprivate static func startsWithFromSpace(_ input: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+    index + 5 <= input.count && input[index] == 0x46 && input[index + 1] == 0x72 && input[index + 2] == 0x6F
+      && input[index + 3] == 0x6D && input[index + 4] == 0x20  // "From "
   }
 }
 

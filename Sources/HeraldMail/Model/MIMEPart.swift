@@ -14,6 +14,15 @@ public enum MIMEPart: Sendable {
     case base64
   }
 
+  /// About how many bytes the part takes encoded, headers included: for reserving room.
+  public var estimatedSize: Int {
+    switch self {
+    case .text(_, let content): return 128 + content.count + content.count / 2
+    case .encoded(_, _, let body): return 128 + body.count
+    case .multipart(_, _, let parts): return 256 + parts.reduce(0) { $0 + $1.estimatedSize }
+    }
+  }
+
   /// Quoted-printable when it is no larger than base64 would be.
   public static func transferEncoding(for content: [UInt8]) -> TransferEncoding {
     let escapes = QuotedPrintable.escapeCount(content)

@@ -40,10 +40,21 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
 
   /// Text reduced to ASCII letters, digits, "-" and "_": safe in a dot-atom (ids, List-Id).
   public static func atomText(_ text: String) -> String {
+    if !text.isEmpty, text.utf8.allSatisfy({ isAtomByte($0) }) { return text }
     let kept = text.unicodeScalars.map { scalar -> Character in
       scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_")
         ? Character(scalar) : "-"
     }
     return kept.isEmpty ? "x" : String(kept)
+  }
+
+  private static func isAtomByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+      UInt8(ascii: "-"), UInt8(ascii: "_"):
+      return true
+    default:
+      return false
+    }
   }
 }
