@@ -21,6 +21,14 @@ struct ConfigurationTests {
     #expect(configuration.replyTo == nil)
   }
 
+  @Test func everyProblemInHeraldYmlIsReportedAtOnce() throws {
+    let yaml = "organization: \"\"\nfrom: nobody\nbase_url: ftp://x\ncolour: blue\n"
+    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: yaml, file: "herald.yml") }
+    // organization empty, from invalid, base_url not https, unknown key, postal_address missing.
+    #expect(error.diagnostics.count == 5, "\(error)")
+    #expect(error.diagnostics.map(\.line) == error.diagnostics.map(\.line).sorted { ($0 ?? 0) < ($1 ?? 0) })
+  }
+
   @Test func theShippedDefaultIsValid() throws {
     let configuration = Fixtures.configuration
     #expect(configuration.timeZone.identifier == "Europe/Berlin")

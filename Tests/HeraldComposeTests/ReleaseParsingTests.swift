@@ -71,6 +71,13 @@ struct ReleaseParsingTests {
     #expect(first.message.contains(input.mentions), "\(first.message)")
   }
 
+  @Test func everyProblemInTheFrontMatterIsReportedAtOnce() throws {
+    let text = "---\ntitle: \"\"\ndate: 2021-13-01\nsumary: oops\nfrom: nobody\nembargo: soon\n---\nBody"
+    let error = try #require(throws: ComposeError.self) { try Release(text: text, file: "r.md") }
+    #expect(error.diagnostics.map(\.line) == [2, 3, 4, 5, 6])
+    #expect(error.diagnostics[2].message.contains("did you mean “summary”"))
+  }
+
   @Test func invalidUTF8NamesTheLineOfTheBadByte() throws {
     var bytes = Array("---\ntitle: x\ndate: 2020-01-01\n---\nline five\nline six \u{E9}".utf8)
     bytes.append(0xFF)  // not UTF-8 anywhere

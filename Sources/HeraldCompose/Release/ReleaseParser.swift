@@ -60,31 +60,52 @@ extension Release {
         throw yaml.error(key, "is not a valid address: \(error.message)")
       }
     }
-    self.file = file
-    self.title = try yaml.requiredString("title", hint: "\"The headline of the release\"")
-    let dateText = try yaml.requiredString("date", hint: "2020-03-31")
-    guard let date = ReleaseDate(dateText) else {
-      throw yaml.error("date", "“\(dateText)” is not a date; write it as YYYY-MM-DD, e.g. 2020-03-31")
+    func singleLine(_ key: String) throws -> String? {
+      let value = try yaml.string(key)
+      if value?.contains(where: \.isNewline) == true { throw yaml.error(key, "must be a single line") }
+      return value
     }
-    self.date = date
-    self.subject = try yaml.string("subject") ?? title
-    self.dateline = try yaml.string("dateline")
-    self.summary = try yaml.string("summary")
-    self.lists = try yaml.strings("lists") ?? []
-    self.from = try mailbox("from")
-    self.replyTo = try mailbox("reply_to")
-    self.language = try yaml.string("language")
-    if let embargo = try yaml.string("embargo") {
-      guard let instant = Release.parseInstant(embargo) else {
-        throw yaml.error("embargo", "“\(embargo)” is not a date and time with a zone; write it like 2020-03-31T10:00:00+03:00")
+    var problems = yaml.keyProblems
+    let title = yaml.collect(&problems) { () throws -> String in
+      let title = try yaml.requiredString("title", hint: "\"The headline of the release\"")
+      _ = try singleLine("title")
+      return title
+    }
+    let date = yaml.collect(&problems) { () throws -> ReleaseDate in
+      let text = try yaml.requiredString("date", hint: "2020-03-31")
+      guard let date = ReleaseDate(text) else {
+        throw yaml.error("date", "“\(text)” is not a date; write it as YYYY-MM-DD, e.g. 2020-03-31")
       }
-      self.embargo = instant
-    } else {
-      self.embargo = nil
+      return date
     }
-    for key in ["title", "subject"] where (try yaml.string(key))?.contains(where: \.isNewline) == true {
-      throw yaml.error(key, "must be a single line")
+    let subject = yaml.collect(&problems) { try singleLine("subject") } ?? nil
+    let dateline = yaml.collect(&problems) { try yaml.string("dateline") } ?? nil
+    let summary = yaml.collect(&problems) { try yaml.string("summary") } ?? nil
+    let lists = yaml.collect(&problems) { try yaml.strings("lists") } ?? nil
+    let from = yaml.collect(&problems) { try mailbox("from") } ?? nil
+    let replyTo = yaml.collect(&problems) { try mailbox("reply_to") } ?? nil
+    let language = yaml.collect(&problems) { try yaml.string("language") } ?? nil
+    let embargo = yaml.collect(&problems) { () throws -> Date? in
+      guard let text = try yaml.string("embargo") else { return nil }
+      guard let instant = Release.parseInstant(text) else {
+        throw yaml.error("embargo", "“\(text)” is not a date and time with a zone; write it like 2020-03-31T10:00:00+03:00")
+      }
+      return instant
+    } ?? nil
+    guard problems.isEmpty, let title, let date else {
+      throw ComposeError(.release, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
+    self.file = file
+    self.title = title
+    self.date = date
+    self.subject = subject ?? title
+    self.dateline = dateline
+    self.summary = summary
+    self.lists = lists ?? []
+    self.from = from
+    self.replyTo = replyTo
+    self.language = language
+    self.embargo = embargo
     lines.removeSubrange(0...closing)
     self.body = lines.joined(separator: "\n")
     self.bodyFirstLine = closing + 2

@@ -12,10 +12,13 @@ struct YAMLMapping {
   let code: ComposeError.Code
   private(set) var values: [String: Node] = [:]
   private(set) var lines: [String: Int] = [:]
+  /// Unknown and repeated keys: reported with the value problems, all at once.
+  private(set) var keyProblems: [Diagnostic] = []
   private let mappingLine: Int
 
-  /// Parses `yaml` and checks its keys against `known`.
-  /// - Throws: `ComposeError` with every unknown or duplicated key, or the YAML syntax error.
+  /// Parses `yaml` and checks its keys against `known`; unknown or repeated keys are
+  /// kept in `keyProblems`.
+  /// - Throws: `ComposeError` with the YAML syntax error.
   init(yaml: String, file: String, firstLine: Int, known: Set<String>, code: ComposeError.Code) throws {
     self.file = file
     self.firstLine = firstLine
@@ -56,7 +59,21 @@ struct YAMLMapping {
         lines[key] = line
       }
     }
-    if !problems.isEmpty { throw ComposeError(code, problems) }
+    keyProblems = problems
+  }
+
+  /// Runs the reading of one value; a problem with it is added to `problems` (and nil
+  /// returned) so that every problem in the file is reported at once.
+  func collect<T>(_ problems: inout [Diagnostic], _ read: () throws -> T) -> T? {
+    do {
+      return try read()
+    } catch let error as ComposeError {
+      problems.append(contentsOf: error.diagnostics)
+      return nil
+    } catch {
+      problems.append(Diagnostic(.error, file: file, line: nil, "\(error)"))
+      return nil
+    }
   }
 
   /// The line of `key`, or of the mapping when the key is absent.

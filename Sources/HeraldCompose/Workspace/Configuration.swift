@@ -54,28 +54,40 @@ public struct Configuration: Sendable {
         throw yaml.error(key, "is not a valid sender: \(error.message)")
       }
     }
-    let organization = try yaml.requiredString("organization", hint: "\"Example Institute\"")
-    let from = try mailbox("from", try yaml.requiredString("from", hint: "\"Press Office <press@example.org>\""))
-    let replyTo = try yaml.string("reply_to").map { try mailbox("reply_to", $0) }
-    let baseURL = try yaml.requiredString("base_url", hint: "https://news.example.org")
-    guard let url = URL(string: baseURL), let scheme = url.scheme, ["https", "http"].contains(scheme), url.host != nil else {
-      throw yaml.error("base_url", "must be a web address starting with https://, like https://news.example.org")
+    var problems = yaml.keyProblems
+    let organization = yaml.collect(&problems) { try yaml.requiredString("organization", hint: "\"Example Institute\"") }
+    let from = yaml.collect(&problems) {
+      try mailbox("from", try yaml.requiredString("from", hint: "\"Press Office <press@example.org>\""))
     }
-    let postalAddress = try yaml.requiredString("postal_address", hint: "\"1 Example Street, 10115 Berlin, Germany\"")
-    let unsubscribeAddress = try yaml.string("unsubscribe_address")
-    if let unsubscribeAddress {
-      _ = try mailbox("unsubscribe_address", unsubscribeAddress)
+    let replyTo = yaml.collect(&problems) { try yaml.string("reply_to").map { try mailbox("reply_to", $0) } } ?? nil
+    let baseURL = yaml.collect(&problems) { () throws -> String in
+      let baseURL = try yaml.requiredString("base_url", hint: "https://news.example.org")
+      guard let url = URL(string: baseURL), let scheme = url.scheme, ["https", "http"].contains(scheme), url.host != nil else {
+        throw yaml.error("base_url", "must be a web address starting with https://, like https://news.example.org")
+      }
+      return baseURL
     }
-    var timeZone = TimeZone.current
-    if let name = try yaml.string("time_zone") {
+    let postalAddress = yaml.collect(&problems) {
+      try yaml.requiredString("postal_address", hint: "\"1 Example Street, 10115 Berlin, Germany\"")
+    }
+    let unsubscribeAddress = yaml.collect(&problems) { () throws -> String? in
+      let value = try yaml.string("unsubscribe_address")
+      if let value { _ = try mailbox("unsubscribe_address", value) }
+      return value
+    } ?? nil
+    let timeZone = yaml.collect(&problems) { () throws -> TimeZone in
+      guard let name = try yaml.string("time_zone") else { return .current }
       guard let zone = TimeZone(identifier: name) else {
         throw yaml.error("time_zone", "“\(name)” is not a time zone name; use one like Europe/Berlin or UTC")
       }
-      timeZone = zone
+      return zone
+    }
+    let allowRawHTML = yaml.collect(&problems) { try yaml.bool("allow_raw_html") } ?? nil
+    guard problems.isEmpty, let organization, let from, let baseURL, let postalAddress, let timeZone else {
+      throw ComposeError(.configuration, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
     self.init(
       organization: organization, from: from, replyTo: replyTo, baseURL: baseURL, postalAddress: postalAddress,
-      unsubscribeAddress: unsubscribeAddress, allowRawHTML: try yaml.bool("allow_raw_html") ?? false,
-      timeZone: timeZone)
+      unsubscribeAddress: unsubscribeAddress, allowRawHTML: allowRawHTML ?? false, timeZone: timeZone)
   }
 }
