@@ -154,6 +154,24 @@ struct ComposedReleaseTests {
     #expect(parsed.addresses?["To"] == [.init(displayName: name, addrSpec: "ivan@example.com")])
   }
 
+  @Test func aRussianReleaseGoesOutAsBase64InCanonicalForm() throws {
+    let paragraph = "Городские водопроводы теряют в среднем треть очищенной воды, говорится в исследовании, опубликованном сегодня."
+    let composed = try Fixtures.compose(Fixtures.releaseText(body: "\(paragraph)\n\n\(paragraph) {{subscriber.name}}\n"))
+    let recipient = Recipient(mailbox: Mailbox(name: "Анна", address: "anna@example.com"))
+    let message = composed.message(for: recipient, list: "press-ru", stamp: .fixed)
+    let rendered = composed.personalisedParts(for: recipient, list: "press-ru")
+    let parsed = try inspectMessage(message.bytes)
+    #expect(parsed.defects.isEmpty, "\(parsed.defects)")
+    #expect(parsed.parts[0].transferEncoding == "base64")
+    func crlf(_ text: String) -> String { text.replacingOccurrences(of: "\n", with: "\r\n") }
+    #expect(parsed.parts[0].content == crlf(rendered.text))
+    #expect(rendered.text.contains("сегодня. Анна"))
+    // Body lines are short; only a header holding a long URL may pass 78 (never 998).
+    let body = String(decoding: message.bytes, as: UTF8.self).components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+    #expect(body.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 })
+    #expect(parsed.maxLineOctets <= 998)
+  }
+
   @Test func deterministicStampGivesIdenticalBytes() throws {
     let one = sample.message(for: Fixtures.alex, list: "press-en", stamp: .fixed).bytes
     let two = try Fixtures.compose(Fixtures.sampleRelease, file: "Releases/2020-03-31-water-report.md")

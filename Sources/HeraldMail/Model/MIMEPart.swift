@@ -14,6 +14,20 @@ public enum MIMEPart: Sendable {
     case base64
   }
 
+  /// The text with every line break as CRLF (a lone LF gains its CR).
+  static func canonicalLineEnds(_ content: [UInt8]) -> [UInt8] {
+    guard content.contains(.lf) else { return content }
+    var output: [UInt8] = []
+    output.reserveCapacity(content.count + content.count / 40)
+    var previous: UInt8 = 0
+    for byte in content {
+      if byte == .lf && previous != .cr { output.append(.cr) }
+      output.append(byte)
+      previous = byte
+    }
+    return output
+  }
+
   /// About how many bytes the part takes encoded, headers included: for reserving room.
   public var estimatedSize: Int {
     switch self {
@@ -51,7 +65,8 @@ public enum MIMEPart: Sendable {
         // with its last line.
         if inMultipart || output.last != .lf { output.append(contentsOf: [.cr, .lf]) }
       case .base64:
-        Base64.appendMIMEBody(content, to: &output)
+        // Text is encoded in its canonical form, lines ending in CRLF (RFC 2046 §4.1.1).
+        Base64.appendMIMEBody(Self.canonicalLineEnds(content), to: &output)
       }
     case .encoded(let subtype, let encoding, let body):
       output.append(contentsOf: "Content-Type: text/\(subtype); charset=utf-8\r\nContent-Transfer-Encoding: \(encoding.rawValue)\r\n\r\n".utf8)
