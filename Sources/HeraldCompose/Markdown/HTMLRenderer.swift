@@ -16,6 +16,7 @@ struct HTMLRenderer {
     ]
     static let quote = "margin:0 0 16px 0;padding:4px 0 4px 16px;border-left:4px solid #cbd5e1;color:#374151;font-style:italic;"
     static let list = "margin:0 0 16px 0;padding:0 0 0 24px;"
+    static let nestedList = "margin:6px 0 0 0;padding:0 0 0 24px;"
     static let listItem = "margin:0 0 6px 0;"
     static let code = "font-family:Menlo,Consolas,'Courier New',monospace;font-size:14px;background:#f3f4f6;padding:1px 4px;border-radius:3px;"
     static let codeBlock = "margin:0 0 16px 0;padding:12px;background:#f3f4f6;border-radius:4px;font-family:Menlo,Consolas,'Courier New',monospace;font-size:14px;line-height:1.45;white-space:pre-wrap;word-wrap:break-word;"
@@ -34,7 +35,10 @@ struct HTMLRenderer {
     return output
   }
 
-  private func render(_ block: MarkdownBlock, into output: inout String, tight: Bool) {
+  /// - Parameters:
+  ///   - tight: inside a tight list item, where paragraphs have no <p>.
+  ///   - nested: inside a list item, where a list needs no space of its own below it.
+  private func render(_ block: MarkdownBlock, into output: inout String, tight: Bool, nested: Bool = false) {
     switch block {
     case .paragraph(let inlines, _):
       if tight {
@@ -56,12 +60,12 @@ struct HTMLRenderer {
     case .list(let ordered, let start, let isTight, let items):
       let tag = ordered ? "ol" : "ul"
       let startAttribute = ordered && start != 1 ? " start=\"\(start)\"" : ""
-      output += "<\(tag)\(startAttribute) style=\"\(Style.list)\">\n"
+      output += "<\(tag)\(startAttribute) style=\"\(nested ? Style.nestedList : Style.list)\">\n"
       for item in items {
         output += "<li style=\"\(Style.listItem)\">"
         for (index, child) in item.enumerated() {
           if isTight, index > 0, case .paragraph = child { output += "<br>" }
-          render(child, into: &output, tight: isTight)
+          render(child, into: &output, tight: isTight, nested: true)
         }
         output += "</li>\n"
       }
