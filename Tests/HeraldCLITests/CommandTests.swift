@@ -134,6 +134,16 @@ struct CommandTests {
     #expect(result.stderr.contains("herald.yml:20: error: unknown key “smtp_password”"), "\(result.stderr)")
   }
 
+  @Test func checkNeedsNoSecretButPreviewSaysHowToMakeOne() throws {
+    try FileManager.default.removeItem(at: workspace.appendingPathComponent(".herald/secret"))
+    let check = try herald("check", "--workspace", "ws", "Releases/2020-03-31-water-report.md")
+    #expect(check.status == 0, "\(check.stdout)")
+    let preview = try herald("preview", "--workspace", "ws", "Releases/2020-03-31-water-report.md", "--out", "none")
+    #expect(preview.status == 1)
+    #expect(preview.stderr.contains(".herald/secret: error: is missing"), "\(preview.stderr)")
+    #expect(preview.stderr.contains("herald init"))
+  }
+
   @Test func colourNeverWithNoColorOrWithoutATerminal() throws {
     let result = try herald("check", "--workspace", "ws", "Releases/2020-03-31-water-report.md")
     #expect(!result.stdout.contains("\u{1B}["))

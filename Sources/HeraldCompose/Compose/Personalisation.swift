@@ -93,27 +93,9 @@ struct Skeleton {
       case .text(let text):
         output += text
       case .value(let index, let escaped) where index < values.count:
-        output += escaped ? Self.htmlEscape(values[index]) : values[index]
+        output += escaped ? HTMLRenderer.escape(values[index]) : values[index]
       case .value:
         break
-      }
-    }
-    return output
-  }
-
-  /// The same escaping as Mustache's for `{{tag}}` in HTML.
-  static func htmlEscape(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
-    var output = ""
-    output.reserveCapacity(text.utf8.count + 16)
-    for character in text {
-      switch character {
-      case "<": output += "&lt;"
-      case ">": output += "&gt;"
-      case "&": output += "&amp;"
-      case "\"": output += "&quot;"
-      case "'": output += "&#39;"
-      default: output.append(character)
       }
     }
     return output

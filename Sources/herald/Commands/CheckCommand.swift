@@ -20,7 +20,7 @@ struct CheckCommand: ParsableCommand {
   func run() throws {
     let diagnostics: [Diagnostic]
     do {
-      let loaded = try LoadedRelease(path: release, options: options)
+      let loaded = try LoadedRelease(path: release, options: options, signed: false)
       diagnostics = ReleaseChecker.diagnostics(for: loaded.composed)
     } catch let error as ComposeError {
       diagnostics = error.diagnostics

@@ -27,12 +27,12 @@ struct InitCommand: ParsableCommand {
       Terminal.say("\(place) is already a complete workspace; nothing to add.")
       return
     }
-    Terminal.say("Workspace ready in \(place == "" ? "." : place)")
+    Terminal.say("Workspace ready in \(place)")
     for path in report.created { Terminal.say("  " + Terminal.paint("created", .green) + " \(path)") }
     for path in report.kept { Terminal.say("  kept    \(path)") }
     Terminal.say()
     Terminal.say("Next: edit herald.yml, then try")
-    let option = place.isEmpty || place == "." ? "" : " --workspace \(place)"
+    let option = place == "." ? "" : " --workspace \(place)"
     Terminal.say("  herald preview\(option) \(WorkspaceDefaults.sampleReleasePath)")
   }
 }

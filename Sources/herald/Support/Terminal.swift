@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HeraldCompose
 
@@ -48,6 +49,7 @@ enum Terminal {
   static func display(_ url: URL) -> String {
     let current = FileManager.default.currentDirectoryPath
     let path = url.standardizedFileURL.path
+    if path == current || path == current + "/" { return "." }
     if path.hasPrefix(current + "/") { return String(path.dropFirst(current.count + 1)) }
     return path
   }
@@ -59,9 +61,6 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     return try body()
   } catch let error as ComposeError {
     Terminal.report(error.diagnostics)
-    throw ExitCodeError.failure
+    throw ExitCode.failure
   }
 }
-
-import ArgumentParser
-typealias ExitCodeError = ExitCode
