@@ -8,6 +8,7 @@ let package = Package(
     .executable(name: "herald", targets: ["herald"]),
     .library(name: "HeraldMail", targets: ["HeraldMail"]),
     .library(name: "HeraldCompose", targets: ["HeraldCompose"]),
+    .library(name: "HeraldStore", targets: ["HeraldStore"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -15,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C: cmark-gfm, the reference CommonMark/GFM parser (Debian libcmark-gfm-dev).
@@ -47,11 +49,22 @@ let package = Package(
       ]
     ),
 
+    // SQLite (GRDB): lists, subscribers, consent, suppression; later inquiries and the delivery log.
+    .target(
+      name: "HeraldStore",
+      dependencies: [
+        "HeraldMail",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
     // The command-line tool: the only target that talks to a terminal.
     .executableTarget(
       name: "herald",
       dependencies: [
-        "HeraldMail", "HeraldCompose",
+        "HeraldMail", "HeraldCompose", "HeraldStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -73,6 +86,7 @@ let package = Package(
       dependencies: ["HeraldCompose", "HeraldMail", "HeraldTesting"],
       exclude: ["Fixtures"]  // golden files, read through #filePath
     ),
+    .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldMail", "HeraldTesting"]),
     .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting"]),
   ]
 )

@@ -11,6 +11,8 @@ struct Herald: ParsableCommand {
       “herald init DIR” makes one.
       """,
     version: "0.1.0",
-    subcommands: [InitCommand.self, NewCommand.self, CheckCommand.self, PreviewCommand.self]
+    subcommands: [
+      InitCommand.self, NewCommand.self, CheckCommand.self, PreviewCommand.self, ListsCommand.self, SubscribersCommand.self,
+    ]
   )
 }

@@ -15,6 +15,8 @@ public struct Workspace: Sendable {
   public var configurationFile: URL { root.appendingPathComponent("herald.yml") }
   public var templatesDirectory: URL { root.appendingPathComponent("Templates") }
   public var listsDirectory: URL { root.appendingPathComponent("Lists") }
+  /// The subscriber store, Lists/herald.sqlite (ignored by git).
+  public var databaseFile: URL { listsDirectory.appendingPathComponent("herald.sqlite") }
   public var outboxDirectory: URL { root.appendingPathComponent("Outbox") }
   public var releasesDirectory: URL { root.appendingPathComponent("Releases") }
   /// The private folder for the secret; ignored by git.

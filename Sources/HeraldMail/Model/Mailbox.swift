@@ -46,41 +46,11 @@ public struct Mailbox: Hashable, Sendable, CustomStringConvertible {
     return "\(name) <\(address)>"
   }
 
-  /// A syntax check of an addr-spec: a local part and a domain of dot-separated labels,
-  /// within the length limits of RFC 5321, with nothing that could end a header line.
+  /// A syntax check of an addr-spec by the rules of `EmailAddress.normalize`, which has the
+  /// one definition of a valid address; errors quote `original`. The mailbox keeps the address
+  /// as written, so the result (with the domain in ASCII) is not used here.
   static func validate(address: String, in original: String) throws {
-    func fail(_ why: String) -> MailError {
-      MailError(.invalidAddress, "“\(original)” is not a valid email address: \(why)")
-    }
-    guard let at = address.lastIndex(of: "@") else { throw fail("it has no “@”") }
-    let local = address[..<at]
-    let domain = address[address.index(after: at)...]
-    guard !local.isEmpty else { throw fail("nothing before the “@”") }
-    guard !domain.isEmpty else { throw fail("no domain after the “@”") }
-    guard local.utf8.count <= 64 else { throw fail("the part before “@” is longer than 64 characters") }
-    guard address.utf8.count <= 254 else { throw fail("it is longer than 254 characters") }
-    for scalar in address.unicodeScalars
-    where scalar.value < 0x21 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}" {
-      throw fail("it contains a space or control character")
-    }
-    for character in local where "<>()[],;:\\\"".contains(character) {
-      throw fail("“\(character)” is not allowed before the “@” without quoting")
-    }
-    guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
-      throw fail("the part before “@” has a misplaced dot")
-    }
-    let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
-    guard labels.count >= 2 else { throw fail("the domain “\(domain)” has no dot") }
-    for label in labels {
-      guard !label.isEmpty else { throw fail("the domain “\(domain)” has an empty label") }
-      guard label.utf8.count <= 63 else { throw fail("a label of “\(domain)” is longer than 63 characters") }
-      guard !label.hasPrefix("-"), !label.hasSuffix("-") else {
-        throw fail("a label of “\(domain)” starts or ends with “-”")
-      }
-      for character in label where !(character.isLetter || character.isNumber || character == "-") {
-        throw fail("“\(character)” is not allowed in the domain “\(domain)”")
-      }
-    }
+    _ = try EmailAddress.normalized(address, quoting: original)
   }
 }
 

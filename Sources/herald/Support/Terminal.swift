@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCompose
+import HeraldStore
 
 /// Output for people: colour only on a terminal and never with NO_COLOR set; problems go
 /// to standard error.
@@ -40,6 +41,19 @@ enum Terminal {
     }
   }
 
+  /// Prints rows as aligned columns; the first row is the header.
+  static func table(_ rows: [[String]], rightAligned: Set<Int> = []) {
+    guard let first = rows.first else { return }
+    var widths = Array(repeating: 0, count: first.count)
+    for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+    for (number, row) in rows.enumerated() {
+      let line = row.enumerated().map { index, cell in
+        rightAligned.contains(index) ? cell.leftPadded(to: widths[index]) : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+      }.joined(separator: "  ").trimmingTrailingWhitespace()
+      say(number == 0 ? paint(line, .bold) : line)
+    }
+  }
+
   /// A byte count for people: "18.2 kB".
   static func size(_ bytes: Int) -> String {
     bytes < 1000 ? "\(bytes) bytes" : String(format: "%.1f kB", Double(bytes) / 1000)
@@ -62,5 +76,16 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
   } catch let error as ComposeError {
     Terminal.report(error.diagnostics)
     throw ExitCode.failure
+  } catch let error as StoreError {
+    Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
+    throw ExitCode.failure
+  }
+}
+
+extension String {
+  func trimmingTrailingWhitespace() -> String {
+    var result = self
+    while result.last == " " { result.removeLast() }
+    return result
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCompose
+import HeraldStore
 
 /// The option every command takes: which workspace to work on.
 struct WorkspaceOptions: ParsableArguments {
@@ -10,6 +11,17 @@ struct WorkspaceOptions: ParsableArguments {
   /// The workspace.
   var value: Workspace {
     Workspace(root: URL(fileURLWithPath: workspace, isDirectory: true))
+  }
+
+  /// The workspace's subscriber store, opened (and created or migrated) on first use.
+  func store() throws -> SubscriberStore {
+    let workspace = value
+    // A typo in --workspace should not silently create a database somewhere new.
+    guard FileManager.default.fileExists(atPath: workspace.configurationFile.path) else {
+      throw ComposeError(.configuration, file: workspace.configurationFile.path,
+        "is missing: this folder is not a Herald workspace. Run “herald init \(workspace.root.path)” to make one, or pass --workspace DIR")
+    }
+    return try SubscriberStore(path: workspace.databaseFile.path)
   }
 
   /// A release path the user gave: as the shell means it when that file exists, else

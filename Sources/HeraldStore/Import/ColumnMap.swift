@@ -1,0 +1,102 @@
+import Foundation
+
+/// Which CSV column holds what: found from the header row, understanding Herald's own
+/// export and the column names of Mailchimp and listmonk exports. Every other column
+/// becomes a custom attribute, named after its header.
+struct ColumnMap {
+  var email: Int
+  var name: Int?
+  var firstName: Int?
+  var lastName: Int?
+  var organization: Int?
+  var language: Int?
+  /// listmonk keeps custom attributes as one JSON object.
+  var attributesJSON: Int?
+  /// Other columns, kept as attributes: (column, attribute name).
+  var attributes: [(Int, String)] = []
+
+  static let emailNames: Set<String> = ["email", "email address", "e-mail", "e-mail address", "mail", "emailaddress"]
+  static let nameNames: Set<String> = ["name", "full name", "fullname", "display name"]
+  static let firstNames: Set<String> = ["first name", "firstname", "given name", "fname"]
+  static let lastNames: Set<String> = ["last name", "lastname", "surname", "family name", "lname"]
+  static let organizationNames: Set<String> = ["organization", "organisation", "company", "org", "employer", "newsroom", "outlet", "media"]
+  static let languageNames: Set<String> = ["language", "lang", "locale"]
+  /// Columns that describe a subscription in another system (status, dates, Mailchimp's
+  /// rating and geo data), not the person: not imported.
+  static let ignoredNames: Set<String> = [
+    "status", "created at", "updated at", "subscribed at", "uuid", "id", "member rating", "optin time", "optin ip",
+    "confirm time", "confirm ip", "latitude", "longitude", "gmtoff", "dstoff", "timezone", "cc", "region",
+    "last changed", "leid", "euid", "notes", "tags", "unsub time", "unsub campaign title", "unsub campaign id",
+    "unsub reason", "unsub reason other", "cleaned time", "cleaned campaign title", "cleaned campaign id",
+  ]
+
+  /// Lowercase, with "_" and runs of spaces as one space: "Email_Address" → "email address".
+  static func normalize(_ header: String) -> String {
+    header.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+      .replacingOccurrences(of: "_", with: " ")
+      .split(separator: " ").joined(separator: " ")
+  }
+
+  /// Reads the header row.
+  /// - Throws: `StoreError` `.importFailed` when there is no email column or a header repeats.
+  init(header: [String], file: String, line: Int) throws {
+    var seen: [String: Int] = [:]
+    var email: Int?
+    for (index, raw) in header.enumerated() {
+      let key = Self.normalize(raw)
+      if key.isEmpty { continue }
+      if let first = seen[key] {
+        throw StoreError(.importFailed, "\(file):\(line): the column “\(raw)” appears twice (columns \(first + 1) and \(index + 1)); rename or remove one. Nothing was imported")
+      }
+      seen[key] = index
+      switch key {
+      case _ where Self.emailNames.contains(key): email = email ?? index
+      case _ where Self.nameNames.contains(key): name = name ?? index
+      case _ where Self.firstNames.contains(key): firstName = firstName ?? index
+      case _ where Self.lastNames.contains(key): lastName = lastName ?? index
+      case _ where Self.organizationNames.contains(key): organization = organization ?? index
+      case _ where Self.languageNames.contains(key): language = language ?? index
+      case "attributes", "attribs": attributesJSON = index
+      case _ where Self.ignoredNames.contains(key): break
+      default: attributes.append((index, raw.trimmingCharacters(in: .whitespacesAndNewlines)))
+      }
+    }
+    guard let email else {
+      let found = header.map { "“\($0)”" }.joined(separator: ", ")
+      throw StoreError(.importFailed, "\(file):\(line): there is no email column (found \(found)); name the column of addresses “email”. Nothing was imported")
+    }
+    self.email = email
+  }
+
+  init(email: Int) { self.email = email }
+
+  /// The value of a column in a row, trimmed; nil when absent or empty.
+  static func value(_ fields: [String], _ column: Int?) -> String? {
+    guard let column, column < fields.count else { return nil }
+    let value = fields[column].trimmingCharacters(in: .whitespacesAndNewlines)
+    return value.isEmpty ? nil : value
+  }
+
+  /// The display name: the name column, or first and last name joined.
+  func name(in fields: [String]) -> String? {
+    if let name = Self.value(fields, name) { return name }
+    let parts = [Self.value(fields, firstName), Self.value(fields, lastName)].compactMap { $0 }
+    return parts.isEmpty ? nil : parts.joined(separator: " ")
+  }
+
+  /// The custom attributes of a row.
+  func attributes(in fields: [String]) -> [String: String] {
+    var result: [String: String] = [:]
+    if let json = Self.value(fields, attributesJSON), let data = json.data(using: .utf8),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+    {
+      for (key, value) in object {
+        if let string = value as? String { result[key] = string } else if !(value is NSNull) { result[key] = "\(value)" }
+      }
+    }
+    for (column, name) in attributes {
+      if let value = Self.value(fields, column) { result[name] = value }
+    }
+    return result
+  }
+}

@@ -1,0 +1,178 @@
+/// The 8-bit code pages Excel writes when "CSV" is chosen instead of "CSV UTF-8":
+/// telling them apart, and decoding them.
+///
+/// The tables are written out here rather than taken from Foundation's `String.Encoding`,
+/// whose Windows code pages depend on ICU data that Linux builds do not always carry.
+enum LegacyEncoding {
+  /// Unicode scalars of Windows-1251 bytes 0x80–0xFF. 0x98 is unassigned and maps to
+  /// U+0098, as in the WHATWG encoding standard, so that no byte is lost.
+  static let windows1251: [UInt16] = [
+    // 0x80
+    0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,
+    // 0x90
+    0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x0098, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F,
+    // 0xA0
+    0x00A0, 0x040E, 0x045E, 0x0408, 0x00A4, 0x0490, 0x00A6, 0x00A7,
+    0x0401, 0x00A9, 0x0404, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x0407,
+    // 0xB0
+    0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,
+    0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,
+    // 0xC0–0xFF: А…я in alphabetical order, U+0410–U+044F.
+  ] + (0x0410...0x044F).map { UInt16($0) }
+
+  /// Unicode scalars of Latin-1 bytes 0x80–0xFF, with Windows-1252's letters and
+  /// punctuation in 0x80–0x9F (what Excel actually writes). Its five unassigned bytes
+  /// map to the C1 controls of the same value, as in ISO-8859-1.
+  static let windows1252: [UInt16] = [
+    // 0x80
+    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
+    // 0x90
+    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
+    // 0xA0–0xFF: the same code points as the bytes.
+  ] + (0xA0...0xFF).map { UInt16($0) }
+
+  /// Guesses whether non-UTF-8 text is Windows-1251 (Cyrillic) or Latin-1/Windows-1252.
+  ///
+  /// The heuristic looks only at bytes 0x80–0xFF ("high bytes") and the runs they form:
+  /// - In Cyrillic text every letter is a high byte (А–я are 0xC0–0xFF, Ё/ё, Ukrainian
+  ///   and Belarusian letters lie in 0xA1–0xBF), so high bytes come in runs as long as the
+  ///   words: "Иванов" is six in a row.
+  /// - In Western European text high bytes are accented letters and typographic
+  ///   punctuation sprinkled between ASCII letters: "José", "Müller", "Zoë" each have one,
+  ///   alone. Three in a row almost never happen ("Größe" has two).
+  ///
+  /// So high bytes in runs of three or more count for Windows-1251, lone high bytes count
+  /// for Latin-1, and pairs count for neither. Windows-1251 wins only when it has more;
+  /// a tie (including no evidence at all) is read as Latin-1, the code page of Excel on
+  /// Western Windows and the more common one.
+  static func guess(_ sample: UnsafeBufferPointer<UInt8>) -> CSVEncoding {
+    var inLongRuns = 0
+    var alone = 0
+    var run = 0
+    for byte in sample {
+      if byte >= 0x80 {
+        run += 1
+        continue
+      }
+      if run == 1 { alone += 1 } else if run >= 3 { inLongRuns += run }
+      run = 0
+    }
+    if run == 1 { alone += 1 } else if run >= 3 { inLongRuns += run }
+    return inLongRuns > alone ? .windows1251 : .latin1
+  }
+
+  /// Decodes `bytes` with `table`, the scalars of bytes 0x80–0xFF; ASCII stays as it is.
+  static func decode(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt16>) -> String {
+    guard !UTF8Validation.isASCII(bytes) else { return String(decoding: bytes, as: UTF8.self) }
+    // Every scalar in the tables is below U+FFFF, so three UTF-8 bytes per byte suffice.
+    return String(unsafeUninitializedCapacity: bytes.count * 3) { output in
+      var count = 0
+      for byte in bytes {
+        if byte < 0x80 {
+          output[count] = byte
+          count += 1
+          continue
+        }
+        let scalar = table[Int(byte) &- 0x80]
+        if scalar < 0x800 {
+          output[count] = 0xC0 | UInt8(truncatingIfNeeded: scalar >> 6)
+          output[count &+ 1] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+          count &+= 2
+        } else {
+          output[count] = 0xE0 | UInt8(truncatingIfNeeded: scalar >> 12)
+          output[count &+ 1] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F)
+          output[count &+ 2] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
+          count &+= 3
+        }
+      }
+      return count
+    }
+  }
+}
+
+/// UTF-8 validation that says where the first bad byte is, for error messages.
+enum UTF8Validation {
+  /// Whether every byte is below 0x80.
+  static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    let count = bytes.count
+    var index = 0
+    // Eight bytes at a time: most fields of a subscriber list are ASCII.
+    while index &+ 8 <= count {
+      if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+        return false
+      }
+      index &+= 8
+    }
+    while index < count {
+      if base[index] >= 0x80 { return false }
+      index &+= 1
+    }
+    return true
+  }
+
+  /// The offset of the first byte that does not start a well-formed UTF-8 sequence
+  /// (Unicode, table 3-7), or nil when all of `bytes` is valid UTF-8.
+  static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    guard let base = bytes.baseAddress else { return nil }
+    let count = bytes.count
+    var index = 0
+    while index < count {
+      while index &+ 8 <= count,
+        UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+      {
+        index &+= 8
+      }
+      guard index < count else { break }
+      let lead = base[index]
+      if lead < 0x80 {
+        index &+= 1
+        continue
+      }
+      var length = 0
+      var low: UInt8 = 0x80
+      var high: UInt8 = 0xBF
+      switch lead {
+      case 0xC2...0xDF: length = 2
+      case 0xE0: length = 3; low = 0xA0  // no overlong forms
+      case 0xE1...0xEC, 0xEE...0xEF: length = 3
+      case 0xED: length = 3; high = 0x9F  // no surrogates
+      case 0xF0: length = 4; low = 0x90
+      case 0xF1...0xF3: length = 4
+      case 0xF4: length = 4; high = 0x8F  // nothing above U+10FFFF
+      default: return index
+      }
+      guard index &+ length <= count else { return index }
+      let second = base[index &+ 1]
+      guard second >= low, second <= high else { return index }
+      var next = 2
+      while next < length {
+        guard base[index &+ next] & 0xC0 == 0x80 else { return index }
+        next &+= 1
+      }
+      index &+= length
+    }
+    return nil
+  }
+
+  /// The length of `bytes` without a multi-byte sequence that is cut off at its end,
+  /// so that a sample read from the middle of a file ends on a character boundary.
+  static func lengthWithoutTruncatedEnd(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    let count = bytes.count
+    var back = 1
+    while back <= 3, back <= count {
+      let byte = bytes[count - back]
+      if byte < 0x80 { return count }
+      if byte >= 0xC0 {
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+        return length > back ? count - back : count
+      }
+      back += 1
+    }
+    return count
+  }
+}

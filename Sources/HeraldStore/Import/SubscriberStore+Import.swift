@@ -1,0 +1,195 @@
+import Foundation
+import GRDB
+import HeraldMail
+
+extension SubscriberStore {
+  /// How an import went.
+  public struct ImportReport: Sendable, Codable {
+    /// A row that was not imported, and why.
+    public struct Problem: Sendable, Codable, CustomStringConvertible {
+      public var line: Int
+      public var email: String
+      public var reason: String
+      public var description: String { "line \(line): \(email.isEmpty ? "(no address)" : email): \(reason)" }
+    }
+
+    public var file: String
+    public var list: String
+    public var dryRun: Bool
+    /// The file's encoding as read, and what to know about it.
+    public var encoding: String
+    public var warnings: [String] = []
+    public var rows = 0
+    /// New to the list (a new subscriber, or a known one joining this list).
+    public var added = 0
+    /// Already on the list; their details or status changed.
+    public var updated = 0
+    /// Already on the list as they are.
+    public var unchanged = 0
+    /// The same address again later in the file: counted once.
+    public var duplicates = 0
+    /// Rows with no valid address.
+    public var rejected = 0
+    /// Valid addresses kept out: suppressed, or unsubscribed/bounced/complained before.
+    public var keptOut = 0
+    /// The first problems (rejected and kept out), with their lines; at most `problemLimit`.
+    public var problems: [Problem] = []
+    public static let problemLimit = 1000
+
+    mutating func problem(_ line: Int, _ email: String, _ reason: String) {
+      if problems.count < Self.problemLimit { problems.append(Problem(line: line, email: email, reason: reason)) }
+    }
+  }
+
+  /// Imports subscribers from a CSV file into a list, all or nothing.
+  ///
+  /// The header row maps the columns (see `ColumnMap`). Rows without a valid address are
+  /// rejected with their line and reason; the rest of the file is still imported. An
+  /// address that is suppressed, or that unsubscribed, bounced or complained, is kept out
+  /// unless `resubscribe`. A file that cannot be read to the end (a broken quote, bad
+  /// encoding) changes nothing.
+  /// - Parameters:
+  ///   - status: `subscribed`, or `pending` for addresses that must still confirm.
+  ///   - dryRun: do everything, report, and change nothing.
+  ///   - displayName: the file as the user named it, for line references and consent evidence.
+  ///   - progress: called every 10,000 rows with the number of rows read so far.
+  public func importCSV(
+    _ url: URL, displayName: String? = nil, into listName: String, status: MembershipStatus = .subscribed,
+    dryRun: Bool = false, resubscribe: Bool = false, progress: ((Int) -> Void)? = nil
+  ) throws -> ImportReport {
+    let file = displayName ?? url.lastPathComponent
+    let reader: CSVReader
+    do {
+      reader = try CSVReader(url: url)
+    } catch let error as CSVError {
+      throw StoreError(.importFailed, "\(error.description). Nothing was imported")
+    }
+    var report = ImportReport(file: file, list: listName, dryRun: dryRun, encoding: reader.encoding.rawValue)
+
+    do {
+      try pool.writeWithoutTransaction { db in
+        try db.inTransaction(.immediate) {
+          try Self.runImport(
+            reader: reader, file: file, listName: listName, status: status, resubscribe: resubscribe, progress: progress,
+            report: &report, in: db)
+          return dryRun ? .rollback : .commit
+        }
+      }
+    } catch let error as StoreError {
+      throw error
+    } catch let error as CSVError {
+      throw StoreError(.importFailed, "\(error.description). Nothing was imported")
+    } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+      throw StoreError(.database, "the subscriber database is busy: another herald process has been writing for over \(Int(Self.busyTimeout)) s; nothing was imported, try again when it is done")
+    } catch {
+      throw StoreError(.importFailed, "the import stopped: \(error). Nothing was imported")
+    }
+    report.warnings = reader.warnings
+    return report
+  }
+
+  private static func runImport(
+    reader: CSVReader, file: String, listName: String, status: MembershipStatus, resubscribe: Bool,
+    progress: ((Int) -> Void)?, report: inout ImportReport, in db: Database
+  ) throws {
+    let list = try Self.list(named: listName, in: db)
+    guard let header = try reader.nextRecord() else {
+      throw StoreError(.importFailed, "\(file) is empty: it needs a header row with an “email” column, then one row per subscriber")
+    }
+    let columns = try ColumnMap(header: header.fields, file: file, line: header.line)
+
+    // The import's id marks the memberships it touches, so a second row for the same
+    // address is recognised in the database, not in a set that grows with the file.
+    try db.execute(sql: "INSERT INTO import_run (list_id, file, at) VALUES (?, ?, ?)", arguments: [list.id, file, Date().timeIntervalSince1970])
+    let run = db.lastInsertedRowID
+    let suppressed = try SuppressionSet(db)
+    let now = Date()
+    let findMembership = try db.cachedStatement(sql: "SELECT status, import_run FROM membership WHERE subscriber_id = ? AND list_id = ?")
+    let markRun = try db.cachedStatement(sql: "UPDATE membership SET import_run = ? WHERE subscriber_id = ? AND list_id = ?")
+
+    while let record = try reader.nextRecord() {
+      report.rows += 1
+      if report.rows % 10_000 == 0 { progress?(report.rows) }
+      let raw = ColumnMap.value(record.fields, columns.email) ?? ""
+      guard !raw.isEmpty else {
+        report.rejected += 1
+        report.problem(record.line, "", "no email address")
+        continue
+      }
+      let address: String
+      do {
+        address = try EmailAddress.normalize(raw)
+      } catch let error as MailError {
+        report.rejected += 1
+        report.problem(record.line, raw, error.message)
+        continue
+      }
+      if !resubscribe, let reason = suppressed.reason(for: address) {
+        report.keptOut += 1
+        report.problem(record.line, address, "suppressed (\(reason))")
+        continue
+      }
+      let fields = SubscriberFields(
+        email: address, name: columns.name(in: record.fields), organization: ColumnMap.value(record.fields, columns.organization),
+        language: ColumnMap.value(record.fields, columns.language), attributes: columns.attributes(in: record.fields))
+      // A duplicate is counted before anything is written for it.
+      let key = EmailAddress.key(address)
+      let existingID = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [key])
+      var current: MembershipStatus?
+      if let existingID, let row = try Row.fetchOne(findMembership, arguments: [existingID, list.id]) {
+        current = MembershipStatus(rawValue: row[0])
+        if (row[1] as Int64?) == run {
+          report.duplicates += 1
+          continue
+        }
+      }
+      if let current, [.unsubscribed, .bounced, .complained].contains(current), !resubscribe {
+        report.keptOut += 1
+        report.problem(record.line, address, "\(current.rawValue) before; kept out (use --resubscribe with fresh consent)")
+        // Mark it so a repeat of the address counts as a duplicate, not kept out twice.
+        try markRun.execute(arguments: [run, existingID, list.id])
+        continue
+      }
+      let (id, subscriberChange) = try upsertSubscriber(fields, at: now, in: db)
+      // A pending import does not demote someone already subscribed.
+      let newStatus = current == .subscribed && status == .pending ? .subscribed : status
+      let membershipChanged = try setMembership(
+        subscriber: id, list: list, status: newStatus, source: .importFile(file, line: record.line), at: now, importRun: run, in: db)
+      if !membershipChanged { try markRun.execute(arguments: [run, id, list.id]) }
+      if current == nil {
+        report.added += 1
+      } else if membershipChanged || subscriberChange == .updated {
+        report.updated += 1
+      } else {
+        report.unchanged += 1
+      }
+    }
+  }
+
+  /// The suppression list in memory for an import: checked once per row, it would
+  /// otherwise be three lookups per row. (It is small next to the lists it filters.)
+  struct SuppressionSet {
+    var addresses: [String: String] = [:]
+    var domains: [String: String] = [:]
+    var hashes: [String: String] = [:]
+
+    init(_ db: Database) throws {
+      for row in try Row.fetchAll(db, sql: "SELECT kind, value, reason FROM suppression") {
+        switch Suppression.Kind(rawValue: row["kind"]) {
+        case .address: addresses[row["value"]] = row["reason"]
+        case .domain: domains[row["value"]] = row["reason"]
+        case .hashed: hashes[row["value"]] = row["reason"]
+        case nil: break
+        }
+      }
+    }
+
+    func reason(for address: String) -> String? {
+      let key = EmailAddress.key(address)
+      if let reason = addresses[key] { return reason }
+      if let at = key.lastIndex(of: "@"), let reason = domains[String(key[key.index(after: at)...])] { return reason }
+      if !hashes.isEmpty, let reason = hashes[SubscriberStore.hash(key)] { return reason }
+      return nil
+    }
+  }
+}

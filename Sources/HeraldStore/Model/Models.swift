@@ -1,0 +1,119 @@
+import Foundation
+
+/// A mailing list: press releases in English, a newsletter, embargoed briefings.
+public struct MailingList: Sendable, Hashable, Codable {
+  /// The database id.
+  public var id: Int64
+  /// The slug, lowercase letters, digits and hyphens: "press-en".
+  public var name: String
+  /// What people see: "Press releases (English)".
+  public var title: String
+  /// A sentence about what the list sends.
+  public var description: String
+  /// The language of what it sends, e.g. "en"; optional.
+  public var language: String?
+  /// Whether a new subscriber must confirm by email before receiving anything.
+  public var doubleOptIn: Bool
+  /// When it was made.
+  public var createdAt: Date
+}
+
+/// How many members a list has in each state.
+public struct ListCounts: Sendable, Hashable, Codable {
+  public var subscribed = 0
+  public var pending = 0
+  public var unsubscribed = 0
+  public var bounced = 0
+  public var complained = 0
+
+  /// No members.
+  public init() {}
+
+  /// Members in any state.
+  public var total: Int { subscribed + pending + unsubscribed + bounced + complained }
+}
+
+/// A person who may receive mail.
+public struct Subscriber: Sendable, Hashable, Codable {
+  /// The database id; also the subscriber's key in signed links.
+  public var id: Int64
+  /// The address, normalised (an IDN domain in its ASCII form).
+  public var email: String
+  /// The display name.
+  public var name: String?
+  /// The organisation (a newsroom, a ministry).
+  public var organization: String?
+  /// A language code, e.g. "de".
+  public var language: String?
+  /// Custom attributes from imports, available to templates.
+  public var attributes: [String: String]
+  /// When the subscriber was first added.
+  public var createdAt: Date
+}
+
+/// The state of a subscriber on one list.
+public enum MembershipStatus: String, Sendable, Hashable, Codable, CaseIterable {
+  /// Waiting for the subscriber to confirm (double opt-in).
+  case pending
+  /// Receives the list's mail.
+  case subscribed
+  /// Asked to stop; never re-added without --resubscribe.
+  case unsubscribed
+  /// Mail to the address failed permanently.
+  case bounced
+  /// The recipient reported the mail as spam.
+  case complained
+}
+
+/// Where a subscriber's consent (or withdrawal) came from: the evidence a sender keeps.
+public struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertible {
+  /// "import", "web", "cli", "link", "bounce", "complaint".
+  public var kind: String
+  /// "people.csv:12", "203.0.113.7, Mozilla/5.0 …", "herald subscribers add".
+  public var detail: String
+
+  /// Makes a source.
+  public init(kind: String, detail: String) {
+    self.kind = kind
+    self.detail = detail
+  }
+
+  /// A row of an imported file.
+  public static func importFile(_ file: String, line: Int) -> Self { Self(kind: "import", detail: "\(file):\(line)") }
+  /// The web form, with the visitor's address and browser.
+  public static func webForm(ip: String, userAgent: String) -> Self { Self(kind: "web", detail: "\(ip), \(userAgent)") }
+  /// A command typed by a person.
+  public static func commandLine(_ command: String) -> Self { Self(kind: "cli", detail: command) }
+
+  public var description: String { "\(kind) (\(detail))" }
+}
+
+/// A subscriber's membership of a list, with the evidence for its current state.
+public struct Membership: Sendable, Hashable, Codable {
+  public var list: String
+  public var status: MembershipStatus
+  public var source: ConsentSource
+  public var changedAt: Date
+}
+
+/// One change of a membership, for the consent history.
+public struct ConsentEvent: Sendable, Hashable, Codable {
+  public var list: String?
+  public var status: MembershipStatus
+  public var source: ConsentSource
+  public var at: Date
+}
+
+/// An address, a whole domain or an erased address (kept only as a hash) that is never sent to.
+public struct Suppression: Sendable, Hashable, Codable {
+  /// What is suppressed.
+  public enum Kind: String, Sendable, Hashable, Codable {
+    case address, domain, hashed
+  }
+  public var kind: Kind
+  /// The lowercased address, the domain, or the hash.
+  public var value: String
+  /// Why: "hard bounce: 550 5.1.1 …", "complaint", "manual: …", "forgotten".
+  public var reason: String
+  public var createdAt: Date
+}

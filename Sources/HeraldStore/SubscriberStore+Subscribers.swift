@@ -1,0 +1,292 @@
+import Crypto
+import Foundation
+import GRDB
+import HeraldMail
+
+extension SubscriberStore {
+  /// What an add or import did with one address.
+  public enum Change: String, Sendable {
+    case added, updated, unchanged
+  }
+
+  /// Adds a subscriber to a list (or updates their details), with consent evidence.
+  /// - Parameters:
+  ///   - status: `subscribed`, or `pending` when they must still confirm.
+  ///   - resubscribe: allow an address that unsubscribed, bounced or complained back in.
+  /// - Throws: `.invalidInput` for a bad address, or one that is suppressed or opted out
+  ///   (unless `resubscribe`), `.notFound` for an unknown list.
+  @discardableResult
+  public func addSubscriber(
+    email: String, name: String? = nil, organization: String? = nil, language: String? = nil,
+    attributes: [String: String] = [:], list: String, status: MembershipStatus = .subscribed,
+    source: ConsentSource, resubscribe: Bool = false
+  ) throws -> (Subscriber, Change) {
+    let address = try Self.normalizedAddress(email)
+    return try write { db in
+      let list = try Self.list(named: list, in: db)
+      if let reason = try Self.suppressionReason(for: address, in: db), !resubscribe {
+        throw StoreError(.invalidInput, "\(address) is suppressed (\(reason)); it is never sent to. Remove the suppression first if this is a mistake")
+      }
+      let now = Date()
+      let (id, subscriberChange) = try Self.upsertSubscriber(
+        SubscriberFields(email: address, name: name, organization: organization, language: language, attributes: attributes), at: now, in: db)
+      let current = try Self.membershipStatus(subscriber: id, list: list.id, in: db)
+      if let current, [.unsubscribed, .bounced, .complained].contains(current), current != status, !resubscribe {
+        throw StoreError(.invalidInput, "\(address) is \(current.rawValue) from “\(list.name)”; Herald does not add it back unless you pass --resubscribe (and have their fresh consent)")
+      }
+      let membershipChanged = try Self.setMembership(subscriber: id, list: list, status: status, source: source, at: now, importRun: nil, in: db)
+      let change: Change = subscriberChange == .added ? .added : (subscriberChange == .updated || membershipChanged ? .updated : .unchanged)
+      return (try Self.subscriber(id: id, in: db)!, change)
+    }
+  }
+
+  /// A subscriber with their memberships and consent history.
+  public struct Profile: Sendable, Codable {
+    public var subscriber: Subscriber
+    public var memberships: [Membership]
+    public var history: [ConsentEvent]
+    /// Why the address is never sent to, if it is suppressed.
+    public var suppressed: String?
+  }
+
+  /// Everything the store knows about an address.
+  /// - Throws: `.notFound` when it is not a subscriber.
+  public func profile(email: String) throws -> Profile {
+    let address = try Self.normalizedAddress(email)
+    return try read { db in
+      guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(address)]),
+        let subscriber = try Self.subscriber(id: id, in: db)
+      else {
+        throw StoreError(.notFound, "\(address) is not a subscriber")
+      }
+      let memberships = try Row.fetchAll(db, sql: """
+        SELECT list.name AS list, status, source, source_detail, changed_at FROM membership
+        JOIN list ON list.id = membership.list_id WHERE subscriber_id = ? ORDER BY list.name
+        """, arguments: [id]).map { row in
+        Membership(list: row["list"], status: MembershipStatus(rawValue: row["status"]) ?? .pending,
+          source: ConsentSource(kind: row["source"], detail: row["source_detail"]), changedAt: Date(timeIntervalSince1970: row["changed_at"]))
+      }
+      let history = try Row.fetchAll(db, sql: """
+        SELECT list_name, status, source, source_detail, at FROM consent_event WHERE subscriber_id = ? ORDER BY at, id
+        """, arguments: [id]).map { row in
+        ConsentEvent(list: row["list_name"], status: MembershipStatus(rawValue: row["status"]) ?? .pending,
+          source: ConsentSource(kind: row["source"], detail: row["source_detail"]), at: Date(timeIntervalSince1970: row["at"]))
+      }
+      return Profile(subscriber: subscriber, memberships: memberships, history: history, suppressed: try Self.suppressionReason(for: address, in: db))
+    }
+  }
+
+  /// Unsubscribes an address from one list, or from every list when `list` is nil.
+  /// - Returns: the lists it was unsubscribed from (those it was on and not already off).
+  @discardableResult
+  public func unsubscribe(email: String, list: String?, source: ConsentSource) throws -> [String] {
+    try setStatus(.unsubscribed, email: email, list: list, source: source)
+  }
+
+  /// Sets the status of an address on one list or all its lists (unsubscribe, bounce, complaint).
+  /// - Returns: the lists whose status changed.
+  @discardableResult
+  public func setStatus(_ status: MembershipStatus, email: String, list: String?, source: ConsentSource) throws -> [String] {
+    let address = try Self.normalizedAddress(email)
+    return try write { db in
+      guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(address)]) else {
+        throw StoreError(.notFound, "\(address) is not a subscriber")
+      }
+      let lists: [MailingList]
+      if let list {
+        let one = try Self.list(named: list, in: db)
+        guard try Self.membershipStatus(subscriber: id, list: one.id, in: db) != nil else {
+          throw StoreError(.notFound, "\(address) is not on the list “\(list)”")
+        }
+        lists = [one]
+      } else {
+        lists = try Row.fetchAll(db, sql: "SELECT list.* FROM list JOIN membership ON membership.list_id = list.id WHERE subscriber_id = ?", arguments: [id]).map(Self.list(from:))
+      }
+      let now = Date()
+      return try lists.filter { try Self.setMembership(subscriber: id, list: $0, status: status, source: source, at: now, importRun: nil, in: db) }.map(\.name)
+    }
+  }
+
+  /// Suppresses an address, or a whole domain when `target` is "@domain": never sent to again.
+  public func suppress(_ target: String, reason: String) throws -> Suppression {
+    let trimmed = target.trimmingCharacters(in: .whitespaces)
+    let kind: Suppression.Kind
+    let value: String
+    if trimmed.hasPrefix("@") {
+      let domain = String(trimmed.dropFirst())
+      do {
+        // A domain is valid when an address at it is.
+        let address = try EmailAddress.normalize("postmaster@" + domain)
+        value = String(address.split(separator: "@").last!).lowercased()
+      } catch let error as MailError {
+        throw StoreError(.invalidInput, "“\(trimmed)” is not a domain: \(error.message)")
+      }
+      kind = .domain
+    } else {
+      kind = .address
+      value = EmailAddress.key(try Self.normalizedAddress(trimmed))
+    }
+    guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw StoreError(.invalidInput, "give a reason for the suppression (--reason \"…\"), so that others know why")
+    }
+    return try write { db in
+      let now = Date()
+      try db.execute(sql: """
+        INSERT INTO suppression (kind, value, reason, created_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (kind, value) DO UPDATE SET reason = excluded.reason
+        """, arguments: [kind.rawValue, value, reason, now.timeIntervalSince1970])
+      return Suppression(kind: kind, value: value, reason: reason, createdAt: now)
+    }
+  }
+
+  /// Every suppression, newest first.
+  public func suppressions() throws -> [Suppression] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM suppression ORDER BY created_at DESC, id DESC").map { row in
+        Suppression(kind: Suppression.Kind(rawValue: row["kind"]) ?? .address, value: row["value"], reason: row["reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+      }
+    }
+  }
+
+  /// Erases a subscriber's personal data (GDPR art. 17): the subscriber, memberships and
+  /// history are deleted; a hash of the address is kept as a suppression, so the address
+  /// cannot be imported again by accident. The hash is not reversible to the address by
+  /// itself, but anyone holding the address can check it: that is what it is for.
+  public func forget(email: String) throws {
+    let address = try Self.normalizedAddress(email)
+    try write { db in
+      let key = EmailAddress.key(address)
+      guard try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [key]) != nil else {
+        throw StoreError(.notFound, "\(address) is not a subscriber")
+      }
+      try db.execute(sql: "DELETE FROM subscriber WHERE email_key = ?", arguments: [key])
+      try db.execute(sql: "DELETE FROM suppression WHERE kind = 'address' AND value = ?", arguments: [key])
+      try db.execute(sql: """
+        INSERT INTO suppression (kind, value, reason, created_at) VALUES ('hashed', ?, 'forgotten at the subscriber''s request', ?)
+        ON CONFLICT (kind, value) DO NOTHING
+        """, arguments: [Self.hash(key), Date().timeIntervalSince1970])
+    }
+  }
+}
+
+// MARK: - Shared steps
+
+extension SubscriberStore {
+  struct SubscriberFields {
+    var email: String
+    var name: String?
+    var organization: String?
+    var language: String?
+    var attributes: [String: String]
+  }
+
+  static func normalizedAddress(_ text: String) throws -> String {
+    do {
+      return try EmailAddress.normalize(text)
+    } catch let error as MailError {
+      throw StoreError(.invalidInput, error.message)
+    }
+  }
+
+  /// SHA-256 of an address key, hex: how a forgotten address is remembered.
+  static func hash(_ key: String) -> String {
+    SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// Why an address is never sent to, or nil.
+  static func suppressionReason(for address: String, in db: Database) throws -> String? {
+    let key = EmailAddress.key(address)
+    let domain = String(key.split(separator: "@").last ?? "")
+    if let reason = try String.fetchOne(db, sql: """
+      SELECT reason FROM suppression WHERE (kind = 'address' AND value = ?) OR (kind = 'domain' AND value = ?) OR (kind = 'hashed' AND value = ?)
+      LIMIT 1
+      """, arguments: [key, domain, hash(key)])
+    {
+      return reason
+    }
+    return nil
+  }
+
+  /// Inserts the subscriber, or updates the fields that are given and differ.
+  static func upsertSubscriber(_ fields: SubscriberFields, at now: Date, in db: Database) throws -> (Int64, Change) {
+    let key = EmailAddress.key(fields.email)
+    let attributesJSON = try encodeAttributes(fields.attributes)
+    if let row = try Row.fetchOne(db, sql: "SELECT id, name, organization, language, attributes FROM subscriber WHERE email_key = ?", arguments: [key]) {
+      let id: Int64 = row["id"]
+      var name: String? = row["name"]
+      var organization: String? = row["organization"]
+      var language: String? = row["language"]
+      var attributes = decodeAttributes(row["attributes"])
+      let before = (name, organization, language, attributes)
+      if let value = fields.name, !value.isEmpty { name = value }
+      if let value = fields.organization, !value.isEmpty { organization = value }
+      if let value = fields.language, !value.isEmpty { language = value }
+      attributes.merge(fields.attributes.filter { !$0.value.isEmpty }) { $1 }
+      if before.0 == name && before.1 == organization && before.2 == language && before.3 == attributes {
+        return (id, .unchanged)
+      }
+      try db.execute(
+        sql: "UPDATE subscriber SET name = ?, organization = ?, language = ?, attributes = ? WHERE id = ?",
+        arguments: [name, organization, language, try encodeAttributes(attributes), id])
+      return (id, .updated)
+    }
+    try db.execute(
+      sql: "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      arguments: [fields.email, key, String(key.split(separator: "@").last ?? ""), fields.name.nilIfEmpty, fields.organization.nilIfEmpty,
+        fields.language.nilIfEmpty, attributesJSON, now.timeIntervalSince1970])
+    return (db.lastInsertedRowID, .added)
+  }
+
+  static func membershipStatus(subscriber: Int64, list: Int64, in db: Database) throws -> MembershipStatus? {
+    try String.fetchOne(db, sql: "SELECT status FROM membership WHERE subscriber_id = ? AND list_id = ?", arguments: [subscriber, list])
+      .flatMap(MembershipStatus.init(rawValue:))
+  }
+
+  /// Sets a membership's status with its evidence, and records the change in the history.
+  /// - Returns: whether the status changed.
+  static func setMembership(
+    subscriber: Int64, list: MailingList, status: MembershipStatus, source: ConsentSource, at now: Date, importRun: Int64?, in db: Database
+  ) throws -> Bool {
+    if try membershipStatus(subscriber: subscriber, list: list.id, in: db) == status { return false }
+    try db.execute(sql: """
+      INSERT INTO membership (subscriber_id, list_id, status, source, source_detail, changed_at, import_run) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = excluded.status, source = excluded.source,
+        source_detail = excluded.source_detail, changed_at = excluded.changed_at, import_run = excluded.import_run
+      """, arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
+    try db.execute(
+      sql: "INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      arguments: [subscriber, list.id, list.name, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970])
+    return true
+  }
+
+  static func subscriber(id: Int64, in db: Database) throws -> Subscriber? {
+    try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE id = ?", arguments: [id]).map(subscriber(from:))
+  }
+
+  static func subscriber(from row: Row) -> Subscriber {
+    Subscriber(
+      id: row["id"], email: row["email"], name: row["name"], organization: row["organization"], language: row["language"],
+      attributes: decodeAttributes(row["attributes"]), createdAt: Date(timeIntervalSince1970: row["created_at"]))
+  }
+
+  static func encodeAttributes(_ attributes: [String: String]) throws -> String {
+    if attributes.isEmpty { return "{}" }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return String(decoding: try encoder.encode(attributes), as: UTF8.self)
+  }
+
+  static func decodeAttributes(_ json: String?) -> [String: String] {
+    guard let json, json != "{}" else { return [:] }
+    return (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+  }
+}
+
+extension Optional where Wrapped == String {
+  var nilIfEmpty: String? {
+    switch self {
+    case .some(let value) where !value.isEmpty: return value
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import ArgumentParser
+import Foundation
+import HeraldStore
+
+struct ListsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "lists",
+    abstract: "Show, create, delete, import and export subscriber lists.",
+    subcommands: [Show.self, Create.self, Delete.self, Import.self, Export.self],
+    defaultSubcommand: Show.self
+  )
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A table of lists with their member counts.")
+    @OptionGroup var options: WorkspaceOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let (lists, counts) = try reportingErrors { () throws -> ([MailingList], [String: ListCounts]) in
+        let store = try options.store()
+        return (try store.lists(), try store.counts())
+      }
+      if json {
+        try printJSON(lists.map { list -> [String: Any] in
+          let count = counts[list.name] ?? ListCounts()
+          return [
+            "name": list.name, "title": list.title, "description": list.description, "language": list.language ?? NSNull(),
+            "double_opt_in": list.doubleOptIn, "subscribed": count.subscribed, "pending": count.pending,
+            "unsubscribed": count.unsubscribed, "bounced": count.bounced, "complained": count.complained,
+          ]
+        })
+        return
+      }
+      guard !lists.isEmpty else {
+        Terminal.say("No lists yet. Make one with: herald lists create press-en --title \"Press releases (English)\"")
+        return
+      }
+      var rows = [["LIST", "TITLE", "SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED"]]
+      for list in lists {
+        let count = counts[list.name] ?? ListCounts()
+        rows.append([
+          list.name, list.title, "\(count.subscribed)", "\(count.pending)", "\(count.unsubscribed)", "\(count.bounced)",
+          "\(count.complained)",
+        ])
+      }
+      Terminal.table(rows, rightAligned: [2, 3, 4, 5, 6])
+    }
+  }
+
+  struct Create: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Make a list.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The list's name: lowercase letters, digits and hyphens, like press-en.") var name: String
+    @Option(help: "What people see, like \"Press releases (English)\".") var title: String?
+    @Option(help: "A sentence about what the list sends.") var description: String = ""
+    @Option(help: "The language of what it sends, like en.") var language: String?
+    @Flag(name: .customLong("double-opt-in"), help: "New subscribers must confirm by email first.") var doubleOptIn = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let list = try reportingErrors {
+        try options.store().createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
+      }
+      if json {
+        try printJSON(["name": list.name, "title": list.title, "double_opt_in": list.doubleOptIn, "language": list.language ?? NSNull()])
+      } else {
+        Terminal.say("Created the list \(list.name) (“\(list.title)”)\(list.doubleOptIn ? ", double opt-in" : "").")
+      }
+    }
+  }
+
+  struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "delete", abstract: "Delete a list and its memberships (subscribers and their other lists stay).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The list's name.") var name: String
+    @Flag(help: "Confirm: the memberships and their consent evidence are deleted.") var yes = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let store = try reportingErrors { try options.store() }
+      let count = try reportingErrors { () throws -> ListCounts in
+        _ = try store.list(named: name)
+        return try store.counts()[name] ?? ListCounts()
+      }
+      guard yes else {
+        throw ValidationError("deleting “\(name)” removes its \(count.total) memberships and their consent evidence; add --yes to do it")
+      }
+      try reportingErrors { try store.deleteList(name: name) }
+      if json { try printJSON(["deleted": name]) } else { Terminal.say("Deleted the list \(name).") }
+    }
+  }
+
+  struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "import",
+      abstract: "Import subscribers from a CSV file into a list, all or nothing.",
+      discussion: """
+        The header row names the columns: an email column is required; name (or first and last name), \
+        organization and language are understood, as are Mailchimp's and listmonk's export columns; \
+        any other column becomes a custom attribute. UTF-8, Windows-1251 and Latin-1 files; comma, \
+        semicolon or tab separated. Addresses that unsubscribed, bounced or are suppressed are kept out \
+        unless --resubscribe.
+        """
+    )
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The list's name.") var name: String
+    @Argument(help: ArgumentHelp("The CSV file.", valueName: "FILE.csv")) var file: String
+    @Option(help: "The status of imported addresses: subscribed, or pending (they must confirm).") var status: String = "subscribed"
+    @Flag(name: .customLong("dry-run"), help: "Report what would happen; change nothing.") var dryRun = false
+    @Flag(help: "Let addresses that unsubscribed or bounced back in (only with their fresh consent).") var resubscribe = false
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() throws {
+      guard let status = MembershipStatus(rawValue: status), [.subscribed, .pending].contains(status) else {
+        throw ValidationError("--status must be subscribed or pending, not “\(status)”")
+      }
+      let url = URL(fileURLWithPath: file)
+      guard FileManager.default.isReadableFile(atPath: url.path) else {
+        throw ValidationError("cannot read \(file); check the path")
+      }
+      let showProgress = !json && Terminal.colours(STDERR_FILENO)
+      let start = Date()
+      let report = try reportingErrors {
+        try options.store().importCSV(
+          url, displayName: file, into: name, status: status, dryRun: dryRun, resubscribe: resubscribe,
+          progress: showProgress ? { rows in FileHandle.standardError.write(Data("\rImporting… \(rows.formatted()) rows".utf8)) } : nil)
+      }
+      if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        return
+      }
+      for warning in report.warnings { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }
+      let seconds = Date().timeIntervalSince(start)
+      Terminal.say("\(dryRun ? "Dry run: would import" : "Imported") \(file) into \(name): \(report.rows.formatted()) rows in \(String(format: "%.1f", seconds)) s")
+      let lines: [(String, Int, String)] = [
+        ("added", report.added, "new on the list"),
+        ("updated", report.updated, "already on it; details or status changed"),
+        ("unchanged", report.unchanged, "already on it as they are"),
+        ("duplicates", report.duplicates, "the same address again in the file"),
+        ("kept out", report.keptOut, "suppressed, or unsubscribed/bounced before (--resubscribe to override)"),
+        ("rejected", report.rejected, "no valid address"),
+      ]
+      for (label, count, meaning) in lines {
+        Terminal.say("  " + label.padding(toLength: 11, withPad: " ", startingAt: 0) + count.formatted().leftPadded(to: 9) + "  " + meaning)
+      }
+      if !report.problems.isEmpty {
+        Terminal.say()
+        for problem in report.problems.prefix(50) {
+          Terminal.say("  \(file):\(problem.line): \(problem.email.isEmpty ? "" : problem.email + ": ")\(problem.reason)")
+        }
+        let more = report.rejected + report.keptOut - min(50, report.problems.count)
+        if more > 0 { Terminal.say("  … and \(more.formatted()) more (--json lists up to \(SubscriberStore.ImportReport.problemLimit))") }
+      }
+      if dryRun { Terminal.say("Nothing was changed (--dry-run).") }
+    }
+  }
+
+  struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "export", abstract: "Write a list's members as CSV (imports back unchanged).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The list's name.") var name: String
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (default: standard output).", valueName: "FILE")) var output: String?
+    @Option(help: "Only members with this status.") var status: String?
+
+    func run() throws {
+      let statusFilter: MembershipStatus?
+      if let status {
+        guard let parsed = MembershipStatus(rawValue: status) else {
+          throw ValidationError("--status must be one of \(MembershipStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        statusFilter = parsed
+      } else {
+        statusFilter = nil
+      }
+      let store = try reportingErrors { try options.store() }
+      if let output {
+        // Written beside the target and renamed into place: never a half-written export.
+        let url = URL(fileURLWithPath: output)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
+        FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard let handle = FileHandle(forWritingAtPath: temporary.path) else { throw ValidationError("cannot write \(output)") }
+        do {
+          let count = try reportingErrors { try store.exportCSV(list: name, status: statusFilter) { handle.write(Data($0.utf8)) } }
+          try handle.synchronize()
+          try handle.close()
+          _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+          Terminal.warn("Wrote \(count.formatted()) members of \(name) to \(output).")
+        } catch {
+          try? FileManager.default.removeItem(at: temporary)
+          throw error
+        }
+      } else {
+        var buffer = ""
+        try reportingErrors {
+          try store.exportCSV(list: name, status: statusFilter) { line in
+            buffer += line
+            if buffer.utf8.count > 64 * 1024 {
+              FileHandle.standardOutput.write(Data(buffer.utf8))
+              buffer = ""
+            }
+          }
+        }
+        FileHandle.standardOutput.write(Data(buffer.utf8))
+      }
+    }
+  }
+}
+
+extension String {
+  func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: " ", count: width - count) + self
+  }
+}

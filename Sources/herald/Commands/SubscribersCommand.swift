@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import HeraldStore
+
+struct SubscribersCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "subscribers",
+    abstract: "Add, show, unsubscribe, suppress and forget subscribers.",
+    subcommands: [Add.self, Show.self, Unsubscribe.self, Suppress.self, Forget.self]
+  )
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "add", abstract: "Add an address to a list (or update its details).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The email address.") var email: String
+    @Option(help: "The list to add it to.") var list: String
+    @Option(help: "The person's name.") var name: String?
+    @Option(help: "Their organisation.") var organization: String?
+    @Option(help: "Their language, like de.") var language: String?
+    @Flag(help: "They must still confirm (double opt-in).") var pending = false
+    @Flag(help: "Let an address that unsubscribed, bounced or is suppressed back in (only with their fresh consent).") var resubscribe = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let (subscriber, change) = try reportingErrors {
+        try options.store().addSubscriber(
+          email: email, name: name, organization: organization, language: language, list: list,
+          status: pending ? .pending : .subscribed, source: .commandLine("herald subscribers add"), resubscribe: resubscribe)
+      }
+      if json {
+        try printJSON(["email": subscriber.email, "id": subscriber.id, "list": list, "change": change.rawValue])
+      } else {
+        let what = change == .added ? "Added" : change == .updated ? "Updated" : "Already there:"
+        Terminal.say("\(what) \(subscriber.email) on \(list)\(pending ? " (pending confirmation)" : "").")
+      }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A subscriber's lists, statuses and consent history.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The email address.") var email: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let profile = try reportingErrors { try options.store().profile(email: email) }
+      if json {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        print(String(decoding: try encoder.encode(profile), as: UTF8.self))
+        return
+      }
+      let s = profile.subscriber
+      let formatter = ISO8601DateFormatter()
+      Terminal.say(Terminal.paint(s.name.map { "\($0) <\(s.email)>" } ?? s.email, .bold))
+      if let organization = s.organization { Terminal.say("Organization  \(organization)") }
+      if let language = s.language { Terminal.say("Language      \(language)") }
+      for (key, value) in s.attributes.sorted(by: { $0.key < $1.key }) { Terminal.say("\(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(value)") }
+      Terminal.say("Since         \(formatter.string(from: s.createdAt))")
+      if let suppressed = profile.suppressed { Terminal.say(Terminal.paint("Suppressed    \(suppressed): never sent to", .red)) }
+      Terminal.say()
+      Terminal.table([["LIST", "STATUS", "SINCE", "EVIDENCE"]] + profile.memberships.map {
+        [$0.list, $0.status.rawValue, formatter.string(from: $0.changedAt), $0.source.description]
+      })
+      Terminal.say()
+      Terminal.say(Terminal.paint("History", .bold))
+      for event in profile.history {
+        Terminal.say("  \(formatter.string(from: event.at))  \(event.list ?? "-")  \(event.status.rawValue)  \(event.source)")
+      }
+    }
+  }
+
+  struct Unsubscribe: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unsubscribe", abstract: "Unsubscribe an address from a list, or from all.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The email address.") var email: String
+    @Option(help: "The list.") var list: String?
+    @Flag(help: "Every list the address is on.") var all = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+      guard (list != nil) != all else { throw ValidationError("say which list: --list NAME, or --all") }
+    }
+
+    func run() throws {
+      let lists = try reportingErrors {
+        try options.store().unsubscribe(email: email, list: list, source: .commandLine("herald subscribers unsubscribe"))
+      }
+      if json { try printJSON(["email": email, "unsubscribed_from": lists]); return }
+      Terminal.say(lists.isEmpty ? "\(email) was already unsubscribed." : "Unsubscribed \(email) from \(lists.joined(separator: ", ")).")
+    }
+  }
+
+  struct Suppress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "suppress", abstract: "Never send to an address, or to a whole domain (@example.com).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: ArgumentHelp("The address, or @domain.", valueName: "EMAIL|@DOMAIN")) var target: String
+    @Option(help: "Why, for whoever looks later.") var reason: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let suppression = try reportingErrors { try options.store().suppress(target, reason: reason) }
+      if json { try printJSON(["kind": suppression.kind.rawValue, "value": suppression.value, "reason": suppression.reason]); return }
+      Terminal.say("Suppressed \(suppression.kind == .domain ? "every address at " : "")\(suppression.value): \(suppression.reason).")
+    }
+  }
+
+  struct Forget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "forget",
+      abstract: "Erase a subscriber's personal data; keep only a hash so the address is not imported again.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The email address.") var email: String
+    @Flag(help: "Confirm: this cannot be undone.") var yes = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      guard yes else { throw ValidationError("forgetting \(email) erases their data for good; add --yes to do it") }
+      try reportingErrors { try options.store().forget(email: email) }
+      if json { try printJSON(["forgotten": email]); return }
+      Terminal.say("Forgot \(email): their data is erased; a hash is kept so they are not imported again.")
+    }
+  }
+}
