@@ -32,7 +32,9 @@ test: bootstrap
 
 bench: bootstrap
 	$(SWIFT) build -c release --product herald-bench
+	$(SWIFT) build -c release --product herald
 	python3 Benchmarks/compose.py
+	python3 Benchmarks/store.py
 
 clean:
 	rm -rf .build preview

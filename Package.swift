@@ -73,7 +73,7 @@ let package = Package(
     // make bench: the compose benchmark (release build); peers live in Benchmarks/.
     .executableTarget(
       name: "herald-bench",
-      dependencies: ["HeraldCompose", "HeraldMail"],
+      dependencies: ["HeraldCompose", "HeraldMail", "HeraldStore"],
       path: "Benchmarks/HeraldBench"
     ),
 

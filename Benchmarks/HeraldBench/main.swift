@@ -1,12 +1,30 @@
 import Foundation
 import HeraldCompose
 import HeraldMail
+import HeraldStore
 
-// Compose-once, personalise-per-recipient benchmark: composes the release once, then
-// personalises and encodes N messages on one thread, and prints one JSON line.
-// Usage: herald-bench compose WORKSPACE RELEASE.md [COUNT]
+// Benchmarks that need Herald's libraries in-process; each prints one JSON line.
+//   herald-bench compose WORKSPACE RELEASE.md [COUNT]: compose once, then personalise and
+//     encode COUNT messages on one thread.
+//   herald-bench select DATABASE LIST…: stream the recipients of the lists.
 
 let arguments = CommandLine.arguments
+if arguments.count >= 4 && arguments[1] == "select" {
+  do {
+    let store = try SubscriberStore(path: arguments[2])
+    let start = DispatchTime.now()
+    var checksum: Int64 = 0
+    let count = try store.forEachRecipient(of: Array(arguments[3...])) { checksum &+= $0.subscriber.id }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    print("{\"tool\":\"herald\",\"recipients\":\(count),\"seconds\":\(seconds),\"max_rss_kb\":\(usage.ru_maxrss),\"checksum\":\(checksum)}")
+    exit(0)
+  } catch {
+    FileHandle.standardError.write(Data("herald-bench: \(error)\n".utf8))
+    exit(1)
+  }
+}
 guard arguments.count >= 4, arguments[1] == "compose" else {
   FileHandle.standardError.write(Data("usage: herald-bench compose WORKSPACE RELEASE.md [COUNT]\n".utf8))
   exit(2)
