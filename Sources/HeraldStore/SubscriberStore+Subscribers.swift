@@ -210,8 +210,9 @@ extension SubscriberStore {
   /// Inserts the subscriber, or updates the fields that are given and differ.
   static func upsertSubscriber(_ fields: SubscriberFields, at now: Date, in db: Database) throws -> (Int64, Change) {
     let key = EmailAddress.key(fields.email)
-    let attributesJSON = try encodeAttributes(fields.attributes)
-    if let row = try Row.fetchOne(db, sql: "SELECT id, name, organization, language, attributes FROM subscriber WHERE email_key = ?", arguments: [key]) {
+    // Cached statements: imports run these once per row.
+    let find = try db.cachedStatement(sql: "SELECT id, name, organization, language, attributes FROM subscriber WHERE email_key = ?")
+    if let row = try Row.fetchOne(find, arguments: [key]) {
       let id: Int64 = row["id"]
       var name: String? = row["name"]
       var organization: String? = row["organization"]
@@ -225,37 +226,42 @@ extension SubscriberStore {
       if before.0 == name && before.1 == organization && before.2 == language && before.3 == attributes {
         return (id, .unchanged)
       }
-      try db.execute(
-        sql: "UPDATE subscriber SET name = ?, organization = ?, language = ?, attributes = ? WHERE id = ?",
-        arguments: [name, organization, language, try encodeAttributes(attributes), id])
+      try db.cachedStatement(sql: "UPDATE subscriber SET name = ?, organization = ?, language = ?, attributes = ? WHERE id = ?")
+        .execute(arguments: [name, organization, language, encodeAttributes(attributes), id])
       return (id, .updated)
     }
-    try db.execute(
-      sql: "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      arguments: [fields.email, key, String(key.split(separator: "@").last ?? ""), fields.name.nilIfEmpty, fields.organization.nilIfEmpty,
-        fields.language.nilIfEmpty, attributesJSON, now.timeIntervalSince1970])
+    try db.cachedStatement(
+      sql: "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    ).execute(arguments: [
+      fields.email, key, String(key.split(separator: "@").last ?? ""), fields.name.nilIfEmpty, fields.organization.nilIfEmpty,
+      fields.language.nilIfEmpty, encodeAttributes(fields.attributes), now.timeIntervalSince1970,
+    ])
     return (db.lastInsertedRowID, .added)
   }
 
   static func membershipStatus(subscriber: Int64, list: Int64, in db: Database) throws -> MembershipStatus? {
-    try String.fetchOne(db, sql: "SELECT status FROM membership WHERE subscriber_id = ? AND list_id = ?", arguments: [subscriber, list])
-      .flatMap(MembershipStatus.init(rawValue:))
+    try String.fetchOne(
+      db.cachedStatement(sql: "SELECT status FROM membership WHERE subscriber_id = ? AND list_id = ?"), arguments: [subscriber, list]
+    ).flatMap(MembershipStatus.init(rawValue:))
   }
 
   /// Sets a membership's status with its evidence, and records the change in the history.
   /// - Returns: whether the status changed.
   static func setMembership(
-    subscriber: Int64, list: MailingList, status: MembershipStatus, source: ConsentSource, at now: Date, importRun: Int64?, in db: Database
+    subscriber: Int64, list: MailingList, status: MembershipStatus, source: ConsentSource, at now: Date, importRun: Int64?,
+    current: MembershipStatus?? = nil, in db: Database
   ) throws -> Bool {
-    if try membershipStatus(subscriber: subscriber, list: list.id, in: db) == status { return false }
-    try db.execute(sql: """
+    // `current` is passed when the caller has just read it (imports), saving a lookup.
+    let before = try current ?? membershipStatus(subscriber: subscriber, list: list.id, in: db)
+    if before == status { return false }
+    try db.cachedStatement(sql: """
       INSERT INTO membership (subscriber_id, list_id, status, source, source_detail, changed_at, import_run) VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = excluded.status, source = excluded.source,
         source_detail = excluded.source_detail, changed_at = excluded.changed_at, import_run = excluded.import_run
-      """, arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
-    try db.execute(
-      sql: "INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      arguments: [subscriber, list.id, list.name, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970])
+      """).execute(arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
+    try db.cachedStatement(
+      sql: "INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+    ).execute(arguments: [subscriber, list.id, list.name, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970])
     return true
   }
 
@@ -269,11 +275,34 @@ extension SubscriberStore {
       attributes: decodeAttributes(row["attributes"]), createdAt: Date(timeIntervalSince1970: row["created_at"]))
   }
 
-  static func encodeAttributes(_ attributes: [String: String]) throws -> String {
+  /// Attributes as a JSON object with sorted keys (written by hand: it runs per imported
+  /// row, and JSONEncoder costs more than the row's SQL).
+  static func encodeAttributes(_ attributes: [String: String]) -> String {
     if attributes.isEmpty { return "{}" }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return String(decoding: try encoder.encode(attributes), as: UTF8.self)
+    var json = "{"
+    for (index, key) in attributes.keys.sorted().enumerated() {
+      if index > 0 { json += "," }
+      appendJSONString(key, to: &json)
+      json += ":"
+      appendJSONString(attributes[key]!, to: &json)
+    }
+    return json + "}"
+  }
+
+  private static func appendJSONString(_ text: String, to json: inout String) {
+    json += "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": json += "\\\""
+      case "\\": json += "\\\\"
+      case "\n": json += "\\n"
+      case "\r": json += "\\r"
+      case "\t": json += "\\t"
+      case _ where scalar.value < 0x20: json += String(format: "\\u%04x", scalar.value)
+      default: json.unicodeScalars.append(scalar)
+      }
+    }
+    json += "\""
   }
 
   static func decodeAttributes(_ json: String?) -> [String: String] {

@@ -84,6 +84,14 @@ struct StoreTests {
     #expect(profile.memberships.map(\.list) == ["a", "b"])
   }
 
+  @Test func customAttributesRoundTripWhateverTheyHold() throws {
+    let t = try TemporaryStore()
+    try t.store.createList(name: "a")
+    let attributes = ["quote": "say \"hi\"", "path": "C:\\news\\", "lines": "one\ntwo\r\n\tthree", "bell": "\u{7}", "ru": "Отдел науки", "emoji": "📰"]
+    try t.store.addSubscriber(email: "a@example.org", attributes: attributes, list: "a", source: .commandLine("t"))
+    #expect(try t.store.profile(email: "a@example.org").subscriber.attributes == attributes)
+  }
+
   @Test func anUnsubscribedAddressIsNotAddedBackWithoutResubscribe() throws {
     let t = try TemporaryStore()
     try t.store.createList(name: "a")

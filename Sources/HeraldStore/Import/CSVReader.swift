@@ -48,6 +48,7 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
     public static var fieldTooLong: Self { Self(.fieldTooLong) }
     /// The file cannot be opened or read.
     public static var unreadable: Self { Self(.unreadable) }
+    /// The code's name, such as `unterminatedQuote`.
     public var description: String { base.rawValue }
   }
 
@@ -78,10 +79,16 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
 /// Reads a CSV file record by record, holding only a chunk of it in memory.
 ///
 /// Follows RFC 4180 (quoted fields may hold delimiters, line breaks and doubled quotes;
-/// CRLF, LF or CR line ends) and is lenient where Excel is: a quote inside an unquoted
-/// field is kept, and text after a closing quote is added to the field.
-/// The encoding (UTF-8, Windows-1251, Latin-1) and the delimiter (`,`, `;`, tab) are
-/// detected from the start of the file when it is opened.
+/// CRLF, LF or CR line ends) and is lenient where Excel and Python's csv module are:
+/// a quote inside an unquoted field is kept, and text after a closing quote is added
+/// to the field. Empty lines are skipped.
+///
+/// Opening the file detects, from its first `max(chunkSize, 64 KiB)` bytes:
+/// - the encoding: a UTF-8 byte order mark is skipped; UTF-16 and UTF-32 are refused;
+///   text that is UTF-8 (or mostly is) is read as UTF-8, anything else as Windows-1251
+///   or Latin-1 by a heuristic over its bytes above 0x7F (`LegacyEncoding.guess`), with a warning;
+/// - the delimiter: the most frequent of `,`, `;` and tab outside quotes in the first
+///   record, comma on a tie.
 public final class CSVReader {
   /// The longest record accepted, in bytes: a quote that is never closed would otherwise
   /// make the reader buffer the rest of a large file.
@@ -425,7 +432,7 @@ public final class CSVReader {
     return CSVError(
       .encoding, file: file, line: recordLine,
       "field \(field) of the record on line \(recordLine) is not valid UTF-8 (byte \(hex)), "
-        + "though the start of the file is: the file mixes encodings. "
+        + "though most of the file is: the file mixes encodings. "
         + "Fix that line, or open the file in Excel and save it as CSV UTF-8.")
   }
 
@@ -528,7 +535,12 @@ public final class CSVReader {
       let text = UnsafeBufferPointer(rebasing: sample[byteOrderMarkLength...])
       let delimiter = detectDelimiter(text)
       let checked = isWholeFile ? text.count : UTF8Validation.lengthWithoutTruncatedEnd(text)
-      if UTF8Validation.firstInvalidOffset(UnsafeBufferPointer(rebasing: text[..<checked])) == nil {
+      // A file that is mostly UTF-8 with a few stray bytes (rows pasted in from another
+      // export) stays UTF-8: each bad record is then reported with its line, rather than
+      // every name in the file turning into mojibake. In text in a code page, by contrast,
+      // byte pairs that happen to form UTF-8 are far rarer than bytes that form none.
+      let census = UTF8Validation.census(UnsafeBufferPointer(rebasing: text[..<checked]))
+      if census.invalid == 0 || census.multiByte > census.invalid {
         return Detection(encoding: .utf8, byteOrderMarkLength: byteOrderMarkLength, delimiter: delimiter, warnings: [])
       }
       let encoding = LegacyEncoding.guess(text)

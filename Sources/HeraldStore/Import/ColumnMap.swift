@@ -73,7 +73,11 @@ struct ColumnMap {
   /// The value of a column in a row, trimmed; nil when absent or empty.
   static func value(_ fields: [String], _ column: Int?) -> String? {
     guard let column, column < fields.count else { return nil }
-    let value = fields[column].trimmingCharacters(in: .whitespacesAndNewlines)
+    let field = fields[column]
+    // Most fields have no surrounding space: skip Foundation's trimming for them.
+    guard let first = field.unicodeScalars.first, let last = field.unicodeScalars.last else { return nil }
+    if !first.properties.isWhitespace && !last.properties.isWhitespace { return field }
+    let value = field.trimmingCharacters(in: .whitespacesAndNewlines)
     return value.isEmpty ? nil : value
   }
 

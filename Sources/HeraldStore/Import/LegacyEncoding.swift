@@ -115,8 +115,8 @@ enum UTF8Validation {
     return true
   }
 
-  /// The offset of the first byte that does not start a well-formed UTF-8 sequence
-  /// (Unicode, table 3-7), or nil when all of `bytes` is valid UTF-8.
+  /// The offset of the first byte that does not start a well-formed UTF-8 sequence,
+  /// or nil when all of `bytes` is valid UTF-8.
   static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     guard let base = bytes.baseAddress else { return nil }
     let count = bytes.count
@@ -128,35 +128,57 @@ enum UTF8Validation {
         index &+= 8
       }
       guard index < count else { break }
-      let lead = base[index]
-      if lead < 0x80 {
-        index &+= 1
-        continue
-      }
-      var length = 0
-      var low: UInt8 = 0x80
-      var high: UInt8 = 0xBF
-      switch lead {
-      case 0xC2...0xDF: length = 2
-      case 0xE0: length = 3; low = 0xA0  // no overlong forms
-      case 0xE1...0xEC, 0xEE...0xEF: length = 3
-      case 0xED: length = 3; high = 0x9F  // no surrogates
-      case 0xF0: length = 4; low = 0x90
-      case 0xF1...0xF3: length = 4
-      case 0xF4: length = 4; high = 0x8F  // nothing above U+10FFFF
-      default: return index
-      }
-      guard index &+ length <= count else { return index }
-      let second = base[index &+ 1]
-      guard second >= low, second <= high else { return index }
-      var next = 2
-      while next < length {
-        guard base[index &+ next] & 0xC0 == 0x80 else { return index }
-        next &+= 1
-      }
+      guard let length = sequenceLength(base, at: index, count: count) else { return index }
       index &+= length
     }
     return nil
+  }
+
+  /// How many well-formed multi-byte sequences and how many bytes that start none `bytes` has.
+  static func census(_ bytes: UnsafeBufferPointer<UInt8>) -> (multiByte: Int, invalid: Int) {
+    guard let base = bytes.baseAddress else { return (0, 0) }
+    var multiByte = 0
+    var invalid = 0
+    var index = 0
+    while index < bytes.count {
+      if let length = sequenceLength(base, at: index, count: bytes.count) {
+        if length > 1 { multiByte += 1 }
+        index += length
+      } else {
+        invalid += 1
+        index += 1
+      }
+    }
+    return (multiByte, invalid)
+  }
+
+  /// The length of the well-formed sequence at `index` (Unicode, table 3-7), nil when none starts there.
+  @inline(__always)
+  private static func sequenceLength(_ base: UnsafePointer<UInt8>, at index: Int, count: Int) -> Int? {
+    let lead = base[index]
+    if lead < 0x80 { return 1 }
+    var length = 0
+    var low: UInt8 = 0x80
+    var high: UInt8 = 0xBF
+    switch lead {
+    case 0xC2...0xDF: length = 2
+    case 0xE0: length = 3; low = 0xA0  // no overlong forms
+    case 0xE1...0xEC, 0xEE...0xEF: length = 3
+    case 0xED: length = 3; high = 0x9F  // no surrogates
+    case 0xF0: length = 4; low = 0x90
+    case 0xF1...0xF3: length = 4
+    case 0xF4: length = 4; high = 0x8F  // nothing above U+10FFFF
+    default: return nil
+    }
+    guard index &+ length <= count else { return nil }
+    let second = base[index &+ 1]
+    guard second >= low, second <= high else { return nil }
+    var next = 2
+    while next < length {
+      guard base[index &+ next] & 0xC0 == 0x80 else { return nil }
+      next &+= 1
+    }
+    return length
   }
 
   /// The length of `bytes` without a multi-byte sequence that is cut off at its end,

@@ -104,6 +104,7 @@ extension SubscriberStore {
     let run = db.lastInsertedRowID
     let suppressed = try SuppressionSet(db)
     let now = Date()
+    let findSubscriber = try db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?")
     let findMembership = try db.cachedStatement(sql: "SELECT status, import_run FROM membership WHERE subscriber_id = ? AND list_id = ?")
     let markRun = try db.cachedStatement(sql: "UPDATE membership SET import_run = ? WHERE subscriber_id = ? AND list_id = ?")
 
@@ -134,7 +135,7 @@ extension SubscriberStore {
         language: ColumnMap.value(record.fields, columns.language), attributes: columns.attributes(in: record.fields))
       // A duplicate is counted before anything is written for it.
       let key = EmailAddress.key(address)
-      let existingID = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [key])
+      let existingID = try Int64.fetchOne(findSubscriber, arguments: [key])
       var current: MembershipStatus?
       if let existingID, let row = try Row.fetchOne(findMembership, arguments: [existingID, list.id]) {
         current = MembershipStatus(rawValue: row[0])
@@ -154,7 +155,8 @@ extension SubscriberStore {
       // A pending import does not demote someone already subscribed.
       let newStatus = current == .subscribed && status == .pending ? .subscribed : status
       let membershipChanged = try setMembership(
-        subscriber: id, list: list, status: newStatus, source: .importFile(file, line: record.line), at: now, importRun: run, in: db)
+        subscriber: id, list: list, status: newStatus, source: .importFile(file, line: record.line), at: now, importRun: run,
+        current: .some(current), in: db)
       if !membershipChanged { try markRun.execute(arguments: [run, id, list.id]) }
       if current == nil {
         report.added += 1
