@@ -208,12 +208,15 @@ extension SubscriberStore {
   }
 
   /// Inserts the subscriber, or updates the fields that are given and differ.
-  static func upsertSubscriber(_ fields: SubscriberFields, at now: Date, in db: Database) throws -> (Int64, Change) {
+  /// - Parameter knownID: the subscriber's id when the caller has just looked it up
+  ///   (`.some(nil)`: known to be new), saving a lookup per imported row.
+  static func upsertSubscriber(_ fields: SubscriberFields, knownID: Int64?? = nil, at now: Date, in db: Database) throws -> (Int64, Change) {
     let key = EmailAddress.key(fields.email)
     // Cached statements: imports run these once per row.
-    let find = try db.cachedStatement(sql: "SELECT id, name, organization, language, attributes FROM subscriber WHERE email_key = ?")
-    if let row = try Row.fetchOne(find, arguments: [key]) {
-      let id: Int64 = row["id"]
+    let id = try knownID ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?"), arguments: [key])
+    if let id, let row = try Row.fetchOne(
+      db.cachedStatement(sql: "SELECT name, organization, language, attributes FROM subscriber WHERE id = ?"), arguments: [id])
+    {
       var name: String? = row["name"]
       var organization: String? = row["organization"]
       var language: String? = row["language"]
@@ -245,7 +248,7 @@ extension SubscriberStore {
     ).flatMap(MembershipStatus.init(rawValue:))
   }
 
-  /// Sets a membership's status with its evidence, and records the change in the history.
+  /// Sets a membership's status with its evidence; the change goes into the history.
   /// - Returns: whether the status changed.
   static func setMembership(
     subscriber: Int64, list: MailingList, status: MembershipStatus, source: ConsentSource, at now: Date, importRun: Int64?,
@@ -259,9 +262,7 @@ extension SubscriberStore {
       ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = excluded.status, source = excluded.source,
         source_detail = excluded.source_detail, changed_at = excluded.changed_at, import_run = excluded.import_run
       """).execute(arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
-    try db.cachedStatement(
-      sql: "INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-    ).execute(arguments: [subscriber, list.id, list.name, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970])
+    // The consent_event row is written by the membership_history triggers.
     return true
   }
 
@@ -305,9 +306,76 @@ extension SubscriberStore {
     json += "\""
   }
 
+  /// Reads what `encodeAttributes` wrote (a flat object of strings) without JSONDecoder,
+  /// which would dominate streaming 100,000 recipients; anything else goes to JSONDecoder.
   static func decodeAttributes(_ json: String?) -> [String: String] {
     guard let json, json != "{}" else { return [:] }
-    return (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
+    var result: [String: String] = [:]
+    var bytes = json.utf8[...]
+    func skipSpace() { while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes.removeFirst() } }
+    func string() -> String? {
+      guard bytes.first == UInt8(ascii: "\"") else { return nil }
+      bytes.removeFirst()
+      var scalars = String.UnicodeScalarView()
+      var pendingHigh: UInt32?
+      var plain: [UInt8] = []
+      func flushPlain() {
+        if !plain.isEmpty { scalars.append(contentsOf: String(decoding: plain, as: UTF8.self).unicodeScalars); plain.removeAll() }
+      }
+      while let b = bytes.first {
+        bytes.removeFirst()
+        if b == UInt8(ascii: "\"") { flushPlain(); return String(scalars) }
+        if b != UInt8(ascii: "\\") { plain.append(b); continue }
+        flushPlain()
+        guard let e = bytes.first else { return nil }
+        bytes.removeFirst()
+        switch e {
+        case UInt8(ascii: "n"): scalars.append("\n")
+        case UInt8(ascii: "r"): scalars.append("\r")
+        case UInt8(ascii: "t"): scalars.append("\t")
+        case UInt8(ascii: "b"): scalars.append("\u{8}")
+        case UInt8(ascii: "f"): scalars.append("\u{C}")
+        case UInt8(ascii: "u"):
+          guard bytes.count >= 4, let value = UInt32(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16) else { return nil }
+          bytes.removeFirst(4)
+          if (0xD800...0xDBFF).contains(value) { pendingHigh = value; continue }
+          if (0xDC00...0xDFFF).contains(value), let high = pendingHigh {
+            pendingHigh = nil
+            guard let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00)) else { return nil }
+            scalars.append(scalar)
+          } else {
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            scalars.append(scalar)
+          }
+        default: scalars.append(Unicode.Scalar(e))  // \" \\ \/
+        }
+      }
+      return nil
+    }
+    skipSpace()
+    guard bytes.first == UInt8(ascii: "{") else { return fallbackDecode(json) }
+    bytes.removeFirst()
+    skipSpace()
+    if bytes.first == UInt8(ascii: "}") { return [:] }
+    while true {
+      skipSpace()
+      guard let key = string() else { return fallbackDecode(json) }
+      skipSpace()
+      guard bytes.first == UInt8(ascii: ":") else { return fallbackDecode(json) }
+      bytes.removeFirst()
+      skipSpace()
+      guard let value = string() else { return fallbackDecode(json) }
+      result[key] = value
+      skipSpace()
+      guard let next = bytes.first else { return fallbackDecode(json) }
+      bytes.removeFirst()
+      if next == UInt8(ascii: "}") { return result }
+      guard next == UInt8(ascii: ",") else { return fallbackDecode(json) }
+    }
+  }
+
+  private static func fallbackDecode(_ json: String) -> [String: String] {
+    (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
   }
 }
 

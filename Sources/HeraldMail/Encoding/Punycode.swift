@@ -157,7 +157,9 @@ public enum Punycode {
   /// One label in ASCII: lowercased, and "xn--" + Punycode when it is not ASCII.
   private static func asciiLabel(_ label: String, in domain: String) throws(DomainProblem) -> String {
     // Lowercasing can leave a string that is not in NFC, hence the second normalisation.
-    let folded = label.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
+    // ASCII is its own NFC: most domains skip the Unicode work (it runs per imported row).
+    let folded = label.utf8.allSatisfy({ $0 < 0x80 })
+      ? label.lowercased() : label.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
     for character in folded where !character.unicodeScalars.allSatisfy(isAllowedInLabel) {
       throw DomainProblem(
         reason: "“\(character)” is not allowed in the domain “\(domain)”; a domain has letters, digits, hyphens and dots")

@@ -107,6 +107,8 @@ public enum EmailAddress {
   /// no address has and which could end a header line or hide what the address really is.
   private static func invisibleCharacter(in text: String) -> String? {
     for scalar in text.unicodeScalars {
+      // Printable ASCII is never invisible: skip the Unicode property lookups for it.
+      if scalar.value > 0x20 && scalar.value < 0x7F { continue }
       switch scalar.value {
       case 0x20: return "it contains a space"
       case 0x09: return "it contains a tab"

@@ -151,7 +151,7 @@ extension SubscriberStore {
         try markRun.execute(arguments: [run, existingID, list.id])
         continue
       }
-      let (id, subscriberChange) = try upsertSubscriber(fields, at: now, in: db)
+      let (id, subscriberChange) = try upsertSubscriber(fields, knownID: .some(existingID), at: now, in: db)
       // A pending import does not demote someone already subscribed.
       let newStatus = current == .subscribed && status == .pending ? .subscribed : status
       let membershipChanged = try setMembership(
