@@ -87,6 +87,11 @@ enum Migrations {
         END;
         """)
     }
+    migrator.registerMigration("v3: no index on subscriber domains") { db in
+      // Domain suppressions are checked against the (small) suppression table; the index
+      // only slowed every insert.
+      try db.execute(sql: "DROP INDEX subscriber_domain")
+    }
     return migrator
   }
 }

@@ -188,7 +188,9 @@ struct ListsCommand: ParsableCommand {
           let count = try reportingErrors { try store.exportCSV(list: name, status: statusFilter) { handle.write(Data($0.utf8)) } }
           try handle.synchronize()
           try handle.close()
-          _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+          guard rename(temporary.path, url.path) == 0 else {
+            throw ValidationError("cannot write \(output): \(String(cString: strerror(errno)))")
+          }
           Terminal.warn("Wrote \(count.formatted()) members of \(name) to \(output).")
         } catch {
           try? FileManager.default.removeItem(at: temporary)
