@@ -66,11 +66,16 @@ extension SubscriberStore {
         Membership(list: row["list"], status: MembershipStatus(rawValue: row["status"]) ?? .pending,
           source: ConsentSource(kind: row["source"], detail: row["source_detail"]), changedAt: Date(timeIntervalSince1970: row["changed_at"]))
       }
+      // The history: earlier states (consent_event) and the current ones (membership).
       let history = try Row.fetchAll(db, sql: """
-        SELECT list_name, status, source, source_detail, at FROM consent_event WHERE subscriber_id = ? ORDER BY at, id
-        """, arguments: [id]).map { row in
-        ConsentEvent(list: row["list_name"], status: MembershipStatus(rawValue: row["status"]) ?? .pending,
-          source: ConsentSource(kind: row["source"], detail: row["source_detail"]), at: Date(timeIntervalSince1970: row["at"]))
+        SELECT list_name, status, source, source_detail, at, id FROM consent_event WHERE subscriber_id = ?
+        UNION ALL
+        SELECT list.name, status, source, source_detail, changed_at, 9223372036854775807 FROM membership
+        JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?
+        ORDER BY 5, 6
+        """, arguments: [id, id]).map { row in
+        ConsentEvent(list: row[0], status: MembershipStatus(rawValue: row[1]) ?? .pending,
+          source: ConsentSource(kind: row[2], detail: row[3]), at: Date(timeIntervalSince1970: row[4]))
       }
       return Profile(subscriber: subscriber, memberships: memberships, history: history, suppressed: try Self.suppressionReason(for: address, in: db))
     }
@@ -262,7 +267,7 @@ extension SubscriberStore {
       ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = excluded.status, source = excluded.source,
         source_detail = excluded.source_detail, changed_at = excluded.changed_at, import_run = excluded.import_run
       """).execute(arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
-    // The consent_event row is written by the membership_history triggers.
+    // The state this replaces goes into consent_event by the membership_history trigger.
     return true
   }
 

@@ -26,8 +26,8 @@ public final class SubscriberStore: Sendable {
     configuration.prepareDatabase { db in
       // NORMAL is durable in WAL mode except across power loss of the last transactions.
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
-      // 32 MB of page cache (default 2 MB): a 100,000-row import's indexes stay in memory.
-      try db.execute(sql: "PRAGMA cache_size = -32768")
+      // 16 MB of page cache (default 2 MB): an import's indexes stay in memory.
+      try db.execute(sql: "PRAGMA cache_size = -16384")
     }
     do {
       try FileManager.default.createDirectory(

@@ -1,7 +1,8 @@
 import GRDB
 
 /// The store's schema, as versioned migrations: opening an older database migrates it;
-/// a database from a newer Herald is refused rather than misread.
+/// a database from a newer Herald is refused rather than misread. (Before the first
+/// release the schema is one migration; from then on, changes are new migrations.)
 enum Migrations {
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
@@ -21,6 +22,7 @@ enum Migrations {
           email TEXT NOT NULL,
           -- The address lowercased: addresses are unique compared without case.
           email_key TEXT NOT NULL UNIQUE,
+          -- For domain suppressions (checked against the small suppression table: no index).
           domain TEXT NOT NULL,
           name TEXT,
           organization TEXT,
@@ -28,7 +30,6 @@ enum Migrations {
           attributes TEXT NOT NULL DEFAULT '{}',
           created_at REAL NOT NULL
         );
-        CREATE INDEX subscriber_domain ON subscriber(domain);
         CREATE TABLE membership (
           subscriber_id INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
           list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,
@@ -43,6 +44,8 @@ enum Migrations {
           PRIMARY KEY (subscriber_id, list_id)
         ) WITHOUT ROWID;
         CREATE INDEX membership_list ON membership(list_id, status, subscriber_id);
+        -- The consent history: every earlier state of a membership with its evidence.
+        -- The current state is the membership row itself.
         CREATE TABLE consent_event (
           id INTEGER PRIMARY KEY,
           subscriber_id INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
@@ -53,7 +56,16 @@ enum Migrations {
           source_detail TEXT NOT NULL,
           at REAL NOT NULL
         );
-        CREATE INDEX consent_event_subscriber ON consent_event(subscriber_id, at);
+        CREATE INDEX consent_event_subscriber ON consent_event(subscriber_id);
+        -- Whatever code changes a status, the state it replaces is kept: the history cannot
+        -- be lost by a forgotten code path. (New memberships need no event: their evidence
+        -- is the row, which keeps imports at one insert per member.)
+        CREATE TRIGGER membership_history AFTER UPDATE OF status ON membership
+        WHEN OLD.status IS NOT NEW.status BEGIN
+          INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at)
+          VALUES (OLD.subscriber_id, OLD.list_id, (SELECT name FROM list WHERE id = OLD.list_id), OLD.status, OLD.source,
+            OLD.source_detail, OLD.changed_at);
+        END;
         CREATE TABLE suppression (
           id INTEGER PRIMARY KEY,
           kind TEXT NOT NULL CHECK (kind IN ('address', 'domain', 'hashed')),
@@ -69,28 +81,6 @@ enum Migrations {
           at REAL NOT NULL
         );
         """)
-    }
-    migrator.registerMigration("v2: consent history kept by triggers") { db in
-      // Every change of a membership's status is recorded with its evidence, whoever
-      // makes it: the history cannot be forgotten by a code path, and an import row costs
-      // one statement less.
-      try db.execute(sql: """
-        CREATE TRIGGER membership_history_insert AFTER INSERT ON membership BEGIN
-          INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at)
-          VALUES (NEW.subscriber_id, NEW.list_id, (SELECT name FROM list WHERE id = NEW.list_id), NEW.status, NEW.source,
-            NEW.source_detail, NEW.changed_at);
-        END;
-        CREATE TRIGGER membership_history_update AFTER UPDATE OF status ON membership WHEN OLD.status IS NOT NEW.status BEGIN
-          INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at)
-          VALUES (NEW.subscriber_id, NEW.list_id, (SELECT name FROM list WHERE id = NEW.list_id), NEW.status, NEW.source,
-            NEW.source_detail, NEW.changed_at);
-        END;
-        """)
-    }
-    migrator.registerMigration("v3: no index on subscriber domains") { db in
-      // Domain suppressions are checked against the (small) suppression table; the index
-      // only slowed every insert.
-      try db.execute(sql: "DROP INDEX subscriber_domain")
     }
     return migrator
   }
