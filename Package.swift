@@ -55,6 +55,8 @@ let package = Package(
       dependencies: [
         "HeraldMail",
         .product(name: "GRDB", package: "GRDB.swift"),
+        // SQLite's C API, for the import's per-row statements.
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
       ]

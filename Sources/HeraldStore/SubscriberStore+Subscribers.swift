@@ -238,13 +238,26 @@ extension SubscriberStore {
         .execute(arguments: [name, organization, language, encodeAttributes(attributes), id])
       return (id, .updated)
     }
-    try db.cachedStatement(
-      sql: "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-    ).execute(arguments: [
-      fields.email, key, String(key.split(separator: "@").last ?? ""), fields.name.nilIfEmpty, fields.organization.nilIfEmpty,
-      fields.language.nilIfEmpty, encodeAttributes(fields.attributes), now.timeIntervalSince1970,
-    ])
+    try db.cachedStatement(sql: insertSubscriberSQL).execute(arguments: StatementArguments(subscriberRow(fields, key: key, at: now)))
     return (db.lastInsertedRowID, .added)
+  }
+
+  static let insertSubscriberSQL =
+    "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+
+  static let insertMembershipSQL = """
+    INSERT INTO membership (subscriber_id, list_id, status, source, source_detail, changed_at, import_run) VALUES (?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = excluded.status, source = excluded.source,
+      source_detail = excluded.source_detail, changed_at = excluded.changed_at, import_run = excluded.import_run
+    """
+
+  /// The values of `insertSubscriberSQL`, in order.
+  static func subscriberRow(_ fields: SubscriberFields, key: String, at now: Date) -> [SQLValue] {
+    [
+      .text(fields.email), .text(key), .text(String(key.split(separator: "@").last ?? "")), .text(fields.name.nilIfEmpty),
+      .text(fields.organization.nilIfEmpty), .text(fields.language.nilIfEmpty), .text(encodeAttributes(fields.attributes)),
+      .real(now.timeIntervalSince1970),
+    ]
   }
 
   static func membershipStatus(subscriber: Int64, list: Int64, in db: Database) throws -> MembershipStatus? {
@@ -262,11 +275,7 @@ extension SubscriberStore {
     // `current` is passed when the caller has just read it (imports), saving a lookup.
     let before = try current ?? membershipStatus(subscriber: subscriber, list: list.id, in: db)
     if before == status { return false }
-    try db.cachedStatement(sql: """
-      INSERT INTO membership (subscriber_id, list_id, status, source, source_detail, changed_at, import_run) VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (subscriber_id, list_id) DO UPDATE SET status = excluded.status, source = excluded.source,
-        source_detail = excluded.source_detail, changed_at = excluded.changed_at, import_run = excluded.import_run
-      """).execute(arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
+    try db.cachedStatement(sql: insertMembershipSQL).execute(arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
     // The state this replaces goes into consent_event by the membership_history trigger.
     return true
   }

@@ -104,9 +104,16 @@ extension SubscriberStore {
     let run = db.lastInsertedRowID
     let suppressed = try SuppressionSet(db)
     let now = Date()
-    let findSubscriber = try db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?")
-    let findMembership = try db.cachedStatement(sql: "SELECT status, import_run FROM membership WHERE subscriber_id = ? AND list_id = ?")
-    let markRun = try db.cachedStatement(sql: "UPDATE membership SET import_run = ? WHERE subscriber_id = ? AND list_id = ?")
+    // The per-row statements, through SQLite's C API (see RawStatement).
+    let findSubscriber = try RawStatement("SELECT id FROM subscriber WHERE email_key = ?", in: db)
+    let findMembership = try RawStatement("SELECT status, import_run FROM membership WHERE subscriber_id = ? AND list_id = ?", in: db)
+    let markRun = try RawStatement("UPDATE membership SET import_run = ? WHERE subscriber_id = ? AND list_id = ?", in: db)
+    let insertSubscriber = try RawStatement(Self.insertSubscriberSQL + " ON CONFLICT (email_key) DO NOTHING", in: db)
+    // A new subscriber's membership cannot conflict: a plain insert, without the upsert's
+    // per-statement rollback journal.
+    let insertMembership = try RawStatement(
+      "INSERT INTO membership (subscriber_id, list_id, status, source, source_detail, changed_at, import_run) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      in: db)
 
     while let record = try reader.nextRecord() {
       report.rows += 1
@@ -135,11 +142,33 @@ extension SubscriberStore {
         language: ColumnMap.value(record.fields, columns.language), attributes: columns.attributes(in: record.fields))
       // A duplicate is counted before anything is written for it.
       let key = EmailAddress.key(address)
-      let existingID = try Int64.fetchOne(findSubscriber, arguments: [key])
+      let source = ConsentSource.importFile(file, line: record.line)
+      // Try the insert first: a new subscriber (the common case of an import) then costs
+      // two inserts and no lookup; an existing one is looked up after.
+      insertSubscriber.bind(Self.subscriberRow(fields, key: key, at: now))
+      try insertSubscriber.step()
+      let existingID: Int64?
+      if db.changesCount == 1 {
+        existingID = nil
+      } else {
+        findSubscriber.bind([.text(key)])
+        existingID = try findSubscriber.step() ? findSubscriber.int64(0) : nil
+      }
+
+      guard let existingID else {
+        insertMembership.bind([
+          .integer(db.lastInsertedRowID), .integer(list.id), .text(status.rawValue), .text(source.kind), .text(source.detail),
+          .real(now.timeIntervalSince1970), .integer(run),
+        ])
+        try insertMembership.step()
+        report.added += 1
+        continue
+      }
       var current: MembershipStatus?
-      if let existingID, let row = try Row.fetchOne(findMembership, arguments: [existingID, list.id]) {
-        current = MembershipStatus(rawValue: row[0])
-        if (row[1] as Int64?) == run {
+      findMembership.bind([.integer(existingID), .integer(list.id)])
+      if try findMembership.step() {
+        current = findMembership.text(0).flatMap(MembershipStatus.init(rawValue:))
+        if findMembership.int64(1) == run {
           report.duplicates += 1
           continue
         }
@@ -148,16 +177,19 @@ extension SubscriberStore {
         report.keptOut += 1
         report.problem(record.line, address, "\(current.rawValue) before; kept out (use --resubscribe with fresh consent)")
         // Mark it so a repeat of the address counts as a duplicate, not kept out twice.
-        try markRun.execute(arguments: [run, existingID, list.id])
+        markRun.bind([.integer(run), .integer(existingID), .integer(list.id)])
+        try markRun.step()
         continue
       }
       let (id, subscriberChange) = try upsertSubscriber(fields, knownID: .some(existingID), at: now, in: db)
       // A pending import does not demote someone already subscribed.
       let newStatus = current == .subscribed && status == .pending ? .subscribed : status
       let membershipChanged = try setMembership(
-        subscriber: id, list: list, status: newStatus, source: .importFile(file, line: record.line), at: now, importRun: run,
-        current: .some(current), in: db)
-      if !membershipChanged { try markRun.execute(arguments: [run, id, list.id]) }
+        subscriber: id, list: list, status: newStatus, source: source, at: now, importRun: run, current: .some(current), in: db)
+      if !membershipChanged {
+        markRun.bind([.integer(run), .integer(id), .integer(list.id)])
+        try markRun.step()
+      }
       if current == nil {
         report.added += 1
       } else if membershipChanged || subscriberChange == .updated {
