@@ -50,12 +50,16 @@ final class RawStatement {
     switch sqlite3_step(handle) {
     case SQLITE_ROW: return true
     case SQLITE_DONE: return false
-    default: throw StoreError(.database, "the subscriber database could not be updated: \(String(cString: sqlite3_errmsg(connection)))")
+    default: throw StoreError(.database, "the subscriber database failed: \(String(cString: sqlite3_errmsg(connection)))")
     }
   }
 
   func int64(_ column: Int32) -> Int64? {
     sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+  }
+
+  func double(_ column: Int32) -> Double {
+    sqlite3_column_double(handle, column)
   }
 
   func text(_ column: Int32) -> String? {
