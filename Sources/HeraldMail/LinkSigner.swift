@@ -40,6 +40,29 @@ public struct LinkSigner: @unchecked Sendable {
     return String(decoding: payload, as: UTF8.self).split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
   }
 
+  /// What a subscription link lets its holder do.
+  public enum Purpose: String, Sendable {
+    /// Leave a list (RFC 8058 one-click, or the footer link).
+    case unsubscribe
+    /// Confirm a subscription (double opt-in).
+    case confirm
+  }
+
+  /// The token in a subscription link: HMAC over the subscriber (their store id, or their
+  /// address before they have one), the list and the purpose. It cannot be forged, turned
+  /// into another subscriber's or list's, or used for another purpose.
+  public func subscriptionToken(subscriber: String, list: String, purpose: Purpose) -> String {
+    token(purpose: purpose.rawValue, fields: [subscriber, list])
+  }
+
+  /// The subscriber and list of a genuine subscription token.
+  /// - Throws: `MailError` `.invalidToken` when it is not genuine or not for `purpose`.
+  public func verifySubscriptionToken(_ token: String, purpose: Purpose) throws -> (subscriber: String, list: String) {
+    let fields = try verify(token, purpose: purpose.rawValue)
+    guard fields.count == 2 else { throw MailError(.invalidToken, "the link is incomplete or damaged; ask for a new one") }
+    return (fields[0], fields[1])
+  }
+
   /// A stable key for a recipient address (lowercased), 16 base32 characters, that does not
   /// reveal the address: used in Message-IDs.
   public func recipientKey(for address: String) -> String {

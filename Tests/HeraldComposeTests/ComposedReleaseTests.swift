@@ -44,6 +44,18 @@ struct ComposedReleaseTests {
     #expect(rendered.html.contains("href=\"\(https.1)\""))
   }
 
+  @Test func aSubscribersLinksNameTheirStoreIDNotTheirAddress() throws {
+    var recipient = Fixtures.alex
+    recipient.subscriberID = "4711"
+    let text = sample.personalisedParts(for: recipient, list: "press-en").text
+    let token = try #require(text.firstMatch(of: /unsubscribe\/([A-Za-z0-9_.-]+)/)).1
+    let (subscriber, list) = try Fixtures.signer.verifySubscriptionToken(String(token), purpose: .unsubscribe)
+    #expect(subscriber == "4711" && list == "press-en")
+    #expect(!String(token).contains(Base64.encodeURLSafe(Array("alex@example.com".utf8))))
+    #expect(throws: MailError.self) { try Fixtures.signer.verifySubscriptionToken(String(token), purpose: .confirm) }
+    #expect(throws: MailError.self) { try LinkSigner(secret: Array(repeating: 1, count: 32)).verifySubscriptionToken(String(token), purpose: .unsubscribe) }
+  }
+
   @Test func messageIDNamesReleaseAndRecipientAndIsUnique() throws {
     let one = sample.message(for: Fixtures.alex, list: "press-en", stamp: MessageStamp(date: Date(), unique: "aaaa"))
     let two = sample.message(for: Fixtures.alex, list: "press-en", stamp: MessageStamp(date: Date(), unique: "bbbb"))

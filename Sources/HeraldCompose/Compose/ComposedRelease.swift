@@ -129,7 +129,7 @@ public struct ComposedRelease: @unchecked Sendable {
   ///   - list: The list it is sent through, named in List-Id and the unsubscribe link.
   ///   - stamp: Its date and unique token.
   public func message(for recipient: Recipient, list: String, stamp: MessageStamp) -> ComposedMessage {
-    let token = signer.token(purpose: "unsubscribe", fields: [recipient.mailbox.address.lowercased(), list])
+    let token = signer.subscriptionToken(subscriber: recipient.linkSubject, list: list, purpose: .unsubscribe)
     let unsubscribeURL = "\(configuration.baseURL)/unsubscribe/\(token)"
     let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: unsubscribeURL)
     let parts: [MIMEPart]
@@ -166,7 +166,7 @@ public struct ComposedRelease: @unchecked Sendable {
   /// The personalised HTML and text for one recipient, before transfer encoding: what
   /// `message(for:list:stamp:)` puts in its two parts.
   public func personalisedParts(for recipient: Recipient, list: String) -> (html: String, text: String) {
-    let token = signer.token(purpose: "unsubscribe", fields: [recipient.mailbox.address.lowercased(), list])
+    let token = signer.subscriptionToken(subscriber: recipient.linkSubject, list: list, purpose: .unsubscribe)
     let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: "\(configuration.baseURL)/unsubscribe/\(token)")
     if let compiled = compiledParts(for: values) {
       return (compiled.html.text(values.values), compiled.text.text(values.values))

@@ -9,13 +9,20 @@ public struct Recipient: Sendable, Hashable {
   public var organization: String?
   /// Custom attributes, available in templates as `{{subscriber.KEY}}`.
   public var attributes: [String: String]
+  /// The subscriber's id in the store, named in their signed links; nil for a preview
+  /// recipient who is not a subscriber (their address is used instead).
+  public var subscriberID: String?
 
   /// Makes a recipient.
-  public init(mailbox: Mailbox, organization: String? = nil, attributes: [String: String] = [:]) {
+  public init(mailbox: Mailbox, organization: String? = nil, attributes: [String: String] = [:], subscriberID: String? = nil) {
     self.mailbox = mailbox
     self.organization = organization
     self.attributes = attributes
+    self.subscriberID = subscriberID
   }
+
+  /// Who the recipient is in their links: the store id, or the address.
+  var linkSubject: String { subscriberID ?? mailbox.address.lowercased() }
 
   /// The `subscriber` values templates see, sorted by key, empty ones left out. Custom
   /// attributes cannot override the standard fields (name, first_name, email, organization).
