@@ -120,11 +120,12 @@ extension SubscriberStore {
     if trimmed.hasPrefix("@") {
       let domain = String(trimmed.dropFirst())
       do {
-        // A domain is valid when an address at it is.
-        let address = try EmailAddress.normalize("postmaster@" + domain)
-        value = String(address.split(separator: "@").last!).lowercased()
+        value = try Punycode.toASCII(domain: domain).lowercased()
       } catch let error as MailError {
         throw StoreError(.invalidInput, "“\(trimmed)” is not a domain: \(error.message)")
+      }
+      guard value.contains(".") else {
+        throw StoreError(.invalidInput, "“\(trimmed)” is not a domain: it has no dot; write it like @example.org")
       }
       kind = .domain
     } else {
@@ -201,7 +202,7 @@ extension SubscriberStore {
   /// Why an address is never sent to, or nil.
   static func suppressionReason(for address: String, in db: Database) throws -> String? {
     let key = EmailAddress.key(address)
-    let domain = String(key.split(separator: "@").last ?? "")
+    let domain = domain(ofKey: key)
     if let reason = try String.fetchOne(db, sql: """
       SELECT reason FROM suppression WHERE (kind = 'address' AND value = ?) OR (kind = 'domain' AND value = ?) OR (kind = 'hashed' AND value = ?)
       LIMIT 1
@@ -254,10 +255,16 @@ extension SubscriberStore {
   /// The values of `insertSubscriberSQL`, in order.
   static func subscriberRow(_ fields: SubscriberFields, key: String, at now: Date) -> [SQLValue] {
     [
-      .text(fields.email), .text(key), .text(String(key.split(separator: "@").last ?? "")), .text(fields.name.nilIfEmpty),
+      .text(fields.email), .text(key), .text(Self.domain(ofKey: key)), .text(fields.name.nilIfEmpty),
       .text(fields.organization.nilIfEmpty), .text(fields.language.nilIfEmpty), .text(encodeAttributes(fields.attributes)),
       .real(now.timeIntervalSince1970),
     ]
+  }
+
+  /// The domain of an address key: what follows its (only) "@".
+  static func domain(ofKey key: String) -> String {
+    guard let at = key.utf8.lastIndex(of: UInt8(ascii: "@")) else { return "" }
+    return String(key[key.utf8.index(after: at)...])
   }
 
   static func membershipStatus(subscriber: Int64, list: Int64, in db: Database) throws -> MembershipStatus? {

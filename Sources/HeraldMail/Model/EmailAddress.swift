@@ -61,7 +61,10 @@ public enum EmailAddress {
     }
     if local.hasPrefix(".") { throw fail("the part before “@” starts with a dot") }
     if local.hasSuffix(".") { throw fail("the part before “@” ends with a dot") }
-    if local.contains("..") { throw fail("the part before “@” has two dots in a row") }
+    // (A byte scan: Foundation's String.contains(String) is slow, and this runs per imported row.)
+    if zip(local.utf8, local.utf8.dropFirst()).contains(where: { $0 == 0x2E && $1 == 0x2E }) {
+      throw fail("the part before “@” has two dots in a row")
+    }
     guard local.utf8.count <= 64 else {
       throw fail("the part before “@” is \(local.utf8.count) characters long; the limit is 64")
     }

@@ -75,6 +75,9 @@ struct ColumnMap {
     guard let column, column < fields.count else { return nil }
     let field = fields[column]
     // Most fields have no surrounding space: skip Foundation's trimming for them.
+    if let first = field.utf8.first, let last = field.utf8.last, first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F {
+      return field
+    }
     guard let first = field.unicodeScalars.first, let last = field.unicodeScalars.last else { return nil }
     if !first.properties.isWhitespace && !last.properties.isWhitespace { return field }
     let value = field.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -219,6 +219,7 @@ extension SubscriberStore {
     }
 
     func reason(for address: String) -> String? {
+      if addresses.isEmpty && domains.isEmpty && hashes.isEmpty { return nil }
       let key = EmailAddress.key(address)
       if let reason = addresses[key] { return reason }
       if let at = key.lastIndex(of: "@"), let reason = domains[String(key[key.index(after: at)...])] { return reason }
