@@ -24,7 +24,7 @@ struct ColumnMap {
   /// Columns that describe a subscription in another system (status, dates, Mailchimp's
   /// rating and geo data), not the person: not imported.
   static let ignoredNames: Set<String> = [
-    "status", "created at", "updated at", "subscribed at", "uuid", "id", "member rating", "optin time", "optin ip",
+    "status", "status since", "created at", "updated at", "subscribed at", "uuid", "id", "member rating", "optin time", "optin ip",
     "confirm time", "confirm ip", "latitude", "longitude", "gmtoff", "dstoff", "timezone", "cc", "region",
     "last changed", "leid", "euid", "notes", "tags", "unsub time", "unsub campaign title", "unsub campaign id",
     "unsub reason", "unsub reason other", "cleaned time", "cleaned campaign title", "cleaned campaign id",

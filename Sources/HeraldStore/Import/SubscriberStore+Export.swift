@@ -3,7 +3,7 @@ import GRDB
 
 extension SubscriberStore {
   /// Writes a list's members as CSV: email, name, organization, language, status,
-  /// subscribed_at, then one column per custom attribute. `importCSV` reads it back
+  /// status_since, then one column per custom attribute. `importCSV` reads it back
   /// unchanged (status and dates describe the membership and are not imported).
   /// - Parameters:
   ///   - status: only members with this status; all when nil.
@@ -25,7 +25,7 @@ extension SubscriberStore {
       while let json = try attributeRows.next() { keys.formUnion(Self.decodeAttributes(json).keys) }
       let attributeKeys = keys.sorted()
 
-      try output(Self.csvLine(["email", "name", "organization", "language", "status", "subscribed_at"] + attributeKeys))
+      try output(Self.csvLine(["email", "name", "organization", "language", "status", "status_since"] + attributeKeys))
       let rows = try Row.fetchCursor(db, sql: """
         SELECT s.*, m.status AS status, m.changed_at AS changed_at FROM membership m JOIN subscriber s ON s.id = m.subscriber_id
         WHERE \(filter) ORDER BY s.id

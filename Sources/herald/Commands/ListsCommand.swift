@@ -150,7 +150,9 @@ struct ListsCommand: ParsableCommand {
       if !report.problems.isEmpty {
         Terminal.say()
         for problem in report.problems.prefix(50) {
-          Terminal.say("  \(file):\(problem.line): \(problem.email.isEmpty ? "" : problem.email + ": ")\(problem.reason)")
+          // A rejection's reason quotes the address already.
+          let who = problem.email.isEmpty || problem.reason.contains(problem.email) ? "" : problem.email + ": "
+          Terminal.say("  \(file):\(problem.line): \(who)\(problem.reason)")
         }
         let more = report.rejected + report.keptOut - min(50, report.problems.count)
         if more > 0 { Terminal.say("  … and \(more.formatted()) more (--json lists up to \(SubscriberStore.ImportReport.problemLimit))") }
