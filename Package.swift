@@ -46,6 +46,7 @@ let package = Package(
         .embedInCode("Resources/Templates/release.html.mustache"),
         .embedInCode("Resources/Templates/release.txt.mustache"),
         .embedInCode("Resources/sample-release.md"),
+        .embedInCode("Resources/sample-list.csv"),
       ]
     ),
 

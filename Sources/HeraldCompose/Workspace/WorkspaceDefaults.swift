@@ -12,6 +12,9 @@ public enum WorkspaceDefaults {
   /// The sample release's path inside a workspace.
   public static let sampleReleasePath = "Releases/2020-03-31-water-report.md"
 
+  /// The sample list's path inside a workspace.
+  public static let sampleListPath = "Lists/press-en.csv"
+
   /// Every default file.
   public static let files: [File] = [
     File(path: "herald.yml", contents: PackageResources.herald_yml),
@@ -19,5 +22,6 @@ public enum WorkspaceDefaults {
     File(path: "Templates/" + ReleaseTemplates.htmlFile, contents: PackageResources.release_html_mustache),
     File(path: "Templates/" + ReleaseTemplates.textFile, contents: PackageResources.release_txt_mustache),
     File(path: sampleReleasePath, contents: PackageResources.sample_release_md),
+    File(path: sampleListPath, contents: PackageResources.sample_list_csv),
   ]
 }
