@@ -331,67 +331,56 @@ extension SubscriberStore {
   /// which would dominate streaming 100,000 recipients; anything else goes to JSONDecoder.
   static func decodeAttributes(_ json: String?) -> [String: String] {
     guard let json, json != "{}" else { return [:] }
-    var result: [String: String] = [:]
-    var bytes = json.utf8[...]
-    func skipSpace() { while let b = bytes.first, b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { bytes.removeFirst() } }
-    func string() -> String? {
-      guard bytes.first == UInt8(ascii: "\"") else { return nil }
-      bytes.removeFirst()
-      var scalars = String.UnicodeScalarView()
-      var pendingHigh: UInt32?
-      var plain: [UInt8] = []
-      func flushPlain() {
-        if !plain.isEmpty { scalars.append(contentsOf: String(decoding: plain, as: UTF8.self).unicodeScalars); plain.removeAll() }
-      }
-      while let b = bytes.first {
-        bytes.removeFirst()
-        if b == UInt8(ascii: "\"") { flushPlain(); return String(scalars) }
-        if b != UInt8(ascii: "\\") { plain.append(b); continue }
-        flushPlain()
-        guard let e = bytes.first else { return nil }
-        bytes.removeFirst()
-        switch e {
-        case UInt8(ascii: "n"): scalars.append("\n")
-        case UInt8(ascii: "r"): scalars.append("\r")
-        case UInt8(ascii: "t"): scalars.append("\t")
-        case UInt8(ascii: "b"): scalars.append("\u{8}")
-        case UInt8(ascii: "f"): scalars.append("\u{C}")
-        case UInt8(ascii: "u"):
-          guard bytes.count >= 4, let value = UInt32(String(decoding: bytes.prefix(4), as: UTF8.self), radix: 16) else { return nil }
-          bytes.removeFirst(4)
-          if (0xD800...0xDBFF).contains(value) { pendingHigh = value; continue }
-          if (0xDC00...0xDFFF).contains(value), let high = pendingHigh {
-            pendingHigh = nil
-            guard let scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00)) else { return nil }
-            scalars.append(scalar)
-          } else {
-            guard let scalar = Unicode.Scalar(value) else { return nil }
-            scalars.append(scalar)
-          }
-        default: scalars.append(Unicode.Scalar(e))  // \" \\ \/
-        }
-      }
-      return nil
+    var text = json
+    return text.withUTF8 { bytes in decodeFlatObject(bytes) } ?? fallbackDecode(json)
+  }
+
+  /// A flat JSON object of strings from its UTF-8, or nil when it is anything else.
+  private static func decodeFlatObject(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: String]? {
+    var index = 0
+    let end = bytes.count
+    func skipSpace() {
+      while index < end, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
     }
+    func string() -> String? {
+      guard index < end, bytes[index] == 0x22 else { return nil }
+      index += 1
+      let start = index
+      // The common case, no escapes: the bytes between the quotes are the string.
+      while index < end, bytes[index] != 0x22, bytes[index] != 0x5C { index += 1 }
+      if index < end, bytes[index] == 0x22 {
+        defer { index += 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+      }
+      // Escapes: find the closing quote and let Foundation read that one string.
+      var cursor = index
+      while cursor < end, bytes[cursor] != 0x22 { cursor += bytes[cursor] == 0x5C ? 2 : 1 }
+      guard cursor < end else { return nil }
+      let literal = Data(UnsafeBufferPointer(rebasing: bytes[(start - 1)...cursor]))
+      index = cursor + 1
+      return try? JSONDecoder().decode(String.self, from: literal)
+    }
+    var result: [String: String] = [:]
     skipSpace()
-    guard bytes.first == UInt8(ascii: "{") else { return fallbackDecode(json) }
-    bytes.removeFirst()
+    guard index < end, bytes[index] == 0x7B else { return nil }
+    index += 1
     skipSpace()
-    if bytes.first == UInt8(ascii: "}") { return [:] }
+    if index < end, bytes[index] == 0x7D { return [:] }
     while true {
       skipSpace()
-      guard let key = string() else { return fallbackDecode(json) }
+      guard let key = string() else { return nil }
       skipSpace()
-      guard bytes.first == UInt8(ascii: ":") else { return fallbackDecode(json) }
-      bytes.removeFirst()
+      guard index < end, bytes[index] == 0x3A else { return nil }
+      index += 1
       skipSpace()
-      guard let value = string() else { return fallbackDecode(json) }
+      guard let value = string() else { return nil }
       result[key] = value
       skipSpace()
-      guard let next = bytes.first else { return fallbackDecode(json) }
-      bytes.removeFirst()
-      if next == UInt8(ascii: "}") { return result }
-      guard next == UInt8(ascii: ",") else { return fallbackDecode(json) }
+      guard index < end else { return nil }
+      let next = bytes[index]
+      index += 1
+      if next == 0x7D { return result }
+      guard next == 0x2C else { return nil }
     }
   }
 
