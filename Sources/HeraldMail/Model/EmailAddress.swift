@@ -17,7 +17,73 @@ public enum EmailAddress {
   /// compare addresses with ``key(_:)``.
   /// - Throws: `MailError` with code `.invalidAddress`, quoting `text` and saying why it is not valid.
   public static func normalize(_ text: String) throws -> String {
-    try normalized(text.trimmingWhitespace(), quoting: text)
+    if let plain = plainASCII(text) { return plain }
+    return try normalized(text.trimmingWhitespace(), quoting: text)
+  }
+
+  /// A plainly valid ASCII address in its normal form (the domain lowercased), read in one
+  /// pass over its bytes: most addresses, and an import checks one per row. Anything
+  /// unusual (a space, an "xn--" label, a quote, too long, non-ASCII) gives nil and goes
+  /// through the full check, which also words the error: this accepts nothing it rejects.
+  static func plainASCII(_ text: String) -> String? {
+    var text = text
+    return text.withUTF8 { bytes -> String? in
+      let count = bytes.count
+      guard count >= 3, count <= 254 else { return nil }
+      var at = -1
+      for index in 0..<count {
+        let byte = bytes[index]
+        if byte == 0x40 {
+          guard at < 0 else { return nil }
+          at = index
+        } else if byte <= 0x20 || byte >= 0x7F {
+          return nil
+        }
+      }
+      guard at > 0, at <= 64, at < count - 1, count - at - 1 <= 253 else { return nil }
+      // The local part: atext and single dots inside.
+      var previous: UInt8 = 0x2E
+      for index in 0..<at {
+        let byte = bytes[index]
+        if byte == 0x2E {
+          guard previous != 0x2E else { return nil }
+        } else if !isAtomText(Unicode.Scalar(byte)) {
+          return nil
+        }
+        previous = byte
+      }
+      guard previous != 0x2E else { return nil }
+      // The domain: at least two labels of letters, digits and inner hyphens; not an
+      // all-digit top level; no "xn--" label (the full check validates those).
+      var labelStart = at + 1
+      var labels = 0
+      var allDigits = true
+      for index in (at + 1)...count {
+        if index == count || bytes[index] == 0x2E {
+          let length = index - labelStart
+          guard length >= 1, length <= 63, bytes[labelStart] != 0x2D, bytes[index - 1] != 0x2D else { return nil }
+          if length >= 4, bytes[labelStart] | 0x20 == 0x78, bytes[labelStart + 1] | 0x20 == 0x6E, bytes[labelStart + 2] == 0x2D,
+            bytes[labelStart + 3] == 0x2D
+          {
+            return nil
+          }
+          labels += 1
+          if index < count {
+            labelStart = index + 1
+            allDigits = true
+          }
+        } else {
+          let byte = bytes[index]
+          let isDigit = byte >= 0x30 && byte <= 0x39
+          let isLetter = byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A
+          guard isDigit || isLetter || byte == 0x2D else { return nil }
+          if !isDigit { allDigits = false }
+        }
+      }
+      guard labels >= 2, !allDigits else { return nil }
+      let local = String(decoding: UnsafeBufferPointer(rebasing: bytes[0...at]), as: UTF8.self)
+      return local + String(decoding: UnsafeBufferPointer(rebasing: bytes[(at + 1)...]), as: UTF8.self).lowercased()
+    }
   }
 
   /// The form of a normalised address under which subscribers are unique: all lowercase.
