@@ -25,15 +25,18 @@ final class RawStatement {
 
   deinit { sqlite3_finalize(handle) }
 
-  /// Binds the values (1-based, in order) after resetting the statement.
+  /// Binds the values (1-based, in order; every parameter) after resetting the statement.
   func bind(_ values: [Value]) {
     sqlite3_reset(handle)
-    sqlite3_clear_bindings(handle)
     for (offset, value) in values.enumerated() {
       let index = Int32(offset + 1)
       switch value {
       case .text(let text):
-        if let text { sqlite3_bind_text(handle, index, text, -1, Self.transient) } else { sqlite3_bind_null(handle, index) }
+        if let text {
+          sqlite3_bind_text(handle, index, text, Int32(text.utf8.count), Self.transient)
+        } else {
+          sqlite3_bind_null(handle, index)
+        }
       case .integer(let integer):
         if let integer { sqlite3_bind_int64(handle, index, integer) } else { sqlite3_bind_null(handle, index) }
       case .real(let real):
