@@ -24,8 +24,9 @@ extension SubscriberStore {
     let address = try Self.normalizedAddress(email)
     return try write { db in
       let list = try Self.list(named: list, in: db)
-      if let reason = try Self.suppressionReason(for: address, in: db), !resubscribe {
-        throw StoreError(.invalidInput, "\(address) is suppressed (\(reason)); it is never sent to. Remove the suppression first if this is a mistake")
+      // A suppression outranks any list: --resubscribe does not lift it, unsuppress does.
+      if let reason = try Self.suppressionReason(for: address, in: db) {
+        throw StoreError(.invalidInput, "\(address) is suppressed (\(reason)); it is never sent to. If that is a mistake, run “herald subscribers unsuppress \(address)” first")
       }
       let now = Date()
       let (id, subscriberChange) = try Self.upsertSubscriber(
@@ -142,6 +143,29 @@ extension SubscriberStore {
         ON CONFLICT (kind, value) DO UPDATE SET reason = excluded.reason
         """, arguments: [kind.rawValue, value, reason, now.timeIntervalSince1970])
       return Suppression(kind: kind, value: value, reason: reason, createdAt: now)
+    }
+  }
+
+  /// Lifts the suppression of an address (also one kept as a hash after `forget`), or of
+  /// a whole domain when `target` is "@domain".
+  /// - Returns: how many suppressions were removed.
+  @discardableResult
+  public func unsuppress(_ target: String) throws -> Int {
+    let trimmed = target.trimmingCharacters(in: .whitespaces)
+    return try write { db in
+      if trimmed.hasPrefix("@") {
+        let domain = (try? Punycode.toASCII(domain: String(trimmed.dropFirst())).lowercased()) ?? String(trimmed.dropFirst()).lowercased()
+        try db.execute(sql: "DELETE FROM suppression WHERE kind = 'domain' AND value = ?", arguments: [domain])
+      } else {
+        let key = EmailAddress.key(try Self.normalizedAddress(trimmed))
+        try db.execute(
+          sql: "DELETE FROM suppression WHERE (kind = 'address' AND value = ?) OR (kind = 'hashed' AND value = ?)",
+          arguments: [key, Self.hash(key)])
+      }
+      guard db.changesCount > 0 else {
+        throw StoreError(.notFound, "\(trimmed) is not suppressed")
+      }
+      return db.changesCount
     }
   }
 

@@ -118,6 +118,18 @@ struct StoreTests {
     #expect(error.message.contains("suppressed"))
   }
 
+  @Test func resubscribeDoesNotLiftASuppressionButUnsuppressDoes() throws {
+    let t = try TemporaryStore()
+    try t.store.createList(name: "a")
+    try t.store.suppress("x@example.org", reason: "complaint")
+    #expect(throws: StoreError.self) { try t.store.addSubscriber(email: "x@example.org", list: "a", source: .commandLine("t"), resubscribe: true) }
+    #expect(try t.store.importCSV(try t.csv("email\nx@example.org\n"), into: "a", resubscribe: true).keptOut == 1)
+    try t.store.unsuppress("X@example.org")
+    try t.store.addSubscriber(email: "x@example.org", list: "a", source: .commandLine("t"))
+    #expect(try t.recipients(["a"]).count == 1)
+    #expect(throws: StoreError.self) { try t.store.unsuppress("x@example.org") }
+  }
+
   @Test func recipientsOfOverlappingListsAreEachAddressOnceInAStableOrder() throws {
     let t = try TemporaryStore()
     for name in ["a", "b", "c"] { try t.store.createList(name: name) }

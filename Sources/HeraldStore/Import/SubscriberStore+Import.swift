@@ -30,7 +30,8 @@ extension SubscriberStore {
     public var duplicates = 0
     /// Rows with no valid address.
     public var rejected = 0
-    /// Valid addresses kept out: suppressed, or unsubscribed/bounced/complained before.
+    /// Valid addresses kept out: suppressed, or unsubscribed/bounced/complained before
+    /// (those only without `resubscribe`).
     public var keptOut = 0
     /// The first problems (rejected and kept out), with their lines; at most `problemLimit`.
     public var problems: [Problem] = []
@@ -46,7 +47,7 @@ extension SubscriberStore {
   /// The header row maps the columns (see `ColumnMap`). Rows without a valid address are
   /// rejected with their line and reason; the rest of the file is still imported. An
   /// address that is suppressed, or that unsubscribed, bounced or complained, is kept out
-  /// unless `resubscribe`. A file that cannot be read to the end (a broken quote, bad
+  /// unless `resubscribe` (a suppressed one always). A file that cannot be read to the end (a broken quote, bad
   /// encoding) changes nothing.
   /// - Parameters:
   ///   - status: `subscribed`, or `pending` for addresses that must still confirm.
@@ -132,9 +133,10 @@ extension SubscriberStore {
         report.problem(record.line, raw, error.message)
         continue
       }
-      if !resubscribe, let reason = suppressed.reason(for: address) {
+      // A suppression outranks any list: --resubscribe does not lift it.
+      if let reason = suppressed.reason(for: address) {
         report.keptOut += 1
-        report.problem(record.line, address, "suppressed (\(reason))")
+        report.problem(record.line, address, "suppressed (\(reason)); never sent to")
         continue
       }
       let fields = SubscriberFields(

@@ -6,7 +6,7 @@ struct SubscribersCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "subscribers",
     abstract: "Add, show, unsubscribe, suppress and forget subscribers.",
-    subcommands: [Add.self, Show.self, Unsubscribe.self, Suppress.self, Forget.self]
+    subcommands: [Add.self, Show.self, Unsubscribe.self, Suppress.self, Unsuppress.self, Forget.self]
   )
 
   struct Add: ParsableCommand {
@@ -18,7 +18,7 @@ struct SubscribersCommand: ParsableCommand {
     @Option(help: "Their organisation.") var organization: String?
     @Option(help: "Their language, like de.") var language: String?
     @Flag(help: "They must still confirm (double opt-in).") var pending = false
-    @Flag(help: "Let an address that unsubscribed, bounced or is suppressed back in (only with their fresh consent).") var resubscribe = false
+    @Flag(help: "Let an address that unsubscribed or bounced back in (only with their fresh consent).") var resubscribe = false
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
@@ -104,6 +104,20 @@ struct SubscribersCommand: ParsableCommand {
       let suppression = try reportingErrors { try options.store().suppress(target, reason: reason) }
       if json { try printJSON(["kind": suppression.kind.rawValue, "value": suppression.value, "reason": suppression.reason]); return }
       Terminal.say("Suppressed \(suppression.kind == .domain ? "every address at " : "")\(suppression.value): \(suppression.reason).")
+    }
+  }
+
+  struct Unsuppress: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "unsuppress", abstract: "Lift the suppression of an address or a domain (@example.com).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: ArgumentHelp("The address, or @domain.", valueName: "EMAIL|@DOMAIN")) var target: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let removed = try reportingErrors { try options.store().unsuppress(target) }
+      if json { try printJSON(["unsuppressed": target, "removed": removed]); return }
+      Terminal.say("\(target) is no longer suppressed; it can be added to lists again.")
     }
   }
 
