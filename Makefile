@@ -16,15 +16,25 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build --product herald
 
-# Until delivery exists, the main job is composing the sample release: the repository is
-# itself a workspace (herald init adds its private secret), and preview writes the email.
+# Until delivery exists (issue 4), the main job is: a fresh demo workspace from the
+# built-in defaults, the sample list imported, the sample release checked and composed.
+DEMO = demo
 demo: build
-	@$(HERALD) init . >/dev/null
-	@echo "$$ herald check $(SAMPLE)"
-	@$(HERALD) check $(SAMPLE)
+	@rm -rf $(DEMO)
+	@echo "$$ herald init $(DEMO)"
+	@$(HERALD) init $(DEMO) >/dev/null
+	@echo "$$ herald lists create press-en --title \"Press releases (English)\""
+	@$(HERALD) lists create press-en --title "Press releases (English)" --workspace $(DEMO)
+	@echo "$$ herald lists import press-en Lists/press-en.csv"
+	@cd $(DEMO) && ../$(HERALD) lists import press-en Lists/press-en.csv
 	@echo
-	@echo "$$ herald preview $(SAMPLE)"
-	@$(HERALD) preview $(SAMPLE)
+	@echo "$$ herald check $(SAMPLE)"
+	@cd $(DEMO) && ../$(HERALD) check $(SAMPLE)
+	@echo
+	@echo "$$ herald preview $(SAMPLE) --to \"Anna Schmidt <anna.schmidt@example.org>\""
+	@cd $(DEMO) && ../$(HERALD) preview $(SAMPLE) --to "Anna Schmidt <anna.schmidt@example.org>" --organization "Example Daily"
+	@echo
+	@echo "Open $(DEMO)/preview/2020-03-31-water-report/message.html in a browser, or message.eml in a mail client."
 
 test: bootstrap
 	$(SWIFT) build --build-tests
@@ -37,4 +47,4 @@ bench: bootstrap
 	python3 Benchmarks/store.py
 
 clean:
-	rm -rf .build preview
+	rm -rf .build preview $(DEMO)

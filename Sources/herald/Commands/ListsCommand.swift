@@ -141,7 +141,7 @@ struct ListsCommand: ParsableCommand {
         ("updated", report.updated, "already on it; details or status changed"),
         ("unchanged", report.unchanged, "already on it as they are"),
         ("duplicates", report.duplicates, "the same address again in the file"),
-        ("kept out", report.keptOut, "suppressed, or unsubscribed/bounced before (--resubscribe to override)"),
+        ("kept out", report.keptOut, "suppressed; or unsubscribed, bounced before (--resubscribe lets these in)"),
         ("rejected", report.rejected, "no valid address"),
       ]
       for (label, count, meaning) in lines {
