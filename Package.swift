@@ -9,6 +9,7 @@ let package = Package(
     .library(name: "HeraldMail", targets: ["HeraldMail"]),
     .library(name: "HeraldCompose", targets: ["HeraldCompose"]),
     .library(name: "HeraldStore", targets: ["HeraldStore"]),
+    .library(name: "HeraldDelivery", targets: ["HeraldDelivery"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,8 @@ let package = Package(
   targets: [
     // C: cmark-gfm, the reference CommonMark/GFM parser (Debian libcmark-gfm-dev).
     .systemLibrary(name: "CCmark", path: "Sources/CCmark"),
+    // C: libcurl, the SMTP (and later IMAP) client (Debian libcurl4-openssl-dev).
+    .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
     // RFC 5322/MIME model and encoders, addresses, DKIM: no I/O, no C.
     .target(
@@ -63,6 +66,15 @@ let package = Package(
       ]
     ),
 
+    // Outbox spool, retry policy, rate limit, SMTP transport (libcurl, from issue 4).
+    .target(
+      name: "HeraldDelivery",
+      dependencies: [
+        "HeraldMail", "CCurl",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
     // The command-line tool: the only target that talks to a terminal.
     .executableTarget(
       name: "herald",
@@ -90,6 +102,7 @@ let package = Package(
       exclude: ["Fixtures"]  // golden files, read through #filePath
     ),
     .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldMail", "HeraldTesting"]),
+    .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldMail", "HeraldTesting"]),
     .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting"]),
   ]
 )

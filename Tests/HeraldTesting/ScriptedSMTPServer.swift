@@ -1,0 +1,65 @@
+import Foundation
+
+/// The scripted SMTP server of Tests/Oracles/smtp_server.py (aiosmtpd) on 127.0.0.1, started
+/// for one test and stopped when this is released. Recipients choose its replies: a local
+/// part with "reject" gets 550 5.1.1, "defer" 451 4.7.1, "full" 552 5.2.2, "denied" 554 5.7.1.
+public final class ScriptedSMTPServer {
+  /// The port it listens on.
+  public let port: Int
+  /// Where it writes each accepted message (N.eml) and its envelope (N.json).
+  public let maildir: URL
+  private let process: Process
+  private let directory: URL
+
+  /// Starts the server and waits (up to 20 s) until it listens.
+  public init() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    maildir = directory.appendingPathComponent("mail")
+    let portFile = directory.appendingPathComponent("port")
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_server.py").path, portFile.path, maildir.path]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(20)
+    var found: Int?
+    while Date() < deadline {
+      if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text) {
+        found = value
+        break
+      }
+      guard process.isRunning else { break }
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    guard let found else {
+      process.terminate()
+      throw PythonOracleError(command: "smtp_server.py", status: nil, stderr: "the scripted SMTP server did not start (is aiosmtpd installed? run scripts/bootstrap)")
+    }
+    port = found
+  }
+
+  deinit {
+    process.terminate()
+    // Should the server not stop (a blocked SIGTERM), do not wait for ever.
+    let deadline = Date().addingTimeInterval(3)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// The messages it accepted, in order: their exact bytes and envelope recipients.
+  public func received() throws -> [(bytes: [UInt8], recipients: [String], sender: String)] {
+    var result: [(bytes: [UInt8], recipients: [String], sender: String)] = []
+    var number = 1
+    while FileManager.default.fileExists(atPath: maildir.appendingPathComponent("\(number).json").path) {
+      let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: maildir.appendingPathComponent("\(number).json"))) as! [String: Any]
+      let bytes = try [UInt8](Data(contentsOf: maildir.appendingPathComponent("\(number).eml")))
+      result.append((bytes, envelope["to"] as? [String] ?? [], envelope["from"] as? String ?? ""))
+      number += 1
+    }
+    return result
+  }
+}
