@@ -1,0 +1,471 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Logging
+
+/// The delivery spool: one file per message in a folder per state, Postfix-style.
+///
+/// A message moves between `queue/`, `active/`, `deferred/`, `sent/`, `failed/` and `hold/`
+/// by `rename(2)`, which is atomic and is also the lock: of two processes claiming the same
+/// file, one rename succeeds and the other finds the file gone. New files are written in
+/// `tmp/`, flushed, then renamed in, so a file in a state folder is always complete. In
+/// `deferred/` a file's modification time is its next attempt, so claiming needs no reads.
+/// Damaged files found while claiming are moved to `corrupt/` and logged.
+public final class Outbox: @unchecked Sendable {
+  /// Where a message is in its life.
+  public enum State: String, Sendable, CaseIterable, Hashable {
+    /// Waiting to be sent, due now.
+    case queue
+    /// Claimed by a sender, being sent.
+    case active
+    /// Tried, failed temporarily; due again at its next-attempt time.
+    case deferred
+    /// Accepted by the relay.
+    case sent
+    /// Refused by the relay, or given up on.
+    case failed
+    /// Kept back by an operator until released.
+    case hold
+  }
+
+  /// A message and the state it is in.
+  public struct Entry: Sendable, Equatable {
+    /// The folder the message is in.
+    public var state: State
+    /// The message.
+    public var message: OutboxMessage
+  }
+
+  /// How many messages are in each state, in all and per campaign.
+  public struct Counts: Sendable, Equatable {
+    /// Messages per state; every state is present, 0 if empty.
+    public var byState: [State: Int]
+    /// Messages per campaign, then per state (only states that have some).
+    public var byCampaign: [String: [State: Int]]
+    /// All messages in the Outbox.
+    public var total: Int { byState.values.reduce(0, +) }
+  }
+
+  /// The Outbox folder, e.g. the workspace's Outbox/.
+  public let directory: URL
+  let path: String
+  let logger: Logger
+  private let stateFDs: [State: Int32]
+  private let tmpFD: Int32
+  private let corruptFD: Int32
+
+  // What the last scan found to claim, newest first so the oldest pops off the end.
+  // Guarded by `lock`; one scan serves many claims.
+  private let lock = NSLock()
+  private var candidates: [(name: String, state: State)] = []
+  private var scannedAt: Date?
+
+  /// Opens the Outbox in `directory`, making it and its folders if needed.
+  ///
+  /// Opening moves nothing: call `recover()` once on start, before any claims.
+  /// - Throws: `DeliveryError` `.spool` if a folder cannot be made or opened.
+  public init(directory: URL, logger: Logger = Logger(label: "herald.outbox")) throws {
+    self.directory = directory
+    self.path = directory.path
+    self.logger = logger
+    try SpoolFiles.makeDirectory(path)
+    var fds: [Int32] = []
+    do {
+      var stateFDs: [State: Int32] = [:]
+      for state in State.allCases {
+        try SpoolFiles.makeDirectory("\(path)/\(state.rawValue)")
+        let fd = try SpoolFiles.openDirectory("\(path)/\(state.rawValue)")
+        fds.append(fd)
+        stateFDs[state] = fd
+      }
+      for extra in ["tmp", "corrupt"] { try SpoolFiles.makeDirectory("\(path)/\(extra)") }
+      tmpFD = try SpoolFiles.openDirectory("\(path)/tmp")
+      fds.append(tmpFD)
+      corruptFD = try SpoolFiles.openDirectory("\(path)/corrupt")
+      self.stateFDs = stateFDs
+    } catch {
+      for fd in fds { close(fd) }
+      throw error
+    }
+  }
+
+  deinit {
+    for fd in stateFDs.values { close(fd) }
+    close(tmpFD)
+    close(corruptFD)
+  }
+
+  func fd(_ state: State) -> Int32 { stateFDs[state]! }
+  func folder(_ state: State) -> String { "\(path)/\(state.rawValue)" }
+
+  // MARK: Enqueue
+
+  /// How many files one batch keeps open before flushing them.
+  private static let openFilesPerRound = 512
+
+  /// Adds messages to `queue/`, durably: when it returns, they survive a crash.
+  ///
+  /// Every file is written in `tmp/` and flushed (a big batch with one syncfs(2) of the
+  /// filesystem), then all are renamed into `queue/`, then `queue/` is flushed once. If writing fails, nothing is enqueued.
+  /// - Throws: `DeliveryError` `.invalidMessage` for an id that cannot name a file, `.spool`
+  ///   if the disk cannot take them.
+  public func enqueue(_ messages: [OutboxMessage]) throws {
+    for message in messages where !OutboxMessage.isValidID(message.id) {
+      throw DeliveryError(.invalidMessage, "message id “\(message.id)” cannot name a spool file: use OutboxMessage.makeID()")
+    }
+    let pid = getpid()
+    // An fsync per file costs a journal commit each (100,000 × 12 kB took 16 s here);
+    // one syncfs for the batch flushes the same data and metadata in one go (8 s).
+    #if os(Linux)
+    let syncOnce = messages.count >= Self.syncWholeFilesystemFrom
+    #else
+    let syncOnce = false  // no syncfs(2)
+    #endif
+    var written: [String] = []
+    written.reserveCapacity(messages.count)
+    do {
+      var start = 0
+      while start < messages.count {
+        let round = messages[start..<min(start + Self.openFilesPerRound, messages.count)]
+        var open: [Int32] = []
+        defer { for fd in open { close(fd) } }
+        for message in round {
+          let name = "\(message.id).\(pid)"
+          open.append(try SpoolFiles.create(tmpFD, name, "\(path)/tmp", message.encodedHeader(), message.bytes))
+          written.append(name)
+        }
+        if !syncOnce { try flush(open) }
+        start += round.count
+      }
+      if syncOnce { try SpoolFiles.syncFilesystem(tmpFD, "\(path)/tmp") }
+    } catch {
+      for name in written { unlinkat(tmpFD, name, 0) }
+      throw error
+    }
+    for (message, name) in zip(messages, written) {
+      guard try SpoolFiles.move(tmpFD, name, fd(.queue), message.id, "\(path)/tmp/\(name) to queue/") else {
+        throw DeliveryError(.spool, "\(path)/tmp/\(name) vanished before it could be queued: another process is cleaning tmp/ (recover() must run only when no other process uses the Outbox); enqueue the rest again")
+      }
+    }
+    try SpoolFiles.syncDirectory(fd(.queue), folder(.queue))
+    invalidateScan()
+  }
+
+  /// Batches at least this big are flushed with one syncfs(2) instead of an fsync per file.
+  private static let syncWholeFilesystemFrom = 64
+
+  /// Flushes a round of files one by one.
+  private func flush(_ fds: [Int32]) throws {
+    for fd in fds { try SpoolFiles.sync(fd, "\(path)/tmp") }
+  }
+
+  // MARK: Claim
+
+  /// Moves up to `limit` due messages to `active/` and returns them, oldest first.
+  ///
+  /// Due means in `queue/`, or in `deferred/` with a next attempt at or before `now`. Safe
+  /// against other processes claiming from the same Outbox: each message goes to one of
+  /// them. Every claimed message must end with `markSent`, `markDeferred` or `markFailed`.
+  /// A damaged file is moved to `corrupt/` and logged, and the claim goes on.
+  /// - Throws: `DeliveryError` `.spool` if the folders cannot be read or renamed in.
+  public func claim(limit: Int, now: Date = Date()) throws -> [OutboxMessage] {
+    guard limit > 0 else { return [] }
+    lock.lock()
+    defer { lock.unlock() }
+    var claimed: [OutboxMessage] = []
+    var rescanned = false
+    while claimed.count < limit {
+      if candidates.isEmpty || !(scannedAt.map { abs($0.timeIntervalSince(now)) < 1 } ?? false) {
+        // A new scan when the last is used up or from another time; once per claim at most.
+        if rescanned { break }
+        try scan(now: now)
+        rescanned = true
+        if candidates.isEmpty { break }
+      }
+      let candidate = candidates.removeLast()
+      guard try SpoolFiles.move(fd(candidate.state), candidate.name, fd(.active), candidate.name,
+                                "\(folder(candidate.state))/\(candidate.name) to active/")
+      else { continue }  // another process claimed it first
+      do {
+        guard let data = try SpoolFiles.read(fd(.active), candidate.name, folder(.active)) else { continue }
+        claimed.append(try OutboxMessage.decodeFile(data, file: "\(folder(.active))/\(candidate.name)"))
+      } catch let error as DeliveryError where error.code == .corrupt {
+        logger.error("moving a damaged spool file to corrupt/", metadata: ["error": "\(error)"])
+        _ = try? SpoolFiles.move(fd(.active), candidate.name, corruptFD, candidate.name, "to corrupt/")
+      }
+    }
+    return claimed
+  }
+
+  /// Lists what is due: all of `queue/` and the due part of `deferred/`.
+  private func scan(now: Date) throws {
+    var found: [(name: String, state: State)] = []
+    for name in try SpoolFiles.names(in: folder(.queue)) where OutboxMessage.isValidID(name) {
+      found.append((name, .queue))
+    }
+    for name in try SpoolFiles.names(in: folder(.deferred)) where OutboxMessage.isValidID(name) {
+      if let due = try SpoolFiles.modificationTime(fd(.deferred), name, folder(.deferred)), due <= now {
+        found.append((name, .deferred))
+      }
+    }
+    // Ids sort by enqueue time; newest first, so the oldest is taken from the end.
+    found.sort { $0.name > $1.name }
+    candidates = found
+    scannedAt = now
+  }
+
+  private func invalidateScan() {
+    lock.lock()
+    candidates = []
+    scannedAt = nil
+    lock.unlock()
+  }
+
+  // MARK: Results
+
+  /// Records a successful attempt and moves the message from `active/` to `sent/`.
+  /// - Returns: The message with the attempt added.
+  /// - Throws: `DeliveryError` `.notFound` if it is not in `active/`, `.spool` on a disk error.
+  @discardableResult
+  public func markSent(_ message: OutboxMessage, reply: String, at: Date = Date()) throws -> OutboxMessage {
+    var updated = message
+    updated.attempts.append(.init(at: at, reply: reply, outcome: .sent))
+    try finish(updated, to: .sent)
+    return updated
+  }
+
+  /// Records a temporary failure and moves the message from `active/` to `deferred/`, to
+  /// be claimed again from `retryAt`.
+  /// - Returns: The message with the attempt added and its next attempt at `retryAt`.
+  /// - Throws: `DeliveryError` `.notFound` if it is not in `active/`, `.spool` on a disk error.
+  @discardableResult
+  public func markDeferred(_ message: OutboxMessage, reply: String, retryAt: Date, at: Date = Date()) throws -> OutboxMessage {
+    var updated = message
+    updated.attempts.append(.init(at: at, reply: reply, outcome: .deferred))
+    updated.nextAttempt = retryAt.outboxMilliseconds
+    try finish(updated, to: .deferred)
+    return updated
+  }
+
+  /// Records a permanent failure and moves the message from `active/` to `failed/`.
+  /// - Returns: The message with the attempt added.
+  /// - Throws: `DeliveryError` `.notFound` if it is not in `active/`, `.spool` on a disk error.
+  @discardableResult
+  public func markFailed(_ message: OutboxMessage, reply: String, at: Date = Date()) throws -> OutboxMessage {
+    var updated = message
+    updated.attempts.append(.init(at: at, reply: reply, outcome: .failed))
+    try finish(updated, to: .failed)
+    return updated
+  }
+
+  /// Writes the updated file into `state` and removes the one in `active/`.
+  ///
+  /// The new file is complete and flushed before it appears; if the process dies before the
+  /// `active/` copy is removed, `recover()` sees the newer copy and drops the old one.
+  private func finish(_ message: OutboxMessage, to state: State) throws {
+    guard OutboxMessage.isValidID(message.id), SpoolFiles.exists(fd(.active), message.id) else {
+      throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
+    }
+    let name = "\(message.id).\(getpid()).\(state.rawValue)"
+    let file = try SpoolFiles.create(tmpFD, name, "\(path)/tmp", message.encodedHeader(), message.bytes)
+    do {
+      defer { close(file) }
+      try SpoolFiles.sync(file, "\(path)/tmp/\(name)")
+      // The next attempt is the file's time, so claims need not read deferred files.
+      try SpoolFiles.setModificationTime(file, state == .deferred ? message.nextAttempt : Date(), "\(path)/tmp/\(name)")
+    } catch {
+      unlinkat(tmpFD, name, 0)
+      throw error
+    }
+    _ = try SpoolFiles.move(tmpFD, name, fd(state), message.id, "\(path)/tmp/\(name) to \(state.rawValue)/")
+    if unlinkat(fd(.active), message.id, 0) != 0 && errno != ENOENT {
+      throw SpoolFiles.spoolError("remove", "\(folder(.active))/\(message.id)")
+    }
+  }
+
+  // MARK: Operator actions
+
+  /// Keeps a queued or deferred message back until `release`.
+  /// - Throws: `DeliveryError` `.notFound` if it is not in `queue/` or `deferred/`.
+  public func hold(_ id: String) throws {
+    try move(id, from: [.queue, .deferred], to: .hold, action: "hold")
+  }
+
+  /// Puts a held message back in the queue, due now.
+  /// - Throws: `DeliveryError` `.notFound` if it is not in `hold/`.
+  public func release(_ id: String) throws {
+    try move(id, from: [.hold], to: .queue, action: "release")
+  }
+
+  /// Makes a deferred message due now by moving it to the queue.
+  /// - Throws: `DeliveryError` `.notFound` if it is not in `deferred/`.
+  public func retry(_ id: String) throws {
+    try move(id, from: [.deferred], to: .queue, action: "retry")
+  }
+
+  /// Makes every deferred message due now.
+  /// - Returns: How many were moved.
+  @discardableResult
+  public func retryAll() throws -> Int {
+    try moveAll(from: .deferred, to: .queue) { _ in true }
+  }
+
+  /// Holds every queued or deferred message of a campaign.
+  /// - Returns: How many were held.
+  @discardableResult
+  public func hold(campaign: String) throws -> Int {
+    try moveAll(from: .queue, to: .hold) { $0 == campaign } + moveAll(from: .deferred, to: .hold) { $0 == campaign }
+  }
+
+  /// Releases every held message of a campaign into the queue.
+  /// - Returns: How many were released.
+  @discardableResult
+  public func release(campaign: String) throws -> Int {
+    try moveAll(from: .hold, to: .queue) { $0 == campaign }
+  }
+
+  /// Deletes the messages in `state` whose file was last written before `olderThan`: for
+  /// `sent/` and `failed/` that is the final attempt.
+  /// - Returns: How many were deleted.
+  /// - Throws: `DeliveryError` `.invalidMessage` for `.active`, which senders own.
+  @discardableResult
+  public func purge(state: State, olderThan cutoff: Date) throws -> Int {
+    guard state != .active else {
+      throw DeliveryError(.invalidMessage, "cannot purge active/: those messages are being sent; stop the senders and run recover() first")
+    }
+    var removed = 0
+    for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {
+      guard let written = try SpoolFiles.modificationTime(fd(state), name, folder(state)), written < cutoff else { continue }
+      if unlinkat(fd(state), name, 0) == 0 { removed += 1 } else if errno != ENOENT {
+        throw SpoolFiles.spoolError("remove", "\(folder(state))/\(name)")
+      }
+    }
+    if removed > 0 { try SpoolFiles.syncDirectory(fd(state), folder(state)) }
+    return removed
+  }
+
+  /// Puts back what a stopped process left: files in `active/` return to `queue/` (so a
+  /// message may be sent twice, never lost), and half-written files in `tmp/` are deleted.
+  ///
+  /// Call it once on start, while no other process is claiming from this Outbox.
+  /// - Returns: How many messages went back to the queue.
+  @discardableResult
+  public func recover() throws -> Int {
+    for name in try SpoolFiles.names(in: "\(path)/tmp") {
+      if unlinkat(tmpFD, name, 0) != 0 && errno != ENOENT {
+        throw SpoolFiles.spoolError("remove", "\(path)/tmp/\(name)")
+      }
+    }
+    var returned = 0
+    let names = try SpoolFiles.names(in: folder(.active))
+    for name in names {
+      // A copy elsewhere was written after this one (the process died between writing the
+      // result and removing the active file): it wins.
+      if State.allCases.contains(where: { $0 != .active && SpoolFiles.exists(fd($0), name) }) {
+        if unlinkat(fd(.active), name, 0) != 0 && errno != ENOENT {
+          throw SpoolFiles.spoolError("remove", "\(folder(.active))/\(name)")
+        }
+      } else if try SpoolFiles.move(fd(.active), name, fd(.queue), name, "\(folder(.active))/\(name) to queue/") {
+        returned += 1
+      }
+    }
+    if !names.isEmpty {
+      try SpoolFiles.syncDirectory(fd(.queue), folder(.queue))
+      try SpoolFiles.syncDirectory(fd(.active), folder(.active))
+    }
+    invalidateScan()
+    if returned > 0 { logger.notice("returned messages left in active/ to the queue", metadata: ["count": "\(returned)"]) }
+    return returned
+  }
+
+  private func move(_ id: String, from states: [State], to target: State, action: String) throws {
+    if OutboxMessage.isValidID(id) {
+      for state in states where try SpoolFiles.move(fd(state), id, fd(target), id, "\(folder(state))/\(id) to \(target.rawValue)/") {
+        try SpoolFiles.syncDirectory(fd(target), folder(target))
+        invalidateScan()
+        return
+      }
+    }
+    let places = states.map { "\($0.rawValue)/" }.joined(separator: " or ")
+    let now = OutboxMessage.isValidID(id) ? State.allCases.first { SpoolFiles.exists(fd($0), id) } : nil
+    throw DeliveryError(.notFound, "cannot \(action) \(id): it is not in \(places) of \(path)" + (now.map { " (it is in \($0.rawValue)/)" } ?? "; check the id with “herald outbox list”"))
+  }
+
+  private func moveAll(from source: State, to target: State, where matches: (String) -> Bool) throws -> Int {
+    var moved = 0
+    for name in try SpoolFiles.names(in: folder(source)) where OutboxMessage.isValidID(name) {
+      guard let header = try? SpoolFiles.readHeader(fd(source), name, folder(source)),
+            matches(header.message.campaign)
+      else { continue }
+      if try SpoolFiles.move(fd(source), name, fd(target), name, "\(folder(source))/\(name) to \(target.rawValue)/") {
+        moved += 1
+      }
+    }
+    if moved > 0 {
+      try SpoolFiles.syncDirectory(fd(target), folder(target))
+      invalidateScan()
+    }
+    return moved
+  }
+
+  // MARK: Looking
+
+  /// The message with `id`, in whichever state it is.
+  /// - Throws: `DeliveryError` `.notFound` if no state has it, `.corrupt` if its file is damaged.
+  public func message(id: String) throws -> Entry {
+    if OutboxMessage.isValidID(id) {
+      // active/ first: a message caught between two folders is still being worked on.
+      for state in [State.active, .queue, .deferred, .hold, .sent, .failed] {
+        if let data = try SpoolFiles.read(fd(state), id, folder(state)) {
+          return Entry(state: state, message: try OutboxMessage.decodeFile(data, file: "\(folder(state))/\(id)"))
+        }
+      }
+    }
+    throw DeliveryError(.notFound, "no message \(id) in \(path); list them with “herald outbox list”")
+  }
+
+  /// The messages in a state (all states if nil), of a campaign (all if nil), oldest first.
+  /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
+  public func list(state: State? = nil, campaign: String? = nil) throws -> [Entry] {
+    var entries: [Entry] = []
+    for state in state.map({ [$0] }) ?? State.allCases {
+      for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {
+        if let campaign {
+          guard let header = try SpoolFiles.readHeader(fd(state), name, folder(state)),
+                header.message.campaign == campaign else { continue }
+        }
+        guard let data = try SpoolFiles.read(fd(state), name, folder(state)) else { continue }  // moved meanwhile
+        entries.append(Entry(state: state, message: try OutboxMessage.decodeFile(data, file: "\(folder(state))/\(name)")))
+      }
+    }
+    return entries.sorted { $0.message.id < $1.message.id }
+  }
+
+  /// How many messages are in each state, in all and per campaign. Reads only headers.
+  /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
+  public func counts() throws -> Counts {
+    var counts = Counts(byState: Dictionary(uniqueKeysWithValues: State.allCases.map { ($0, 0) }), byCampaign: [:])
+    for state in State.allCases {
+      for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {
+        guard let header = try SpoolFiles.readHeader(fd(state), name, folder(state)) else { continue }
+        counts.byState[state, default: 0] += 1
+        counts.byCampaign[header.message.campaign, default: [:]][state, default: 0] += 1
+      }
+    }
+    return counts
+  }
+
+  /// When the earliest deferred message is due, or nil if none is deferred.
+  public func nextDeferredAttempt() throws -> Date? {
+    var earliest: Date?
+    for name in try SpoolFiles.names(in: folder(.deferred)) where OutboxMessage.isValidID(name) {
+      if let due = try SpoolFiles.modificationTime(fd(.deferred), name, folder(.deferred)), earliest.map({ due < $0 }) ?? true {
+        earliest = due
+      }
+    }
+    return earliest
+  }
+}

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The POSIX calls the Outbox is made of: directory descriptors, whole-file reads and
+/// writes, renames. Every failure becomes a `DeliveryError` naming the path.
+enum SpoolFiles {
+  /// The text for the current errno.
+  static func errnoText(_ code: Int32 = errno) -> String {
+    String(cString: strerror(code))
+  }
+
+  static func spoolError(_ what: String, _ path: String, _ code: Int32 = errno) -> DeliveryError {
+    DeliveryError(.spool, "cannot \(what) \(path): \(errnoText(code)); check that the Outbox folder exists, is writable and the disk is not full")
+  }
+
+  /// Makes `path` a folder if it is not one already.
+  static func makeDirectory(_ path: String) throws {
+    if mkdir(path, 0o755) != 0 && errno != EEXIST {
+      throw spoolError("make the folder", path)
+    }
+  }
+
+  /// An open descriptor of a folder, for the *at() calls; the caller closes it.
+  static func openDirectory(_ path: String) throws -> Int32 {
+    let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if fd < 0 { throw spoolError("open the folder", path) }
+    return fd
+  }
+
+  /// Flushes a folder's entries (the renames into it) to disk.
+  static func syncDirectory(_ fd: Int32, _ path: String) throws {
+    if fsync(fd) != 0 { throw spoolError("flush the folder", path) }
+  }
+
+  /// The names in a folder, leaving out those that start with ".".
+  static func names(in path: String) throws -> [String] {
+    guard let dir = opendir(path) else { throw spoolError("list the folder", path) }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafePointer(to: entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+      }
+      if name.hasPrefix(".") { continue }
+      names.append(name)
+    }
+    return names
+  }
+
+  /// The modification time of `name` in the folder, or nil if it is not there.
+  static func modificationTime(_ dirfd: Int32, _ name: String, _ path: String) throws -> Date? {
+    var info = stat()
+    if fstatat(dirfd, name, &info, AT_SYMLINK_NOFOLLOW) != 0 {
+      if errno == ENOENT { return nil }
+      throw spoolError("read the details of", "\(path)/\(name)")
+    }
+    return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+  }
+
+  /// Whether `name` is in the folder.
+  static func exists(_ dirfd: Int32, _ name: String) -> Bool {
+    faccessat(dirfd, name, F_OK, 0) == 0
+  }
+
+  /// The whole content of `name`, or nil if it is not there.
+  static func read(_ dirfd: Int32, _ name: String, _ path: String) throws -> [UInt8]? {
+    let fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw spoolError("open", "\(path)/\(name)")
+    }
+    defer { close(fd) }
+    var info = stat()
+    if fstat(fd, &info) != 0 { throw spoolError("read the details of", "\(path)/\(name)") }
+    var data = [UInt8](repeating: 0, count: Int(info.st_size))
+    var done = 0
+    while done < data.count {
+      let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw spoolError("read", "\(path)/\(name)")
+      }
+      if n == 0 { data.removeSubrange(done...); break }  // shrank while reading
+      done += n
+    }
+    return data
+  }
+
+  /// The start of `name`, up to the end of its header (or all of it if shorter), or nil
+  /// if it is not there.
+  static func readHeader(_ dirfd: Int32, _ name: String, _ path: String) throws -> OutboxMessage.ParsedHeader? {
+    let fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      if errno == ENOENT { return nil }
+      throw spoolError("open", "\(path)/\(name)")
+    }
+    defer { close(fd) }
+    var data: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    let file = "\(path)/\(name)"
+    while data.count < 1 << 20 {
+      let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(data.count)) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw spoolError("read", file)
+      }
+      data.append(contentsOf: chunk[0..<n])
+      if let header = try OutboxMessage.decodeHeader(data, file: file) { return header }
+      if n == 0 { break }
+    }
+    throw DeliveryError(.corrupt, "\(file): the header has no end (the file is truncated or not an Outbox file); move it out of the Outbox and look at it")
+  }
+
+  /// Writes a new file `name` (replacing a leftover of the same name) with `parts` one after
+  /// another, and returns its open descriptor so the caller can flush and close it.
+  static func create(_ dirfd: Int32, _ name: String, _ path: String, _ parts: [UInt8]...) throws -> Int32 {
+    var fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+    if fd < 0 && errno == EEXIST {
+      // A leftover from a process that died mid-write: it was never renamed, so it is no message.
+      unlinkat(dirfd, name, 0)
+      fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+    }
+    if fd < 0 { throw spoolError("create", "\(path)/\(name)") }
+    do {
+      for part in parts {
+        var done = 0
+        while done < part.count {
+          let n = part.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+          if n < 0 {
+            if errno == EINTR { continue }
+            throw spoolError("write", "\(path)/\(name)")
+          }
+          done += n
+        }
+      }
+    } catch {
+      close(fd)
+      unlinkat(dirfd, name, 0)
+      throw error
+    }
+    return fd
+  }
+
+  /// Flushes a file's data to disk.
+  static func sync(_ fd: Int32, _ file: String) throws {
+    if fsync(fd) != 0 { throw spoolError("flush", file) }
+  }
+
+  /// Flushes every file of the filesystem that holds `fd` to disk: for a batch, one call
+  /// instead of an fsync per file.
+  static func syncFilesystem(_ fd: Int32, _ path: String) throws {
+    #if os(Linux)
+    if herald_syncfs(fd) != 0 { throw spoolError("flush the filesystem of", path) }
+    #endif
+  }
+
+  /// Sets a file's modification time: in deferred/ it is the time of the next attempt.
+  static func setModificationTime(_ fd: Int32, _ date: Date, _ file: String) throws {
+    let ms = date.millisecondsSince1970
+    let spec = timespec(tv_sec: Int(ms / 1000), tv_nsec: Int(ms % 1000) * 1_000_000)
+    var times = [spec, spec]
+    if futimens(fd, &times) != 0 { throw spoolError("set the time of", file) }
+  }
+
+  /// Renames between folders; false if the source is gone (someone else moved it).
+  static func move(_ fromfd: Int32, _ name: String, _ tofd: Int32, _ newName: String, _ description: String) throws -> Bool {
+    if renameat(fromfd, name, tofd, newName) == 0 { return true }
+    if errno == ENOENT { return false }
+    throw spoolError("move", description)
+  }
+}
+
+#if os(Linux)
+// Glibc declares syncfs(2) only under _GNU_SOURCE, which the Swift module does not see.
+@_silgen_name("syncfs")
+private func herald_syncfs(_ fd: Int32) -> Int32
+#endif
