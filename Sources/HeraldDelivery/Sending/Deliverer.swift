@@ -1,0 +1,155 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Sends what is due in the Outbox through the relay: N connections in parallel, each its
+/// own thread with its own libcurl handle, claiming one message at a time (so stopping
+/// leaves nothing claimed), within the rate limit. Each result is recorded in the Outbox
+/// at once: 2xx sent, 4xx/552/no answer deferred with backoff, 5xx failed. When the relay
+/// itself keeps failing (no answer, 421, AUTH refused), the run pauses and says why.
+public final class Deliverer: Sendable {
+  /// One message's result, for progress and the delivery log.
+  public struct Result: Sendable {
+    public var message: OutboxMessage
+    public var verdict: DeliveryVerdict
+    /// The relay's reply line, or why there was none.
+    public var reply: String
+  }
+
+  /// What a run did.
+  public struct Report: Sendable, Equatable {
+    public var sent = 0
+    public var deferred = 0
+    public var failed = 0
+    /// Why the run paused early, if it did.
+    public var paused: String?
+
+    /// Makes a report (an empty one by default).
+    public init(sent: Int = 0, deferred: Int = 0, failed: Int = 0, paused: String? = nil) {
+      self.sent = sent
+      self.deferred = deferred
+      self.failed = failed
+      self.paused = paused
+    }
+  }
+
+  private let outbox: Outbox
+  private let relay: RelayConfiguration
+  private let policy: DeliveryPolicy
+  private let logger: Logger
+  private let stopped = Atomic<Bool>(false)
+
+  /// Makes a deliverer; nothing is sent until `deliverDue`.
+  public init(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver")) {
+    self.outbox = outbox
+    self.relay = relay
+    self.policy = policy
+    self.logger = logger
+  }
+
+  /// Asks a running `deliverDue` to stop: messages in flight finish and are recorded,
+  /// nothing more is claimed. Safe from a signal-handling thread.
+  public func stop() {
+    stopped.store(true, ordering: .relaxed)
+  }
+
+  /// Sends every message that is due now, and returns when none is left, when stopped, or
+  /// when the relay keeps failing.
+  /// - Parameter onResult: called after each message is recorded, from the sending threads.
+  public func deliverDue(onResult: @escaping @Sendable (Result) -> Void = { _ in }) -> Report {
+    stopped.store(false, ordering: .relaxed)
+    let limiter = RateLimiter(perSecond: policy.perSecond, perHour: policy.perHour)
+    let shared = RunState()
+    let group = DispatchGroup()
+    for index in 0..<max(1, policy.connections) {
+      group.enter()
+      let thread = Thread { [self] in
+        defer { group.leave() }
+        work(limiter: limiter, shared: shared, onResult: onResult)
+      }
+      thread.name = "herald-smtp-\(index)"
+      thread.start()
+    }
+    group.wait()
+    return shared.state.withLock { $0.report }
+  }
+
+  /// The counts and the run of relay failures, shared by the sending threads.
+  private final class RunState: Sendable {
+    let state = Mutex((report: Report(), relayFailures: 0))
+  }
+
+  private func work(limiter: RateLimiter, shared: RunState, onResult: (Result) -> Void) {
+    let connection: SMTPConnection
+    do {
+      connection = try SMTPConnection(configuration: relay, logger: logger)
+    } catch {
+      shared.state.withLock { $0.report.paused = "cannot set up an SMTP connection: \(error)" }
+      stop()
+      return
+    }
+    let isStopped = { self.stopped.load(ordering: .relaxed) }
+    while !isStopped() {
+      limiter.acquire(stopped: isStopped)
+      if isStopped() { return }
+      let claimed: [OutboxMessage]
+      do {
+        claimed = try outbox.claim(limit: 1)
+      } catch {
+        shared.state.withLock { $0.report.paused = "the Outbox cannot be read: \(error)" }
+        stop()
+        return
+      }
+      guard let message = claimed.first else { return }  // nothing more is due
+
+      let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes)
+      var verdict = DeliveryVerdict(outcome)
+      let reply: String
+      switch outcome {
+      case .reply(let smtp): reply = smtp.text
+      case .noReply(let reason): reply = "no reply: \(reason)"
+      }
+      let now = Date()
+      do {
+        switch verdict {
+        case .sent:
+          try outbox.markSent(message, reply: reply, at: now)
+        case .deferred:
+          if let retryAt = policy.retry.nextAttempt(createdAt: message.created, now: now) {
+            try outbox.markDeferred(message, reply: reply, retryAt: retryAt, at: now)
+          } else {
+            verdict = .failed(suppress: false)
+            try outbox.markFailed(message, reply: "gave up after \(Int(policy.retry.queueLifetime / 86_400)) days in the queue; last: \(reply)", at: now)
+          }
+        case .failed:
+          try outbox.markFailed(message, reply: reply, at: now)
+        }
+      } catch {
+        // The message stays in active/ and goes back to the queue on the next start.
+        shared.state.withLock { $0.report.paused = "the Outbox cannot be written: \(error)" }
+        stop()
+        return
+      }
+      let relayFailed: Bool
+      switch outcome {
+      case .noReply: relayFailed = true
+      case .reply(let smtp): relayFailed = DeliveryVerdict.isRelayProblem(smtp)
+      }
+      let pause: Bool = shared.state.withLock { state in
+        switch verdict {
+        case .sent: state.report.sent += 1
+        case .deferred: state.report.deferred += 1
+        case .failed: state.report.failed += 1
+        }
+        state.relayFailures = relayFailed ? state.relayFailures + 1 : 0
+        if state.relayFailures >= policy.pauseAfterConsecutiveRelayFailures, state.report.paused == nil {
+          state.report.paused = "the relay failed \(state.relayFailures) times in a row (last: \(reply)); the rest waits in the Outbox. Check the relay and run herald deliver"
+          return true
+        }
+        return false
+      }
+      onResult(Result(message: message, verdict: verdict, reply: reply))
+      if pause { stop() }
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import Foundation
+
+/// How delivery behaves: how many connections, how fast, when to stop trying.
+public struct DeliveryPolicy: Sendable {
+  /// Parallel SMTP connections to the relay.
+  public var connections = 4
+  /// At most this many messages per second across all connections; nil for no limit.
+  public var perSecond: Double?
+  /// At most this many messages per hour across all connections; nil for no limit.
+  public var perHour: Double?
+  /// Attempts in a row that show the relay itself failing (no answer, 421, AUTH refused)
+  /// before the run pauses with a report instead of burning through the list.
+  public var pauseAfterConsecutiveRelayFailures = 10
+  /// When to retry a deferred message and when to give up.
+  public var retry = RetryPolicy()
+
+  /// The defaults: 4 connections, no rate limit, pause after 10 relay failures in a row.
+  public init() {}
+}
+
+/// What one attempt means for its message, from the relay's answer (RFC 5321 §4.2).
+public enum DeliveryVerdict: Sendable, Equatable {
+  /// 2xx: accepted by the relay.
+  case sent
+  /// 4xx, 552, timeouts and connection failures: try again later.
+  case deferred
+  /// 5xx: will not work; `suppress` when the address does not exist (5.1.x).
+  case failed(suppress: Bool)
+
+  /// Classifies a connection's outcome.
+  public init(_ outcome: SMTPConnection.Outcome) {
+    switch outcome {
+    case .noReply:
+      self = .deferred
+    case .reply(let reply):
+      if reply.isSuccess {
+        self = .sent
+      } else if reply.isTransient || reply.code == 552 || Self.isRelayProblem(reply) {
+        // 552 (storage) is temporary in practice (RFC 5321 §4.5.3.1.10); a relay that
+        // refuses AUTH says nothing about the recipient.
+        self = .deferred
+      } else {
+        self = .failed(suppress: reply.enhancedCode?.hasPrefix("5.1.") == true)
+      }
+    }
+  }
+
+  /// A reply about the relay, not the message: 421 (closing), 530/534/535/538 or 5.7.8
+  /// (authentication). Many in a row pause the run.
+  static func isRelayProblem(_ reply: SMTPReply) -> Bool {
+    [421, 530, 534, 535, 538].contains(reply.code) || reply.enhancedCode == "5.7.8"
+  }
+}
