@@ -79,7 +79,7 @@ let package = Package(
     .executableTarget(
       name: "herald",
       dependencies: [
-        "HeraldMail", "HeraldCompose", "HeraldStore",
+        "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]

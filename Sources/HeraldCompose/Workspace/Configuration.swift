@@ -20,11 +20,14 @@ public struct Configuration: Sendable {
   public var allowRawHTML: Bool
   /// The time zone of Date headers and release dates; default the machine's.
   public var timeZone: TimeZone
+  /// The SMTP relay, `smtp://host:port` or `smtps://host:465`; none by default (then
+  /// `herald send` and `herald deliver` need `--smtp URL`).
+  public var relay: String?
 
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone",
+    "allow_raw_html", "time_zone", "relay",
   ]
 
   /// Makes a configuration in code, with defaults for the optional fields.
@@ -83,11 +86,19 @@ public struct Configuration: Sendable {
       return zone
     }
     let allowRawHTML = yaml.collect(&problems) { try yaml.bool("allow_raw_html") } ?? nil
+    let relay = yaml.collect(&problems) { () throws -> String? in
+      guard let relay = try yaml.string("relay") else { return nil }
+      guard let url = URL(string: relay), ["smtp", "smtps"].contains(url.scheme ?? ""), url.host != nil else {
+        throw yaml.error("relay", "must be an SMTP address like smtp://mail.example.org:587 or smtps://mail.example.org:465")
+      }
+      return relay
+    } ?? nil
     guard problems.isEmpty, let organization, let from, let baseURL, let postalAddress, let timeZone else {
       throw ComposeError(.configuration, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
     self.init(
       organization: organization, from: from, replyTo: replyTo, baseURL: baseURL, postalAddress: postalAddress,
       unsubscribeAddress: unsubscribeAddress, allowRawHTML: allowRawHTML ?? false, timeZone: timeZone)
+    self.relay = relay
   }
 }

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import HeraldCompose
+import HeraldDelivery
+
+/// Sending through the relay, shared by `herald send` and `herald deliver`: progress on a
+/// terminal, SIGINT/SIGTERM stop cleanly (messages in flight finish, nothing stays claimed).
+enum DeliveryRun {
+  /// The relay: --smtp, else herald.yml's `relay`; a password only from the environment.
+  static func relay(_ override: String?, configuration: Configuration) throws -> RelayConfiguration {
+    guard let url = override ?? configuration.relay else {
+      throw ValidationError("no relay: pass --smtp smtp://host:port, or set “relay:” in herald.yml")
+    }
+    guard let parsed = URL(string: url), ["smtp", "smtps"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+      throw ValidationError("--smtp must look like smtp://127.0.0.1:2525 or smtps://mail.example.org:465, not “\(url)”")
+    }
+    let environment = ProcessInfo.processInfo.environment
+    return RelayConfiguration(url: url, username: environment["HERALD_SMTP_USERNAME"], password: environment["HERALD_SMTP_PASSWORD"])
+  }
+
+  /// Delivers what is due, printing progress on a terminal, and returns the report.
+  static func run(outbox: Outbox, relay: RelayConfiguration, total: Int) -> Deliverer.Report {
+    let deliverer = Deliverer(outbox: outbox, relay: relay, policy: DeliveryPolicy())
+    // SIGINT/SIGTERM: stop claiming; what is in flight finishes and is recorded.
+    signal(SIGINT, SIG_IGN)
+    signal(SIGTERM, SIG_IGN)
+    let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler {
+        Terminal.warn("\nStopping: messages in flight finish; the rest stays in the Outbox for herald deliver.")
+        deliverer.stop()
+      }
+      source.resume()
+      return source
+    }
+    defer { sources.forEach { $0.cancel() } }
+    let interactive = Terminal.colours(STDERR_FILENO)
+    let start = Date()
+    let progress = ProgressLine(total: total, start: start)
+    let report = deliverer.deliverDue { result in
+      if interactive { progress.record(result.verdict) }
+    }
+    if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    return report
+  }
+}
+
+/// "sent 1,200 · deferred 3 · failed 1 · 410 msg/s · 0:42 left", redrawn on one line.
+final class ProgressLine: @unchecked Sendable {
+  private let lock = NSLock()
+  private let total: Int
+  private let start: Date
+  private var sent = 0, deferred = 0, failed = 0
+  private var lastDrawn = Date.distantPast
+
+  init(total: Int, start: Date) {
+    self.total = total
+    self.start = start
+  }
+
+  func record(_ verdict: DeliveryVerdict) {
+    lock.withLock {
+      switch verdict {
+      case .sent: sent += 1
+      case .deferred: deferred += 1
+      case .failed: failed += 1
+      }
+      let now = Date()
+      guard now.timeIntervalSince(lastDrawn) > 0.2 else { return }
+      lastDrawn = now
+      let done = sent + deferred + failed
+      let rate = Double(done) / max(now.timeIntervalSince(start), 0.001)
+      let left = rate > 0 ? Int(Double(max(total - done, 0)) / rate) : 0
+      let line = "sent \(sent.formatted()) · deferred \(deferred.formatted()) · failed \(failed.formatted()) · \(Int(rate).formatted()) msg/s · \(left / 60):\(String(format: "%02d", left % 60)) left"
+      FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+    }
+  }
+}
