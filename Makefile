@@ -16,25 +16,11 @@ bootstrap:
 build: bootstrap
 	$(SWIFT) build --product herald
 
-# Until delivery exists (issue 4), the main job is: a fresh demo workspace from the
-# built-in defaults, the sample list imported, the sample release checked and composed.
+# The main job on the built-in defaults: a demo workspace, the sample list imported,
+# Herald's capture sink started on 127.0.0.1, the sample release sent to it (scripts/demo).
 DEMO = demo
 demo: build
-	@rm -rf $(DEMO)
-	@echo "$$ herald init $(DEMO)"
-	@$(HERALD) init $(DEMO) >/dev/null
-	@echo "$$ herald lists create press-en --title \"Press releases (English)\""
-	@$(HERALD) lists create press-en --title "Press releases (English)" --workspace $(DEMO)
-	@echo "$$ herald lists import press-en Lists/press-en.csv"
-	@cd $(DEMO) && ../$(HERALD) lists import press-en Lists/press-en.csv
-	@echo
-	@echo "$$ herald check $(SAMPLE)"
-	@cd $(DEMO) && ../$(HERALD) check $(SAMPLE)
-	@echo
-	@echo "$$ herald preview $(SAMPLE) --to \"Anna Schmidt <anna.schmidt@example.org>\""
-	@cd $(DEMO) && ../$(HERALD) preview $(SAMPLE) --to "Anna Schmidt <anna.schmidt@example.org>" --organization "Example Daily"
-	@echo
-	@echo "Open $(DEMO)/preview/2020-03-31-water-report/message.html in a browser, or message.eml in a mail client."
+	@scripts/demo
 
 test: bootstrap
 	$(SWIFT) build --build-tests
