@@ -60,6 +60,11 @@ struct SendCommandTests {
     #expect(report["sent"] as? Int == 8)
     #expect(report["failed"] as? Int == 1)
     #expect(report["deferred"] as? Int == 1)
+    // The 550 5.1.1 marks the membership bounced and suppresses the address.
+    let show = try herald("subscribers", "show", "reject.me@example.com")
+    #expect(show.stdout.contains("press-en  bounced"), "\(show.stdout)")
+    #expect(show.stdout.contains("Suppressed    hard bounce: 550 5.1.1"))
+    #expect(!(try herald("subscribers", "show", "defer.me@example.com").stdout.contains("bounced")))
   }
 
   @Test func withoutAYesOrATerminalNothingIsSent() throws {

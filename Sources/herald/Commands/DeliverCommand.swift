@@ -23,7 +23,8 @@ struct DeliverCommand: ParsableCommand {
     let recovered = try reportingErrors { try outbox.recover() }
     if recovered > 0 && !json { Terminal.warn("Returned \(recovered) message(s) left in active/ by an interrupted run to the queue.") }
     let due = try reportingErrors { try outbox.counts().byState[.queue] ?? 0 }
-    let report = DeliveryRun.run(outbox: outbox, relay: relay, total: due)
+    let store = try reportingErrors { try options.store() }
+    let report = DeliveryRun.run(outbox: outbox, relay: relay, total: due, store: store)
     try DeliveryReportOutput.print(report, json: json)
     if report.paused != nil { throw ExitCode.failure }
   }

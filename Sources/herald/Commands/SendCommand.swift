@@ -93,7 +93,7 @@ struct SendCommand: ParsableCommand {
       if json { try printJSON(["campaign": campaign, "enqueued": enqueued]) }
       return
     }
-    let report = DeliveryRun.run(outbox: outbox, relay: relay, total: enqueued)
+    let report = DeliveryRun.run(outbox: outbox, relay: relay, total: enqueued, store: store)
     try DeliveryReportOutput.print(report, json: json)
     if report.paused != nil { throw ExitCode.failure }
   }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCompose
 import HeraldDelivery
+import HeraldStore
 
 /// Sending through the relay, shared by `herald send` and `herald deliver`: progress on a
 /// terminal, SIGINT/SIGTERM stop cleanly (messages in flight finish, nothing stays claimed).
@@ -18,8 +19,10 @@ enum DeliveryRun {
     return RelayConfiguration(url: url, username: environment["HERALD_SMTP_USERNAME"], password: environment["HERALD_SMTP_PASSWORD"])
   }
 
-  /// Delivers what is due, printing progress on a terminal, and returns the report.
-  static func run(outbox: Outbox, relay: RelayConfiguration, total: Int) -> Deliverer.Report {
+  /// Delivers what is due, printing progress on a terminal, and returns the report. A
+  /// permanent failure marks the membership bounced; "no such mailbox" (5.1.x) also
+  /// suppresses the address.
+  static func run(outbox: Outbox, relay: RelayConfiguration, total: Int, store: SubscriberStore?) -> Deliverer.Report {
     let deliverer = Deliverer(outbox: outbox, relay: relay, policy: DeliveryPolicy())
     // SIGINT/SIGTERM: stop claiming; what is in flight finishes and is recorded.
     signal(SIGINT, SIG_IGN)
@@ -39,6 +42,11 @@ enum DeliveryRun {
     let progress = ProgressLine(total: total, start: start)
     let report = deliverer.deliverDue { result in
       if interactive { progress.record(result.verdict) }
+      guard case .failed(let suppress) = result.verdict, let store else { return }
+      let source = ConsentSource(kind: "bounce", detail: result.reply)
+      // A subscriber forgotten meanwhile is no longer in the store: nothing to update.
+      _ = try? store.setStatus(.bounced, email: result.message.recipient, list: result.message.list, source: source)
+      if suppress { _ = try? store.suppress(result.message.recipient, reason: "hard bounce: \(result.reply)") }
     }
     if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     return report
