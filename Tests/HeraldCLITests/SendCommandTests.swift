@@ -67,6 +67,24 @@ struct SendCommandTests {
     #expect(!(try herald("subscribers", "show", "defer.me@example.com").stdout.contains("bounced")))
   }
 
+  @Test func sendingAgainReachesOnlyThoseWhoHaveNotReceivedIt() throws {
+    let server = try ScriptedSMTPServer()
+    let relay = "smtp://127.0.0.1:\(server.port)"
+    #expect(try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", relay, "--yes").status == 0)
+    _ = try herald("subscribers", "add", "late@example.com", "--list", "press-en")
+    let second = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", relay, "--yes")
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stdout.contains("Recipients 1 (8 already received it; --again to include them)"), "\(second.stdout)")
+    #expect(try server.received().count == 9)
+    let third = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", relay, "--yes")
+    #expect(third.status != 0 && third.stderr.contains("already received"))
+    #expect(try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", relay, "--yes", "--again").status == 0)
+    #expect(try server.received().count == 18)
+    let show = try herald("subscribers", "show", "late@example.com")
+    #expect(show.stdout.contains("Deliveries"))
+    #expect(show.stdout.contains("2020-03-31-water-report  sent  250 2.0.0 Ok: queued as"))
+  }
+
   @Test func withoutAYesOrATerminalNothingIsSent() throws {
     let server = try ScriptedSMTPServer()
     let result = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(server.port)")

@@ -82,6 +82,23 @@ enum Migrations {
         );
         """)
     }
+    migrator.registerMigration("v2: delivery log") { db in
+      try db.execute(sql: """
+        -- Every attempt to deliver a release to a subscriber, with the relay's reply.
+        CREATE TABLE delivery (
+          id INTEGER PRIMARY KEY,
+          subscriber_id INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
+          release TEXT NOT NULL,
+          campaign TEXT NOT NULL,
+          list_name TEXT,
+          outcome TEXT NOT NULL CHECK (outcome IN ('sent', 'deferred', 'failed')),
+          reply TEXT NOT NULL,
+          at REAL NOT NULL
+        );
+        CREATE INDEX delivery_subscriber ON delivery(subscriber_id, at);
+        CREATE INDEX delivery_release ON delivery(release, outcome, subscriber_id);
+        """)
+    }
     return migrator
   }
 }

@@ -23,6 +23,7 @@ struct SendCommand: ParsableCommand {
   @Flag(name: .customLong("dry-run"), help: "Show what would happen; send nothing.") var dryRun = false
   @Flag(name: .customLong("queue-only"), help: "Compose and enqueue, but leave delivery to herald deliver.") var queueOnly = false
   @Flag(help: "Do not ask for confirmation (for scripts).") var yes = false
+  @Flag(help: "Send also to those who already received this release.") var again = false
   @Flag(help: "Print the report as JSON.") var json = false
 
   func run() throws {
@@ -40,19 +41,32 @@ struct SendCommand: ParsableCommand {
     guard !lists.isEmpty else { throw ValidationError("the release names no lists; pass --list NAME") }
     let relay = (dryRun || queueOnly) ? nil : try DeliveryRun.relay(smtp, configuration: composed.configuration)
     let store = try reportingErrors { try options.store() }
-    let (recipients, suppressed) = try reportingErrors { try store.recipientCount(of: lists) }
+    let (members, suppressed) = try reportingErrors { try store.recipientCount(of: lists) }
+    // Sending the same release again reaches only those who have not received it.
+    let alreadySent = again ? [] : try reportingErrors { try store.subscribersAlreadySent(release: composed.release.slug) }
+    var recipients = members
+    if !alreadySent.isEmpty {
+      recipients = 0
+      try reportingErrors { try store.forEachRecipient(of: lists) { if !alreadySent.contains($0.subscriber.id) { recipients += 1 } } }
+    }
 
     if !json {
       Terminal.say(Terminal.paint("Subject    ", .bold) + composed.release.subject)
       Terminal.say(Terminal.paint("Lists      ", .bold) + lists.joined(separator: ", "))
-      Terminal.say(Terminal.paint("Recipients ", .bold) + "\(recipients.formatted())" + (suppressed > 0 ? " (\(suppressed.formatted()) suppressed left out)" : ""))
+      let notes = [
+        suppressed > 0 ? "\(suppressed.formatted()) suppressed left out" : nil,
+        members - recipients > 0 ? "\((members - recipients).formatted()) already received it; --again to include them" : nil,
+      ].compactMap { $0 }
+      Terminal.say(Terminal.paint("Recipients ", .bold) + "\(recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
       Terminal.say(Terminal.paint("Relay      ", .bold) + (relay?.url ?? (queueOnly ? "none: --queue-only" : "none: --dry-run")))
     }
     if dryRun {
       if json { try printJSON(["recipients": recipients, "suppressed": suppressed, "lists": lists, "sent": 0]) }
       return
     }
-    guard recipients > 0 else { throw ValidationError("no one to send to: the lists have no subscribed members") }
+    guard recipients > 0 else {
+      throw ValidationError(members > 0 ? "everyone on these lists already received this release; add --again to send it anyway" : "no one to send to: the lists have no subscribed members")
+    }
     if !yes {
       guard isatty(STDIN_FILENO) == 1 else { throw ValidationError("add --yes to send without a terminal to confirm on") }
       FileHandle.standardOutput.write(Data("Send to \(recipients.formatted()) recipients? [y/N] ".utf8))
@@ -64,7 +78,7 @@ struct SendCommand: ParsableCommand {
 
     // Compose and enqueue every message first: durable before any is sent.
     let outbox = try reportingErrors { try Outbox(directory: loaded.workspace.outboxDirectory) }
-    let campaign = "\(composed.release.slug)-\(Int(Date().timeIntervalSince1970))"
+    let campaign = Campaign.name(release: composed.release.slug, at: Date())
     let sender = (composed.release.from ?? composed.configuration.from).address
     var batch: [OutboxMessage] = []
     var enqueued = 0
@@ -72,6 +86,7 @@ struct SendCommand: ParsableCommand {
     try reportingErrors {
       try store.forEachRecipient(of: lists) { recipient in
         let subscriber = recipient.subscriber
+        if alreadySent.contains(subscriber.id) { return }
         let person = Recipient(
           mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
           attributes: subscriber.attributes, subscriberID: String(subscriber.id))

@@ -43,12 +43,19 @@ struct SubscribersCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let profile = try reportingErrors { try options.store().profile(email: email) }
+      let (profile, deliveries) = try reportingErrors { () throws -> (SubscriberStore.Profile, [SubscriberStore.Delivery]) in
+        let store = try options.store()
+        return (try store.profile(email: email), try store.deliveries(email: email))
+      }
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
-        print(String(decoding: try encoder.encode(profile), as: UTF8.self))
+        struct Output: Encodable {
+          var profile: SubscriberStore.Profile
+          var deliveries: [SubscriberStore.Delivery]
+        }
+        print(String(decoding: try encoder.encode(Output(profile: profile, deliveries: deliveries)), as: UTF8.self))
         return
       }
       let s = profile.subscriber
@@ -67,6 +74,13 @@ struct SubscribersCommand: ParsableCommand {
       Terminal.say(Terminal.paint("History", .bold))
       for event in profile.history {
         Terminal.say("  \(formatter.string(from: event.at))  \(event.list ?? "-")  \(event.status.rawValue)  \(event.source)")
+      }
+      if !deliveries.isEmpty {
+        Terminal.say()
+        Terminal.say(Terminal.paint("Deliveries", .bold))
+        for delivery in deliveries {
+          Terminal.say("  \(formatter.string(from: delivery.at))  \(delivery.release)  \(delivery.outcome)  \(delivery.reply)")
+        }
       }
     }
   }

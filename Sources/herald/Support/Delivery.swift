@@ -42,7 +42,19 @@ enum DeliveryRun {
     let progress = ProgressLine(total: total, start: start)
     let report = deliverer.deliverDue { result in
       if interactive { progress.record(result.verdict) }
-      guard case .failed(let suppress) = result.verdict, let store else { return }
+      guard let store else { return }
+      if let id = result.message.subscriber.flatMap(Int64.init) {
+        let outcome: String
+        switch result.verdict {
+        case .sent: outcome = "sent"
+        case .deferred: outcome = "deferred"
+        case .failed: outcome = "failed"
+        }
+        try? store.recordDelivery(
+          subscriberID: id, release: Campaign.release(of: result.message.campaign), campaign: result.message.campaign,
+          list: result.message.list, outcome: outcome, reply: result.reply)
+      }
+      guard case .failed(let suppress) = result.verdict else { return }
       let source = ConsentSource(kind: "bounce", detail: result.reply)
       // A subscriber forgotten meanwhile is no longer in the store: nothing to update.
       _ = try? store.setStatus(.bounced, email: result.message.recipient, list: result.message.list, source: source)
@@ -82,5 +94,18 @@ final class ProgressLine: @unchecked Sendable {
       let line = "sent \(sent.formatted()) · deferred \(deferred.formatted()) · failed \(failed.formatted()) · \(Int(rate).formatted()) msg/s · \(left / 60):\(String(format: "%02d", left % 60)) left"
       FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
+  }
+}
+
+/// Campaign names: the release's slug and when it was sent, "2020-03-31-water-report-1795947733".
+enum Campaign {
+  static func name(release slug: String, at date: Date) -> String {
+    "\(slug)-\(Int(date.timeIntervalSince1970))"
+  }
+
+  /// The release a campaign sent: its name without the time.
+  static func release(of campaign: String) -> String {
+    guard let dash = campaign.lastIndex(of: "-"), campaign[campaign.index(after: dash)...].allSatisfy(\.isNumber) else { return campaign }
+    return String(campaign[..<dash])
   }
 }
