@@ -36,6 +36,12 @@ struct SendCommandTests {
     #expect(parsed.header("List-Unsubscribe").first?.contains("https://news.example.org/unsubscribe/") == true)
     let outbox = try JSONSerialization.jsonObject(with: Data(try herald("outbox", "--json").stdout.utf8)) as! [String: Any]
     #expect((outbox["states"] as! [String: Int])["sent"] == 8)
+    // The report is kept beside the Outbox, for scripts and for people.
+    let reports = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Outbox/reports").path).sorted()
+    #expect(reports.count == 2 && reports[0].hasSuffix(".json") && reports[1].hasSuffix(".txt"))
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("Outbox/reports/\(reports[0])"))) as! [String: Any]
+    #expect(json["sent"] as? Int == 8 && json["enqueued"] as? Int == 8)
+    #expect(result.stdout.contains("Report: Outbox/reports/"))
   }
 
   @Test func queueOnlyThenDeliver() throws {

@@ -110,6 +110,12 @@ struct SendCommand: ParsableCommand {
     }
     let report = DeliveryRun.run(outbox: outbox, relay: relay, total: enqueued, store: store)
     try DeliveryReportOutput.print(report, json: json)
+    let written = try reportingErrors {
+      try CampaignReport.write(
+        campaign: campaign, subject: composed.release.subject, lists: lists, enqueued: enqueued, report: report,
+        outbox: loaded.workspace.outboxDirectory)
+    }
+    if !json { Terminal.say("Report: \(Terminal.display(written))") }
     if report.paused != nil { throw ExitCode.failure }
   }
 }
