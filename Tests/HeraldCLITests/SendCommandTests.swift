@@ -57,6 +57,24 @@ struct SendCommandTests {
     #expect(try server.received().count == 8)
   }
 
+  @Test func heldMessagesWaitUntilReleased() throws {
+    let server = try ScriptedSMTPServer()
+    #expect(try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--yes").status == 0)
+    let list = try JSONSerialization.jsonObject(with: Data(try herald("outbox", "list", "--state", "queue", "--json").stdout.utf8)) as! [[String: Any]]
+    #expect(list.count == 8)
+    let campaign = list[0]["campaign"] as! String
+    #expect(try herald("outbox", "hold", "--campaign", campaign).stdout.contains("Held 8 message(s)"))
+    _ = try herald("deliver", "--smtp", "smtp://127.0.0.1:\(server.port)")
+    #expect(try server.received().isEmpty, "held messages are not sent")
+    #expect(try herald("outbox", "release", "--campaign", campaign).status == 0)
+    _ = try herald("deliver", "--smtp", "smtp://127.0.0.1:\(server.port)")
+    #expect(try server.received().count == 8)
+    let show = try herald("outbox", "show", list[0]["id"] as! String)
+    #expect(show.stdout.contains("State      sent"))
+    #expect(show.stdout.contains("250 2.0.0 Ok: queued as"))
+    #expect(try herald("outbox", "show", "NOSUCHID").stderr.contains("error:"))
+  }
+
   @Test func refusedAndDeferredRecipientsAreRecorded() throws {
     _ = try herald("subscribers", "add", "reject.me@example.com", "--list", "press-en")
     _ = try herald("subscribers", "add", "defer.me@example.com", "--list", "press-en")

@@ -4,8 +4,12 @@ import HeraldDelivery
 
 struct OutboxCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "outbox", abstract: "What the Outbox holds: messages by state and by campaign, and the next retry.")
+    commandName: "outbox", abstract: "What the Outbox holds: messages by state and by campaign, and the next retry.",
+    subcommands: [Summary.self, List.self, Show.self, Retry.self, Hold.self, Release.self, Purge.self],
+    defaultSubcommand: Summary.self)
 
+  struct Summary: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "summary", abstract: "Counts by state and campaign, and the next retry.")
   @OptionGroup var options: WorkspaceOptions
   @Flag(help: "Print JSON.") var json = false
 
@@ -34,5 +38,123 @@ struct OutboxCommand: ParsableCommand {
     rows.append(["total"] + states.map { "\(counts.byState[$0] ?? 0)" })
     Terminal.table(rows, rightAligned: Set(1...states.count))
     if let next { Terminal.say("Next retry: \(ISO8601DateFormatter().string(from: next))") }
+  }
+  }
+
+  /// Opens the workspace's Outbox.
+  static func open(_ options: WorkspaceOptions) throws -> Outbox {
+    try reportingErrors { try Outbox(directory: options.value.outboxDirectory) }
+  }
+
+  static func state(_ name: String?) throws -> Outbox.State? {
+    guard let name else { return nil }
+    guard let state = Outbox.State(rawValue: name) else {
+      throw ValidationError("--state must be one of \(Outbox.State.allCases.map(\.rawValue).joined(separator: ", "))")
+    }
+    return state
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The messages, oldest first.")
+    @OptionGroup var options: WorkspaceOptions
+    @Option(help: "Only this state (queue, active, deferred, sent, failed, hold).") var state: String?
+    @Option(help: "Only this campaign.") var campaign: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let filter = try OutboxCommand.state(state)
+      let outbox = try OutboxCommand.open(options)
+      let entries = try reportingErrors { try outbox.list(state: filter, campaign: campaign) }
+      if json {
+        try printJSON(entries.map { entry -> [String: Any] in
+          ["id": entry.message.id, "state": entry.state.rawValue, "campaign": entry.message.campaign, "recipient": entry.message.recipient,
+           "attempts": entry.message.attempts.count, "last_reply": entry.message.attempts.last?.reply ?? NSNull()]
+        })
+        return
+      }
+      Terminal.table([["ID", "STATE", "CAMPAIGN", "RECIPIENT", "ATTEMPTS", "LAST REPLY"]] + entries.map {
+        [$0.message.id, $0.state.rawValue, $0.message.campaign, $0.message.recipient, "\($0.message.attempts.count)", $0.message.attempts.last?.reply ?? ""]
+      })
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One message: envelope, every attempt with its reply, the message.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The message id.") var id: String
+
+    func run() throws {
+      let outbox = try OutboxCommand.open(options)
+      let entry = try reportingErrors { try outbox.message(id: id) }
+      let m = entry.message
+      let formatter = ISO8601DateFormatter()
+      Terminal.say("Id         \(m.id)\nState      \(entry.state.rawValue)\nCampaign   \(m.campaign)\nFrom       <\(m.sender)>\nTo         <\(m.recipient)>")
+      Terminal.say("Created    \(formatter.string(from: m.created))\nNext try   \(formatter.string(from: m.nextAttempt))")
+      for attempt in m.attempts { Terminal.say("Attempt    \(formatter.string(from: attempt.at))  \(attempt.outcome.rawValue)  \(attempt.reply)") }
+      Terminal.say()
+      Terminal.say(String(decoding: m.bytes, as: UTF8.self))
+    }
+  }
+
+  struct Retry: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "retry", abstract: "Make deferred messages due now (one, or --all).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The message id.") var id: String?
+    @Flag(help: "Every deferred message.") var all = false
+    func validate() throws { guard (id != nil) != all else { throw ValidationError("give a message id, or --all") } }
+    func run() throws {
+      let outbox = try OutboxCommand.open(options)
+      if let id {
+        try reportingErrors { try outbox.retry(id) }
+        Terminal.say("\(id) is due now; herald deliver sends it.")
+      } else {
+        let count = try reportingErrors { try outbox.retryAll() }
+        Terminal.say("\(count) deferred message(s) are due now; herald deliver sends them.")
+      }
+    }
+  }
+
+  struct Hold: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "hold", abstract: "Keep messages from being sent (one, or --campaign C).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The message id.") var id: String?
+    @Option(help: "Every waiting message of this campaign.") var campaign: String?
+    func validate() throws { guard (id != nil) != (campaign != nil) else { throw ValidationError("give a message id, or --campaign C") } }
+    func run() throws {
+      let outbox = try OutboxCommand.open(options)
+      if let id { try reportingErrors { try outbox.hold(id) }; Terminal.say("Held \(id).") }
+      if let campaign { let count = try reportingErrors { try outbox.hold(campaign: campaign) }; Terminal.say("Held \(count) message(s) of \(campaign).") }
+    }
+  }
+
+  struct Release: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "release", abstract: "Let held messages go again (one, or --campaign C).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The message id.") var id: String?
+    @Option(help: "Every held message of this campaign.") var campaign: String?
+    func validate() throws { guard (id != nil) != (campaign != nil) else { throw ValidationError("give a message id, or --campaign C") } }
+    func run() throws {
+      let outbox = try OutboxCommand.open(options)
+      if let id { try reportingErrors { try outbox.release(id) }; Terminal.say("Released \(id).") }
+      if let campaign { let count = try reportingErrors { try outbox.release(campaign: campaign) }; Terminal.say("Released \(count) message(s) of \(campaign).") }
+    }
+  }
+
+  struct Purge: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "purge", abstract: "Delete finished messages older than a number of days.")
+    @OptionGroup var options: WorkspaceOptions
+    @Option(help: "sent or failed.") var state: String
+    @Option(name: .customLong("older-than"), help: ArgumentHelp("Age, like 30d.", valueName: "DAYS")) var olderThan: String
+    func run() throws {
+      guard let chosen = try OutboxCommand.state(state), [.sent, .failed].contains(chosen) else {
+        throw ValidationError("purge removes only sent or failed messages")
+      }
+      guard let days = Int(olderThan.hasSuffix("d") ? String(olderThan.dropLast()) : olderThan), days >= 0 else {
+        throw ValidationError("--older-than takes days, like 30d")
+      }
+      let outbox = try OutboxCommand.open(options)
+      let count = try reportingErrors { try outbox.purge(state: chosen, olderThan: Date().addingTimeInterval(-Double(days) * 86_400)) }
+      Terminal.say("Deleted \(count) \(chosen.rawValue) message(s) older than \(days) days.")
+    }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCompose
+import HeraldDelivery
 import HeraldStore
 
 /// Output for people: colour only on a terminal and never with NO_COLOR set; problems go
@@ -77,6 +78,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     Terminal.report(error.diagnostics)
     throw ExitCode.failure
   } catch let error as StoreError {
+    Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
+    throw ExitCode.failure
+  } catch let error as DeliveryError {
     Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
     throw ExitCode.failure
   }
