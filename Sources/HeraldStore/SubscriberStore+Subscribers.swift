@@ -114,6 +114,7 @@ extension SubscriberStore {
   }
 
   /// Suppresses an address, or a whole domain when `target` is "@domain": never sent to again.
+  @discardableResult
   public func suppress(_ target: String, reason: String) throws -> Suppression {
     let trimmed = target.trimmingCharacters(in: .whitespaces)
     let kind: Suppression.Kind
@@ -166,15 +167,6 @@ extension SubscriberStore {
         throw StoreError(.notFound, "\(trimmed) is not suppressed")
       }
       return db.changesCount
-    }
-  }
-
-  /// Every suppression, newest first.
-  public func suppressions() throws -> [Suppression] {
-    try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM suppression ORDER BY created_at DESC, id DESC").map { row in
-        Suppression(kind: Suppression.Kind(rawValue: row["kind"]) ?? .address, value: row["value"], reason: row["reason"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
-      }
     }
   }
 

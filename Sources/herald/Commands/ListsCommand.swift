@@ -62,7 +62,7 @@ struct ListsCommand: ParsableCommand {
         try options.store().createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
       }
       if json {
-        try printJSON(["name": list.name, "title": list.title, "double_opt_in": list.doubleOptIn, "language": list.language ?? NSNull()])
+        try printJSON(["name": list.name, "title": list.title, "double_opt_in": list.doubleOptIn, "language": list.language.map { $0 as Any } ?? NSNull()])
       } else {
         Terminal.say("Created the list \(list.name) (“\(list.title)”)\(list.doubleOptIn ? ", double opt-in" : "").")
       }
@@ -184,7 +184,7 @@ struct ListsCommand: ParsableCommand {
         // Written beside the target and renamed into place: never a half-written export.
         let url = URL(fileURLWithPath: output)
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
         guard let handle = FileHandle(forWritingAtPath: temporary.path) else { throw ValidationError("cannot write \(output)") }
         do {
           let count = try reportingErrors { try store.exportCSV(list: name, status: statusFilter) { handle.write(Data($0.utf8)) } }
@@ -200,7 +200,7 @@ struct ListsCommand: ParsableCommand {
         }
       } else {
         var buffer = ""
-        try reportingErrors {
+        _ = try reportingErrors {
           try store.exportCSV(list: name, status: statusFilter) { line in
             buffer += line
             if buffer.utf8.count > 64 * 1024 {

@@ -33,14 +33,7 @@ struct SinkCommand: ParsableCommand {
     }
     // Written unbuffered: a script waiting for this line (make demo) must see it at once.
     FileHandle.standardOutput.write(Data("herald sink listening on smtp://127.0.0.1:\(sink.port), storing messages in \(Terminal.display(directory))\n".utf8))
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler { sink.stop() }
-      source.resume()
-      return source
-    }
+    let sources = Terminal.onInterrupt { sink.stop() }
     sink.run()
     sources.forEach { $0.cancel() }
     Terminal.say("herald sink stopped after storing \(sink.storedCount) message(s).")

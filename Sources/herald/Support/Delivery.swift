@@ -25,16 +25,9 @@ enum DeliveryRun {
   static func run(outbox: Outbox, relay: RelayConfiguration, total: Int, store: SubscriberStore?) -> Deliverer.Report {
     let deliverer = Deliverer(outbox: outbox, relay: relay, policy: DeliveryPolicy())
     // SIGINT/SIGTERM: stop claiming; what is in flight finishes and is recorded.
-    signal(SIGINT, SIG_IGN)
-    signal(SIGTERM, SIG_IGN)
-    let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-      source.setEventHandler {
-        Terminal.warn("\nStopping: messages in flight finish; the rest stays in the Outbox for herald deliver.")
-        deliverer.stop()
-      }
-      source.resume()
-      return source
+    let sources = Terminal.onInterrupt {
+      Terminal.warn("\nStopping: messages in flight finish; the rest stays in the Outbox for herald deliver.")
+      deliverer.stop()
     }
     defer { sources.forEach { $0.cancel() } }
     let interactive = Terminal.colours(STDERR_FILENO)

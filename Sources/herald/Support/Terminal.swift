@@ -55,6 +55,18 @@ enum Terminal {
     }
   }
 
+  /// Runs `handler` on SIGINT or SIGTERM instead of dying, until the returned sources are
+  /// cancelled: long runs stop cleanly rather than mid-write.
+  static func onInterrupt(_ handler: @escaping @Sendable () -> Void) -> [DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { number in
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler(handler: handler)
+      source.resume()
+      return source
+    }
+  }
+
   /// A byte count for people: "18.2 kB".
   static func size(_ bytes: Int) -> String {
     bytes < 1000 ? "\(bytes) bytes" : String(format: "%.1f kB", Double(bytes) / 1000)
