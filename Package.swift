@@ -28,7 +28,11 @@ let package = Package(
     // RFC 5322/MIME model and encoders, addresses, DKIM: no I/O, no C.
     .target(
       name: "HeraldMail",
-      dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+      dependencies: [
+        .product(name: "Crypto", package: "swift-crypto"),
+        // RSA signing for DKIM (_RSA.Signing, PKCS#1 v1.5).
+        .product(name: "_CryptoExtras", package: "swift-crypto"),
+      ]
     ),
 
     // Release file → messages: front matter, Markdown → HTML + text, Mustache templates.
