@@ -15,20 +15,49 @@ extension SubscriberStore {
     public var at: Date
   }
 
-  /// Records one attempt for a subscriber (by id); a subscriber forgotten meanwhile is skipped.
-  public func recordDelivery(subscriberID: Int64, release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) throws {
-    try write { db in
-      guard try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE id = ?", arguments: [subscriberID]) != nil else { return }
-      try db.execute(
-        sql: "INSERT INTO delivery (subscriber_id, release, campaign, list_name, outcome, reply, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        arguments: [subscriberID, release, campaign, list, outcome, reply, at.timeIntervalSince1970])
+  /// One attempt to record: who, which campaign, what the relay said.
+  public struct DeliveryRecord: Sendable, Hashable {
+    public var subscriberID: Int64
+    public var release: String
+    public var campaign: String
+    public var list: String?
+    /// "sent", "deferred" or "failed".
+    public var outcome: String
+    public var reply: String
+    public var at: Date
+
+    /// Makes a record.
+    public init(subscriberID: Int64, release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) {
+      self.subscriberID = subscriberID
+      self.release = release
+      self.campaign = campaign
+      self.list = list
+      self.outcome = outcome
+      self.reply = reply
+      self.at = at
     }
   }
 
-  /// The ids of subscribers a release was already sent to (accepted by the relay).
-  public func subscribersAlreadySent(release: String) throws -> Set<Int64> {
-    try read { db in
-      Set(try Int64.fetchAll(db, sql: "SELECT DISTINCT subscriber_id FROM delivery WHERE release = ? AND outcome = 'sent'", arguments: [release]))
+  /// Records one attempt for a subscriber (by id); a subscriber forgotten meanwhile is skipped.
+  public func recordDelivery(subscriberID: Int64, release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) throws {
+    try recordDeliveries([DeliveryRecord(subscriberID: subscriberID, release: release, campaign: campaign, list: list, outcome: outcome, reply: reply, at: at)])
+  }
+
+  /// Records many attempts in one transaction (a campaign logs thousands a second);
+  /// subscribers forgotten meanwhile are skipped.
+  public func recordDeliveries(_ records: [DeliveryRecord]) throws {
+    guard !records.isEmpty else { return }
+    try write { db in
+      let insert = try db.cachedStatement(sql: """
+        INSERT INTO delivery (subscriber_id, release, campaign, list_name, outcome, reply, at)
+        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM subscriber WHERE id = ?1)
+        """)
+      for record in records {
+        try insert.execute(arguments: [
+          record.subscriberID, record.release, record.campaign, record.list, record.outcome, record.reply,
+          record.at.timeIntervalSince1970,
+        ])
+      }
     }
   }
 

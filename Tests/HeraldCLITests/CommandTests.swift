@@ -128,10 +128,11 @@ struct CommandTests {
 
   @Test func unknownConfigurationKeyIsNamedWithFileAndLine() throws {
     let config = try String(contentsOf: workspace.appendingPathComponent("herald.yml"), encoding: .utf8)
+    let lines = config.split(separator: "\n", omittingEmptySubsequences: false).count - (config.hasSuffix("\n") ? 1 : 0)
     try write(config + "smtp_password: hunter2\n", to: "herald.yml")
     let result = try herald("preview", "--workspace", "ws", "Releases/2020-03-31-water-report.md")
     #expect(result.status == 1)
-    #expect(result.stderr.contains("herald.yml:20: error: unknown key “smtp_password”"), "\(result.stderr)")
+    #expect(result.stderr.contains("herald.yml:\(lines + 1): error: unknown key “smtp_password”"), "\(result.stderr)")
   }
 
   @Test func checkNeedsNoSecretButPreviewSaysHowToMakeOne() throws {

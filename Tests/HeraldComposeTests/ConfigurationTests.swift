@@ -29,6 +29,65 @@ struct ConfigurationTests {
     #expect(error.diagnostics.map(\.line) == error.diagnostics.map(\.line).sorted { ($0 ?? 0) < ($1 ?? 0) })
   }
 
+  @Test func deliveryAndDKIMSectionsAreRead() throws {
+    let yaml = Self.valid + """
+      delivery:
+        tls: opportunistic
+        ca_file: certs/relay.pem
+        username: herald
+        password_file: .herald/smtp-password
+        connections: 8
+        per_second: 12.5
+        per_hour: 20000
+        messages_per_connection: 250
+        pause_after_failures: 3
+        connect_timeout: 30s
+        command_timeout: 2m
+        message_timeout: 600
+        minimal_backoff: 1m
+        maximal_backoff: 2h
+        queue_lifetime: 3d
+      dkim:
+        selector: "2026-11"
+        key: .herald/dkim/2026-11.pem
+
+      """
+    let configuration = try Configuration(yaml: yaml, file: "herald.yml")
+    let delivery = configuration.delivery
+    #expect(delivery.tls == "opportunistic" && delivery.caFile == "certs/relay.pem")
+    #expect(delivery.username == "herald" && delivery.passwordFile == ".herald/smtp-password")
+    #expect(delivery.connections == 8 && delivery.perSecond == 12.5 && delivery.perHour == 20_000)
+    #expect(delivery.messagesPerConnection == 250 && delivery.pauseAfterFailures == 3)
+    #expect(delivery.connectTimeout == 30 && delivery.commandTimeout == 120 && delivery.messageTimeout == 600)
+    #expect(delivery.minimalBackoff == 60 && delivery.maximalBackoff == 7200 && delivery.queueLifetime == 3 * 86_400)
+    #expect(configuration.dkim == DKIMSettings(selector: "2026-11", key: ".herald/dkim/2026-11.pem"))
+  }
+
+  @Test func withoutTheSectionsDeliveryHasItsDefaultsAndNothingIsSigned() throws {
+    let configuration = try Configuration(yaml: Self.valid, file: "herald.yml")
+    #expect(configuration.delivery == DeliverySettings())
+    #expect(configuration.delivery.connections == 4 && configuration.delivery.minimalBackoff == 300)
+    #expect(configuration.dkim == nil)
+  }
+
+  @Test(arguments: [
+    ("delivery:\n  conections: 4\n", 6, "unknown key “delivery.conections” (did you mean “connections”?)"),
+    ("delivery:\n  tls: always\n", 6, "“delivery.tls” must be required, opportunistic or none"),
+    ("delivery:\n  connections: 0\n", 6, "“delivery.connections” must be from 1 to 64"),
+    ("delivery:\n  per_second: -1\n", 6, "“delivery.per_second” must be more than 0"),
+    ("delivery:\n  minimal_backoff: soon\n", 6, "must be a span of time like 300s, 5m, 2h or 5d"),
+    ("delivery:\n  minimal_backoff: 2h\n  maximal_backoff: 1h\n", 7, "must not be shorter than minimal_backoff"),
+    ("delivery: fast\n", 5, "“delivery” must be a section"),
+    ("dkim:\n  selector: herald\n", 5, "“dkim.key” is required"),
+    ("dkim:\n  selector: \"a b\"\n  key: k.pem\n", 6, "“dkim.selector” must be letters, digits"),
+  ])
+  func badSectionsNameTheFullKeyAndLine(_ section: String, _ line: Int, _ mentions: String) throws {
+    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: Self.valid + section, file: "/ws/herald.yml") }
+    #expect(error.diagnostics.count == 1, "\(error)")
+    #expect(error.diagnostics[0].line == line, "\(error)")
+    #expect(error.description.contains(mentions), "\(error)")
+  }
+
   @Test func theShippedDefaultIsValid() throws {
     let configuration = Fixtures.configuration
     #expect(configuration.timeZone.identifier == "Europe/Berlin")

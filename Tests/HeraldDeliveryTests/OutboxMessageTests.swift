@@ -92,7 +92,24 @@ struct OutboxMessageTests {
       #expect(error?.code == .corrupt)
       #expect(error?.message.contains("f-\(length)") == true)
     }
-    #expect(throws: DeliveryError.self) { try OutboxMessage.decodeFile(file + [65], file: "long") }
+    // After the message, only whole "Key: value" trailer lines may follow.
+    let garbage = #expect(throws: DeliveryError.self) { try OutboxMessage.decodeFile(file + Array("garbage\n".utf8), file: "long") }
+    #expect(garbage?.code == .corrupt)
+  }
+
+  @Test func attemptsAppendedAfterTheMessageAreReadBack() throws {
+    let message = sampleMessage(size: 50)
+    let first = OutboxMessage.Attempt(at: Date(timeIntervalSince1970: 1_740_000_100), reply: "451 4.7.1 Try later\r\n%", outcome: .deferred)
+    let retry = Date(timeIntervalSince1970: 1_740_000_400)
+    let second = OutboxMessage.Attempt(at: Date(timeIntervalSince1970: 1_740_000_401), reply: "250 2.0.0 Ok", outcome: .sent)
+    let file = message.encodedFile() + OutboxMessage.encodedTrailer(first, nextAttempt: retry) + OutboxMessage.encodedTrailer(second, nextAttempt: nil)
+    let decoded = try OutboxMessage.decodeFile(file, file: "f")
+    #expect(decoded.bytes == message.bytes)
+    #expect(decoded.attempts == [first, second])
+    #expect(decoded.nextAttempt == retry)
+    // A last line cut short (the disk filled mid-write) never happened.
+    let torn = try OutboxMessage.decodeFile(file + Array("Attempt: 2025-02-19T21:".utf8), file: "f")
+    #expect(torn == decoded)
   }
 
   @Test func idsAreUniqueSortableAndFileSafe() {

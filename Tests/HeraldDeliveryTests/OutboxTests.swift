@@ -137,20 +137,25 @@ struct OutboxTests {
     #expect(again == Array(messages[1...]))
   }
 
-  @Test func recoverPrefersTheNewerCopyOfAMessageCaughtBetweenFolders() throws {
+  @Test func aResultIsAppendedToTheFileNotWrittenAnew() throws {
     let temp = TemporaryOutbox()
     let outbox = try temp.open()
-    let message = sampleMessage()
+    let message = sampleMessage(size: 12_000)
     try outbox.enqueue([message])
+    let queued = try Data(contentsOf: temp.url.appendingPathComponent("queue/\(message.id)"))
     let claimed = try outbox.claim(limit: 1)
-    try outbox.markSent(claimed[0], reply: "250 Ok")
-    // As if the process died after writing sent/ but before removing active/.
-    try FileManager.default.copyItem(
-      at: temp.url.appendingPathComponent("sent/\(message.id)"),
-      to: temp.url.appendingPathComponent("active/\(message.id)"))
-    #expect(try outbox.recover() == 0)
-    #expect(temp.files("active").isEmpty && temp.files("queue").isEmpty)
-    #expect(try outbox.message(id: message.id).state == .sent)
+    let retryAt = Date().addingTimeInterval(600)
+    try outbox.markDeferred(claimed[0], reply: "451 4.7.1 Try later", retryAt: retryAt)
+    let deferred = try Data(contentsOf: temp.url.appendingPathComponent("deferred/\(message.id)"))
+    // The same file, the message untouched, the attempt and next try added at its end.
+    #expect(deferred.prefix(queued.count) == queued)
+    #expect(String(decoding: deferred.dropFirst(queued.count), as: UTF8.self).hasPrefix("Attempt: "))
+    let entry = try outbox.message(id: message.id)
+    #expect(entry.state == .deferred)
+    #expect(entry.message.attempts.map(\.reply) == ["451 4.7.1 Try later"])
+    #expect(entry.message.nextAttempt == retryAt.outboxMilliseconds)
+    #expect(entry.message.bytes == message.bytes)
+    try outbox.flushResults()
   }
 
   @Test func aHalfWrittenTempFileIsNeverAMessage() throws {

@@ -112,7 +112,7 @@ extension Release {
   }
 
   /// Parses an ISO 8601 instant with a zone offset or Z.
-  static func parseInstant(_ text: String) -> Date? {
+  public static func parseInstant(_ text: String) -> Date? {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
     if let date = formatter.date(from: text) { return date }

@@ -15,15 +15,13 @@ struct YAMLMapping {
   /// Unknown and repeated keys: reported with the value problems, all at once.
   private(set) var keyProblems: [Diagnostic] = []
   private let mappingLine: Int
+  /// "delivery." for the keys of a nested section, so messages name the full key.
+  private let prefix: String
 
   /// Parses `yaml` and checks its keys against `known`; unknown or repeated keys are
   /// kept in `keyProblems`.
   /// - Throws: `ComposeError` with the YAML syntax error.
   init(yaml: String, file: String, firstLine: Int, known: Set<String>, code: ComposeError.Code) throws {
-    self.file = file
-    self.firstLine = firstLine
-    self.code = code
-    self.mappingLine = firstLine
     let node: Node?
     do {
       node = try Yams.compose(yaml: yaml)
@@ -36,10 +34,21 @@ struct YAMLMapping {
       throw ComposeError(code, file: file, line: Self.line(of: error).map { $0 + firstLine - 1 },
         "the YAML is not valid: \(Self.problem(of: error)); check indentation, colons and quotes")
     }
+    try self.init(node: node, file: file, firstLine: firstLine, mappingLine: firstLine, known: known, code: code, prefix: "")
+  }
+
+  /// Reads one mapping node; nil reads as an empty mapping.
+  private init(node: Node?, file: String, firstLine: Int, mappingLine: Int, known: Set<String>, code: ComposeError.Code, prefix: String) throws {
+    self.file = file
+    self.firstLine = firstLine
+    self.code = code
+    self.mappingLine = mappingLine
+    self.prefix = prefix
     guard let node else { return }
     guard case .mapping(let mapping) = node else {
-      throw ComposeError(code, file: file, line: node.mark.map { $0.line + firstLine - 1 } ?? firstLine,
-        "expected “key: value” lines, found \(Self.kind(of: node))")
+      throw ComposeError(code, file: file, line: node.mark.map { $0.line + firstLine - 1 } ?? mappingLine,
+        prefix.isEmpty ? "expected “key: value” lines, found \(Self.kind(of: node))"
+          : "“\(prefix.dropLast())” must be a section of “key: value” lines indented under it, not \(Self.kind(of: node))")
     }
     var problems: [Diagnostic] = []
     for (keyNode, value) in mapping {
@@ -51,9 +60,9 @@ struct YAMLMapping {
       if !known.contains(key) {
         let suggestion = Self.closest(to: key, in: known).map { " (did you mean “\($0)”?)" } ?? ""
         problems.append(Diagnostic(.error, file: file, line: line,
-          "unknown key “\(key)”\(suggestion); known keys: \(known.sorted().joined(separator: ", "))"))
+          "unknown key “\(prefix)\(key)”\(suggestion); known keys\(prefix.isEmpty ? "" : " in \(prefix.dropLast())"): \(known.sorted().joined(separator: ", "))"))
       } else if let first = lines[key] {
-        problems.append(Diagnostic(.error, file: file, line: line, "“\(key)” is given twice (first on line \(first))"))
+        problems.append(Diagnostic(.error, file: file, line: line, "“\(prefix)\(key)” is given twice (first on line \(first))"))
       } else {
         values[key] = value
         lines[key] = line
@@ -133,9 +142,36 @@ struct YAMLMapping {
     }
   }
 
+  /// A nested section, such as `delivery:` with its own known keys; nil when absent.
+  func section(_ key: String, known: Set<String>) throws -> YAMLMapping? {
+    guard let node = values[key] else { return nil }
+    if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return nil }
+    return try YAMLMapping(node: node, file: file, firstLine: firstLine, mappingLine: line(key), known: known, code: code, prefix: "\(prefix)\(key).")
+  }
+
+  /// A number (whole or not); nil when absent.
+  func double(_ key: String) throws -> Double? {
+    guard let node = values[key] else { return nil }
+    guard let value = node.float ?? node.int.map(Double.init), value.isFinite else { throw error(key, "must be a number") }
+    return value
+  }
+
+  /// A span of time: a number of seconds, or a number with s, m, h or d ("90s", "5m",
+  /// "67m", "5d"); nil when absent.
+  func duration(_ key: String) throws -> TimeInterval? {
+    guard let text = try string(key)?.trimmingCharacters(in: .whitespaces) else { return nil }
+    let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+    let unit = text.last.flatMap { units[$0] }
+    let number = unit == nil ? text : String(text.dropLast())
+    guard let value = Double(number.trimmingCharacters(in: .whitespaces)), value >= 0, value.isFinite else {
+      throw error(key, "must be a span of time like 300s, 5m, 2h or 5d, not “\(text)”")
+    }
+    return value * (unit ?? 1)
+  }
+
   /// A diagnostic for the value of `key`.
   func error(_ key: String, _ message: String) -> ComposeError {
-    ComposeError(code, file: file, line: line(key), "“\(key)” \(message)")
+    ComposeError(code, file: file, line: line(key), "“\(prefix)\(key)” \(message)")
   }
 
   private static func kind(of node: Node) -> String {

@@ -23,11 +23,15 @@ public struct Configuration: Sendable {
   /// The SMTP relay, `smtp://host:port` or `smtps://host:465`; none by default (then
   /// `herald send` and `herald deliver` need `--smtp URL`).
   public var relay: String?
+  /// How delivery behaves: TLS, AUTH, connections, rate limits, timeouts, retries.
+  public var delivery = DeliverySettings()
+  /// DKIM signing; none by default (messages go out unsigned, and `herald check` says so).
+  public var dkim: DKIMSettings?
 
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "relay",
+    "allow_raw_html", "time_zone", "relay", "delivery", "dkim",
   ]
 
   /// Makes a configuration in code, with defaults for the optional fields.
@@ -93,6 +97,16 @@ public struct Configuration: Sendable {
       }
       return relay
     } ?? nil
+    var delivery = DeliverySettings()
+    if let section = yaml.collect(&problems, { try yaml.section("delivery", known: DeliverySettings.knownKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      delivery = DeliverySettings(section, problems: &problems)
+    }
+    var dkim: DKIMSettings?
+    if let section = yaml.collect(&problems, { try yaml.section("dkim", known: DKIMSettings.knownKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      dkim = DKIMSettings.read(section, problems: &problems)
+    }
     guard problems.isEmpty, let organization, let from, let baseURL, let postalAddress, let timeZone else {
       throw ComposeError(.configuration, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -100,5 +114,7 @@ public struct Configuration: Sendable {
       organization: organization, from: from, replyTo: replyTo, baseURL: baseURL, postalAddress: postalAddress,
       unsubscribeAddress: unsubscribeAddress, allowRawHTML: allowRawHTML ?? false, timeZone: timeZone)
     self.relay = relay
+    self.delivery = delivery
+    self.dkim = dkim
   }
 }

@@ -24,6 +24,11 @@ public struct Workspace: Sendable {
   /// The link-signing secret: 32 random bytes, file mode 0600.
   public var secretFile: URL { privateDirectory.appendingPathComponent("secret") }
 
+  /// A path from herald.yml: relative to the workspace unless it starts with “/”.
+  public func resolve(_ path: String) -> URL {
+    path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
+  }
+
   /// Reads herald.yml.
   /// - Throws: `ComposeError` `.configuration` naming the file, key and line.
   public func configuration() throws -> Configuration {

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import Foundation
 import Logging
+import Synchronization
 
 /// The delivery spool: one file per message in a folder per state, Postfix-style.
 ///
@@ -106,7 +107,9 @@ public final class Outbox: @unchecked Sendable {
   /// How many files one batch keeps open before flushing them.
   private static let openFilesPerRound = 512
 
-  /// Adds messages to `queue/`, durably: when it returns, they survive a crash.
+  /// Adds messages to `queue/`, durably: when it returns, they survive a crash. A message
+  /// whose `nextAttempt` is in the future (a send scheduled with --at) goes to `deferred/`,
+  /// due at that time.
   ///
   /// Every file is written in `tmp/` and flushed (a big batch with one syncfs(2) of the
   /// filesystem), then all are renamed into `queue/`, then `queue/` is flushed once. If writing fails, nothing is enqueued.
@@ -117,6 +120,7 @@ public final class Outbox: @unchecked Sendable {
       throw DeliveryError(.invalidMessage, "message id “\(message.id)” cannot name a spool file: use OutboxMessage.makeID()")
     }
     let pid = getpid()
+    let now = Date()
     // An fsync per file costs a journal commit each (100,000 × 12 kB took 16 s here);
     // one syncfs for the batch flushes the same data and metadata in one go (8 s).
     #if os(Linux)
@@ -134,8 +138,11 @@ public final class Outbox: @unchecked Sendable {
         defer { for fd in open { close(fd) } }
         for message in round {
           let name = "\(message.id).\(pid)"
-          open.append(try SpoolFiles.create(tmpFD, name, "\(path)/tmp", message.encodedHeader(), message.bytes))
+          let file = try SpoolFiles.create(tmpFD, name, "\(path)/tmp", message.encodedHeader(), message.bytes)
+          open.append(file)
           written.append(name)
+          // In deferred/ a file's time is when it is due.
+          if message.nextAttempt > now { try SpoolFiles.setModificationTime(file, message.nextAttempt, "\(path)/tmp/\(name)") }
         }
         if !syncOnce { try flush(open) }
         start += round.count
@@ -145,12 +152,16 @@ public final class Outbox: @unchecked Sendable {
       for name in written { unlinkat(tmpFD, name, 0) }
       throw error
     }
+    var scheduled = false
     for (message, name) in zip(messages, written) {
-      guard try SpoolFiles.move(tmpFD, name, fd(.queue), message.id, "\(path)/tmp/\(name) to queue/") else {
+      let state: State = message.nextAttempt > now ? .deferred : .queue
+      scheduled = scheduled || state == .deferred
+      guard try SpoolFiles.move(tmpFD, name, fd(state), message.id, "\(path)/tmp/\(name) to \(state.rawValue)/") else {
         throw DeliveryError(.spool, "\(path)/tmp/\(name) vanished before it could be queued: another process is cleaning tmp/ (recover() must run only when no other process uses the Outbox); enqueue the rest again")
       }
     }
     try SpoolFiles.syncDirectory(fd(.queue), folder(.queue))
+    if scheduled { try SpoolFiles.syncDirectory(fd(.deferred), folder(.deferred)) }
     invalidateScan()
   }
 
@@ -261,29 +272,67 @@ public final class Outbox: @unchecked Sendable {
     return updated
   }
 
-  /// Writes the updated file into `state` and removes the one in `active/`.
+  /// Flushes every result recorded so far to the disk (results are otherwise flushed in
+  /// groups, at least once a second). Call it when a run ends.
+  /// - Throws: `DeliveryError` `.spool` if the disk cannot be flushed.
+  public func flushResults() throws {
+    flushLock.lock()
+    defer { flushLock.unlock() }
+    try flushPending()
+  }
+
+  /// Appends the new attempt to the file in `active/`, then renames it into `state`.
   ///
-  /// The new file is complete and flushed before it appears; if the process dies before the
-  /// `active/` copy is removed, `recover()` sees the newer copy and drops the old one.
+  /// No copy of the message is written: one small append (a single write(2), so a crash
+  /// leaves the line whole or absent) and one rename. Both are in the kernel at once, so a
+  /// killed process loses nothing; the disk flush is shared by many results (group commit,
+  /// `resultsPerFlush` or once a second), so a power cut can undo at most the last second
+  /// of results, and those messages are sent again: at least once, never lost.
   private func finish(_ message: OutboxMessage, to state: State) throws {
-    guard OutboxMessage.isValidID(message.id), SpoolFiles.exists(fd(.active), message.id) else {
+    guard OutboxMessage.isValidID(message.id), let attempt = message.attempts.last else {
       throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
     }
-    let name = "\(message.id).\(getpid()).\(state.rawValue)"
-    let file = try SpoolFiles.create(tmpFD, name, "\(path)/tmp", message.encodedHeader(), message.bytes)
+    let file = openat(fd(.active), message.id, O_WRONLY | O_APPEND | O_CLOEXEC)
+    guard file >= 0 else {
+      if errno == ENOENT {
+        throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
+      }
+      throw SpoolFiles.spoolError("open", "\(folder(.active))/\(message.id)")
+    }
     do {
       defer { close(file) }
-      try SpoolFiles.sync(file, "\(path)/tmp/\(name)")
-      // The next attempt is the file's time, so claims need not read deferred files.
-      try SpoolFiles.setModificationTime(file, state == .deferred ? message.nextAttempt : Date(), "\(path)/tmp/\(name)")
-    } catch {
-      unlinkat(tmpFD, name, 0)
-      throw error
+      try SpoolFiles.append(file, OutboxMessage.encodedTrailer(attempt, nextAttempt: state == .deferred ? message.nextAttempt : nil), "\(folder(.active))/\(message.id)")
+      // In deferred/ the file's time is its next attempt, so claims need not read files;
+      // elsewhere it is when the result came, for purge --older-than.
+      try SpoolFiles.setModificationTime(file, state == .deferred ? message.nextAttempt : attempt.at, "\(folder(.active))/\(message.id)")
     }
-    _ = try SpoolFiles.move(tmpFD, name, fd(state), message.id, "\(path)/tmp/\(name) to \(state.rawValue)/")
-    if unlinkat(fd(.active), message.id, 0) != 0 && errno != ENOENT {
-      throw SpoolFiles.spoolError("remove", "\(folder(.active))/\(message.id)")
+    _ = try SpoolFiles.move(fd(.active), message.id, fd(state), message.id, "\(folder(.active))/\(message.id) to \(state.rawValue)/")
+    try resultRecorded()
+  }
+
+  /// Results between two disk flushes at most.
+  private static let resultsPerFlush = 2_000
+  private let pendingResults = Atomic<Int>(0)
+  private let flushLock = NSLock()
+  private var lastFlush = Date()  // guarded by flushLock
+
+  /// Counts a result, and flushes when enough have gathered or a second has passed. One
+  /// thread flushes while the others go on sending.
+  private func resultRecorded() throws {
+    pendingResults.add(1, ordering: .relaxed)
+    // Another thread flushing: this result joins the next flush.
+    guard flushLock.try() else { return }
+    defer { flushLock.unlock() }
+    if pendingResults.load(ordering: .relaxed) >= Self.resultsPerFlush || Date().timeIntervalSince(lastFlush) >= 1 {
+      try flushPending()
     }
+  }
+
+  /// Flushes the filesystem once for every pending result; called with flushLock held.
+  private func flushPending() throws {
+    lastFlush = Date()
+    guard pendingResults.exchange(0, ordering: .relaxed) > 0 else { return }
+    try SpoolFiles.syncFilesystem(fd(.sent), path)
   }
 
   // MARK: Operator actions
@@ -361,16 +410,8 @@ public final class Outbox: @unchecked Sendable {
     }
     var returned = 0
     let names = try SpoolFiles.names(in: folder(.active))
-    for name in names {
-      // A copy elsewhere was written after this one (the process died between writing the
-      // result and removing the active file): it wins.
-      if State.allCases.contains(where: { $0 != .active && SpoolFiles.exists(fd($0), name) }) {
-        if unlinkat(fd(.active), name, 0) != 0 && errno != ENOENT {
-          throw SpoolFiles.spoolError("remove", "\(folder(.active))/\(name)")
-        }
-      } else if try SpoolFiles.move(fd(.active), name, fd(.queue), name, "\(folder(.active))/\(name) to queue/") {
-        returned += 1
-      }
+    for name in names where try SpoolFiles.move(fd(.active), name, fd(.queue), name, "\(folder(.active))/\(name) to queue/") {
+      returned += 1
     }
     if !names.isEmpty {
       try SpoolFiles.syncDirectory(fd(.queue), folder(.queue))

@@ -20,9 +20,14 @@ import Foundation
 //   Size: 12345
 //   (empty line)
 //   exactly Size bytes of message, CRLF line ends
+//   Attempt: 2025-03-01T09:05:01.100Z deferred 421 4.4.2 Timeout     (the trailer: results
+//   Next-Attempt: 2025-03-01T09:10:01.100Z                             appended after sending)
 //
-// Header lines end in LF. Values are UTF-8 with "%", control characters and DEL written
-// as %XX, so no value can add a line. Unknown keys are ignored, so version 1 can grow.
+// Header and trailer lines end in LF. Values are UTF-8 with "%", control characters and DEL
+// written as %XX, so no value can add a line. Unknown keys are ignored, so version 1 can
+// grow. The trailer holds the attempts made since the file was written, each appended in
+// one write(2) so that recording a result never rewrites the message; a Next-Attempt
+// there replaces the header's. A last line without its LF (a write cut short) is ignored.
 extension OutboxMessage {
   /// The first line of every spool file.
   static let fileMagic = Array("HERALD-OUTBOX 1\n".utf8)
@@ -55,6 +60,19 @@ extension OutboxMessage {
     return out
   }
 
+  /// The trailer lines that record `attempt` (and the next attempt, for a deferral).
+  static func encodedTrailer(_ attempt: Attempt, nextAttempt: Date?) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(160)
+    out.append(contentsOf: "Attempt: ".utf8)
+    SpoolText.escape("\(SpoolText.format(attempt.at)) \(attempt.outcome.rawValue) \(attempt.reply)", into: &out)
+    out.append(UInt8(ascii: "\n"))
+    if let nextAttempt {
+      out.append(contentsOf: "Next-Attempt: \(SpoolText.format(nextAttempt))\n".utf8)
+    }
+    return out
+  }
+
   /// The whole spool file: header and message bytes.
   func encodedFile() -> [UInt8] {
     encodedHeader() + bytes
@@ -75,12 +93,43 @@ extension OutboxMessage {
       throw DeliveryError(.corrupt, "\(file): the header has no end (the file is truncated or not an Outbox file); move it out of the Outbox and look at it")
     }
     let available = data.count - header.bodyOffset
-    guard available == header.size else {
-      throw DeliveryError(.corrupt, "\(file): the header says Size: \(header.size) but \(available) bytes follow it (the file is \(available < header.size ? "truncated" : "too long")); move it out of the Outbox and look at it")
+    guard available >= header.size else {
+      throw DeliveryError(.corrupt, "\(file): the header says Size: \(header.size) but only \(available) bytes follow it (the file is truncated); move it out of the Outbox and look at it")
     }
     var message = header.message
-    message.bytes = Array(data[header.bodyOffset...])
+    let bodyEnd = header.bodyOffset + header.size
+    message.bytes = Array(data[header.bodyOffset..<bodyEnd])
+    try decodeTrailer(data[bodyEnd...], into: &message, file: file)
     return message
+  }
+
+  /// Reads the attempts appended after the message.
+  private static func decodeTrailer(_ data: ArraySlice<UInt8>, into message: inout OutboxMessage, file: String) throws {
+    var start = data.startIndex
+    // A last line without LF is a write cut short: it never happened.
+    while let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
+      let line = data[start..<end]
+      start = end + 1
+      guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon + 1 < end, data[colon + 1] == UInt8(ascii: " "),
+            let value = SpoolText.unescape(data[(colon + 2)..<end])
+      else {
+        throw DeliveryError(.corrupt, "\(file): the line “\(String(decoding: line.prefix(80), as: UTF8.self))” after the message is not “Attempt: …” or “Next-Attempt: …”; move the file out of the Outbox and look at it")
+      }
+      switch String(decoding: data[line.startIndex..<colon], as: UTF8.self) {
+      case "Attempt":
+        guard let attempt = parseAttempt(value) else {
+          throw DeliveryError(.corrupt, "\(file): “Attempt: \(value.prefix(80))” is not “TIME OUTCOME REPLY”; move the file out of the Outbox and look at it")
+        }
+        message.attempts.append(attempt)
+      case "Next-Attempt":
+        guard let date = SpoolText.parseDate(value) else {
+          throw DeliveryError(.corrupt, "\(file): “Next-Attempt: \(value.prefix(80))” is not a time like 2025-03-01T09:00:00.000Z; move the file out of the Outbox and look at it")
+        }
+        message.nextAttempt = date
+      default:
+        continue  // a key a later version added
+      }
+    }
   }
 
   /// Reads the header at the start of `data`.

@@ -158,6 +158,19 @@ enum SpoolFiles {
     #endif
   }
 
+  /// Appends `bytes` to a file opened with O_APPEND in one write(2), so the lines are
+  /// whole or absent: a short write (a full disk) is cut off again.
+  static func append(_ fd: Int32, _ bytes: [UInt8], _ file: String) throws {
+    var status = stat()
+    guard fstat(fd, &status) == 0 else { throw spoolError("read the size of", file) }
+    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+    guard written == bytes.count else {
+      let code = errno
+      if written > 0 { _ = ftruncate(fd, status.st_size) }
+      throw written < 0 ? spoolError("append to", file, code) : DeliveryError(.spool, "cannot append to \(file): the disk took only \(written) of \(bytes.count) bytes; free some space and run herald deliver again")
+    }
+  }
+
   /// Sets a file's modification time: in deferred/ it is the time of the next attempt.
   static func setModificationTime(_ fd: Int32, _ date: Date, _ file: String) throws {
     let ms = date.millisecondsSince1970

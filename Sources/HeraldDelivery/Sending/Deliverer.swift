@@ -71,6 +71,11 @@ public final class Deliverer: Sendable {
       thread.start()
     }
     group.wait()
+    do {
+      try outbox.flushResults()
+    } catch {
+      shared.state.withLock { $0.report.paused = "the results could not be flushed to the disk: \(error)" }
+    }
     return shared.state.withLock { $0.report }
   }
 

@@ -99,6 +99,10 @@ enum Migrations {
         CREATE INDEX delivery_release ON delivery(release, outcome, subscriber_id);
         """)
     }
+    migrator.registerMigration("v3: campaign recipients") { db in
+      // A correction goes to the recipients of one campaign.
+      try db.execute(sql: "CREATE INDEX delivery_campaign ON delivery(campaign, outcome, subscriber_id)")
+    }
     return migrator
   }
 }

@@ -20,10 +20,18 @@ struct SendCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("A list to send to (repeat for several; default: the release's lists).", valueName: "NAME"))
   var list: [String] = []
   @Option(help: ArgumentHelp("The relay for this run, overriding herald.yml.", valueName: "URL")) var smtp: String?
+  @Option(help: ArgumentHelp(
+    "Send at this time instead of now (a date and time with a zone, like 2026-12-01T09:00:00+01:00); herald deliver sends them then.",
+    valueName: "TIME"))
+  var at: String?
   @Flag(name: .customLong("dry-run"), help: "Show what would happen; send nothing.") var dryRun = false
   @Flag(name: .customLong("queue-only"), help: "Compose and enqueue, but leave delivery to herald deliver.") var queueOnly = false
   @Flag(help: "Do not ask for confirmation (for scripts).") var yes = false
   @Flag(help: "Send also to those who already received this release.") var again = false
+  @Option(name: .customLong("correction-of"), help: ArgumentHelp(
+    "Send this release as a correction to exactly those an earlier campaign reached (still subscribed, not suppressed).",
+    valueName: "CAMPAIGN"))
+  var correctionOf: String?
   @Flag(help: "Print the report as JSON.") var json = false
 
   func run() throws {
@@ -34,38 +42,60 @@ struct SendCommand: ParsableCommand {
       Terminal.report(diagnostics)
       throw ValidationError("the release has errors (above); nothing was sent")
     }
-    if let embargo = composed.release.embargo, embargo > Date() {
-      throw ValidationError("the release is under embargo until \(ISO8601DateFormatter().string(from: embargo)); nothing was sent")
+    let sendAt = try at.map { text -> Date in
+      guard let date = Release.parseInstant(text) else {
+        throw ValidationError("--at “\(text)” is not a date and time with a zone; write it like 2026-12-01T09:00:00+01:00")
+      }
+      return date
+    }
+    if let embargo = composed.release.embargo, embargo > (sendAt ?? Date()) {
+      throw ValidationError("the release is under embargo until \(ISO8601DateFormatter().string(from: embargo)); nothing was sent. Send it later, or schedule it with --at \(ISO8601DateFormatter().string(from: embargo)) or later")
+    }
+    let scheduled = sendAt.map { $0 > Date() } ?? false
+    if correctionOf != nil && !list.isEmpty {
+      throw ValidationError("--correction-of goes to that campaign's recipients; leave out --list")
     }
     let lists = list.isEmpty ? composed.release.lists : list
-    guard !lists.isEmpty else { throw ValidationError("the release names no lists; pass --list NAME") }
-    let relay = (dryRun || queueOnly) ? nil : try DeliveryRun.relay(smtp, configuration: composed.configuration)
+    let audience: SubscriberStore.Audience = correctionOf.map { .campaign($0) } ?? .lists(lists)
+    if case .lists = audience, lists.isEmpty { throw ValidationError("the release names no lists; pass --list NAME") }
+    let relay = (dryRun || queueOnly || scheduled) ? nil : try DeliveryRun.relay(smtp, workspace: loaded.workspace, configuration: composed.configuration)
     let store = try reportingErrors { try options.store() }
-    let (members, suppressed) = try reportingErrors { try store.recipientCount(of: lists) }
-    // Sending the same release again reaches only those who have not received it.
-    let alreadySent = again ? [] : try reportingErrors { try store.subscribersAlreadySent(release: composed.release.slug) }
-    var recipients = members
-    if !alreadySent.isEmpty {
-      recipients = 0
-      try reportingErrors { try store.forEachRecipient(of: lists) { if !alreadySent.contains($0.subscriber.id) { recipients += 1 } } }
+    // A correction is its own release in the delivery log, so a second correction of the
+    // same campaign skips those who have it, as a second send of a release does.
+    let releaseKey = correctionOf == nil ? composed.release.slug : "\(composed.release.slug)-correction"
+    let outbox = try reportingErrors { try Outbox(directory: loaded.workspace.outboxDirectory) }
+    if let original = correctionOf {
+      // A correction goes to those the original reached; it must not overtake the original.
+      let waiting = try reportingErrors { try outbox.counts() }.byCampaign[original].map { counts in
+        [Outbox.State.queue, .active, .deferred, .hold].reduce(0) { $0 + (counts[$1] ?? 0) }
+      } ?? 0
+      if waiting > 0 {
+        throw ValidationError("campaign \(original) still has \(waiting.formatted()) message(s) waiting in the Outbox; send the correction once they are delivered or failed (herald deliver, herald outbox)")
+      }
     }
+    let count = try reportingErrors { try store.recipientCount(audience, excludingReceived: again ? nil : releaseKey) }
+    let recipients = count.recipients
 
     if !json {
       Terminal.say(Terminal.paint("Subject    ", .bold) + composed.release.subject)
-      Terminal.say(Terminal.paint("Lists      ", .bold) + lists.joined(separator: ", "))
+      if let correctionOf {
+        Terminal.say(Terminal.paint("Correction ", .bold) + "of campaign \(correctionOf): to those it reached who are still subscribed")
+      } else {
+        Terminal.say(Terminal.paint("Lists      ", .bold) + lists.joined(separator: ", "))
+      }
       let notes = [
-        suppressed > 0 ? "\(suppressed.formatted()) suppressed left out" : nil,
-        members - recipients > 0 ? "\((members - recipients).formatted()) already received it; --again to include them" : nil,
+        count.suppressed > 0 ? "\(count.suppressed.formatted()) suppressed left out" : nil,
+        count.alreadyReceived > 0 ? "\(count.alreadyReceived.formatted()) already received it; --again to include them" : nil,
       ].compactMap { $0 }
       Terminal.say(Terminal.paint("Recipients ", .bold) + "\(recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
-      Terminal.say(Terminal.paint("Relay      ", .bold) + (relay?.url ?? (queueOnly ? "none: --queue-only" : "none: --dry-run")))
+      Terminal.say(Terminal.paint("Relay      ", .bold) + (relay?.url ?? (dryRun ? "none: --dry-run" : scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: sendAt!))" : "none: --queue-only")))
     }
     if dryRun {
-      if json { try printJSON(["recipients": recipients, "suppressed": suppressed, "lists": lists, "sent": 0]) }
+      if json { try printJSON(["recipients": recipients, "suppressed": count.suppressed, "already_received": count.alreadyReceived, "lists": lists, "sent": 0]) }
       return
     }
     guard recipients > 0 else {
-      throw ValidationError(members > 0 ? "everyone on these lists already received this release; add --again to send it anyway" : "no one to send to: the lists have no subscribed members")
+      throw ValidationError(count.alreadyReceived > 0 ? "everyone already received this release; add --again to send it anyway" : "no one to send to: \(correctionOf == nil ? "the lists have no subscribed members" : "no one the campaign reached is still subscribed")")
     }
     if !yes {
       guard isatty(STDIN_FILENO) == 1 else { throw ValidationError("add --yes to send without a terminal to confirm on") }
@@ -77,16 +107,15 @@ struct SendCommand: ParsableCommand {
     }
 
     // Compose and enqueue every message first: durable before any is sent.
-    let outbox = try reportingErrors { try Outbox(directory: loaded.workspace.outboxDirectory) }
-    let campaign = Campaign.name(release: composed.release.slug, at: Date())
+    let campaign = Campaign.name(release: releaseKey, at: Date())
     let sender = (composed.release.from ?? composed.configuration.from).address
     var batch: [OutboxMessage] = []
     var enqueued = 0
-    let now = Date()
+    // A scheduled send is dated, and ages for the retry policy, from when it goes out.
+    let now = sendAt.map { max($0, Date()) } ?? Date()
     try reportingErrors {
-      try store.forEachRecipient(of: lists) { recipient in
+      try store.forEachRecipient(audience, excludingReceived: again ? nil : releaseKey) { recipient in
         let subscriber = recipient.subscriber
-        if alreadySent.contains(subscriber.id) { return }
         let person = Recipient(
           mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
           attributes: subscriber.attributes, subscriberID: String(subscriber.id))
@@ -103,16 +132,21 @@ struct SendCommand: ParsableCommand {
       try outbox.enqueue(batch)
       enqueued += batch.count
     }
-    if !json { Terminal.say("Enqueued \(enqueued.formatted()) messages as campaign \(campaign).") }
+    if !json {
+      Terminal.say("Enqueued \(enqueued.formatted()) messages as campaign \(campaign).")
+      if scheduled {
+        Terminal.say("They go out at \(ISO8601DateFormatter().string(from: now)) with the next herald deliver (from cron, or a herald deliver --watch that keeps running).")
+      }
+    }
     guard let relay else {
       if json { try printJSON(["campaign": campaign, "enqueued": enqueued]) }
       return
     }
-    let report = DeliveryRun.run(outbox: outbox, relay: relay, total: enqueued, store: store)
+    let report = DeliveryRun.run(outbox: outbox, relay: relay, policy: DeliveryRun.policy(composed.configuration), total: enqueued, store: store)
     try DeliveryReportOutput.print(report, json: json)
     let written = try reportingErrors {
       try CampaignReport.write(
-        campaign: campaign, subject: composed.release.subject, lists: lists, enqueued: enqueued, report: report,
+        campaign: campaign, subject: composed.release.subject, lists: correctionOf == nil ? lists : ["correction of \(correctionOf!)"], enqueued: enqueued, report: report,
         outbox: loaded.workspace.outboxDirectory)
     }
     if !json { Terminal.say("Report: \(Terminal.display(written))") }

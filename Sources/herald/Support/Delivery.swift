@@ -3,39 +3,106 @@ import Foundation
 import HeraldCompose
 import HeraldDelivery
 import HeraldStore
+import Synchronization
 
 /// Sending through the relay, shared by `herald send` and `herald deliver`: progress on a
 /// terminal, SIGINT/SIGTERM stop cleanly (messages in flight finish, nothing stays claimed).
 enum DeliveryRun {
-  /// The relay: --smtp, else herald.yml's `relay`; a password only from the environment.
-  static func relay(_ override: String?, configuration: Configuration) throws -> RelayConfiguration {
+  /// The relay: --smtp, else herald.yml's `relay`, with herald.yml's `delivery:` settings.
+  /// The user name from HERALD_SMTP_USERNAME or `delivery.username`; the password only
+  /// from HERALD_SMTP_PASSWORD or the 0600 file `delivery.password_file`.
+  static func relay(_ override: String?, workspace: Workspace, configuration: Configuration) throws -> RelayConfiguration {
     guard let url = override ?? configuration.relay else {
       throw ValidationError("no relay: pass --smtp smtp://host:port, or set “relay:” in herald.yml")
     }
     guard let parsed = URL(string: url), ["smtp", "smtps"].contains(parsed.scheme ?? ""), parsed.host != nil else {
       throw ValidationError("--smtp must look like smtp://127.0.0.1:2525 or smtps://mail.example.org:465, not “\(url)”")
     }
+    let settings = configuration.delivery
     let environment = ProcessInfo.processInfo.environment
-    return RelayConfiguration(url: url, username: environment["HERALD_SMTP_USERNAME"], password: environment["HERALD_SMTP_PASSWORD"])
+    var password = environment["HERALD_SMTP_PASSWORD"]
+    if password == nil, let file = settings.passwordFile {
+      password = try readSecret(workspace.resolve(file), what: "the SMTP password file (delivery.password_file in herald.yml)")
+    }
+    var relay = RelayConfiguration(
+      url: url, tls: settings.tls.flatMap(RelayConfiguration.TLS.init(rawValue:)),
+      username: environment["HERALD_SMTP_USERNAME"] ?? settings.username, password: password,
+      caFile: settings.caFile.map { workspace.resolve($0).path })
+    relay.connectTimeout = Int(settings.connectTimeout.rounded(.up))
+    relay.messageTimeout = Int(settings.messageTimeout.rounded(.up))
+    relay.messagesPerConnection = settings.messagesPerConnection
+    return relay
   }
 
-  /// Delivers what is due, printing progress on a terminal, and returns the report. A
-  /// permanent failure marks the membership bounced; "no such mailbox" (5.1.x) also
-  /// suppresses the address.
-  static func run(outbox: Outbox, relay: RelayConfiguration, total: Int, store: SubscriberStore?) -> Deliverer.Report {
-    let deliverer = Deliverer(outbox: outbox, relay: relay, policy: DeliveryPolicy())
-    // SIGINT/SIGTERM: stop claiming; what is in flight finishes and is recorded.
-    let sources = Terminal.onInterrupt {
+  /// Connections, rate limits, pausing and retries from herald.yml's `delivery:` section.
+  static func policy(_ configuration: Configuration) -> DeliveryPolicy {
+    let settings = configuration.delivery
+    var policy = DeliveryPolicy()
+    policy.connections = settings.connections
+    policy.perSecond = settings.perSecond
+    policy.perHour = settings.perHour
+    policy.pauseAfterConsecutiveRelayFailures = settings.pauseAfterFailures
+    policy.retry = RetryPolicy(
+      minimalBackoff: settings.minimalBackoff, maximalBackoff: settings.maximalBackoff, queueLifetime: settings.queueLifetime)
+    return policy
+  }
+
+  /// Reads a secret from a file that only its owner may read, without its final newline.
+  static func readSecret(_ file: URL, what: String) throws -> String {
+    var status = stat()
+    guard stat(file.path, &status) == 0 else {
+      throw ValidationError("cannot read \(what) \(file.path): \(String(cString: strerror(errno)))")
+    }
+    guard status.st_mode & 0o077 == 0 else {
+      throw ValidationError("\(what) \(file.path) can be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 \(file.path)")
+    }
+    let text = try String(contentsOf: file, encoding: .utf8)
+    return text.hasSuffix("\n") ? String(text.dropLast()) : text
+  }
+
+  /// Delivers what is due once, printing progress on a terminal, and returns the report.
+  static func run(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy, total: Int, store: SubscriberStore?) -> Deliverer.Report {
+    DeliverySession(outbox: outbox, relay: relay, policy: policy, store: store).run(total: total)
+  }
+}
+
+/// One or more delivery runs under one SIGINT/SIGTERM handler (herald deliver --watch runs
+/// again and again): a signal stops the run in progress cleanly (messages in flight finish
+/// and are recorded, nothing stays claimed) and ends the waiting between runs. Every
+/// attempt goes into the store's delivery log; a permanent failure marks the membership
+/// bounced, and "no such mailbox" (5.1.x) also suppresses the address.
+final class DeliverySession {
+  private let deliverer: Deliverer
+  private let store: SubscriberStore?
+  private let state = InterruptFlag()
+  private var sources: [DispatchSourceSignal] = []
+
+  init(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy, store: SubscriberStore?) {
+    deliverer = Deliverer(outbox: outbox, relay: relay, policy: policy)
+    self.store = store
+    sources = Terminal.onInterrupt { [deliverer, state] in
       Terminal.warn("\nStopping: messages in flight finish; the rest stays in the Outbox for herald deliver.")
+      state.set()
       deliverer.stop()
     }
-    defer { sources.forEach { $0.cancel() } }
+  }
+
+  deinit { sources.forEach { $0.cancel() } }
+
+  /// Whether SIGINT or SIGTERM came.
+  var interrupted: Bool { state.isSet }
+
+  /// Sends what is due now; `total` is for the progress line.
+  func run(total: Int) -> Deliverer.Report {
+    guard !interrupted else { return Deliverer.Report() }
     let interactive = Terminal.colours(STDERR_FILENO)
-    let start = Date()
-    let progress = ProgressLine(total: total, start: start)
-    let report = deliverer.deliverDue { result in
+    let progress = ProgressLine(total: total, start: Date())
+    let log = store.map(DeliveryLog.init)
+    let report = deliverer.deliverDue { [deliverer, state, store] result in
+      // A signal between two runs is seen here, at the first result of the next.
+      if state.isSet { deliverer.stop() }
       if interactive { progress.record(result.verdict) }
-      guard let store else { return }
+      guard let store, let log else { return }
       if let id = result.message.subscriber.flatMap(Int64.init) {
         let outcome: String
         switch result.verdict {
@@ -43,18 +110,82 @@ enum DeliveryRun {
         case .deferred: outcome = "deferred"
         case .failed: outcome = "failed"
         }
-        try? store.recordDelivery(
+        log.add(.init(
           subscriberID: id, release: Campaign.release(of: result.message.campaign), campaign: result.message.campaign,
-          list: result.message.list, outcome: outcome, reply: result.reply)
+          list: result.message.list, outcome: outcome, reply: result.reply))
       }
       guard case .failed(let suppress) = result.verdict else { return }
-      let source = ConsentSource(kind: "bounce", detail: result.reply)
-      // A subscriber forgotten meanwhile is no longer in the store: nothing to update.
-      _ = try? store.setStatus(.bounced, email: result.message.recipient, list: result.message.list, source: source)
-      if suppress { _ = try? store.suppress(result.message.recipient, reason: "hard bounce: \(result.reply)") }
+      do {
+        let source = ConsentSource(kind: "bounce", detail: result.reply)
+        _ = try store.setStatus(.bounced, email: result.message.recipient, list: result.message.list, source: source)
+        if suppress { _ = try store.suppress(result.message.recipient, reason: "hard bounce: \(result.reply)") }
+      } catch let error as StoreError where error.code == .notFound {
+        // Forgotten meanwhile: nothing to update.
+      } catch {
+        Terminal.warn("could not mark \(result.message.recipient) as bounced: \(error)")
+      }
     }
+    log?.finish()
     if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     return report
+  }
+
+  /// Waits until `date`, or less if a signal comes.
+  func wait(until date: Date) {
+    while !interrupted, date.timeIntervalSinceNow > 0 {
+      Thread.sleep(forTimeInterval: min(0.2, date.timeIntervalSinceNow))
+    }
+  }
+}
+
+/// A flag a signal handler sets and any thread reads.
+final class InterruptFlag: Sendable {
+  private let value = Atomic<Bool>(false)
+  func set() { value.store(true, ordering: .relaxed) }
+  var isSet: Bool { value.load(ordering: .relaxed) }
+}
+
+/// The delivery log, written in batches: one transaction per few hundred results instead of
+/// one per message, from whichever sending thread fills the batch.
+final class DeliveryLog: @unchecked Sendable {
+  private let store: SubscriberStore
+  private let lock = NSLock()
+  private var pending: [SubscriberStore.DeliveryRecord] = []
+  private var lastWrite = Date()
+  private var warned = false
+
+  init(store: SubscriberStore) {
+    self.store = store
+  }
+
+  func add(_ record: SubscriberStore.DeliveryRecord) {
+    let batch: [SubscriberStore.DeliveryRecord]? = lock.withLock {
+      pending.append(record)
+      guard pending.count >= 500 || Date().timeIntervalSince(lastWrite) >= 1 else { return nil }
+      lastWrite = Date()
+      defer { pending.removeAll(keepingCapacity: true) }
+      return pending
+    }
+    if let batch { write(batch) }
+  }
+
+  /// Writes what is left.
+  func finish() {
+    let batch = lock.withLock { () -> [SubscriberStore.DeliveryRecord] in
+      defer { pending.removeAll() }
+      return pending
+    }
+    write(batch)
+  }
+
+  private func write(_ batch: [SubscriberStore.DeliveryRecord]) {
+    do {
+      try store.recordDeliveries(batch)
+    } catch {
+      // The Outbox holds every attempt too (herald outbox show): say so, once, and go on.
+      let first = lock.withLock { () -> Bool in defer { warned = true }; return !warned }
+      if first { Terminal.warn("could not write the delivery log (\(error)); the Outbox still records every attempt") }
+    }
   }
 }
 
