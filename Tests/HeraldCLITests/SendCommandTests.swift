@@ -116,4 +116,83 @@ struct SendCommandTests {
     #expect(result.stderr.contains("--yes"))
     #expect(try server.received().isEmpty)
   }
+
+  @Test func aCorrectionGoesToExactlyThoseTheCampaignReached() throws {
+    _ = try herald("subscribers", "add", "reject.me@example.com", "--list", "press-en")
+    let server = try ScriptedSMTPServer()
+    let relay = "smtp://127.0.0.1:\(server.port)"
+    let first = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", relay, "--yes")
+    #expect(first.stdout.contains("Sent 8, deferred 0"), "\(first.stdout)")
+    let campaign = try #require(first.stdout.split(whereSeparator: \.isWhitespace).last { $0.hasPrefix("2020-03-31-water-report-") }.map { String($0.dropLast()) })
+    // Since then: one reader unsubscribed, one joined the list (the original never reached her).
+    #expect(try herald("subscribers", "unsubscribe", "bob.jones@example.com", "--list", "press-en").status == 0)
+    _ = try herald("subscribers", "add", "late@example.com", "--list", "press-en")
+    let correction = try herald("send", "Releases/2020-03-31-water-report.md", "--correction-of", campaign, "--smtp", relay, "--yes")
+    #expect(correction.status == 0, "\(correction.stderr)")
+    #expect(correction.stdout.contains("Recipients 7"), "\(correction.stdout)")
+    let corrected = try server.received().dropFirst(8).flatMap(\.recipients)
+    #expect(corrected.count == 7)
+    #expect(!corrected.contains("bob.jones@example.com") && !corrected.contains("late@example.com") && !corrected.contains("reject.me@example.com"))
+    // The same correction again reaches no one; an unknown campaign is named.
+    let again = try herald("send", "Releases/2020-03-31-water-report.md", "--correction-of", campaign, "--smtp", relay, "--yes")
+    #expect(again.status != 0 && again.stderr.contains("already received"), "\(again.stderr)")
+    let unknown = try herald("send", "Releases/2020-03-31-water-report.md", "--correction-of", "no-such-1", "--smtp", relay, "--yes")
+    #expect(unknown.status != 0 && unknown.stderr.contains("no-such-1"), "\(unknown.stderr)")
+  }
+
+  @Test func aCorrectionWaitsUntilTheOriginalIsOut() throws {
+    let queued = try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--yes")
+    let campaign = try #require(queued.stdout.split(whereSeparator: \.isWhitespace).last { $0.hasPrefix("2020-03-31-water-report-") }.map { String($0.dropLast()) })
+    let correction = try herald("send", "Releases/2020-03-31-water-report.md", "--correction-of", campaign, "--queue-only", "--yes")
+    #expect(correction.status != 0)
+    #expect(correction.stderr.contains("still has 8 message(s) waiting"), "\(correction.stderr)")
+  }
+
+  @Test func anEmbargoedReleaseCanOnlyBeScheduledForAfterTheEmbargo() throws {
+    let file = root.appendingPathComponent("Releases/2020-03-31-water-report.md")
+    let embargo = Date().addingTimeInterval(86_400)
+    let text = try String(contentsOf: file, encoding: .utf8)
+    try text.replacingOccurrences(of: "\ntitle:", with: "\nembargo: \(ISO8601DateFormatter().string(from: embargo))\ntitle:").write(to: file, atomically: true, encoding: .utf8)
+    let now = try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--yes")
+    #expect(now.status != 0 && now.stderr.contains("under embargo") && now.stderr.contains("--at"), "\(now.stderr)")
+    let early = try herald("send", "Releases/2020-03-31-water-report.md", "--at", ISO8601DateFormatter().string(from: embargo.addingTimeInterval(-60)), "--yes")
+    #expect(early.status != 0 && early.stderr.contains("under embargo"))
+    let later = ISO8601DateFormatter().string(from: embargo.addingTimeInterval(3600))
+    let scheduled = try herald("send", "Releases/2020-03-31-water-report.md", "--at", later, "--yes", "--smtp", "smtp://127.0.0.1:9")
+    #expect(scheduled.status == 0, "\(scheduled.stderr)")
+    #expect(scheduled.stdout.contains("They go out at \(later)"), "\(scheduled.stdout)")
+    // Waiting in deferred/ for their time; a deliver now sends nothing (and needs no relay).
+    let outbox = try JSONSerialization.jsonObject(with: Data(try herald("outbox", "--json").stdout.utf8)) as! [String: Any]
+    #expect((outbox["states"] as! [String: Int])["deferred"] == 8)
+    #expect(try herald("send", "Releases/2020-03-31-water-report.md", "--at", "tomorrow", "--yes").stderr.contains("is not a date and time with a zone"))
+  }
+
+  @Test func deliverWatchSendsScheduledMessagesWhenDueAndStopsCleanly() throws {
+    let server = try ScriptedSMTPServer()
+    let at = ISO8601DateFormatter().string(from: Date().addingTimeInterval(3))
+    #expect(try herald("send", "Releases/2020-03-31-water-report.md", "--at", at, "--yes").status == 0)
+    let once = try herald("deliver", "--smtp", "smtp://127.0.0.1:\(server.port)", "--json")
+    #expect(once.stdout.contains("\"sent\" : 0") || once.stdout.contains("\"sent\":0"), "\(once.stdout)")
+    let watch = Process()
+    watch.executableURL = HeraldProcess.binary
+    watch.arguments = ["deliver", "--watch", "--interval", "0.5", "--smtp", "smtp://127.0.0.1:\(server.port)"]
+    watch.currentDirectoryURL = root
+    let output = Pipe()
+    watch.standardOutput = output
+    watch.standardError = FileHandle.nullDevice
+    try watch.run()
+    let deadline = Date().addingTimeInterval(20)
+    while try server.received().count < 8 && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+    #expect(try server.received().count == 8)
+    // Messages queued while it watches go out too.
+    #expect(try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--again", "--yes").status == 0)
+    while try server.received().count < 16 && Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+    #expect(try server.received().count == 16)
+    watch.terminate()  // SIGTERM: a clean stop
+    watch.waitUntilExit()
+    #expect(watch.terminationStatus == 0)
+    let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(printed.contains("Sent 16, deferred 0"), "\(printed)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Outbox/active").path).isEmpty)
+  }
 }
