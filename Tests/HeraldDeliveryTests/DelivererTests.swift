@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import HeraldDelivery
 import HeraldTesting
 import Testing
@@ -45,6 +46,25 @@ struct DelivererTests {
       #expect(entry.message.attempts.last?.reply.hasPrefix("250 2.0.0 Ok: queued as") == true)
     }
     #expect(try outbox.list(state: .active).isEmpty)
+  }
+
+  @Test func whileACampaignIsBeingEnqueuedTheSendersWaitForMore() throws {
+    let server = try ScriptedSMTPServer()
+    let deliverer = Deliverer(outbox: outbox, relay: RelayConfiguration(url: "smtp://127.0.0.1:\(server.port)"), policy: policy())
+    let producing = Mutex(true)
+    let producer = Thread { [self] in
+      for batch in 0..<3 {
+        Thread.sleep(forTimeInterval: 0.3)
+        _ = try? enqueue((0..<10).map { "reader\(batch)-\($0)@example.com" })
+      }
+      producing.withLock { $0 = false }
+    }
+    producer.start()
+    let report = deliverer.deliverDue(producing: { producing.withLock { $0 } })
+    // It did not return at the first empty queue, and took the last batch too.
+    #expect(report.sent == 30, "\(report)")
+    #expect(try server.received().count == 30)
+    #expect(try outbox.counts().byState[.sent] == 30)
   }
 
   @Test func repliesDecideSentDeferredAndFailed() throws {

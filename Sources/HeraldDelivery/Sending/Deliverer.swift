@@ -55,8 +55,12 @@ public final class Deliverer: Sendable {
 
   /// Sends every message that is due now, and returns when none is left, when stopped, or
   /// when the relay keeps failing.
-  /// - Parameter onResult: called after each message is recorded, from the sending threads.
-  public func deliverDue(onResult: @escaping @Sendable (Result) -> Void = { _ in }) -> Report {
+  /// - Parameters:
+  ///   - onResult: called after each message is recorded, from the sending threads.
+  ///   - producing: true while another thread is still enqueueing the campaign: when
+  ///     nothing is due, the senders wait for more instead of returning, so sending starts
+  ///     with the first enqueued batch (each message is durable before it can be claimed).
+  public func deliverDue(onResult: @escaping @Sendable (Result) -> Void = { _ in }, producing: @escaping @Sendable () -> Bool = { false }) -> Report {
     stopped.store(false, ordering: .relaxed)
     let limiter = RateLimiter(perSecond: policy.perSecond, perHour: policy.perHour)
     let shared = RunState()
@@ -65,7 +69,7 @@ public final class Deliverer: Sendable {
       group.enter()
       let thread = Thread { [self] in
         defer { group.leave() }
-        work(limiter: limiter, shared: shared, onResult: onResult)
+        work(limiter: limiter, shared: shared, producing: producing, onResult: onResult)
       }
       thread.name = "herald-smtp-\(index)"
       thread.start()
@@ -84,7 +88,7 @@ public final class Deliverer: Sendable {
     let state = Mutex((report: Report(), relayFailures: 0))
   }
 
-  private func work(limiter: RateLimiter, shared: RunState, onResult: (Result) -> Void) {
+  private func work(limiter: RateLimiter, shared: RunState, producing: () -> Bool, onResult: (Result) -> Void) {
     let connection: SMTPConnection
     do {
       connection = try SMTPConnection(configuration: relay, logger: logger)
@@ -97,15 +101,25 @@ public final class Deliverer: Sendable {
     while !isStopped() {
       limiter.acquire(stopped: isStopped)
       if isStopped() { return }
-      let claimed: [OutboxMessage]
-      do {
-        claimed = try outbox.claim(limit: 1)
-      } catch {
-        shared.state.withLock { $0.report.paused = "the Outbox cannot be read: \(error)" }
-        stop()
-        return
+      // One token per message sent: looking again while a campaign is still being
+      // enqueued spends none.
+      var lastLook = false
+      var next: OutboxMessage?
+      while next == nil {
+        do {
+          next = try outbox.claim(limit: 1).first
+        } catch {
+          shared.state.withLock { $0.report.paused = "the Outbox cannot be read: \(error)" }
+          stop()
+          return
+        }
+        if next != nil { break }
+        // Nothing due: done, unless more is on its way. After the producer says it has
+        // finished, one more look, so its last batch is never missed.
+        if lastLook || isStopped() { return }
+        if producing() { Thread.sleep(forTimeInterval: 0.005) } else { lastLook = true }
       }
-      guard let message = claimed.first else { return }  // nothing more is due
+      guard let message = next else { return }
 
       let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes)
       var verdict = DeliveryVerdict(outcome)

@@ -106,31 +106,51 @@ struct SendCommand: ParsableCommand {
       }
     }
 
-    // Compose and enqueue every message first: durable before any is sent.
+    // Compose and enqueue every message, each durable before it can be sent; delivery
+    // starts with the first batch, on its own threads, and takes what is enqueued.
     let campaign = Campaign.name(release: releaseKey, at: Date())
     let sender = (composed.release.from ?? composed.configuration.from).address
+    let session = relay.map { DeliverySession(outbox: outbox, relay: $0, policy: DeliveryRun.policy(composed.configuration), store: store) }
+    let enqueueing = InterruptFlag()  // set when enqueueing has ended
+    let delivery = session.map { session in
+      Background { session.run(total: recipients, producing: { !enqueueing.isSet }) }
+    }
     var batch: [OutboxMessage] = []
     var enqueued = 0
     // A scheduled send is dated, and ages for the retry policy, from when it goes out.
     let now = sendAt.map { max($0, Date()) } ?? Date()
-    try reportingErrors {
-      try store.forEachRecipient(audience, excludingReceived: again ? nil : releaseKey) { recipient in
-        let subscriber = recipient.subscriber
-        let person = Recipient(
-          mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
-          attributes: subscriber.attributes, subscriberID: String(subscriber.id))
-        let message = composed.message(for: person, list: recipient.list, stamp: MessageStamp(date: now, unique: OutboxMessage.makeID(now: now).lowercased()))
-        batch.append(OutboxMessage(
-          campaign: campaign, sender: sender, recipient: subscriber.email, subscriber: String(subscriber.id), list: recipient.list,
-          created: now, bytes: message.bytes))
-        if batch.count == 1000 {
-          try outbox.enqueue(batch)
-          enqueued += batch.count
-          batch.removeAll(keepingCapacity: true)
+    let enqueueError: Error? = {
+      defer { enqueueing.set() }
+      do {
+        try store.forEachRecipient(audience, excludingReceived: again ? nil : releaseKey) { recipient in
+          let subscriber = recipient.subscriber
+          let person = Recipient(
+            mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
+            attributes: subscriber.attributes, subscriberID: String(subscriber.id))
+          let message = composed.message(for: person, list: recipient.list, stamp: MessageStamp(date: now, unique: OutboxMessage.makeID(now: now).lowercased()))
+          batch.append(OutboxMessage(
+            campaign: campaign, sender: sender, recipient: subscriber.email, subscriber: String(subscriber.id), list: recipient.list,
+            created: now, bytes: message.bytes))
+          // Small first batches, so that sending starts at once; then bigger ones.
+          if batch.count >= (enqueued < 1000 ? 100 : 1000) {
+            try outbox.enqueue(batch)
+            enqueued += batch.count
+            batch.removeAll(keepingCapacity: true)
+          }
         }
+        try outbox.enqueue(batch)
+        enqueued += batch.count
+        return nil
+      } catch {
+        return error
       }
-      try outbox.enqueue(batch)
-      enqueued += batch.count
+    }()
+    let report = delivery?.wait()
+    if let enqueueError {
+      // What was enqueued is in the Outbox (and being sent); the rest was never written.
+      Terminal.warn("error: only \(enqueued.formatted()) of \(recipients.formatted()) messages could be enqueued: \(enqueueError)")
+      Terminal.warn("The \(enqueued.formatted()) enqueued are in the Outbox\(report == nil ? "" : " (sent or retried by herald deliver)"). Fix the problem and run herald send again: it reaches only those who have not received the release.")
+      throw ExitCode.failure
     }
     if !json {
       Terminal.say("Enqueued \(enqueued.formatted()) messages as campaign \(campaign).")
@@ -138,11 +158,10 @@ struct SendCommand: ParsableCommand {
         Terminal.say("They go out at \(ISO8601DateFormatter().string(from: now)) with the next herald deliver (from cron, or a herald deliver --watch that keeps running).")
       }
     }
-    guard let relay else {
+    guard let report else {
       if json { try printJSON(["campaign": campaign, "enqueued": enqueued]) }
       return
     }
-    let report = DeliveryRun.run(outbox: outbox, relay: relay, policy: DeliveryRun.policy(composed.configuration), total: enqueued, store: store)
     try DeliveryReportOutput.print(report, json: json)
     let written = try reportingErrors {
       try CampaignReport.write(

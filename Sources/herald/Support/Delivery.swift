@@ -60,10 +60,6 @@ enum DeliveryRun {
     return text.hasSuffix("\n") ? String(text.dropLast()) : text
   }
 
-  /// Delivers what is due once, printing progress on a terminal, and returns the report.
-  static func run(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy, total: Int, store: SubscriberStore?) -> Deliverer.Report {
-    DeliverySession(outbox: outbox, relay: relay, policy: policy, store: store).run(total: total)
-  }
 }
 
 /// One or more delivery runs under one SIGINT/SIGTERM handler (herald deliver --watch runs
@@ -71,7 +67,7 @@ enum DeliveryRun {
 /// and are recorded, nothing stays claimed) and ends the waiting between runs. Every
 /// attempt goes into the store's delivery log; a permanent failure marks the membership
 /// bounced, and "no such mailbox" (5.1.x) also suppresses the address.
-final class DeliverySession {
+final class DeliverySession: @unchecked Sendable {  // its state is set in init, then only read
   private let deliverer: Deliverer
   private let store: SubscriberStore?
   private let state = InterruptFlag()
@@ -92,13 +88,14 @@ final class DeliverySession {
   /// Whether SIGINT or SIGTERM came.
   var interrupted: Bool { state.isSet }
 
-  /// Sends what is due now; `total` is for the progress line.
-  func run(total: Int) -> Deliverer.Report {
+  /// Sends what is due now; `total` is for the progress line. While `producing` is true
+  /// (a campaign still being enqueued) it waits for more instead of returning.
+  func run(total: Int, producing: @escaping @Sendable () -> Bool = { false }) -> Deliverer.Report {
     guard !interrupted else { return Deliverer.Report() }
     let interactive = Terminal.colours(STDERR_FILENO)
     let progress = ProgressLine(total: total, start: Date())
     let log = store.map(DeliveryLog.init)
-    let report = deliverer.deliverDue { [deliverer, state, store] result in
+    let report = deliverer.deliverDue(onResult: { [deliverer, state, store] result in
       // A signal between two runs is seen here, at the first result of the next.
       if state.isSet { deliverer.stop() }
       if interactive { progress.record(result.verdict) }
@@ -124,7 +121,7 @@ final class DeliverySession {
       } catch {
         Terminal.warn("could not mark \(result.message.recipient) as bounced: \(error)")
       }
-    }
+    }, producing: producing)
     log?.finish()
     if interactive { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     return report
@@ -135,6 +132,26 @@ final class DeliverySession {
     while !interrupted, date.timeIntervalSinceNow > 0 {
       Thread.sleep(forTimeInterval: min(0.2, date.timeIntervalSinceNow))
     }
+  }
+}
+
+/// Work on its own thread, and its result when it is done.
+final class Background<Value: Sendable>: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var value: Value?
+
+  init(_ work: @escaping @Sendable () -> Value) {
+    let thread = Thread { [self] in
+      value = work()
+      done.signal()
+    }
+    thread.start()
+  }
+
+  /// Waits for the work to end and returns what it gave.
+  func wait() -> Value {
+    done.wait()
+    return value!
   }
 }
 
