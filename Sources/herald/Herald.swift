@@ -13,7 +13,7 @@ struct Herald: ParsableCommand {
     version: "0.1.0",
     subcommands: [
       InitCommand.self, NewCommand.self, CheckCommand.self, PreviewCommand.self, ListsCommand.self, SubscribersCommand.self,
-      SendCommand.self, DeliverCommand.self, OutboxCommand.self, SinkCommand.self,
+      SendCommand.self, DeliverCommand.self, OutboxCommand.self, SinkCommand.self, DKIMCommand.self,
     ]
   )
 }

@@ -186,3 +186,27 @@ public func inspectMessage(_ bytes: [UInt8]) throws -> InspectedMessage {
 public func python(_ code: String, stdin: [UInt8] = []) throws -> [UInt8] {
   Array(try PythonOracle.run(code: code, stdin: stdin))
 }
+
+/// What dkimpy made of a message's topmost DKIM-Signature; see Tests/Oracles/verify_dkim.py.
+public struct DKIMVerdict: Decodable, Sendable {
+  /// Whether the signature verified.
+  public var valid: Bool
+  /// The DNS names dkimpy looked up for the key, "SELECTOR._domainkey.DOMAIN.".
+  public var queried: [String]
+  /// What dkimpy logged: why a signature failed.
+  public var log: String
+}
+
+extension PythonOracle {
+  /// Verifies the topmost DKIM-Signature of `message` with dkimpy, answering its DNS
+  /// query with `txtRecord` ("v=DKIM1; k=rsa; p=…").
+  /// - Throws: `PythonOracleError` when the script fails (dkimpy missing), a decoding error
+  ///   when its output is not the expected JSON.
+  public static func verifyDKIM(message: [UInt8], txtRecord: String) throws -> DKIMVerdict {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-dkim-\(UUID().uuidString).eml")
+    try Data(message).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let json = try run(script: "verify_dkim.py", arguments: [file.path, txtRecord])
+    return try JSONDecoder().decode(DKIMVerdict.self, from: json)
+  }
+}
