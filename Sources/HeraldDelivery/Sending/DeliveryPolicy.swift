@@ -22,9 +22,11 @@ public struct DeliveryPolicy: Sendable {
 public enum DeliveryVerdict: Sendable, Equatable {
   /// 2xx: accepted by the relay.
   case sent
-  /// 4xx, 552, timeouts and connection failures: try again later.
+  /// 4xx, 552, timeouts, connection failures, and refusals of the relay rather than the
+  /// message (530, 535 …): try again later.
   case deferred
-  /// 5xx: will not work; `suppress` when the address does not exist (5.1.x).
+  /// 5xx: will not work; `suppress` when the recipient's address is bad (5.1.x, but not
+  /// 5.1.7 or 5.1.8, which are about the sender's).
   case failed(suppress: Bool)
 
   /// Classifies a connection's outcome.
@@ -40,9 +42,16 @@ public enum DeliveryVerdict: Sendable, Equatable {
         // refuses AUTH says nothing about the recipient.
         self = .deferred
       } else {
-        self = .failed(suppress: reply.enhancedCode?.hasPrefix("5.1.") == true)
+        self = .failed(suppress: Self.isBadRecipient(reply))
       }
     }
+  }
+
+  /// 5.1.x says an address is bad (RFC 3463 §3.2); 5.1.7 and 5.1.8 mean the sender's, and
+  /// must not suppress every subscriber a refused sender address was sent to.
+  private static func isBadRecipient(_ reply: SMTPReply) -> Bool {
+    guard let code = reply.enhancedCode, code.hasPrefix("5.1.") else { return false }
+    return !["5.1.7", "5.1.8"].contains(code)
   }
 
   /// A reply about the relay, not the message: 421 (closing), 530/534/535/538 or 5.7.8

@@ -24,9 +24,13 @@ public struct RelayConfiguration: Sendable {
   public var password: String?
   /// A CA bundle to trust instead of the system's (a private relay's certificate).
   public var caFile: String?
-  /// Seconds to wait for the connection and greeting (RFC 5321 §4.5.3.2 allows 5 minutes).
+  /// Seconds to wait for the connection, TLS and greeting (RFC 5321 §4.5.3.2 allows 5 minutes).
   public var connectTimeout: Int = 60
-  /// Seconds one message may take from MAIL FROM to the reply after DATA.
+  /// Seconds to wait for any one reply, the one after the message's end included, before
+  /// giving up on the connection (RFC 5321 §4.5.3.2: 5 minutes per command).
+  public var commandTimeout: Int = 300
+  /// Seconds one message may take in all: connecting when needed, MAIL FROM, the message,
+  /// and the reply after it (RFC 5321 §4.5.3.2 allows 10 minutes for that reply alone).
   public var messageTimeout: Int = 600
   /// Messages sent on one connection before it is closed and opened anew.
   public var messagesPerConnection: Int = 1000
@@ -49,6 +53,11 @@ public final class SMTPConnection {
   private let handle: UnsafeMutableRawPointer
   private let configuration: RelayConfiguration
   private let logger: Logger
+  /// Where libcurl's trace of the dialogue goes, if anywhere (AUTH secrets left out).
+  private let traceLevel: Logger.Level?
+  /// libcurl's own words about a failure ("SSL certificate problem: …"); it does not copy
+  /// the buffer, so it lives as long as the handle.
+  private let errorBuffer: UnsafeMutablePointer<CChar>
   private var sentOnConnection = 0
   /// After a failed transfer the connection may be half-closed: the next one starts afresh.
   private var needsFreshConnection = false
@@ -58,8 +67,12 @@ public final class SMTPConnection {
   private var replyLines: [String] = []
   private var lastReply: SMTPReply?
   private var partialLine: [UInt8] = []
+  /// The server sent an AUTH challenge (334): the client's next line carries credentials.
+  private var answeringChallenge = false
 
   /// Makes a connection (it connects on the first message).
+  /// - Parameter logger: gets a line per failed transfer at debug level, and libcurl's trace
+  ///   of the dialogue at trace level (or info with HERALD_SMTP_TRACE set), never a password.
   /// - Throws: `DeliveryError` `.connection` when libcurl cannot be set up.
   public init(configuration: RelayConfiguration, logger: Logger = Logger(label: "herald.smtp")) throws {
     SMTPConnection.globalInit
@@ -67,9 +80,19 @@ public final class SMTPConnection {
     self.handle = handle
     self.configuration = configuration
     self.logger = logger
+    if ProcessInfo.processInfo.environment["HERALD_SMTP_TRACE"] != nil {
+      traceLevel = .info
+    } else {
+      traceLevel = logger.logLevel <= .trace ? .trace : nil
+    }
+    errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+    errorBuffer.initialize(to: 0)
   }
 
-  deinit { curl_easy_cleanup(handle) }
+  deinit {
+    curl_easy_cleanup(handle)
+    errorBuffer.deallocate()
+  }
 
   private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -83,13 +106,9 @@ public final class SMTPConnection {
 
   /// Sends one message to one recipient and returns the server's final reply.
   public func send(from sender: String, to recipient: String, message: [UInt8]) -> Outcome {
-    if sentOnConnection >= configuration.messagesPerConnection {
-      // A fresh connection: some relays limit messages per session.
-      ccurl_setopt_long(handle, CURLOPT_FORBID_REUSE, 1)
-      sentOnConnection = 0
-    } else {
-      ccurl_setopt_long(handle, CURLOPT_FORBID_REUSE, 0)
-    }
+    // Some relays limit messages per session: the last one allowed closes the connection.
+    let lastOnConnection = sentOnConnection + 1 >= configuration.messagesPerConnection
+    ccurl_setopt_long(handle, CURLOPT_FORBID_REUSE, lastOnConnection ? 1 : 0)
     ccurl_setopt_long(handle, CURLOPT_FRESH_CONNECT, needsFreshConnection ? 1 : 0)
     needsFreshConnection = false
     upload = message
@@ -97,6 +116,8 @@ public final class SMTPConnection {
     replyLines = []
     lastReply = nil
     partialLine = []
+    answeringChallenge = false
+    errorBuffer[0] = 0
 
     let context = Unmanaged.passUnretained(self).toOpaque()
     ccurl_setopt_string(handle, CURLOPT_URL, configuration.url)
@@ -104,10 +125,22 @@ public final class SMTPConnection {
     ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)  // without it, delayed ACKs cap a connection near 45 msg/s
     ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 16_384)  // libcurl allocates twice this per upload
     ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout)
+    // libcurl's per-reply timeout for SMTP; its own default is 2 minutes.
+    ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, configuration.commandTimeout)
     ccurl_setopt_long(handle, CURLOPT_TIMEOUT, configuration.messageTimeout)
     ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-    // libcurl's own trace of the SMTP dialogue, on standard error, for debugging.
-    if ProcessInfo.processInfo.environment["HERALD_SMTP_TRACE"] != nil { ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1) }
+    ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+    if traceLevel != nil {
+      // libcurl's trace of the dialogue, through the logger and without AUTH secrets
+      // (CURLOPT_VERBOSE alone would print the AUTH lines on standard error).
+      ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1)
+      ccurl_setopt_debug_callback(handle) { _, type, data, size, context in
+        guard let data, let context else { return 0 }
+        Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().trace(type, UnsafeRawBufferPointer(start: data, count: size))
+        return 0
+      }
+      ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
+    }
     switch configuration.tls {
     case .required: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
     case .opportunistic: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
@@ -147,19 +180,46 @@ public final class SMTPConnection {
     ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
 
     let result = curl_easy_perform(handle)
-    sentOnConnection += 1
-    // After a failure the connection may be half-closed: the next message starts afresh.
-    if result != CURLE_OK { needsFreshConnection = true }
+    if result == CURLE_OK && !lastOnConnection {
+      sentOnConnection += 1
+    } else {
+      // The connection is gone, or about to be: the next message opens a new one.
+      sentOnConnection = 0
+    }
+    if result != CURLE_OK {
+      needsFreshConnection = true
+      abandonKeptConnection()
+    }
     if result == CURLE_OK, let reply = lastReply {
       return .reply(reply)
     }
     if let reply = lastReply, !reply.isSuccess {
-      // A refused MAIL, RCPT or DATA: the reply that refused it.
+      // A refused MAIL, RCPT, DATA or AUTH: the reply that refused it.
       return .reply(reply)
     }
-    let reason = String(cString: curl_easy_strerror(result))
+    let reason = Self.reason(result, detail: String(cString: errorBuffer))
     logger.debug("SMTP transfer failed", metadata: ["curl": "\(result.rawValue)", "reason": "\(reason)"])
     return .noReply(reason)
+  }
+
+  /// Why a transfer failed without a reply, in libcurl's words: its summary of the error
+  /// code, then the particulars ("Timeout was reached (server response timeout)").
+  private static func reason(_ result: CURLcode, detail: String) -> String {
+    let summary = String(cString: curl_easy_strerror(result))
+    var reason = detail.isEmpty || detail == summary ? summary : "\(summary) (\(detail))"
+    if result == CURLE_PEER_FAILED_VERIFICATION {
+      reason += "; if the relay's certificate is from a private CA, give that CA's certificate as the CA file"
+    }
+    return reason
+  }
+
+  /// Makes libcurl drop the connection of a failed transfer instead of keeping it for the
+  /// next. libcurl keeps it after some failures (a reply that never came after DATA), and
+  /// would use it again or wait on it for QUIT's answer: shut down, it is seen as dead.
+  private func abandonKeptConnection() {
+    var socket: curl_socket_t = -1
+    guard ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket != -1 else { return }
+    shutdown(socket, Int32(SHUT_RDWR))
   }
 
   /// Collects reply lines; a line "NNN text" (space after the code) ends a reply.
@@ -171,11 +231,40 @@ public final class SMTPConnection {
       replyLines.append(line)
       let utf8 = Array(line.utf8)
       if utf8.count >= 3, utf8.count == 3 || utf8[3] == 0x20 {
-        // 221 answers the QUIT that libcurl sends after a refusal or on closing: never the
-        // answer about the message, which must not be overwritten by it.
-        if let reply = SMTPReply(lines: replyLines), reply.code != 221 { lastReply = reply }
+        // Only a final answer counts: never a 3xx (354 go ahead, 334 AUTH challenge), which
+        // would stand as the outcome when the server goes silent after it; and never the
+        // 221 that answers the QUIT libcurl sends after a refusal or on closing.
+        if let reply = SMTPReply(lines: replyLines), reply.code != 221, !(300..<400).contains(reply.code) { lastReply = reply }
         replyLines = []
       }
     }
+  }
+
+  /// One piece of libcurl's trace, to the logger; what answers an AUTH challenge (334) and
+  /// an AUTH command's initial response are replaced, as they carry the credentials.
+  private func trace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
+    guard let traceLevel else { return }
+    let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
+    let line: String
+    switch type {
+    case CURLINFO_TEXT:
+      line = "* \(text)"
+    case CURLINFO_HEADER_IN:
+      answeringChallenge = text.hasPrefix("334")
+      line = "< \(text)"
+    case CURLINFO_HEADER_OUT:
+      let words = text.split(separator: " ", omittingEmptySubsequences: true)
+      if answeringChallenge {
+        answeringChallenge = false
+        line = "> [AUTH response withheld]"
+      } else if words.count > 2, words[0].uppercased() == "AUTH" {
+        line = "> AUTH \(words[1]) [initial response withheld]"
+      } else {
+        line = "> \(text)"
+      }
+    default:
+      return  // the message itself, and TLS records
+    }
+    logger.log(level: traceLevel, "\(line)")
   }
 }

@@ -1,0 +1,199 @@
+import Foundation
+
+/// An SMTP server on 127.0.0.1 that plays one transport scenario (Tests/Oracles/smtp_scenarios.py,
+/// aiosmtpd): STARTTLS, implicit TLS, AUTH, or a silent peer; recipients choose the faults
+/// ("closing" 421 and hang up, "drop" mid-DATA, "stall" after DATA, "reject" 550 5.1.1 …).
+/// Started for one test, on its own port, and stopped when this is released.
+public final class ScenarioSMTPServer {
+  /// What the server does besides plain SMTP.
+  public enum Mode: String, Sendable {
+    /// No TLS, no AUTH.
+    case plain
+    /// STARTTLS required before MAIL, with a self-signed certificate for 127.0.0.1.
+    case starttls
+    /// TLS from the first byte (smtps://), with the same kind of certificate.
+    case smtps
+    /// STARTTLS, then AUTH PLAIN (the only mechanism offered) required.
+    case authPlain = "auth-plain"
+    /// STARTTLS, then AUTH LOGIN (the only mechanism offered) required.
+    case authLogin = "auth-login"
+    /// Accepts connections and never sends its greeting.
+    case silent
+
+    var usesCertificate: Bool { [.starttls, .smtps, .authPlain, .authLogin].contains(self) }
+  }
+
+  /// One message the server accepted.
+  public struct Message: Sendable {
+    /// The exact bytes after dot-unstuffing.
+    public var bytes: [UInt8]
+    /// The envelope sender.
+    public var sender: String
+    /// The envelope recipients.
+    public var recipients: [String]
+    /// Which of the server's connections it came on: 1 for the first, 2 for the next, …
+    public var connection: Int
+    /// Whether that connection was encrypted (STARTTLS or implicit TLS).
+    public var tls: Bool
+    /// The AUTH user name of that connection, if it authenticated.
+    public var login: String?
+  }
+
+  /// One AUTH attempt as the server saw it.
+  public struct AuthAttempt: Sendable, Equatable {
+    /// "PLAIN" or "LOGIN".
+    public var mechanism: String
+    /// The user name the client sent.
+    public var username: String
+    /// The password the client sent.
+    public var password: String
+    /// Whether the attempt came over TLS.
+    public var tls: Bool
+    /// Whether the server accepted it.
+    public var success: Bool
+
+    /// Makes an attempt to compare with what the server saw.
+    public init(mechanism: String, username: String, password: String, tls: Bool, success: Bool) {
+      self.mechanism = mechanism
+      self.username = username
+      self.password = password
+      self.tls = tls
+      self.success = success
+    }
+  }
+
+  /// The server could not be started.
+  public struct StartError: Error, CustomStringConvertible {
+    /// What went wrong and what to do.
+    public var description: String
+  }
+
+  /// The port it listens on.
+  public let port: Int
+  /// The mode it plays.
+  public let mode: Mode
+  /// The self-signed certificate it presents (PEM), to give a client as its CA file.
+  public let certificateFile: URL
+  private let directory: URL
+  private let process: Process
+
+  /// Starts the server and waits (up to 20 s) until it listens.
+  /// - Parameters:
+  ///   - mode: what it plays.
+  ///   - username: the AUTH user name it accepts (AUTH modes).
+  ///   - password: the AUTH password it accepts (AUTH modes); handed over in a file, not argv.
+  /// - Throws: `StartError` when openssl or the server cannot be started.
+  public init(_ mode: Mode, username: String = "press", password: String = "") throws {
+    self.mode = mode
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-scenario-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    certificateFile = directory.appendingPathComponent("cert.pem")
+    if mode.usesCertificate {
+      try Self.makeCertificate(in: directory)
+    }
+    let credentials = try JSONSerialization.data(withJSONObject: ["username": username, "password": password])
+    try credentials.write(to: directory.appendingPathComponent("credentials.json"))
+
+    let portFile = directory.appendingPathComponent("port")
+    let log = directory.appendingPathComponent("server.log")
+    FileManager.default.createFile(atPath: log.path, contents: nil)
+    process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_scenarios.py").path, portFile.path, directory.path, mode.rawValue,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try FileHandle(forWritingTo: log)
+    try process.run()
+    let deadline = Date().addingTimeInterval(20)
+    var found: Int?
+    while Date() < deadline {
+      if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text) {
+        found = value
+        break
+      }
+      guard process.isRunning else { break }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    guard let found else {
+      let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+      Self.stop(process)
+      try? FileManager.default.removeItem(at: directory)
+      throw StartError(description: "smtp_scenarios.py \(mode.rawValue) did not start (is aiosmtpd installed? run scripts/bootstrap):\n\(output)")
+    }
+    port = found
+  }
+
+  deinit {
+    Self.stop(process)
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// SIGTERM, then SIGKILL should it still run after 3 s (a blocked SIGTERM).
+  private static func stop(_ process: Process) {
+    guard process.isRunning else { return }
+    process.terminate()
+    let deadline = Date().addingTimeInterval(3)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    process.waitUntilExit()
+  }
+
+  /// A self-signed certificate and key for 127.0.0.1 and localhost, valid for 2 days.
+  private static func makeCertificate(in directory: URL) throws {
+    let openssl = Process()
+    openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    openssl.arguments = [
+      "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
+      "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "-keyout", directory.appendingPathComponent("key.pem").path, "-out", directory.appendingPathComponent("cert.pem").path,
+    ]
+    openssl.standardOutput = FileHandle.nullDevice
+    openssl.standardError = FileHandle.nullDevice
+    do {
+      try openssl.run()
+    } catch {
+      throw StartError(description: "could not run openssl to make a test certificate (\(error)); install openssl")
+    }
+    openssl.waitUntilExit()
+    guard openssl.terminationStatus == 0 else {
+      throw StartError(description: "openssl req -x509 exited with status \(openssl.terminationStatus) making a test certificate")
+    }
+  }
+
+  /// The messages it accepted, in order.
+  public func received() throws -> [Message] {
+    let maildir = directory.appendingPathComponent("mail")
+    var result: [Message] = []
+    var number = 1
+    while FileManager.default.fileExists(atPath: maildir.appendingPathComponent("\(number).json").path) {
+      let envelope = try JSONSerialization.jsonObject(with: Data(contentsOf: maildir.appendingPathComponent("\(number).json"))) as! [String: Any]
+      let bytes = try [UInt8](Data(contentsOf: maildir.appendingPathComponent("\(number).eml")))
+      result.append(
+        Message(
+          bytes: bytes, sender: envelope["from"] as? String ?? "", recipients: envelope["to"] as? [String] ?? [],
+          connection: envelope["connection"] as? Int ?? 0, tls: envelope["tls"] as? Bool ?? false, login: envelope["login"] as? String))
+      number += 1
+    }
+    return result
+  }
+
+  /// Every MAIL FROM it was sent, in order (the address of each).
+  public func mailFromCommands() throws -> [String] {
+    let file = directory.appendingPathComponent("mail_from.log")
+    guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+    return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
+  }
+
+  /// Every AUTH attempt it saw, in order.
+  public func authAttempts() throws -> [AuthAttempt] {
+    let file = directory.appendingPathComponent("auth.jsonl")
+    guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+    return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { line in
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+      return AuthAttempt(
+        mechanism: object["mechanism"] as? String ?? "", username: object["username"] as? String ?? "",
+        password: object["password"] as? String ?? "", tls: object["tls"] as? Bool ?? false, success: object["success"] as? Bool ?? false)
+    }
+  }
+}
