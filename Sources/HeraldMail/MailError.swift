@@ -2,7 +2,7 @@
 public struct MailError: Error, Sendable, CustomStringConvertible {
   /// What kind of problem it is, for code that reacts to it.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
-    private enum Base: String { case invalidAddress, invalidHeader, invalidToken }
+    private enum Base: String { case invalidAddress, invalidHeader, invalidToken, invalidKey }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// An address that is not a valid RFC 5322 mailbox.
@@ -11,6 +11,8 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
     public static var invalidHeader: Self { Self(.invalidHeader) }
     /// A signed token that is malformed or was not made with this workspace's secret.
     public static var invalidToken: Self { Self(.invalidToken) }
+    /// A DKIM private key that cannot be read or used.
+    public static var invalidKey: Self { Self(.invalidKey) }
     public var description: String { base.rawValue }
   }
 

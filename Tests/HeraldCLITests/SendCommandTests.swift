@@ -195,4 +195,29 @@ struct SendCommandTests {
     #expect(printed.contains("Sent 16, deferred 0"), "\(printed)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Outbox/active").path).isEmpty)
   }
+
+  @Test(arguments: ["rsa", "ed25519"])
+  func withADKIMKeyEveryMessageIsSignedAndVerifies(_ algorithm: String) throws {
+    #expect(try herald("dkim", "keygen", "--algorithm", algorithm).status == 0)
+    let record = try JSONSerialization.jsonObject(with: Data(try herald("dkim", "show", "--json").stdout.utf8)) as! [String: Any]
+    let config = root.appendingPathComponent("herald.yml")
+    try (try String(contentsOf: config, encoding: .utf8) + "dkim:\n  selector: herald\n  key: .herald/dkim/herald.pem\n")
+      .write(to: config, atomically: true, encoding: .utf8)
+    let server = try ScriptedSMTPServer()
+    let result = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(server.port)", "--yes")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("DKIM       herald._domainkey.example.org (\(algorithm))"), "\(result.stdout)")
+    let received = try server.received()
+    #expect(received.count == 8)
+    for message in received {
+      let verdict = try PythonOracle.verifyDKIM(message: message.bytes, txtRecord: record["value"] as! String)
+      #expect(verdict.valid, "\(verdict.log)")
+      #expect(verdict.queried == ["herald._domainkey.example.org."])
+    }
+    // A key others can read is refused before anything is sent.
+    chmod(root.appendingPathComponent(".herald/dkim/herald.pem").path, 0o644)
+    let refused = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(server.port)", "--yes", "--again")
+    #expect(refused.status != 0 && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
+    #expect(try server.received().count == 8)
+  }
 }

@@ -42,7 +42,7 @@ struct DKIMCommand: ParsableCommand {
           "\(Terminal.display(url)) already exists: “herald dkim show --selector \(selector)” prints its record; --force replaces it")
       }
       let domain = try DKIMCommand.domain(domain, workspace: workspace)
-      let key = try DKIMCommand.reportingKeyErrors { try DKIMKey.generate(algorithm, bits: bits) }
+      let key = try reportingErrors { try DKIMKey.generate(algorithm, bits: bits) }
       let record = try DKIMRecord(selector: selector, domain: domain, key: key)
       try reportingErrors {
         try FileManager.default.createDirectory(
@@ -93,7 +93,7 @@ struct DKIMCommand: ParsableCommand {
         Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO)
           + " \(Terminal.display(url)) can be read by others (mode \(String(mode, radix: 8))); run “chmod 600 \(url.path)”")
       }
-      let key = try DKIMCommand.reportingKeyErrors { () throws -> DKIMKey in
+      let key = try reportingErrors { () throws -> DKIMKey in
         do {
           return try DKIMKey(pem: String(decoding: data, as: UTF8.self))
         } catch let error as MailError {
@@ -143,15 +143,6 @@ struct DKIMCommand: ParsableCommand {
     Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + message)
     return ExitCode.failure
   }
-
-  /// Runs `body`, reporting a `MailError` (a bad key, domain or selector) and exiting 1.
-  static func reportingKeyErrors<T>(_ body: () throws -> T) throws -> T {
-    do {
-      return try body()
-    } catch let error as MailError {
-      throw failure(error.message)
-    }
-  }
 }
 
 /// The DNS TXT record that publishes a key: its name and value.
@@ -163,7 +154,7 @@ struct DKIMRecord {
 
   init(selector: String, domain: String, key: DKIMKey) throws {
     // The signer checks the domain and selector exactly as signing will use them.
-    let signer = try DKIMCommand.reportingKeyErrors { try DKIMSigner(domain: domain, selector: selector, key: key) }
+    let signer = try reportingErrors { try DKIMSigner(domain: domain, selector: selector, key: key) }
     name = "\(signer.selector)._domainkey.\(signer.domain)"
     value = key.dnsRecord
   }

@@ -73,6 +73,7 @@ struct SendCommand: ParsableCommand {
         throw ValidationError("campaign \(original) still has \(waiting.formatted()) message(s) waiting in the Outbox; send the correction once they are delivered or failed (herald deliver, herald outbox)")
       }
     }
+    let signer = try MessageSigning.signer(workspace: loaded.workspace, configuration: composed.configuration)
     let count = try reportingErrors { try store.recipientCount(audience, excludingReceived: again ? nil : releaseKey) }
     let recipients = count.recipients
 
@@ -88,6 +89,7 @@ struct SendCommand: ParsableCommand {
         count.alreadyReceived > 0 ? "\(count.alreadyReceived.formatted()) already received it; --again to include them" : nil,
       ].compactMap { $0 }
       Terminal.say(Terminal.paint("Recipients ", .bold) + "\(recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
+      Terminal.say(Terminal.paint("DKIM       ", .bold) + (signer.map { "\($0.selector)._domainkey.\($0.domain) (\($0.key.algorithm.rawValue))" } ?? "none: messages go out unsigned (herald dkim keygen makes a key)"))
       Terminal.say(Terminal.paint("Relay      ", .bold) + (relay?.url ?? (dryRun ? "none: --dry-run" : scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: sendAt!))" : "none: --queue-only")))
     }
     if dryRun {
@@ -133,11 +135,13 @@ struct SendCommand: ParsableCommand {
             created: now, bytes: message.bytes))
           // Small first batches, so that sending starts at once; then bigger ones.
           if batch.count >= (enqueued < 1000 ? 100 : 1000) {
+            if let signer { try MessageSigning.sign(&batch, with: signer, at: now) }
             try outbox.enqueue(batch)
             enqueued += batch.count
             batch.removeAll(keepingCapacity: true)
           }
         }
+        if let signer { try MessageSigning.sign(&batch, with: signer, at: now) }
         try outbox.enqueue(batch)
         enqueued += batch.count
         return nil

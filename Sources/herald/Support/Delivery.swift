@@ -22,7 +22,7 @@ enum DeliveryRun {
     let environment = ProcessInfo.processInfo.environment
     var password = environment["HERALD_SMTP_PASSWORD"]
     if password == nil, let file = settings.passwordFile {
-      password = try readSecret(workspace.resolve(file), what: "the SMTP password file (delivery.password_file in herald.yml)")
+      password = try Secrets.read(workspace.resolve(file), what: "the SMTP password file (delivery.password_file in herald.yml)")
     }
     var relay = RelayConfiguration(
       url: url, tls: settings.tls.flatMap(RelayConfiguration.TLS.init(rawValue:)),
@@ -45,19 +45,6 @@ enum DeliveryRun {
     policy.retry = RetryPolicy(
       minimalBackoff: settings.minimalBackoff, maximalBackoff: settings.maximalBackoff, queueLifetime: settings.queueLifetime)
     return policy
-  }
-
-  /// Reads a secret from a file that only its owner may read, without its final newline.
-  static func readSecret(_ file: URL, what: String) throws -> String {
-    var status = stat()
-    guard stat(file.path, &status) == 0 else {
-      throw ValidationError("cannot read \(what) \(file.path): \(String(cString: strerror(errno)))")
-    }
-    guard status.st_mode & 0o077 == 0 else {
-      throw ValidationError("\(what) \(file.path) can be read by others (mode \(String(status.st_mode & 0o777, radix: 8))); run chmod 600 \(file.path)")
-    }
-    let text = try String(contentsOf: file, encoding: .utf8)
-    return text.hasSuffix("\n") ? String(text.dropLast()) : text
   }
 
 }

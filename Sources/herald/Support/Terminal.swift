@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCompose
 import HeraldDelivery
+import HeraldMail
 import HeraldStore
 
 /// Output for people: colour only on a terminal and never with NO_COLOR set; problems go
@@ -93,6 +94,9 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
     throw ExitCode.failure
   } catch let error as DeliveryError {
+    Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
+    throw ExitCode.failure
+  } catch let error as MailError {
     Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
     throw ExitCode.failure
   }
