@@ -29,6 +29,7 @@ enum DeliveryRun {
       username: environment["HERALD_SMTP_USERNAME"] ?? settings.username, password: password,
       caFile: settings.caFile.map { workspace.resolve($0).path })
     relay.connectTimeout = Int(settings.connectTimeout.rounded(.up))
+    relay.commandTimeout = Int(settings.commandTimeout.rounded(.up))
     relay.messageTimeout = Int(settings.messageTimeout.rounded(.up))
     relay.messagesPerConnection = settings.messagesPerConnection
     return relay
