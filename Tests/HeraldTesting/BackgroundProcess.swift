@@ -1,0 +1,106 @@
+import Foundation
+
+/// A program running beside a test (a relay, `herald sink`, a `herald send` to kill), its
+/// standard output and error going to one file. It is killed when released.
+public final class BackgroundProcess {
+  /// The process identifier, for signals.
+  public let pid: Int32
+  private let process: Process
+  private let directory: URL
+  private let outputURL: URL
+
+  /// Starts `executable ARGUMENTS…` in `directory` (the current folder if nil) with NO_COLOR set.
+  /// - Throws: when the program cannot be started.
+  public init(_ executable: URL, _ arguments: [String], in workingDirectory: URL? = nil) throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bg-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    outputURL = directory.appendingPathComponent("output")
+    _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+    // Through a file rather than a pipe: a pipe nobody reads would stop the child when full.
+    let output = try FileHandle(forWritingTo: outputURL)
+    defer { try? output.close() }
+    process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let workingDirectory { process.currentDirectoryURL = workingDirectory }
+    var environment = ProcessInfo.processInfo.environment
+    environment["NO_COLOR"] = "1"
+    process.environment = environment
+    process.standardOutput = output
+    process.standardError = output
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    pid = process.processIdentifier
+  }
+
+  /// Starts the built `herald ARGUMENTS…` in `directory`.
+  public static func herald(_ arguments: [String], in directory: URL) throws -> BackgroundProcess {
+    try BackgroundProcess(HeraldProcess.binary, arguments, in: directory)
+  }
+
+  deinit {
+    if process.isRunning { kill(pid, SIGKILL) }
+    process.waitUntilExit()
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// Whether it is still running.
+  public var isRunning: Bool { process.isRunning }
+
+  /// What it has written so far, standard output and error together.
+  public var output: String {
+    String(decoding: (try? Data(contentsOf: outputURL)) ?? Data(), as: UTF8.self)
+  }
+
+  /// Waits until its output has a match for `pattern` and returns the match's first group
+  /// (or the whole match); nil if it exits or `timeout` seconds pass first.
+  public func waitForOutput(_ pattern: String, timeout: TimeInterval = 20) throws -> String? {
+    let expression = try NSRegularExpression(pattern: pattern)
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      let running = process.isRunning
+      let text = output
+      if let match = expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) {
+        let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+        return Range(range, in: text).map { String(text[$0]) }
+      }
+      if !running { return nil }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return nil
+  }
+
+  /// Sends `signal` (SIGKILL by default) and waits until it has exited; SIGKILL after 5 s.
+  ///
+  /// A child started from a test thread inherits that thread's blocked signals: smtp-sink,
+  /// for one, then never sees SIGTERM. SIGKILL cannot be blocked.
+  public func stop(_ signal: Int32 = SIGKILL) {
+    if process.isRunning { kill(pid, signal) }
+    if signal != SIGKILL && wait(timeout: 5) == nil { kill(pid, SIGKILL) }
+    process.waitUntilExit()
+  }
+
+  /// Waits (up to `timeout` seconds) for it to exit and returns its status; nil on timeout.
+  public func wait(timeout: TimeInterval = 60) -> Int32? {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    return process.isRunning ? nil : process.terminationStatus
+  }
+
+  /// A free TCP port on 127.0.0.1 right now (for servers that cannot be given port 0).
+  public static func freePort() throws -> Int {
+    let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw POSIXError(.EMFILE) }
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+    }
+    guard bound else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+  }
+}
