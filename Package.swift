@@ -106,7 +106,10 @@ let package = Package(
       exclude: ["Fixtures"]  // golden files, read through #filePath
     ),
     .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldMail", "HeraldTesting"]),
-    .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldMail", "HeraldTesting"]),
+    .testTarget(
+      name: "HeraldDeliveryTests",
+      dependencies: ["HeraldDelivery", "HeraldMail", "HeraldTesting", .product(name: "Logging", package: "swift-log")]
+    ),
     .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting"]),
   ]
 )

@@ -120,7 +120,8 @@ public final class Outbox: @unchecked Sendable {
       throw DeliveryError(.invalidMessage, "message id “\(message.id)” cannot name a spool file: use OutboxMessage.makeID()")
     }
     let pid = getpid()
-    let now = Date()
+    // To the millisecond, as the messages' times are: a message made this millisecond is due now.
+    let now = Date().outboxMilliseconds
     // An fsync per file costs a journal commit each (100,000 × 12 kB took 16 s here);
     // one syncfs for the batch flushes the same data and metadata in one go (8 s).
     #if os(Linux)

@@ -47,16 +47,18 @@ public enum DeliveryVerdict: Sendable, Equatable {
     }
   }
 
-  /// 5.1.x says an address is bad (RFC 3463 §3.2); 5.1.7 and 5.1.8 mean the sender's, and
-  /// must not suppress every subscriber a refused sender address was sent to.
+  /// 5.1.x says an address is bad (RFC 3463 §3.2); 5.1.7 and 5.1.8 mean the sender's (and
+  /// are deferred as relay problems before this is asked).
   private static func isBadRecipient(_ reply: SMTPReply) -> Bool {
     guard let code = reply.enhancedCode, code.hasPrefix("5.1.") else { return false }
     return !["5.1.7", "5.1.8"].contains(code)
   }
 
-  /// A reply about the relay, not the message: 421 (closing), 530/534/535/538 or 5.7.8
-  /// (authentication). Many in a row pause the run.
+  /// A reply about the relay or our own setup, not the message: 421 (closing),
+  /// 530/534/535/538 or 5.7.8 (authentication), 5.1.7/5.1.8 (the relay refuses our sender
+  /// address: every message would fail the same way, and no subscriber is to blame).
+  /// Deferred, and many in a row pause the run.
   static func isRelayProblem(_ reply: SMTPReply) -> Bool {
-    [421, 530, 534, 535, 538].contains(reply.code) || reply.enhancedCode == "5.7.8"
+    [421, 530, 534, 535, 538].contains(reply.code) || ["5.7.8", "5.1.7", "5.1.8"].contains(reply.enhancedCode ?? "")
   }
 }
