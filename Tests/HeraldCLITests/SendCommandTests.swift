@@ -140,6 +140,19 @@ struct SendCommandTests {
     #expect(unknown.status != 0 && unknown.stderr.contains("no-such-1"), "\(unknown.stderr)")
   }
 
+  @Test func messagesOfTheReleaseStillInTheOutboxAreNotSentTwice() throws {
+    #expect(try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--yes").status == 0)
+    _ = try herald("subscribers", "add", "late@example.com", "--list", "press-en")
+    // The first campaign waits in the Outbox, not yet in the delivery log: only the newcomer.
+    let second = try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--yes")
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(second.stdout.contains("Recipients 1 (8 have it in the Outbox already"), "\(second.stdout)")
+    let third = try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--yes")
+    #expect(third.status != 0 && third.stderr.contains("already received"), "\(third.stderr)")
+    let outbox = try JSONSerialization.jsonObject(with: Data(try herald("outbox", "--json").stdout.utf8)) as! [String: Any]
+    #expect((outbox["states"] as! [String: Int])["queue"] == 9)
+  }
+
   @Test func aCorrectionWaitsUntilTheOriginalIsOut() throws {
     let queued = try herald("send", "Releases/2020-03-31-water-report.md", "--queue-only", "--yes")
     let campaign = try #require(queued.stdout.split(whereSeparator: \.isWhitespace).last { $0.hasPrefix("2020-03-31-water-report-") }.map { String($0.dropLast()) })

@@ -486,6 +486,20 @@ public final class Outbox: @unchecked Sendable {
     return entries.sorted { $0.message.id < $1.message.id }
   }
 
+  /// The envelopes of the messages in `states`: each file's header only (campaign, sender,
+  /// recipient, subscriber, list; `bytes` empty, and attempts only those in the header).
+  /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
+  public func envelopes(in states: [State]) throws -> [Entry] {
+    var entries: [Entry] = []
+    for state in states {
+      for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {
+        guard let header = try SpoolFiles.readHeader(fd(state), name, folder(state)) else { continue }  // moved meanwhile
+        entries.append(Entry(state: state, message: header.message))
+      }
+    }
+    return entries
+  }
+
   /// How many messages are in each state, in all and per campaign. Reads only headers.
   /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
   public func counts() throws -> Counts {

@@ -74,8 +74,22 @@ struct SendCommand: ParsableCommand {
       }
     }
     let signer = try MessageSigning.signer(workspace: loaded.workspace, configuration: composed.configuration)
+    // Messages of this release already in the Outbox count as received: those still
+    // waiting, and those sent just before a crash whose row the delivery log (written in
+    // batches) did not get.
+    let inOutbox: Set<Int64> = again ? [] : try reportingErrors {
+      Set(try outbox.envelopes(in: [.queue, .active, .deferred, .hold, .sent])
+        .filter { Campaign.release(of: $0.message.campaign) == releaseKey }
+        .compactMap { $0.message.subscriber.flatMap(Int64.init) })
+    }
     let count = try reportingErrors { try store.recipientCount(audience, excludingReceived: again ? nil : releaseKey) }
-    let recipients = count.recipients
+    var inOutboxOnly = 0  // in the Outbox, not (yet) in the delivery log
+    if !inOutbox.isEmpty {
+      try reportingErrors {
+        try store.forEachRecipient(audience, excludingReceived: releaseKey) { if inOutbox.contains($0.subscriber.id) { inOutboxOnly += 1 } }
+      }
+    }
+    let recipients = count.recipients - inOutboxOnly
 
     if !json {
       Terminal.say(Terminal.paint("Subject    ", .bold) + composed.release.subject)
@@ -87,6 +101,7 @@ struct SendCommand: ParsableCommand {
       let notes = [
         count.suppressed > 0 ? "\(count.suppressed.formatted()) suppressed left out" : nil,
         count.alreadyReceived > 0 ? "\(count.alreadyReceived.formatted()) already received it; --again to include them" : nil,
+        inOutboxOnly > 0 ? "\(inOutboxOnly.formatted()) have it in the Outbox already (waiting, or sent just before an interruption)" : nil,
       ].compactMap { $0 }
       Terminal.say(Terminal.paint("Recipients ", .bold) + "\(recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
       Terminal.say(Terminal.paint("DKIM       ", .bold) + (signer.map { "\($0.selector)._domainkey.\($0.domain) (\($0.key.algorithm.rawValue))" } ?? "none: messages go out unsigned (herald dkim keygen makes a key)"))
@@ -97,7 +112,7 @@ struct SendCommand: ParsableCommand {
       return
     }
     guard recipients > 0 else {
-      throw ValidationError(count.alreadyReceived > 0 ? "everyone already received this release; add --again to send it anyway" : "no one to send to: \(correctionOf == nil ? "the lists have no subscribed members" : "no one the campaign reached is still subscribed")")
+      throw ValidationError(count.alreadyReceived + inOutboxOnly > 0 ? "everyone already received this release; add --again to send it anyway" : "no one to send to: \(correctionOf == nil ? "the lists have no subscribed members" : "no one the campaign reached is still subscribed")")
     }
     if !yes {
       guard isatty(STDIN_FILENO) == 1 else { throw ValidationError("add --yes to send without a terminal to confirm on") }
@@ -126,6 +141,7 @@ struct SendCommand: ParsableCommand {
       do {
         try store.forEachRecipient(audience, excludingReceived: again ? nil : releaseKey) { recipient in
           let subscriber = recipient.subscriber
+          if inOutbox.contains(subscriber.id) { return }
           let person = Recipient(
             mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
             attributes: subscriber.attributes, subscriberID: String(subscriber.id))
