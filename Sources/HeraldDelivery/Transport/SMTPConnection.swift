@@ -65,7 +65,9 @@ public final class SMTPConnection {
   private var upload: [UInt8] = []
   private var uploadOffset = 0
   private var replyLines: [String] = []
-  private var lastReply: SMTPReply?
+  /// The lines of the last final answer; parsed once, after the transfer (a message gets
+  /// four answers, and only the last one that counts is wanted).
+  private var lastReplyLines: [String] = []
   private var partialLine: [UInt8] = []
   /// The server sent an AUTH challenge (334): the client's next line carries credentials.
   private var answeringChallenge = false
@@ -113,9 +115,9 @@ public final class SMTPConnection {
     needsFreshConnection = false
     upload = message
     uploadOffset = 0
-    replyLines = []
-    lastReply = nil
-    partialLine = []
+    replyLines.removeAll(keepingCapacity: true)
+    lastReplyLines.removeAll(keepingCapacity: true)
+    partialLine.removeAll(keepingCapacity: true)
     answeringChallenge = false
     errorBuffer[0] = 0
 
@@ -190,6 +192,7 @@ public final class SMTPConnection {
       needsFreshConnection = true
       abandonKeptConnection()
     }
+    let lastReply = SMTPReply(lines: lastReplyLines)
     if result == CURLE_OK, let reply = lastReply {
       return .reply(reply)
     }
@@ -225,19 +228,27 @@ public final class SMTPConnection {
   /// Collects reply lines; a line "NNN text" (space after the code) ends a reply.
   private func received(_ bytes: UnsafeRawBufferPointer) {
     partialLine.append(contentsOf: bytes)
-    while let newline = partialLine.firstIndex(of: 0x0A) {
-      let line = String(decoding: partialLine[..<newline], as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-      partialLine.removeSubrange(...newline)
-      replyLines.append(line)
-      let utf8 = Array(line.utf8)
-      if utf8.count >= 3, utf8.count == 3 || utf8[3] == 0x20 {
+    var start = 0
+    while let newline = partialLine[start...].firstIndex(of: 0x0A) {
+      var end = newline
+      if end > start && partialLine[end - 1] == 0x0D { end -= 1 }  // CRLF
+      let length = end - start
+      replyLines.append(String(decoding: partialLine[start..<end], as: UTF8.self))
+      // "NNN text" (a space, or nothing, after the code) ends a reply; "NNN-text" goes on.
+      if length >= 3, length == 3 || partialLine[start + 3] == 0x20 {
         // Only a final answer counts: never a 3xx (354 go ahead, 334 AUTH challenge), which
         // would stand as the outcome when the server goes silent after it; and never the
         // 221 that answers the QUIT libcurl sends after a refusal or on closing.
-        if let reply = SMTPReply(lines: replyLines), reply.code != 221, !(300..<400).contains(reply.code) { lastReply = reply }
-        replyLines = []
+        let first = partialLine[start], second = partialLine[start + 1], third = partialLine[start + 2]
+        let isQuitAnswer = first == UInt8(ascii: "2") && second == UInt8(ascii: "2") && third == UInt8(ascii: "1")
+        if first != UInt8(ascii: "3") && !isQuitAnswer {
+          swap(&lastReplyLines, &replyLines)
+        }
+        replyLines.removeAll(keepingCapacity: true)
       }
+      start = newline + 1
     }
+    partialLine.removeSubrange(..<start)
   }
 
   /// One piece of libcurl's trace, to the logger; what answers an AUTH challenge (334) and

@@ -14,7 +14,7 @@ public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
   public init?(lines: [String]) {
     guard let last = lines.last, last.count >= 3, let code = Int(last.prefix(3)), (200...599).contains(code) else { return nil }
     self.code = code
-    self.text = lines.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: " / ")
+    self.text = lines.count == 1 ? Self.trimmed(last) : lines.map(Self.trimmed).joined(separator: " / ")
     // "250 2.0.0 Ok": the enhanced code starts the text after the code and separator.
     let rest = last.dropFirst(4).split(separator: " ", maxSplits: 1).first.map(String.init) ?? ""
     let parts = rest.split(separator: ".")
@@ -23,6 +23,16 @@ public struct SMTPReply: Sendable, Hashable, CustomStringConvertible {
     } else {
       self.enhancedCode = nil
     }
+  }
+
+  /// `line` without spaces, tabs, CR or LF at either end (without Foundation: this runs
+  /// for every message).
+  private static func trimmed(_ line: String) -> String {
+    let utf8 = line.utf8
+    let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+    guard let first = utf8.firstIndex(where: { !blank($0) }), let last = utf8.lastIndex(where: { !blank($0) }) else { return "" }
+    if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return line }
+    return String(line[first...last])
   }
 
   /// 2xx: done.
