@@ -500,6 +500,12 @@ public final class Outbox: @unchecked Sendable {
     return entries
   }
 
+  /// How many messages are in one state: names only, no file is read.
+  /// - Throws: `DeliveryError` `.spool` on a disk error.
+  public func count(in state: State) throws -> Int {
+    try SpoolFiles.names(in: folder(state)).reduce(0) { $0 + (OutboxMessage.isValidID($1) ? 1 : 0) }
+  }
+
   /// How many messages are in each state, in all and per campaign. Reads only headers.
   /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
   public func counts() throws -> Counts {

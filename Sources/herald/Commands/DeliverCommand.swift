@@ -40,7 +40,7 @@ struct DeliverCommand: ParsableCommand {
     let store = try reportingErrors { try options.store() }
     let session = DeliverySession(outbox: outbox, relay: relay, policy: DeliveryRun.policy(configuration), store: store)
     guard watch else {
-      let due = try reportingErrors { try outbox.counts().byState[.queue] ?? 0 }
+      let due = try reportingErrors { try outbox.count(in: .queue) }
       let report = session.run(total: due)
       try DeliveryReportOutput.print(report, json: json)
       if report.paused != nil { throw ExitCode.failure }
@@ -51,7 +51,7 @@ struct DeliverCommand: ParsableCommand {
     if !json { Terminal.say("Watching \(Terminal.display(workspace.outboxDirectory)) (every \(interval.formatted()) s); Ctrl-C stops.") }
     var total = Deliverer.Report()
     while !session.interrupted {
-      let due = try reportingErrors { try outbox.counts().byState[.queue] ?? 0 }
+      let due = try reportingErrors { try outbox.count(in: .queue) }
       let report = session.run(total: due)
       total.sent += report.sent
       total.deferred += report.deferred
