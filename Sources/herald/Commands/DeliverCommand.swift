@@ -37,6 +37,7 @@ struct DeliverCommand: ParsableCommand {
     // Leftovers of a run that was killed go back to the queue: at least once, never lost.
     let recovered = try reportingErrors { try outbox.recover() }
     if recovered > 0 && !json { Terminal.warn("Returned \(recovered) message(s) left in active/ by an interrupted run to the queue.") }
+    for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }
     let store = try reportingErrors { try options.store() }
     let session = DeliverySession(outbox: outbox, relay: relay, policy: DeliveryRun.policy(configuration), store: store)
     guard watch else {

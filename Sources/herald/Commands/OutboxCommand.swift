@@ -18,6 +18,7 @@ struct OutboxCommand: ParsableCommand {
     let counts = try reportingErrors { try outbox.counts() }
     let next = try reportingErrors { try outbox.nextDeferredAttempt() }
     let states = Outbox.State.allCases
+    for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }
     if json {
       try printJSON([
         "total": counts.total,

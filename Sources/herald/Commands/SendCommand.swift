@@ -136,6 +136,7 @@ struct SendCommand: ParsableCommand {
     var enqueued = 0
     // A scheduled send is dated, and ages for the retry policy, from when it goes out.
     let now = sendAt.map { max($0, Date()) } ?? Date()
+    try reportingErrors { try EnqueueMark.begin(campaign, release: release, recipients: recipients, outbox: outbox.directory) }
     let enqueueError: Error? = {
       defer { enqueueing.set() }
       do {
@@ -160,6 +161,7 @@ struct SendCommand: ParsableCommand {
         if let signer { try MessageSigning.sign(&batch, with: signer, at: now) }
         try outbox.enqueue(batch)
         enqueued += batch.count
+        EnqueueMark.end(campaign, release: release, outbox: outbox.directory)
         return nil
       } catch {
         return error
