@@ -304,8 +304,10 @@ public final class Outbox: @unchecked Sendable {
       defer { close(file) }
       try SpoolFiles.append(file, OutboxMessage.encodedTrailer(attempt, nextAttempt: state == .deferred ? message.nextAttempt : nil), "\(folder(.active))/\(message.id)")
       // In deferred/ the file's time is its next attempt, so claims need not read files;
-      // elsewhere it is when the result came, for purge --older-than.
-      try SpoolFiles.setModificationTime(file, state == .deferred ? message.nextAttempt : attempt.at, "\(folder(.active))/\(message.id)")
+      // elsewhere it is when the result came (the append just set it), for purge --older-than.
+      if state == .deferred {
+        try SpoolFiles.setModificationTime(file, message.nextAttempt, "\(folder(.active))/\(message.id)")
+      }
     }
     _ = try SpoolFiles.move(fd(.active), message.id, fd(state), message.id, "\(folder(.active))/\(message.id) to \(state.rawValue)/")
     try resultRecorded()

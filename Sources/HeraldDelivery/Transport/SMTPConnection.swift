@@ -69,6 +69,8 @@ public final class SMTPConnection {
   /// four answers, and only the last one that counts is wanted).
   private var lastReplyLines: [String] = []
   private var partialLine: [UInt8] = []
+  /// The MAIL FROM address set on the handle.
+  private var currentSender: String?
   /// The server sent an AUTH challenge (334): the client's next line carries credentials.
   private var answeringChallenge = false
 
@@ -89,6 +91,64 @@ public final class SMTPConnection {
     }
     errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
     errorBuffer.initialize(to: 0)
+    configure()
+  }
+
+  /// Sets what stays the same for every message, once: libcurl keeps options between
+  /// transfers on a handle, and setting them per message cost a string copy each.
+  private func configure() {
+    let context = Unmanaged.passUnretained(self).toOpaque()
+    ccurl_setopt_string(handle, CURLOPT_URL, configuration.url)
+    ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+    ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)  // without it, delayed ACKs cap a connection near 45 msg/s
+    ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 16_384)  // libcurl allocates twice this per upload
+    ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout)
+    // libcurl's per-reply timeout for SMTP; its own default is 2 minutes.
+    ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, configuration.commandTimeout)
+    ccurl_setopt_long(handle, CURLOPT_TIMEOUT, configuration.messageTimeout)
+    ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+    ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
+    if traceLevel != nil {
+      // libcurl's trace of the dialogue, through the logger and without AUTH secrets
+      // (CURLOPT_VERBOSE alone would print the AUTH lines on standard error).
+      ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1)
+      ccurl_setopt_debug_callback(handle) { _, type, data, size, context in
+        guard let data, let context else { return 0 }
+        Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().trace(type, UnsafeRawBufferPointer(start: data, count: size))
+        return 0
+      }
+      ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
+    }
+    switch configuration.tls {
+    case .required: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+    case .opportunistic: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+    case .none: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+    }
+    if let caFile = configuration.caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+    if let username = configuration.username { ccurl_setopt_string(handle, CURLOPT_USERNAME, username) }
+    if let password = configuration.password { ccurl_setopt_string(handle, CURLOPT_PASSWORD, password) }
+    ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
+      let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
+      let room = size * count
+      let remaining = connection.upload.count - connection.uploadOffset
+      let length = min(room, remaining)
+      guard length > 0, let buffer else { return 0 }
+      connection.upload.withUnsafeBytes { bytes in
+        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + connection.uploadOffset, byteCount: length)
+      }
+      connection.uploadOffset += length
+      return length
+    }
+    ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
+    // For SMTP, libcurl hands every server reply line to the header callback.
+    ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, context in
+      let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
+      let length = size * count
+      guard let buffer else { return length }
+      connection.received(UnsafeRawBufferPointer(start: buffer, count: length))
+      return length
+    }
+    ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
   }
 
   deinit {
@@ -121,60 +181,11 @@ public final class SMTPConnection {
     answeringChallenge = false
     errorBuffer[0] = 0
 
-    let context = Unmanaged.passUnretained(self).toOpaque()
-    ccurl_setopt_string(handle, CURLOPT_URL, configuration.url)
-    ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
-    ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)  // without it, delayed ACKs cap a connection near 45 msg/s
-    ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 16_384)  // libcurl allocates twice this per upload
-    ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout)
-    // libcurl's per-reply timeout for SMTP; its own default is 2 minutes.
-    ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, configuration.commandTimeout)
-    ccurl_setopt_long(handle, CURLOPT_TIMEOUT, configuration.messageTimeout)
-    ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-    ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-    if traceLevel != nil {
-      // libcurl's trace of the dialogue, through the logger and without AUTH secrets
-      // (CURLOPT_VERBOSE alone would print the AUTH lines on standard error).
-      ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1)
-      ccurl_setopt_debug_callback(handle) { _, type, data, size, context in
-        guard let data, let context else { return 0 }
-        Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().trace(type, UnsafeRawBufferPointer(start: data, count: size))
-        return 0
-      }
-      ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
+    if sender != currentSender {
+      ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
+      currentSender = sender
     }
-    switch configuration.tls {
-    case .required: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-    case .opportunistic: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
-    case .none: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
-    }
-    if let caFile = configuration.caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
-    if let username = configuration.username { ccurl_setopt_string(handle, CURLOPT_USERNAME, username) }
-    if let password = configuration.password { ccurl_setopt_string(handle, CURLOPT_PASSWORD, password) }
-    ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
     ccurl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
-    ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
-      let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
-      let room = size * count
-      let remaining = connection.upload.count - connection.uploadOffset
-      let length = min(room, remaining)
-      guard length > 0, let buffer else { return 0 }
-      connection.upload.withUnsafeBytes { bytes in
-        UnsafeMutableRawPointer(buffer).copyMemory(from: bytes.baseAddress! + connection.uploadOffset, byteCount: length)
-      }
-      connection.uploadOffset += length
-      return length
-    }
-    ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
-    // For SMTP, libcurl hands every server reply line to the header callback.
-    ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, context in
-      let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
-      let length = size * count
-      guard let buffer else { return length }
-      connection.received(UnsafeRawBufferPointer(start: buffer, count: length))
-      return length
-    }
-    ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
 
     // libcurl does not copy the recipient list: it must live until the transfer ends.
     let recipients = curl_slist_append(nil, "<\(recipient)>")
