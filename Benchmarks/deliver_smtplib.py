@@ -8,7 +8,12 @@ connections: one thread per connection, one smtplib.SMTP each, reused for every 
 one recipient per transaction (MAIL, RCPT, DATA), as Herald does. Only the sending is
 timed; reading the spool comes first.
 
+With --compose RELEASE COUNT instead of SPOOL_DIR it is the end-to-end peer: each thread
+composes its share of COUNT messages with Python's `email` package (the compose benchmark's
+peer, Benchmarks/peers/compose_python.py) and sends each as it is made; all of it is timed.
+
 Usage: python3 Benchmarks/deliver_smtplib.py SPOOL_DIR HOST PORT [CONNECTIONS]
+       python3 Benchmarks/deliver_smtplib.py --compose RELEASE COUNT HOST PORT [CONNECTIONS]
 Prints one JSON object: messages, seconds, messages_per_second, average_bytes.
 """
 import json
@@ -61,11 +66,35 @@ def send_all(messages, host, port):
                 raise RuntimeError(f"refused: {refused}")
 
 
+class Composed:
+    """A share of the end-to-end peer's messages, composed as they are iterated."""
+
+    def __init__(self, composer, indices, sizes):
+        self.composer, self.indices, self.sizes = composer, indices, sizes
+
+    def __iter__(self):
+        for index in self.indices:
+            recipient, body = self.composer.message(index)
+            self.sizes.append(len(body))
+            yield "press@example.org", recipient, body
+
+
 def main():
-    spool, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    connections = int(sys.argv[4]) if len(sys.argv) > 4 else 4
-    messages = [read_spool_file(os.path.join(spool, name)) for name in sorted(os.listdir(spool)) if not name.startswith(".")]
-    shares = [messages[i::connections] for i in range(connections)]
+    sizes = []
+    if sys.argv[1] == "--compose":
+        sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers"))
+        from compose_python import Composer
+        release, count, host, port = sys.argv[2], int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+        connections = int(sys.argv[6]) if len(sys.argv) > 6 else 4
+        composer = Composer(release)
+        shares = [Composed(composer, range(i, count, connections), sizes) for i in range(connections)]
+        messages = range(count)
+    else:
+        spool, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+        connections = int(sys.argv[4]) if len(sys.argv) > 4 else 4
+        messages = [read_spool_file(os.path.join(spool, name)) for name in sorted(os.listdir(spool)) if not name.startswith(".")]
+        sizes = [len(body) for _, _, body in messages]
+        shares = [messages[i::connections] for i in range(connections)]
     errors = []
 
     def worker(share):
@@ -83,9 +112,8 @@ def main():
     seconds = time.perf_counter() - start
     if errors:
         sys.exit(f"smtplib peer failed: {errors[0]!r}")
-    total = sum(len(body) for _, _, body in messages)
     print(json.dumps({"messages": len(messages), "seconds": seconds, "messages_per_second": len(messages) / seconds,
-                      "average_bytes": round(total / max(len(messages), 1))}))
+                      "average_bytes": round(sum(sizes) / max(len(sizes), 1))}))
 
 
 if __name__ == "__main__":

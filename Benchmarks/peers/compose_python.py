@@ -22,34 +22,32 @@ import markdown
 import yaml
 
 
-def main():
-    path = sys.argv[1]
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
-    text = open(path, encoding="utf-8").read()
-    _, front, body = text.split("---\n", 2)
-    meta = yaml.safe_load(front)
+class Composer:
+    """The release rendered once; `message(index)` personalises and serialises one message."""
 
-    setup_start = time.perf_counter()
-    body_html = markdown.markdown(body, extensions=["tables"])
-    html_template = (
-        "<!DOCTYPE html><html><body><div style=\"display:none\">{summary}</div>"
-        "<table role=\"presentation\" width=\"100%\"><tr><td>"
-        "<h1>{title}</h1>{body}"
-        "<p>You receive this because {email} is subscribed to press-en.</p>"
-        "<p><a href=\"{unsubscribe}\">Unsubscribe</a></p></td></tr></table></body></html>"
-    )
-    text_template = "{title}\n\n{body}\n\n--\nYou receive this because {email} is subscribed.\nUnsubscribe: {unsubscribe}\n"
-    setup = time.perf_counter() - setup_start
+    def __init__(self, path):
+        text = open(path, encoding="utf-8").read()
+        _, front, self.body = text.split("---\n", 2)
+        self.meta = yaml.safe_load(front)
+        self.body_html = markdown.markdown(self.body, extensions=["tables"])
+        self.html_template = (
+            "<!DOCTYPE html><html><body><div style=\"display:none\">{summary}</div>"
+            "<table role=\"presentation\" width=\"100%\"><tr><td>"
+            "<h1>{title}</h1>{body}"
+            "<p>You receive this because {email} is subscribed to press-en.</p>"
+            "<p><a href=\"{unsubscribe}\">Unsubscribe</a></p></td></tr></table></body></html>"
+        )
+        self.text_template = "{title}\n\n{body}\n\n--\nYou receive this because {email} is subscribed.\nUnsubscribe: {unsubscribe}\n"
+        self.secret = b"\x07" * 32
+        self.now = datetime.now(timezone.utc)
 
-    secret = b"\x07" * 32
-    now = datetime.now(timezone.utc)
-    total = 0
-    start = time.perf_counter()
-    for index in range(count):
+    def message(self, index):
+        """(recipient, bytes) of reader INDEX's message."""
+        meta = self.meta
         name = f"Reader {index} Example"
         email = f"reader{index}@example.com"
         payload = f"{email}\x1fpress-en".encode()
-        mac = hmac.new(secret, b"unsubscribe\x00" + payload, hashlib.sha256).digest()[:16]
+        mac = hmac.new(self.secret, b"unsubscribe\x00" + payload, hashlib.sha256).digest()[:16]
         token = (base64.urlsafe_b64encode(payload).rstrip(b"=") + b"." + base64.urlsafe_b64encode(mac).rstrip(b"=")).decode()
         unsubscribe = f"https://news.example.org/unsubscribe/{token}"
 
@@ -57,16 +55,28 @@ def main():
         message["From"] = "Institute for Example Studies <press@example.org>"
         message["To"] = f"{name} <{email}>"
         message["Subject"] = meta.get("subject", meta["title"])
-        message["Date"] = format_datetime(now)
+        message["Date"] = format_datetime(self.now)
         message["Message-ID"] = make_msgid(domain="example.org")
         message["List-Unsubscribe"] = f"<{unsubscribe}>, <mailto:unsubscribe@example.org?subject=unsubscribe>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message.set_content(text_template.format(title=meta["title"], body=body, email=email, unsubscribe=unsubscribe))
+        message.set_content(self.text_template.format(title=meta["title"], body=self.body, email=email, unsubscribe=unsubscribe))
         message.add_alternative(
-            html_template.format(summary=meta.get("summary", ""), title=meta["title"], body=body_html, email=email, unsubscribe=unsubscribe),
+            self.html_template.format(summary=meta.get("summary", ""), title=meta["title"], body=self.body_html, email=email, unsubscribe=unsubscribe),
             subtype="html",
         )
-        total += len(message.as_bytes())
+        return email, message.as_bytes()
+
+
+def main():
+    path = sys.argv[1]
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
+    setup_start = time.perf_counter()
+    composer = Composer(path)
+    setup = time.perf_counter() - setup_start
+    total = 0
+    start = time.perf_counter()
+    for index in range(count):
+        total += len(composer.message(index)[1])
     seconds = time.perf_counter() - start
     print(json.dumps({
         "tool": "python-email", "messages": count, "seconds": seconds,
