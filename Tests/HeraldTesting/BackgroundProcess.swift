@@ -70,6 +70,20 @@ public final class BackgroundProcess {
     return nil
   }
 
+  /// Waits until a server has written the port it listens on to `file` (written whole, by
+  /// rename) and returns it; nil if it exits or `timeout` seconds pass first.
+  public func waitForPort(in file: URL, timeout: TimeInterval = 20) -> Int? {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if let text = try? String(contentsOf: file, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+        return port
+      }
+      guard process.isRunning else { return nil }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return nil
+  }
+
   /// Sends `signal` (SIGKILL by default) and waits until it has exited; SIGKILL after 5 s.
   ///
   /// A child started from a test thread inherits that thread's blocked signals: smtp-sink,

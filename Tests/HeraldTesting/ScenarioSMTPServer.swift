@@ -75,7 +75,7 @@ public final class ScenarioSMTPServer {
   /// The self-signed certificate it presents (PEM), to give a client as its CA file.
   public let certificateFile: URL
   private let directory: URL
-  private let process: Process
+  private let server: BackgroundProcess
 
   /// Starts the server and waits (up to 20 s) until it listens.
   /// - Parameters:
@@ -95,48 +95,21 @@ public final class ScenarioSMTPServer {
     try credentials.write(to: directory.appendingPathComponent("credentials.json"))
 
     let portFile = directory.appendingPathComponent("port")
-    let log = directory.appendingPathComponent("server.log")
-    FileManager.default.createFile(atPath: log.path, contents: nil)
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-      "python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_scenarios.py").path, portFile.path, directory.path, mode.rawValue,
-    ]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = try FileHandle(forWritingTo: log)
-    try process.run()
-    let deadline = Date().addingTimeInterval(20)
-    var found: Int?
-    while Date() < deadline {
-      if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text) {
-        found = value
-        break
-      }
-      guard process.isRunning else { break }
-      Thread.sleep(forTimeInterval: 0.02)
-    }
-    guard let found else {
-      let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-      Self.stop(process)
+    server = try BackgroundProcess(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      ["python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_scenarios.py").path, portFile.path, directory.path, mode.rawValue])
+    guard let found = server.waitForPort(in: portFile) else {
+      server.stop()
       try? FileManager.default.removeItem(at: directory)
-      throw StartError(description: "smtp_scenarios.py \(mode.rawValue) did not start (is aiosmtpd installed? run scripts/bootstrap):\n\(output)")
+      throw StartError(description: "smtp_scenarios.py \(mode.rawValue) did not start (is aiosmtpd installed? run scripts/bootstrap):\n\(server.output)")
     }
     port = found
   }
 
   deinit {
-    Self.stop(process)
+    // SIGTERM; SIGKILL should it not stop (a blocked SIGTERM).
+    server.stop(SIGTERM)
     try? FileManager.default.removeItem(at: directory)
-  }
-
-  /// SIGTERM, then SIGKILL should it still run after 3 s (a blocked SIGTERM).
-  private static func stop(_ process: Process) {
-    guard process.isRunning else { return }
-    process.terminate()
-    let deadline = Date().addingTimeInterval(3)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
   }
 
   /// A self-signed certificate and key for 127.0.0.1 and localhost, valid for 2 days.

@@ -8,7 +8,7 @@ public final class ScriptedSMTPServer {
   public let port: Int
   /// Where it writes each accepted message (N.eml) and its envelope (N.json).
   public let maildir: URL
-  private let process: Process
+  private let server: BackgroundProcess
   private let directory: URL
 
   /// Starts the server and waits (up to 20 s) until it listens.
@@ -17,36 +17,19 @@ public final class ScriptedSMTPServer {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     maildir = directory.appendingPathComponent("mail")
     let portFile = directory.appendingPathComponent("port")
-    process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_server.py").path, portFile.path, maildir.path]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(20)
-    var found: Int?
-    while Date() < deadline {
-      if let text = try? String(contentsOf: portFile, encoding: .utf8), let value = Int(text) {
-        found = value
-        break
-      }
-      guard process.isRunning else { break }
-      Thread.sleep(forTimeInterval: 0.05)
-    }
-    guard let found else {
-      process.terminate()
-      throw PythonOracleError(command: "smtp_server.py", status: nil, stderr: "the scripted SMTP server did not start (is aiosmtpd installed? run scripts/bootstrap)")
+    server = try BackgroundProcess(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      ["python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_server.py").path, portFile.path, maildir.path])
+    guard let found = server.waitForPort(in: portFile) else {
+      server.stop()
+      throw PythonOracleError(command: "smtp_server.py", status: nil, stderr: "the scripted SMTP server did not start (is aiosmtpd installed? run scripts/bootstrap): \(server.output)")
     }
     port = found
   }
 
   deinit {
-    process.terminate()
-    // Should the server not stop (a blocked SIGTERM), do not wait for ever.
-    let deadline = Date().addingTimeInterval(3)
-    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
+    // SIGTERM; SIGKILL should it not stop (a blocked SIGTERM).
+    server.stop(SIGTERM)
     try? FileManager.default.removeItem(at: directory)
   }
 
