@@ -104,6 +104,7 @@ public final class Deliverer: Sendable {
       // One token per message sent: looking again while a campaign is still being
       // enqueued spends none.
       var lastLook = false
+      var wait = 0.002  // doubles up to 50 ms: each empty look lists the queue's folders
       var next: OutboxMessage?
       while next == nil {
         do {
@@ -117,7 +118,12 @@ public final class Deliverer: Sendable {
         // Nothing due: done, unless more is on its way. After the producer says it has
         // finished, one more look, so its last batch is never missed.
         if lastLook || isStopped() { return }
-        if producing() { Thread.sleep(forTimeInterval: 0.005) } else { lastLook = true }
+        if producing() {
+          Thread.sleep(forTimeInterval: wait)
+          wait = min(wait * 2, 0.05)
+        } else {
+          lastLook = true
+        }
       }
       guard let message = next else { return }
 
