@@ -84,10 +84,12 @@ class Handler:
         number = Handler.count
         with open(os.path.join(MAILDIR, f"{number}.eml"), "wb") as f:
             f.write(envelope.original_content or envelope.content)
-        with open(os.path.join(MAILDIR, f"{number}.json"), "w") as f:
+        # The envelope last, whole (by rename): a reader that sees N.json finds both files complete.
+        with open(os.path.join(MAILDIR, f"{number}.json.tmp"), "w") as f:
             json.dump({"from": envelope.mail_from, "to": envelope.rcpt_tos,
                        "connection": server.connection_number, "tls": session.ssl is not None or MODE == "smtps",
                        "login": (session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None)}, f)
+        os.rename(os.path.join(MAILDIR, f"{number}.json.tmp"), os.path.join(MAILDIR, f"{number}.json"))
         return f"250 2.0.0 Ok: queued as {number}"
 
 

@@ -85,7 +85,7 @@ struct SendCommand: ParsableCommand {
     let count = try reportingErrors { try store.recipientCount(audience, excludingReceived: again ? nil : releaseKey) }
     var inOutboxOnly = 0  // in the Outbox, not (yet) in the delivery log
     if !inOutbox.isEmpty {
-      try reportingErrors {
+      _ = try reportingErrors {
         try store.forEachRecipient(audience, excludingReceived: releaseKey) { if inOutbox.contains($0.subscriber.id) { inOutboxOnly += 1 } }
       }
     }

@@ -1,0 +1,21 @@
+import Foundation
+
+/// Work on its own thread, and its result when it is done.
+final class Background<Value: Sendable>: @unchecked Sendable {
+  private let done = DispatchSemaphore(value: 0)
+  private var value: Value?
+
+  init(_ work: @escaping @Sendable () -> Value) {
+    let thread = Thread { [self] in
+      value = work()
+      done.signal()
+    }
+    thread.start()
+  }
+
+  /// Waits for the work to end and returns what it gave.
+  func wait() -> Value {
+    done.wait()
+    return value!
+  }
+}
