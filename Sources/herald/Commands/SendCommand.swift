@@ -132,41 +132,15 @@ struct SendCommand: ParsableCommand {
     let delivery = session.map { session in
       Background { session.run(total: recipients, producing: { !enqueueing.isSet }) }
     }
-    var batch: [OutboxMessage] = []
-    var enqueued = 0
     // A scheduled send is dated, and ages for the retry policy, from when it goes out.
     let now = sendAt.map { max($0, Date()) } ?? Date()
     try reportingErrors { try EnqueueMark.begin(campaign, release: release, recipients: recipients, outbox: outbox.directory) }
-    let enqueueError: Error? = {
-      defer { enqueueing.set() }
-      do {
-        try store.forEachRecipient(audience, excludingReceived: again ? nil : releaseKey) { recipient in
-          let subscriber = recipient.subscriber
-          if inOutbox.contains(subscriber.id) { return }
-          let person = Recipient(
-            mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
-            attributes: subscriber.attributes, subscriberID: String(subscriber.id))
-          let message = composed.message(for: person, list: recipient.list, stamp: MessageStamp(date: now, unique: OutboxMessage.makeID(now: now).lowercased()))
-          batch.append(OutboxMessage(
-            campaign: campaign, sender: sender, recipient: subscriber.email, subscriber: String(subscriber.id), list: recipient.list,
-            created: now, bytes: message.bytes))
-          // Small first batches, so that sending starts at once; then bigger ones.
-          if batch.count >= (enqueued < 1000 ? 100 : 1000) {
-            if let signer { try MessageSigning.sign(&batch, with: signer, at: now) }
-            try outbox.enqueue(batch)
-            enqueued += batch.count
-            batch.removeAll(keepingCapacity: true)
-          }
-        }
-        if let signer { try MessageSigning.sign(&batch, with: signer, at: now) }
-        try outbox.enqueue(batch)
-        enqueued += batch.count
-        EnqueueMark.end(campaign, release: release, outbox: outbox.directory)
-        return nil
-      } catch {
-        return error
-      }
-    }()
+    let writer = CampaignWriter(composed: composed, campaign: campaign, sender: sender, signer: signer, outbox: outbox, date: now)
+    let (enqueued, enqueueError) = writer.write(skipping: inOutbox) { body in
+      try store.forEachRecipient(audience, excludingReceived: again ? nil : releaseKey, body)
+    }
+    enqueueing.set()
+    if enqueueError == nil { EnqueueMark.end(campaign, release: release, outbox: outbox.directory) }
     let report = delivery?.wait()
     if let enqueueError {
       // What was enqueued is in the Outbox (and being sent); the rest was never written.
