@@ -62,6 +62,8 @@ struct DKIMCommand: ParsableCommand {
       Terminal.say("  dkim:")
       Terminal.say("    selector: \(selector)")
       Terminal.say("    key: \(DKIMCommand.relativePath(selector))")
+      // A domain given here must be given there too: signing uses the sender's otherwise.
+      if let given = self.domain { Terminal.say("    domain: \(given)") }
     }
   }
 
