@@ -233,4 +233,27 @@ struct SendCommandTests {
     #expect(refused.status != 0 && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
     #expect(try server.received().count == 8)
   }
+
+  @Test func theDeliverySectionOfHeraldYmlGovernsTheRun() throws {
+    let config = root.appendingPathComponent("herald.yml")
+    let base = try String(contentsOf: config, encoding: .utf8)
+    // A password file others can read is refused before anything is written or sent.
+    let secret = root.appendingPathComponent(".herald/smtp-password")
+    try "not-a-real-password\n".write(to: secret, atomically: true, encoding: .utf8)
+    chmod(secret.path, 0o644)
+    try (base + "delivery:\n  username: press\n  password_file: .herald/smtp-password\n").write(to: config, atomically: true, encoding: .utf8)
+    let server = try ScriptedSMTPServer()
+    let refused = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(server.port)", "--yes")
+    #expect(refused.status != 0 && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
+    #expect(try server.received().isEmpty)
+
+    // Four a second over one connection: eight messages take well over a second.
+    try (base + "delivery:\n  connections: 1\n  per_second: 4\n").write(to: config, atomically: true, encoding: .utf8)
+    let start = Date()
+    let result = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(server.port)", "--yes")
+    let elapsed = Date().timeIntervalSince(start)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try server.received().count == 8)
+    #expect(elapsed >= 1.5, "8 messages at 4 a second took \(elapsed) s")
+  }
 }
