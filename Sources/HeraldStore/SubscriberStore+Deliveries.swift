@@ -13,22 +13,9 @@ extension SubscriberStore {
     /// The relay's reply line, or why there was none.
     public var reply: String
     public var at: Date
-  }
 
-  /// One attempt to record: who, which campaign, what the relay said.
-  public struct DeliveryRecord: Sendable, Hashable {
-    public var subscriberID: Int64
-    public var release: String
-    public var campaign: String
-    public var list: String?
-    /// "sent", "deferred" or "failed".
-    public var outcome: String
-    public var reply: String
-    public var at: Date
-
-    /// Makes a record.
-    public init(subscriberID: Int64, release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) {
-      self.subscriberID = subscriberID
+    /// Makes an attempt to record.
+    public init(release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) {
       self.release = release
       self.campaign = campaign
       self.list = list
@@ -38,9 +25,16 @@ extension SubscriberStore {
     }
   }
 
-  /// Records one attempt for a subscriber (by id); a subscriber forgotten meanwhile is skipped.
-  public func recordDelivery(subscriberID: Int64, release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) throws {
-    try recordDeliveries([DeliveryRecord(subscriberID: subscriberID, release: release, campaign: campaign, list: list, outcome: outcome, reply: reply, at: at)])
+  /// An attempt to record, with the subscriber it was for.
+  public struct DeliveryRecord: Sendable, Hashable {
+    public var subscriberID: Int64
+    public var delivery: Delivery
+
+    /// Makes a record.
+    public init(subscriberID: Int64, release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) {
+      self.subscriberID = subscriberID
+      delivery = Delivery(release: release, campaign: campaign, list: list, outcome: outcome, reply: reply, at: at)
+    }
   }
 
   /// Records many attempts in one transaction (a campaign logs thousands a second);
@@ -53,9 +47,10 @@ extension SubscriberStore {
         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM subscriber WHERE id = ?1)
         """)
       for record in records {
+        let delivery = record.delivery
         try insert.execute(arguments: [
-          record.subscriberID, record.release, record.campaign, record.list, record.outcome, record.reply,
-          record.at.timeIntervalSince1970,
+          record.subscriberID, delivery.release, delivery.campaign, delivery.list, delivery.outcome, delivery.reply,
+          delivery.at.timeIntervalSince1970,
         ])
       }
     }

@@ -55,7 +55,7 @@ struct AudienceTests {
     try t.store.forEachRecipient(.campaign("r-0")) { lists.append($0.list) }
     #expect(lists == ["b"])
     // A second correction skips those who have the first.
-    try t.store.recordDelivery(subscriberID: ids[0], release: "r-correction", campaign: "r-correction-2", list: "a", outcome: "sent", reply: "250 Ok")
+    try t.store.recordDeliveries([.init(subscriberID: ids[0], release: "r-correction", campaign: "r-correction-2", list: "a", outcome: "sent", reply: "250 Ok")])
     #expect(try emails(t, .campaign("r-1"), excluding: "r-correction").isEmpty)
   }
 
