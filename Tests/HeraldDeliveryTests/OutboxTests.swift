@@ -158,6 +158,33 @@ struct OutboxTests {
     try outbox.flushResults()
   }
 
+  @Test func recoverLeavesActiveAloneWhileAnotherProcessUsesTheOutbox() throws {
+    let temp = TemporaryOutbox()
+    let outbox = try temp.open()
+    let message = sampleMessage()
+    try outbox.enqueue([message])
+    _ = try outbox.claim(limit: 1)  // in flight, as in a herald send still delivering
+    // Another process with the Outbox open: it holds the shared lock every user holds.
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    holder.arguments = ["python3", "-c", """
+      import fcntl, sys, time
+      f = open(sys.argv[1], "r+"); fcntl.lockf(f, fcntl.LOCK_SH); print("locked", flush=True); time.sleep(30)
+      """, temp.url.appendingPathComponent("lock").path]
+    let output = Pipe()
+    holder.standardOutput = output
+    try holder.run()
+    defer { if holder.isRunning { kill(holder.processIdentifier, SIGKILL) }; holder.waitUntilExit() }
+    _ = output.fileHandleForReading.availableData  // "locked"
+    #expect(try outbox.recover() == 0)
+    #expect(temp.files("active") == [message.id], "another process's message in flight stays where it is")
+    kill(holder.processIdentifier, SIGKILL)
+    holder.waitUntilExit()
+    // Alone again (the other process ended, however it ended): its leftovers come back.
+    #expect(try outbox.recover() == 1)
+    #expect(temp.files("active").isEmpty && temp.files("queue") == [message.id])
+  }
+
   @Test func aHalfWrittenTempFileIsNeverAMessage() throws {
     let temp = TemporaryOutbox()
     let outbox = try temp.open()

@@ -57,6 +57,10 @@ public final class Outbox: @unchecked Sendable {
   private let stateFDs: [State: Int32]
   private let tmpFD: Int32
   private let corruptFD: Int32
+  /// Outbox/lock: every process using the Outbox holds a shared lock on it, so `recover()`
+  /// can tell whether another one is at work (POSIX record locks: per process, released
+  /// when the process ends, however it ends).
+  private let lockFD: Int32
 
   // What the last scan found to claim, newest first so the oldest pops off the end.
   // Guarded by `lock`; one scan serves many claims.
@@ -86,6 +90,11 @@ public final class Outbox: @unchecked Sendable {
       tmpFD = try SpoolFiles.openDirectory("\(path)/tmp")
       fds.append(tmpFD)
       corruptFD = try SpoolFiles.openDirectory("\(path)/corrupt")
+      fds.append(corruptFD)
+      lockFD = open("\(path)/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+      guard lockFD >= 0 else { throw SpoolFiles.spoolError("open", "\(path)/lock") }
+      fds.append(lockFD)
+      guard SpoolFiles.lock(lockFD, F_RDLCK, wait: true) else { throw SpoolFiles.spoolError("lock", "\(path)/lock") }
       self.stateFDs = stateFDs
     } catch {
       for fd in fds { close(fd) }
@@ -97,6 +106,7 @@ public final class Outbox: @unchecked Sendable {
     for fd in stateFDs.values { close(fd) }
     close(tmpFD)
     close(corruptFD)
+    close(lockFD)
   }
 
   func fd(_ state: State) -> Int32 { stateFDs[state]! }
@@ -402,10 +412,19 @@ public final class Outbox: @unchecked Sendable {
   /// Puts back what a stopped process left: files in `active/` return to `queue/` (so a
   /// message may be sent twice, never lost), and half-written files in `tmp/` are deleted.
   ///
-  /// Call it once on start, while no other process is claiming from this Outbox.
+  /// Call it once on start. When another process has this Outbox open (a `herald send`
+  /// still delivering when cron starts `herald deliver`), what is in `active/` and `tmp/`
+  /// is its work in progress: nothing is touched, and 0 is returned.
   /// - Returns: How many messages went back to the queue.
   @discardableResult
   public func recover() throws -> Int {
+    // Alone with the Outbox? An exclusive lock is granted only if no other process holds
+    // its shared one; this process's own shared lock turns into it.
+    guard SpoolFiles.lock(lockFD, F_WRLCK, wait: false) else {
+      logger.notice("another process is using the Outbox: leaving active/ and tmp/ to it")
+      return 0
+    }
+    defer { _ = SpoolFiles.lock(lockFD, F_RDLCK, wait: true) }
     for name in try SpoolFiles.names(in: "\(path)/tmp") {
       if unlinkat(tmpFD, name, 0) != 0 && errno != ENOENT {
         throw SpoolFiles.spoolError("remove", "\(path)/tmp/\(name)")

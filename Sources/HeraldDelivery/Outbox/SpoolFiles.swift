@@ -158,6 +158,20 @@ enum SpoolFiles {
     #endif
   }
 
+  /// Takes (or changes to) a POSIX record lock on the whole file: `F_RDLCK` shared,
+  /// `F_WRLCK` exclusive. Without `wait`, false when another process holds a conflicting one.
+  static func lock(_ fd: Int32, _ type: Int32, wait: Bool) -> Bool {
+    var request = flock()
+    request.l_type = Int16(type)
+    request.l_whence = Int16(SEEK_SET)
+    request.l_start = 0
+    request.l_len = 0  // to the end, however long
+    while fcntl(fd, wait ? F_SETLKW : F_SETLK, &request) != 0 {
+      if errno != EINTR { return false }
+    }
+    return true
+  }
+
   /// Appends `bytes` to a file opened with O_APPEND in one write(2), so the lines are
   /// whole or absent: a short write (a full disk) is cut off again.
   static func append(_ fd: Int32, _ bytes: [UInt8], _ file: String) throws {

@@ -52,6 +52,10 @@ struct DeliverCommand: ParsableCommand {
     if !json { Terminal.say("Watching \(Terminal.display(workspace.outboxDirectory)) (every \(interval.formatted()) s); Ctrl-C stops.") }
     var total = Deliverer.Report()
     while !session.interrupted {
+      // Between runs nothing of ours is in flight: what active/ holds was left by another
+      // process that has ended (a killed herald send), and goes back to the queue.
+      let returned = try reportingErrors { try outbox.recover() }
+      if returned > 0 && !json { Terminal.warn("Returned \(returned) message(s) left in active/ by an interrupted run to the queue.") }
       let due = try reportingErrors { try outbox.count(in: .queue) }
       let report = session.run(total: due)
       total.sent += report.sent
