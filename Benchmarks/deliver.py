@@ -202,30 +202,28 @@ def main():
         print(f"  smtp-source   {source_rate:>8,.0f} msg/s  ({source_seconds:.2f} s)")
         print(f"                {' '.join(source)}")
 
-        # Python smtplib: Herald's own messages from Outbox/sent/.
-        peer = [sys.executable, os.path.join(ROOT, "Benchmarks", "deliver_smtplib.py"), sent_folder, "127.0.0.1", str(sink.port), str(CONNECTIONS)]
-        before = sink.received()
-        _, peer_output, _ = timed(peer)
-        python = json.loads(peer_output)
-        if python["messages"] != COUNT or sink.received() - before != COUNT:
-            raise RuntimeError(f"smtplib peer: {python}, sink received {sink.received() - before}")
-        print(f"  python smtplib{python['messages_per_second']:>8,.0f} msg/s  ({python['seconds']:.2f} s sending; "
-              f"{python['average_bytes']:,} bytes/message)")
-        print(f"                python3 Benchmarks/deliver_smtplib.py WS/Outbox/sent 127.0.0.1 PORT {CONNECTIONS}")
+        def python_peer(label, arguments, count, what, shown_arguments):
+            """Runs Benchmarks/deliver_smtplib.py, checks the sink got every message, prints its line."""
+            before = sink.received()
+            _, output, _ = timed([sys.executable, os.path.join(ROOT, "Benchmarks", "deliver_smtplib.py")] + arguments)
+            result = json.loads(output)
+            if result["messages"] != count or sink.received() - before != count:
+                raise RuntimeError(f"{label} peer: {result}, sink received {sink.received() - before}, expected {count}")
+            print(f"  {label:<14}{result['messages_per_second']:>8,.0f} msg/s  ({result['seconds']:.2f} s {what}; "
+                  f"{result['average_bytes']:,} bytes/message)")
+            print(f"                python3 Benchmarks/deliver_smtplib.py {shown_arguments}")
+            return result
 
+        relay_arguments = ["127.0.0.1", str(sink.port), str(CONNECTIONS)]
+        # Python smtplib: Herald's own messages from Outbox/sent/.
+        python = python_peer("python smtplib", [sent_folder] + relay_arguments, COUNT, "sending",
+                             f"WS/Outbox/sent 127.0.0.1 PORT {CONNECTIONS}")
         # Python end to end: composing each message with `email` and sending it (about 200
         # msg/s: a fifth of the count gives its rate in a fifth of the time).
         e2e_count = max(COUNT // 5, 1)
-        e2e = [sys.executable, os.path.join(ROOT, "Benchmarks", "deliver_smtplib.py"), "--compose", os.path.join(ROOT, RELEASE),
-               str(e2e_count), "127.0.0.1", str(sink.port), str(CONNECTIONS)]
-        before = sink.received()
-        _, e2e_output, _ = timed(e2e)
-        python_e2e = json.loads(e2e_output)
-        if python_e2e["messages"] != e2e_count or sink.received() - before != e2e_count:
-            raise RuntimeError(f"end-to-end smtplib peer: {python_e2e}, sink received {sink.received() - before}")
-        print(f"  python e2e    {python_e2e['messages_per_second']:>8,.0f} msg/s  ({python_e2e['seconds']:.2f} s composing with email and sending; "
-              f"{python_e2e['average_bytes']:,} bytes/message)")
-        print(f"                python3 Benchmarks/deliver_smtplib.py --compose {RELEASE} {e2e_count} 127.0.0.1 PORT {CONNECTIONS}")
+        python_e2e = python_peer("python e2e", ["--compose", os.path.join(ROOT, RELEASE), str(e2e_count)] + relay_arguments,
+                                 e2e_count, "composing with email and sending",
+                                 f"--compose {RELEASE} {e2e_count} 127.0.0.1 PORT {CONNECTIONS}")
 
         source_ratio = herald_rate / source_rate
         python_ratio = herald_rate / python["messages_per_second"]

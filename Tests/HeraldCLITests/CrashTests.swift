@@ -13,7 +13,7 @@ struct CrashTests {
 
   @Test func aSendKilledWhileDeliveringIsFinishedByDeliverWithAtMostOneDuplicatePerConnection() throws {
     let recipients = 1_500
-    let (root, addresses) = try Self.workspace(recipients: recipients)
+    let (root, addresses) = try HeraldProcess.workspace(list: "crash", readers: recipients)
     defer { try? FileManager.default.removeItem(at: root) }
     let (sink, relay, maildir) = try Self.startSink(in: root)
     defer { sink.stop() }
@@ -57,7 +57,7 @@ struct CrashTests {
 
   @Test func aSendKilledWhileEnqueueingReachesEveryoneElseWhenSentAgain() throws {
     let recipients = 3_000
-    let (root, addresses) = try Self.workspace(recipients: recipients)
+    let (root, addresses) = try HeraldProcess.workspace(list: "crash", readers: recipients)
     defer { try? FileManager.default.removeItem(at: root) }
     let (sink, relay, maildir) = try Self.startSink(in: root)
     defer { sink.stop() }
@@ -101,20 +101,6 @@ struct CrashTests {
   }
 
   // MARK: Support
-
-  /// A workspace whose list "crash" has `recipients` subscribers, reader0@example.com….
-  static func workspace(recipients: Int) throws -> (URL, [String]) {
-    let root = try HeraldProcess.temporaryDirectory()
-    func herald(_ arguments: String...) throws -> HeraldProcess.Result { try HeraldProcess.run(arguments, in: root) }
-    #expect(try herald("init", ".").status == 0)
-    #expect(try herald("lists", "create", "crash").status == 0)
-    let addresses = (0..<recipients).map { "reader\($0)@example.com" }
-    let csv = "email,name\n" + addresses.enumerated().map { "\($1),Reader \($0)\n" }.joined()
-    try Data(csv.utf8).write(to: root.appendingPathComponent("crash.csv"))
-    let imported = try herald("lists", "import", "crash", "crash.csv")
-    try #require(imported.status == 0, "\(imported.stderr)")
-    return (root, addresses)
-  }
 
   /// Herald's capture sink on a free port: NNNNNN.eml and NNNNNN.envelope per message,
   /// written before it answers 250.

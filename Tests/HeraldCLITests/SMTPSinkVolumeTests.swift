@@ -13,16 +13,9 @@ struct SMTPSinkVolumeTests {
     try #require(
       FileManager.default.isExecutableFile(atPath: Self.smtpSink),
       "\(Self.smtpSink) is missing: run scripts/bootstrap, which installs postfix (only its smtp-sink and smtp-source programs are used; the postfix daemon is never started)")
-    let root = try HeraldProcess.temporaryDirectory()
+    let (root, addresses) = try HeraldProcess.workspace(list: "volume", readers: Self.recipients)
     defer { try? FileManager.default.removeItem(at: root) }
     func herald(_ arguments: String...) throws -> HeraldProcess.Result { try HeraldProcess.run(arguments, in: root) }
-    #expect(try herald("init", ".").status == 0)
-    #expect(try herald("lists", "create", "volume").status == 0)
-    let addresses = (0..<Self.recipients).map { "reader\($0)@example.com" }
-    let csv = "email,name\n" + addresses.enumerated().map { "\($1),Reader \($0)\n" }.joined()
-    try Data(csv.utf8).write(to: root.appendingPathComponent("volume.csv"))
-    let imported = try herald("lists", "import", "volume", "volume.csv")
-    try #require(imported.status == 0, "\(imported.stderr)")
 
     // smtp-sink keeps every transaction in its own file under dumps/HHMMSS/ (-d) and counts
     // the messages it received on its standard output (-c).

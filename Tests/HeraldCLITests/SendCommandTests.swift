@@ -8,8 +8,7 @@ struct SendCommandTests {
   let root: URL
 
   init() throws {
-    root = try HeraldProcess.temporaryDirectory()
-    #expect(try HeraldProcess.run(["init", "."], in: root).status == 0)
+    root = try HeraldProcess.workspace()
     #expect(try HeraldProcess.run(["lists", "create", "press-en"], in: root).status == 0)
     #expect(try HeraldProcess.run(["lists", "import", "press-en", "Lists/press-en.csv"], in: root).status == 0)
   }

@@ -7,9 +7,7 @@ struct StoreCommandTests {
   let root: URL
 
   init() throws {
-    root = try HeraldProcess.temporaryDirectory()
-    let result = try HeraldProcess.run(["init", "."], in: root)
-    #expect(result.status == 0, "\(result.stderr)")
+    root = try HeraldProcess.workspace()
   }
 
   func herald(_ arguments: String...) throws -> HeraldProcess.Result {

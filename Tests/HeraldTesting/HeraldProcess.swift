@@ -66,4 +66,38 @@ public enum HeraldProcess {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
+
+  /// A command that failed while a test was setting up.
+  public struct SetupFailed: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// A fresh workspace (`herald init .`) in a new temporary folder.
+  /// - Throws: `SetupFailed` with herald's error output if `init` fails.
+  public static func workspace() throws -> URL {
+    let root = try temporaryDirectory()
+    try runChecked(["init", "."], in: root)
+    return root
+  }
+
+  /// A fresh workspace whose list `list` has `count` subscribers, reader0@example.com,
+  /// reader1@example.com…, imported from a CSV file.
+  /// - Returns: The workspace folder and the addresses, in order.
+  public static func workspace(list: String, readers count: Int) throws -> (root: URL, addresses: [String]) {
+    let root = try workspace()
+    try runChecked(["lists", "create", list], in: root)
+    let addresses = (0..<count).map { "reader\($0)@example.com" }
+    let csv = "email,name\n" + addresses.enumerated().map { "\($1),Reader \($0)\n" }.joined()
+    try Data(csv.utf8).write(to: root.appendingPathComponent("\(list).csv"))
+    try runChecked(["lists", "import", list, "\(list).csv"], in: root)
+    return (root, addresses)
+  }
+
+  private static func runChecked(_ arguments: [String], in directory: URL) throws {
+    let result = try run(arguments, in: directory)
+    guard result.status == 0 else {
+      throw SetupFailed(description: "herald \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
+    }
+  }
 }
+
