@@ -10,6 +10,8 @@ let package = Package(
     .library(name: "HeraldCompose", targets: ["HeraldCompose"]),
     .library(name: "HeraldStore", targets: ["HeraldStore"]),
     .library(name: "HeraldDelivery", targets: ["HeraldDelivery"]),
+    .library(name: "HeraldWorkspace", targets: ["HeraldWorkspace"]),
+    .library(name: "HeraldCampaign", targets: ["HeraldCampaign"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,10 +27,16 @@ let package = Package(
     // C: libcurl, the SMTP (and later IMAP) client (Debian libcurl4-openssl-dev).
     .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
 
-    // RFC 5322/MIME model and encoders, addresses, DKIM: no I/O, no C.
+    // What every target shares: the error protocol, durable files (EINTR handled in one
+    // place), and the ids and outcomes that travel between targets.
+    .target(name: "HeraldCore"),
+
+    // RFC 5322/MIME model and encoders, addresses, DKIM, SMTP replies and enhanced status
+    // codes: no I/O, no C.
     .target(
       name: "HeraldMail",
       dependencies: [
+        "HeraldCore",
         .product(name: "Crypto", package: "swift-crypto"),
         // RSA signing for DKIM (_RSA.Signing, PKCS#1 v1.5).
         .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -39,10 +47,40 @@ let package = Package(
     .target(
       name: "HeraldCompose",
       dependencies: [
-        "HeraldMail", "CCmark",
+        "HeraldCore", "HeraldMail", "CCmark",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Mustache", package: "swift-mustache"),
+      ]
+    ),
+
+    // SQLite (GRDB): lists, subscribers, consent, suppression; later inquiries and the delivery log.
+    .target(
+      name: "HeraldStore",
+      dependencies: [
+        "HeraldCore", "HeraldMail",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        // SQLite's C API, for the import's per-row statements.
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
+    // Outbox spool, retry policy, rate limit, SMTP transport (libcurl, from issue 4).
+    .target(
+      name: "HeraldDelivery",
+      dependencies: [
+        "HeraldCore", "HeraldMail", "CCurl",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
+    // The workspace: herald.yml decoded once into the policy types, the folders, secrets,
+    // DKIM keys, and what `herald init` writes.
+    .target(
+      name: "HeraldWorkspace",
+      dependencies: [
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery",
         .product(name: "Logging", package: "swift-log"),
       ],
       // The defaults `herald init` writes, compiled into the binary so that it needs no
@@ -57,24 +95,12 @@ let package = Package(
       ]
     ),
 
-    // SQLite (GRDB): lists, subscribers, consent, suppression; later inquiries and the delivery log.
+    // A send as a plan and a run: audience, embargo, corrections, compose + sign + enqueue,
+    // delivery, results recorded in the store. The one API the CLI, the inbox and the web call.
     .target(
-      name: "HeraldStore",
+      name: "HeraldCampaign",
       dependencies: [
-        "HeraldMail",
-        .product(name: "GRDB", package: "GRDB.swift"),
-        // SQLite's C API, for the import's per-row statements.
-        .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "Logging", package: "swift-log"),
-      ]
-    ),
-
-    // Outbox spool, retry policy, rate limit, SMTP transport (libcurl, from issue 4).
-    .target(
-      name: "HeraldDelivery",
-      dependencies: [
-        "HeraldMail", "CCurl",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -83,7 +109,7 @@ let package = Package(
     .executableTarget(
       name: "herald",
       dependencies: [
-        "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -92,23 +118,36 @@ let package = Package(
     // make bench: the compose benchmark (release build); peers live in Benchmarks/.
     .executableTarget(
       name: "herald-bench",
-      dependencies: ["HeraldCompose", "HeraldMail", "HeraldStore"],
+      dependencies: ["HeraldCompose", "HeraldMail", "HeraldStore", "HeraldWorkspace"],
       path: "Benchmarks/HeraldBench"
     ),
 
     // Test support shared by every test target: fixtures, running the binary, Python oracles.
-    .target(name: "HeraldTesting", dependencies: ["HeraldMail"], path: "Tests/HeraldTesting"),
+    .target(name: "HeraldTesting", dependencies: ["HeraldCore", "HeraldMail"], path: "Tests/HeraldTesting"),
 
     .testTarget(name: "HeraldMailTests", dependencies: ["HeraldMail", "HeraldTesting"]),
     .testTarget(
       name: "HeraldComposeTests",
-      dependencies: ["HeraldCompose", "HeraldMail", "HeraldTesting"],
+      // The default workspace files (HeraldWorkspace) are the inputs of the compose tests.
+      dependencies: ["HeraldCompose", "HeraldCore", "HeraldMail", "HeraldWorkspace", "HeraldTesting"],
       exclude: ["Fixtures"]  // golden files, read through #filePath
     ),
-    .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldMail", "HeraldTesting"]),
+    .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldTesting"]),
+    .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "HeraldMail", "HeraldTesting"]),
     .testTarget(
       name: "HeraldDeliveryTests",
-      dependencies: ["HeraldDelivery", "HeraldMail", "HeraldTesting", .product(name: "Logging", package: "swift-log")]
+      dependencies: ["HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting", .product(name: "Logging", package: "swift-log")]
+    ),
+    .testTarget(
+      name: "HeraldWorkspaceTests",
+      dependencies: ["HeraldWorkspace", "HeraldCompose", "HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting"]
+    ),
+    .testTarget(
+      name: "HeraldCampaignTests",
+      dependencies: [
+        "HeraldCampaign", "HeraldWorkspace", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting",
+        .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting"]),
   ]

@@ -2,6 +2,7 @@ import Foundation
 import HeraldCompose
 import HeraldMail
 import HeraldStore
+import HeraldWorkspace
 
 // Benchmarks that need Herald's libraries in-process; each prints one JSON line.
 //   herald-bench compose WORKSPACE RELEASE.md [COUNT]: compose once, then personalise and
@@ -14,7 +15,7 @@ if arguments.count >= 4 && arguments[1] == "select" {
     let store = try SubscriberStore(path: arguments[2])
     let start = DispatchTime.now()
     var checksum: Int64 = 0
-    let count = try store.forEachRecipient(of: Array(arguments[3...])) { checksum &+= $0.subscriber.id }
+    let count = try store.forEachRecipient(of: Array(arguments[3...])) { checksum &+= $0.subscriber.id.rawValue }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -35,7 +36,7 @@ do {
   let setupStart = DispatchTime.now()
   let release = try Release(contentsOf: arguments[3])
   let composed = try ComposedRelease(
-    release: release, templates: try workspace.templates(), configuration: try workspace.configuration(),
+    release: release, templates: try workspace.templates(), settings: try workspace.configuration().compose,
     signer: LinkSigner(secret: Array(repeating: 7, count: 32)))
   let setup = Double(DispatchTime.now().uptimeNanoseconds - setupStart.uptimeNanoseconds) / 1e9
 

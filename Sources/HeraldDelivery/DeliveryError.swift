@@ -1,6 +1,8 @@
+import HeraldCore
+
 /// A failure in the Outbox or in delivery: a spool file that cannot be written or read,
 /// a message that cannot be found.
-public struct DeliveryError: Error, Sendable, CustomStringConvertible {
+public struct DeliveryError: HeraldError {
   /// What kind of failure it is.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case connection, spool, notFound, corrupt, invalidMessage }
@@ -25,11 +27,14 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
   /// What failed, with which value, and what to do.
   public var message: String
 
+  /// The error underneath (a system call's, SQLite's), kept for code and logs.
+  public var underlying: (any Error & Sendable)?
+
   /// Makes an error.
-  public init(_ code: Code, _ message: String) {
+  public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
     self.code = code
     self.message = message
+    self.underlying = underlying
   }
 
-  public var description: String { message }
 }

@@ -1,5 +1,7 @@
+import HeraldCore
+
 /// An error in mail data: an address, a header value, a token.
-public struct MailError: Error, Sendable, CustomStringConvertible {
+public struct MailError: HeraldError {
   /// What kind of problem it is, for code that reacts to it.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case invalidAddress, invalidHeader, invalidToken, invalidKey }
@@ -21,11 +23,14 @@ public struct MailError: Error, Sendable, CustomStringConvertible {
   /// A sentence a person can act on: what failed, with which value, and what to do.
   public var message: String
 
+  /// The error underneath, kept for code and logs.
+  public var underlying: (any Error & Sendable)?
+
   /// Makes an error with its code and message.
-  public init(_ code: Code, _ message: String) {
+  public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
     self.code = code
     self.message = message
+    self.underlying = underlying
   }
 
-  public var description: String { message }
 }

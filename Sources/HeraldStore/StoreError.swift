@@ -1,6 +1,8 @@
+import HeraldCore
+
 /// A failure in the subscriber store: a list or subscriber that does not exist, an input
 /// row that cannot be imported, a database that cannot be opened.
-public struct StoreError: Error, Sendable, CustomStringConvertible {
+public struct StoreError: HeraldError {
   /// What kind of failure it is.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case notFound, alreadyExists, invalidInput, database, importFailed }
@@ -24,11 +26,14 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
   /// What failed, with which value, and what to do.
   public var message: String
 
+  /// The error underneath (a system call's, SQLite's), kept for code and logs.
+  public var underlying: (any Error & Sendable)?
+
   /// Makes an error.
-  public init(_ code: Code, _ message: String) {
+  public init(_ code: Code, _ message: String, underlying: (any Error & Sendable)? = nil) {
     self.code = code
     self.message = message
+    self.underlying = underlying
   }
 
-  public var description: String { message }
 }

@@ -1,23 +1,28 @@
 import Foundation
 import GRDB
+import HeraldCore
 import HeraldMail
 
 extension SubscriberStore {
   /// One delivery attempt, as the log keeps it.
   public struct Delivery: Sendable, Codable, Hashable {
+    /// The campaign it belonged to.
+    public var campaign: CampaignID
+    /// What counts as received: the release, or a correction of it (`CampaignID.releaseKey`).
     public var release: String
-    public var campaign: String
+    /// The list it went through.
     public var list: String?
-    /// "sent", "deferred" or "failed".
-    public var outcome: String
+    /// What the attempt came to.
+    public var outcome: DeliveryOutcome
     /// The relay's reply line, or why there was none.
     public var reply: String
+    /// When it ended.
     public var at: Date
 
-    /// Makes an attempt to record.
-    public init(release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) {
-      self.release = release
+    /// Makes an attempt to record; `release` is the campaign's release key.
+    public init(campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
       self.campaign = campaign
+      self.release = campaign.releaseKey
       self.list = list
       self.outcome = outcome
       self.reply = reply
@@ -27,13 +32,13 @@ extension SubscriberStore {
 
   /// An attempt to record, with the subscriber it was for.
   public struct DeliveryRecord: Sendable, Hashable {
-    public var subscriberID: Int64
+    public var subscriber: SubscriberID
     public var delivery: Delivery
 
     /// Makes a record.
-    public init(subscriberID: Int64, release: String, campaign: String, list: String?, outcome: String, reply: String, at: Date = Date()) {
-      self.subscriberID = subscriberID
-      delivery = Delivery(release: release, campaign: campaign, list: list, outcome: outcome, reply: reply, at: at)
+    public init(subscriber: SubscriberID, campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
+      self.subscriber = subscriber
+      delivery = Delivery(campaign: campaign, list: list, outcome: outcome, reply: reply, at: at)
     }
   }
 
@@ -49,7 +54,7 @@ extension SubscriberStore {
       for record in records {
         let delivery = record.delivery
         try insert.execute(arguments: [
-          record.subscriberID, delivery.release, delivery.campaign, delivery.list, delivery.outcome, delivery.reply,
+          record.subscriber.rawValue, delivery.release, delivery.campaign.rawValue, delivery.list, delivery.outcome.rawValue, delivery.reply,
           delivery.at.timeIntervalSince1970,
         ])
       }
@@ -61,10 +66,11 @@ extension SubscriberStore {
     let address = try Self.normalizedAddress(email)
     return try read { db in
       try Row.fetchAll(db, sql: """
-        SELECT release, campaign, list_name, outcome, reply, at FROM delivery
+        SELECT campaign, list_name, outcome, reply, at FROM delivery
         WHERE subscriber_id = (SELECT id FROM subscriber WHERE email_key = ?) ORDER BY at DESC, id DESC LIMIT ?
-        """, arguments: [EmailAddress.key(address), limit]).map { row in
-        Delivery(release: row[0], campaign: row[1], list: row[2], outcome: row[3], reply: row[4], at: Date(timeIntervalSince1970: row[5]))
+        """, arguments: [EmailAddress.key(address), limit]).compactMap { row in
+        guard let campaign = CampaignID(row[0] as String), let outcome = DeliveryOutcome(rawValue: row[2]) else { return nil }
+        return Delivery(campaign: campaign, list: row[1], outcome: outcome, reply: row[3], at: Date(timeIntervalSince1970: row[4]))
       }
     }
   }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HeraldCore
 
 extension SubscriberStore {
   /// One recipient of a send: a subscriber and the list they get it through.
@@ -16,7 +17,7 @@ extension SubscriberStore {
     case lists([String])
     /// Those a campaign was delivered to (the relay accepted it) who are still subscribed
     /// to the list it reached them through: the audience of a correction.
-    case campaign(String)
+    case campaign(CampaignID)
   }
 
   /// How many an audience has, and who is left out.
@@ -64,7 +65,7 @@ extension SubscriberStore {
       while let row = try rows.next() {
         // Columns by position: looking them up by name costs more than the query per row.
         let subscriber = Subscriber(
-          id: row[0], email: row[1], name: row[2], organization: row[3], language: row[4],
+          id: SubscriberID(row[0] as Int64), email: row[1], name: row[2], organization: row[3], language: row[4],
           attributes: Self.decodeAttributes(row[5]), createdAt: Date(timeIntervalSince1970: row[6]))
         try body(Recipient(subscriber: subscriber, list: row[7]))
         count += 1
@@ -121,7 +122,7 @@ extension SubscriberStore {
         WHERE m.list_id IN (\(placeholders)) AND m.status = 'subscribed' GROUP BY subscriber_id
         """, StatementArguments(lists.map(\.name)) + StatementArguments(lists.map(\.id)))
     case .campaign(let campaign):
-      guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE campaign = ? AND outcome = 'sent')", arguments: [campaign]) == true else {
+      guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE campaign = ? AND outcome = 'sent')", arguments: [campaign.rawValue]) == true else {
         throw StoreError(.notFound, "campaign “\(campaign)” reached no one: check its name in Outbox/reports/ or with herald outbox")
       }
       return ("""
@@ -129,7 +130,7 @@ extension SubscriberStore {
         JOIN list l ON l.name = d.list_name
         JOIN membership m ON m.subscriber_id = d.subscriber_id AND m.list_id = l.id AND m.status = 'subscribed'
         WHERE d.campaign = ? AND d.outcome = 'sent' GROUP BY d.subscriber_id
-        """, [campaign])
+        """, [campaign.rawValue])
     }
   }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import HeraldCore
 import HeraldMail
 
 extension SubscriberStore {
@@ -29,8 +30,9 @@ extension SubscriberStore {
         throw StoreError(.invalidInput, "\(address) is suppressed (\(reason)); it is never sent to. If that is a mistake, run “herald subscribers unsuppress \(address)” first")
       }
       let now = Date()
-      let (id, subscriberChange) = try Self.upsertSubscriber(
-        SubscriberFields(email: address, name: name, organization: organization, language: language, attributes: attributes), at: now, in: db)
+      var fields = SubscriberFields(email: address, name: name, organization: organization, language: language, attributes: attributes)
+      _ = fields.clean()  // callers that want to say so clean first with SubscriberText
+      let (id, subscriberChange) = try Self.upsertSubscriber(fields, at: now, in: db)
       let current = try Self.membershipStatus(subscriber: id, list: list.id, in: db)
       if let current, [.unsubscribed, .bounced, .complained].contains(current), current != status, !resubscribe {
         throw StoreError(.invalidInput, "\(address) is \(current.rawValue) from “\(list.name)”; Herald does not add it back unless you pass --resubscribe (and have their fresh consent)")
@@ -65,7 +67,7 @@ extension SubscriberStore {
         JOIN list ON list.id = membership.list_id WHERE subscriber_id = ? ORDER BY list.name
         """, arguments: [id]).map { row in
         Membership(list: row["list"], status: MembershipStatus(rawValue: row["status"]) ?? .pending,
-          source: ConsentSource(kind: row["source"], detail: row["source_detail"]), changedAt: Date(timeIntervalSince1970: row["changed_at"]))
+          source: ConsentSource(stored: row["source"], detail: row["source_detail"]), changedAt: Date(timeIntervalSince1970: row["changed_at"]))
       }
       // The history: earlier states (consent_event) and the current ones (membership).
       let history = try Row.fetchAll(db, sql: """
@@ -76,7 +78,7 @@ extension SubscriberStore {
         ORDER BY 5, 6
         """, arguments: [id, id]).map { row in
         ConsentEvent(list: row[0], status: MembershipStatus(rawValue: row[1]) ?? .pending,
-          source: ConsentSource(kind: row[2], detail: row[3]), at: Date(timeIntervalSince1970: row[4]))
+          source: ConsentSource(stored: row[2], detail: row[3]), at: Date(timeIntervalSince1970: row[4]))
       }
       return Profile(subscriber: subscriber, memberships: memberships, history: history, suppressed: try Self.suppressionReason(for: address, in: db))
     }
@@ -200,6 +202,21 @@ extension SubscriberStore {
     var organization: String?
     var language: String?
     var attributes: [String: String]
+
+    /// Cleans the name, organisation and language of control characters (see
+    /// `SubscriberText`); says what was found, or nil when they were clean.
+    mutating func clean() -> String? {
+      var found: [String] = []
+      for (label, path) in [("name", \SubscriberFields.name), ("organisation", \.organization), ("language", \.language)] {
+        guard let value = self[keyPath: path] else { continue }
+        let cleaned = SubscriberText.cleaned(value)
+        if let what = cleaned.found {
+          self[keyPath: path] = cleaned.text.isEmpty ? nil : cleaned.text
+          found.append("the \(label) had \(what)")
+        }
+      }
+      return found.isEmpty ? nil : found.joined(separator: "; ")
+    }
   }
 
   static func normalizedAddress(_ text: String) throws -> String {
@@ -298,7 +315,7 @@ extension SubscriberStore {
     // `current` is passed when the caller has just read it (imports), saving a lookup.
     let before = try current ?? membershipStatus(subscriber: subscriber, list: list.id, in: db)
     if before == status { return false }
-    try db.cachedStatement(sql: insertMembershipSQL).execute(arguments: [subscriber, list.id, status.rawValue, source.kind, source.detail, now.timeIntervalSince1970, importRun])
+    try db.cachedStatement(sql: insertMembershipSQL).execute(arguments: [subscriber, list.id, status.rawValue, source.kind.rawValue, source.detail, now.timeIntervalSince1970, importRun])
     // The state this replaces goes into consent_event by the membership_history trigger.
     return true
   }
@@ -309,7 +326,7 @@ extension SubscriberStore {
 
   static func subscriber(from row: Row) -> Subscriber {
     Subscriber(
-      id: row["id"], email: row["email"], name: row["name"], organization: row["organization"], language: row["language"],
+      id: SubscriberID(row["id"] as Int64), email: row["email"], name: row["name"], organization: row["organization"], language: row["language"],
       attributes: decodeAttributes(row["attributes"]), createdAt: Date(timeIntervalSince1970: row["created_at"]))
   }
 

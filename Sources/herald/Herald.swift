@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import HeraldCore
+import Logging
 
 @main
 struct Herald: ParsableCommand {
@@ -9,11 +12,30 @@ struct Herald: ParsableCommand {
       Every command works on a workspace: a folder with herald.yml, Templates/, Lists/, \
       Outbox/ and Releases/. It is the current folder unless --workspace says otherwise; \
       “herald init DIR” makes one.
+
+      Exit status: 0 done, 1 failed (the error says why), 64 wrong arguments (usage). \
+      --verbose, or HERALD_LOG=debug (or trace, for the SMTP dialogue), logs what the \
+      libraries do to standard error.
       """,
-    version: "0.1.0",
+    version: "0.2.0",
     subcommands: [
       InitCommand.self, NewCommand.self, CheckCommand.self, PreviewCommand.self, ListsCommand.self, SubscribersCommand.self,
       SendCommand.self, DeliverCommand.self, OutboxCommand.self, SinkCommand.self, DKIMCommand.self,
     ]
   )
+
+  /// Parses the arguments and runs the command. Herald's errors are reported as
+  /// "error: …" with exit status 1; argument errors print the usage and exit 64.
+  static func main() {
+    Logs.bootstrap(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let error as any HeraldError {
+      Terminal.report(error)
+      Foundation.exit(ExitCode.failure.rawValue)
+    } catch {
+      exit(withError: error)
+    }
+  }
 }

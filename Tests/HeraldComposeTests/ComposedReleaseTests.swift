@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCompose
+import HeraldCore
 import HeraldMail
 import HeraldTesting
 import Testing
@@ -46,7 +47,7 @@ struct ComposedReleaseTests {
 
   @Test func aSubscribersLinksNameTheirStoreIDNotTheirAddress() throws {
     var recipient = Fixtures.alex
-    recipient.subscriberID = "4711"
+    recipient.subscriberID = SubscriberID(4711)
     let text = sample.personalisedParts(for: recipient, list: "press-en").text
     let token = try #require(text.firstMatch(of: /unsubscribe\/([A-Za-z0-9_.-]+)/)).1
     let (subscriber, list) = try Fixtures.signer.verifySubscriptionToken(String(token), purpose: .unsubscribe)
@@ -133,7 +134,7 @@ struct ComposedReleaseTests {
     // Front matter refuses a multi-line subject; set one directly, as other code could.
     var release = try Release(text: Fixtures.releaseText(body: "Body\n"), file: "r.md")
     release.subject = hostile
-    let composed = try ComposedRelease(release: release, templates: Fixtures.templates, configuration: Fixtures.configuration, signer: Fixtures.signer)
+    let composed = try ComposedRelease(release: release, templates: Fixtures.templates, settings: Fixtures.settings, signer: Fixtures.signer)
     let message = composed.message(
       for: Recipient(mailbox: Mailbox(name: hostile, address: "reader@example.com")), list: "press-en", stamp: .fixed)
     let head = String(decoding: message.bytes, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCompose
 import HeraldMail
+import HeraldWorkspace
 
 /// The default workspace files, a fixed secret and ways to compose from text: the inputs
 /// of every compose test, with nothing read from the machine.
@@ -16,6 +17,8 @@ enum Fixtures {
     try! Configuration(yaml: defaultFile("herald.yml"), file: "herald.yml")
   }
 
+  static var settings: ComposeSettings { configuration.compose }
+
   static var templates: ReleaseTemplates {
     try! ReleaseTemplates(
       html: defaultFile("Templates/release.html.mustache"), htmlFile: "release.html.mustache",
@@ -29,8 +32,8 @@ enum Fixtures {
     "---\ntitle: \"Test release\"\ndate: 2020-03-31\nsummary: \"A summary.\"\nlists: [press-en]\n\(frontMatter)---\n\(body)"
   }
 
-  static func compose(_ text: String, file: String = "Releases/test.md", configuration: Configuration = Fixtures.configuration) throws -> ComposedRelease {
-    try ComposedRelease(release: try Release(text: text, file: file), templates: templates, configuration: configuration, signer: signer)
+  static func compose(_ text: String, file: String = "Releases/test.md", settings: ComposeSettings = Fixtures.settings) throws -> ComposedRelease {
+    try ComposedRelease(release: try Release(text: text, file: file), templates: templates, settings: settings, signer: signer)
   }
 
   static let alex = Recipient(mailbox: Mailbox(name: "Alex Example", address: "alex@example.com"), organization: "Example Daily")

@@ -3,9 +3,9 @@ import Testing
 
 struct HTMLRendererTests {
   func html(_ markdown: String, allowRawHTML: Bool = false) throws -> String {
-    var configuration = Fixtures.configuration
-    configuration.allowRawHTML = allowRawHTML
-    return try Fixtures.compose(Fixtures.releaseText(body: markdown), configuration: configuration)
+    var settings = Fixtures.settings
+    settings.allowRawHTML = allowRawHTML
+    return try Fixtures.compose(Fixtures.releaseText(body: markdown), settings: settings)
       .personalisedParts(for: Fixtures.alex, list: "press-en").html
   }
 

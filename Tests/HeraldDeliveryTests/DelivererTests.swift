@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import HeraldCore
 import HeraldDelivery
 import HeraldTesting
 import Testing
@@ -14,7 +15,7 @@ struct DelivererTests {
     outbox = try Outbox(directory: directory)
   }
 
-  func enqueue(_ recipients: [String], campaign: String = "c1") throws -> [OutboxMessage] {
+  func enqueue(_ recipients: [String], campaign: CampaignID = "c1") throws -> [OutboxMessage] {
     let messages = recipients.map { recipient in
       OutboxMessage(
         campaign: campaign, sender: "bounces@example.org", recipient: recipient,
@@ -74,12 +75,12 @@ struct DelivererTests {
     let deliverer = Deliverer(outbox: outbox, relay: RelayConfiguration(url: "smtp://127.0.0.1:\(server.port)"), policy: policy(connections: 2))
     let report = deliverer.deliverDue { results.append($0) }
     #expect(report.sent == 1 && report.deferred == 2 && report.failed == 2 && report.paused == nil)
-    let verdicts = Dictionary(uniqueKeysWithValues: results.all.map { ($0.message.recipient, $0.verdict) })
-    #expect(verdicts["ok@example.com"] == .sent)
-    #expect(verdicts["reject@example.com"] == .failed(suppress: true), "5.1.1: no such mailbox")
-    #expect(verdicts["denied@example.com"] == .failed(suppress: false))
-    #expect(verdicts["defer@example.com"] == .deferred)
-    #expect(verdicts["full@example.com"] == .deferred, "552 is treated as temporary")
+    let outcomes = Dictionary(uniqueKeysWithValues: results.all.map { ($0.message.recipient, ($0.outcome, $0.mailboxGone)) })
+    #expect(outcomes["ok@example.com"]! == (.sent, false))
+    #expect(outcomes["reject@example.com"]! == (.failed, true), "5.1.1: no such mailbox")
+    #expect(outcomes["denied@example.com"]! == (.failed, false))
+    #expect(outcomes["defer@example.com"]! == (.deferred, false))
+    #expect(outcomes["full@example.com"]! == (.deferred, false), "552 is treated as temporary")
     let deferred = try outbox.list(state: .deferred)
     #expect(deferred.count == 2)
     // Postfix's rule: a new message waits the minimal backoff (300 s) before its retry.

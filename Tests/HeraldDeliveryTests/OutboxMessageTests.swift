@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import HeraldCore
 @testable import HeraldDelivery
 
 /// A fresh Outbox folder, removed at the end of the test.
@@ -17,13 +18,13 @@ final class TemporaryOutbox: Sendable {
 }
 
 func sampleMessage(
-  campaign: String = "spring", recipient: String = "ada@example.com",
+  campaign: CampaignID = "spring", recipient: String = "ada@example.com",
   created: Date = Date(timeIntervalSince1970: 1_740_000_000.123), size: Int = 200
 ) -> OutboxMessage {
   let body = Array("Subject: Hello\r\n\r\n".utf8) + (0..<size).map { UInt8(truncatingIfNeeded: $0 % 251) }
   return OutboxMessage(
     campaign: campaign, sender: "bounces@example.org", recipient: recipient,
-    subscriber: "42", list: "press", created: created, bytes: body)
+    subscriber: SubscriberID(42), list: "press", created: created, bytes: body)
 }
 
 struct OutboxMessageTests {
@@ -34,7 +35,7 @@ struct OutboxMessageTests {
     bytes += Array(repeating: UInt8(ascii: "x"), count: 20_000) + [13, 10]
     let message = OutboxMessage(
       campaign: "camp: 1 %41", sender: "b@example.org", recipient: "r@example.com",
-      subscriber: "s-1", list: "Press list", created: Date(timeIntervalSince1970: 1_740_000_000.5),
+      subscriber: SubscriberID(7), list: "Press list", created: Date(timeIntervalSince1970: 1_740_000_000.5),
       attempts: [
         .init(at: Date(timeIntervalSince1970: 1_740_000_100.25), reply: "451 4.7.1 Try later", outcome: .deferred),
         .init(at: Date(timeIntervalSince1970: 1_740_000_200), reply: "250 2.0.0 Ok: queued\r\nFake: header\n\nx", outcome: .sent),

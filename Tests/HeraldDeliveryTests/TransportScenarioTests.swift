@@ -83,7 +83,8 @@ struct TransportScenarioTests {
       return
     }
     // The peer vanished while libcurl was writing (EPIPE) or waiting (ECONNRESET).
-    #expect(reason.hasPrefix("Failed sending data to the peer") || reason.hasPrefix("Failure when receiving data from the peer"), "\(reason)")
+    #expect(reason.kind == .broken)
+    #expect(reason.detail.hasPrefix("Failed sending data to the peer") || reason.detail.hasPrefix("Failure when receiving data from the peer"), "\(reason)")
     #expect(DeliveryVerdict(outcome) == .deferred)
     #expect(connection.send(from: Self.sender, to: "next@example.com", message: Self.message(3)).kept == "250 2.0.0 Ok: queued as 2")
     let received = try server.received()
@@ -112,7 +113,7 @@ struct TransportScenarioTests {
     let start = Date()
     let outcome = connection.send(from: Self.sender, to: "stall@example.com", message: Self.message(1))
     let elapsed = Date().timeIntervalSince(start)
-    #expect(outcome == .noReply("Timeout was reached (server response timeout)"))
+    #expect(outcome == .noReply(TransportFailure(.timeout, detail: "Timeout was reached (server response timeout)")))
     #expect(DeliveryVerdict(outcome) == .deferred)
     #expect(elapsed > 0.9 && elapsed < 4, "gave up after \(elapsed) s, not the 20 s message timeout")
     // The stalled connection is not used again: both of the next messages go at once.
@@ -125,7 +126,7 @@ struct TransportScenarioTests {
   }
 
   @Test(arguments: [(connect: 1, command: 30), (connect: 30, command: 1)])
-  func aServerThatNeverGreetsIsGivenUpOnAfterTheShorterTimeout(_ timeouts: (connect: Int, command: Int)) throws {
+  func aServerThatNeverGreetsIsGivenUpOnAfterTheShorterTimeout(_ timeouts: (connect: TimeInterval, command: TimeInterval)) throws {
     let server = try ScenarioSMTPServer(.silent)
     var relay = Self.relay(server)
     relay.connectTimeout = timeouts.connect
@@ -139,7 +140,8 @@ struct TransportScenarioTests {
       Issue.record("expected no reply, got \(outcome)")
       return
     }
-    #expect(reason.hasPrefix("Timeout was reached ("), "\(reason)")
+    #expect(reason.kind == .timeout)
+    #expect(reason.detail.hasPrefix("Timeout was reached ("), "\(reason)")
     #expect(DeliveryVerdict(outcome) == .deferred)
     #expect(elapsed > 0.9 && elapsed < 4, "gave up after \(elapsed) s")
   }
@@ -164,9 +166,9 @@ struct TransportScenarioTests {
     let outcome = connection.send(from: Self.sender, to: "reader@example.com", message: Self.message(1))
     #expect(
       outcome
-        == .noReply(
+        == .noReply(TransportFailure(.tls, detail:
           "SSL peer certificate or SSH remote key was not OK (SSL certificate problem: self-signed certificate); if the relay's certificate is from a private CA, give that CA's certificate as the CA file"
-        ))
+        )))
     #expect(DeliveryVerdict(outcome) == .deferred)
     #expect(try server.mailFromCommands().isEmpty, "nothing said in the clear")
     #expect(try server.received().isEmpty)
@@ -185,7 +187,7 @@ struct TransportScenarioTests {
     let server = try ScenarioSMTPServer(.plain)
     let connection = try SMTPConnection(configuration: Self.relay(server, tls: .required))
     let outcome = connection.send(from: Self.sender, to: "reader@example.com", message: Self.message(1))
-    #expect(outcome == .noReply("Requested SSL level failed (STARTTLS not supported.)"))
+    #expect(outcome == .noReply(TransportFailure(.tls, detail: "Requested SSL level failed (STARTTLS not supported.)")))
     #expect(DeliveryVerdict(outcome) == .deferred)
     #expect(try server.mailFromCommands().isEmpty)
     #expect(try server.received().isEmpty)
@@ -297,14 +299,18 @@ struct TransportScenarioTests {
     let start = Date()
     let report = Deliverer(outbox: outbox, relay: relay, policy: policy).deliverDue()
     #expect(Date().timeIntervalSince(start) < 8)
-    #expect(report == Deliverer.Report(sent: 4, deferred: 3, failed: 0, paused: nil))
+    #expect((report.sent, report.deferred, report.failed, report.paused) == (4, 3, 0, nil))
+    // Each deferral under its reason, in words for people.
+    #expect(report.reasons(for: .deferred).map(\.reason).sorted() == [
+      "421 4.3.2 Service shutting down, closing transmission channel", "the connection to the relay broke", "the relay did not answer in time",
+    ])
     let entries = Dictionary(uniqueKeysWithValues: try outbox.list().map { ($0.message.recipient, $0) })
     #expect(entries["closing@example.com"]?.state == .deferred)
     #expect(entries["closing@example.com"]?.message.attempts.map(\.reply) == ["421 4.3.2 Service shutting down, closing transmission channel"])
     #expect(entries["drop@example.com"]?.state == .deferred)
-    #expect(entries["drop@example.com"]?.message.attempts.first?.reply.hasPrefix("no reply: Fail") == true)
+    #expect(entries["drop@example.com"]?.message.attempts.first?.reply.hasPrefix("no reply: the connection to the relay broke (Fail") == true)
     #expect(entries["stall@example.com"]?.state == .deferred)
-    #expect(entries["stall@example.com"]?.message.attempts.map(\.reply) == ["no reply: Timeout was reached (server response timeout)"])
+    #expect(entries["stall@example.com"]?.message.attempts.map(\.reply) == ["no reply: the relay did not answer in time (Timeout was reached (server response timeout))"])
     for (index, recipient) in ["one@example.com", "two@example.com", "three@example.com", "four@example.com"].enumerated() {
       #expect(entries[recipient]?.state == .sent)
       #expect(entries[recipient]?.message.attempts.map(\.reply) == ["250 2.0.0 Ok: queued as \(index + 1)"])

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldStore
 import Testing
 
@@ -6,11 +7,11 @@ import Testing
 /// a correction (those a campaign reached who are still subscribed).
 struct AudienceTests {
   /// A store with list "a" of five subscribers, ids in the order of `addresses`.
-  private func store(_ addresses: [String] = (1...5).map { "reader\($0)@example.org" }) throws -> (TemporaryStore, [Int64]) {
+  private func store(_ addresses: [String] = (1...5).map { "reader\($0)@example.org" }) throws -> (TemporaryStore, [SubscriberID]) {
     let t = try TemporaryStore()
     try t.store.createList(name: "a")
     for address in addresses { _ = try t.store.addSubscriber(email: address, list: "a", source: .commandLine("test")) }
-    var ids: [Int64] = []
+    var ids: [SubscriberID] = []
     try t.store.forEachRecipient(of: ["a"]) { ids.append($0.subscriber.id) }
     return (t, ids)
   }
@@ -24,9 +25,9 @@ struct AudienceTests {
   @Test func thoseWhoReceivedTheReleaseAreLeftOutAndCounted() throws {
     let (t, ids) = try store()
     try t.store.recordDeliveries([
-      .init(subscriberID: ids[0], release: "r", campaign: "r-1", list: "a", outcome: "sent", reply: "250 Ok"),
-      .init(subscriberID: ids[1], release: "r", campaign: "r-1", list: "a", outcome: "deferred", reply: "451 Later"),
-      .init(subscriberID: ids[2], release: "other", campaign: "other-1", list: "a", outcome: "sent", reply: "250 Ok"),
+      .init(subscriber: ids[0], campaign: "r-1", list: "a", outcome: .sent, reply: "250 Ok"),
+      .init(subscriber: ids[1], campaign: "r-1", list: "a", outcome: .deferred, reply: "451 Later"),
+      .init(subscriber: ids[2], campaign: "other-1", list: "a", outcome: .sent, reply: "250 Ok"),
     ])
     #expect(try emails(t, .lists(["a"]), excluding: "r") == ["reader2@example.org", "reader3@example.org", "reader4@example.org", "reader5@example.org"])
     #expect(try t.store.recipientCount(.lists(["a"]), excludingReceived: "r") == .init(recipients: 4, suppressed: 0, alreadyReceived: 1))
@@ -39,11 +40,11 @@ struct AudienceTests {
     try t.store.createList(name: "b")
     _ = try t.store.addSubscriber(email: "reader5@example.org", list: "b", source: .commandLine("test"))
     try t.store.recordDeliveries([
-      .init(subscriberID: ids[0], release: "r", campaign: "r-1", list: "a", outcome: "sent", reply: "250 Ok"),
-      .init(subscriberID: ids[1], release: "r", campaign: "r-1", list: "a", outcome: "sent", reply: "250 Ok"),
-      .init(subscriberID: ids[2], release: "r", campaign: "r-1", list: "a", outcome: "failed", reply: "550 5.1.1 No such user"),
-      .init(subscriberID: ids[3], release: "r", campaign: "r-1", list: "a", outcome: "sent", reply: "250 Ok"),
-      .init(subscriberID: ids[4], release: "r", campaign: "r-0", list: "b", outcome: "sent", reply: "250 Ok"),
+      .init(subscriber: ids[0], campaign: "r-1", list: "a", outcome: .sent, reply: "250 Ok"),
+      .init(subscriber: ids[1], campaign: "r-1", list: "a", outcome: .sent, reply: "250 Ok"),
+      .init(subscriber: ids[2], campaign: "r-1", list: "a", outcome: .failed, reply: "550 5.1.1 No such user"),
+      .init(subscriber: ids[3], campaign: "r-1", list: "a", outcome: .sent, reply: "250 Ok"),
+      .init(subscriber: ids[4], campaign: "r-0", list: "b", outcome: .sent, reply: "250 Ok"),
     ])
     // Since then: reader2 unsubscribed, reader4 was suppressed.
     _ = try t.store.setStatus(.unsubscribed, email: "reader2@example.org", list: "a", source: .commandLine("test"))
@@ -55,7 +56,7 @@ struct AudienceTests {
     try t.store.forEachRecipient(.campaign("r-0")) { lists.append($0.list) }
     #expect(lists == ["b"])
     // A second correction skips those who have the first.
-    try t.store.recordDeliveries([.init(subscriberID: ids[0], release: "r-correction", campaign: "r-correction-2", list: "a", outcome: "sent", reply: "250 Ok")])
+    try t.store.recordDeliveries([.init(subscriber: ids[0], campaign: "r-correction-2", list: "a", outcome: .sent, reply: "250 Ok")])
     #expect(try emails(t, .campaign("r-1"), excluding: "r-correction").isEmpty)
   }
 
@@ -70,8 +71,8 @@ struct AudienceTests {
     let (t, ids) = try store()
     try t.store.forget(email: "reader1@example.org")
     try t.store.recordDeliveries([
-      .init(subscriberID: ids[0], release: "r", campaign: "r-1", list: "a", outcome: "sent", reply: "250 Ok"),
-      .init(subscriberID: ids[1], release: "r", campaign: "r-1", list: "a", outcome: "sent", reply: "250 Ok"),
+      .init(subscriber: ids[0], campaign: "r-1", list: "a", outcome: .sent, reply: "250 Ok"),
+      .init(subscriber: ids[1], campaign: "r-1", list: "a", outcome: .sent, reply: "250 Ok"),
     ])
     #expect(try t.store.deliveries(email: "reader2@example.org").map(\.campaign) == ["r-1"])
     #expect(try t.store.recipientCount(.campaign("r-1")).recipients == 1)

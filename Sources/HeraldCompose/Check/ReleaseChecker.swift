@@ -41,7 +41,7 @@ public enum ReleaseChecker {
       }
     }
 
-    let allowsHTML = composed.configuration.allowRawHTML
+    let allowsHTML = composed.settings.allowRawHTML
     composed.document.forEachInline { inline in
       switch inline {
       case .link(let destination, _, let children, let line):

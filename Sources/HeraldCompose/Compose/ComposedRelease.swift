@@ -19,8 +19,8 @@ import Mustache
 public struct ComposedRelease: @unchecked Sendable {
   /// The release.
   public let release: Release
-  /// The workspace configuration it was composed with.
-  public let configuration: Configuration
+  /// The organisation's settings it was composed with (herald.yml).
+  public let settings: ComposeSettings
   /// The parsed body, for checks and previews.
   public let document: MarkdownDocument
 
@@ -45,12 +45,12 @@ public struct ComposedRelease: @unchecked Sendable {
   /// - Parameters:
   ///   - release: The release.
   ///   - templates: The HTML and text templates.
-  ///   - configuration: herald.yml.
+  ///   - settings: The organisation's settings (herald.yml).
   ///   - signer: Signs unsubscribe links with the workspace secret.
   /// - Throws: `ComposeError` `.release` when the body's template tags are malformed.
-  public init(release: Release, templates: ReleaseTemplates, configuration: Configuration, signer: LinkSigner) throws {
+  public init(release: Release, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner) throws {
     self.release = release
-    self.configuration = configuration
+    self.settings = settings
     self.signer = signer
     self.slug = release.slug
 
@@ -72,7 +72,7 @@ public struct ComposedRelease: @unchecked Sendable {
     }
     self.document = document
 
-    let bodyHTML = HTMLRenderer(allowRawHTML: configuration.allowRawHTML).render(document)
+    let bodyHTML = HTMLRenderer(allowRawHTML: settings.allowRawHTML).render(document)
     let bodyText = TextRenderer().render(document)
     self.rewrapsText = bodyText.contains(TextRenderer.deferredStart)
     do {
@@ -89,7 +89,7 @@ public struct ComposedRelease: @unchecked Sendable {
     self.htmlTemplate = templates.html
     self.textTemplate = templates.text
 
-    let from = release.from ?? configuration.from
+    let from = release.from ?? settings.from
     self.from = from
     self.fromDomain = from.domain
     let title = release.title
@@ -101,23 +101,23 @@ public struct ComposedRelease: @unchecked Sendable {
       "date_iso": release.date.description,
       "slug": release.slug,
       "language": release.language ?? "en",
-      "url": "\(configuration.baseURL)/releases/\(release.slug)",
+      "url": "\(settings.baseURL)/releases/\(release.slug)",
     ]
     if let dateline = release.dateline { releaseValues["dateline"] = dateline }
     if let summary = release.summary, !summary.isEmpty { releaseValues["summary"] = summary }
     self.baseContext = [
       "release": releaseValues,
       "organization": [
-        "name": configuration.organization,
-        "postal_address": configuration.postalAddress,
-        "base_url": configuration.baseURL,
+        "name": settings.organization,
+        "postal_address": settings.postalAddress ?? "",
+        "base_url": settings.baseURL,
       ],
       "preheader_padding": Self.preheaderPadding,
     ]
 
     // The fields that are the same in every message, encoded once.
     self.fromField = MessageHeader.encodedField("From", .mailboxes([from]))
-    self.replyToField = (release.replyTo ?? configuration.replyTo).map { MessageHeader.encodedField("Reply-To", .mailboxes([$0])) }
+    self.replyToField = (release.replyTo ?? settings.replyTo).map { MessageHeader.encodedField("Reply-To", .mailboxes([$0])) }
     self.subjectField = MessageHeader.encodedField("Subject", .text(release.subject))
     self.languageField = release.language.map { MessageHeader.encodedField("Content-Language", .raw($0)) }
     self.unsubscribePostField = MessageHeader.encodedField("List-Unsubscribe-Post", .raw("List-Unsubscribe=One-Click"))
@@ -130,7 +130,7 @@ public struct ComposedRelease: @unchecked Sendable {
   ///   - stamp: Its date and unique token.
   public func message(for recipient: Recipient, list: String, stamp: MessageStamp) -> ComposedMessage {
     let token = signer.subscriptionToken(subscriber: recipient.linkSubject, list: list, purpose: .unsubscribe)
-    let unsubscribeURL = "\(configuration.baseURL)/unsubscribe/\(token)"
+    let unsubscribeURL = "\(settings.baseURL)/unsubscribe/\(token)"
     let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: unsubscribeURL)
     let parts: [MIMEPart]
     if let compiled = compiledParts(for: values) {
@@ -147,11 +147,11 @@ public struct ComposedRelease: @unchecked Sendable {
     header.append("To", .mailboxes([recipient.mailbox]))
     if let replyToField { header.append("Reply-To", replyToField) }
     header.append("Subject", subjectField)
-    header.append("Date", .raw(MailDate.format(stamp.date, in: configuration.timeZone)))
+    header.append("Date", .raw(MailDate.format(stamp.date, in: settings.timeZone)))
     header.append("Message-ID", .raw(messageID.description))
     if let languageField { header.append("Content-Language", languageField) }
     header.append("List-Id", .raw("<\(MessageID.atomText(list)).\(fromDomain)>"))
-    header.append("List-Unsubscribe", .raw("<\(unsubscribeURL)>, <mailto:\(configuration.unsubscribeAddress)?subject=unsubscribe%20\(token)>"))
+    header.append("List-Unsubscribe", .raw("<\(unsubscribeURL)>, <mailto:\(settings.unsubscribeAddress)?subject=unsubscribe%20\(token)>"))
     header.append("List-Unsubscribe-Post", unsubscribePostField)
 
     let body = MIMEPart.multipart(subtype: "alternative", boundary: MIMEPart.boundary(token: stamp.unique), parts: parts)
@@ -167,7 +167,7 @@ public struct ComposedRelease: @unchecked Sendable {
   /// `message(for:list:stamp:)` puts in its two parts.
   public func personalisedParts(for recipient: Recipient, list: String) -> (html: String, text: String) {
     let token = signer.subscriptionToken(subscriber: recipient.linkSubject, list: list, purpose: .unsubscribe)
-    let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: "\(configuration.baseURL)/unsubscribe/\(token)")
+    let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: "\(settings.baseURL)/unsubscribe/\(token)")
     if let compiled = compiledParts(for: values) {
       return (compiled.html.text(values.values), compiled.text.text(values.values))
     }

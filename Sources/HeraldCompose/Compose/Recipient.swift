@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldMail
 
 /// One person a release is sent to, with what the templates may use to personalise it.
@@ -11,10 +12,10 @@ public struct Recipient: Sendable, Hashable {
   public var attributes: [String: String]
   /// The subscriber's id in the store, named in their signed links; nil for a preview
   /// recipient who is not a subscriber (their address is used instead).
-  public var subscriberID: String?
+  public var subscriberID: SubscriberID?
 
   /// Makes a recipient.
-  public init(mailbox: Mailbox, organization: String? = nil, attributes: [String: String] = [:], subscriberID: String? = nil) {
+  public init(mailbox: Mailbox, organization: String? = nil, attributes: [String: String] = [:], subscriberID: SubscriberID? = nil) {
     self.mailbox = mailbox
     self.organization = organization
     self.attributes = attributes
@@ -22,7 +23,7 @@ public struct Recipient: Sendable, Hashable {
   }
 
   /// Who the recipient is in their links: the store id, or the address.
-  var linkSubject: String { subscriberID ?? mailbox.address.lowercased() }
+  var linkSubject: String { subscriberID?.description ?? mailbox.address.lowercased() }
 
   /// The `subscriber` values templates see, sorted by key, empty ones left out. Custom
   /// attributes cannot override the standard fields (name, first_name, email, organization).

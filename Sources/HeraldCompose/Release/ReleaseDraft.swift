@@ -7,12 +7,12 @@ public struct ReleaseDraft: Sendable {
   public let text: String
 
   /// Makes a draft.
-  public init(title: String, date: ReleaseDate, lists: [String], configuration: Configuration) {
+  public init(title: String, date: ReleaseDate, lists: [String], settings: ComposeSettings) {
     func quoted(_ value: String) -> String {
       "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
     let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-    let contact = configuration.replyTo ?? configuration.from
+    let contact = settings.replyTo ?? settings.from
     let listLine = lists.isEmpty ? "lists: []                 # the lists it goes to, e.g. [press-en]" : "lists: [\(lists.joined(separator: ", "))]"
     text = """
       ---
@@ -29,14 +29,14 @@ public struct ReleaseDraft: Sendable {
       The lead: who did what, when, where and why, in one or two sentences. The dateline
       above is put in front of this paragraph.
 
-      "A quote that says why it matters," said **Full Name**, title at \(configuration.organization).
+      "A quote that says why it matters," said **Full Name**, title at \(settings.organization).
 
       ## Details
 
       - The first fact.
       - The second fact, with a [link](https://www.example.org/).
 
-      ### About \(configuration.organization)
+      ### About \(settings.organization)
 
       One paragraph about the organisation.
 

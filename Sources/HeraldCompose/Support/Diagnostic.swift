@@ -1,3 +1,5 @@
+import HeraldCore
+
 /// One problem found in a file, with where it is: `file:line: message`.
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
   /// How serious a problem is.
@@ -33,7 +35,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A failure to read or compose a release, its workspace, or its templates.
-public struct ComposeError: Error, Sendable, CustomStringConvertible {
+public struct ComposeError: HeraldError {
   /// What kind of failure it is.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case configuration, release, template, workspace }
@@ -67,7 +69,11 @@ public struct ComposeError: Error, Sendable, CustomStringConvertible {
     self.init(code, [Diagnostic(.error, file: file, line: line, message)])
   }
 
-  public var description: String {
+  /// Every problem, one per line as `file:line: message`.
+  public var message: String {
     diagnostics.map(\.description).joined(separator: "\n")
   }
+
+  /// The error underneath, when a system call or a library failed.
+  public var underlying: (any Error & Sendable)?
 }

@@ -3,9 +3,9 @@ import Yams
 
 /// A YAML mapping read strictly: keys must be known, values of the right type, and every
 /// problem names the key, the file and the line, so a person can go straight to it.
-struct YAMLMapping {
+package struct YAMLMapping {
   /// The file the YAML came from, for messages.
-  let file: String
+  package let file: String
   /// The line in the file where the YAML text starts (front matter starts on line 2).
   let firstLine: Int
   /// The error code for problems in this mapping.
@@ -13,7 +13,7 @@ struct YAMLMapping {
   private(set) var values: [String: Node] = [:]
   private(set) var lines: [String: Int] = [:]
   /// Unknown and repeated keys: reported with the value problems, all at once.
-  private(set) var keyProblems: [Diagnostic] = []
+  package private(set) var keyProblems: [Diagnostic] = []
   private let mappingLine: Int
   /// "delivery." for the keys of a nested section, so messages name the full key.
   private let prefix: String
@@ -21,7 +21,7 @@ struct YAMLMapping {
   /// Parses `yaml` and checks its keys against `known`; unknown or repeated keys are
   /// kept in `keyProblems`.
   /// - Throws: `ComposeError` with the YAML syntax error.
-  init(yaml: String, file: String, firstLine: Int, known: Set<String>, code: ComposeError.Code) throws {
+  package init(yaml: String, file: String, firstLine: Int, known: Set<String>, code: ComposeError.Code) throws {
     let node: Node?
     do {
       node = try Yams.compose(yaml: yaml)
@@ -73,7 +73,7 @@ struct YAMLMapping {
 
   /// Runs the reading of one value; a problem with it is added to `problems` (and nil
   /// returned) so that every problem in the file is reported at once.
-  func collect<T>(_ problems: inout [Diagnostic], _ read: () throws -> T) -> T? {
+  package func collect<T>(_ problems: inout [Diagnostic], _ read: () throws -> T) -> T? {
     do {
       return try read()
     } catch let error as ComposeError {
@@ -86,12 +86,12 @@ struct YAMLMapping {
   }
 
   /// The line of `key`, or of the mapping when the key is absent.
-  func line(_ key: String) -> Int { lines[key] ?? mappingLine }
+  package func line(_ key: String) -> Int { lines[key] ?? mappingLine }
 
-  func has(_ key: String) -> Bool { values[key] != nil }
+  package func has(_ key: String) -> Bool { values[key] != nil }
 
   /// A string value; nil when absent or null. Numbers and booleans are read as their text.
-  func string(_ key: String) throws -> String? {
+  package func string(_ key: String) throws -> String? {
     guard let node = values[key] else { return nil }
     guard case .scalar(let scalar) = node else {
       throw error(key, "must be text, not \(Self.kind(of: node))")
@@ -103,7 +103,7 @@ struct YAMLMapping {
   }
 
   /// A required, non-empty string.
-  func requiredString(_ key: String, hint: String) throws -> String {
+  package func requiredString(_ key: String, hint: String) throws -> String {
     guard let value = try string(key), !value.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw error(key, values[key] == nil ? "is required: add “\(key): \(hint)”" : "must not be empty: write, for example, “\(key): \(hint)”")
     }
@@ -111,7 +111,7 @@ struct YAMLMapping {
   }
 
   /// A boolean (`true`/`false`); nil when absent.
-  func bool(_ key: String) throws -> Bool? {
+  package func bool(_ key: String) throws -> Bool? {
     guard let node = values[key] else { return nil }
     guard case .scalar(let scalar) = node, scalar.style == .plain, let value = node.bool else {
       throw error(key, "must be true or false")
@@ -120,14 +120,14 @@ struct YAMLMapping {
   }
 
   /// An integer; nil when absent.
-  func int(_ key: String) throws -> Int? {
+  package func int(_ key: String) throws -> Int? {
     guard let node = values[key] else { return nil }
     guard let value = node.int else { throw error(key, "must be a whole number") }
     return value
   }
 
   /// A list of strings; a single string is read as a list of one.
-  func strings(_ key: String) throws -> [String]? {
+  package func strings(_ key: String) throws -> [String]? {
     guard let node = values[key] else { return nil }
     switch node {
     case .scalar:
@@ -143,14 +143,28 @@ struct YAMLMapping {
   }
 
   /// A nested section, such as `delivery:` with its own known keys; nil when absent.
-  func section(_ key: String, known: Set<String>) throws -> YAMLMapping? {
+  package func section(_ key: String, known: Set<String>) throws -> YAMLMapping? {
     guard let node = values[key] else { return nil }
     if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return nil }
     return try YAMLMapping(node: node, file: file, firstLine: firstLine, mappingLine: line(key), known: known, code: code, prefix: "\(prefix)\(key).")
   }
 
+  /// Sections given as one mapping or as a list of mappings (`dkim:` with one key or
+  /// several); nil when absent. The keys of the n-th are named `KEY[n].name` in messages.
+  package func sections(_ key: String, known: Set<String>) throws -> [YAMLMapping]? {
+    guard let node = values[key] else { return nil }
+    if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return nil }
+    guard case .sequence(let sequence) = node else {
+      return [try YAMLMapping(node: node, file: file, firstLine: firstLine, mappingLine: line(key), known: known, code: code, prefix: "\(prefix)\(key).")]
+    }
+    return try sequence.enumerated().map { index, item in
+      let itemLine = item.mark.map { $0.line + firstLine - 1 } ?? line(key)
+      return try YAMLMapping(node: item, file: file, firstLine: firstLine, mappingLine: itemLine, known: known, code: code, prefix: "\(prefix)\(key)[\(index + 1)].")
+    }
+  }
+
   /// A number (whole or not); nil when absent.
-  func double(_ key: String) throws -> Double? {
+  package func double(_ key: String) throws -> Double? {
     guard let node = values[key] else { return nil }
     guard let value = node.float ?? node.int.map(Double.init), value.isFinite else { throw error(key, "must be a number") }
     return value
@@ -158,7 +172,7 @@ struct YAMLMapping {
 
   /// A span of time: a number of seconds, or a number with s, m, h or d ("90s", "5m",
   /// "67m", "5d"); nil when absent.
-  func duration(_ key: String) throws -> TimeInterval? {
+  package func duration(_ key: String) throws -> TimeInterval? {
     guard let text = try string(key)?.trimmingCharacters(in: .whitespaces) else { return nil }
     let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
     let unit = text.last.flatMap { units[$0] }
@@ -170,7 +184,7 @@ struct YAMLMapping {
   }
 
   /// A diagnostic for the value of `key`.
-  func error(_ key: String, _ message: String) -> ComposeError {
+  package func error(_ key: String, _ message: String) -> ComposeError {
     ComposeError(code, file: file, line: line(key), "“\(prefix)\(key)” \(message)")
   }
 

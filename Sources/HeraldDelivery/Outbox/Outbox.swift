@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import HeraldCore
 import Logging
 import Synchronization
 
@@ -45,7 +46,7 @@ public final class Outbox: @unchecked Sendable {
     /// Messages per state; every state is present, 0 if empty.
     public var byState: [State: Int]
     /// Messages per campaign, then per state (only states that have some).
-    public var byCampaign: [String: [State: Int]]
+    public var byCampaign: [CampaignID: [State: Int]]
     /// All messages in the Outbox.
     public var total: Int { byState.values.reduce(0, +) }
   }
@@ -378,14 +379,14 @@ public final class Outbox: @unchecked Sendable {
   /// Holds every queued or deferred message of a campaign.
   /// - Returns: How many were held.
   @discardableResult
-  public func hold(campaign: String) throws -> Int {
+  public func hold(campaign: CampaignID) throws -> Int {
     try moveAll(from: .queue, to: .hold) { $0 == campaign } + moveAll(from: .deferred, to: .hold) { $0 == campaign }
   }
 
   /// Releases every held message of a campaign into the queue.
   /// - Returns: How many were released.
   @discardableResult
-  public func release(campaign: String) throws -> Int {
+  public func release(campaign: CampaignID) throws -> Int {
     try moveAll(from: .hold, to: .queue) { $0 == campaign }
   }
 
@@ -457,7 +458,7 @@ public final class Outbox: @unchecked Sendable {
     throw DeliveryError(.notFound, "cannot \(action) \(id): it is not in \(places) of \(path)" + (now.map { " (it is in \($0.rawValue)/)" } ?? "; check the id with “herald outbox list”"))
   }
 
-  private func moveAll(from source: State, to target: State, where matches: (String) -> Bool) throws -> Int {
+  private func moveAll(from source: State, to target: State, where matches: (CampaignID) -> Bool) throws -> Int {
     var moved = 0
     for name in try SpoolFiles.names(in: folder(source)) where OutboxMessage.isValidID(name) {
       guard let header = try? SpoolFiles.readHeader(fd(source), name, folder(source)),
@@ -492,7 +493,7 @@ public final class Outbox: @unchecked Sendable {
 
   /// The messages in a state (all states if nil), of a campaign (all if nil), oldest first.
   /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
-  public func list(state: State? = nil, campaign: String? = nil) throws -> [Entry] {
+  public func list(state: State? = nil, campaign: CampaignID? = nil) throws -> [Entry] {
     var entries: [Entry] = []
     for state in state.map({ [$0] }) ?? State.allCases {
       for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {

@@ -1,3 +1,4 @@
+import HeraldCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -45,10 +46,10 @@ extension OutboxMessage {
       out.append(UInt8(ascii: "\n"))
     }
     line("Id", id)
-    line("Campaign", campaign)
+    line("Campaign", campaign.rawValue)
     line("Sender", sender)
     line("Recipient", recipient)
-    if let subscriber { line("Subscriber", subscriber) }
+    if let subscriber { line("Subscriber", subscriber.description) }
     if let list { line("List", list) }
     line("Created", SpoolText.format(created))
     line("Next-Attempt", SpoolText.format(nextAttempt))
@@ -191,9 +192,11 @@ extension OutboxMessage {
     guard OutboxMessage.isValidID(id) else { throw corrupt("Id “\(id)” is not a valid id") }
     let sizeText = try required("Size")
     guard let size = Int(sizeText), size >= 0 else { throw corrupt("Size “\(sizeText)” is not a byte count") }
+    let campaignText = try required("Campaign")
+    guard let campaign = CampaignID(campaignText) else { throw corrupt("Campaign “\(campaignText)” is not a campaign name") }
     let message = OutboxMessage(
-      id: id, campaign: try required("Campaign"), sender: try required("Sender"),
-      recipient: try required("Recipient"), subscriber: fields["Subscriber"], list: fields["List"],
+      id: id, campaign: campaign, sender: try required("Sender"),
+      recipient: try required("Recipient"), subscriber: fields["Subscriber"].flatMap(SubscriberID.init), list: fields["List"],
       created: try date("Created"), attempts: attempts, nextAttempt: try date("Next-Attempt"), bytes: [])
     return ParsedHeader(message: message, bodyOffset: start, size: size)
   }
@@ -201,7 +204,7 @@ extension OutboxMessage {
   private static func parseAttempt(_ value: String) -> Attempt? {
     let parts = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
     guard parts.count >= 2, let at = SpoolText.parseDate(String(parts[0])),
-          let outcome = Outcome(rawValue: String(parts[1]))
+          let outcome = DeliveryOutcome(rawValue: String(parts[1]))
     else { return nil }
     return Attempt(at: at, reply: parts.count == 3 ? String(parts[2]) : "", outcome: outcome)
   }

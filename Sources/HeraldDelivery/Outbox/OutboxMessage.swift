@@ -1,17 +1,11 @@
 import Foundation
+import HeraldCore
 
 /// One message to one recipient in the Outbox: its envelope, its delivery history and the
 /// exact bytes to send.
 public struct OutboxMessage: Sendable, Equatable {
   /// What happened on one delivery attempt.
-  public enum Outcome: String, Sendable, Equatable, CaseIterable {
-    /// The relay accepted the message (2xx).
-    case sent
-    /// A temporary failure (4xx, timeout, connection error): try again later.
-    case deferred
-    /// A permanent failure (5xx), or the queue lifetime ran out.
-    case failed
-  }
+  public typealias Outcome = DeliveryOutcome
 
   /// One delivery attempt and the relay's reply.
   public struct Attempt: Sendable, Equatable {
@@ -35,13 +29,13 @@ public struct OutboxMessage: Sendable, Equatable {
   /// millisecond from a random start), like a ULID.
   public var id: String
   /// The campaign the message belongs to.
-  public var campaign: String
+  public var campaign: CampaignID
   /// The envelope sender (SMTP MAIL FROM), e.g. "bounces@example.org".
   public var sender: String
   /// The one envelope recipient (SMTP RCPT TO).
   public var recipient: String
   /// The subscriber in the store the message goes to, if any.
-  public var subscriber: String?
+  public var subscriber: SubscriberID?
   /// The list the recipient was taken from, if any.
   public var list: String?
   /// When the message was made; the retry policy counts its age from here.
@@ -60,8 +54,8 @@ public struct OutboxMessage: Sendable, Equatable {
   ///   - id: A new id by default; give one only to keep an existing message's id.
   ///   - nextAttempt: When to try first; `created` by default.
   public init(
-    id: String = OutboxMessage.makeID(), campaign: String, sender: String, recipient: String,
-    subscriber: String? = nil, list: String? = nil, created: Date = Date(),
+    id: String = OutboxMessage.makeID(), campaign: CampaignID, sender: String, recipient: String,
+    subscriber: SubscriberID? = nil, list: String? = nil, created: Date = Date(),
     attempts: [Attempt] = [], nextAttempt: Date? = nil, bytes: [UInt8]
   ) {
     self.id = id

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import HeraldCore
 
 /// The POSIX calls the Outbox is made of: directory descriptors, whole-file reads and
 /// writes, renames. Every failure becomes a `DeliveryError` naming the path.
@@ -14,7 +15,9 @@ enum SpoolFiles {
   }
 
   static func spoolError(_ what: String, _ path: String, _ code: Int32 = errno) -> DeliveryError {
-    DeliveryError(.spool, "cannot \(what) \(path): \(errnoText(code)); check that the Outbox folder exists, is writable and the disk is not full")
+    DeliveryError(
+      .spool, "cannot \(what) \(path): \(errnoText(code)); check that the Outbox folder exists, is writable and the disk is not full",
+      underlying: SystemError(code))
   }
 
   /// Makes `path` a folder if it is not one already.
@@ -33,7 +36,7 @@ enum SpoolFiles {
 
   /// Flushes a folder's entries (the renames into it) to disk.
   static func syncDirectory(_ fd: Int32, _ path: String) throws {
-    if fsync(fd) != 0 { throw spoolError("flush the folder", path) }
+    if FileIO.syncFile(fd) != 0 { throw spoolError("flush the folder", path) }
   }
 
   /// The names in a folder, leaving out those that start with ".".
@@ -77,16 +80,9 @@ enum SpoolFiles {
     var info = stat()
     if fstat(fd, &info) != 0 { throw spoolError("read the details of", "\(path)/\(name)") }
     var data = [UInt8](repeating: 0, count: Int(info.st_size))
-    var done = 0
-    while done < data.count {
-      let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, $0.count - done, off_t(done)) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw spoolError("read", "\(path)/\(name)")
-      }
-      if n == 0 { data.removeSubrange(done...); break }  // shrank while reading
-      done += n
-    }
+    let count = data.withUnsafeMutableBytes { FileIO.read(fd, into: $0, at: 0) }
+    if count < 0 { throw spoolError("read", "\(path)/\(name)") }
+    if count < data.count { data.removeSubrange(count...) }  // shrank while reading
     return data
   }
 
@@ -103,11 +99,8 @@ enum SpoolFiles {
     var chunk = [UInt8](repeating: 0, count: 4096)
     let file = "\(path)/\(name)"
     while data.count < 1 << 20 {
-      let n = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(data.count)) }
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw spoolError("read", file)
-      }
+      let n = chunk.withUnsafeMutableBytes { FileIO.read(fd, into: $0, at: data.count) }
+      if n < 0 { throw spoolError("read", file) }
       data.append(contentsOf: chunk[0..<n])
       if let header = try OutboxMessage.decodeHeader(data, file: file) { return header }
       if n == 0 { break }
@@ -127,15 +120,8 @@ enum SpoolFiles {
     if fd < 0 { throw spoolError("create", "\(path)/\(name)") }
     do {
       for part in parts {
-        var done = 0
-        while done < part.count {
-          let n = part.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
-          if n < 0 {
-            if errno == EINTR { continue }
-            throw spoolError("write", "\(path)/\(name)")
-          }
-          done += n
-        }
+        let failure = part.withUnsafeBytes { FileIO.writeAll(fd, $0) }
+        if failure != 0 { throw spoolError("write", "\(path)/\(name)", failure) }
       }
     } catch {
       close(fd)
@@ -147,7 +133,7 @@ enum SpoolFiles {
 
   /// Flushes a file's data to disk.
   static func sync(_ fd: Int32, _ file: String) throws {
-    if fsync(fd) != 0 { throw spoolError("flush", file) }
+    if FileIO.syncFile(fd) != 0 { throw spoolError("flush", file) }
   }
 
   /// Flushes every file of the filesystem that holds `fd` to disk: for a batch, one call
@@ -166,10 +152,7 @@ enum SpoolFiles {
     request.l_whence = Int16(SEEK_SET)
     request.l_start = 0
     request.l_len = 0  // to the end, however long
-    while fcntl(fd, wait ? F_SETLKW : F_SETLK, &request) != 0 {
-      if errno != EINTR { return false }
-    }
-    return true
+    return FileIO.retrying { fcntl(fd, wait ? F_SETLKW : F_SETLK, &request) } == 0
   }
 
   /// Appends `bytes` to a file opened with O_APPEND in one write(2), so the lines are
@@ -177,7 +160,7 @@ enum SpoolFiles {
   static func append(_ fd: Int32, _ bytes: [UInt8], _ file: String) throws {
     var status = stat()
     guard fstat(fd, &status) == 0 else { throw spoolError("read the size of", file) }
-    let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+    let written = bytes.withUnsafeBytes { buffer in FileIO.retrying { write(fd, buffer.baseAddress!, buffer.count) } }
     guard written == bytes.count else {
       let code = errno
       if written > 0 { _ = ftruncate(fd, status.st_size) }

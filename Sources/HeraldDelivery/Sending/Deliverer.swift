@@ -1,4 +1,6 @@
 import Foundation
+import HeraldCore
+import HeraldMail
 import Logging
 import Synchronization
 
@@ -10,10 +12,20 @@ import Synchronization
 public final class Deliverer: Sendable {
   /// One message's result, for progress and the delivery log.
   public struct Result: Sendable {
+    /// The message, with the attempt recorded.
     public var message: OutboxMessage
-    public var verdict: DeliveryVerdict
-    /// The relay's reply line, or why there was none.
-    public var reply: String
+    /// What the attempt came to.
+    public var outcome: DeliveryOutcome
+    /// The relay's reply, when it answered.
+    public var reply: SMTPReply?
+    /// The reply line, or why there was none: what the Outbox and the delivery log keep.
+    public var detail: String
+    /// Why, with what is particular to this message taken out, so that results group by
+    /// reason ("the relay refused the connection", "451 4.3.0 Temporary lookup failure").
+    public var reason: String
+    /// A permanent failure of the recipient's mailbox (5.1.x about the recipient, 5.2.1):
+    /// the address should be suppressed.
+    public var mailboxGone: Bool
   }
 
   /// What a run did.
@@ -23,6 +35,8 @@ public final class Deliverer: Sendable {
     public var failed = 0
     /// Why the run paused early, if it did.
     public var paused: String?
+    /// How many messages were deferred or failed for each reason.
+    public var reasons: [DeliveryOutcome: [String: Int]] = [:]
 
     /// Makes a report (an empty one by default).
     public init(sent: Int = 0, deferred: Int = 0, failed: Int = 0, paused: String? = nil) {
@@ -31,18 +45,56 @@ public final class Deliverer: Sendable {
       self.failed = failed
       self.paused = paused
     }
+
+    /// Counts one result.
+    public mutating func add(_ result: Result) {
+      switch result.outcome {
+      case .sent: sent += 1
+      case .deferred: deferred += 1
+      case .failed: failed += 1
+      }
+      if result.outcome != .sent { reasons[result.outcome, default: [:]][result.reason, default: 0] += 1 }
+    }
+
+    /// Adds another run's counts (herald deliver --watch sums its runs).
+    public mutating func add(_ other: Report) {
+      sent += other.sent
+      deferred += other.deferred
+      failed += other.failed
+      for (outcome, counts) in other.reasons {
+        reasons[outcome, default: [:]].merge(counts, uniquingKeysWith: +)
+      }
+    }
+
+    /// The reasons for one outcome, most frequent first (then by text, for a stable order).
+    public func reasons(for outcome: DeliveryOutcome) -> [(reason: String, count: Int)] {
+      (reasons[outcome] ?? [:]).map { (reason: $0.key, count: $0.value) }
+        .sorted { $0.count != $1.count ? $0.count > $1.count : $0.reason < $1.reason }
+    }
   }
 
+  /// Makes a transport for one connection; called once per sending thread.
+  public typealias TransportFactory = @Sendable () throws -> any MessageTransport
+
   private let outbox: Outbox
-  private let relay: RelayConfiguration
+  private let makeTransport: TransportFactory
   private let policy: DeliveryPolicy
   private let logger: Logger
   private let stopped = Atomic<Bool>(false)
 
-  /// Makes a deliverer; nothing is sent until `deliverDue`.
-  public init(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver")) {
+  /// Makes a deliverer that sends through the relay over libcurl; nothing is sent until
+  /// `deliverDue`.
+  public convenience init(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver")) {
+    self.init(outbox: outbox, policy: policy, logger: logger) {
+      try SMTPConnection(configuration: relay, logger: logger)
+    }
+  }
+
+  /// Makes a deliverer that sends through the transports `transport` makes (one per
+  /// connection); nothing is sent until `deliverDue`.
+  public init(outbox: Outbox, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver"), transport: @escaping TransportFactory) {
     self.outbox = outbox
-    self.relay = relay
+    self.makeTransport = transport
     self.policy = policy
     self.logger = logger
   }
@@ -89,9 +141,9 @@ public final class Deliverer: Sendable {
   }
 
   private func work(limiter: RateLimiter, shared: RunState, producing: () -> Bool, onResult: (Result) -> Void) {
-    let connection: SMTPConnection
+    let connection: any MessageTransport
     do {
-      connection = try SMTPConnection(configuration: relay, logger: logger)
+      connection = try makeTransport()
     } catch {
       shared.state.withLock { $0.report.paused = "cannot set up an SMTP connection: \(error)" }
       stop()
@@ -129,25 +181,31 @@ public final class Deliverer: Sendable {
 
       let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes)
       var verdict = DeliveryVerdict(outcome)
-      let reply: String
+      var result: Result
       switch outcome {
-      case .reply(let smtp): reply = smtp.text
-      case .noReply(let reason): reply = "no reply: \(reason)"
+      case .reply(let reply):
+        result = Result(message: message, outcome: verdict.outcome, reply: reply, detail: reply.text, reason: reply.reason, mailboxGone: false)
+      case .noReply(let failure):
+        result = Result(message: message, outcome: verdict.outcome, reply: nil, detail: failure.description, reason: failure.kind.description, mailboxGone: false)
       }
       let now = Date()
       do {
         switch verdict {
         case .sent:
-          try outbox.markSent(message, reply: reply, at: now)
+          result.message = try outbox.markSent(message, reply: result.detail, at: now)
         case .deferred:
           if let retryAt = policy.retry.nextAttempt(createdAt: message.created, now: now) {
-            try outbox.markDeferred(message, reply: reply, retryAt: retryAt, at: now)
+            result.message = try outbox.markDeferred(message, reply: result.detail, retryAt: retryAt, at: now)
           } else {
             verdict = .failed(suppress: false)
-            try outbox.markFailed(message, reply: "gave up after \(Int(policy.retry.queueLifetime / 86_400)) days in the queue; last: \(reply)", at: now)
+            let days = Int((policy.retry.queueLifetime / 86_400).rounded())
+            result.outcome = .failed
+            result.reason = "gave up after \(days) day\(days == 1 ? "" : "s") in the queue; last: \(result.reason)"
+            result.message = try outbox.markFailed(message, reply: "gave up after \(days) day\(days == 1 ? "" : "s") in the queue; last: \(result.detail)", at: now)
           }
-        case .failed:
-          try outbox.markFailed(message, reply: reply, at: now)
+        case .failed(let suppress):
+          result.mailboxGone = suppress
+          result.message = try outbox.markFailed(message, reply: result.detail, at: now)
         }
       } catch {
         // The message stays in active/ and goes back to the queue on the next start.
@@ -161,19 +219,15 @@ public final class Deliverer: Sendable {
       case .reply(let smtp): relayFailed = DeliveryVerdict.isRelayProblem(smtp)
       }
       let pause: Bool = shared.state.withLock { state in
-        switch verdict {
-        case .sent: state.report.sent += 1
-        case .deferred: state.report.deferred += 1
-        case .failed: state.report.failed += 1
-        }
+        state.report.add(result)
         state.relayFailures = relayFailed ? state.relayFailures + 1 : 0
         if state.relayFailures >= policy.pauseAfterConsecutiveRelayFailures, state.report.paused == nil {
-          state.report.paused = "the relay failed \(state.relayFailures) times in a row (last: \(reply)); the rest waits in the Outbox. Check the relay and run herald deliver"
+          state.report.paused = "the relay failed \(state.relayFailures) times in a row (last: \(result.detail)); the rest waits in the Outbox. Check the relay and run herald deliver"
           return true
         }
         return false
       }
-      onResult(Result(message: message, verdict: verdict, reply: reply))
+      onResult(result)
       if pause { stop() }
     }
   }

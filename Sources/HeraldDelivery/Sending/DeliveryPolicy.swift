@@ -1,4 +1,6 @@
 import Foundation
+import HeraldCore
+import HeraldMail
 
 /// How delivery behaves: how many connections, how fast, when to stop trying.
 public struct DeliveryPolicy: Sendable {
@@ -25,12 +27,12 @@ public enum DeliveryVerdict: Sendable, Equatable {
   /// 4xx, 552, timeouts, connection failures, and refusals of the relay rather than the
   /// message (530, 535 …): try again later.
   case deferred
-  /// 5xx: will not work; `suppress` when the recipient's address is bad (5.1.x, but not
-  /// 5.1.7 or 5.1.8, which are about the sender's).
+  /// 5xx: will not work; `suppress` when the recipient's mailbox is gone for good (5.1.x
+  /// about the recipient, 5.2.1), not for 5.1.7 or 5.1.8, which are about the sender's.
   case failed(suppress: Bool)
 
-  /// Classifies a connection's outcome.
-  public init(_ outcome: SMTPConnection.Outcome) {
+  /// Classifies a transport's outcome.
+  public init(_ outcome: TransportOutcome) {
     switch outcome {
     case .noReply:
       self = .deferred
@@ -42,23 +44,27 @@ public enum DeliveryVerdict: Sendable, Equatable {
         // refuses AUTH says nothing about the recipient.
         self = .deferred
       } else {
-        self = .failed(suppress: Self.isBadRecipient(reply))
+        self = .failed(suppress: reply.enhancedCode?.isPermanentMailboxFailure ?? false)
       }
     }
   }
 
-  /// 5.1.x says an address is bad (RFC 3463 §3.2); 5.1.7 and 5.1.8 mean the sender's (and
-  /// are deferred as relay problems before this is asked).
-  private static func isBadRecipient(_ reply: SMTPReply) -> Bool {
-    guard let code = reply.enhancedCode, code.hasPrefix("5.1.") else { return false }
-    return !["5.1.7", "5.1.8"].contains(code)
+  /// The outcome recorded for it.
+  public var outcome: DeliveryOutcome {
+    switch self {
+    case .sent: return .sent
+    case .deferred: return .deferred
+    case .failed: return .failed
+    }
   }
 
   /// A reply about the relay or our own setup, not the message: 421 (closing),
   /// 530/534/535/538 or 5.7.8 (authentication), 5.1.7/5.1.8 (the relay refuses our sender
   /// address: every message would fail the same way, and no subscriber is to blame).
   /// Deferred, and many in a row pause the run.
-  static func isRelayProblem(_ reply: SMTPReply) -> Bool {
-    [421, 530, 534, 535, 538].contains(reply.code) || ["5.7.8", "5.1.7", "5.1.8"].contains(reply.enhancedCode ?? "")
+  public static func isRelayProblem(_ reply: SMTPReply) -> Bool {
+    if [421, 530, 534, 535, 538].contains(reply.code) { return true }
+    guard let code = reply.enhancedCode else { return false }
+    return code.isAuthenticationFailure || code.isAboutSenderAddress
   }
 }

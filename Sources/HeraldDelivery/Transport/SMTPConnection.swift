@@ -1,11 +1,13 @@
 import CCurl
 import Foundation
+import HeraldMail
 import Logging
 
-/// Where and how to reach the relay.
-public struct RelayConfiguration: Sendable {
+/// Where and how to reach the relay. Every field has its default here, and only here:
+/// herald.yml's `relay:` and `delivery:` override them.
+public struct RelayConfiguration: Sendable, Equatable {
   /// How the connection is protected.
-  public enum TLS: String, Sendable {
+  public enum TLS: String, Sendable, CaseIterable {
     /// STARTTLS must succeed (the default for hosts other than loopback).
     case required
     /// STARTTLS when the server offers it.
@@ -14,10 +16,15 @@ public struct RelayConfiguration: Sendable {
     case none
   }
 
-  /// `smtp://host:port` (STARTTLS as `tls` says) or `smtps://host:465` (TLS from the start).
-  public var url: String
-  /// STARTTLS policy; default `required`, `none` for loopback.
-  public var tls: TLS
+  /// `smtp://host:port` (STARTTLS as `tls` says) or `smtps://host:465` (TLS from the start);
+  /// nil until herald.yml's `relay:` or `--smtp` names one.
+  public var url: String?
+  /// STARTTLS policy; by default `required`, or `none` when the relay is on loopback.
+  public var tls: TLS {
+    get { tlsPolicy ?? (Self.isLoopback(url) ? .none : .required) }
+    set { tlsPolicy = newValue }
+  }
+  private var tlsPolicy: TLS?
   /// The AUTH user name, if the relay wants one.
   public var username: String?
   /// The AUTH password: from the environment or a 0600 file, never from argv or a log.
@@ -25,39 +32,49 @@ public struct RelayConfiguration: Sendable {
   /// A CA bundle to trust instead of the system's (a private relay's certificate).
   public var caFile: String?
   /// Seconds to wait for the connection, TLS and greeting (RFC 5321 §4.5.3.2 allows 5 minutes).
-  public var connectTimeout: Int = 60
+  public var connectTimeout: TimeInterval = 60
   /// Seconds to wait for any one reply, the one after the message's end included, before
   /// giving up on the connection (RFC 5321 §4.5.3.2: 5 minutes per command).
-  public var commandTimeout: Int = 300
+  public var commandTimeout: TimeInterval = 300
   /// Seconds one message may take in all: connecting when needed, MAIL FROM, the message,
   /// and the reply after it (RFC 5321 §4.5.3.2 allows 10 minutes for that reply alone).
-  public var messageTimeout: Int = 600
+  public var messageTimeout: TimeInterval = 600
   /// Messages sent on one connection before it is closed and opened anew.
   public var messagesPerConnection: Int = 1000
 
-  /// Makes a configuration; `tls` defaults to `required` unless the host is loopback.
+  /// The defaults, with no relay named yet.
+  public init() {}
+
+  /// A configuration for `url`; `tls` by default is `required` unless the host is loopback.
   public init(url: String, tls: TLS? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
     self.url = url
-    let host = URL(string: url)?.host ?? ""
-    self.tls = tls ?? (["127.0.0.1", "localhost", "::1"].contains(host) ? .none : .required)
+    self.tlsPolicy = tls
     self.username = username
     self.password = password
     self.caFile = caFile
+  }
+
+  /// Whether `url` is an smtp:// or smtps:// address with a host.
+  public static func isValid(url: String) -> Bool {
+    guard let parsed = URL(string: url), let scheme = parsed.scheme, ["smtp", "smtps"].contains(scheme.lowercased()) else { return false }
+    return !(parsed.host ?? "").isEmpty
+  }
+
+  static func isLoopback(_ url: String?) -> Bool {
+    ["127.0.0.1", "localhost", "::1"].contains(url.flatMap { URL(string: $0)?.host } ?? "")
   }
 }
 
 /// One SMTP connection to the relay through libcurl: one easy handle, reused for many
 /// messages (libcurl keeps the connection open between transfers), one recipient per
 /// transaction so every reply belongs to one subscriber. Not Sendable: one per thread.
-public final class SMTPConnection {
-  private let handle: UnsafeMutableRawPointer
+public final class SMTPConnection: MessageTransport {
+  private let curl: CurlEasy
   private let configuration: RelayConfiguration
   private let logger: Logger
-  /// Where libcurl's trace of the dialogue goes, if anywhere (AUTH secrets left out).
-  private let traceLevel: Logger.Level?
-  /// libcurl's own words about a failure ("SSL certificate problem: …"); it does not copy
-  /// the buffer, so it lives as long as the handle.
-  private let errorBuffer: UnsafeMutablePointer<CChar>
+  /// Whether libcurl's trace of the dialogue goes to the logger (at trace level; AUTH
+  /// secrets left out).
+  private let tracing: Bool
   private var sentOnConnection = 0
   /// After a failed transfer the connection may be half-closed: the next one starts afresh.
   private var needsFreshConnection = false
@@ -76,58 +93,53 @@ public final class SMTPConnection {
 
   /// Makes a connection (it connects on the first message).
   /// - Parameter logger: gets a line per failed transfer at debug level, and libcurl's trace
-  ///   of the dialogue at trace level (or info with HERALD_SMTP_TRACE set), never a password.
-  /// - Throws: `DeliveryError` `.connection` when libcurl cannot be set up.
+  ///   of the dialogue when its level is trace (`HERALD_LOG=trace`), never a password.
+  /// - Throws: `DeliveryError` `.connection` when no relay is named or libcurl cannot be
+  ///   set up (an option it refuses is named).
   public init(configuration: RelayConfiguration, logger: Logger = Logger(label: "herald.smtp")) throws {
-    SMTPConnection.globalInit
-    guard let handle = curl_easy_init() else { throw DeliveryError(.connection, "libcurl could not make a handle") }
-    self.handle = handle
+    guard configuration.url != nil else {
+      throw DeliveryError(.connection, "no relay to send through: pass --smtp smtp://host:port, or set “relay:” in herald.yml")
+    }
+    curl = try CurlEasy()
     self.configuration = configuration
     self.logger = logger
-    if ProcessInfo.processInfo.environment["HERALD_SMTP_TRACE"] != nil {
-      traceLevel = .info
-    } else {
-      traceLevel = logger.logLevel <= .trace ? .trace : nil
-    }
-    errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-    errorBuffer.initialize(to: 0)
-    configure()
+    tracing = logger.logLevel <= .trace
+    try configure()
   }
 
   /// Sets what stays the same for every message, once: libcurl keeps options between
   /// transfers on a handle, and setting them per message cost a string copy each.
-  private func configure() {
+  private func configure() throws {
     let context = Unmanaged.passUnretained(self).toOpaque()
-    ccurl_setopt_string(handle, CURLOPT_URL, configuration.url)
-    ccurl_setopt_long(handle, CURLOPT_UPLOAD, 1)
-    ccurl_setopt_long(handle, CURLOPT_TCP_NODELAY, 1)  // without it, delayed ACKs cap a connection near 45 msg/s
-    ccurl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 16_384)  // libcurl allocates twice this per upload
-    ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, configuration.connectTimeout)
-    // libcurl's per-reply timeout for SMTP; its own default is 2 minutes.
-    ccurl_setopt_long(handle, CURLOPT_SERVER_RESPONSE_TIMEOUT, configuration.commandTimeout)
-    ccurl_setopt_long(handle, CURLOPT_TIMEOUT, configuration.messageTimeout)
-    ccurl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-    ccurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-    if traceLevel != nil {
+    try curl.set(CURLOPT_URL, configuration.url ?? "")
+    try curl.set(CURLOPT_UPLOAD, 1)
+    try curl.set(CURLOPT_TCP_NODELAY, 1)  // without it, delayed ACKs cap a connection near 45 msg/s
+    try curl.set(CURLOPT_UPLOAD_BUFFERSIZE, 16_384)  // libcurl allocates twice this per upload
+    try curl.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
+    // libcurl's per-reply timeout for SMTP (whole seconds); its own default is 2 minutes.
+    try curl.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(configuration.commandTimeout.rounded(.up)))
+    try curl.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.messageTimeout))
+    try curl.set(CURLOPT_NOSIGNAL, 1)
+    if tracing {
       // libcurl's trace of the dialogue, through the logger and without AUTH secrets
       // (CURLOPT_VERBOSE alone would print the AUTH lines on standard error).
-      ccurl_setopt_long(handle, CURLOPT_VERBOSE, 1)
-      ccurl_setopt_debug_callback(handle) { _, type, data, size, context in
+      try curl.set(CURLOPT_VERBOSE, 1)
+      try curl.setDebugCallback { _, type, data, size, context in
         guard let data, let context else { return 0 }
         Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().trace(type, UnsafeRawBufferPointer(start: data, count: size))
         return 0
       }
-      ccurl_setopt_pointer(handle, CURLOPT_DEBUGDATA, context)
+      try curl.set(CURLOPT_DEBUGDATA, pointer: context)
     }
     switch configuration.tls {
-    case .required: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-    case .opportunistic: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
-    case .none: ccurl_setopt_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
+    case .required: try curl.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
+    case .opportunistic: try curl.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
+    case .none: try curl.set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
     }
-    if let caFile = configuration.caFile { ccurl_setopt_string(handle, CURLOPT_CAINFO, caFile) }
-    if let username = configuration.username { ccurl_setopt_string(handle, CURLOPT_USERNAME, username) }
-    if let password = configuration.password { ccurl_setopt_string(handle, CURLOPT_PASSWORD, password) }
-    ccurl_setopt_io_callback(handle, CURLOPT_READFUNCTION) { buffer, size, count, context in
+    if let caFile = configuration.caFile { try curl.set(CURLOPT_CAINFO, caFile) }
+    if let username = configuration.username { try curl.set(CURLOPT_USERNAME, username) }
+    if let password = configuration.password { try curl.set(CURLOPT_PASSWORD, password) }
+    try curl.set(CURLOPT_READFUNCTION) { buffer, size, count, context in
       let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
       let room = size * count
       let remaining = connection.upload.count - connection.uploadOffset
@@ -139,60 +151,52 @@ public final class SMTPConnection {
       connection.uploadOffset += length
       return length
     }
-    ccurl_setopt_pointer(handle, CURLOPT_READDATA, context)
+    try curl.set(CURLOPT_READDATA, pointer: context)
     // For SMTP, libcurl hands every server reply line to the header callback.
-    ccurl_setopt_io_callback(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, context in
+    try curl.set(CURLOPT_HEADERFUNCTION) { buffer, size, count, context in
       let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
       let length = size * count
       guard let buffer else { return length }
       connection.received(UnsafeRawBufferPointer(start: buffer, count: length))
       return length
     }
-    ccurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context)
+    try curl.set(CURLOPT_HEADERDATA, pointer: context)
   }
 
-  deinit {
-    curl_easy_cleanup(handle)
-    errorBuffer.deallocate()
+  private static func milliseconds(_ seconds: TimeInterval) -> Int {
+    Int((seconds * 1000).rounded(.up))
   }
 
-  private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
-
-  /// What happened to one message.
-  public enum Outcome: Sendable, Equatable {
-    /// The server answered; its reply says accepted (2xx), try later (4xx) or refused (5xx).
-    case reply(SMTPReply)
-    /// No reply: the connection failed or timed out (deferred, like a 4xx).
-    case noReply(String)
-  }
+  /// What happened to one message (the transport's outcome).
+  public typealias Outcome = TransportOutcome
 
   /// Sends one message to one recipient and returns the server's final reply.
-  public func send(from sender: String, to recipient: String, message: [UInt8]) -> Outcome {
+  public func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome {
     // Some relays limit messages per session: the last one allowed closes the connection.
     let lastOnConnection = sentOnConnection + 1 >= configuration.messagesPerConnection
-    ccurl_setopt_long(handle, CURLOPT_FORBID_REUSE, lastOnConnection ? 1 : 0)
-    ccurl_setopt_long(handle, CURLOPT_FRESH_CONNECT, needsFreshConnection ? 1 : 0)
-    needsFreshConnection = false
     upload = message
     uploadOffset = 0
     replyLines.removeAll(keepingCapacity: true)
     lastReplyLines.removeAll(keepingCapacity: true)
     partialLine.removeAll(keepingCapacity: true)
     answeringChallenge = false
-    errorBuffer[0] = 0
-
-    if sender != currentSender {
-      ccurl_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(sender)>")
-      currentSender = sender
+    do {
+      try curl.set(CURLOPT_FORBID_REUSE, lastOnConnection ? 1 : 0)
+      try curl.set(CURLOPT_FRESH_CONNECT, needsFreshConnection ? 1 : 0)
+      if sender != currentSender {
+        currentSender = nil
+        try curl.set(CURLOPT_MAIL_FROM, "<\(sender)>")
+        currentSender = sender
+      }
+      try curl.set(CURLOPT_INFILESIZE_LARGE, offset: Int64(message.count))
+      try curl.set(CURLOPT_MAIL_RCPT, list: ["<\(recipient)>"])
+    } catch {
+      logger.error("cannot set up the SMTP transfer", metadata: ["error": "\(error)"])
+      return .noReply(TransportFailure(.local, detail: "\(error)"))
     }
-    ccurl_setopt_off(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(message.count))
+    needsFreshConnection = false
 
-    // libcurl does not copy the recipient list: it must live until the transfer ends.
-    let recipients = curl_slist_append(nil, "<\(recipient)>")
-    defer { curl_slist_free_all(recipients) }
-    ccurl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients)
-
-    let result = curl_easy_perform(handle)
+    let result = curl.perform()
     if result == CURLE_OK && !lastOnConnection {
       sentOnConnection += 1
     } else {
@@ -211,29 +215,44 @@ public final class SMTPConnection {
       // A refused MAIL, RCPT, DATA or AUTH: the reply that refused it.
       return .reply(reply)
     }
-    let reason = Self.reason(result, detail: String(cString: errorBuffer))
-    logger.debug("SMTP transfer failed", metadata: ["curl": "\(result.rawValue)", "reason": "\(reason)"])
-    return .noReply(reason)
+    let failure = self.failure(result)
+    logger.debug("SMTP transfer failed", metadata: ["curl": "\(result.rawValue)", "reason": "\(failure.detail)"])
+    return .noReply(failure)
   }
 
-  /// Why a transfer failed without a reply, in libcurl's words: its summary of the error
-  /// code, then the particulars ("Timeout was reached (server response timeout)").
-  private static func reason(_ result: CURLcode, detail: String) -> String {
-    let summary = String(cString: curl_easy_strerror(result))
-    var reason = detail.isEmpty || detail == summary ? summary : "\(summary) (\(detail))"
-    if result == CURLE_PEER_FAILED_VERIFICATION {
-      reason += "; if the relay's certificate is from a private CA, give that CA's certificate as the CA file"
+  /// Why a transfer failed without a reply: its kind, and libcurl's words.
+  private func failure(_ result: CURLcode) -> TransportFailure {
+    var detail = curl.reason(for: result)
+    let kind: TransportFailure.Kind
+    switch result {
+    case CURLE_COULDNT_CONNECT:
+      let osError = (try? curl.info(CURLINFO_OS_ERRNO)) ?? 0
+      kind = osError == Int(ECONNREFUSED) ? .refused : .unreachable
+    case CURLE_COULDNT_RESOLVE_HOST: kind = .unresolved
+    case CURLE_OPERATION_TIMEDOUT: kind = .timeout
+    case CURLE_LOGIN_DENIED: kind = .login
+    case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_SSL_CACERT_BADFILE,
+      CURLE_SSL_CERTPROBLEM:
+      kind = .tls
+      if result == CURLE_PEER_FAILED_VERIFICATION {
+        detail += "; if the relay's certificate is from a private CA, give that CA's certificate as the CA file"
+      }
+    default: kind = .broken
     }
-    return reason
+    return TransportFailure(kind, detail: detail)
   }
 
   /// Makes libcurl drop the connection of a failed transfer instead of keeping it for the
   /// next. libcurl keeps it after some failures (a reply that never came after DATA), and
   /// would use it again or wait on it for QUIT's answer: shut down, it is seen as dead.
   private func abandonKeptConnection() {
-    var socket: curl_socket_t = -1
-    guard ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket) == CURLE_OK, socket != -1 else { return }
-    shutdown(socket, Int32(SHUT_RDWR))
+    do {
+      guard let socket = try curl.activeSocket() else { return }
+      shutdown(socket, Int32(SHUT_RDWR))
+    } catch {
+      // FRESH_CONNECT is set for the next transfer anyway.
+      logger.debug("cannot find the failed connection's socket", metadata: ["error": "\(error)"])
+    }
   }
 
   /// Collects reply lines; a line "NNN text" (space after the code) ends a reply.
@@ -265,7 +284,7 @@ public final class SMTPConnection {
   /// One piece of libcurl's trace, to the logger; what answers an AUTH challenge (334) and
   /// an AUTH command's initial response are replaced, as they carry the credentials.
   private func trace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
-    guard let traceLevel else { return }
+    guard tracing else { return }
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
     let line: String
     switch type {
@@ -287,6 +306,6 @@ public final class SMTPConnection {
     default:
       return  // the message itself, and TLS records
     }
-    logger.log(level: traceLevel, "\(line)")
+    logger.trace("\(line)")
   }
 }

@@ -42,7 +42,8 @@ struct ColumnMap {
   init(header: [String], file: String, line: Int) throws {
     var seen: [String: Int] = [:]
     var email: Int?
-    for (index, raw) in header.enumerated() {
+    for (index, cell) in header.enumerated() {
+      let raw = SubscriberText.unneutralized(cell)
       let key = Self.normalize(raw)
       if key.isEmpty { continue }
       if let first = seen[key] {
@@ -73,7 +74,9 @@ struct ColumnMap {
   /// The value of a column in a row, trimmed; nil when absent or empty.
   static func value(_ fields: [String], _ column: Int?) -> String? {
     guard let column, column < fields.count else { return nil }
-    let field = fields[column]
+    var field = fields[column]
+    // A cell Herald's export neutralised against spreadsheet formulas ('=…) reads back as it was.
+    if field.utf8.first == UInt8(ascii: "'") { field = SubscriberText.unneutralized(field) }
     // Most fields have no surrounding space: skip Foundation's trimming for them.
     if let first = field.utf8.first, let last = field.utf8.last, first > 0x20 && first < 0x7F && last > 0x20 && last < 0x7F {
       return field

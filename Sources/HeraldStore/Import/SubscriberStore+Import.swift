@@ -33,7 +33,10 @@ extension SubscriberStore {
     /// Valid addresses kept out: suppressed, or unsubscribed/bounced/complained before
     /// (those only without `resubscribe`).
     public var keptOut = 0
-    /// The first problems (rejected and kept out), with their lines; at most `problemLimit`.
+    /// Rows imported with a name or organisation cleaned of line breaks and other control
+    /// characters (each is among the problems, with its line).
+    public var cleaned = 0
+    /// The first problems (rejected, kept out, cleaned), with their lines; at most `problemLimit`.
     public var problems: [Problem] = []
     public static let problemLimit = 1000
 
@@ -139,9 +142,13 @@ extension SubscriberStore {
         report.problem(record.line, address, "suppressed (\(reason)); never sent to")
         continue
       }
-      let fields = SubscriberFields(
+      var fields = SubscriberFields(
         email: address, name: columns.name(in: record.fields), organization: ColumnMap.value(record.fields, columns.organization),
         language: ColumnMap.value(record.fields, columns.language), attributes: columns.attributes(in: record.fields))
+      if let found = fields.clean() {
+        report.cleaned += 1
+        report.problem(record.line, address, "\(found); replaced by spaces")
+      }
       // A duplicate is counted before anything is written for it.
       let key = EmailAddress.key(address)
       let source = ConsentSource.importFile(file, line: record.line)
@@ -159,7 +166,7 @@ extension SubscriberStore {
 
       guard let existingID else {
         insertMembership.bind([
-          .integer(db.lastInsertedRowID), .integer(list.id), .text(status.rawValue), .text(source.kind), .text(source.detail),
+          .integer(db.lastInsertedRowID), .integer(list.id), .text(status.rawValue), .text(source.kind.rawValue), .text(source.detail),
           .real(now.timeIntervalSince1970), .integer(run),
         ])
         try insertMembership.step()

@@ -1,3 +1,4 @@
+import HeraldCore
 import Foundation
 
 /// A mailing list: press releases in English, a newsletter, embargoed briefings.
@@ -35,8 +36,8 @@ public struct ListCounts: Sendable, Hashable, Codable {
 
 /// A person who may receive mail.
 public struct Subscriber: Sendable, Hashable, Codable {
-  /// The database id; also the subscriber's key in signed links.
-  public var id: Int64
+  /// The store's number for them; also their key in signed links.
+  public var id: SubscriberID
   /// The address, normalised (an IDN domain in its ASCII form).
   public var email: String
   /// The display name.
@@ -65,27 +66,60 @@ public enum MembershipStatus: String, Sendable, Hashable, Codable, CaseIterable 
   case complained
 }
 
-/// Where a subscriber's consent (or withdrawal) came from: the evidence a sender keeps.
+/// Where a subscriber's consent (or its withdrawal) came from: the evidence a sender keeps.
 public struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertible {
-  /// "import", "web", "cli", "link", "bounce", "complaint".
-  public var kind: String
-  /// "people.csv:12", "203.0.113.7, Mozilla/5.0 …", "herald subscribers add".
+  /// What kind of evidence it is.
+  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    /// A row of an imported file.
+    case importFile = "import"
+    /// The subscription form on the web, with the visitor's address and browser.
+    case webForm = "web"
+    /// A confirmation link followed (double opt-in).
+    case confirmation = "confirm"
+    /// The unsubscribe link: a one-click POST (RFC 8058) or the page's button.
+    case unsubscribeLink = "link"
+    /// A command typed by a person.
+    case commandLine = "cli"
+    /// A permanent delivery failure: the relay's reply, or a bounce from the inbox.
+    case bounce
+    /// A spam complaint (a feedback report, RFC 5965).
+    case complaint
+    /// A request by email ("please remove me", mail to the unsubscribe address).
+    case email
+    /// Recorded by another version of Herald, of a kind this one does not know.
+    case unknown
+  }
+
+  /// What kind of evidence it is.
+  public var kind: Kind
+  /// The particulars: "people.csv:12", "203.0.113.7, Mozilla/5.0 …", "herald subscribers add".
   public var detail: String
 
   /// Makes a source.
-  public init(kind: String, detail: String) {
+  public init(_ kind: Kind, detail: String) {
     self.kind = kind
     self.detail = detail
   }
 
-  /// A row of an imported file.
-  public static func importFile(_ file: String, line: Int) -> Self { Self(kind: "import", detail: "\(file):\(line)") }
-  /// The web form, with the visitor's address and browser.
-  public static func webForm(ip: String, userAgent: String) -> Self { Self(kind: "web", detail: "\(ip), \(userAgent)") }
-  /// A command typed by a person.
-  public static func commandLine(_ command: String) -> Self { Self(kind: "cli", detail: command) }
+  /// Reads a source as the store keeps it (kind and detail as text).
+  init(stored kind: String, detail: String) {
+    if let known = Kind(rawValue: kind) {
+      self.init(known, detail: detail)
+    } else {
+      self.init(.unknown, detail: "\(kind): \(detail)")
+    }
+  }
 
-  public var description: String { "\(kind) (\(detail))" }
+  /// A row of an imported file.
+  public static func importFile(_ file: String, line: Int) -> Self { Self(.importFile, detail: "\(file):\(line)") }
+  /// The web form, with the visitor's address and browser.
+  public static func webForm(ip: String, userAgent: String) -> Self { Self(.webForm, detail: "\(ip), \(userAgent)") }
+  /// A command typed by a person.
+  public static func commandLine(_ command: String) -> Self { Self(.commandLine, detail: command) }
+  /// A permanent failure, with the reply or report that says so.
+  public static func bounce(_ evidence: String) -> Self { Self(.bounce, detail: evidence) }
+
+  public var description: String { "\(kind.rawValue) (\(detail))" }
 }
 
 /// A subscriber's membership of a list, with the evidence for its current state.

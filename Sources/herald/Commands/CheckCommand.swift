@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import HeraldCampaign
 import HeraldCompose
+import HeraldWorkspace
 
 struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -18,10 +20,16 @@ struct CheckCommand: ParsableCommand {
   var json = false
 
   func run() throws {
-    let diagnostics: [Diagnostic]
+    var diagnostics: [Diagnostic]
+    let workspace = options.value
     do {
-      let loaded = try LoadedRelease(path: release, options: options, signed: false)
-      diagnostics = ReleaseChecker.diagnostics(for: loaded.composed)
+      let configuration = try workspace.configuration()
+      let composed = try workspace.composeRelease(release, configuration: configuration, signed: false)
+      diagnostics = ReleaseChecker.diagnostics(for: composed)
+      // The bulk senders' rules that herald.yml breaks, as warnings on herald.yml.
+      diagnostics += SendingRules.warnings(composed: composed, configuration: configuration).map {
+        Diagnostic(.warning, file: Terminal.display(workspace.configurationFile), line: nil, $0)
+      }
     } catch let error as ComposeError {
       diagnostics = error.diagnostics
     }

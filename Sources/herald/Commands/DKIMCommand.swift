@@ -1,16 +1,18 @@
 import ArgumentParser
 import Foundation
-import HeraldCompose
+import HeraldCore
 import HeraldMail
+import HeraldWorkspace
 
 struct DKIMCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dkim",
-    abstract: "DKIM signing keys: make one, and show the DNS record that publishes it.",
+    abstract: "DKIM signing keys: make one, and show the DNS records that publish them.",
     discussion: """
       Keys live in .herald/dkim/SELECTOR.pem (mode 0600, never in git). Their public half \
-      goes in DNS as a TXT record at SELECTOR._domainkey.DOMAIN, DOMAIN being that of the \
-      sender in herald.yml.
+      goes in DNS as a TXT record at SELECTOR._domainkey.DOMAIN. DOMAIN and the key file are \
+      those herald.yml's dkim: section gives for the selector; otherwise the sender's domain \
+      and .herald/dkim/SELECTOR.pem.
       """,
     subcommands: [Keygen.self, Show.self]
   )
@@ -26,98 +28,121 @@ struct DKIMCommand: ParsableCommand {
     var algorithm: DKIMKey.Algorithm = .rsa
     @Option(help: "The size of an RSA key: 1024 to 4096 bits.")
     var bits = 2048
-    @Option(help: ArgumentHelp("The signing domain (default: the domain of “from” in herald.yml).", valueName: "DOMAIN"))
+    @Option(help: ArgumentHelp("The signing domain (default: herald.yml's for this selector, else the sender's).", valueName: "DOMAIN"))
     var domain: String?
     @Flag(help: "Replace an existing key with this selector (mail signed with it stops verifying once its record changes).")
     var force = false
     @Flag(help: "Print the result as JSON.")
     var json = false
 
-    func run() throws {
+    func validate() throws {
       try DKIMCommand.check(selector: selector)
+      guard (1024...4096).contains(bits) else { throw ValidationError("--bits must be from 1024 to 4096") }
+    }
+
+    func run() throws {
       let workspace = options.value
-      let url = DKIMCommand.keyFile(selector, in: workspace)
-      if !force, FileManager.default.fileExists(atPath: url.path) {
-        throw DKIMCommand.failure(
-          "\(Terminal.display(url)) already exists: “herald dkim show --selector \(selector)” prints its record; --force replaces it")
+      let configuration = try workspace.configuration()
+      let target = DKIMCommand.target(selector: selector, domain: domain, key: nil, workspace: workspace, configuration: configuration)
+      if !force, FileManager.default.fileExists(atPath: target.file.path) {
+        throw CommandFailure(
+          "\(Terminal.display(target.file)) already exists: “herald dkim show --selector \(selector)” prints its record; --force replaces it")
       }
-      let domain = try DKIMCommand.domain(domain, workspace: workspace)
-      let key = try reportingErrors { try DKIMKey.generate(algorithm, bits: bits) }
-      let record = try DKIMRecord(selector: selector, domain: domain, key: key)
-      try reportingErrors {
-        try FileManager.default.createDirectory(
-          at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        guard try PrivateFile.write(Array(key.pemRepresentation.utf8), to: url, replacing: force) else {
-          throw ComposeError(.workspace, file: url.path, "appeared while the key was being made; run the command again")
-        }
+      let key = try DKIMKey.generate(algorithm, bits: bits)
+      let record = try DKIMRecord(selector: selector, domain: target.domain, key: key)
+      try FileManager.default.createDirectory(
+        at: target.file.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      guard try DurableFile.write(key.pemRepresentation, to: target.file, mode: 0o600, replacing: force) else {
+        throw CommandFailure("\(Terminal.display(target.file)) appeared while the key was being made; run the command again")
       }
       if json {
-        try printJSON(record.json(keyFile: url, created: true))
+        try printJSON(record.json(keyFile: target.file, created: true))
         return
       }
-      Terminal.say("Wrote a new \(key) to \(Terminal.display(url)) (mode 0600; keep it private and out of git).")
+      Terminal.say("Wrote a new \(key) to \(Terminal.display(target.file)) (mode 0600; keep it private and out of git).")
       record.print()
+      guard !target.configured else {
+        Terminal.say()
+        Terminal.say("herald.yml signs with it already (dkim: selector \(selector)).")
+        return
+      }
       Terminal.say()
-      Terminal.say("Then sign with it: add to herald.yml")
+      Terminal.say("Then sign with it: add to herald.yml (as one more item of the list, if dkim: has keys already)")
       Terminal.say("  dkim:")
-      Terminal.say("    selector: \(selector)")
-      Terminal.say("    key: \(DKIMCommand.relativePath(selector))")
+      Terminal.say("    - selector: \(selector)")
+      Terminal.say("      key: \(Workspace.dkimKeyPath(selector: selector))")
       // A domain given here must be given there too: signing uses the sender's otherwise.
-      if let given = self.domain { Terminal.say("    domain: \(given)") }
+      if target.domain != configuration.compose.from.domain { Terminal.say("      domain: \(target.domain)") }
     }
   }
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "show", abstract: "Print the DNS record for an existing signing key.")
+      commandName: "show", abstract: "Print the DNS records of the signing keys herald.yml names (or of one selector).")
 
     @OptionGroup var options: WorkspaceOptions
-    @Option(help: ArgumentHelp("The selector of the key.", valueName: "NAME"))
-    var selector = "herald"
-    @Option(help: ArgumentHelp("The key file (default: .herald/dkim/SELECTOR.pem).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Only the key with this selector.", valueName: "NAME"))
+    var selector: String?
+    @Option(help: ArgumentHelp("The key file (default: herald.yml's for the selector, else .herald/dkim/SELECTOR.pem).", valueName: "FILE"))
     var key: String?
-    @Option(help: ArgumentHelp("The signing domain (default: the domain of “from” in herald.yml).", valueName: "DOMAIN"))
+    @Option(help: ArgumentHelp("The signing domain (default: herald.yml's for the selector, else the sender's).", valueName: "DOMAIN"))
     var domain: String?
-    @Flag(help: "Print the result as JSON.")
+    @Flag(help: "Print the result as JSON: {\"keys\": [{name, value, strings, key_file, …}]}.")
     var json = false
 
+    func validate() throws {
+      if let selector { try DKIMCommand.check(selector: selector) }
+    }
+
     func run() throws {
-      try DKIMCommand.check(selector: selector)
       let workspace = options.value
-      let url = key.map { workspace.resolve($0) } ?? DKIMCommand.keyFile(selector, in: workspace)
-      guard let data = FileManager.default.contents(atPath: url.path) else {
-        let exists = FileManager.default.fileExists(atPath: url.path)
-        throw DKIMCommand.failure(exists
-          ? "\(Terminal.display(url)) cannot be read; check its owner and permissions"
-          : "\(Terminal.display(url)) does not exist: make it with “herald dkim keygen --selector \(selector)”")
-      }
-      if let mode = try? FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
-        Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO)
-          + " \(Terminal.display(url)) can be read by others (mode \(String(mode, radix: 8))); run “chmod 600 \(url.path)”")
-      }
-      let key = try reportingErrors { () throws -> DKIMKey in
-        do {
-          return try DKIMKey(pem: String(decoding: data, as: UTF8.self))
-        } catch let error as MailError {
-          throw MailError(error.code, "\(Terminal.display(url)): \(error.message)")
+      let configuration = try workspace.configuration()
+      // One selector when asked (a --key or --domain is about one key: “herald” unless
+      // --selector names another); else the keys herald.yml signs with; else “herald”.
+      let selectors = selector.map { [$0] }
+        ?? (configuration.dkim.isEmpty || key != nil || domain != nil ? ["herald"] : configuration.dkim.map(\.selector))
+      var records: [(DKIMRecord, URL, DKIMKey)] = []
+      for name in selectors {
+        let target = DKIMCommand.target(selector: name, domain: domain, key: key, workspace: workspace, configuration: configuration)
+        guard let data = FileManager.default.contents(atPath: target.file.path) else {
+          let exists = FileManager.default.fileExists(atPath: target.file.path)
+          throw CommandFailure(exists
+            ? "\(Terminal.display(target.file)) cannot be read; check its owner and permissions"
+            : "\(Terminal.display(target.file)) does not exist: make it with “herald dkim keygen --selector \(name)”")
         }
+        if let mode = try? FileManager.default.attributesOfItem(atPath: target.file.path)[.posixPermissions] as? Int, mode & 0o077 != 0 {
+          Terminal.warning("\(Terminal.display(target.file)) can be read by others (mode \(String(mode, radix: 8))); run “chmod 600 \(target.file.path)”")
+        }
+        let key: DKIMKey
+        do {
+          key = try DKIMKey(pem: String(decoding: data, as: UTF8.self))
+        } catch let error as MailError {
+          throw MailError(error.code, "\(Terminal.display(target.file)): \(error.message)", underlying: error)
+        }
+        records.append((try DKIMRecord(selector: name, domain: target.domain, key: key), target.file, key))
       }
-      let domain = try DKIMCommand.domain(domain, workspace: workspace)
-      let record = try DKIMRecord(selector: selector, domain: domain, key: key)
       if json {
-        try printJSON(record.json(keyFile: url, created: false))
+        try printJSON(["keys": records.map { $0.0.json(keyFile: $0.1, created: false) }])
         return
       }
-      Terminal.say("\(Terminal.display(url)) holds an \(key).")
-      record.print()
+      for (index, (record, file, key)) in records.enumerated() {
+        if index > 0 { Terminal.say() }
+        Terminal.say("\(Terminal.display(file)) holds an \(key).")
+        record.print()
+      }
     }
   }
 
-  /// Where `keygen` puts a selector's key, relative to the workspace.
-  static func relativePath(_ selector: String) -> String { ".herald/dkim/\(selector).pem" }
-
-  static func keyFile(_ selector: String, in workspace: Workspace) -> URL {
-    workspace.root.appendingPathComponent(relativePath(selector))
+  /// Where a selector's key is and which domain it signs for: what the command line says,
+  /// else herald.yml's dkim: entry for the selector, else the defaults.
+  static func target(
+    selector: String, domain: String?, key: String?, workspace: Workspace, configuration: Configuration
+  ) -> (file: URL, domain: String, configured: Bool) {
+    let configured = configuration.dkim.first { $0.selector == selector && (domain == nil || workspace.dkimDomain($0, configuration: configuration) == domain) }
+    let file = key.map(workspace.resolve) ?? configured.map { workspace.resolve($0.key) }
+      ?? workspace.resolve(Workspace.dkimKeyPath(selector: selector))
+    let signingDomain = domain ?? configured.map { workspace.dkimDomain($0, configuration: configuration) } ?? configuration.compose.from.domain
+    return (file, signingDomain, configured != nil)
   }
 
   /// The selector names a file and a DNS label: letters, digits, "-" and "_", dots between.
@@ -133,18 +158,6 @@ struct DKIMCommand: ParsableCommand {
       throw ValidationError("the selector “\(selector)” must be letters, digits, “-” and “_”, like herald or 2026-11")
     }
   }
-
-  /// The signing domain: the one given, else the domain of the sender in herald.yml.
-  static func domain(_ given: String?, workspace: Workspace) throws -> String {
-    if let given { return given }
-    return try reportingErrors { try workspace.configuration().from.domain }
-  }
-
-  /// An error of this command, reported like the others.
-  static func failure(_ message: String) -> ExitCode {
-    Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + message)
-    return ExitCode.failure
-  }
 }
 
 /// The DNS TXT record that publishes a key: its name and value.
@@ -156,7 +169,7 @@ struct DKIMRecord {
 
   init(selector: String, domain: String, key: DKIMKey) throws {
     // The signer checks the domain and selector exactly as signing will use them.
-    let signer = try reportingErrors { try DKIMSigner(domain: domain, selector: selector, key: key) }
+    let signer = try DKIMSigner(domain: domain, selector: selector, key: key)
     name = "\(signer.selector)._domainkey.\(signer.domain)"
     value = key.dnsRecord
   }
@@ -184,52 +197,3 @@ struct DKIMRecord {
     ["name": name, "value": value, "strings": strings, "key_file": keyFile.path, "created": created]
   }
 }
-
-/// Writes secrets: a 0600 file from the first byte, made beside the target and moved into
-/// place, so that nobody ever reads a half-written or world-readable key.
-enum PrivateFile {
-  /// Writes `bytes` to `url`; when `replacing` is false and a file is there, writes nothing.
-  /// - Returns: false when the file existed and was kept.
-  /// - Throws: `ComposeError` `.workspace` when a system call fails.
-  static func write(_ bytes: [UInt8], to url: URL, replacing: Bool) throws -> Bool {
-    let directory = url.deletingLastPathComponent().path
-    let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-    // O_EXCL: never write through a file or link someone else put at the temporary name.
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw error("cannot create", temporary) }
-    var written = 0
-    var failed = fchmod(descriptor, 0o600) != 0  // exact, whatever the umask
-    while !failed && written < bytes.count {
-      let result = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-      if result < 0 && errno != EINTR { failed = true }
-      if result > 0 { written += result }
-    }
-    if failed || fsync(descriptor) != 0 {
-      let failure = error("cannot write", temporary)
-      close(descriptor)
-      unlink(temporary)
-      throw failure
-    }
-    close(descriptor)
-    defer { unlink(temporary) }
-    if replacing {
-      guard rename(temporary, url.path) == 0 else { throw error("cannot move the key into place at", url.path) }
-    } else if link(temporary, url.path) != 0 {
-      // link() refuses to replace a file: no race with another keygen.
-      if errno == EEXIST { return false }
-      throw error("cannot create", url.path)
-    }
-    let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-    if directoryDescriptor >= 0 {
-      fsync(directoryDescriptor)
-      close(directoryDescriptor)
-    }
-    return true
-  }
-
-  private static func error(_ what: String, _ path: String) -> ComposeError {
-    ComposeError(.workspace, file: path, "\(what): \(String(cString: strerror(errno)))")
-  }
-}
-
-extension DKIMKey.Algorithm: ExpressibleByArgument {}

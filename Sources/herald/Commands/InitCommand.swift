@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HeraldCompose
+import HeraldWorkspace
 
 struct InitCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -17,7 +17,7 @@ struct InitCommand: ParsableCommand {
 
   func run() throws {
     let workspace = Workspace(root: URL(fileURLWithPath: directory, isDirectory: true))
-    let report = try reportingErrors { try workspace.initialize() }
+    let report = try workspace.initialize()
     if json {
       try printJSON(["workspace": workspace.root.path, "created": report.created, "kept": report.kept])
       return

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldCore
 import HeraldStore
 
 struct ListsCommand: ParsableCommand {
@@ -16,10 +17,8 @@ struct ListsCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let (lists, counts) = try reportingErrors { () throws -> ([MailingList], [String: ListCounts]) in
-        let store = try options.store()
-        return (try store.lists(), try store.counts())
-      }
+      let store = try options.store()
+      let (lists, counts) = (try store.lists(), try store.counts())
       if json {
         try printJSON(lists.map { list -> [String: Any] in
           let count = counts[list.name] ?? ListCounts()
@@ -58,9 +57,7 @@ struct ListsCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let list = try reportingErrors {
-        try options.store().createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
-      }
+      let list = try options.store().createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
       if json {
         try printJSON(["name": list.name, "title": list.title, "double_opt_in": list.doubleOptIn, "language": list.language.map { $0 as Any } ?? NSNull()])
       } else {
@@ -77,16 +74,15 @@ struct ListsCommand: ParsableCommand {
     @Flag(help: "Confirm: the memberships and their consent evidence are deleted.") var yes = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
-      let store = try reportingErrors { try options.store() }
-      let count = try reportingErrors { () throws -> ListCounts in
-        _ = try store.list(named: name)
-        return try store.counts()[name] ?? ListCounts()
-      }
+    func validate() throws {
       guard yes else {
-        throw ValidationError("deleting “\(name)” removes its \(count.total) memberships and their consent evidence; add --yes to do it")
+        throw ValidationError("deleting “\(name)” removes its memberships and their consent evidence; add --yes to do it")
       }
-      try reportingErrors { try store.deleteList(name: name) }
+    }
+
+    func run() throws {
+      let store = try options.store()
+      try store.deleteList(name: name)
       if json { try printJSON(["deleted": name]) } else { Terminal.say("Deleted the list \(name).") }
     }
   }
@@ -106,26 +102,27 @@ struct ListsCommand: ParsableCommand {
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "The list's name.") var name: String
     @Argument(help: ArgumentHelp("The CSV file.", valueName: "FILE.csv")) var file: String
-    @Option(help: "The status of imported addresses: subscribed, or pending (they must confirm).") var status: String = "subscribed"
+    @Option(help: "The status of imported addresses: subscribed, or pending (they must confirm).") var status: MembershipStatus = .subscribed
     @Flag(name: .customLong("dry-run"), help: "Report what would happen; change nothing.") var dryRun = false
     @Flag(help: "Let addresses that unsubscribed or bounced back in (only with their fresh consent).") var resubscribe = false
     @Flag(help: "Print the report as JSON.") var json = false
 
-    func run() throws {
-      guard let status = MembershipStatus(rawValue: status), [.subscribed, .pending].contains(status) else {
-        throw ValidationError("--status must be subscribed or pending, not “\(status)”")
+    func validate() throws {
+      guard [.subscribed, .pending].contains(status) else {
+        throw ValidationError("--status must be subscribed or pending for an import, not “\(status.rawValue)”")
       }
+    }
+
+    func run() throws {
       let url = URL(fileURLWithPath: file)
       guard FileManager.default.isReadableFile(atPath: url.path) else {
-        throw ValidationError("cannot read \(file); check the path")
+        throw CommandFailure("cannot read \(file); check the path and its permissions")
       }
       let showProgress = !json && Terminal.colours(STDERR_FILENO)
       let start = Date()
-      let report = try reportingErrors {
-        try options.store().importCSV(
-          url, displayName: file, into: name, status: status, dryRun: dryRun, resubscribe: resubscribe,
-          progress: showProgress ? { rows in FileHandle.standardError.write(Data("\rImporting… \(rows.formatted()) rows".utf8)) } : nil)
-      }
+      let report = try options.store().importCSV(
+        url, displayName: file, into: name, status: status, dryRun: dryRun, resubscribe: resubscribe,
+        progress: showProgress ? { rows in FileHandle.standardError.write(Data("\rImporting… \(rows.formatted()) rows".utf8)) } : nil)
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
       if json {
         let encoder = JSONEncoder()
@@ -163,50 +160,34 @@ struct ListsCommand: ParsableCommand {
 
   struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "export", abstract: "Write a list's members as CSV (imports back unchanged).")
+      commandName: "export", abstract: "Write a list's members as CSV (imports back unchanged).",
+      discussion: """
+        A cell that a spreadsheet would run as a formula (it starts with =, +, -, @, a tab or a \
+        carriage return) is written with a ' in front, as OWASP advises against CSV injection; \
+        herald lists import takes the ' off again. --raw writes the cells as they are.
+        """)
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "The list's name.") var name: String
     @Option(name: .shortAndLong, help: ArgumentHelp("The file to write (default: standard output).", valueName: "FILE")) var output: String?
-    @Option(help: "Only members with this status.") var status: String?
+    @Option(help: "Only members with this status.") var status: MembershipStatus?
+    @Flag(help: "Write cells as they are, without neutralising those a spreadsheet would run as formulas.") var raw = false
 
     func run() throws {
-      let statusFilter: MembershipStatus?
-      if let status {
-        guard let parsed = MembershipStatus(rawValue: status) else {
-          throw ValidationError("--status must be one of \(MembershipStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        statusFilter = parsed
-      } else {
-        statusFilter = nil
-      }
-      let store = try reportingErrors { try options.store() }
+      let store = try options.store()
       if let output {
-        // Written beside the target and renamed into place: never a half-written export.
-        let url = URL(fileURLWithPath: output)
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-        _ = FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        guard let handle = FileHandle(forWritingAtPath: temporary.path) else { throw ValidationError("cannot write \(output)") }
-        do {
-          let count = try reportingErrors { try store.exportCSV(list: name, status: statusFilter) { handle.write(Data($0.utf8)) } }
-          try handle.synchronize()
-          try handle.close()
-          guard rename(temporary.path, url.path) == 0 else {
-            throw ValidationError("cannot write \(output): \(String(cString: strerror(errno)))")
-          }
-          Terminal.warn("Wrote \(count.formatted()) members of \(name) to \(output).")
-        } catch {
-          try? FileManager.default.removeItem(at: temporary)
-          throw error
+        // Written whole or not at all: never a half-written export.
+        var count = 0
+        try DurableFile.write(to: URL(fileURLWithPath: output), mode: 0o600) { writer in
+          count = try store.exportCSV(list: name, status: status, neutralizingFormulas: !raw) { try writer.write($0) }
         }
+        Terminal.warn("Wrote \(count.formatted()) members of \(name) to \(output).")
       } else {
         var buffer = ""
-        _ = try reportingErrors {
-          try store.exportCSV(list: name, status: statusFilter) { line in
-            buffer += line
-            if buffer.utf8.count > 64 * 1024 {
-              FileHandle.standardOutput.write(Data(buffer.utf8))
-              buffer = ""
-            }
+        try store.exportCSV(list: name, status: status, neutralizingFormulas: !raw) { line in
+          buffer += line
+          if buffer.utf8.count > 64 * 1024 {
+            FileHandle.standardOutput.write(Data(buffer.utf8))
+            buffer = ""
           }
         }
         FileHandle.standardOutput.write(Data(buffer.utf8))

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import HeraldCompose
+import HeraldCore
+import HeraldWorkspace
 
 struct NewCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -19,21 +21,9 @@ struct NewCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The release date, YYYY-MM-DD (default: today).", valueName: "DATE"))
   var date: String?
 
-  func run() throws {
-    let workspace = options.value
-    let configuration = try reportingErrors { try workspace.configuration() }
-    let day: String
-    if let date {
-      guard let parsed = ReleaseDate(date) else {
-        throw ValidationError("“\(date)” is not a date; write it as YYYY-MM-DD, e.g. 2020-03-31")
-      }
-      day = parsed.description
-    } else {
-      let formatter = DateFormatter()
-      formatter.locale = Locale(identifier: "en_US_POSIX")
-      formatter.timeZone = configuration.timeZone
-      formatter.dateFormat = "yyyy-MM-dd"
-      day = formatter.string(from: Date())
+  func validate() throws {
+    if let date, ReleaseDate(date) == nil {
+      throw ValidationError("--date “\(date)” is not a date; write it as YYYY-MM-DD, e.g. 2020-03-31")
     }
     for name in list where name != Release.slugify(name) {
       throw ValidationError("the list name “\(name)” must be lowercase letters, digits and hyphens, like “\(Release.slugify(name))”")
@@ -41,12 +31,25 @@ struct NewCommand: ParsableCommand {
     guard !title.trimmingCharacters(in: .whitespaces).isEmpty, !title.contains(where: \.isNewline) else {
       throw ValidationError("the title must be one line of text")
     }
-    let draft = ReleaseDraft(title: title, date: ReleaseDate(day)!, lists: list, configuration: configuration)
-    let url = workspace.releasesDirectory.appendingPathComponent("\(day)-\(Release.slugify(title)).md")
-    let created = try reportingErrors { () throws -> Bool in
-      try FileManager.default.createDirectory(at: workspace.releasesDirectory, withIntermediateDirectories: true)
-      return try AtomicFile.create(Array(draft.text.utf8), at: url)
+  }
+
+  func run() throws {
+    let workspace = options.value
+    let configuration = try workspace.configuration()
+    let day: String
+    if let date, let parsed = ReleaseDate(date) {
+      day = parsed.description
+    } else {
+      let formatter = DateFormatter()
+      formatter.locale = Locale(identifier: "en_US_POSIX")
+      formatter.timeZone = configuration.compose.timeZone
+      formatter.dateFormat = "yyyy-MM-dd"
+      day = formatter.string(from: Date())
     }
+    let draft = ReleaseDraft(title: title, date: ReleaseDate(day)!, lists: list, settings: configuration.compose)
+    let url = workspace.releasesDirectory.appendingPathComponent("\(day)-\(Release.slugify(title)).md")
+    try FileManager.default.createDirectory(at: workspace.releasesDirectory, withIntermediateDirectories: true)
+    let created = try DurableFile.write(draft.text, to: url, replacing: false)
     guard created else {
       Terminal.report([Diagnostic(.error, file: Terminal.display(url), line: nil,
         "already exists; edit it, or choose another title or --date")])

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import HeraldCampaign
+import HeraldCore
 import HeraldDelivery
 
 struct OutboxCommand: ParsableCommand {
@@ -8,73 +10,66 @@ struct OutboxCommand: ParsableCommand {
     subcommands: [Summary.self, List.self, Show.self, Retry.self, Hold.self, Release.self, Purge.self],
     defaultSubcommand: Summary.self)
 
-  struct Summary: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "summary", abstract: "Counts by state and campaign, and the next retry.")
-  @OptionGroup var options: WorkspaceOptions
-  @Flag(help: "Print JSON.") var json = false
-
-  func run() throws {
-    let outbox = try reportingErrors { try Outbox(directory: options.value.outboxDirectory) }
-    let counts = try reportingErrors { try outbox.counts() }
-    let next = try reportingErrors { try outbox.nextDeferredAttempt() }
-    let states = Outbox.State.allCases
-    for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }
-    if json {
-      try printJSON([
-        "total": counts.total,
-        "states": Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, counts.byState[$0] ?? 0) }),
-        "campaigns": counts.byCampaign.mapValues { byState in Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, byState[$0] ?? 0) }) },
-        "next_retry": next.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull(),
-      ])
-      return
-    }
-    guard counts.total > 0 else {
-      Terminal.say("The Outbox is empty.")
-      return
-    }
-    var rows = [["CAMPAIGN"] + states.map { $0.rawValue.uppercased() }]
-    for (campaign, byState) in counts.byCampaign.sorted(by: { $0.key < $1.key }) {
-      rows.append([campaign] + states.map { "\(byState[$0] ?? 0)" })
-    }
-    rows.append(["total"] + states.map { "\(counts.byState[$0] ?? 0)" })
-    Terminal.table(rows, rightAligned: Set(1...states.count))
-    if let next { Terminal.say("Next retry: \(ISO8601DateFormatter().string(from: next))") }
-  }
-  }
-
   /// Opens the workspace's Outbox.
   static func open(_ options: WorkspaceOptions) throws -> Outbox {
-    try reportingErrors { try Outbox(directory: options.value.outboxDirectory) }
+    try options.value.openOutbox(logger: options.logger)
   }
 
-  static func state(_ name: String?) throws -> Outbox.State? {
-    guard let name else { return nil }
-    guard let state = Outbox.State(rawValue: name) else {
-      throw ValidationError("--state must be one of \(Outbox.State.allCases.map(\.rawValue).joined(separator: ", "))")
+  struct Summary: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "summary", abstract: "Counts by state and campaign, and the next retry.")
+    @OptionGroup var options: WorkspaceOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let outbox = try OutboxCommand.open(options)
+      let counts = try outbox.counts()
+      let next = try outbox.nextDeferredAttempt()
+      let states = Outbox.State.allCases
+      for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warning(warning) }
+      if json {
+        try printJSON([
+          "total": counts.total,
+          "states": Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, counts.byState[$0] ?? 0) }),
+          "campaigns": Dictionary(uniqueKeysWithValues: counts.byCampaign.map { campaign, byState in
+            (campaign.rawValue, Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, byState[$0] ?? 0) }))
+          }),
+          "next_retry": next.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull(),
+        ])
+        return
+      }
+      guard counts.total > 0 else {
+        Terminal.say("The Outbox is empty.")
+        return
+      }
+      var rows = [["CAMPAIGN"] + states.map { $0.rawValue.uppercased() }]
+      for (campaign, byState) in counts.byCampaign.sorted(by: { $0.key < $1.key }) {
+        rows.append([campaign.rawValue] + states.map { "\(byState[$0] ?? 0)" })
+      }
+      rows.append(["total"] + states.map { "\(counts.byState[$0] ?? 0)" })
+      Terminal.table(rows, rightAligned: Set(1...states.count))
+      if let next { Terminal.say("Next retry: \(ISO8601DateFormatter().string(from: next))") }
     }
-    return state
   }
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "list", abstract: "The messages, oldest first.")
     @OptionGroup var options: WorkspaceOptions
-    @Option(help: "Only this state (queue, active, deferred, sent, failed, hold).") var state: String?
-    @Option(help: "Only this campaign.") var campaign: String?
+    @Option(help: "Only this state.") var state: Outbox.State?
+    @Option(help: "Only this campaign.") var campaign: CampaignID?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let filter = try OutboxCommand.state(state)
       let outbox = try OutboxCommand.open(options)
-      let entries = try reportingErrors { try outbox.list(state: filter, campaign: campaign) }
+      let entries = try outbox.list(state: state, campaign: campaign)
       if json {
         try printJSON(entries.map { entry -> [String: Any] in
-          ["id": entry.message.id, "state": entry.state.rawValue, "campaign": entry.message.campaign, "recipient": entry.message.recipient,
+          ["id": entry.message.id, "state": entry.state.rawValue, "campaign": entry.message.campaign.rawValue, "recipient": entry.message.recipient,
            "attempts": entry.message.attempts.count, "last_reply": entry.message.attempts.last?.reply ?? NSNull()]
         })
         return
       }
       Terminal.table([["ID", "STATE", "CAMPAIGN", "RECIPIENT", "ATTEMPTS", "LAST REPLY"]] + entries.map {
-        [$0.message.id, $0.state.rawValue, $0.message.campaign, $0.message.recipient, "\($0.message.attempts.count)", $0.message.attempts.last?.reply ?? ""]
+        [$0.message.id, $0.state.rawValue, $0.message.campaign.rawValue, $0.message.recipient, "\($0.message.attempts.count)", $0.message.attempts.last?.reply ?? ""]
       })
     }
   }
@@ -86,7 +81,7 @@ struct OutboxCommand: ParsableCommand {
 
     func run() throws {
       let outbox = try OutboxCommand.open(options)
-      let entry = try reportingErrors { try outbox.message(id: id) }
+      let entry = try outbox.message(id: id)
       let m = entry.message
       let formatter = ISO8601DateFormatter()
       Terminal.say("Id         \(m.id)\nState      \(entry.state.rawValue)\nCampaign   \(m.campaign)\nFrom       <\(m.sender)>\nTo         <\(m.recipient)>")
@@ -106,10 +101,10 @@ struct OutboxCommand: ParsableCommand {
     func run() throws {
       let outbox = try OutboxCommand.open(options)
       if let id {
-        try reportingErrors { try outbox.retry(id) }
+        try outbox.retry(id)
         Terminal.say("\(id) is due now; herald deliver sends it.")
       } else {
-        let count = try reportingErrors { try outbox.retryAll() }
+        let count = try outbox.retryAll()
         Terminal.say("\(count) deferred message(s) are due now; herald deliver sends them.")
       }
     }
@@ -119,12 +114,15 @@ struct OutboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "hold", abstract: "Keep messages from being sent (one, or --campaign C).")
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "The message id.") var id: String?
-    @Option(help: "Every waiting message of this campaign.") var campaign: String?
+    @Option(help: "Every waiting message of this campaign.") var campaign: CampaignID?
     func validate() throws { guard (id != nil) != (campaign != nil) else { throw ValidationError("give a message id, or --campaign C") } }
     func run() throws {
       let outbox = try OutboxCommand.open(options)
-      if let id { try reportingErrors { try outbox.hold(id) }; Terminal.say("Held \(id).") }
-      if let campaign { let count = try reportingErrors { try outbox.hold(campaign: campaign) }; Terminal.say("Held \(count) message(s) of \(campaign).") }
+      if let id {
+        try outbox.hold(id)
+        Terminal.say("Held \(id).")
+      }
+      if let campaign { Terminal.say("Held \(try outbox.hold(campaign: campaign)) message(s) of \(campaign).") }
     }
   }
 
@@ -132,30 +130,30 @@ struct OutboxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "release", abstract: "Let held messages go again (one, or --campaign C).")
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "The message id.") var id: String?
-    @Option(help: "Every held message of this campaign.") var campaign: String?
+    @Option(help: "Every held message of this campaign.") var campaign: CampaignID?
     func validate() throws { guard (id != nil) != (campaign != nil) else { throw ValidationError("give a message id, or --campaign C") } }
     func run() throws {
       let outbox = try OutboxCommand.open(options)
-      if let id { try reportingErrors { try outbox.release(id) }; Terminal.say("Released \(id).") }
-      if let campaign { let count = try reportingErrors { try outbox.release(campaign: campaign) }; Terminal.say("Released \(count) message(s) of \(campaign).") }
+      if let id {
+        try outbox.release(id)
+        Terminal.say("Released \(id).")
+      }
+      if let campaign { Terminal.say("Released \(try outbox.release(campaign: campaign)) message(s) of \(campaign).") }
     }
   }
 
   struct Purge: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "purge", abstract: "Delete finished messages older than a number of days.")
+    static let configuration = CommandConfiguration(commandName: "purge", abstract: "Delete finished messages older than an age.")
     @OptionGroup var options: WorkspaceOptions
-    @Option(help: "sent or failed.") var state: String
-    @Option(name: .customLong("older-than"), help: ArgumentHelp("Age, like 30d.", valueName: "DAYS")) var olderThan: String
+    @Option(help: "sent or failed.") var state: Outbox.State
+    @Option(name: .customLong("older-than"), help: ArgumentHelp("Age, like 30d, 12h or 90m (a bare number is days).", valueName: "AGE")) var olderThan: Age
+    func validate() throws {
+      guard [.sent, .failed].contains(state) else { throw ValidationError("purge removes only sent or failed messages, not \(state.rawValue)") }
+    }
     func run() throws {
-      guard let chosen = try OutboxCommand.state(state), [.sent, .failed].contains(chosen) else {
-        throw ValidationError("purge removes only sent or failed messages")
-      }
-      guard let days = Int(olderThan.hasSuffix("d") ? String(olderThan.dropLast()) : olderThan), days >= 0 else {
-        throw ValidationError("--older-than takes days, like 30d")
-      }
       let outbox = try OutboxCommand.open(options)
-      let count = try reportingErrors { try outbox.purge(state: chosen, olderThan: Date().addingTimeInterval(-Double(days) * 86_400)) }
-      Terminal.say("Deleted \(count) \(chosen.rawValue) message(s) older than \(days) days.")
+      let count = try outbox.purge(state: state, olderThan: Date().addingTimeInterval(-olderThan.seconds))
+      Terminal.say("Deleted \(count) \(state.rawValue) message(s) older than \(olderThan.description).")
     }
   }
 }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import HeraldCampaign
 import HeraldCompose
+import HeraldCore
 import HeraldMail
+import HeraldWorkspace
 
 struct PreviewCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -40,63 +43,70 @@ struct PreviewCommand: ParsableCommand {
     } catch let error as MailError {
       throw ValidationError("--to: \(error.message)")
     }
-    let (loaded, message, parts, diagnostics, files) = try reportingErrors {
-      () throws -> (LoadedRelease, ComposedMessage, (html: String, text: String), [Diagnostic], [URL]) in
-      let loaded = try LoadedRelease(path: release, options: options)
-      let diagnostics = ReleaseChecker.diagnostics(for: loaded.composed)
-      if diagnostics.contains(where: { $0.severity == .error }) {
-        throw ComposeError(.release, diagnostics)
-      }
-      let composed = loaded.composed
-      let stamp = deterministic ? MessageStamp.fixed : MessageStamp.now()
-      let person = Recipient(mailbox: recipient, organization: organization)
-      let listName = list ?? composed.release.lists.first ?? "press"
-      let message = composed.message(for: person, list: listName, stamp: stamp)
-      let parts = composed.personalisedParts(for: person, list: listName)
-      let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
-        ?? loaded.workspace.root.appendingPathComponent("preview").appendingPathComponent(composed.release.slug)
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      let files = [
-        (directory.appendingPathComponent("message.eml"), message.bytes),
-        (directory.appendingPathComponent("message.html"), Array(parts.html.utf8)),
-        (directory.appendingPathComponent("message.txt"), Array(parts.text.utf8)),
-      ]
-      for (url, bytes) in files { try AtomicFile.write(bytes, to: url) }
-      return (loaded, message, parts, diagnostics, files.map(\.0))
+    let workspace = options.value
+    let configuration = try workspace.configuration()
+    let composed = try workspace.composeRelease(release, configuration: configuration)
+    let diagnostics = ReleaseChecker.diagnostics(for: composed)
+    if diagnostics.contains(where: { $0.severity == .error }) {
+      throw ComposeError(.release, diagnostics)
     }
-    let composed = loaded.composed
+    // The message as sent: signed with every configured key.
+    let signers = try workspace.dkimSigners(configuration)
+    let stamp = deterministic ? MessageStamp.fixed : MessageStamp.now()
+    let person = Recipient(mailbox: recipient, organization: organization)
+    let listName = list ?? composed.release.lists.first ?? "press"
+    let message = composed.message(for: person, list: listName, stamp: stamp)
+    let bytes = try MessageSigning.sign(message.bytes, with: signers, at: stamp.date)
+    let parts = composed.personalisedParts(for: person, list: listName)
+    let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
+      ?? workspace.root.appendingPathComponent("preview").appendingPathComponent(composed.release.slug)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let files = [
+      (directory.appendingPathComponent("message.eml"), bytes),
+      (directory.appendingPathComponent("message.html"), Array(parts.html.utf8)),
+      (directory.appendingPathComponent("message.txt"), Array(parts.text.utf8)),
+    ]
+    for (url, content) in files { try DurableFile.write(content, to: url) }
     let summary = PreviewSummary(composed: composed, html: parts.html, text: parts.text)
+    let dkim = signers.isEmpty
+      ? "none: not signed (herald.yml has no dkim: section)"
+      : "signed: " + signers.map { "\($0.selector)._domainkey.\($0.domain) (\($0.key.algorithm.rawValue))" }.joined(separator: ", ")
+    let sendingWarnings = SendingRules.warnings(composed: composed, configuration: configuration)
     if json {
       try printJSON([
-        "files": files.map(\.path),
+        "files": files.map(\.0.path),
         "subject": composed.release.subject,
         "to": message.recipient.description,
         "message_id": message.messageID.description,
-        "size": message.bytes.count,
+        "size": bytes.count,
         "parts": summary.parts,
         "links": summary.links,
         "placeholder_links": summary.placeholderLinks,
-        "warnings": diagnostics.map(\.description),
+        "dkim": signers.map { ["selector": $0.selector, "domain": $0.domain, "algorithm": $0.key.algorithm.rawValue] },
+        "warnings": diagnostics.map(\.description) + sendingWarnings,
       ])
       return
     }
-    Terminal.say("Wrote " + files.map { Terminal.display($0) }.joined(separator: "\n      "))
+    Terminal.say("Wrote " + files.map { Terminal.display($0.0) }.joined(separator: "\n      "))
     Terminal.say()
     let rows: [(String, String)] = [
       ("Subject", composed.release.subject),
-      ("From", (composed.release.from ?? composed.configuration.from).description),
+      ("From", (composed.release.from ?? configuration.compose.from).description),
       ("To", message.recipient.description),
-      ("Size", "\(Terminal.size(message.bytes.count)) (text \(Terminal.size(parts.text.utf8.count)), HTML \(Terminal.size(parts.html.utf8.count)) before encoding)"),
+      ("Size", "\(Terminal.size(bytes.count)) (text \(Terminal.size(parts.text.utf8.count)), HTML \(Terminal.size(parts.html.utf8.count)) before encoding)"),
       ("Parts", summary.parts.joined(separator: ", ")),
       ("Links", "\(summary.links)" + (summary.placeholderLinks > 0 ? " (\(summary.placeholderLinks) lead nowhere)" : "")),
+      ("DKIM", dkim),
     ]
     for (label, value) in rows {
       Terminal.say(Terminal.paint(label.padding(toLength: 9, withPad: " ", startingAt: 0), .bold) + value)
     }
-    if !diagnostics.isEmpty {
+    let count = diagnostics.count + sendingWarnings.count
+    if count > 0 {
       Terminal.say()
-      Terminal.say(Terminal.paint("\(diagnostics.count) warning\(diagnostics.count == 1 ? "" : "s")", .yellow))
+      Terminal.say(Terminal.paint("\(count) warning\(count == 1 ? "" : "s")", .yellow))
       Terminal.report(diagnostics, to: STDOUT_FILENO)
+      for warning in sendingWarnings { Terminal.say("herald.yml: " + Terminal.paint("warning:", .yellow) + " " + warning) }
     }
   }
 }

@@ -1,9 +1,8 @@
 import ArgumentParser
 import Foundation
-import HeraldCompose
+import HeraldCampaign
+import HeraldCore
 import HeraldDelivery
-import HeraldMail
-import HeraldStore
 
 struct SendCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -23,7 +22,7 @@ struct SendCommand: ParsableCommand {
   @Option(help: ArgumentHelp(
     "Send at this time instead of now (a date and time with a zone, like 2026-12-01T09:00:00+01:00); herald deliver sends them then.",
     valueName: "TIME"))
-  var at: String?
+  var at: Instant?
   @Flag(name: .customLong("dry-run"), help: "Show what would happen; send nothing.") var dryRun = false
   @Flag(name: .customLong("queue-only"), help: "Compose and enqueue, but leave delivery to herald deliver.") var queueOnly = false
   @Flag(help: "Do not ask for confirmation (for scripts).") var yes = false
@@ -31,140 +30,126 @@ struct SendCommand: ParsableCommand {
   @Option(name: .customLong("correction-of"), help: ArgumentHelp(
     "Send this release as a correction to exactly those an earlier campaign reached (still subscribed, not suppressed).",
     valueName: "CAMPAIGN"))
-  var correctionOf: String?
+  var correctionOf: CampaignID?
   @Flag(help: "Print the report as JSON.") var json = false
 
-  func run() throws {
-    let loaded = try reportingErrors { try LoadedRelease(path: release, options: options) }
-    let composed = loaded.composed
-    let diagnostics = ReleaseChecker.diagnostics(for: composed)
-    if diagnostics.contains(where: { $0.severity == .error }) {
-      Terminal.report(diagnostics)
-      throw ValidationError("the release has errors (above); nothing was sent")
-    }
-    let sendAt = try at.map { text -> Date in
-      guard let date = Release.parseInstant(text) else {
-        throw ValidationError("--at “\(text)” is not a date and time with a zone; write it like 2026-12-01T09:00:00+01:00")
-      }
-      return date
-    }
-    if let embargo = composed.release.embargo, embargo > (sendAt ?? Date()) {
-      throw ValidationError("the release is under embargo until \(ISO8601DateFormatter().string(from: embargo)); nothing was sent. Send it later, or schedule it with --at \(ISO8601DateFormatter().string(from: embargo)) or later")
-    }
-    let scheduled = sendAt.map { $0 > Date() } ?? false
+  func validate() throws {
     if correctionOf != nil && !list.isEmpty {
       throw ValidationError("--correction-of goes to that campaign's recipients; leave out --list")
     }
-    let lists = list.isEmpty ? composed.release.lists : list
-    let audience: SubscriberStore.Audience = correctionOf.map { .campaign($0) } ?? .lists(lists)
-    if case .lists = audience, lists.isEmpty { throw ValidationError("the release names no lists; pass --list NAME") }
-    let relay = (dryRun || queueOnly || scheduled) ? nil : try DeliveryRun.relay(smtp, workspace: loaded.workspace, configuration: composed.configuration)
-    let store = try reportingErrors { try options.store() }
-    // A correction is its own release in the delivery log, so a second correction of the
-    // same campaign skips those who have it, as a second send of a release does.
-    let releaseKey = correctionOf == nil ? composed.release.slug : "\(composed.release.slug)-correction"
-    let outbox = try reportingErrors { try Outbox(directory: loaded.workspace.outboxDirectory) }
-    if let original = correctionOf {
-      // A correction goes to those the original reached; it must not overtake the original.
-      let waiting = try reportingErrors { try outbox.counts() }.byCampaign[original].map { counts in
-        [Outbox.State.queue, .active, .deferred, .hold].reduce(0) { $0 + (counts[$1] ?? 0) }
-      } ?? 0
-      if waiting > 0 {
-        throw ValidationError("campaign \(original) still has \(waiting.formatted()) message(s) waiting in the Outbox; send the correction once they are delivered or failed (herald deliver, herald outbox)")
-      }
-    }
-    let signer = try MessageSigning.signer(workspace: loaded.workspace, configuration: composed.configuration)
-    // Messages of this release already in the Outbox count as received: those still
-    // waiting, and those sent just before a crash whose row the delivery log (written in
-    // batches) did not get.
-    let inOutbox: Set<Int64> = again ? [] : try reportingErrors {
-      Set(try outbox.envelopes(in: [.queue, .active, .deferred, .hold, .sent])
-        .filter { Campaign.release(of: $0.message.campaign) == releaseKey }
-        .compactMap { $0.message.subscriber.flatMap(Int64.init) })
-    }
-    let count = try reportingErrors { try store.recipientCount(audience, excludingReceived: again ? nil : releaseKey) }
-    var inOutboxOnly = 0  // in the Outbox, not (yet) in the delivery log
-    if !inOutbox.isEmpty {
-      _ = try reportingErrors {
-        try store.forEachRecipient(audience, excludingReceived: releaseKey) { if inOutbox.contains($0.subscriber.id) { inOutboxOnly += 1 } }
-      }
-    }
-    let recipients = count.recipients - inOutboxOnly
+    if dryRun && queueOnly { throw ValidationError("--dry-run sends nothing; leave out --queue-only") }
+  }
 
-    if !json {
-      Terminal.say(Terminal.paint("Subject    ", .bold) + composed.release.subject)
-      if let correctionOf {
-        Terminal.say(Terminal.paint("Correction ", .bold) + "of campaign \(correctionOf): to those it reached who are still subscribed")
-      } else {
-        Terminal.say(Terminal.paint("Lists      ", .bold) + lists.joined(separator: ", "))
-      }
-      let notes = [
-        count.suppressed > 0 ? "\(count.suppressed.formatted()) suppressed left out" : nil,
-        count.alreadyReceived > 0 ? "\(count.alreadyReceived.formatted()) already received it; --again to include them" : nil,
-        inOutboxOnly > 0 ? "\(inOutboxOnly.formatted()) have it in the Outbox already (waiting, or sent just before an interruption)" : nil,
-      ].compactMap { $0 }
-      Terminal.say(Terminal.paint("Recipients ", .bold) + "\(recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
-      Terminal.say(Terminal.paint("DKIM       ", .bold) + (signer.map { "\($0.selector)._domainkey.\($0.domain) (\($0.key.algorithm.rawValue))" } ?? "none: messages go out unsigned (herald dkim keygen makes a key)"))
-      Terminal.say(Terminal.paint("Relay      ", .bold) + (relay?.url ?? (dryRun ? "none: --dry-run" : scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: sendAt!))" : "none: --queue-only")))
+  func run() throws {
+    let mailroom = try options.mailroom()
+    var request = CampaignRequest(release: release)
+    request.lists = list
+    request.correctionOf = correctionOf
+    request.sendAt = at?.date
+    request.again = again
+    let plan: CampaignPlan
+    do {
+      plan = try mailroom.plan(request)
+    } catch let error as CampaignError where error.code == .releaseHasErrors {
+      Terminal.report(error.diagnostics)
+      throw CampaignError(.releaseHasErrors, "the release has errors (above); nothing was sent")
     }
+    // The relay is checked before asking, so that a missing one is found before anything is written.
+    let relay = (dryRun || queueOnly || plan.scheduled) ? nil : try mailroom.relay(override: smtp)
+    if !json { printSummary(plan, relay: relay) }
     if dryRun {
-      if json { try printJSON(["recipients": recipients, "suppressed": count.suppressed, "already_received": count.alreadyReceived, "lists": lists, "sent": 0]) }
+      if json {
+        try printJSON([
+          "campaign": plan.campaign.rawValue, "recipients": plan.recipients, "suppressed": plan.suppressed,
+          "already_received": plan.alreadyReceived, "in_outbox": plan.inOutbox, "lists": plan.lists, "sent": 0,
+          "warnings": plan.sendingWarnings,
+        ])
+      }
       return
     }
-    guard recipients > 0 else {
-      throw ValidationError(count.alreadyReceived + inOutboxOnly > 0 ? "everyone already received this release; add --again to send it anyway" : "no one to send to: \(correctionOf == nil ? "the lists have no subscribed members" : "no one the campaign reached is still subscribed")")
-    }
+    if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
     if !yes {
-      guard isatty(STDIN_FILENO) == 1 else { throw ValidationError("add --yes to send without a terminal to confirm on") }
-      FileHandle.standardOutput.write(Data("Send to \(recipients.formatted()) recipients? [y/N] ".utf8))
+      guard isatty(STDIN_FILENO) == 1 else { throw CommandFailure("add --yes to send without a terminal to confirm on; nothing was sent") }
+      FileHandle.standardOutput.write(Data("Send to \(plan.recipients.formatted()) recipients? [y/N] ".utf8))
       guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
         Terminal.say("Nothing was sent.")
         return
       }
     }
 
-    // Compose and enqueue every message, each durable before it can be sent; delivery
-    // starts with the first batch, on its own threads, and takes what is enqueued.
-    let campaign = Campaign.name(release: releaseKey, at: Date())
-    let sender = (composed.release.from ?? composed.configuration.from).address
-    let session = relay.map { DeliverySession(outbox: outbox, relay: $0, policy: DeliveryRun.policy(composed.configuration), store: store) }
-    let enqueueing = InterruptFlag()  // set when enqueueing has ended
-    let delivery = session.map { session in
-      Background { session.run(total: recipients, producing: { !enqueueing.isSet }) }
-    }
-    // A scheduled send is dated, and ages for the retry policy, from when it goes out.
-    let now = sendAt.map { max($0, Date()) } ?? Date()
-    try reportingErrors { try EnqueueMark.begin(campaign, release: release, recipients: recipients, outbox: outbox.directory) }
-    let writer = CampaignWriter(composed: composed, campaign: campaign, sender: sender, signer: signer, outbox: outbox, date: now)
-    let (enqueued, enqueueError) = writer.write(skipping: inOutbox) { body in
-      try store.forEachRecipient(audience, excludingReceived: again ? nil : releaseKey, body)
-    }
-    enqueueing.set()
-    if enqueueError == nil { EnqueueMark.end(campaign, release: release, outbox: outbox.directory) }
-    let report = delivery?.wait()
-    if let enqueueError {
-      // What was enqueued is in the Outbox (and being sent); the rest was never written.
-      Terminal.warn("error: only \(enqueued.formatted()) of \(recipients.formatted()) messages could be enqueued: \(enqueueError)")
-      Terminal.warn("The \(enqueued.formatted()) enqueued are in the Outbox\(report == nil ? "" : " (sent or retried by herald deliver)"). Fix the problem and run herald send again: it reaches only those who have not received the release.")
-      throw ExitCode.failure
-    }
-    if !json {
-      Terminal.say("Enqueued \(enqueued.formatted()) messages as campaign \(campaign).")
-      if scheduled {
-        Terminal.say("They go out at \(ISO8601DateFormatter().string(from: now)) with the next herald deliver (from cron, or a herald deliver --watch that keeps running).")
+    let progress = Terminal.colours(STDERR_FILENO) && !json ? ProgressLine(total: plan.recipients, start: Date()) : nil
+    let session = relay.map { mailroom.deliverySession(relay: $0, onWarning: { Terminal.warning($0) }) }
+    let interrupts = session.map { session in
+      Terminal.onInterrupt {
+        Terminal.warn("\nStopping: messages in flight finish; the rest stays in the Outbox for herald deliver.")
+        session.stop()
       }
     }
-    guard let report else {
-      if json { try printJSON(["campaign": campaign, "enqueued": enqueued]) }
+    defer { interrupts?.forEach { $0.cancel() } }
+    let result = try mailroom.send(plan, session: session, onResult: { progress?.record($0.outcome) })
+    progress?.clear()
+
+    if !json {
+      Terminal.say("Enqueued \(result.enqueued.formatted()) messages as campaign \(result.campaign).")
+      if plan.scheduled {
+        Terminal.say("They go out at \(ISO8601DateFormatter().string(from: plan.date)) with the next herald deliver (from cron, or a herald deliver --watch that keeps running).")
+      }
+    }
+    guard let report = result.delivery else {
+      if json { try printJSON(["campaign": result.campaign.rawValue, "enqueued": result.enqueued]) }
       return
     }
-    try DeliveryReportOutput.print(report, json: json)
-    let written = try reportingErrors {
-      try CampaignReport.write(
-        campaign: campaign, subject: composed.release.subject, lists: correctionOf == nil ? lists : ["correction of \(correctionOf!)"], enqueued: enqueued, report: report,
-        outbox: loaded.workspace.outboxDirectory)
-    }
-    if !json { Terminal.say("Report: \(Terminal.display(written))") }
+    try DeliveryReportOutput.print(report, json: json, extra: ["campaign": result.campaign.rawValue, "enqueued": result.enqueued])
+    if !json, let file = result.reportFile { Terminal.say("Report: \(Terminal.display(file))") }
     if report.paused != nil { throw ExitCode.failure }
+  }
+
+  private func printSummary(_ plan: CampaignPlan, relay: RelayConfiguration?) {
+    func row(_ label: String, _ value: String) {
+      Terminal.say(Terminal.paint(label.padding(toLength: 11, withPad: " ", startingAt: 0), .bold) + value)
+    }
+    row("Subject", plan.composed.release.subject)
+    if let original = plan.correctionOf {
+      row("Correction", "of campaign \(original): to those it reached who are still subscribed")
+    } else {
+      row("Lists", plan.lists.joined(separator: ", "))
+    }
+    let notes = [
+      plan.suppressed > 0 ? "\(plan.suppressed.formatted()) suppressed left out" : nil,
+      plan.alreadyReceived > 0 ? "\(plan.alreadyReceived.formatted()) already received it; --again to include them" : nil,
+      plan.inOutbox > 0 ? "\(plan.inOutbox.formatted()) have it in the Outbox already (waiting, or sent just before an interruption)" : nil,
+    ].compactMap { $0 }
+    row("Recipients", "\(plan.recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
+    row("DKIM", plan.signers.isEmpty
+      ? "none: messages go out unsigned (herald dkim keygen makes a key)"
+      : plan.signers.map { "\($0.selector)._domainkey.\($0.domain) (\($0.key.algorithm.rawValue))" }.joined(separator: ", "))
+    let relayText = relay?.url ?? (dryRun ? "none: --dry-run" : plan.scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: plan.date))" : "none: --queue-only")
+    row("Relay", relayText)
+    for warning in plan.sendingWarnings { Terminal.warning(warning) }
+  }
+}
+
+/// The end-of-run summary, for people or as JSON: counts, and why messages were deferred
+/// or failed, grouped by reason.
+enum DeliveryReportOutput {
+  static func print(_ report: Deliverer.Report, json: Bool, extra: [String: Any] = [:]) throws {
+    if json {
+      func reasons(_ outcome: DeliveryOutcome) -> [[String: Any]] {
+        report.reasons(for: outcome).map { ["reason": $0.reason, "count": $0.count] }
+      }
+      try printJSON([
+        "sent": report.sent, "deferred": report.deferred, "failed": report.failed, "paused": report.paused.map { $0 as Any } ?? NSNull(),
+        "deferred_reasons": reasons(.deferred), "failed_reasons": reasons(.failed),
+      ].merging(extra) { $1 })
+      return
+    }
+    Terminal.say("Sent \(report.sent.formatted()), deferred \(report.deferred.formatted()) (retried later by herald deliver), failed \(report.failed.formatted()).")
+    for (outcome, title) in [(DeliveryOutcome.deferred, "Deferred"), (.failed, "Failed")] {
+      let lines = CampaignReport.reasonLines(report, outcome)
+      guard !lines.isEmpty else { continue }
+      Terminal.say("\(title), by reason:")
+      for line in lines { Terminal.say("  \(line)") }
+    }
+    if let paused = report.paused { Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " " + paused) }
   }
 }

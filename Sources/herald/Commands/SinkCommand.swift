@@ -26,11 +26,7 @@ struct SinkCommand: ParsableCommand {
     faults.dropRate = dropRate
     faults.rejectPattern = reject
     let directory = maildir.map { URL(fileURLWithPath: $0) } ?? options.value.outboxDirectory.appendingPathComponent("sink")
-    let sink = try reportingErrors { () throws -> CaptureSink in
-      do { return try CaptureSink(port: port, maildir: directory, faults: faults) } catch let error as DeliveryError {
-        throw ValidationError(error.message)
-      }
-    }
+    let sink = try CaptureSink(port: port, maildir: directory, faults: faults)
     // Written unbuffered: a script waiting for this line (make demo) must see it at once.
     FileHandle.standardOutput.write(Data("herald sink listening on smtp://127.0.0.1:\(sink.port), storing messages in \(Terminal.display(directory))\n".utf8))
     let sources = Terminal.onInterrupt { sink.stop() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldCore
 import HeraldStore
 
 struct SubscribersCommand: ParsableCommand {
@@ -22,13 +23,19 @@ struct SubscribersCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let (subscriber, change) = try reportingErrors {
-        try options.store().addSubscriber(
-          email: email, name: name, organization: organization, language: language, list: list,
-          status: pending ? .pending : .subscribed, source: .commandLine("herald subscribers add"), resubscribe: resubscribe)
+      // Names go into header fields: a line break or a NUL is cleaned here, and said.
+      func cleaned(_ value: String?, _ option: String) -> String? {
+        guard let value else { return nil }
+        let result = SubscriberText.cleaned(value)
+        if let found = result.found { Terminal.warning("\(option) had \(found); it was replaced by a space") }
+        return result.text.isEmpty ? nil : result.text
       }
+      let (subscriber, change) = try options.store().addSubscriber(
+        email: email, name: cleaned(name, "--name"), organization: cleaned(organization, "--organization"),
+        language: cleaned(language, "--language"), list: list, status: pending ? .pending : .subscribed,
+        source: .commandLine("herald subscribers add"), resubscribe: resubscribe)
       if json {
-        try printJSON(["email": subscriber.email, "id": subscriber.id, "list": list, "change": change.rawValue])
+        try printJSON(["email": subscriber.email, "id": subscriber.id.rawValue, "list": list, "change": change.rawValue])
       } else {
         let what = change == .added ? "Added" : change == .updated ? "Updated" : "Already there:"
         Terminal.say("\(what) \(subscriber.email) on \(list)\(pending ? " (pending confirmation)" : "").")
@@ -43,10 +50,8 @@ struct SubscribersCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let (profile, deliveries) = try reportingErrors { () throws -> (SubscriberStore.Profile, [SubscriberStore.Delivery]) in
-        let store = try options.store()
-        return (try store.profile(email: email), try store.deliveries(email: email))
-      }
+      let store = try options.store()
+      let (profile, deliveries) = (try store.profile(email: email), try store.deliveries(email: email))
       if json {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -98,9 +103,7 @@ struct SubscribersCommand: ParsableCommand {
     }
 
     func run() throws {
-      let lists = try reportingErrors {
-        try options.store().unsubscribe(email: email, list: list, source: .commandLine("herald subscribers unsubscribe"))
-      }
+      let lists = try options.store().unsubscribe(email: email, list: list, source: .commandLine("herald subscribers unsubscribe"))
       if json { try printJSON(["email": email, "unsubscribed_from": lists]); return }
       Terminal.say(lists.isEmpty ? "\(email) was already unsubscribed." : "Unsubscribed \(email) from \(lists.joined(separator: ", ")).")
     }
@@ -115,7 +118,7 @@ struct SubscribersCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let suppression = try reportingErrors { try options.store().suppress(target, reason: reason) }
+      let suppression = try options.store().suppress(target, reason: reason)
       if json { try printJSON(["kind": suppression.kind.rawValue, "value": suppression.value, "reason": suppression.reason]); return }
       Terminal.say("Suppressed \(suppression.kind == .domain ? "every address at " : "")\(suppression.value): \(suppression.reason).")
     }
@@ -129,7 +132,7 @@ struct SubscribersCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let removed = try reportingErrors { try options.store().unsuppress(target) }
+      let removed = try options.store().unsuppress(target)
       if json { try printJSON(["unsuppressed": target, "removed": removed]); return }
       Terminal.say("\(target) is no longer suppressed; it can be added to lists again.")
     }
@@ -144,9 +147,12 @@ struct SubscribersCommand: ParsableCommand {
     @Flag(help: "Confirm: this cannot be undone.") var yes = false
     @Flag(help: "Print JSON.") var json = false
 
-    func run() throws {
+    func validate() throws {
       guard yes else { throw ValidationError("forgetting \(email) erases their data for good; add --yes to do it") }
-      try reportingErrors { try options.store().forget(email: email) }
+    }
+
+    func run() throws {
+      try options.store().forget(email: email)
       if json { try printJSON(["forgotten": email]); return }
       Terminal.say("Forgot \(email): their data is erased; a hash is kept so they are not imported again.")
     }

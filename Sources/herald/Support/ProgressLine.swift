@@ -1,5 +1,5 @@
 import Foundation
-import HeraldDelivery
+import HeraldCore
 
 /// "sent 1,200 · deferred 3 · failed 1 · 410 msg/s · 0:42 left", redrawn on one line.
 final class ProgressLine: @unchecked Sendable {
@@ -14,9 +14,9 @@ final class ProgressLine: @unchecked Sendable {
     self.start = start
   }
 
-  func record(_ verdict: DeliveryVerdict) {
+  func record(_ outcome: DeliveryOutcome) {
     lock.withLock {
-      switch verdict {
+      switch outcome {
       case .sent: sent += 1
       case .deferred: deferred += 1
       case .failed: failed += 1
@@ -30,5 +30,10 @@ final class ProgressLine: @unchecked Sendable {
       let line = "sent \(sent.formatted()) · deferred \(deferred.formatted()) · failed \(failed.formatted()) · \(Int(rate).formatted()) msg/s · \(left / 60):\(String(format: "%02d", left % 60)) left"
       FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
+  }
+
+  /// Clears the line, once the run is over.
+  func clear() {
+    FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
   }
 }

@@ -1,9 +1,7 @@
-import ArgumentParser
 import Foundation
+import HeraldCampaign
 import HeraldCompose
-import HeraldDelivery
-import HeraldMail
-import HeraldStore
+import HeraldCore
 
 /// Output for people: colour only on a terminal and never with NO_COLOR set; problems go
 /// to standard error.
@@ -43,6 +41,24 @@ enum Terminal {
     }
   }
 
+  /// Reports a failure on standard error: a file's problems as `file:line: error: …`,
+  /// anything else as "error: " and its message.
+  static func report(_ error: any HeraldError) {
+    if let error = error as? ComposeError {
+      report(error.diagnostics)
+      return
+    }
+    if let error = error as? CampaignError, !error.diagnostics.isEmpty {
+      report(error.diagnostics)
+    }
+    warn(paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
+  }
+
+  /// Prints a warning on standard error.
+  static func warning(_ text: String) {
+    warn(paint("warning:", .yellow, on: STDERR_FILENO) + " " + text)
+  }
+
   /// Prints rows as aligned columns; the first row is the header.
   static func table(_ rows: [[String]], rightAligned: Set<Int> = []) {
     guard let first = rows.first else { return }
@@ -80,25 +96,6 @@ enum Terminal {
     if path == current || path == current + "/" { return "." }
     if path.hasPrefix(current + "/") { return String(path.dropFirst(current.count + 1)) }
     return path
-  }
-}
-
-/// Runs a command body, turning Herald's errors into diagnostics and exit status 1.
-func reportingErrors<T>(_ body: () throws -> T) throws -> T {
-  do {
-    return try body()
-  } catch let error as ComposeError {
-    Terminal.report(error.diagnostics)
-    throw ExitCode.failure
-  } catch let error as StoreError {
-    Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
-    throw ExitCode.failure
-  } catch let error as DeliveryError {
-    Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
-    throw ExitCode.failure
-  } catch let error as MailError {
-    Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
-    throw ExitCode.failure
   }
 }
 

@@ -1,34 +1,33 @@
 import ArgumentParser
 import Foundation
-import HeraldCompose
+import HeraldCampaign
 import HeraldStore
+import HeraldWorkspace
+import Logging
 
-/// The option every command takes: which workspace to work on.
+/// The options every command on a workspace takes: which workspace, and how much to log.
 struct WorkspaceOptions: ParsableArguments {
   @Option(name: .long, help: ArgumentHelp("The workspace folder.", valueName: "DIR"))
   var workspace: String = "."
+
+  @Flag(help: "Log what Herald does to standard error (HERALD_LOG=trace shows the SMTP dialogue too).")
+  var verbose = false
 
   /// The workspace.
   var value: Workspace {
     Workspace(root: URL(fileURLWithPath: workspace, isDirectory: true))
   }
 
+  /// A logger for the libraries.
+  var logger: Logger { Logs.logger() }
+
   /// The workspace's subscriber store, opened (and created or migrated) on first use.
   func store() throws -> SubscriberStore {
-    let workspace = value
-    // A typo in --workspace should not silently create a database somewhere new.
-    guard FileManager.default.fileExists(atPath: workspace.configurationFile.path) else {
-      throw ComposeError(.configuration, file: workspace.configurationFile.path,
-        "is missing: this folder is not a Herald workspace. Run “herald init \(workspace.root.path)” to make one, or pass --workspace DIR")
-    }
-    return try SubscriberStore(path: workspace.databaseFile.path)
+    try value.openStore(logger: logger)
   }
 
-  /// A release path the user gave: as the shell means it when that file exists, else
-  /// inside the workspace (so `--workspace DIR Releases/x.md` works from anywhere).
-  func releasePath(_ path: String) -> String {
-    if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
-    let inside = value.root.appendingPathComponent(path).path
-    return FileManager.default.fileExists(atPath: inside) ? inside : path
+  /// The workspace's outgoing mail: configuration, store, Outbox and DKIM keys.
+  func mailroom() throws -> Mailroom {
+    try Mailroom(workspace: value, logger: logger)
   }
 }

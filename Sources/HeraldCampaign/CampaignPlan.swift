@@ -1,0 +1,75 @@
+import Foundation
+import HeraldCompose
+import HeraldCore
+import HeraldDelivery
+import HeraldMail
+import HeraldStore
+
+/// A send worked out before anything is written: the release composed, who gets it, who
+/// is left out and why, when it goes, how it is signed. A value to show a person, to
+/// confirm, and then to run (`Mailroom.send`).
+public struct CampaignPlan: Sendable {
+  /// The campaign's name, as the Outbox, the delivery log and the reports know it.
+  public var campaign: CampaignID
+  /// The release, composed once.
+  public var composed: ComposedRelease
+  /// Who it goes to.
+  public var audience: SubscriberStore.Audience
+  /// The lists it goes through (empty for a correction, which follows its original).
+  public var lists: [String]
+  /// The campaign a correction corrects.
+  public var correctionOf: CampaignID?
+  /// The release file as the request named it (reports and warnings repeat it).
+  public var releasePath: String
+  /// How many get a message.
+  public var recipients: Int
+  /// Members left out because their address or domain is suppressed.
+  public var suppressed: Int
+  /// Members left out because they already received the release (unless `again`).
+  public var alreadyReceived: Int
+  /// Members left out because a message of this release for them is already in the
+  /// Outbox (waiting, or sent just before an interruption and not yet in the log).
+  public var inOutbox: Int
+  /// Whether those who already received it get it again.
+  public var again: Bool
+  /// When the messages are dated, and aged from for retries: now, or the time a
+  /// scheduled send goes out.
+  public var date: Date
+  /// Whether it waits in the Outbox for `herald deliver` at `date`.
+  public var scheduled: Bool
+  /// The envelope sender (MAIL FROM).
+  public var sender: String
+  /// The DKIM keys every message is signed with, one signature each.
+  public var signers: [DKIMSigner]
+  /// The release's warnings (`herald check`).
+  public var warnings: [Diagnostic]
+  /// The bulk senders' rules the configuration breaks (`SendingRules`).
+  public var sendingWarnings: [String]
+
+  /// Subscribers who have a message of this release in the Outbox already.
+  var skipping: Set<SubscriberID>
+
+  /// Why nothing would be sent, when no one is left; nil when there are recipients.
+  public var nothingToSend: String? {
+    guard recipients == 0 else { return nil }
+    if alreadyReceived + inOutbox > 0 { return "everyone already received this release; add --again to send it anyway" }
+    if suppressed > 0 { return "no one to send to: every member is suppressed" }
+    return correctionOf == nil ? "no one to send to: the lists have no subscribed members" : "no one to send to: no one the campaign reached is still subscribed"
+  }
+
+  /// What the delivery log counts as having received it: `excludingReceived` for the
+  /// recipients query, nil with `again`.
+  var excludingReceived: String? { again ? nil : campaign.releaseKey }
+}
+
+/// What `Mailroom.send` did.
+public struct CampaignResult: Sendable {
+  /// The campaign.
+  public var campaign: CampaignID
+  /// How many messages went into the Outbox.
+  public var enqueued: Int
+  /// What delivery did, when the send delivered (not for --queue-only or a scheduled send).
+  public var delivery: Deliverer.Report?
+  /// Outbox/reports/CAMPAIGN.txt, when delivery ran.
+  public var reportFile: URL?
+}

@@ -1,0 +1,176 @@
+import Foundation
+import HeraldCompose
+import HeraldCore
+import HeraldDelivery
+import HeraldMail
+import HeraldStore
+import HeraldWorkspace
+import Logging
+
+/// A workspace's outgoing mail: it plans sends of releases, writes them to the Outbox
+/// (composed, DKIM-signed, each message durable before it can go), delivers them, and
+/// records the results in the store. `herald send` and `herald deliver` go through it; so
+/// will the inbox (replies) and the web server (confirmations, notifications).
+public final class Mailroom: Sendable {
+  /// The workspace.
+  public let workspace: Workspace
+  /// herald.yml, read once.
+  public let configuration: Configuration
+  /// The subscriber store.
+  public let store: SubscriberStore
+  /// The Outbox.
+  public let outbox: Outbox
+  /// The DKIM keys every message is signed with (none: unsigned).
+  public let signers: [DKIMSigner]
+  private let logger: Logger
+
+  /// Opens a workspace's configuration, store, Outbox and DKIM keys.
+  /// - Throws: `WorkspaceError` (not a workspace, a key file others can read),
+  ///   `ComposeError` `.configuration` (herald.yml), `StoreError`, `DeliveryError`.
+  public init(workspace: Workspace, logger: Logger = Logger(label: "herald")) throws {
+    self.workspace = workspace
+    self.configuration = try workspace.configuration()
+    self.store = try workspace.openStore(logger: logger)
+    self.outbox = try workspace.openOutbox(logger: logger)
+    self.signers = try workspace.dkimSigners(configuration)
+    self.logger = logger
+  }
+
+  // MARK: Planning
+
+  /// Works out a send without writing anything: composes the release, checks it, applies
+  /// the embargo and the correction rules, and counts who gets it and who is left out.
+  /// - Parameter now: the present, for the embargo, scheduling and the campaign's name.
+  /// - Throws: `CampaignError` (release errors, embargo, a correction whose original is
+  ///   still waiting, no lists), `ComposeError` for a release that cannot be read,
+  ///   `StoreError` for an unknown list or campaign.
+  public func plan(_ request: CampaignRequest, now: Date = Date()) throws -> CampaignPlan {
+    let composed = try workspace.composeRelease(request.release, configuration: configuration)
+    let diagnostics = ReleaseChecker.diagnostics(for: composed)
+    if diagnostics.contains(where: { $0.severity == .error }) {
+      throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
+    }
+    let release = composed.release
+    if let embargo = release.embargo, embargo > (request.sendAt ?? now) {
+      let time = ISO8601DateFormatter().string(from: embargo)
+      throw CampaignError(.embargoed,
+        "the release is under embargo until \(time); nothing was sent. Send it later, or schedule it with --at \(time) or later")
+    }
+    if request.correctionOf != nil && !request.lists.isEmpty {
+      throw CampaignError(.invalidRequest, "a correction goes to its campaign's recipients; leave out --list")
+    }
+    let lists = request.lists.isEmpty ? release.lists : request.lists
+    let audience: SubscriberStore.Audience = request.correctionOf.map { .campaign($0) } ?? .lists(lists)
+    if case .lists = audience, lists.isEmpty {
+      throw CampaignError(.invalidRequest, "the release names no lists; pass --list NAME, or add “lists: [NAME]” to its front matter")
+    }
+    let campaign = CampaignID(release: release.slug, started: now, correction: request.correctionOf != nil)
+    if let original = request.correctionOf {
+      // A correction goes to those the original reached; it must not overtake the original.
+      let waiting = try outbox.counts().byCampaign[original].map { counts in
+        [Outbox.State.queue, .active, .deferred, .hold].reduce(0) { $0 + (counts[$1] ?? 0) }
+      } ?? 0
+      if waiting > 0 {
+        throw CampaignError(.correctionWaiting,
+          "campaign \(original) still has \(waiting.formatted()) message(s) waiting in the Outbox; send the correction once they are delivered or failed (herald deliver, herald outbox)")
+      }
+    }
+    // Messages of this release already in the Outbox count as received: those still
+    // waiting, and those sent just before a crash whose row the delivery log (written in
+    // batches) did not get.
+    let releaseKey = campaign.releaseKey
+    let skipping: Set<SubscriberID> = request.again ? [] : Set(
+      try outbox.envelopes(in: [.queue, .active, .deferred, .hold, .sent])
+        .filter { $0.message.campaign.releaseKey == releaseKey }
+        .compactMap(\.message.subscriber))
+    let excluding = request.again ? nil : releaseKey
+    let count = try store.recipientCount(audience, excludingReceived: excluding)
+    var inOutbox = 0  // in the Outbox, not (yet) in the delivery log
+    if !skipping.isEmpty {
+      try store.forEachRecipient(audience, excludingReceived: excluding) { if skipping.contains($0.subscriber.id) { inOutbox += 1 } }
+    }
+    let date = request.sendAt.map { max($0, now) } ?? now
+    return CampaignPlan(
+      campaign: campaign, composed: composed, audience: audience, lists: request.correctionOf == nil ? lists : [],
+      correctionOf: request.correctionOf, releasePath: request.release, recipients: count.recipients - inOutbox,
+      suppressed: count.suppressed, alreadyReceived: count.alreadyReceived, inOutbox: inOutbox, again: request.again,
+      date: date, scheduled: request.sendAt.map { $0 > now } ?? false,
+      sender: (release.from ?? configuration.compose.from).address, signers: signers,
+      warnings: diagnostics, sendingWarnings: SendingRules.warnings(composed: composed, configuration: configuration, signers: signers),
+      skipping: skipping)
+  }
+
+  // MARK: Sending
+
+  /// The relay to deliver through: `override` (--smtp) or herald.yml's, with its AUTH
+  /// credentials (see `Workspace.relay`).
+  public func relay(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RelayConfiguration {
+    try workspace.relay(configuration, override: override, environment: environment)
+  }
+
+  /// A delivery session on this workspace's Outbox that records results in its store, with
+  /// herald.yml's delivery policy.
+  /// - Parameters:
+  ///   - transport: makes connections; SMTP over libcurl to `relay` by default.
+  ///   - onWarning: told what could not be recorded.
+  public func deliverySession(
+    relay: RelayConfiguration, transport: Deliverer.TransportFactory? = nil, onWarning: @escaping @Sendable (String) -> Void = { _ in }
+  ) -> DeliverySession {
+    DeliverySession(
+      outbox: outbox, relay: relay, policy: configuration.delivery, store: store, logger: logger, transport: transport, onWarning: onWarning)
+  }
+
+  /// Runs a plan: composes, signs and enqueues one message per recipient, in batches, each
+  /// durable before it can be sent; with a `session`, delivery starts with the first batch
+  /// and goes on while the rest is written. Results are recorded in the store, and the
+  /// report written to Outbox/reports/.
+  /// - Parameters:
+  ///   - session: delivers; nil leaves the messages in the Outbox for `herald deliver`
+  ///     (--queue-only, or a scheduled send).
+  ///   - onResult: told of each delivery result, from the sending threads.
+  /// - Throws: `CampaignError` `.nothingToSend` when no one is left, `.enqueueIncomplete`
+  ///   when writing stopped part-way (what was written stays in the Outbox, and is sent);
+  ///   `FileError` when the report cannot be written.
+  public func send(
+    _ plan: CampaignPlan, session: DeliverySession?, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }
+  ) throws -> CampaignResult {
+    if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
+    try EnqueueMark.begin(plan.campaign, release: plan.releasePath, recipients: plan.recipients, outbox: outbox.directory)
+    let enqueueing = Flag()  // set when enqueueing has ended
+    let delivery = session.map { session in
+      Background { session.run(producing: { !enqueueing.isSet }, onResult: onResult) }
+    }
+    let writer = CampaignWriter(
+      composed: plan.composed, campaign: plan.campaign, sender: plan.sender, signers: plan.signers, outbox: outbox, date: plan.date)
+    let (enqueued, enqueueError) = writer.write(skipping: plan.skipping) { [store] body in
+      try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived, body)
+    }
+    enqueueing.set()
+    if enqueueError == nil { EnqueueMark.end(plan.campaign, release: plan.releasePath, outbox: outbox.directory) }
+    let report = delivery?.wait()
+    var reportFile: URL?
+    if let report {
+      reportFile = try CampaignReport.write(
+        campaign: plan.campaign, subject: plan.composed.release.subject,
+        lists: plan.correctionOf.map { ["correction of \($0)"] } ?? plan.lists, enqueued: enqueued, report: report,
+        outbox: outbox.directory)
+    }
+    if let enqueueError {
+      throw CampaignError(.enqueueIncomplete,
+        "only \(enqueued.formatted()) of \(plan.recipients.formatted()) messages could be enqueued: \(enqueueError)\n"
+          + "The \(enqueued.formatted()) enqueued are in the Outbox\(report == nil ? "" : " (sent, or retried by herald deliver)"). "
+          + "Fix the problem and run herald send again: it reaches only those who have not received the release.",
+        underlying: enqueueError)
+    }
+    return CampaignResult(campaign: plan.campaign, enqueued: enqueued, delivery: report, reportFile: reportFile)
+  }
+
+  /// Signs messages with the workspace's DKIM keys and writes them to the Outbox, durably:
+  /// one-off mail (a confirmation, a notification, a reply) goes out the way campaigns do.
+  /// - Throws: `CampaignError` `.signing`, or `DeliveryError` when the Outbox cannot take them.
+  public func enqueue(_ messages: [OutboxMessage], at time: Date = Date()) throws {
+    var signed = messages
+    try MessageSigning.sign(&signed, with: signers, at: time)
+    try outbox.enqueue(signed)
+  }
+}

@@ -1,0 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The system calls Herald's files are written and read with. A call that a signal
+/// interrupts (EINTR) is retried here, and only here.
+public enum FileIO {
+  /// Runs a system call again while a signal interrupts it; returns its last result.
+  @inlinable
+  public static func retrying<Result: FixedWidthInteger>(_ call: () -> Result) -> Result {
+    while true {
+      let result = call()
+      if result == -1 && errno == EINTR { continue }
+      return result
+    }
+  }
+
+  /// Writes all of `bytes` to `descriptor` (at its offset, or at the end if it was opened
+  /// with O_APPEND).
+  /// - Returns: 0, or the errno of the failed write.
+  public static func writeAll(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    var offset = 0
+    while offset < bytes.count {
+      let written = retrying { write(descriptor, bytes.baseAddress! + offset, bytes.count - offset) }
+      if written < 0 { return errno }
+      if written == 0 { return EIO }
+      offset += written
+    }
+    return 0
+  }
+
+  /// Reads from `descriptor` at `offset` into `buffer` until it is full or the file ends.
+  /// - Returns: how many bytes were read, or -1 with `errno` set.
+  public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
+    var done = 0
+    while done < buffer.count {
+      let count = retrying { pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done)) }
+      if count < 0 { return -1 }
+      if count == 0 { break }
+      done += count
+    }
+    return done
+  }
+
+  /// Opens a file, retrying when interrupted.
+  /// - Returns: the descriptor, or -1 with `errno` set.
+  public static func openFile(_ path: String, _ flags: Int32, _ mode: mode_t = 0) -> Int32 {
+    retrying { open(path, flags, mode) }
+  }
+
+  /// Flushes a file or folder to the disk (fsync), retrying when interrupted.
+  /// - Returns: 0, or -1 with `errno` set.
+  public static func syncFile(_ descriptor: Int32) -> Int32 {
+    retrying { fsync(descriptor) }
+  }
+
+  /// Closes a descriptor. (close(2) must not be retried on EINTR on Linux: the descriptor
+  /// is gone either way.)
+  public static func closeFile(_ descriptor: Int32) {
+    _ = close(descriptor)
+  }
+}

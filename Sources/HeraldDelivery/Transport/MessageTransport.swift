@@ -1,0 +1,73 @@
+import HeraldMail
+
+/// Carries messages to a relay, one recipient per transaction, so that every reply belongs
+/// to one subscriber. `SMTPConnection` does it over libcurl; tests use one in memory.
+///
+/// A transport is used by one thread at a time: the `Deliverer` makes one per connection.
+public protocol MessageTransport: AnyObject {
+  /// Sends one message to one recipient and returns the server's final reply, or why
+  /// there was none.
+  func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome
+}
+
+/// What became of one message on a transport.
+public enum TransportOutcome: Sendable, Equatable {
+  /// The server answered; its reply says accepted (2xx), try later (4xx) or refused (5xx).
+  case reply(SMTPReply)
+  /// No answer: the connection failed or timed out (deferred, like a 4xx).
+  case noReply(TransportFailure)
+}
+
+/// Why a message got no answer from the relay, in words for people, grouped by kind.
+public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
+  /// What went wrong, for grouping and for people.
+  public struct Kind: Hashable, Sendable, CustomStringConvertible {
+    private enum Base: String { case refused, unreachable, unresolved, timeout, tls, login, broken, local }
+    private let base: Base
+    private init(_ base: Base) { self.base = base }
+    /// Nothing listens at the relay's address and port.
+    public static var refused: Self { Self(.refused) }
+    /// The relay's host cannot be reached.
+    public static var unreachable: Self { Self(.unreachable) }
+    /// The relay's name has no address.
+    public static var unresolved: Self { Self(.unresolved) }
+    /// The relay did not answer in time.
+    public static var timeout: Self { Self(.timeout) }
+    /// TLS could not be set up (no STARTTLS, a certificate that cannot be verified).
+    public static var tls: Self { Self(.tls) }
+    /// The relay refused the AUTH credentials.
+    public static var login: Self { Self(.login) }
+    /// The connection broke or the relay said something that is not SMTP.
+    public static var broken: Self { Self(.broken) }
+    /// Herald could not set up the transfer (a libcurl option refused).
+    public static var local: Self { Self(.local) }
+
+    /// The kind, said plainly: "the relay refused the connection".
+    public var description: String {
+      switch base {
+      case .refused: return "the relay refused the connection"
+      case .unreachable: return "the relay cannot be reached"
+      case .unresolved: return "the relay's host name cannot be resolved"
+      case .timeout: return "the relay did not answer in time"
+      case .tls: return "TLS with the relay failed"
+      case .login: return "the relay refused the login"
+      case .broken: return "the connection to the relay broke"
+      case .local: return "the SMTP client could not be set up"
+      }
+    }
+  }
+
+  /// What went wrong.
+  public var kind: Kind
+  /// The particulars, in libcurl's words ("Failed to connect to 127.0.0.1 port 2525 …").
+  public var detail: String
+
+  /// Makes a failure.
+  public init(_ kind: Kind, detail: String) {
+    self.kind = kind
+    self.detail = detail
+  }
+
+  /// "no reply: the relay refused the connection (Couldn't connect to server …)".
+  public var description: String { "no reply: \(kind) (\(detail))" }
+}

@@ -1,0 +1,67 @@
+/// The text of a subscriber's name and organisation as the store keeps it: one line,
+/// without control characters. Names end up in header fields and templates, where a line
+/// break or a NUL would split or cut what is written; so they are cleaned when they come in
+/// (an import, `subscribers add`, a web form), and the caller is told.
+public enum SubscriberText {
+  /// `text` with line breaks, tabs, NUL and other control characters (and Unicode's line
+  /// and paragraph separators) replaced by a space, runs of spaces made one, and the ends
+  /// trimmed; with what was found, for the report ("a line break"), or nil when it was clean.
+  public static func cleaned(_ text: String) -> (text: String, found: String?) {
+    // The common case: plain text without a control character.
+    if !text.unicodeScalars.contains(where: isControl) { return (text, nil) }
+    var lineBreak = false, null = false, other = false
+    var output = String.UnicodeScalarView()
+    var lastWasSpace = true  // drops leading spaces
+    for scalar in text.unicodeScalars {
+      if isControl(scalar) {
+        switch scalar.value {
+        case 0x0A, 0x0D, 0x85, 0x2028, 0x2029: lineBreak = true
+        case 0x00: null = true
+        default: other = true
+        }
+        if !lastWasSpace { output.append(" ") }
+        lastWasSpace = true
+      } else {
+        if scalar == " " && lastWasSpace { continue }
+        output.append(scalar)
+        lastWasSpace = scalar == " "
+      }
+    }
+    var cleaned = String(output)
+    while cleaned.hasSuffix(" ") { cleaned.removeLast() }
+    let found = [lineBreak ? "a line break" : nil, null ? "a NUL character" : nil, other ? "a control character" : nil]
+      .compactMap { $0 }.joined(separator: " and ")
+    return (cleaned, found)
+  }
+
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
+  }
+
+  /// The characters that make a spreadsheet cell a formula when they start it (OWASP
+  /// "CSV Injection"): = + - @ tab and carriage return.
+  static func startsFormula(_ byte: UInt8) -> Bool {
+    byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+      || byte == 0x09 || byte == 0x0D
+  }
+
+  /// A CSV cell a spreadsheet would run as a formula, with a ' in front; a cell that already
+  /// starts with ' before such a character gets one more, so `unneutralized` restores every
+  /// cell exactly.
+  static func neutralized(_ cell: String) -> String {
+    let bytes = cell.utf8
+    guard let index = bytes.firstIndex(where: { $0 != UInt8(ascii: "'") }), startsFormula(bytes[index]) else { return cell }
+    return "'" + cell
+  }
+
+  /// What `neutralized` wrote, back as it was: a ' before a formula character (after any
+  /// further 's) is taken off. A spreadsheet user's own '+49 … loses its ' too, which is
+  /// what the ' meant there.
+  static func unneutralized(_ cell: String) -> String {
+    let bytes = cell.utf8
+    guard bytes.first == UInt8(ascii: "'"), let index = bytes.firstIndex(where: { $0 != UInt8(ascii: "'") }), startsFormula(bytes[index]) else {
+      return cell
+    }
+    return String(cell.dropFirst())
+  }
+}

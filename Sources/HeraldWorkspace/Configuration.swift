@@ -1,0 +1,168 @@
+import Foundation
+import HeraldCompose
+import HeraldDelivery
+import HeraldMail
+
+/// The workspace configuration, herald.yml, decoded once into the types that use it: the
+/// organisation's settings for composing, the relay, the delivery policy and the DKIM keys.
+/// Each default is written once, in those types; herald.yml only overrides.
+///
+/// Secrets never live here: the link-signing key is in `.herald/secret`, SMTP passwords
+/// come from the environment or a 0600 file, DKIM keys from 0600 files.
+public struct Configuration: Sendable {
+  /// The organisation, sender, public and postal addresses (the top-level keys).
+  public var compose: ComposeSettings
+  /// The relay (`relay:`) and how to talk to it (`delivery:` tls, ca_file, username,
+  /// timeouts, messages_per_connection); its URL is nil when herald.yml names none.
+  public var relay = RelayConfiguration()
+  /// The file holding the relay's AUTH password (`delivery.password_file`), mode 0600.
+  public var relayPasswordFile: String?
+  /// Connections, rate limits, pausing and retries (`delivery:`).
+  public var delivery = DeliveryPolicy()
+  /// The DKIM keys every message is signed with, one signature each (`dkim:`); none by
+  /// default (messages go out unsigned, and `herald check` says so).
+  public var dkim: [DKIMSettings] = []
+
+  /// Makes a configuration in code, with the defaults for everything but the organisation.
+  public init(compose: ComposeSettings) {
+    self.compose = compose
+  }
+
+  /// The keys herald.yml may contain.
+  static let knownKeys: Set<String> = [
+    "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
+    "allow_raw_html", "time_zone", "relay", "delivery", "dkim",
+  ]
+
+  /// The keys of the `delivery:` section.
+  static let deliveryKeys: Set<String> = [
+    "tls", "ca_file", "username", "password_file", "connections", "per_second", "per_hour",
+    "messages_per_connection", "pause_after_failures", "connect_timeout", "command_timeout",
+    "message_timeout", "minimal_backoff", "maximal_backoff", "queue_lifetime",
+  ]
+
+  /// Reads and checks herald.yml; every problem is reported at once.
+  /// - Parameters:
+  ///   - text: The file's contents.
+  ///   - file: Its path, for messages.
+  /// - Throws: `ComposeError` `.configuration` naming each key, the file and the line.
+  public init(yaml text: String, file: String) throws {
+    let yaml = try YAMLMapping(yaml: text, file: file, firstLine: 1, known: Self.knownKeys, code: .configuration)
+    func mailbox(_ key: String, _ value: String) throws -> Mailbox {
+      do { return try Mailbox(parsing: value) } catch let error as MailError {
+        throw yaml.error(key, "is not a valid address: \(error.message)")
+      }
+    }
+    var problems = yaml.keyProblems
+    let organization = yaml.collect(&problems) { try yaml.requiredString("organization", hint: "\"Example Institute\"") }
+    let from = yaml.collect(&problems) {
+      try mailbox("from", try yaml.requiredString("from", hint: "\"Press Office <press@example.org>\""))
+    }
+    let replyTo = yaml.collect(&problems) { try yaml.string("reply_to").map { try mailbox("reply_to", $0) } } ?? nil
+    let baseURL = yaml.collect(&problems) { () throws -> String in
+      let baseURL = try yaml.requiredString("base_url", hint: "https://news.example.org")
+      guard let url = URL(string: baseURL), let scheme = url.scheme, ["https", "http"].contains(scheme), url.host != nil else {
+        throw yaml.error("base_url", "must be a web address starting with https://, like https://news.example.org")
+      }
+      return baseURL
+    }
+    // Optional: the bulk senders' rules want one, and `herald check` warns without it.
+    let postalAddress = yaml.collect(&problems) { try yaml.string("postal_address") } ?? nil
+    let unsubscribeAddress = yaml.collect(&problems) { () throws -> String? in
+      let value = try yaml.string("unsubscribe_address")
+      if let value { _ = try mailbox("unsubscribe_address", value) }
+      return value
+    } ?? nil
+    let timeZone = yaml.collect(&problems) { () throws -> TimeZone in
+      guard let name = try yaml.string("time_zone") else { return .current }
+      guard let zone = TimeZone(identifier: name) else {
+        throw yaml.error("time_zone", "“\(name)” is not a time zone name; use one like Europe/Berlin or UTC")
+      }
+      return zone
+    }
+    let allowRawHTML = yaml.collect(&problems) { try yaml.bool("allow_raw_html") } ?? nil
+    var relay = RelayConfiguration()
+    relay.url = yaml.collect(&problems) { () throws -> String? in
+      guard let url = try yaml.string("relay") else { return nil }
+      guard RelayConfiguration.isValid(url: url) else {
+        throw yaml.error("relay", "must be an SMTP address like smtp://mail.example.org:587 or smtps://mail.example.org:465")
+      }
+      return url
+    } ?? nil
+    var passwordFile: String?
+    var delivery = DeliveryPolicy()
+    if let section = yaml.collect(&problems, { try yaml.section("delivery", known: Self.deliveryKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      Self.readDelivery(section, relay: &relay, passwordFile: &passwordFile, policy: &delivery, problems: &problems)
+    }
+    var dkim: [DKIMSettings] = []
+    if let sections = yaml.collect(&problems, { try yaml.sections("dkim", known: DKIMSettings.knownKeys) }) ?? nil {
+      for section in sections {
+        problems.append(contentsOf: section.keyProblems)
+        if let settings = DKIMSettings.read(section, problems: &problems) {
+          if dkim.contains(where: { $0.selector == settings.selector && $0.domain == settings.domain }) {
+            problems.append(contentsOf: section.error("selector", "“\(settings.selector)” is listed twice for the same domain; keep one").diagnostics)
+          }
+          dkim.append(settings)
+        }
+      }
+    }
+    guard problems.isEmpty, let organization, let from, let baseURL, let timeZone else {
+      throw ComposeError(.configuration, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+    }
+    self.init(compose: ComposeSettings(
+      organization: organization, from: from, replyTo: replyTo, baseURL: baseURL, postalAddress: postalAddress,
+      unsubscribeAddress: unsubscribeAddress, allowRawHTML: allowRawHTML ?? false, timeZone: timeZone))
+    self.relay = relay
+    self.relayPasswordFile = passwordFile
+    self.delivery = delivery
+    self.dkim = dkim
+  }
+
+  /// Reads `delivery:` straight into the relay configuration and the delivery policy:
+  /// only the keys given change their defaults.
+  private static func readDelivery(
+    _ yaml: YAMLMapping, relay: inout RelayConfiguration, passwordFile: inout String?, policy: inout DeliveryPolicy,
+    problems: inout [Diagnostic]
+  ) {
+    func positive(_ key: String, _ read: (String) throws -> Double?) -> Double? {
+      yaml.collect(&problems) { () throws -> Double? in
+        guard let value = try read(key) else { return nil }
+        guard value > 0 else { throw yaml.error(key, "must be more than 0") }
+        return value
+      } ?? nil
+    }
+    func count(_ key: String, _ range: ClosedRange<Int>) -> Int? {
+      yaml.collect(&problems) { () throws -> Int? in
+        guard let value = try yaml.int(key) else { return nil }
+        guard range.contains(value) else { throw yaml.error(key, "must be from \(range.lowerBound) to \(range.upperBound)") }
+        return value
+      } ?? nil
+    }
+    let tls = yaml.collect(&problems) { () throws -> RelayConfiguration.TLS? in
+      guard let value = try yaml.string("tls") else { return nil }
+      guard let tls = RelayConfiguration.TLS(rawValue: value) else {
+        throw yaml.error("tls", "must be required, opportunistic or none, not “\(value)”")
+      }
+      return tls
+    } ?? nil
+    if let tls { relay.tls = tls }
+    relay.caFile = yaml.collect(&problems) { try yaml.string("ca_file") } ?? nil
+    relay.username = yaml.collect(&problems) { try yaml.string("username") } ?? nil
+    passwordFile = yaml.collect(&problems) { try yaml.string("password_file") } ?? nil
+    if let value = count("messages_per_connection", 1...1_000_000) { relay.messagesPerConnection = value }
+    if let value = positive("connect_timeout", yaml.duration) { relay.connectTimeout = value }
+    if let value = positive("command_timeout", yaml.duration) { relay.commandTimeout = value }
+    if let value = positive("message_timeout", yaml.duration) { relay.messageTimeout = value }
+    if let value = count("connections", 1...64) { policy.connections = value }
+    policy.perSecond = positive("per_second", yaml.double)
+    policy.perHour = positive("per_hour", yaml.double)
+    if let value = count("pause_after_failures", 1...1_000_000) { policy.pauseAfterConsecutiveRelayFailures = value }
+    if let value = positive("minimal_backoff", yaml.duration) { policy.retry.minimalBackoff = value }
+    if let value = positive("maximal_backoff", yaml.duration) { policy.retry.maximalBackoff = value }
+    if let value = positive("queue_lifetime", yaml.duration) { policy.retry.queueLifetime = value }
+    if policy.retry.maximalBackoff < policy.retry.minimalBackoff {
+      problems.append(contentsOf: yaml.error("maximal_backoff", "must not be shorter than minimal_backoff").diagnostics)
+    }
+  }
+}

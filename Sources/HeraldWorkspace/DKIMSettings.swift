@@ -1,0 +1,36 @@
+import HeraldCompose
+
+/// One key of herald.yml's `dkim:` section: every message is signed with it (RFC 6376). The key
+/// file stays out of herald.yml and out of git (`herald dkim keygen` writes it, mode 0600).
+public struct DKIMSettings: Sendable, Equatable {
+  /// The selector: the DNS record is `SELECTOR._domainkey.DOMAIN`.
+  public var selector: String
+  /// The private key file (PEM), relative to the workspace or absolute.
+  public var key: String
+  /// The signing domain (d=); default the sender's domain.
+  public var domain: String?
+
+  /// Makes settings in code.
+  public init(selector: String, key: String, domain: String? = nil) {
+    self.selector = selector
+    self.key = key
+    self.domain = domain
+  }
+
+  static let knownKeys: Set<String> = ["selector", "key", "domain"]
+
+  /// Reads the section; nil (with problems added) when it is not usable.
+  static func read(_ yaml: YAMLMapping, problems: inout [Diagnostic]) -> DKIMSettings? {
+    let selector = yaml.collect(&problems) { () throws -> String in
+      let value = try yaml.requiredString("selector", hint: "herald")
+      guard value.utf8.allSatisfy({ $0 < 0x80 && ($0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber) }) else {
+        throw yaml.error("selector", "must be letters, digits, “-”, “_” or “.”, like herald or 2026-11")
+      }
+      return value
+    }
+    let key = yaml.collect(&problems) { try yaml.requiredString("key", hint: ".herald/dkim/herald.pem") }
+    let domain = yaml.collect(&problems) { try yaml.string("domain") } ?? nil
+    guard let selector, let key else { return nil }
+    return DKIMSettings(selector: selector, key: key, domain: domain)
+  }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import HeraldCompose
+import HeraldDelivery
+import HeraldWorkspace
+import Testing
+
+struct ConfigurationTests {
+  static let valid = """
+    organization: "Example Institute"
+    from: "Example Institute <press@example.org>"
+    base_url: "https://news.example.org/"
+    postal_address: "1 Example Street, Berlin"
+
+    """
+
+  @Test func readsRequiredKeysAndDefaultsTheRest() throws {
+    let configuration = try Configuration(yaml: Self.valid, file: "herald.yml").compose
+    #expect(configuration.organization == "Example Institute")
+    #expect(configuration.from.address == "press@example.org")
+    #expect(configuration.baseURL == "https://news.example.org")  // trailing slash removed
+    #expect(configuration.unsubscribeAddress == "unsubscribe@example.org")
+    #expect(configuration.allowRawHTML == false)
+    #expect(configuration.replyTo == nil)
+    #expect(configuration.postalAddress == "1 Example Street, Berlin")
+  }
+
+  @Test func everyProblemInHeraldYmlIsReportedAtOnce() throws {
+    let yaml = "organization: \"\"\nfrom: nobody\nbase_url: ftp://x\ncolour: blue\n"
+    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: yaml, file: "herald.yml") }
+    // organization empty, from invalid, base_url not https, unknown key (postal_address is
+    // optional: `herald check` warns without it).
+    #expect(error.diagnostics.count == 4, "\(error)")
+    #expect(error.diagnostics.map(\.line) == error.diagnostics.map(\.line).sorted { ($0 ?? 0) < ($1 ?? 0) })
+  }
+
+  @Test func deliveryAndDKIMSectionsAreRead() throws {
+    let yaml = Self.valid + """
+      delivery:
+        tls: opportunistic
+        ca_file: certs/relay.pem
+        username: herald
+        password_file: .herald/smtp-password
+        connections: 8
+        per_second: 12.5
+        per_hour: 20000
+        messages_per_connection: 250
+        pause_after_failures: 3
+        connect_timeout: 30s
+        command_timeout: 2m
+        message_timeout: 600
+        minimal_backoff: 1m
+        maximal_backoff: 2h
+        queue_lifetime: 3d
+      dkim:
+        selector: "2026-11"
+        key: .herald/dkim/2026-11.pem
+
+      """
+    let configuration = try Configuration(yaml: yaml, file: "herald.yml")
+    // Straight into the relay configuration and the delivery policy.
+    let relay = configuration.relay
+    #expect(relay.url == nil)
+    #expect(relay.tls == .opportunistic && relay.caFile == "certs/relay.pem")
+    #expect(relay.username == "herald" && configuration.relayPasswordFile == ".herald/smtp-password")
+    #expect(relay.messagesPerConnection == 250)
+    #expect(relay.connectTimeout == 30 && relay.commandTimeout == 120 && relay.messageTimeout == 600)
+    let policy = configuration.delivery
+    #expect(policy.connections == 8 && policy.perSecond == 12.5 && policy.perHour == 20_000)
+    #expect(policy.pauseAfterConsecutiveRelayFailures == 3)
+    #expect(policy.retry == RetryPolicy(minimalBackoff: 60, maximalBackoff: 7200, queueLifetime: 3 * 86_400))
+    #expect(configuration.dkim == [DKIMSettings(selector: "2026-11", key: ".herald/dkim/2026-11.pem")])
+  }
+
+  @Test func withoutTheSectionsDeliveryHasTheLibrariesDefaultsAndNothingIsSigned() throws {
+    let configuration = try Configuration(yaml: Self.valid, file: "herald.yml")
+    // Each default is written once, in the type that uses it.
+    #expect(configuration.relay == RelayConfiguration())
+    #expect(configuration.delivery.connections == DeliveryPolicy().connections)
+    #expect(configuration.delivery.retry == RetryPolicy())
+    #expect(configuration.dkim.isEmpty)
+  }
+
+  @Test func aRelayOnLoopbackDefaultsToPlainTextAndElsewhereToRequiredTLS() throws {
+    let local = try Configuration(yaml: Self.valid + "relay: smtp://127.0.0.1:2525\n", file: "herald.yml")
+    #expect(local.relay.url == "smtp://127.0.0.1:2525" && local.relay.tls == .none)
+    let remote = try Configuration(yaml: Self.valid + "relay: smtp://mail.example.org:587\n", file: "herald.yml")
+    #expect(remote.relay.tls == .required)
+  }
+
+  @Test func severalDKIMKeysAreReadInOrder() throws {
+    let yaml = Self.valid + """
+      dkim:
+        - selector: rsa2026
+          key: .herald/dkim/rsa2026.pem
+        - selector: ed2026
+          key: .herald/dkim/ed2026.pem
+          domain: mail.example.org
+
+      """
+    let configuration = try Configuration(yaml: yaml, file: "herald.yml")
+    #expect(configuration.dkim == [
+      DKIMSettings(selector: "rsa2026", key: ".herald/dkim/rsa2026.pem"),
+      DKIMSettings(selector: "ed2026", key: ".herald/dkim/ed2026.pem", domain: "mail.example.org"),
+    ])
+  }
+
+  @Test(arguments: [
+    ("delivery:\n  conections: 4\n", 6, "unknown key “delivery.conections” (did you mean “connections”?)"),
+    ("delivery:\n  tls: always\n", 6, "“delivery.tls” must be required, opportunistic or none"),
+    ("delivery:\n  connections: 0\n", 6, "“delivery.connections” must be from 1 to 64"),
+    ("delivery:\n  per_second: -1\n", 6, "“delivery.per_second” must be more than 0"),
+    ("delivery:\n  minimal_backoff: soon\n", 6, "must be a span of time like 300s, 5m, 2h or 5d"),
+    ("delivery:\n  minimal_backoff: 2h\n  maximal_backoff: 1h\n", 7, "must not be shorter than minimal_backoff"),
+    ("delivery: fast\n", 5, "“delivery” must be a section"),
+    ("dkim:\n  selector: herald\n", 5, "“dkim.key” is required"),
+    ("dkim:\n  selector: \"a b\"\n  key: k.pem\n", 6, "“dkim.selector” must be letters, digits"),
+    ("dkim:\n  - selector: a\n    key: a.pem\n  - selector: b\n", 8, "“dkim[2].key” is required"),
+    ("dkim:\n  - selector: a\n    key: a.pem\n  - selector: a\n    key: b.pem\n", 8, "listed twice"),
+  ])
+  func badSectionsNameTheFullKeyAndLine(_ section: String, _ line: Int, _ mentions: String) throws {
+    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: Self.valid + section, file: "/ws/herald.yml") }
+    #expect(error.diagnostics.count == 1, "\(error)")
+    #expect(error.diagnostics[0].line == line, "\(error)")
+    #expect(error.description.contains(mentions), "\(error)")
+  }
+
+  @Test func theShippedDefaultIsValid() throws {
+    let defaults = WorkspaceDefaults.files.first { $0.path == "herald.yml" }!
+    let configuration = try Configuration(yaml: String(decoding: defaults.contents, as: UTF8.self), file: "herald.yml").compose
+    #expect(configuration.timeZone.identifier == "Europe/Berlin")
+    #expect(configuration.replyTo?.address == "pressoffice@example.org")
+  }
+
+  @Test(arguments: [
+    (valid + "colour: blue\n", 5, "unknown key “colour”"),
+    (valid + "allow_raw_htm: true\n", 5, "did you mean “allow_raw_html”"),
+    (valid + "allow_raw_html: yes please\n", 5, "must be true or false"),
+    (valid + "time_zone: Mars/Olympus\n", 5, "not a time zone"),
+    (valid.replacingOccurrences(of: "base_url: \"https://news.example.org/\"", with: "base_url: news"), 3, "must be a web address"),
+    (valid.replacingOccurrences(of: "organization: \"Example Institute\"\n", with: ""), 1, "“organization” is required"),
+    (valid.replacingOccurrences(of: "press@example.org", with: "press at example.org"), 2, "not a valid address"),
+    ("organization: [a, b]\n", 1, "must be text"),
+    ("organization: \"unterminated\nfrom: x\n", 1, "YAML is not valid"),
+  ])
+  func badConfigurationNamesKeyFileAndLine(_ yaml: String, _ line: Int, _ mentions: String) throws {
+    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: yaml, file: "/ws/herald.yml") }
+    #expect(error.code == .configuration)
+    #expect(error.diagnostics[0].file == "/ws/herald.yml")
+    #expect(error.diagnostics[0].line == line, "\(error)")
+    #expect(error.description.contains(mentions), "\(error)")
+  }
+}
