@@ -123,7 +123,7 @@ let package = Package(
     ),
 
     // Test support shared by every test target: fixtures, running the binary, Python oracles.
-    .target(name: "HeraldTesting", dependencies: ["HeraldCore", "HeraldMail"], path: "Tests/HeraldTesting"),
+    .target(name: "HeraldTesting", dependencies: ["HeraldCore", "HeraldMail", "HeraldDelivery"], path: "Tests/HeraldTesting"),
 
     .testTarget(name: "HeraldMailTests", dependencies: ["HeraldMail", "HeraldTesting"]),
     .testTarget(

@@ -33,4 +33,20 @@ struct CheckTests {
     let errors = ReleaseChecker.diagnostics(for: composed).filter { $0.severity == .error }
     #expect(errors.count == 2)
   }
+
+  @Test func aBodyThatBeginsWithItsDatelineIsWarnedAndNotGivenItTwice() throws {
+    let frontMatter = "dateline: \"BERLIN, March 31, 2020\"\n"
+    // As pasted from a word processor: the dateline in bold, another dash, other case.
+    let pasted = try Fixtures.compose(Fixtures.releaseText(body: "**Berlin, March 31, 2020** – Cities lose water.\n", frontMatter: frontMatter))
+    let found = ReleaseChecker.diagnostics(for: pasted)
+    let warning = try #require(found.first { $0.message.contains("already begins with the dateline") })
+    #expect(warning.line == 8, "the first paragraph's line")
+    let text = pasted.personalisedParts(for: Fixtures.alex, list: "press-en").text
+    #expect(text.components(separatedBy: "March 31, 2020").count == 2, "once: \(text)")
+    #expect(!text.contains("BERLIN, March 31, 2020 —"))
+    // Without it in the body, the dateline opens the first paragraph, once, and no warning.
+    let plain = try Fixtures.compose(Fixtures.releaseText(body: "Cities lose water.\n", frontMatter: frontMatter))
+    #expect(!ReleaseChecker.diagnostics(for: plain).contains { $0.message.contains("dateline") })
+    #expect(plain.personalisedParts(for: Fixtures.alex, list: "press-en").text.contains("BERLIN, March 31, 2020 — Cities lose water."))
+  }
 }

@@ -203,4 +203,21 @@ struct ComposedReleaseTests {
     let expected = try [UInt8](Data(contentsOf: golden))
     #expect(message.bytes == expected, "the sample message differs from Fixtures/sample-release.eml")
   }
+
+  @Test func aLongTitleIsWrappedInThePlainTextAndUnderlinedToItsLongestLine() throws {
+    let title = "Cities across Europe lose a third of their drinking water to leaking pipes, and the repairs that pay back fastest are the cheapest"
+    let composed = try Fixtures.compose(Fixtures.releaseText(body: "Body.\n").replacingOccurrences(of: "title: \"Test release\"", with: "title: \"\(title)\""))
+    let parts = composed.personalisedParts(for: Fixtures.alex, list: "press-en")
+    let lines = parts.text.components(separatedBy: "\n")
+    let start = try #require(lines.firstIndex { $0.hasPrefix("Cities across Europe") })
+    let underline = try #require(lines[start...].firstIndex { $0.hasPrefix("===") })
+    let titleLines = Array(lines[start..<underline])
+    #expect(titleLines.count == 2, "\(titleLines)")
+    #expect(titleLines.allSatisfy { $0.count <= 72 }, "\(titleLines)")
+    #expect(titleLines.joined(separator: " ") == title)
+    #expect(lines[underline] == String(repeating: "=", count: titleLines.map(\.count).max()!))
+    // The HTML keeps the title whole; the message stays valid.
+    #expect(parts.html.contains(">\(title)</h1>"))
+    #expect(try inspectMessage(composed.message(for: Fixtures.alex, list: "press-en", stamp: .fixed).bytes).defects.isEmpty)
+  }
 }

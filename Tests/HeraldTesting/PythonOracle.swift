@@ -209,4 +209,24 @@ extension PythonOracle {
     let json = try run(script: "verify_dkim.py", arguments: [file.path, txtRecord])
     return try JSONDecoder().decode(DKIMVerdict.self, from: json)
   }
+
+  /// One DKIM-Signature of a message as dkimpy judged it.
+  public struct DKIMSignatureVerdict: Decodable, Sendable {
+    public var valid: Bool
+    public var domain: String
+    public var selector: String
+    public var algorithm: String
+    public var log: String
+  }
+
+  /// Verifies every DKIM-Signature of a message on its own with dkimpy, answering DNS from
+  /// `records` (`SELECTOR._domainkey.DOMAIN` → the TXT value); topmost first.
+  public static func verifyEachDKIMSignature(message: [UInt8], records: [String: String]) throws -> [DKIMSignatureVerdict] {
+    struct Output: Decodable { var signatures: [DKIMSignatureVerdict] }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-dkim-\(UUID().uuidString).eml")
+    try Data(message).write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let json = try run(script: "verify_dkim.py", arguments: ["--each", file.path] + records.map { "\($0.key)=\($0.value)" })
+    return try JSONDecoder().decode(Output.self, from: json).signatures
+  }
 }

@@ -27,6 +27,10 @@ public enum ReleaseChecker {
       found.append(Diagnostic(.error, file: file, line: 1,
         "the list name “\(list)” must be lowercase letters, digits and hyphens, like “\(Release.slugify(list))”"))
     }
+    if composed.datelineInBody, let dateline = release.dateline {
+      warn(composed.document.firstParagraphLine ?? release.bodyFirstLine,
+        "the text already begins with the dateline “\(dateline)”, which the front matter's “dateline:” also gives; it is not added twice. Remove one of them")
+    }
     if release.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       found.append(Diagnostic(.error, file: file, line: release.bodyFirstLine, "the release has no text after the front matter"))
     }

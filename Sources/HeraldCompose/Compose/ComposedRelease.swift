@@ -23,13 +23,19 @@ public struct ComposedRelease: @unchecked Sendable {
   public let settings: ComposeSettings
   /// The parsed body, for checks and previews.
   public let document: MarkdownDocument
+  /// Whether the body already begins with the front matter's dateline (then it is not
+  /// added again, and `herald check` says so).
+  public let datelineInBody: Bool
 
   private let htmlTemplate: MustacheTemplate
   private let textTemplate: MustacheTemplate
   private let htmlLibrary: MustacheLibrary
   private let textLibrary: MustacheLibrary
   private let signer: LinkSigner
+  /// The values that are the same for every recipient, for the HTML template…
   private let baseContext: [String: Any]
+  /// …and for the text template, whose title is wrapped at the text's width.
+  private let textBaseContext: [String: Any]
   private let slug: String
   private let from: Mailbox
   private let fromDomain: String
@@ -67,7 +73,9 @@ public struct ComposedRelease: @unchecked Sendable {
     }
 
     var document = MarkdownDocument(parsing: release.body, firstLine: release.bodyFirstLine)
-    if let dateline = release.dateline, !dateline.isEmpty {
+    // A release pasted from a word processor often begins with its dateline already.
+    self.datelineInBody = release.dateline.map { document.beginsWith(dateline: $0) } ?? false
+    if let dateline = release.dateline, !dateline.isEmpty, !datelineInBody {
       document.prependDateline(dateline)
     }
     self.document = document
@@ -95,7 +103,7 @@ public struct ComposedRelease: @unchecked Sendable {
     let title = release.title
     var releaseValues: [String: Any] = [
       "title": title,
-      "title_underline": String(repeating: "=", count: min(title.count, 72)),
+      "title_underline": String(repeating: "=", count: title.count),
       "subject": release.subject,
       "date": release.date.longForm,
       "date_iso": release.date.description,
@@ -105,15 +113,19 @@ public struct ComposedRelease: @unchecked Sendable {
     ]
     if let dateline = release.dateline { releaseValues["dateline"] = dateline }
     if let summary = release.summary, !summary.isEmpty { releaseValues["summary"] = summary }
-    self.baseContext = [
-      "release": releaseValues,
-      "organization": [
-        "name": settings.organization,
-        "postal_address": settings.postalAddress ?? "",
-        "base_url": settings.baseURL,
-      ],
-      "preheader_padding": Self.preheaderPadding,
+    let organization: [String: Any] = [
+      "name": settings.organization,
+      "postal_address": settings.postalAddress ?? "",
+      "base_url": settings.baseURL,
     ]
+    self.baseContext = ["release": releaseValues, "organization": organization, "preheader_padding": Self.preheaderPadding]
+    // In the plain text, a long title is wrapped like a paragraph and underlined to its
+    // longest line, as headings in the body are.
+    let titleLines = TextRenderer.wrap(title, width: TextRenderer().width)
+    var textRelease = releaseValues
+    textRelease["title"] = titleLines.joined(separator: "\n")
+    textRelease["title_underline"] = String(repeating: "=", count: titleLines.map(\.count).max() ?? 0)
+    self.textBaseContext = ["release": textRelease, "organization": organization, "preheader_padding": Self.preheaderPadding]
 
     // The fields that are the same in every message, encoded once.
     self.fromField = MessageHeader.encodedField("From", .mailboxes([from]))
@@ -176,9 +188,8 @@ public struct ComposedRelease: @unchecked Sendable {
 
   /// A full Mustache render with the real values.
   private func render(_ values: PersonalValues) -> (html: String, text: String) {
-    let context = values.context(base: baseContext, markers: false)
-    let html = htmlTemplate.render(context, library: htmlLibrary)
-    var text = textTemplate.render(context, library: textLibrary)
+    let html = htmlTemplate.render(values.context(base: baseContext, markers: false), library: htmlLibrary)
+    var text = textTemplate.render(values.context(base: textBaseContext, markers: false), library: textLibrary)
     if rewrapsText { text = TextRenderer.rewrapPersonalised(text) }
     return (html, text)
   }
@@ -186,11 +197,12 @@ public struct ComposedRelease: @unchecked Sendable {
   /// The compiled parts for the values' signature, made and checked on first use.
   private func compiledParts(for values: PersonalValues) -> (html: EncodedPartTemplate, text: EncodedPartTemplate)? {
     skeletons.entry(for: values.signature) {
-      let context = values.context(base: baseContext, markers: true)
       let html = EncodedPartTemplate(
-        subtype: "html", skeleton: Skeleton(rendered: htmlTemplate.render(context, library: htmlLibrary)), rewraps: false)
+        subtype: "html", skeleton: Skeleton(rendered: htmlTemplate.render(values.context(base: baseContext, markers: true), library: htmlLibrary)),
+        rewraps: false)
       let text = EncodedPartTemplate(
-        subtype: "plain", skeleton: Skeleton(rendered: textTemplate.render(context, library: textLibrary)), rewraps: rewrapsText)
+        subtype: "plain", skeleton: Skeleton(rendered: textTemplate.render(values.context(base: textBaseContext, markers: true), library: textLibrary)),
+        rewraps: rewrapsText)
       let real = render(values)
       let reproduces = html.text(values.values) == real.html && text.text(values.values) == real.text
       return SkeletonCache.Entry(parts: reproduces ? (html, text) : nil)
@@ -203,6 +215,23 @@ public struct ComposedRelease: @unchecked Sendable {
 }
 
 extension MarkdownDocument {
+  /// Whether the first paragraph already starts with `dateline`, compared by its letters
+  /// and digits only ("Berlin, March 31, 2020 –" matches "BERLIN, March 31, 2020").
+  func beginsWith(dateline: String) -> Bool {
+    guard case .paragraph(let inlines, _)? = blocks.first else { return false }
+    func key(_ text: String) -> String {
+      String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+    let wanted = key(dateline)
+    return !wanted.isEmpty && key(String(MarkdownInline.plainText(inlines).prefix(dateline.count * 2 + 8))).hasPrefix(wanted)
+  }
+
+  /// The line of the first paragraph, when the body starts with one.
+  var firstParagraphLine: Int? {
+    guard case .paragraph(_, let line)? = blocks.first else { return nil }
+    return line
+  }
+
   /// Opens the first paragraph with the dateline, as in print: "BERLIN, 31 March 2020 — …".
   mutating func prependDateline(_ dateline: String) {
     if case .paragraph(let inlines, let line)? = blocks.first {

@@ -133,7 +133,7 @@ struct ListsCommand: ParsableCommand {
       for warning in report.warnings { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }
       let seconds = Date().timeIntervalSince(start)
       Terminal.say("\(dryRun ? "Dry run: would import" : "Imported") \(file) into \(name): \(report.rows.formatted()) rows in \(String(format: "%.1f", seconds)) s")
-      let lines: [(String, Int, String)] = [
+      var lines: [(String, Int, String)] = [
         ("added", report.added, "new on the list"),
         ("updated", report.updated, "already on it; details or status changed"),
         ("unchanged", report.unchanged, "already on it as they are"),
@@ -141,6 +141,9 @@ struct ListsCommand: ParsableCommand {
         ("kept out", report.keptOut, "suppressed; or unsubscribed, bounced before (--resubscribe lets these in)"),
         ("rejected", report.rejected, "no valid address"),
       ]
+      if report.cleaned > 0 {
+        lines.append(("cleaned", report.cleaned, "imported with line breaks or control characters in a name replaced by spaces"))
+      }
       for (label, count, meaning) in lines {
         Terminal.say("  " + label.padding(toLength: 11, withPad: " ", startingAt: 0) + count.formatted().leftPadded(to: 9) + "  " + meaning)
       }
@@ -151,7 +154,7 @@ struct ListsCommand: ParsableCommand {
           let who = problem.email.isEmpty || problem.reason.contains(problem.email) ? "" : problem.email + ": "
           Terminal.say("  \(file):\(problem.line): \(who)\(problem.reason)")
         }
-        let more = report.rejected + report.keptOut - min(50, report.problems.count)
+        let more = report.rejected + report.keptOut + report.cleaned - min(50, report.problems.count)
         if more > 0 { Terminal.say("  … and \(more.formatted()) more (--json lists up to \(SubscriberStore.ImportReport.problemLimit))") }
       }
       if dryRun { Terminal.say("Nothing was changed (--dry-run).") }
