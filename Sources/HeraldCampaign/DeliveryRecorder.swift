@@ -10,21 +10,25 @@ import Logging
 /// suppressed when its mailbox is gone for good (5.1.x, 5.2.1). A refusal that blames the
 /// sender (5.7.x: policy, reputation) is logged and never held against the subscriber.
 ///
-/// The log is written in batches: one transaction per few hundred results, from whichever
-/// sending thread fills the batch. Call `finish()` when a run ends.
-public final class DeliveryRecorder: @unchecked Sendable {  // state guarded by `lock`
+/// The log is written in batches by a thread of its own: one transaction per thousand
+/// results or per second, whichever comes first. Call `finish()` when a run ends.
+public final class DeliveryRecorder: @unchecked Sendable {  // state guarded by `condition`
   private let store: SubscriberStore
   private let logger: Logger
   private let onWarning: @Sendable (String) -> Void
-  private let lock = NSLock()
+  /// Guards the batch being filled and wakes the writer.
+  private let condition = NSCondition()
   private var pending: [SubscriberStore.DeliveryRecord] = []
-  private var lastWrite = Date()
+  private var finishing = false
+  private var writing = false
   private var warnedAboutLog = false
+  private var writer: Thread?
 
   /// Rows written together.
-  static let batchSize = 500
+  static let batchSize = 1000
 
-  /// Makes a recorder.
+  /// Makes a recorder; its log is written by a thread of its own, so that sending never
+  /// waits for the database.
   /// - Parameter onWarning: told, in words for people, when the store cannot be written
   ///   (the Outbox still holds every attempt).
   public init(store: SubscriberStore, logger: Logger, onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
@@ -70,23 +74,53 @@ public final class DeliveryRecorder: @unchecked Sendable {  // state guarded by 
   }
 
   private func add(_ record: SubscriberStore.DeliveryRecord) {
-    let batch: [SubscriberStore.DeliveryRecord]? = lock.withLock {
-      pending.append(record)
-      guard pending.count >= Self.batchSize || Date().timeIntervalSince(lastWrite) >= 1 else { return nil }
-      lastWrite = Date()
-      defer { pending.removeAll(keepingCapacity: true) }
-      return pending
-    }
-    if let batch { write(batch) }
+    condition.lock()
+    defer { condition.unlock() }
+    if writer == nil { startWriter() }
+    pending.append(record)
+    if pending.count >= Self.batchSize { condition.signal() }
   }
 
-  /// Writes what is left of the log.
+  /// Writes what is left of the log, and returns when it is written.
   public func finish() {
-    let batch = lock.withLock { () -> [SubscriberStore.DeliveryRecord] in
-      defer { pending.removeAll() }
-      return pending
+    condition.lock()
+    guard let writer else {
+      condition.unlock()
+      return
     }
-    write(batch)
+    finishing = true
+    condition.broadcast()
+    while self.writer != nil { condition.wait() }
+    condition.unlock()
+    _ = writer
+  }
+
+  /// The writer: takes the batch when it is full, or every second, or at the end.
+  private func startWriter() {
+    let thread = Thread { [self] in
+      condition.lock()
+      while true {
+        if pending.count < Self.batchSize && !finishing {
+          _ = condition.wait(until: Date().addingTimeInterval(1))
+        }
+        let batch = pending
+        pending.removeAll(keepingCapacity: true)
+        let done = finishing
+        if !batch.isEmpty {
+          condition.unlock()
+          write(batch)
+          condition.lock()
+        }
+        if done && pending.isEmpty { break }
+      }
+      writer = nil
+      finishing = false
+      condition.broadcast()
+      condition.unlock()
+    }
+    thread.name = "herald-delivery-log"
+    writer = thread
+    thread.start()
   }
 
   private func write(_ batch: [SubscriberStore.DeliveryRecord]) {
@@ -95,7 +129,10 @@ public final class DeliveryRecorder: @unchecked Sendable {  // state guarded by 
     } catch {
       // The Outbox holds every attempt too (herald outbox show): say so, once, and go on.
       logger.error("cannot write the delivery log", metadata: ["error": "\(error)", "rows": "\(batch.count)"])
-      let first = lock.withLock { () -> Bool in defer { warnedAboutLog = true }; return !warnedAboutLog }
+      condition.lock()
+      let first = !warnedAboutLog
+      warnedAboutLog = true
+      condition.unlock()
       if first { onWarning("could not write the delivery log (\(error)); the Outbox still records every attempt") }
     }
   }

@@ -207,14 +207,16 @@ extension SubscriberStore {
     /// `SubscriberText`); says what was found, or nil when they were clean.
     mutating func clean() -> String? {
       var found: [String] = []
-      for (label, path) in [("name", \SubscriberFields.name), ("organisation", \.organization), ("language", \.language)] {
-        guard let value = self[keyPath: path] else { continue }
-        let cleaned = SubscriberText.cleaned(value)
-        if let what = cleaned.found {
-          self[keyPath: path] = cleaned.text.isEmpty ? nil : cleaned.text
-          found.append("the \(label) had \(what)")
-        }
+      func clean(_ value: inout String?, _ label: String) {
+        guard let text = value else { return }
+        let cleaned = SubscriberText.cleaned(text)
+        guard let what = cleaned.found else { return }
+        value = cleaned.text.isEmpty ? nil : cleaned.text
+        found.append("the \(label) had \(what)")
       }
+      clean(&name, "name")
+      clean(&organization, "organisation")
+      clean(&language, "language")
       return found.isEmpty ? nil : found.joined(separator: "; ")
     }
   }
@@ -335,6 +337,13 @@ extension SubscriberStore {
   static func encodeAttributes(_ attributes: [String: String]) -> String {
     if attributes.isEmpty { return "{}" }
     var json = "{"
+    if attributes.count == 1, let (key, value) = attributes.first {
+      // One custom column, the common case: nothing to sort.
+      appendJSONString(key, to: &json)
+      json += ":"
+      appendJSONString(value, to: &json)
+      return json + "}"
+    }
     for (index, key) in attributes.keys.sorted().enumerated() {
       if index > 0 { json += "," }
       appendJSONString(key, to: &json)
@@ -345,6 +354,13 @@ extension SubscriberStore {
   }
 
   private static func appendJSONString(_ text: String, to json: inout String) {
+    // Most values need no escaping: printable ASCII and UTF-8 without " or \.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") && $0 != 0x7F }) {
+      json += "\""
+      json += text
+      json += "\""
+      return
+    }
     json += "\""
     for scalar in text.unicodeScalars {
       switch scalar {

@@ -104,6 +104,7 @@ public final class Outbox: @unchecked Sendable {
   }
 
   deinit {
+    for file in claimedFiles.withLock({ Array($0.values) }) { close(file.descriptor) }
     for fd in stateFDs.values { close(fd) }
     close(tmpFD)
     close(corruptFD)
@@ -196,31 +197,55 @@ public final class Outbox: @unchecked Sendable {
   /// - Throws: `DeliveryError` `.spool` if the folders cannot be read or renamed in.
   public func claim(limit: Int, now: Date = Date()) throws -> [OutboxMessage] {
     guard limit > 0 else { return [] }
-    lock.lock()
-    defer { lock.unlock() }
     var claimed: [OutboxMessage] = []
-    var rescanned = false
     while claimed.count < limit {
-      if candidates.isEmpty || !(scannedAt.map { abs($0.timeIntervalSince(now)) < 1 } ?? false) {
-        // A new scan when the last is used up or from another time; once per claim at most.
-        if rescanned { break }
-        try scan(now: now)
-        rescanned = true
-        if candidates.isEmpty { break }
-      }
-      let candidate = candidates.removeLast()
+      // Only the list of candidates is shared; renaming and reading happen outside the lock,
+      // so that senders on other connections are not held up by this one's disk reads.
+      guard let candidate = try nextCandidate(now: now) else { break }
       guard try SpoolFiles.move(fd(candidate.state), candidate.name, fd(.active), candidate.name,
                                 "\(folder(candidate.state))/\(candidate.name) to active/")
       else { continue }  // another process claimed it first
+      // The file stays open until its result is appended (`finish`): one open per message.
+      let file = openat(fd(.active), candidate.name, O_RDWR | O_APPEND | O_CLOEXEC)
+      guard file >= 0 else {
+        if errno == ENOENT { continue }
+        throw SpoolFiles.spoolError("open", "\(folder(.active))/\(candidate.name)")
+      }
       do {
-        guard let data = try SpoolFiles.read(fd(.active), candidate.name, folder(.active)) else { continue }
-        claimed.append(try OutboxMessage.decodeFile(data, file: "\(folder(.active))/\(candidate.name)"))
+        let data = try SpoolFiles.read(descriptor: file, "\(folder(.active))/\(candidate.name)")
+        let message = try OutboxMessage.decodeFile(data, file: "\(folder(.active))/\(candidate.name)")
+        claimedFiles.withLock { $0[message.id] = ClaimedFile(descriptor: file, size: data.count) }
+        claimed.append(message)
       } catch let error as DeliveryError where error.code == .corrupt {
+        close(file)
         logger.error("moving a damaged spool file to corrupt/", metadata: ["error": "\(error)"])
         _ = try? SpoolFiles.move(fd(.active), candidate.name, corruptFD, candidate.name, "to corrupt/")
+      } catch {
+        close(file)
+        throw error
       }
     }
     return claimed
+  }
+
+  /// A claimed message's file, open for its result, and its size when it was read.
+  struct ClaimedFile {
+    var descriptor: Int32
+    var size: Int
+  }
+
+  /// The files of the messages claimed by this process and not yet finished.
+  private let claimedFiles = Mutex<[String: ClaimedFile]>([:])
+
+  /// The next file to try to claim, scanning the folders when the last scan is used up or
+  /// more than a second old (once per claim at most).
+  private func nextCandidate(now: Date) throws -> (name: String, state: State)? {
+    lock.lock()
+    defer { lock.unlock() }
+    if candidates.isEmpty || !(scannedAt.map { abs($0.timeIntervalSince(now)) < 1 } ?? false) {
+      try scan(now: now)
+    }
+    return candidates.popLast()
   }
 
   /// Lists what is due: all of `queue/` and the due part of `deferred/`.
@@ -284,6 +309,15 @@ public final class Outbox: @unchecked Sendable {
     return updated
   }
 
+  /// Puts a claimed message back in the queue untried (a run that stops with messages
+  /// claimed ahead of its connections).
+  /// - Throws: `DeliveryError` `.spool` if it cannot be moved.
+  public func unclaim(_ message: OutboxMessage) throws {
+    if let claimed = claimedFiles.withLock({ $0.removeValue(forKey: message.id) }) { close(claimed.descriptor) }
+    _ = try SpoolFiles.move(fd(.active), message.id, fd(.queue), message.id, "\(folder(.active))/\(message.id) to queue/")
+    invalidateScan()
+  }
+
   /// Flushes every result recorded so far to the disk (results are otherwise flushed in
   /// groups, at least once a second). Call it when a run ends.
   /// - Throws: `DeliveryError` `.spool` if the disk cannot be flushed.
@@ -304,23 +338,30 @@ public final class Outbox: @unchecked Sendable {
     guard OutboxMessage.isValidID(message.id), let attempt = message.attempts.last else {
       throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
     }
-    let file = openat(fd(.active), message.id, O_WRONLY | O_APPEND | O_CLOEXEC)
-    guard file >= 0 else {
-      if errno == ENOENT {
-        throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
+    let path = "\(folder(.active))/\(message.id)"
+    // The file claim() left open; else (another process's claim, recovered) open it now.
+    var claimed = claimedFiles.withLock { $0.removeValue(forKey: message.id) }
+    if claimed == nil {
+      let file = openat(fd(.active), message.id, O_WRONLY | O_APPEND | O_CLOEXEC)
+      guard file >= 0 else {
+        if errno == ENOENT {
+          throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
+        }
+        throw SpoolFiles.spoolError("open", path)
       }
-      throw SpoolFiles.spoolError("open", "\(folder(.active))/\(message.id)")
+      claimed = ClaimedFile(descriptor: file, size: -1)
     }
+    let file = claimed!.descriptor
     do {
       defer { close(file) }
-      try SpoolFiles.append(file, OutboxMessage.encodedTrailer(attempt, nextAttempt: state == .deferred ? message.nextAttempt : nil), "\(folder(.active))/\(message.id)")
+      try SpoolFiles.append(file, OutboxMessage.encodedTrailer(attempt, nextAttempt: state == .deferred ? message.nextAttempt : nil), path, size: claimed!.size)
       // In deferred/ the file's time is its next attempt, so claims need not read files;
       // elsewhere it is when the result came (the append just set it), for purge --older-than.
       if state == .deferred {
-        try SpoolFiles.setModificationTime(file, message.nextAttempt, "\(folder(.active))/\(message.id)")
+        try SpoolFiles.setModificationTime(file, message.nextAttempt, path)
       }
     }
-    _ = try SpoolFiles.move(fd(.active), message.id, fd(state), message.id, "\(folder(.active))/\(message.id) to \(state.rawValue)/")
+    _ = try SpoolFiles.move(fd(.active), message.id, fd(state), message.id, "\(path) to \(state.rawValue)/")
     try resultRecorded()
   }
 

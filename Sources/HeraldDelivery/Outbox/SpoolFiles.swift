@@ -77,12 +77,21 @@ enum SpoolFiles {
       throw spoolError("open", "\(path)/\(name)")
     }
     defer { close(fd) }
+    return try read(descriptor: fd, "\(path)/\(name)")
+  }
+
+  /// The whole content of an open file.
+  static func read(descriptor fd: Int32, _ file: String) throws -> [UInt8] {
     var info = stat()
-    if fstat(fd, &info) != 0 { throw spoolError("read the details of", "\(path)/\(name)") }
-    var data = [UInt8](repeating: 0, count: Int(info.st_size))
-    let count = data.withUnsafeMutableBytes { FileIO.read(fd, into: $0, at: 0) }
-    if count < 0 { throw spoolError("read", "\(path)/\(name)") }
-    if count < data.count { data.removeSubrange(count...) }  // shrank while reading
+    if fstat(fd, &info) != 0 { throw spoolError("read the details of", file) }
+    let size = Int(info.st_size)
+    var failed = false
+    let data = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      let read = FileIO.read(fd, into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+      failed = read < 0
+      count = max(read, 0)  // shorter if it shrank while reading
+    }
+    if failed { throw spoolError("read", file) }
     return data
   }
 
@@ -157,9 +166,14 @@ enum SpoolFiles {
 
   /// Appends `bytes` to a file opened with O_APPEND in one write(2), so the lines are
   /// whole or absent: a short write (a full disk) is cut off again.
-  static func append(_ fd: Int32, _ bytes: [UInt8], _ file: String) throws {
+  /// - Parameter size: the file's size before, when known (else it is asked, for the cut).
+  static func append(_ fd: Int32, _ bytes: [UInt8], _ file: String, size known: Int = -1) throws {
     var status = stat()
-    guard fstat(fd, &status) == 0 else { throw spoolError("read the size of", file) }
+    if known >= 0 {
+      status.st_size = off_t(known)
+    } else {
+      guard fstat(fd, &status) == 0 else { throw spoolError("read the size of", file) }
+    }
     let written = bytes.withUnsafeBytes { buffer in FileIO.retrying { write(fd, buffer.baseAddress!, buffer.count) } }
     guard written == bytes.count else {
       let code = errno

@@ -21,7 +21,8 @@ public final class Deliverer: Sendable {
     /// The reply line, or why there was none: what the Outbox and the delivery log keep.
     public var detail: String
     /// Why, with what is particular to this message taken out, so that results group by
-    /// reason ("the relay refused the connection", "451 4.3.0 Temporary lookup failure").
+    /// reason ("the relay refused the connection", "451 4.3.0 Temporary lookup failure");
+    /// empty for a message that was sent.
     public var reason: String
     /// A permanent failure of the recipient's mailbox (5.1.x about the recipient, 5.2.1):
     /// the address should be suppressed.
@@ -107,128 +108,269 @@ public final class Deliverer: Sendable {
 
   /// Sends every message that is due now, and returns when none is left, when stopped, or
   /// when the relay keeps failing.
+  ///
+  /// The connections talk SMTP and record each result at once (so a killed run sends at
+  /// most the messages in flight again); this thread claims the next messages ahead of them
+  /// (two per connection, each moved to active/ and read), so that no connection waits for
+  /// the disk before its next message. What was claimed ahead and not sent when the run
+  /// ends goes back to the queue.
   /// - Parameters:
-  ///   - onResult: called after each message is recorded, from the sending threads.
+  ///   - onResult: called after each message's result is recorded in the Outbox, from the
+  ///     sending threads.
   ///   - producing: true while another thread is still enqueueing the campaign: when
   ///     nothing is due, the senders wait for more instead of returning, so sending starts
   ///     with the first enqueued batch (each message is durable before it can be claimed).
   public func deliverDue(onResult: @escaping @Sendable (Result) -> Void = { _ in }, producing: @escaping @Sendable () -> Bool = { false }) -> Report {
     stopped.store(false, ordering: .relaxed)
     let limiter = RateLimiter(perSecond: policy.perSecond, perHour: policy.perHour)
-    let shared = RunState()
-    let group = DispatchGroup()
-    for index in 0..<max(1, policy.connections) {
-      group.enter()
-      let thread = Thread { [self] in
-        defer { group.leave() }
-        work(limiter: limiter, shared: shared, producing: producing, onResult: onResult)
-      }
+    let connections = max(1, policy.connections)
+    let run = Run(senders: connections, capacity: 2 * connections)
+    for index in 0..<connections {
+      let thread = Thread { [self] in send(run: run, limiter: limiter, onResult: onResult) }
       thread.name = "herald-smtp-\(index)"
       thread.start()
     }
-    group.wait()
+    var wait = 0.002  // doubles up to 50 ms while a producer is expected to enqueue more
+    var lastLook = false
+    while !run.sendersDone {
+      if stopped.load(ordering: .relaxed) {
+        run.stopSenders()
+        run.waitForWork(until: Date().addingTimeInterval(0.25), wantsMore: false)
+        continue
+      }
+      // Claim ahead: two messages per connection in hand.
+      var nextLook: Date?
+      let wanted = run.capacity - run.readyCount
+      if !run.exhausted && wanted > 0 {
+        do {
+          let claimed = try outbox.claim(limit: wanted)
+          if !claimed.isEmpty {
+            run.supply(claimed)
+            wait = 0.002
+            lastLook = false
+          } else if run.readyCount == 0 {
+            // Nothing due: done, unless more is on its way. After the producer says it
+            // has finished, one more look, so its last batch is never missed.
+            if producing() {
+              nextLook = Date().addingTimeInterval(wait)
+              wait = min(wait * 2, 0.05)
+            } else if lastLook {
+              run.exhaust()
+            } else {
+              lastLook = true
+              continue
+            }
+          }
+        } catch {
+          run.fail("the Outbox cannot be read: \(error)")
+          stop()
+          continue
+        }
+      }
+      run.waitForWork(until: nextLook ?? Date().addingTimeInterval(0.25), wantsMore: nextLook == nil && !run.exhausted)
+    }
+    var report = run.report
+    // What was claimed ahead and not sent goes back to the queue: nothing stays claimed.
+    for message in run.takeUnsent() {
+      do {
+        try outbox.unclaim(message)
+      } catch {
+        if report.paused == nil {
+          report.paused = "a claimed message could not be returned to the queue (it is in active/, and herald deliver returns it when it starts): \(error)"
+        }
+      }
+    }
     do {
       try outbox.flushResults()
     } catch {
-      shared.state.withLock { $0.report.paused = "the results could not be flushed to the disk: \(error)" }
+      if report.paused == nil { report.paused = "the results could not be flushed to the disk: \(error)" }
     }
-    return shared.state.withLock { $0.report }
+    return report
   }
 
-  /// The counts and the run of relay failures, shared by the sending threads.
-  private final class RunState: Sendable {
-    let state = Mutex((report: Report(), relayFailures: 0))
-  }
-
-  private func work(limiter: RateLimiter, shared: RunState, producing: () -> Bool, onResult: (Result) -> Void) {
+  /// One connection: takes the messages claimed for it, sends each, records its result.
+  private func send(run: Run, limiter: RateLimiter, onResult: (Result) -> Void) {
+    defer { run.senderFinished() }
     let connection: any MessageTransport
     do {
       connection = try makeTransport()
     } catch {
-      shared.state.withLock { $0.report.paused = "cannot set up an SMTP connection: \(error)" }
+      run.fail("cannot set up an SMTP connection: \(error)")
       stop()
       return
     }
     let isStopped = { self.stopped.load(ordering: .relaxed) }
     while !isStopped() {
       limiter.acquire(stopped: isStopped)
-      if isStopped() { return }
-      // One token per message sent: looking again while a campaign is still being
-      // enqueued spends none.
-      var lastLook = false
-      var wait = 0.002  // doubles up to 50 ms: each empty look lists the queue's folders
-      var next: OutboxMessage?
-      while next == nil {
-        do {
-          next = try outbox.claim(limit: 1).first
-        } catch {
-          shared.state.withLock { $0.report.paused = "the Outbox cannot be read: \(error)" }
-          stop()
-          return
-        }
-        if next != nil { break }
-        // Nothing due: done, unless more is on its way. After the producer says it has
-        // finished, one more look, so its last batch is never missed.
-        if lastLook || isStopped() { return }
-        if producing() {
-          Thread.sleep(forTimeInterval: wait)
-          wait = min(wait * 2, 0.05)
-        } else {
-          lastLook = true
-        }
-      }
-      guard let message = next else { return }
-
+      guard !isStopped(), let message = run.take() else { return }
       let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes)
-      var verdict = DeliveryVerdict(outcome)
-      var result: Result
-      switch outcome {
-      case .reply(let reply):
-        result = Result(message: message, outcome: verdict.outcome, reply: reply, detail: reply.text, reason: reply.reason, mailboxGone: false)
-      case .noReply(let failure):
-        result = Result(message: message, outcome: verdict.outcome, reply: nil, detail: failure.description, reason: failure.kind.description, mailboxGone: false)
-      }
-      let now = Date()
+      let result: Result
       do {
-        switch verdict {
-        case .sent:
-          result.message = try outbox.markSent(message, reply: result.detail, at: now)
-        case .deferred:
-          if let retryAt = policy.retry.nextAttempt(createdAt: message.created, now: now) {
-            result.message = try outbox.markDeferred(message, reply: result.detail, retryAt: retryAt, at: now)
-          } else {
-            verdict = .failed(suppress: false)
-            let days = Int((policy.retry.queueLifetime / 86_400).rounded())
-            result.outcome = .failed
-            result.reason = "gave up after \(days) day\(days == 1 ? "" : "s") in the queue; last: \(result.reason)"
-            result.message = try outbox.markFailed(message, reply: "gave up after \(days) day\(days == 1 ? "" : "s") in the queue; last: \(result.detail)", at: now)
-          }
-        case .failed(let suppress):
-          result.mailboxGone = suppress
-          result.message = try outbox.markFailed(message, reply: result.detail, at: now)
-        }
+        result = try record(message, outcome)
       } catch {
         // The message stays in active/ and goes back to the queue on the next start.
-        shared.state.withLock { $0.report.paused = "the Outbox cannot be written: \(error)" }
+        run.fail("the Outbox cannot be written: \(error)")
         stop()
         return
       }
       let relayFailed: Bool
       switch outcome {
       case .noReply: relayFailed = true
-      case .reply(let smtp): relayFailed = DeliveryVerdict.isRelayProblem(smtp)
+      case .reply(let reply): relayFailed = DeliveryVerdict.isRelayProblem(reply)
       }
-      let pause: Bool = shared.state.withLock { state in
-        state.report.add(result)
-        state.relayFailures = relayFailed ? state.relayFailures + 1 : 0
-        if state.relayFailures >= policy.pauseAfterConsecutiveRelayFailures, state.report.paused == nil {
-          state.report.paused = "the relay failed \(state.relayFailures) times in a row (last: \(result.detail)); the rest waits in the Outbox. Check the relay and run herald deliver"
-          return true
-        }
-        return false
-      }
+      if run.count(result, relayFailed: relayFailed, pauseAfter: policy.pauseAfterConsecutiveRelayFailures) { stop() }
       onResult(result)
-      if pause { stop() }
+    }
+  }
+
+  /// Records one outcome in the Outbox: sent, deferred with its retry time (or failed once
+  /// the queue lifetime is over), or failed.
+  private func record(_ message: OutboxMessage, _ outcome: TransportOutcome) throws -> Result {
+    var verdict = DeliveryVerdict(outcome)
+    var result: Result
+    switch outcome {
+    case .reply(let reply):
+      // The reason groups failures; a message that went needs none (it costs a pass over the reply).
+      result = Result(message: message, outcome: verdict.outcome, reply: reply, detail: reply.text, reason: verdict == .sent ? "" : reply.reason, mailboxGone: false)
+    case .noReply(let failure):
+      result = Result(message: message, outcome: verdict.outcome, reply: nil, detail: failure.description, reason: failure.kind.description, mailboxGone: false)
+    }
+    let now = Date()
+    switch verdict {
+    case .sent:
+      result.message = try outbox.markSent(message, reply: result.detail, at: now)
+    case .deferred:
+      if let retryAt = policy.retry.nextAttempt(createdAt: message.created, now: now) {
+        result.message = try outbox.markDeferred(message, reply: result.detail, retryAt: retryAt, at: now)
+      } else {
+        verdict = .failed(suppress: false)
+        let days = Int((policy.retry.queueLifetime / 86_400).rounded())
+        let gaveUp = "gave up after \(days) day\(days == 1 ? "" : "s") in the queue; last: "
+        result.outcome = .failed
+        result.reason = gaveUp + result.reason
+        result.message = try outbox.markFailed(message, reply: gaveUp + result.detail, at: now)
+      }
+    case .failed(let suppress):
+      result.mailboxGone = suppress
+      result.message = try outbox.markFailed(message, reply: result.detail, at: now)
+    }
+    return result
+  }
+
+  /// What the claiming thread and the connections share: the messages claimed ahead, the
+  /// report, and how the run is going.
+  private final class Run: @unchecked Sendable {  // all state guarded by `condition`
+    private let condition = NSCondition()
+    private var ready: [OutboxMessage] = []
+    private var activeSenders: Int
+    private var noMore = false
+    private var stopping = false
+    private var counts = Report()
+    private var relayFailures = 0
+    /// How many messages are claimed ahead for the connections; more are claimed when half
+    /// are taken.
+    let capacity: Int
+
+    init(senders: Int, capacity: Int) {
+      activeSenders = senders
+      self.capacity = capacity
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+      condition.lock()
+      defer { condition.unlock() }
+      return body()
+    }
+
+    // The connections' side.
+
+    /// The next message to send; nil when there is none and will be none, or when stopping.
+    func take() -> OutboxMessage? {
+      condition.lock()
+      defer { condition.unlock() }
+      while ready.isEmpty && !noMore && !stopping { condition.wait() }
+      guard !stopping, !ready.isEmpty else { return nil }
+      // Wake the claiming thread only when it has something to do: every wake-up is a
+      // context switch, and there are thousands of messages a second.
+      if ready.count == capacity / 2 + 1 || ready.count == 1 { condition.broadcast() }
+      return ready.removeFirst()
+    }
+
+    /// Counts a result; true when the relay has now failed `pauseAfter` times in a row
+    /// (the run pauses, saying why).
+    func count(_ result: Result, relayFailed: Bool, pauseAfter: Int) -> Bool {
+      locked {
+        counts.add(result)
+        relayFailures = relayFailed ? relayFailures + 1 : 0
+        guard relayFailures >= pauseAfter, counts.paused == nil else { return false }
+        counts.paused = "the relay failed \(relayFailures) times in a row (last: \(result.detail)); the rest waits in the Outbox. Check the relay and run herald deliver"
+        stopping = true
+        condition.broadcast()
+        return true
+      }
+    }
+
+    func senderFinished() {
+      locked {
+        activeSenders -= 1
+        condition.broadcast()
+      }
+    }
+
+    /// Ends the run with a reason (the first one given is kept).
+    func fail(_ why: String) {
+      locked {
+        if counts.paused == nil { counts.paused = why }
+        stopping = true
+        condition.broadcast()
+      }
+    }
+
+    // The claiming side.
+
+    var report: Report { locked { counts } }
+    var sendersDone: Bool { locked { activeSenders == 0 } }
+    var readyCount: Int { locked { ready.count } }
+    var exhausted: Bool { locked { noMore } }
+
+    func supply(_ messages: [OutboxMessage]) {
+      locked {
+        ready.append(contentsOf: messages)
+        condition.broadcast()
+      }
+    }
+
+    /// Nothing more will come: the connections end once `ready` is empty.
+    func exhaust() {
+      locked {
+        noMore = true
+        condition.broadcast()
+      }
+    }
+
+    /// The connections take nothing more; what they are sending they finish.
+    func stopSenders() {
+      locked {
+        stopping = true
+        condition.broadcast()
+      }
+    }
+
+    /// Waits until every connection has ended, fewer than half of `capacity` messages are
+    /// in hand (when more are wanted), or `deadline`.
+    func waitForWork(until deadline: Date, wantsMore: Bool) {
+      condition.lock()
+      defer { condition.unlock() }
+      while activeSenders > 0 && !(wantsMore && ready.count <= capacity / 2) {
+        if !condition.wait(until: deadline) { return }
+      }
+    }
+
+    func takeUnsent() -> [OutboxMessage] {
+      locked {
+        defer { ready.removeAll() }
+        return ready
+      }
     }
   }
 }

@@ -72,6 +72,10 @@ extension SubscriberStore {
 
     do {
       try pool.writeWithoutTransaction { db in
+        // A big import's index pages stay in memory for its one transaction (64 MB instead
+        // of 16): SQLite would otherwise write pages out and read them back mid-import.
+        try db.execute(sql: "PRAGMA cache_size = -65536")
+        defer { try? db.execute(sql: "PRAGMA cache_size = -16384") }
         try db.inTransaction(.immediate) {
           try Self.runImport(
             reader: reader, file: file, listName: listName, status: status, resubscribe: resubscribe, progress: progress,
@@ -89,6 +93,9 @@ extension SubscriberStore {
       throw StoreError(.importFailed, "the import stopped: \(error). Nothing was imported")
     }
     report.warnings = reader.warnings
+    // Rows are written in batches, and those already in the store after the new ones:
+    // problems are listed in the file's order all the same.
+    report.problems.sort { $0.line < $1.line }
     return report
   }
 
@@ -112,12 +119,103 @@ extension SubscriberStore {
     let findSubscriber = try RawStatement("SELECT id FROM subscriber WHERE email_key = ?", in: db)
     let findMembership = try RawStatement("SELECT status, import_run FROM membership WHERE subscriber_id = ? AND list_id = ?", in: db)
     let markRun = try RawStatement("UPDATE membership SET import_run = ? WHERE subscriber_id = ? AND list_id = ?", in: db)
-    let insertSubscriber = try RawStatement(Self.insertSubscriberSQL + " ON CONFLICT (email_key) DO NOTHING", in: db)
-    // A new subscriber's membership cannot conflict: a plain insert, without the upsert's
-    // per-statement rollback journal.
-    let insertMembership = try RawStatement(
-      "INSERT INTO membership (subscriber_id, list_id, status, source, source_detail, changed_at, import_run) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      in: db)
+    let membershipColumns = "(subscriber_id, list_id, status, source, source_detail, changed_at, import_run)"
+    // New subscribers (most rows of an import) are written many to a statement: SQLite's
+    // cost per statement (cursors opened and closed, the statement's end) was half an
+    // import's. Statements by their number of rows, made on first use.
+    var insertSubscribers: [Int: RawStatement] = [:]
+    var insertMemberships: [Int: RawStatement] = [:]
+    func statement(_ cache: inout [Int: RawStatement], rows: Int, _ sql: (String) -> String, columns: Int) throws -> RawStatement {
+      if let made = cache[rows] { return made }
+      let values = Array(repeating: "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")", count: rows).joined(separator: ", ")
+      let made = try RawStatement(sql(values), in: db)
+      cache[rows] = made
+      return made
+    }
+
+    /// A row that passed the checks, waiting in the batch.
+    struct Pending {
+      var line: Int
+      var key: String
+      var fields: SubscriberFields
+    }
+    var batch: [Pending] = []
+    batch.reserveCapacity(Self.importBatchSize)
+
+    /// Writes the batch: its new subscribers and their memberships in two statements, then
+    /// the rest (addresses already in the store, or twice in the batch) one by one, in order.
+    func flush() throws {
+      guard !batch.isEmpty else { return }
+      defer { batch.removeAll(keepingCapacity: true) }
+      var inserted: [String: Int64] = [:]
+      let subscribers = try statement(&insertSubscribers, rows: batch.count, {
+        "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES \($0) ON CONFLICT (email_key) DO NOTHING RETURNING id, email_key"
+      }, columns: 8)
+      try subscribers.execute(batch.flatMap { Self.subscriberRow($0.fields, key: $0.key, at: now) }) { row in
+        if let id = row.int64(0), let key = row.text(1) { inserted[key] = id }
+      }
+      var memberships: [SQLValue] = []
+      var rest: [Pending] = []
+      for pending in batch {
+        // The first row of a key in the batch made the subscriber; a later one is a duplicate.
+        if let id = inserted.removeValue(forKey: pending.key) {
+          memberships += [
+            .integer(id), .integer(list.id), .text(status.rawValue), .text(ConsentSource.Kind.importFile.rawValue),
+            .text("\(file):\(pending.line)"), .real(now.timeIntervalSince1970), .integer(run),
+          ]
+          report.added += 1
+        } else {
+          rest.append(pending)
+        }
+      }
+      if !memberships.isEmpty {
+        let insert = try statement(&insertMemberships, rows: memberships.count / 7, { "INSERT INTO membership \(membershipColumns) VALUES \($0)" }, columns: 7)
+        try insert.execute(memberships) { _ in }
+      }
+      for pending in rest { try importExisting(pending) }
+    }
+
+    /// A row whose address the store has: a duplicate of an earlier row, an address kept
+    /// out, or a subscriber joining the list or changing.
+    func importExisting(_ pending: Pending) throws {
+      findSubscriber.bind([.text(pending.key)])
+      guard try findSubscriber.step(), let existingID = findSubscriber.int64(0) else {
+        throw StoreError(.importFailed, "\(file):\(pending.line): \(pending.fields.email) was neither added nor found; nothing was imported")
+      }
+      let address = pending.fields.email
+      var current: MembershipStatus?
+      findMembership.bind([.integer(existingID), .integer(list.id)])
+      if try findMembership.step() {
+        current = findMembership.text(0).flatMap(MembershipStatus.init(rawValue:))
+        if findMembership.int64(1) == run {
+          report.duplicates += 1
+          return
+        }
+      }
+      if let current, [.unsubscribed, .bounced, .complained].contains(current), !resubscribe {
+        report.keptOut += 1
+        report.problem(pending.line, address, "\(current.rawValue) before; kept out (use --resubscribe with fresh consent)")
+        // Mark it so a repeat of the address counts as a duplicate, not kept out twice.
+        try markRun.execute([.integer(run), .integer(existingID), .integer(list.id)])
+        return
+      }
+      let (id, subscriberChange) = try upsertSubscriber(pending.fields, knownID: .some(existingID), at: now, in: db)
+      // A pending import does not demote someone already subscribed.
+      let newStatus = current == .subscribed && status == .pending ? .subscribed : status
+      let membershipChanged = try setMembership(
+        subscriber: id, list: list, status: newStatus, source: .importFile(file, line: pending.line), at: now, importRun: run,
+        current: .some(current), in: db)
+      if !membershipChanged {
+        try markRun.execute([.integer(run), .integer(id), .integer(list.id)])
+      }
+      if current == nil {
+        report.added += 1
+      } else if membershipChanged || subscriberChange == .updated {
+        report.updated += 1
+      } else {
+        report.unchanged += 1
+      }
+    }
 
     while let record = try reader.nextRecord() {
       report.rows += 1
@@ -149,65 +247,14 @@ extension SubscriberStore {
         report.cleaned += 1
         report.problem(record.line, address, "\(found); replaced by spaces")
       }
-      // A duplicate is counted before anything is written for it.
-      let key = EmailAddress.key(address)
-      let source = ConsentSource.importFile(file, line: record.line)
-      // Try the insert first: a new subscriber (the common case of an import) then costs
-      // two inserts and no lookup; an existing one is looked up after.
-      insertSubscriber.bind(Self.subscriberRow(fields, key: key, at: now))
-      try insertSubscriber.step()
-      let existingID: Int64?
-      if db.changesCount == 1 {
-        existingID = nil
-      } else {
-        findSubscriber.bind([.text(key)])
-        existingID = try findSubscriber.step() ? findSubscriber.int64(0) : nil
-      }
-
-      guard let existingID else {
-        insertMembership.bind([
-          .integer(db.lastInsertedRowID), .integer(list.id), .text(status.rawValue), .text(source.kind.rawValue), .text(source.detail),
-          .real(now.timeIntervalSince1970), .integer(run),
-        ])
-        try insertMembership.step()
-        report.added += 1
-        continue
-      }
-      var current: MembershipStatus?
-      findMembership.bind([.integer(existingID), .integer(list.id)])
-      if try findMembership.step() {
-        current = findMembership.text(0).flatMap(MembershipStatus.init(rawValue:))
-        if findMembership.int64(1) == run {
-          report.duplicates += 1
-          continue
-        }
-      }
-      if let current, [.unsubscribed, .bounced, .complained].contains(current), !resubscribe {
-        report.keptOut += 1
-        report.problem(record.line, address, "\(current.rawValue) before; kept out (use --resubscribe with fresh consent)")
-        // Mark it so a repeat of the address counts as a duplicate, not kept out twice.
-        markRun.bind([.integer(run), .integer(existingID), .integer(list.id)])
-        try markRun.step()
-        continue
-      }
-      let (id, subscriberChange) = try upsertSubscriber(fields, knownID: .some(existingID), at: now, in: db)
-      // A pending import does not demote someone already subscribed.
-      let newStatus = current == .subscribed && status == .pending ? .subscribed : status
-      let membershipChanged = try setMembership(
-        subscriber: id, list: list, status: newStatus, source: source, at: now, importRun: run, current: .some(current), in: db)
-      if !membershipChanged {
-        markRun.bind([.integer(run), .integer(id), .integer(list.id)])
-        try markRun.step()
-      }
-      if current == nil {
-        report.added += 1
-      } else if membershipChanged || subscriberChange == .updated {
-        report.updated += 1
-      } else {
-        report.unchanged += 1
-      }
+      batch.append(Pending(line: record.line, key: EmailAddress.key(address), fields: fields))
+      if batch.count >= Self.importBatchSize { try flush() }
     }
+    try flush()
   }
+
+  /// Rows written per statement by an import.
+  static let importBatchSize = 256
 
   /// The suppression list in memory for an import: checked once per row, it would
   /// otherwise be three lookups per row. (It is small next to the lists it filters.)

@@ -7,8 +7,19 @@ public enum SubscriberText {
   /// and paragraph separators) replaced by a space, runs of spaces made one, and the ends
   /// trimmed; with what was found, for the report ("a line break"), or nil when it was clean.
   public static func cleaned(_ text: String) -> (text: String, found: String?) {
-    // The common case: plain text without a control character.
-    if !text.unicodeScalars.contains(where: isControl) { return (text, nil) }
+    // The common case: plain text without a control character, checked on the UTF-8 bytes
+    // (C0 controls and DEL are single bytes; C1 controls are C2 80–9F; U+2028/2029 are E2 80 A8/A9).
+    var utf8 = text.utf8
+    let plain = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+      for (index, byte) in bytes.enumerated() {
+        if byte < 0x20 || byte == 0x7F { return false }
+        if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { return false }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 { return false }
+      }
+      return true
+    } ?? !text.unicodeScalars.contains(where: isControl)
+    _ = utf8
+    if plain { return (text, nil) }
     var lineBreak = false, null = false, other = false
     var output = String.UnicodeScalarView()
     var lastWasSpace = true  // drops leading spaces
