@@ -31,6 +31,7 @@ bench: bootstrap
 	$(SWIFT) build -c release --product herald
 	python3 Benchmarks/compose.py
 	python3 Benchmarks/store.py
+	python3 Benchmarks/dkim.py
 	python3 Benchmarks/deliver.py
 
 clean:

@@ -13,7 +13,10 @@
 4. Times `smtp-source -d -s 4 -m COUNT -l SIZE` (Postfix's own load generator, SIZE =
    Herald's average message size) before and after Herald's runs: the floor for this sink
    and machine, as their mean.
-5. Sends a BIG-subscriber campaign end to end and reports its peak memory.
+5. Times Benchmarks/peers/curl_easy.c (built here with cc): libcurl alone sending COUNT
+   messages of SIZE from memory over the same connections, no spool and no log: what any
+   libcurl program reaches on this machine, Herald's floor.
+6. Sends a BIG-subscriber campaign end to end and reports its peak memory.
 
 Usage: python3 Benchmarks/deliver.py [COUNT [BIG]]   (default 20000 100000)
 $HERALD_BINARY runs another herald binary than .build/release/herald.
@@ -166,6 +169,19 @@ def source(sink, size):
     return COUNT / seconds, seconds, command
 
 
+def libcurl_floor(sink, size, work):
+    """Benchmarks/peers/curl_easy.c: libcurl alone, messages in memory; its rate."""
+    binary = os.path.join(work, "curl_easy")
+    subprocess.run(["cc", "-O2", "-o", binary, os.path.join(ROOT, "Benchmarks", "peers", "curl_easy.c"), "-lcurl", "-lpthread"],
+                   check=True, capture_output=True)
+    before = sink.received()
+    _, output, _ = timed([binary, str(COUNT), str(CONNECTIONS), str(size), f"smtp://127.0.0.1:{sink.port}"])
+    result = json.loads(output)
+    if sink.received() - before != COUNT or result["messages"] != COUNT:
+        raise RuntimeError(f"the libcurl floor sent {result}, the sink received {sink.received() - before}, expected {COUNT}")
+    return result["messages_per_second"]
+
+
 def checked_send(sink, ws, command, count):
     """Runs a herald send or deliver that must get `count` messages to the sink; its time and peak."""
     before = sink.received()
@@ -207,11 +223,14 @@ def main():
         send = [HERALD, "send", RELEASE, "--list", "bench", "--smtp", relay, "--yes", "--workspace", e2e]
         send_seconds, _, send_peak = checked_send(sink, e2e, send, COUNT)
         send_rate = COUNT / send_seconds
+        floor_rate = libcurl_floor(sink, size, work)
         source_after, _, source_command = source(sink, size)
         source_rate = (source_before + source_after) / 2
 
         print(f"  smtp-source   {source_rate:>8,.0f} msg/s  (mean of a run before and after Herald's: {source_before:,.0f} and {source_after:,.0f})")
         print(f"                {' '.join(source_command)}")
+        print(f"  libcurl floor {floor_rate:>8,.0f} msg/s  (Benchmarks/peers/curl_easy.c: libcurl alone, {CONNECTIONS} threads, messages in memory; "
+              f"{floor_rate / source_rate:.2f}x smtp-source)")
         print(f"  herald deliver{deliver_rate:>8,.0f} msg/s  ({deliver_seconds:.2f} s, peak {deliver_peak:.0f} MB; {size:,} bytes/message, enqueued by --queue-only in {enqueue_seconds:.2f} s)")
         print(f"                {' '.join(shown(a) for a in deliver[:-2])} --workspace WS")
         print(f"  herald send   {send_rate:>8,.0f} msg/s  ({send_seconds:.2f} s end to end: compose, enqueue, deliver, log; peak {send_peak:.0f} MB)")
@@ -222,7 +241,8 @@ def main():
         def verdict(ok):
             return "meets" if ok else "MISSES"
         print(f"  deliver/smtp-source {deliver_ratio:5.2f}  (target ≥ {TARGET_DELIVER_RATIO}: {verdict(deliver_ratio >= TARGET_DELIVER_RATIO)})")
-        print(f"  send/smtp-source    {send_ratio:5.2f}  (end to end; target ≥ {TARGET_SEND_RATIO}: {verdict(send_ratio >= TARGET_SEND_RATIO)})", flush=True)
+        print(f"  send/smtp-source    {send_ratio:5.2f}  (end to end; target ≥ {TARGET_SEND_RATIO}: {verdict(send_ratio >= TARGET_SEND_RATIO)})")
+        print(f"  deliver/libcurl floor {deliver_rate / floor_rate:5.2f}  (what Herald's spool, log and bookkeeping cost over libcurl alone)", flush=True)
 
         # 3. A big campaign end to end: its peak memory.
         big = workspace(work, "big", BIG)
@@ -232,6 +252,7 @@ def main():
               f"(target < {TARGET_PEAK_MB} MB: {verdict(big_peak < TARGET_PEAK_MB)})")
         print(json.dumps({"benchmark": "deliver", "count": COUNT, "connections": CONNECTIONS, "average_bytes": size,
                           "smtp_source": {"messages_per_second": source_rate, "before": source_before, "after": source_after},
+                          "libcurl_floor": {"messages_per_second": floor_rate},
                           "herald_deliver": {"seconds": deliver_seconds, "messages_per_second": deliver_rate, "peak_mb": deliver_peak},
                           "herald_send": {"seconds": send_seconds, "messages_per_second": send_rate, "peak_mb": send_peak},
                           "deliver_over_smtp_source": deliver_ratio, "send_over_smtp_source": send_ratio,

@@ -8,8 +8,36 @@ import HeraldWorkspace
 //   herald-bench compose WORKSPACE RELEASE.md [COUNT]: compose once, then personalise and
 //     encode COUNT messages on one thread.
 //   herald-bench select DATABASE LIST…: stream the recipients of the lists.
+//   herald-bench dkim WORKSPACE RELEASE.md [SECONDS]: DKIM-sign (RSA-2048) the composed
+//     release again and again on one thread for SECONDS; signatures per second.
 
 let arguments = CommandLine.arguments
+if arguments.count >= 4 && arguments[1] == "dkim" {
+  do {
+    let workspace = Workspace(root: URL(fileURLWithPath: arguments[2], isDirectory: true))
+    let seconds = arguments.count > 4 ? Double(arguments[4]) ?? 5 : 5
+    let composed = try ComposedRelease(
+      release: try Release(contentsOf: arguments[3]), templates: try workspace.templates(),
+      settings: try workspace.configuration().compose, signer: LinkSigner(secret: Array(repeating: 7, count: 32)))
+    let message = composed.message(
+      for: Recipient(mailbox: Mailbox(name: "Reader Example", address: "reader@example.com")), list: "press-en",
+      stamp: MessageStamp(date: Date(), unique: "dkimbench")).bytes
+    let signer = try DKIMSigner(domain: "example.org", selector: "bench", key: try DKIMKey.generate(.rsa, bits: 2048))
+    let start = DispatchTime.now()
+    var count = 0
+    var elapsed = 0.0
+    while elapsed < seconds {
+      for _ in 0..<50 { _ = try signer.signature(for: message, at: Date()) }
+      count += 50
+      elapsed = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+    print("{\"tool\":\"herald\",\"signatures\":\(count),\"seconds\":\(elapsed),\"signatures_per_second\":\(Double(count) / elapsed),\"message_bytes\":\(message.count)}")
+    exit(0)
+  } catch {
+    FileHandle.standardError.write(Data("herald-bench: \(error)\n".utf8))
+    exit(1)
+  }
+}
 if arguments.count >= 4 && arguments[1] == "select" {
   do {
     let store = try SubscriberStore(path: arguments[2])

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import HeraldStore
+@testable import HeraldStore
 import Testing
 
 struct ImportTests {
@@ -33,6 +33,31 @@ struct ImportTests {
     #expect(report.problems[3].reason.contains("hard bounce"))
     #expect(try t.store.profile(email: "old@example.org").subscriber.name == "Old Renamed")
     #expect(try t.store.profile(email: "new@example.org").memberships[0].source == .importFile("people.csv", line: 2))
+  }
+
+  @Test func duplicatesWithinABatchAndAcrossBatchesAreCountedOnceAndEveryoneGetsTheirOwnEvidence() throws {
+    // New subscribers are written 64 rows to a statement: a repeat inside one batch, one in
+    // a later batch, and an address already in the store, in a file of three batches.
+    let t = try TemporaryStore()
+    try t.store.createList(name: "a")
+    try t.store.addSubscriber(email: "known@example.org", name: "Known", list: "a", source: .commandLine("t"))
+    var rows = (0..<150).map { "r\($0)@example.org,Reader \($0)" }
+    rows[20] = "r19@example.org,Again in the same batch"
+    rows[130] = "R5@example.org,Again two batches later"
+    rows[70] = "known@example.org,Known Renamed"
+    let report = try t.store.importCSV(try t.csv("email,name\n" + rows.joined(separator: "\n") + "\n"), into: "a")
+    #expect(report.rows == 150)
+    #expect((report.added, report.updated, report.duplicates) == (147, 1, 2), "\(report)")
+    let lines = try t.store.read { db in
+      try Row.fetchAll(db, sql: "SELECT s.email, m.source_detail FROM membership m JOIN subscriber s ON s.id = m.subscriber_id ORDER BY s.id")
+        .map { (row: Row) -> (String, String) in (row[0], row[1]) }
+    }
+    #expect(lines.count == 148)
+    // Each membership's evidence names its own row: the first one for an address.
+    #expect(lines.first { $0.0 == "r5@example.org" }?.1 == "people.csv:7")
+    #expect(lines.first { $0.0 == "r149@example.org" }?.1 == "people.csv:151")
+    #expect(lines.first { $0.0 == "r19@example.org" }?.1 == "people.csv:21")
+    #expect(try t.store.profile(email: "known@example.org").subscriber.name == "Known Renamed")
   }
 
   @Test func resubscribeLetsOptedOutAddressesBackIn() throws {

@@ -44,10 +44,12 @@ enum SpoolFiles {
     guard let dir = opendir(path) else { throw spoolError("list the folder", path) }
     defer { closedir(dir) }
     var names: [String] = []
+    // A dirent is only as long as its name (d_reclen): d_name is read in place, up to its
+    // NUL. (Copying the struct's whole 256-byte d_name read past the end of readdir's buffer
+    // when an entry ended at a page boundary: a crash seen with 100,000 files.)
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
     while let entry = readdir(dir) {
-      let name = withUnsafePointer(to: entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-      }
+      let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
       if name.hasPrefix(".") { continue }
       names.append(name)
     }

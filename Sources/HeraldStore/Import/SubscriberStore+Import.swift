@@ -75,6 +75,7 @@ extension SubscriberStore {
         // A big import's index pages stay in memory for its one transaction (64 MB instead
         // of 16): SQLite would otherwise write pages out and read them back mid-import.
         try db.execute(sql: "PRAGMA cache_size = -65536")
+        try db.execute(sql: "PRAGMA temp_store = MEMORY")
         defer { try? db.execute(sql: "PRAGMA cache_size = -16384") }
         try db.inTransaction(.immediate) {
           try Self.runImport(
@@ -119,6 +120,10 @@ extension SubscriberStore {
     let findSubscriber = try RawStatement("SELECT id FROM subscriber WHERE email_key = ?", in: db)
     let findMembership = try RawStatement("SELECT status, import_run FROM membership WHERE subscriber_id = ? AND list_id = ?", in: db)
     let markRun = try RawStatement("UPDATE membership SET import_run = ? WHERE subscriber_id = ? AND list_id = ?", in: db)
+    // The highest subscriber id before a batch, and the subscribers made since: those of a
+    // batch some of whose addresses were in the store already.
+    let highestID = try RawStatement("SELECT COALESCE(MAX(id), 0) FROM subscriber", in: db)
+    let findNew = try RawStatement("SELECT id, email_key FROM subscriber WHERE id > ?", in: db)
     let membershipColumns = "(subscriber_id, list_id, status, source, source_detail, changed_at, import_run)"
     // New subscribers (most rows of an import) are written many to a statement: SQLite's
     // cost per statement (cursors opened and closed, the statement's end) was half an
@@ -147,18 +152,31 @@ extension SubscriberStore {
     func flush() throws {
       guard !batch.isEmpty else { return }
       defer { batch.removeAll(keepingCapacity: true) }
-      var inserted: [String: Int64] = [:]
       let subscribers = try statement(&insertSubscribers, rows: batch.count, {
-        "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES \($0) ON CONFLICT (email_key) DO NOTHING RETURNING id, email_key"
+        "INSERT INTO subscriber (email, email_key, domain, name, organization, language, attributes, created_at) VALUES \($0) ON CONFLICT (email_key) DO NOTHING"
       }, columns: 8)
-      try subscribers.execute(batch.flatMap { Self.subscriberRow($0.fields, key: $0.key, at: now) }) { row in
-        if let id = row.int64(0), let key = row.text(1) { inserted[key] = id }
+      highestID.bind([])
+      let before = try highestID.step() ? highestID.int64(0) ?? 0 : 0
+      try subscribers.execute(batch.flatMap { Self.subscriberRow($0.fields, key: $0.key, at: now) }) { _ in }
+      // Which rows made a new subscriber, and with which id. When every row did (the common
+      // case), their ids are consecutive in the order of the rows: SQLite gives a new row
+      // the largest rowid so far plus one. Otherwise each address is looked up.
+      var ids: [Int64?]
+      if db.changesCount == batch.count {
+        ids = (0..<batch.count).map { before + 1 + Int64($0) }
+      } else {
+        var made: [String: Int64] = [:]
+        findNew.bind([.integer(before)])
+        while try findNew.step() {
+          if let id = findNew.int64(0), let key = findNew.text(1) { made[key] = id }
+        }
+        ids = batch.map { made.removeValue(forKey: $0.key) }
       }
       var memberships: [SQLValue] = []
       var rest: [Pending] = []
-      for pending in batch {
+      for (pending, madeID) in zip(batch, ids) {
         // The first row of a key in the batch made the subscriber; a later one is a duplicate.
-        if let id = inserted.removeValue(forKey: pending.key) {
+        if let id = madeID {
           memberships += [
             .integer(id), .integer(list.id), .text(status.rawValue), .text(ConsentSource.Kind.importFile.rawValue),
             .text("\(file):\(pending.line)"), .real(now.timeIntervalSince1970), .integer(run),
@@ -254,7 +272,7 @@ extension SubscriberStore {
   }
 
   /// Rows written per statement by an import.
-  static let importBatchSize = 256
+  static let importBatchSize = 64
 
   /// The suppression list in memory for an import: checked once per row, it would
   /// otherwise be three lookups per row. (It is small next to the lists it filters.)
