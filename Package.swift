@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "HeraldDelivery", targets: ["HeraldDelivery"]),
     .library(name: "HeraldWorkspace", targets: ["HeraldWorkspace"]),
     .library(name: "HeraldCampaign", targets: ["HeraldCampaign"]),
+    .library(name: "HeraldInbox", targets: ["HeraldInbox"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -105,11 +106,22 @@ let package = Package(
       ]
     ),
 
+    // Inquiries and bounces: intake (IMAP through libcurl, .eml, Maildir, mbox), classify
+    // (bounce, complaint, auto-reply, unsubscribe, inquiry), act through the campaign library,
+    // thread inquiries to the releases they answer.
+    .target(
+      name: "HeraldInbox",
+      dependencies: [
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "CCurl",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
     // The command-line tool: the only target that talks to a terminal.
     .executableTarget(
       name: "herald",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "HeraldInbox",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -141,6 +153,14 @@ let package = Package(
     .testTarget(
       name: "HeraldWorkspaceTests",
       dependencies: ["HeraldWorkspace", "HeraldCompose", "HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting"]
+    ),
+    .testTarget(
+      name: "HeraldInboxTests",
+      dependencies: [
+        "HeraldInbox", "HeraldCampaign", "HeraldWorkspace", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCore", "HeraldMail",
+        "HeraldTesting", .product(name: "Logging", package: "swift-log"),
+      ],
+      exclude: ["Fixtures"]  // messages as the world sends them, read through #filePath
     ),
     .testTarget(
       name: "HeraldCampaignTests",
