@@ -130,7 +130,7 @@ let package = Package(
     // make bench: the compose benchmark (release build); peers live in Benchmarks/.
     .executableTarget(
       name: "herald-bench",
-      dependencies: ["HeraldCompose", "HeraldMail", "HeraldStore", "HeraldWorkspace"],
+      dependencies: ["HeraldCompose", "HeraldMail", "HeraldStore", "HeraldWorkspace", "HeraldInbox"],
       path: "Benchmarks/HeraldBench"
     ),
 

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCompose
+import HeraldInbox
 import HeraldMail
 import HeraldStore
 import HeraldWorkspace
@@ -10,8 +11,38 @@ import HeraldWorkspace
 //   herald-bench select DATABASE LIST…: stream the recipients of the lists.
 //   herald-bench dkim WORKSPACE RELEASE.md [SECONDS]: DKIM-sign (RSA-2048) the composed
 //     release again and again on one thread for SECONDS; signatures per second.
+//   herald-bench classify MBOX: read the mbox one message at a time (MboxReader), parse and
+//     classify each (what `herald inbox import` does before it stores); messages per second,
+//     the count per class, the bounced recipients found, and the peak memory.
 
 let arguments = CommandLine.arguments
+if arguments.count >= 3 && arguments[1] == "classify" {
+  do {
+    let context = ClassifierContext(
+      unsubscribeAddresses: ["unsubscribe@example.org"], ownAddresses: ["press@example.org"], languages: ["en", "de"])
+    let reader = try MboxReader(path: arguments[2])
+    var classes: [String: Int] = [:]
+    var recipients = 0
+    var bytes = 0
+    let start = DispatchTime.now()
+    while let raw = try reader.next() {
+      bytes += raw.count
+      let result = Classifier.classify(ReceivedMessage(parsing: raw), context: context)
+      classes[result.kind.rawValue, default: 0] += 1
+      recipients += result.bounce?.recipients.count ?? 0
+    }
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let count = classes.values.reduce(0, +)
+    let classJSON = classes.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+    print("{\"tool\":\"herald\",\"messages\":\(count),\"bytes\":\(bytes),\"seconds\":\(seconds),\"messages_per_second\":\(Double(count) / seconds),\"bounced_recipients\":\(recipients),\"classes\":{\(classJSON)},\"max_rss_kb\":\(usage.ru_maxrss)}")
+    exit(0)
+  } catch {
+    FileHandle.standardError.write(Data("herald-bench: \(error)\n".utf8))
+    exit(1)
+  }
+}
 if arguments.count >= 4 && arguments[1] == "dkim" {
   do {
     let workspace = Workspace(root: URL(fileURLWithPath: arguments[2], isDirectory: true))

@@ -22,6 +22,8 @@ public struct Configuration: Sendable {
   /// The DKIM keys every message is signed with, one signature each (`dkim:`); none by
   /// default (messages go out unsigned, and `herald check` says so).
   public var dkim: [DKIMSettings] = []
+  /// The mailbox the inbox reads (`inbox:`); none by default (then only `herald inbox import`).
+  public var inbox: InboxSettings?
 
   /// Makes a configuration in code, with the defaults for everything but the organisation.
   public init(compose: ComposeSettings) {
@@ -31,7 +33,7 @@ public struct Configuration: Sendable {
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "relay", "delivery", "dkim",
+    "allow_raw_html", "time_zone", "relay", "delivery", "dkim", "inbox",
   ]
 
   /// The keys of the `delivery:` section.
@@ -107,6 +109,11 @@ public struct Configuration: Sendable {
         }
       }
     }
+    var inbox: InboxSettings?
+    if let section = yaml.collect(&problems, { try yaml.section("inbox", known: InboxSettings.knownKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      inbox = InboxSettings.read(section, problems: &problems)
+    }
     guard problems.isEmpty, let organization, let from, let baseURL, let timeZone else {
       throw ComposeError(.configuration, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -117,6 +124,7 @@ public struct Configuration: Sendable {
     self.relayPasswordFile = passwordFile
     self.delivery = delivery
     self.dkim = dkim
+    self.inbox = inbox
   }
 
   /// Reads `delivery:` straight into the relay configuration and the delivery policy:

@@ -69,3 +69,32 @@ extension Workspace {
     return relay
   }
 }
+
+extension Workspace {
+  /// The mailbox to read, with its credentials: herald.yml's `inbox:`; the user name from
+  /// HERALD_IMAP_USERNAME or `inbox.username`, the password only from HERALD_IMAP_PASSWORD
+  /// or the 0600 file `inbox.password_file`. `override` (--imap) replaces the address.
+  /// - Throws: `WorkspaceError` `.secret` for a password file others can read; `.files`
+  ///   when herald.yml has no `inbox:` section and no address is given.
+  public func mailbox(_ configuration: Configuration, override: String? = nil, environment: [String: String]) throws -> MailboxConfiguration {
+    var mailbox: MailboxConfiguration
+    if let settings = configuration.inbox {
+      mailbox = settings.mailbox
+      if let override { mailbox.url = override }
+    } else if let override {
+      mailbox = MailboxConfiguration(url: override)
+    } else {
+      throw WorkspaceError(.files, "no mailbox to read: add an “inbox:” section to herald.yml (url: imaps://mail.example.org/INBOX, username, password_file), or pass --imap URL")
+    }
+    if let username = environment["HERALD_IMAP_USERNAME"] { mailbox.username = username }
+    if let password = environment["HERALD_IMAP_PASSWORD"] {
+      mailbox.password = password
+    } else if let file = configuration.inbox?.passwordFile {
+      mailbox.password = try Secrets.read(resolve(file), what: "the mailbox password file (inbox.password_file in herald.yml)")
+    }
+    return mailbox
+  }
+
+  /// Inbox/: what the inbox read (messages/) and the attachments of inquiries.
+  public var inboxDirectory: URL { root.appendingPathComponent("Inbox") }
+}

@@ -20,7 +20,8 @@ struct Herald: ParsableCommand {
     version: "0.2.0",
     subcommands: [
       InitCommand.self, NewCommand.self, CheckCommand.self, PreviewCommand.self, ListsCommand.self, SubscribersCommand.self,
-      SendCommand.self, DeliverCommand.self, OutboxCommand.self, SinkCommand.self, DKIMCommand.self,
+      SendCommand.self, DeliverCommand.self, OutboxCommand.self, InboxCommand.self, InquiriesCommand.self, ReportCommand.self,
+      SinkCommand.self, DKIMCommand.self,
     ]
   )
 

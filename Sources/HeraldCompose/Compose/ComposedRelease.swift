@@ -46,6 +46,7 @@ public struct ComposedRelease: @unchecked Sendable {
   private let subjectField: MessageHeader.Value
   private let languageField: MessageHeader.Value?
   private let unsubscribePostField: MessageHeader.Value
+  private let autoResponseField: MessageHeader.Value
 
   /// Composes a release with its workspace's templates.
   /// - Parameters:
@@ -133,6 +134,7 @@ public struct ComposedRelease: @unchecked Sendable {
     self.subjectField = MessageHeader.encodedField("Subject", .text(release.subject))
     self.languageField = release.language.map { MessageHeader.encodedField("Content-Language", .raw($0)) }
     self.unsubscribePostField = MessageHeader.encodedField("List-Unsubscribe-Post", .raw("List-Unsubscribe=One-Click"))
+    self.autoResponseField = MessageHeader.encodedField("X-Auto-Response-Suppress", .raw("OOF, AutoReply"))
   }
 
   /// The message for one recipient.
@@ -165,6 +167,8 @@ public struct ComposedRelease: @unchecked Sendable {
     header.append("List-Id", .raw("<\(MessageID.atomText(list)).\(fromDomain)>"))
     header.append("List-Unsubscribe", .raw("<\(unsubscribeURL)>, <mailto:\(settings.unsubscribeAddress)?subject=unsubscribe%20\(token)>"))
     header.append("List-Unsubscribe-Post", unsubscribePostField)
+    // Asks Exchange and Outlook not to answer a bulk message with an out-of-office reply.
+    header.append("X-Auto-Response-Suppress", autoResponseField)
 
     let body = MIMEPart.multipart(subtype: "alternative", boundary: MIMEPart.boundary(token: stamp.unique), parts: parts)
     // Room for the whole message up front: growing a 12 kB array by doubling copies it

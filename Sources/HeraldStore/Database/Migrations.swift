@@ -103,6 +103,90 @@ enum Migrations {
       // A correction goes to the recipients of one campaign.
       try db.execute(sql: "CREATE INDEX delivery_campaign ON delivery(campaign, outcome, subscriber_id)")
     }
+    migrator.registerMigration("v4: inbox, inquiries") { db in
+      try db.execute(sql: """
+        -- Every message the inbox read, once: by Message-ID, or by a digest of its bytes.
+        CREATE TABLE inbound (
+          id INTEGER PRIMARY KEY,
+          message_id TEXT,
+          digest TEXT NOT NULL UNIQUE,
+          received_at REAL NOT NULL,
+          imported_at REAL NOT NULL,
+          origin TEXT NOT NULL,
+          from_address TEXT,
+          from_name TEXT,
+          subject TEXT,
+          class TEXT NOT NULL CHECK (class IN ('bounce', 'complaint', 'auto-reply', 'unsubscribe', 'inquiry', 'unreadable')),
+          reason TEXT NOT NULL,
+          release TEXT,
+          subscriber_id INTEGER REFERENCES subscriber(id) ON DELETE SET NULL,
+          raw_file TEXT NOT NULL,
+          details TEXT
+        );
+        CREATE UNIQUE INDEX inbound_message_id ON inbound(message_id) WHERE message_id IS NOT NULL;
+        CREATE INDEX inbound_class ON inbound(class, received_at);
+        -- What reading a message changed, so that a reclassification can undo it.
+        CREATE TABLE inbound_action (
+          id INTEGER PRIMARY KEY,
+          inbound_id INTEGER NOT NULL REFERENCES inbound(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL,
+          subscriber_id INTEGER REFERENCES subscriber(id) ON DELETE SET NULL,
+          address TEXT,
+          list_name TEXT,
+          previous_status TEXT,
+          detail TEXT NOT NULL DEFAULT '',
+          at REAL NOT NULL,
+          undone_at REAL
+        );
+        CREATE INDEX inbound_action_inbound ON inbound_action(inbound_id);
+        -- A temporary failure per subscriber and campaign: enough of them in a row bounce.
+        CREATE TABLE soft_bounce (
+          subscriber_id INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
+          campaign TEXT NOT NULL,
+          inbound_id INTEGER REFERENCES inbound(id) ON DELETE SET NULL,
+          at REAL NOT NULL,
+          PRIMARY KEY (subscriber_id, campaign)
+        ) WITHOUT ROWID;
+        CREATE TABLE inquiry (
+          id INTEGER PRIMARY KEY,
+          subscriber_id INTEGER REFERENCES subscriber(id) ON DELETE SET NULL,
+          from_address TEXT NOT NULL,
+          from_name TEXT,
+          organization TEXT,
+          subject TEXT NOT NULL,
+          release TEXT,
+          status TEXT NOT NULL CHECK (status IN ('new', 'open', 'waiting', 'answered', 'closed')),
+          assignee TEXT,
+          due_at REAL,
+          created_at REAL NOT NULL,
+          updated_at REAL NOT NULL,
+          first_answer_at REAL
+        );
+        CREATE INDEX inquiry_status ON inquiry(status, created_at);
+        CREATE INDEX inquiry_release ON inquiry(release);
+        -- An inquiry's thread: messages in, replies out, notes, changes.
+        CREATE TABLE inquiry_entry (
+          id INTEGER PRIMARY KEY,
+          inquiry_id INTEGER NOT NULL REFERENCES inquiry(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('message', 'reply', 'note', 'status', 'assign')),
+          inbound_id INTEGER REFERENCES inbound(id) ON DELETE SET NULL,
+          message_id TEXT,
+          author TEXT,
+          text TEXT NOT NULL,
+          attachments TEXT NOT NULL DEFAULT '[]',
+          at REAL NOT NULL
+        );
+        CREATE INDEX inquiry_entry_inquiry ON inquiry_entry(inquiry_id, at);
+        CREATE INDEX inquiry_entry_message_id ON inquiry_entry(message_id) WHERE message_id IS NOT NULL;
+        -- Where fetching left off in each IMAP mailbox.
+        CREATE TABLE mailbox_state (
+          mailbox TEXT PRIMARY KEY,
+          uid_validity INTEGER NOT NULL,
+          last_uid INTEGER NOT NULL,
+          updated_at REAL NOT NULL
+        );
+        """)
+    }
     return migrator
   }
 }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Where and how to reach an IMAP mailbox (the inbox reads replies and bounces from it).
+/// Every field has its default here, and only here: herald.yml's `inbox:` overrides them.
+public struct MailboxConfiguration: Sendable, Equatable {
+  /// How the connection is protected.
+  public enum TLS: String, Sendable, CaseIterable {
+    /// TLS must be used: `imaps://`, or STARTTLS for `imap://` (the default off loopback).
+    case required
+    /// Plain text (a mailbox on loopback only).
+    case none
+  }
+
+  /// `imaps://mail.example.org/INBOX`, or `imap://127.0.0.1:1143/INBOX`.
+  public var url: String
+  /// TLS policy; by default `required`, or `none` when the server is on loopback.
+  public var tls: TLS {
+    get { tlsPolicy ?? (Self.isLoopback(url) ? .none : .required) }
+    set { tlsPolicy = newValue }
+  }
+  private var tlsPolicy: TLS?
+  /// The login name.
+  public var username: String?
+  /// The password: from the environment or a 0600 file, never from argv or a log.
+  public var password: String?
+  /// A CA bundle to trust instead of the system's.
+  public var caFile: String?
+  /// Seconds to wait for the connection, TLS and greeting.
+  public var connectTimeout: TimeInterval = 30
+  /// Seconds to wait for the answer to one command.
+  public var commandTimeout: TimeInterval = 120
+
+  /// A configuration for `url`; `tls` by default is `required` unless the host is loopback.
+  public init(url: String, tls: TLS? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
+    self.url = url
+    self.tlsPolicy = tls
+    self.username = username
+    self.password = password
+    self.caFile = caFile
+  }
+
+  /// Whether `url` is an imap:// or imaps:// address with a host.
+  public static func isValid(url: String) -> Bool {
+    guard let parsed = URL(string: url), let scheme = parsed.scheme, ["imap", "imaps"].contains(scheme.lowercased()) else { return false }
+    return !(parsed.host ?? "").isEmpty
+  }
+
+  static func isLoopback(_ url: String) -> Bool {
+    ["127.0.0.1", "localhost", "::1"].contains(URL(string: url)?.host ?? "")
+  }
+}

@@ -1,0 +1,319 @@
+import Crypto
+import Foundation
+import HeraldCampaign
+import HeraldCompose
+import HeraldCore
+import HeraldDelivery
+import HeraldMail
+import HeraldStore
+import HeraldWorkspace
+import Logging
+
+/// The way back from readers: every received message (a journalist's question, a bounce,
+/// a complaint, an out-of-office, a request to be removed) is read once, kept in Inbox/,
+/// classified, tied to the release and the subscriber it concerns, and acted on through
+/// the same store as a send's results: a bounce marks the membership bounced (and
+/// suppresses a mailbox that is gone), a complaint suppresses, an emailed unsubscribe
+/// unsubscribes, a question opens or continues an inquiry. `herald inbox import`,
+/// `herald inbox fetch` and the web contact form all come through here.
+public final class Inbox: @unchecked Sendable {  // its state is set in init, then only read
+  /// The workspace's outgoing mail: configuration, store, Outbox.
+  public let mailroom: Mailroom
+  let logger: Logger
+  let signer: LinkSigner
+  let context: ClassifierContext
+  let fromDomain: String
+  let releaseSubjects: [String: String]
+  let softBounceLimit: Int
+
+  /// Opens the inbox of a workspace.
+  /// - Throws: `WorkspaceError` for a missing link secret (Herald's own Message-IDs and
+  ///   unsubscribe tokens are checked with it).
+  public init(mailroom: Mailroom, logger: Logger = Logger(label: "herald.inbox")) throws {
+    self.mailroom = mailroom
+    self.logger = logger
+    let configuration = mailroom.configuration
+    signer = try mailroom.workspace.linkSigner()
+    fromDomain = configuration.compose.from.domain.lowercased()
+    let languages = Set(["en"] + ((try? mailroom.store.lists()) ?? []).compactMap { $0.language?.lowercased() })
+    context = ClassifierContext(
+      unsubscribeAddresses: [configuration.compose.unsubscribeAddress.lowercased()],
+      ownAddresses: [configuration.compose.from.address.lowercased()] + [configuration.compose.replyTo?.address.lowercased()].compactMap { $0 },
+      languages: languages.sorted())
+    releaseSubjects = Self.releaseSubjects(in: mailroom.workspace)
+    softBounceLimit = configuration.inbox?.softBounceLimit ?? InboxSettings(mailbox: MailboxConfiguration(url: "imap://127.0.0.1/INBOX")).softBounceLimit
+  }
+
+  // MARK: Reading one message
+
+  /// What reading one message came to, for people and scripts.
+  public struct Outcome: Sendable {
+    /// The stored message (for a duplicate: the one read before).
+    public var record: InboundRecord
+    /// It was read before: nothing was done again.
+    public var duplicate: Bool
+    /// A bounce's recipients, with what was done for each.
+    public var recipients: [BouncedRecipient]
+    /// The inquiry it opened or joined.
+    public var inquiry: Int64?
+    /// What it changed in the store.
+    public var actions: [InboundAction]
+    /// Where it was read from.
+    public var origin: String
+  }
+
+  /// A failed recipient of a bounce and what came of it.
+  public struct BouncedRecipient: Sendable, Codable {
+    public var address: String
+    public var status: String?
+    public var action: String
+    public var permanent: Bool
+    /// "bounced and suppressed", "bounced", "sender problem", "soft bounce 2 of 3", "delayed: nothing changes", "not a subscriber".
+    public var result: String
+  }
+
+  /// Reads one message: keeps its bytes, classifies it, ties it to a release and a
+  /// subscriber, acts on it, and records all of that in one transaction. A message read
+  /// before (same Message-ID, or same bytes) changes nothing.
+  /// - Parameters:
+  ///   - origin: where it came from, for the record ("inbox.mbox:1204", "imaps://…;UID=7").
+  ///   - now: the time of reading.
+  /// - Throws: `FileError` when Inbox/ cannot be written, `StoreError` when the store cannot.
+  public func read(_ bytes: [UInt8], origin: String, now: Date = Date()) throws -> Outcome {
+    let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    let message = ReceivedMessage(parsing: bytes)
+    if let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest) {
+      return Outcome(record: seen, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
+    }
+    let classification = Classifier.classify(message, context: context)
+    let kind = classification.kind
+    let sender = message.from.first
+    let (release, recipientAddress) = tie(message, classification)
+    let subscriberAddress = recipientAddress ?? sender?.address
+    let subscriber = try subscriberAddress.flatMap { try mailroom.store.subscriber(address: $0) }
+    let rawFile = try keep(bytes, digest: digest, at: now)
+    var details: String?
+    if let bounce = classification.bounce { details = Self.json(bounce) }
+    if let complaint = classification.complaint { details = Self.json(complaint) }
+    let record = InboundRecord(
+      messageID: message.messageID, digest: digest, receivedAt: message.date ?? now, importedAt: now, origin: origin,
+      fromAddress: sender?.address.lowercased(), fromName: sender?.name, subject: message.subject, kind: kind, reason: classification.reason,
+      release: release, subscriber: subscriber?.id, rawFile: rawFile, details: details)
+    var recipients: [BouncedRecipient] = []
+    var inquiry: Int64?
+    var actions: [InboundAction] = []
+    let stored: InboundRecord
+    do {
+      stored = try mailroom.store.recordInbound(record) { changes in
+        (recipients, inquiry) = try apply(classification, message: message, record: record, digest: digest, changes: &changes)
+        actions = changes.actions
+      }
+    } catch let error as StoreError where error.code == .alreadyExists {
+      // Read by another process at the same moment.
+      let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest)
+      return Outcome(record: seen ?? record, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
+    }
+    logger.debug("read a message", metadata: ["class": "\(kind)", "origin": "\(origin)", "id": "\(stored.id)"])
+    return Outcome(record: stored, duplicate: false, recipients: recipients, inquiry: inquiry, actions: actions, origin: origin)
+  }
+
+  /// What a message of a class does, inside the transaction that records it.
+  func apply(
+    _ classification: Classification, message: ReceivedMessage, record: InboundRecord, digest: String, changes: inout SubscriberStore.InboxChanges
+  ) throws -> ([BouncedRecipient], Int64?) {
+    let evidence = "\(record.messageID.map { "<\($0)>" } ?? "message \(String(digest.prefix(12)))")"
+    switch classification.kind {
+    case .bounce:
+      guard let bounce = classification.bounce else { return ([], nil) }
+      let list = listName(of: bounce, in: message)
+      var results: [BouncedRecipient] = []
+      for recipient in bounce.recipients {
+        var result: String
+        let subscriber = try changes.subscriber(address: recipient.address)
+        let diagnostic = recipient.diagnostic ?? recipient.status?.description ?? recipient.action.rawValue
+        if recipient.action != .failed {
+          result = "\(recipient.action.rawValue): nothing changes"
+        } else if subscriber == nil {
+          result = "not a subscriber: nothing to change"
+        } else if recipient.blamesSender {
+          try changes.senderProblem(address: recipient.address, detail: diagnostic)
+          result = "refused because of the sender, not the address: nothing changes for the subscriber"
+        } else if recipient.isPermanent {
+          try changes.setStatus(.bounced, address: recipient.address, list: list, source: .bounce("\(diagnostic) (bounce \(evidence))"))
+          if recipient.status?.isPermanentMailboxFailure ?? true {
+            try changes.suppress(recipient.address, reason: "hard bounce: \(diagnostic)")
+            result = "bounced and suppressed"
+          } else {
+            result = "bounced"
+          }
+        } else if let subscriber, let campaign = try campaign(of: subscriber, release: record.release) {
+          let inARow = try changes.softBounce(subscriber, campaign: campaign, window: softBounceLimit)
+          if inARow >= softBounceLimit {
+            try changes.setStatus(.bounced, address: recipient.address, list: nil, source: .bounce("temporary failures on \(inARow) campaigns in a row; last: \(diagnostic)"))
+            result = "soft bounce \(inARow) of \(softBounceLimit): bounced"
+          } else {
+            result = "soft bounce \(inARow) of \(softBounceLimit)"
+          }
+        } else {
+          result = "temporary failure of no known campaign: nothing changes"
+        }
+        results.append(BouncedRecipient(
+          address: recipient.address, status: recipient.status?.description, action: recipient.action.rawValue, permanent: recipient.isPermanent,
+          result: result))
+      }
+      return (results, nil)
+    case .complaint:
+      let address = classification.complaint?.recipient ?? message.from.first?.address
+      if let address {
+        try changes.setStatus(.complained, address: address, list: nil, source: ConsentSource(.complaint, detail: "feedback report \(evidence)"))
+        try changes.suppress(address, reason: "complaint: marked as spam (\(classification.complaint?.feedbackType ?? "abuse"))")
+      }
+      return ([], nil)
+    case .unsubscribe:
+      let source = ConsentSource(.email, detail: "\(record.fromAddress ?? "unknown sender"), \(evidence)")
+      if let token = classification.unsubscribeToken, let (subscriberID, list) = try? signer.verifySubscriptionToken(token, purpose: .unsubscribe),
+        let id = SubscriberID(subscriberID), let address = try mailroom.store.email(of: id)
+      {
+        try changes.setStatus(.unsubscribed, address: address, list: list, source: source)
+      } else if let address = record.fromAddress {
+        try changes.setStatus(.unsubscribed, address: address, list: nil, source: source)
+      }
+      return ([], nil)
+    case .inquiry:
+      let attachments = try keepAttachments(message, digest: digest)
+      let inquiry = try SubscriberStore.addToInquiry(
+        .init(
+          fromAddress: record.fromAddress ?? "unknown", fromName: record.fromName, subject: record.subject ?? "(no subject)", release: record.release,
+          messageID: record.messageID, answers: message.inReplyTo + message.references.reversed(), text: message.bodyText,
+          attachments: attachments, at: record.receivedAt),
+        inbound: changes.inbound, changes: &changes)
+      return ([], inquiry)
+    case .autoReply, .unreadable:
+      return ([], nil)
+    }
+  }
+}
+
+extension Inbox {
+  // MARK: Ties
+
+  /// The release a message is about, and the address of the subscriber it concerns when
+  /// that is not its sender (a bounce's failed recipient, a complaint's recipient).
+  ///
+  /// Herald's Message-IDs name the release and a key of the recipient: the returned copy of
+  /// a bounce, a complaint's original, or a reply's In-Reply-To and References carry one.
+  /// Without one, a reply's subject ("Re: …", "AW: …") is compared with the releases'.
+  func tie(_ message: ReceivedMessage, _ classification: Classification) -> (release: String?, recipient: String?) {
+    var ids: [String] = []
+    var recipient: String?
+    if let bounce = classification.bounce {
+      ids += [bounce.originalMessageID].compactMap { $0 }
+      recipient = bounce.recipients.first(where: { $0.action == .failed })?.address ?? bounce.recipients.first?.address
+    }
+    if let complaint = classification.complaint {
+      ids += [complaint.originalMessageID].compactMap { $0 }
+      recipient = complaint.recipient
+    }
+    ids += message.inReplyTo + message.references.reversed()
+    for id in ids {
+      guard let ours = MessageID(parsing: id), ours.domain.lowercased() == fromDomain, ours.release != "reply" else { continue }
+      // The key names the recipient without revealing them: when the address we have
+      // matches it, the bounce is surely about that message.
+      if let address = recipient, signer.recipientKey(for: address) != ours.recipient {
+        logger.debug("a returned Message-ID names another recipient", metadata: ["id": "\(id)"])
+      }
+      return (ours.release, recipient)
+    }
+    if classification.kind == .inquiry || classification.kind == .autoReply || classification.kind == .unsubscribe, let subject = message.subject {
+      return (releaseSubjects[Self.subjectKey(subject)], recipient)
+    }
+    return (nil, recipient)
+  }
+
+  /// A subject without its reply and forward markers, lowercased: "AW: Re: Fwd: New study" → "new study".
+  static func subjectKey(_ subject: String) -> String {
+    var text = Substring(subject.trimmingCharacters(in: .whitespaces))
+    let markers = ["re", "aw", "sv", "vs", "antw", "réf", "ref", "r", "fwd", "fw", "wg", "tr", "rv", "enc", "doorst", "vl", "i"]
+    while let colon = text.firstIndex(of: ":"), text.distance(from: text.startIndex, to: colon) <= 7 {
+      let word = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+      let bare = word.hasSuffix("]") ? String(word.prefix { $0 != "[" }) : word  // "Re[2]:"
+      guard markers.contains(bare) else { break }
+      text = text[text.index(after: colon)...].drop { $0 == " " }
+    }
+    return text.trimmingCharacters(in: .whitespaces).lowercased()
+  }
+
+  /// Subject and title of every release in Releases/, keyed by `subjectKey`, to its slug.
+  static func releaseSubjects(in workspace: Workspace) -> [String: String] {
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: workspace.releasesDirectory.path) else { return [:] }
+    var subjects: [String: String] = [:]
+    for name in names.sorted() where name.hasSuffix(".md") {
+      guard let release = try? Release(contentsOf: workspace.releasesDirectory.appendingPathComponent(name).path) else { continue }
+      subjects[subjectKey(release.subject)] = release.slug
+      subjects[subjectKey(release.title)] = release.slug
+    }
+    return subjects
+  }
+
+  /// The list a bounced message went through: the List-Id of the returned copy, when it is ours.
+  func listName(of bounce: BounceReport, in message: ReceivedMessage) -> String? {
+    for part in message.allParts {
+      guard let returned = part.message, let listID = returned.header["List-Id"] else { continue }
+      // "<press-en.example.org>" → "press-en"
+      let value = listID.split(separator: "<").last.map { $0.split(separator: ">").first ?? "" } ?? ""
+      let suffix = "." + fromDomain
+      if value.lowercased().hasSuffix(suffix) { return String(value.dropLast(suffix.count)) }
+    }
+    return nil
+  }
+
+  /// The most recent campaign of `release` sent to a subscriber (for counting soft bounces).
+  func campaign(of subscriber: SubscriberID, release: String?) throws -> String? {
+    try mailroom.store.lastCampaign(subscriber: subscriber, release: release)
+  }
+
+  // MARK: Files
+
+  /// Keeps a message's bytes in Inbox/messages/YYYY-MM/DIGEST.eml (0600: it is personal
+  /// data), written whole; returns the path relative to the workspace.
+  func keep(_ bytes: [UInt8], digest: String, at date: Date) throws -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let parts = calendar.dateComponents([.year, .month], from: date)
+    let relative = String(format: "Inbox/messages/%04d-%02d/%@.eml", parts.year ?? 1970, parts.month ?? 1, digest)
+    let url = mailroom.workspace.root.appendingPathComponent(relative)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try DurableFile.write(bytes, to: url, mode: 0o600, replacing: false)
+    return relative
+  }
+
+  /// Keeps an inquiry's attachments in Inbox/attachments/DIGEST/, named as sent (made safe
+  /// for a file system); returns their paths relative to the workspace.
+  func keepAttachments(_ message: ReceivedMessage, digest: String) throws -> [String] {
+    var kept: [String] = []
+    for (index, part) in message.attachments.enumerated() {
+      let name = Self.safeFileName(part.filename ?? "attachment-\(index + 1)")
+      let relative = "Inbox/attachments/\(digest.prefix(16))/\(name)"
+      let url = mailroom.workspace.root.appendingPathComponent(relative)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      try DurableFile.write(part.body, to: url, mode: 0o600)
+      kept.append(relative)
+    }
+    return kept
+  }
+
+  /// A file name that stays in its folder: no slashes, no leading dots, no control characters.
+  static func safeFileName(_ name: String) -> String {
+    let cleaned = String(name.unicodeScalars.map { scalar -> Character in
+      scalar == "/" || scalar == "\\" || scalar.value < 0x20 || scalar.value == 0x7F ? "_" : Character(scalar)
+    }).trimmingCharacters(in: .whitespaces)
+    let trimmed = cleaned.drop { $0 == "." }
+    return trimmed.isEmpty ? "attachment" : String(trimmed.prefix(120))
+  }
+
+  static func json<T: Encodable>(_ value: T) -> String? {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+  }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HeraldCore
+
+/// Where received mail is read from, for `herald inbox import`: one .eml file, a Maildir
+/// (its new/ and cur/), or an mbox file. Messages are handed over one at a time, so that
+/// any number of them needs the memory of one.
+public enum MailSource: Sendable, Equatable {
+  /// One message in a file.
+  case file(URL)
+  /// A Maildir: a folder with new/ and cur/ (and tmp/, which holds nothing finished).
+  case maildir(URL)
+  /// An mbox file of many messages.
+  case mbox(URL, MboxReader.Format)
+
+  /// What a path is: a folder with new/ or cur/ is a Maildir; a file whose first line
+  /// starts with "From " is an mbox; any other file is one message.
+  /// - Throws: `InboxError` `.source` when the path does not exist, or is a folder that is
+  ///   not a Maildir.
+  public static func detect(_ path: String, mboxFormat: MboxReader.Format = .mboxrd) throws -> MailSource {
+    let url = URL(fileURLWithPath: path)
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      throw InboxError(.source, "\(path) does not exist; give an .eml file, a Maildir folder or an mbox file")
+    }
+    if isDirectory.boolValue {
+      let hasNew = FileManager.default.fileExists(atPath: url.appendingPathComponent("new").path)
+      let hasCur = FileManager.default.fileExists(atPath: url.appendingPathComponent("cur").path)
+      guard hasNew || hasCur else {
+        throw InboxError(.source, "\(path) is a folder but not a Maildir (it has no new/ or cur/); give an .eml file, a Maildir folder or an mbox file")
+      }
+      return .maildir(url)
+    }
+    let handle = FileIO.openFile(path, O_RDONLY | O_CLOEXEC)
+    guard handle >= 0 else {
+      throw InboxError(.source, "cannot open \(path): \(String(cString: strerror(errno)))", underlying: SystemError(errno))
+    }
+    defer { FileIO.closeFile(handle) }
+    var start = [UInt8](repeating: 0, count: 5)
+    let count = start.withUnsafeMutableBytes { FileIO.read(handle, into: $0, at: 0) }
+    return count == 5 && start == Array("From ".utf8) ? .mbox(url, mboxFormat) : .file(url)
+  }
+
+  /// One message read from a source: its bytes and where it came from ("inbox.mbox:1204",
+  /// "Maildir/new/1733…").
+  public struct Item: Sendable {
+    public var bytes: [UInt8]
+    public var origin: String
+  }
+
+  /// Hands each message to `body`, in order (a Maildir's by file name, new/ then cur/).
+  /// - Throws: `InboxError` `.source` when the source cannot be read; what `body` throws.
+  public func forEach(_ body: (Item) throws -> Void) throws {
+    switch self {
+    case .file(let url):
+      try body(Item(bytes: try Self.read(url), origin: url.path))
+    case .maildir(let url):
+      for folder in ["new", "cur"] {
+        let directory = url.appendingPathComponent(folder)
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
+        for name in names.sorted() where !name.hasPrefix(".") {
+          let file = directory.appendingPathComponent(name)
+          try body(Item(bytes: try Self.read(file), origin: file.path))
+        }
+      }
+    case .mbox(let url, let format):
+      let reader = try MboxReader(path: url.path, format: format)
+      while let bytes = try reader.next() {
+        try body(Item(bytes: bytes, origin: "\(url.path):\(reader.messageLine)"))
+      }
+    }
+  }
+
+  /// The bytes of one file, refusing anything over 50 MB (no mail a press office gets).
+  static func read(_ url: URL) throws -> [UInt8] {
+    let handle = FileIO.openFile(url.path, O_RDONLY | O_CLOEXEC)
+    guard handle >= 0 else {
+      throw InboxError(.source, "cannot open \(url.path): \(String(cString: strerror(errno)))", underlying: SystemError(errno))
+    }
+    defer { FileIO.closeFile(handle) }
+    var info = stat()
+    guard fstat(handle, &info) == 0 else { throw InboxError(.source, "cannot read \(url.path): \(String(cString: strerror(errno)))") }
+    let size = Int(info.st_size)
+    guard size <= maximumSize else {
+      throw InboxError(.source, "\(url.path) is \(size / 1_000_000) MB; a message over \(maximumSize / 1_000_000) MB is not read")
+    }
+    var failed = false
+    let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+      let read = FileIO.read(handle, into: UnsafeMutableRawBufferPointer(buffer), at: 0)
+      failed = read < 0
+      count = max(read, 0)
+    }
+    if failed { throw InboxError(.source, "cannot read \(url.path): \(String(cString: strerror(errno)))") }
+    return bytes
+  }
+
+  /// The largest message read.
+  public static let maximumSize = 50_000_000
+}

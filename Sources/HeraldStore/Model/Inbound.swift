@@ -1,0 +1,178 @@
+import Foundation
+import HeraldCore
+
+/// A message the inbox read, as the store keeps it (its bytes are a file in Inbox/).
+public struct InboundRecord: Sendable, Hashable, Codable {
+  public var id: Int64
+  /// Its Message-ID, without angle brackets.
+  public var messageID: String?
+  /// SHA-256 of its bytes, hex: how a message without a Message-ID is recognised again.
+  public var digest: String
+  /// When it was sent (its Date), else when it was read.
+  public var receivedAt: Date
+  /// When Herald read it.
+  public var importedAt: Date
+  /// Where it was read from: a file, or a mailbox and UID.
+  public var origin: String
+  public var fromAddress: String?
+  public var fromName: String?
+  public var subject: String?
+  public var kind: InboundClass
+  /// Why it is of that class, in plain words.
+  public var reason: String
+  /// The release it answers or is about, when known.
+  public var release: String?
+  /// The subscriber it is from or about, when known.
+  public var subscriber: SubscriberID?
+  /// Its bytes, relative to the workspace (Inbox/messages/…).
+  public var rawFile: String
+  /// The classification's particulars as JSON (a bounce's recipients, a complaint's report).
+  public var details: String?
+
+  public init(
+    id: Int64 = 0, messageID: String?, digest: String, receivedAt: Date, importedAt: Date = Date(), origin: String,
+    fromAddress: String?, fromName: String?, subject: String?, kind: InboundClass, reason: String, release: String?,
+    subscriber: SubscriberID?, rawFile: String, details: String?
+  ) {
+    self.id = id
+    self.messageID = messageID
+    self.digest = digest
+    self.receivedAt = receivedAt
+    self.importedAt = importedAt
+    self.origin = origin
+    self.fromAddress = fromAddress
+    self.fromName = fromName
+    self.subject = subject
+    self.kind = kind
+    self.reason = reason
+    self.release = release
+    self.subscriber = subscriber
+    self.rawFile = rawFile
+    self.details = details
+  }
+}
+
+/// One thing reading a message changed, kept so that a reclassification can undo it.
+public struct InboundAction: Sendable, Hashable, Codable {
+  /// What was done.
+  public enum Kind: String, Sendable, Hashable, Codable {
+    /// A membership became bounced (`previousStatus` is what it was).
+    case bounced
+    /// A membership became complained.
+    case complained
+    /// A membership became unsubscribed.
+    case unsubscribed
+    /// An address was suppressed (and was not before).
+    case suppressed
+    /// A temporary failure was counted for a campaign.
+    case softBounce = "soft-bounce"
+    /// A refusal that blames the sender was recorded (nothing changed for the subscriber).
+    case senderProblem = "sender-problem"
+    /// An inquiry was opened, or the message added to one (`detail` is its id).
+    case inquiry
+  }
+
+  public var id: Int64
+  public var kind: Kind
+  public var subscriber: SubscriberID?
+  public var address: String?
+  public var list: String?
+  /// The membership's status before, for bounced, complained and unsubscribed.
+  public var previousStatus: MembershipStatus?
+  /// Particulars: the campaign of a soft bounce, the inquiry's id, the reply that blamed the sender.
+  public var detail: String
+  public var at: Date
+  /// When a reclassification undid it.
+  public var undoneAt: Date?
+
+  public init(
+    id: Int64 = 0, kind: Kind, subscriber: SubscriberID?, address: String?, list: String? = nil, previousStatus: MembershipStatus? = nil,
+    detail: String = "", at: Date = Date(), undoneAt: Date? = nil
+  ) {
+    self.id = id
+    self.kind = kind
+    self.subscriber = subscriber
+    self.address = address
+    self.list = list
+    self.previousStatus = previousStatus
+    self.detail = detail
+    self.at = at
+    self.undoneAt = undoneAt
+  }
+}
+
+/// Where an inquiry stands.
+public enum InquiryStatus: String, Sendable, Hashable, Codable, CaseIterable {
+  /// Just arrived; nobody has looked.
+  case new
+  /// Someone is on it.
+  case open
+  /// Waiting for the journalist, or for someone in the house.
+  case waiting
+  /// A reply went out.
+  case answered
+  /// Done.
+  case closed
+}
+
+/// A journalist's question and its thread.
+public struct Inquiry: Sendable, Hashable, Codable {
+  public var id: Int64
+  public var subscriber: SubscriberID?
+  public var fromAddress: String
+  public var fromName: String?
+  public var organization: String?
+  public var subject: String
+  /// The release it is about, when known.
+  public var release: String?
+  public var status: InquiryStatus
+  public var assignee: String?
+  public var dueAt: Date?
+  public var createdAt: Date
+  public var updatedAt: Date
+  /// When the first reply went out.
+  public var firstAnswerAt: Date?
+}
+
+/// One entry of an inquiry's thread.
+public struct InquiryEntry: Sendable, Hashable, Codable {
+  /// What it is.
+  public enum Kind: String, Sendable, Hashable, Codable {
+    /// A message from the journalist.
+    case message
+    /// A reply sent from Herald.
+    case reply
+    /// A note for colleagues.
+    case note
+    /// The status changed.
+    case status
+    /// Someone was assigned.
+    case assign
+  }
+
+  public var id: Int64
+  public var kind: Kind
+  /// The received message, for `.message`.
+  public var inbound: Int64?
+  /// Its Message-ID (received, or of the reply sent), without angle brackets.
+  public var messageID: String?
+  public var author: String?
+  public var text: String
+  /// The attachments' files, relative to the workspace.
+  public var attachments: [String]
+  public var at: Date
+
+  public init(
+    id: Int64 = 0, kind: Kind, inbound: Int64? = nil, messageID: String? = nil, author: String? = nil, text: String,
+    attachments: [String] = [], at: Date = Date()
+  ) {
+    self.id = id
+    self.kind = kind
+    self.inbound = inbound
+    self.messageID = messageID
+    self.author = author
+    self.text = text
+    self.attachments = attachments
+    self.at = at
+  }
+}

@@ -1,0 +1,296 @@
+import Foundation
+import GRDB
+import HeraldCore
+import HeraldMail
+
+extension SubscriberStore {
+  // MARK: Received messages
+
+  /// The message already read with this Message-ID, or (for one without) these bytes.
+  public func inbound(messageID: String?, digest: String) throws -> InboundRecord? {
+    try read { db in
+      if let messageID, let row = try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE message_id = ?", arguments: [messageID]) {
+        return Self.inbound(from: row)
+      }
+      return try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE digest = ?", arguments: [digest]).map(Self.inbound(from:))
+    }
+  }
+
+  /// One message read by the inbox.
+  /// - Throws: `.notFound` naming the id.
+  public func inbound(id: Int64) throws -> InboundRecord {
+    try read { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE id = ?", arguments: [id]) else {
+        throw StoreError(.notFound, "no received message \(id); list them with “herald inbox”")
+      }
+      return Self.inbound(from: row)
+    }
+  }
+
+  /// Messages read by the inbox, newest first.
+  public func inboundMessages(kind: InboundClass? = nil, limit: Int = 100) throws -> [InboundRecord] {
+    try read { db in
+      var sql = "SELECT * FROM inbound"
+      var arguments: StatementArguments = []
+      if let kind {
+        sql += " WHERE class = ?"
+        arguments += [kind.rawValue]
+      }
+      sql += " ORDER BY received_at DESC, id DESC LIMIT ?"
+      arguments += [limit]
+      return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.inbound(from:))
+    }
+  }
+
+  /// Counts of messages read, per class.
+  public func inboundCounts() throws -> [InboundClass: Int] {
+    try read { db in
+      var counts: [InboundClass: Int] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT class, COUNT(*) FROM inbound GROUP BY class") {
+        if let kind = InboundClass(rawValue: row[0]) { counts[kind] = row[1] }
+      }
+      return counts
+    }
+  }
+
+  /// Records a message read, with what reading it changed, in one transaction: the message
+  /// and its actions are there together or not at all. `apply` runs inside the transaction
+  /// and returns the actions it took (through `InboxChanges`).
+  /// - Returns: the record with its id.
+  /// - Throws: `.alreadyExists` when the message was read before (same Message-ID or bytes).
+  public func recordInbound(_ record: InboundRecord, apply: (inout InboxChanges) throws -> Void) throws -> InboundRecord {
+    try write { db in
+      if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound WHERE digest = ? OR (message_id IS NOT NULL AND message_id = ?))",
+        arguments: [record.digest, record.messageID]) == true
+      {
+        throw StoreError(.alreadyExists, "this message was read before (\(record.messageID.map { "Message-ID <\($0)>" } ?? "the same bytes"))")
+      }
+      try db.execute(sql: """
+        INSERT INTO inbound (message_id, digest, received_at, imported_at, origin, from_address, from_name, subject, class, reason,
+          release, subscriber_id, raw_file, details)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """, arguments: [
+          record.messageID, record.digest, record.receivedAt.timeIntervalSince1970, record.importedAt.timeIntervalSince1970, record.origin,
+          record.fromAddress, record.fromName, record.subject, record.kind.rawValue, record.reason, record.release,
+          record.subscriber?.rawValue, record.rawFile, record.details,
+        ])
+      var stored = record
+      stored.id = db.lastInsertedRowID
+      var changes = InboxChanges(db: db, inbound: stored.id, at: record.importedAt)
+      try apply(&changes)
+      return stored
+    }
+  }
+
+  /// Changes reading a message makes, each kept as an `InboundAction` so that it can be
+  /// undone. Made by `recordInbound` and `reclassifyInbound`, inside their transaction.
+  public struct InboxChanges {
+    let db: Database
+    /// The received message's id.
+    public let inbound: Int64
+    let at: Date
+    /// The actions taken so far.
+    public private(set) var actions: [InboundAction] = []
+
+    init(db: Database, inbound: Int64, at: Date) {
+      self.db = db
+      self.inbound = inbound
+      self.at = at
+    }
+
+    /// The subscriber with this address, if any.
+    public func subscriber(address: String) throws -> SubscriberID? {
+      guard let normalized = try? EmailAddress.normalize(address) else { return nil }
+      return try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(normalized)]).map { SubscriberID($0) }
+    }
+
+    /// Sets the status of an address on `list` (every list it is on when nil), keeping the
+    /// evidence, and records each change. Lists already in that status are left alone.
+    public mutating func setStatus(_ status: MembershipStatus, address: String, list: String?, source: ConsentSource) throws {
+      guard let id = try subscriber(address: address) else { return }
+      var sql = "SELECT list.id, list.name, membership.status FROM membership JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?"
+      var arguments: StatementArguments = [id.rawValue]
+      if let list {
+        sql += " AND list.name = ?"
+        arguments += [list]
+      }
+      let kind: InboundAction.Kind
+      switch status {
+      case .bounced: kind = .bounced
+      case .complained: kind = .complained
+      default: kind = .unsubscribed
+      }
+      for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+        let current = MembershipStatus(rawValue: row[2])
+        guard current != status else { continue }
+        try db.execute(
+          sql: "UPDATE membership SET status = ?, source = ?, source_detail = ?, changed_at = ? WHERE subscriber_id = ? AND list_id = ?",
+          arguments: [status.rawValue, source.kind.rawValue, source.detail, at.timeIntervalSince1970, id.rawValue, row[0] as Int64])
+        try record(InboundAction(kind: kind, subscriber: id, address: address, list: row[1], previousStatus: current, at: at))
+      }
+    }
+
+    /// Suppresses an address (unless it is already), and records it.
+    public mutating func suppress(_ address: String, reason: String) throws {
+      guard let normalized = try? EmailAddress.normalize(address) else { return }
+      let key = EmailAddress.key(normalized)
+      guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM suppression WHERE kind = 'address' AND value = ?)", arguments: [key]) == false else { return }
+      try db.execute(sql: "INSERT INTO suppression (kind, value, reason, created_at) VALUES ('address', ?, ?, ?)",
+        arguments: [key, reason, at.timeIntervalSince1970])
+      try record(InboundAction(kind: .suppressed, subscriber: try subscriber(address: address), address: key, detail: reason, at: at))
+    }
+
+    /// Counts a temporary failure of `subscriber` in `campaign`, and records it.
+    /// - Returns: in how many of the subscriber's most recent campaigns in a row (up to
+    ///   `window`) a temporary failure was counted.
+    public mutating func softBounce(_ subscriber: SubscriberID, campaign: String, window: Int) throws -> Int {
+      try db.execute(sql: "INSERT OR IGNORE INTO soft_bounce (subscriber_id, campaign, inbound_id, at) VALUES (?, ?, ?, ?)",
+        arguments: [subscriber.rawValue, campaign, inbound, at.timeIntervalSince1970])
+      try record(InboundAction(kind: .softBounce, subscriber: subscriber, address: nil, detail: campaign, at: at))
+      // The campaigns sent to the subscriber, newest first (as the delivery log has them);
+      // how many in a row from the newest had a temporary failure.
+      let campaigns = try String.fetchAll(db, sql: """
+        SELECT campaign FROM delivery WHERE subscriber_id = ? GROUP BY campaign ORDER BY MAX(at) DESC LIMIT ?
+        """, arguments: [subscriber.rawValue, window])
+      let bounced = Set(try String.fetchAll(db, sql: "SELECT campaign FROM soft_bounce WHERE subscriber_id = ?", arguments: [subscriber.rawValue]))
+      return campaigns.prefix { bounced.contains($0) }.count
+    }
+
+    /// Records that a refusal blamed the sender (nothing changes for the subscriber).
+    public mutating func senderProblem(address: String?, detail: String) throws {
+      try record(InboundAction(kind: .senderProblem, subscriber: try address.flatMap { try subscriber(address: $0) }, address: address, detail: detail, at: at))
+    }
+
+    /// Records an action taken elsewhere in the transaction (an inquiry opened).
+    public mutating func record(_ action: InboundAction) throws {
+      try db.execute(sql: """
+        INSERT INTO inbound_action (inbound_id, kind, subscriber_id, address, list_name, previous_status, detail, at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """, arguments: [inbound, action.kind.rawValue, action.subscriber?.rawValue, action.address, action.list, action.previousStatus?.rawValue,
+          action.detail, action.at.timeIntervalSince1970])
+      var stored = action
+      stored.id = db.lastInsertedRowID
+      actions.append(stored)
+    }
+
+    /// The database, for the inquiry steps of the same transaction.
+    var database: Database { db }
+  }
+
+  /// What reading a message changed, oldest first.
+  public func inboundActions(_ inbound: Int64) throws -> [InboundAction] {
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM inbound_action WHERE inbound_id = ? ORDER BY id", arguments: [inbound]).map { row in
+        InboundAction(
+          id: row["id"], kind: InboundAction.Kind(rawValue: row["kind"]) ?? .senderProblem, subscriber: (row["subscriber_id"] as Int64?).map { SubscriberID($0) },
+          address: row["address"], list: row["list_name"], previousStatus: (row["previous_status"] as String?).flatMap(MembershipStatus.init(rawValue:)),
+          detail: row["detail"], at: Date(timeIntervalSince1970: row["at"]), undoneAt: (row["undone_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+      }
+    }
+  }
+
+  /// Gives a message another class: undoes what reading it changed (memberships go back to
+  /// their status before, suppressions it added are lifted, soft bounces uncounted, its
+  /// inquiry entry removed), stores the new class, and applies the new consequences with
+  /// `apply`, in one transaction.
+  public func reclassifyInbound(
+    _ id: Int64, as kind: InboundClass, reason: String, details: String?, source: ConsentSource, apply: (inout InboxChanges) throws -> Void
+  ) throws -> InboundRecord {
+    try write { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE id = ?", arguments: [id]) else {
+        throw StoreError(.notFound, "no received message \(id); list them with “herald inbox”")
+      }
+      let now = Date()
+      for action in try Row.fetchAll(db, sql: "SELECT * FROM inbound_action WHERE inbound_id = ? AND undone_at IS NULL ORDER BY id DESC", arguments: [id]) {
+        let kind = InboundAction.Kind(rawValue: action["kind"])
+        let subscriber: Int64? = action["subscriber_id"]
+        switch kind {
+        case .bounced?, .complained?, .unsubscribed?:
+          if let subscriber, let list: String = action["list_name"], let previous: String = action["previous_status"] {
+            try db.execute(sql: """
+              UPDATE membership SET status = ?, source = ?, source_detail = ?, changed_at = ?
+              WHERE subscriber_id = ? AND list_id = (SELECT id FROM list WHERE name = ?)
+              """, arguments: [previous, source.kind.rawValue, source.detail, now.timeIntervalSince1970, subscriber, list])
+          }
+        case .suppressed?:
+          try db.execute(sql: "DELETE FROM suppression WHERE kind = 'address' AND value = ?", arguments: [action["address"] as String?])
+        case .softBounce?:
+          try db.execute(sql: "DELETE FROM soft_bounce WHERE subscriber_id = ? AND campaign = ? AND inbound_id = ?",
+            arguments: [subscriber, action["detail"] as String, id])
+        case .inquiry?:
+          try db.execute(sql: "DELETE FROM inquiry_entry WHERE inbound_id = ?", arguments: [id])
+          // An inquiry left without a message of its own goes too.
+          try db.execute(sql: "DELETE FROM inquiry WHERE id = ? AND NOT EXISTS (SELECT 1 FROM inquiry_entry WHERE inquiry_id = inquiry.id AND kind = 'message')",
+            arguments: [Int64(action["detail"] as String)])
+        case .senderProblem?, nil:
+          break
+        }
+        try db.execute(sql: "UPDATE inbound_action SET undone_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, action["id"] as Int64])
+      }
+      try db.execute(sql: "UPDATE inbound SET class = ?, reason = ?, details = ? WHERE id = ?", arguments: [kind.rawValue, reason, details, id])
+      var record = Self.inbound(from: row)
+      record.kind = kind
+      record.reason = reason
+      record.details = details
+      var changes = InboxChanges(db: db, inbound: id, at: now)
+      try apply(&changes)
+      return record
+    }
+  }
+
+  static func inbound(from row: Row) -> InboundRecord {
+    InboundRecord(
+      id: row["id"], messageID: row["message_id"], digest: row["digest"], receivedAt: Date(timeIntervalSince1970: row["received_at"]),
+      importedAt: Date(timeIntervalSince1970: row["imported_at"]), origin: row["origin"], fromAddress: row["from_address"],
+      fromName: row["from_name"], subject: row["subject"], kind: InboundClass(rawValue: row["class"]) ?? .unreadable, reason: row["reason"],
+      release: row["release"], subscriber: (row["subscriber_id"] as Int64?).map { SubscriberID($0) }, rawFile: row["raw_file"],
+      details: row["details"])
+  }
+
+  // MARK: Mailboxes
+
+  /// Where fetching left off in a mailbox: its UIDVALIDITY and the last UID read.
+  public func mailboxState(_ mailbox: String) throws -> (uidValidity: UInt32, lastUID: UInt32)? {
+    try read { db in
+      try Row.fetchOne(db, sql: "SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = ?", arguments: [mailbox]).map {
+        (UInt32(truncatingIfNeeded: $0[0] as Int64), UInt32(truncatingIfNeeded: $0[1] as Int64))
+      }
+    }
+  }
+
+  /// Remembers where fetching left off.
+  public func setMailboxState(_ mailbox: String, uidValidity: UInt32, lastUID: UInt32) throws {
+    try write { db in
+      try db.execute(sql: """
+        INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)
+        ON CONFLICT (mailbox) DO UPDATE SET uid_validity = excluded.uid_validity, last_uid = excluded.last_uid, updated_at = excluded.updated_at
+        """, arguments: [mailbox, Int64(uidValidity), Int64(lastUID), Date().timeIntervalSince1970])
+    }
+  }
+
+  /// The most recent campaign of `release` (any release when nil) the delivery log has for
+  /// a subscriber.
+  public func lastCampaign(subscriber: SubscriberID, release: String?) throws -> String? {
+    try read { db in
+      if let release {
+        return try String.fetchOne(db, sql: "SELECT campaign FROM delivery WHERE subscriber_id = ? AND release = ? ORDER BY at DESC, id DESC LIMIT 1",
+          arguments: [subscriber.rawValue, release])
+      }
+      return try String.fetchOne(db, sql: "SELECT campaign FROM delivery WHERE subscriber_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        arguments: [subscriber.rawValue])
+    }
+  }
+
+  /// A subscriber's address, if they are (still) in the store.
+  public func email(of subscriber: SubscriberID) throws -> String? {
+    try read { db in try String.fetchOne(db, sql: "SELECT email FROM subscriber WHERE id = ?", arguments: [subscriber.rawValue]) }
+  }
+
+  /// The subscriber with this address, with their organisation, if any.
+  public func subscriber(address: String) throws -> Subscriber? {
+    guard let normalized = try? EmailAddress.normalize(address) else { return nil }
+    return try read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(normalized)]).map(Self.subscriber(from:))
+    }
+  }
+}

@@ -1,0 +1,274 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+extension SubscriberStore {
+  /// What a received message adds to the inquiries.
+  public struct IncomingInquiry: Sendable {
+    public var fromAddress: String
+    public var fromName: String?
+    public var subject: String
+    public var release: String?
+    /// The Message-ID of the received message, and those it answers (In-Reply-To, References).
+    public var messageID: String?
+    public var answers: [String]
+    public var text: String
+    public var attachments: [String]
+    public var at: Date
+
+    public init(
+      fromAddress: String, fromName: String?, subject: String, release: String?, messageID: String?, answers: [String], text: String,
+      attachments: [String], at: Date
+    ) {
+      self.fromAddress = fromAddress
+      self.fromName = fromName
+      self.subject = subject
+      self.release = release
+      self.messageID = messageID
+      self.answers = answers
+      self.text = text
+      self.attachments = attachments
+      self.at = at
+    }
+  }
+
+  /// Adds a received message to its inquiry: the inquiry whose thread has a message it
+  /// answers (In-Reply-To, References: a follow-up, or an answer to our reply); else a new
+  /// inquiry, linked to the subscriber who wrote when there is one. Runs inside the
+  /// transaction of `recordInbound`.
+  /// - Returns: the inquiry's id.
+  @discardableResult
+  public static func addToInquiry(_ incoming: IncomingInquiry, inbound: Int64, changes: inout InboxChanges) throws -> Int64 {
+    let db = changes.database
+    var inquiryID: Int64?
+    if !incoming.answers.isEmpty {
+      let placeholders = incoming.answers.map { _ in "?" }.joined(separator: ", ")
+      inquiryID = try Int64.fetchOne(db, sql: "SELECT inquiry_id FROM inquiry_entry WHERE message_id IN (\(placeholders)) ORDER BY at DESC LIMIT 1",
+        arguments: StatementArguments(incoming.answers))
+    }
+    let now = incoming.at.timeIntervalSince1970
+    if let id = inquiryID {
+      // A follow-up reopens an answered or closed inquiry: someone has to look again.
+      try db.execute(sql: "UPDATE inquiry SET updated_at = ?, status = CASE WHEN status IN ('answered', 'closed') THEN 'open' ELSE status END WHERE id = ?",
+        arguments: [now, id])
+    } else {
+      let subscriber = try changes.subscriber(address: incoming.fromAddress)
+      let organization: String? = try subscriber.flatMap {
+        try String.fetchOne(db, sql: "SELECT organization FROM subscriber WHERE id = ?", arguments: [$0.rawValue])
+      }
+      try db.execute(sql: """
+        INSERT INTO inquiry (subscriber_id, from_address, from_name, organization, subject, release, status, created_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)
+        """, arguments: [subscriber?.rawValue, incoming.fromAddress, incoming.fromName, organization, incoming.subject, incoming.release, now, now])
+      inquiryID = db.lastInsertedRowID
+    }
+    let id = inquiryID!
+    try db.execute(sql: """
+      INSERT INTO inquiry_entry (inquiry_id, kind, inbound_id, message_id, author, text, attachments, at) VALUES (?, 'message', ?, ?, ?, ?, ?, ?)
+      """, arguments: [id, inbound, incoming.messageID, incoming.fromAddress, incoming.text, Self.jsonArray(incoming.attachments), now])
+    try changes.record(InboundAction(kind: .inquiry, subscriber: nil, address: incoming.fromAddress, detail: String(id), at: incoming.at))
+    return id
+  }
+
+  /// Inquiries, newest first.
+  public func inquiries(status: InquiryStatus? = nil, release: String? = nil, limit: Int = 200) throws -> [Inquiry] {
+    try read { db in
+      var conditions: [String] = []
+      var arguments: StatementArguments = []
+      if let status {
+        conditions.append("status = ?")
+        arguments += [status.rawValue]
+      }
+      if let release {
+        conditions.append("release = ?")
+        arguments += [release]
+      }
+      let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+      arguments += [limit]
+      return try Row.fetchAll(db, sql: "SELECT * FROM inquiry\(filter) ORDER BY created_at DESC, id DESC LIMIT ?", arguments: arguments)
+        .map(Self.inquiry(from:))
+    }
+  }
+
+  /// One inquiry and its thread, oldest entry first.
+  /// - Throws: `.notFound` naming the id.
+  public func inquiry(_ id: Int64) throws -> (inquiry: Inquiry, entries: [InquiryEntry]) {
+    try read { db in
+      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inquiry WHERE id = ?", arguments: [id]) else {
+        throw StoreError(.notFound, "no inquiry \(id); list them with “herald inquiries”")
+      }
+      let entries = try Row.fetchAll(db, sql: "SELECT * FROM inquiry_entry WHERE inquiry_id = ? ORDER BY at, id", arguments: [id]).map { row in
+        InquiryEntry(
+          id: row["id"], kind: InquiryEntry.Kind(rawValue: row["kind"]) ?? .note, inbound: row["inbound_id"], messageID: row["message_id"],
+          author: row["author"], text: row["text"], attachments: Self.decodeJSONArray(row["attachments"]),
+          at: Date(timeIntervalSince1970: row["at"]))
+      }
+      return (Self.inquiry(from: row), entries)
+    }
+  }
+
+  /// Changes an inquiry's status, and notes who did.
+  @discardableResult
+  public func setInquiryStatus(_ id: Int64, _ status: InquiryStatus, by author: String) throws -> Inquiry {
+    try changeInquiry(id, entry: .status, text: status.rawValue, author: author) { db, now in
+      try db.execute(sql: "UPDATE inquiry SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, now, id])
+    }
+  }
+
+  /// Gives an inquiry to someone (it becomes open if it was new).
+  @discardableResult
+  public func assignInquiry(_ id: Int64, to assignee: String, by author: String) throws -> Inquiry {
+    try changeInquiry(id, entry: .assign, text: assignee, author: author) { db, now in
+      try db.execute(sql: "UPDATE inquiry SET assignee = ?, status = CASE status WHEN 'new' THEN 'open' ELSE status END, updated_at = ? WHERE id = ?",
+        arguments: [assignee, now, id])
+    }
+  }
+
+  /// Adds a note for colleagues to an inquiry's thread.
+  @discardableResult
+  public func noteInquiry(_ id: Int64, _ text: String, by author: String) throws -> Inquiry {
+    try changeInquiry(id, entry: .note, text: text, author: author) { db, now in
+      try db.execute(sql: "UPDATE inquiry SET updated_at = ? WHERE id = ?", arguments: [now, id])
+    }
+  }
+
+  /// Sets when an inquiry should be answered by (nil: no date).
+  @discardableResult
+  public func setInquiryDue(_ id: Int64, _ due: Date?, by author: String) throws -> Inquiry {
+    try changeInquiry(id, entry: .note, text: due.map { "due \(ISO8601DateFormatter().string(from: $0))" } ?? "no due date", author: author) { db, now in
+      try db.execute(sql: "UPDATE inquiry SET due_at = ?, updated_at = ? WHERE id = ?", arguments: [due?.timeIntervalSince1970, now, id])
+    }
+  }
+
+  /// Records a reply sent to an inquiry: it joins the thread (with its Message-ID, so an
+  /// answer to it finds the inquiry) and the inquiry becomes answered.
+  @discardableResult
+  public func recordInquiryReply(_ id: Int64, messageID: String, text: String, by author: String, at: Date = Date()) throws -> Inquiry {
+    try write { db in
+      guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inquiry WHERE id = ?)", arguments: [id]) == true else {
+        throw StoreError(.notFound, "no inquiry \(id); list them with “herald inquiries”")
+      }
+      let now = at.timeIntervalSince1970
+      try db.execute(sql: "INSERT INTO inquiry_entry (inquiry_id, kind, message_id, author, text, at) VALUES (?, 'reply', ?, ?, ?, ?)",
+        arguments: [id, messageID, author, text, now])
+      try db.execute(sql: "UPDATE inquiry SET status = 'answered', updated_at = ?, first_answer_at = COALESCE(first_answer_at, ?) WHERE id = ?",
+        arguments: [now, now, id])
+      return Self.inquiry(from: try Row.fetchOne(db, sql: "SELECT * FROM inquiry WHERE id = ?", arguments: [id])!)
+    }
+  }
+
+  private func changeInquiry(_ id: Int64, entry: InquiryEntry.Kind, text: String, author: String, _ change: (Database, Double) throws -> Void) throws -> Inquiry {
+    try write { db in
+      guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inquiry WHERE id = ?)", arguments: [id]) == true else {
+        throw StoreError(.notFound, "no inquiry \(id); list them with “herald inquiries”")
+      }
+      let now = Date().timeIntervalSince1970
+      try change(db, now)
+      try db.execute(sql: "INSERT INTO inquiry_entry (inquiry_id, kind, author, text, at) VALUES (?, ?, ?, ?, ?)",
+        arguments: [id, entry.rawValue, author, text, now])
+      return Self.inquiry(from: try Row.fetchOne(db, sql: "SELECT * FROM inquiry WHERE id = ?", arguments: [id])!)
+    }
+  }
+
+  static func inquiry(from row: Row) -> Inquiry {
+    Inquiry(
+      id: row["id"], subscriber: (row["subscriber_id"] as Int64?).map { SubscriberID($0) }, fromAddress: row["from_address"],
+      fromName: row["from_name"], organization: row["organization"], subject: row["subject"], release: row["release"],
+      status: InquiryStatus(rawValue: row["status"]) ?? .open, assignee: row["assignee"],
+      dueAt: (row["due_at"] as Double?).map { Date(timeIntervalSince1970: $0) }, createdAt: Date(timeIntervalSince1970: row["created_at"]),
+      updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
+      firstAnswerAt: (row["first_answer_at"] as Double?).map { Date(timeIntervalSince1970: $0) })
+  }
+
+  static func jsonArray(_ values: [String]) -> String {
+    (try? String(decoding: JSONEncoder().encode(values), as: UTF8.self)) ?? "[]"
+  }
+
+  static func decodeJSONArray(_ text: String?) -> [String] {
+    guard let text, let data = text.data(using: .utf8) else { return [] }
+    return (try? JSONDecoder().decode([String].self, from: data)) ?? []
+  }
+
+  // MARK: Per release
+
+  /// A release's figures: what its campaigns' deliveries came to, what came back, and its inquiries.
+  public struct ReleaseFigures: Sendable, Codable, Hashable {
+    public var release: String
+    public var campaigns: [String] = []
+    /// Subscribers the relay accepted a message of the release for.
+    public var sent = 0
+    /// Subscribers whose last attempt was deferred (still being retried).
+    public var deferred = 0
+    /// Subscribers whose message failed for good (SMTP 5xx or given up).
+    public var failed = 0
+    /// Memberships the release's bounces marked bounced (SMTP and the inbox).
+    public var bounced = 0
+    /// Complaints about the release.
+    public var complained = 0
+    /// Unsubscribes that came back from the release (mail to the unsubscribe address, replies).
+    public var unsubscribed = 0
+    /// Automatic replies to the release.
+    public var autoReplies = 0
+    public var inquiries = 0
+    public var answered = 0
+    public var open = 0
+    /// The median time from an inquiry's arrival to its first answer, in seconds.
+    public var medianFirstAnswer: TimeInterval?
+  }
+
+  /// The figures of a release (by its slug).
+  public func releaseFigures(_ release: String) throws -> ReleaseFigures {
+    try read { db in
+      var figures = ReleaseFigures(release: release)
+      figures.campaigns = try String.fetchAll(db, sql: "SELECT DISTINCT campaign FROM delivery WHERE release = ? ORDER BY campaign", arguments: [release])
+      // Each subscriber's last attempt for the release decides where they stand.
+      let rows = try Row.fetchAll(db, sql: """
+        SELECT outcome, COUNT(*) FROM (
+          SELECT d.outcome FROM delivery d
+          JOIN (SELECT subscriber_id, MAX(id) AS last FROM delivery WHERE release = ? GROUP BY subscriber_id) l ON l.last = d.id)
+        GROUP BY outcome
+        """, arguments: [release])
+      for row in rows {
+        switch DeliveryOutcome(rawValue: row[0]) {
+        case .sent: figures.sent = row[1]
+        case .deferred: figures.deferred = row[1]
+        case .failed: figures.failed = row[1]
+        case nil: break
+        }
+      }
+      // Bounced: memberships whose status became bounced with evidence from this release's
+      // failures (the SMTP reply) or from its bounces in the inbox.
+      figures.bounced = try Int.fetchOne(db, sql: """
+        SELECT COUNT(DISTINCT d.subscriber_id) FROM delivery d
+        JOIN membership m ON m.subscriber_id = d.subscriber_id AND m.status = 'bounced'
+        WHERE d.release = ? AND d.outcome = 'failed'
+        """, arguments: [release]) ?? 0
+      figures.bounced += try Int.fetchOne(db, sql: """
+        SELECT COUNT(*) FROM inbound_action a JOIN inbound i ON i.id = a.inbound_id
+        WHERE i.release = ? AND a.kind = 'bounced' AND a.undone_at IS NULL
+        """, arguments: [release]) ?? 0
+      let counts = try Row.fetchAll(db, sql: "SELECT class, COUNT(*) FROM inbound WHERE release = ? GROUP BY class", arguments: [release])
+      for row in counts {
+        switch InboundClass(rawValue: row[0]) {
+        case .complaint: figures.complained = row[1]
+        case .unsubscribe: figures.unsubscribed = row[1]
+        case .autoReply: figures.autoReplies = row[1]
+        default: break
+        }
+      }
+      let inquiries = try Row.fetchAll(db, sql: "SELECT status, created_at, first_answer_at FROM inquiry WHERE release = ?", arguments: [release])
+      figures.inquiries = inquiries.count
+      var waits: [TimeInterval] = []
+      for row in inquiries {
+        let status = InquiryStatus(rawValue: row[0])
+        if status == .answered || status == .closed { figures.answered += 1 } else { figures.open += 1 }
+        if let answered = row[2] as Double? { waits.append(answered - (row[1] as Double)) }
+      }
+      waits.sort()
+      if !waits.isEmpty {
+        figures.medianFirstAnswer = waits.count % 2 == 1 ? waits[waits.count / 2] : (waits[waits.count / 2 - 1] + waits[waits.count / 2]) / 2
+      }
+      return figures
+    }
+  }
+}

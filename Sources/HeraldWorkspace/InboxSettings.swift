@@ -1,0 +1,95 @@
+import Foundation
+import HeraldCompose
+import HeraldDelivery
+
+/// herald.yml's `inbox:` section: the mailbox replies, bounces and inquiries are read from,
+/// and what the inbox does. Each default is written here once.
+public struct InboxSettings: Sendable, Equatable {
+  /// What becomes of a message once it is read.
+  public enum After: String, Sendable, CaseIterable {
+    /// Nothing: it stays unread, as it was (the default).
+    case keep
+    /// It is marked as read (\Seen).
+    case seen
+    /// It is moved to the folder `moveTo` names.
+    case move
+  }
+
+  /// The mailbox and how to reach it.
+  public var mailbox: MailboxConfiguration
+  /// The file holding the mailbox password (mode 0600); HERALD_IMAP_PASSWORD wins.
+  public var passwordFile: String?
+  /// What becomes of a message once it is read.
+  public var after: After = .keep
+  /// The folder read messages are moved to, with `after: move`.
+  public var moveTo: String?
+  /// How often `herald inbox fetch --watch` looks for new mail, in seconds.
+  public var interval: TimeInterval = 300
+  /// Temporary failures on this many campaigns in a row mark an address bounced.
+  public var softBounceLimit = 3
+
+  /// Settings for a mailbox, with the defaults for the rest.
+  public init(mailbox: MailboxConfiguration) {
+    self.mailbox = mailbox
+  }
+
+  static let knownKeys: Set<String> = [
+    "url", "tls", "username", "password_file", "ca_file", "connect_timeout", "command_timeout", "after", "move_to", "interval",
+    "soft_bounce_limit",
+  ]
+
+  /// Reads the section; nil (with problems added) when it is not usable.
+  static func read(_ yaml: YAMLMapping, problems: inout [Diagnostic]) -> InboxSettings? {
+    let url = yaml.collect(&problems) { () throws -> String in
+      let value = try yaml.requiredString("url", hint: "imaps://mail.example.org/INBOX")
+      guard MailboxConfiguration.isValid(url: value) else {
+        throw yaml.error("url", "must be an IMAP address like imaps://mail.example.org/INBOX, not “\(value)”")
+      }
+      return value
+    }
+    var mailbox = MailboxConfiguration(url: url ?? "imaps://invalid.example/INBOX")
+    if let tls = yaml.collect(&problems, { () throws -> MailboxConfiguration.TLS? in
+      guard let value = try yaml.string("tls") else { return nil }
+      guard let tls = MailboxConfiguration.TLS(rawValue: value) else { throw yaml.error("tls", "must be required or none, not “\(value)”") }
+      return tls
+    }) ?? nil {
+      mailbox.tls = tls
+    }
+    if let url, mailbox.tls == .none, !MailboxConfiguration.isValid(url: url) || !["127.0.0.1", "localhost", "::1"].contains(URL(string: url)?.host ?? "") {
+      problems.append(contentsOf: yaml.error("tls", "may be none only for a mailbox on this machine (127.0.0.1): the password would cross the network in the clear").diagnostics)
+    }
+    mailbox.username = yaml.collect(&problems) { try yaml.string("username") } ?? nil
+    mailbox.caFile = yaml.collect(&problems) { try yaml.string("ca_file") } ?? nil
+    func positive(_ key: String) -> TimeInterval? {
+      yaml.collect(&problems) { () throws -> TimeInterval? in
+        guard let value = try yaml.duration(key) else { return nil }
+        guard value > 0 else { throw yaml.error(key, "must be more than 0") }
+        return value
+      } ?? nil
+    }
+    if let value = positive("connect_timeout") { mailbox.connectTimeout = value }
+    if let value = positive("command_timeout") { mailbox.commandTimeout = value }
+    var settings = InboxSettings(mailbox: mailbox)
+    settings.passwordFile = yaml.collect(&problems) { try yaml.string("password_file") } ?? nil
+    if let after = yaml.collect(&problems, { () throws -> After? in
+      guard let value = try yaml.string("after") else { return nil }
+      guard let after = After(rawValue: value) else { throw yaml.error("after", "must be keep, seen or move, not “\(value)”") }
+      return after
+    }) ?? nil {
+      settings.after = after
+    }
+    settings.moveTo = yaml.collect(&problems) { try yaml.string("move_to") } ?? nil
+    if settings.after == .move && settings.moveTo == nil {
+      problems.append(contentsOf: yaml.error("move_to", "is required with “after: move”: name the folder, like move_to: Herald").diagnostics)
+    }
+    if let value = positive("interval") { settings.interval = value }
+    if let value = yaml.collect(&problems, { () throws -> Int? in
+      guard let value = try yaml.int("soft_bounce_limit") else { return nil }
+      guard (1...100).contains(value) else { throw yaml.error("soft_bounce_limit", "must be from 1 to 100") }
+      return value
+    }) ?? nil {
+      settings.softBounceLimit = value
+    }
+    return url == nil ? nil : settings
+  }
+}

@@ -1,0 +1,218 @@
+import ArgumentParser
+import Foundation
+import HeraldCampaign
+import HeraldCore
+import HeraldInbox
+import HeraldStore
+
+extension InboundClass: ExpressibleByArgument {}
+extension MboxReader.Format: ExpressibleByArgument {}
+
+struct InboxCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "inbox",
+    abstract: "What comes back: replies, bounces, complaints, auto-replies, unsubscribes. Read them, list them, correct them.",
+    discussion: """
+      Each message is read once (by Message-ID, or its bytes), kept in Inbox/, classified, tied \
+      to the release it answers, and acted on: a bounce marks the address bounced (and \
+      suppresses a mailbox that is gone), a complaint suppresses, an emailed unsubscribe \
+      unsubscribes, a question becomes an inquiry (herald inquiries).
+      """,
+    subcommands: [List.self, Import.self, Fetch.self, Show.self, Reclassify.self],
+    defaultSubcommand: List.self)
+
+  /// Prints what reading one message did: a line for people, or a JSON object per line.
+  static func report(_ outcome: Inbox.Outcome, json: Bool) {
+    let record = outcome.record
+    if json {
+      var object: [String: Any] = [
+        "id": record.id, "message_id": record.messageID ?? NSNull(), "from": record.fromAddress ?? NSNull(), "subject": record.subject ?? NSNull(),
+        "class": record.kind.rawValue, "reason": record.reason, "release": record.release ?? NSNull(), "duplicate": outcome.duplicate,
+        "origin": outcome.origin,
+      ]
+      if record.kind == .bounce {
+        object["recipients"] = outcome.recipients.map { recipient -> [String: Any] in
+          ["address": recipient.address, "status": recipient.status.map { $0 as Any } ?? NSNull(), "action": recipient.action,
+           "permanent": recipient.permanent, "result": recipient.result]
+        }
+      }
+      if let inquiry = outcome.inquiry { object["inquiry"] = inquiry }
+      if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
+        print(String(decoding: data, as: UTF8.self))
+      }
+      return
+    }
+    let who = record.fromAddress ?? "(no sender)"
+    let subject = record.subject.map { "“\($0.prefix(60))”" } ?? "(no subject)"
+    if outcome.duplicate {
+      Terminal.say("  seen before     \(who)  \(subject)")
+      return
+    }
+    var line = "  " + record.kind.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0) + " \(who)  \(subject)"
+    if let release = record.release { line += "  [\(release)]" }
+    if let inquiry = outcome.inquiry { line += "  → inquiry \(inquiry)" }
+    Terminal.say(line)
+    for recipient in outcome.recipients {
+      Terminal.say("      \(recipient.address) \(recipient.status ?? "") \(recipient.action): \(recipient.result)")
+    }
+  }
+
+  static func summary(_ summary: Inbox.Summary, json: Bool) {
+    guard !json else { return }
+    let parts = InboundClass.allCases.compactMap { kind in summary.read[kind].map { "\($0) \(kind.rawValue)" } }
+    Terminal.say("Read \(summary.total.formatted()) new message\(summary.total == 1 ? "" : "s")" + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")")
+      + (summary.duplicates > 0 ? "; \(summary.duplicates.formatted()) seen before." : "."))
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "Messages read, newest first.")
+    @OptionGroup var options: WorkspaceOptions
+    @Option(name: .customLong("class"), help: "Only this class: bounce, complaint, auto-reply, unsubscribe, inquiry, unreadable.") var kind: InboundClass?
+    @Option(help: "At most this many.") var limit = 50
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let store = try options.store()
+      let records = try store.inboundMessages(kind: kind, limit: limit)
+      if json {
+        try printJSON(records.map { r -> [String: Any] in
+          ["id": r.id, "class": r.kind.rawValue, "reason": r.reason, "from": r.fromAddress ?? NSNull(), "subject": r.subject ?? NSNull(),
+           "release": r.release ?? NSNull(), "received": ISO8601DateFormatter().string(from: r.receivedAt), "message_id": r.messageID ?? NSNull()]
+        })
+        return
+      }
+      guard !records.isEmpty else {
+        Terminal.say("Nothing read yet: herald inbox fetch (with an inbox: section in herald.yml) or herald inbox import PATH.")
+        return
+      }
+      let formatter = ISO8601DateFormatter()
+      Terminal.table([["ID", "CLASS", "RECEIVED", "FROM", "SUBJECT", "RELEASE"]] + records.map {
+        ["\($0.id)", $0.kind.rawValue, formatter.string(from: $0.receivedAt), $0.fromAddress ?? "-", String(($0.subject ?? "").prefix(50)), $0.release ?? "-"]
+      })
+      let counts = try store.inboundCounts()
+      Terminal.say()
+      Terminal.say(InboundClass.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", "))
+    }
+  }
+
+  struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "import", abstract: "Read one .eml file, a Maildir (new/ and cur/) or an mbox file.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: ArgumentHelp("The file or folder.", valueName: "PATH")) var path: String
+    @Option(help: "How an mbox quotes “From ” lines: mboxrd (the default) or mboxo.") var format: MboxReader.Format = .mboxrd
+    @Flag(help: "Print one JSON object per message read.") var json = false
+
+    func run() throws {
+      let source = try MailSource.detect(path, mboxFormat: format)
+      let inbox = try Inbox(mailroom: try options.mailroom(), logger: options.logger)
+      let summary = try inbox.importMessages(from: source) { InboxCommand.report($0, json: json) }
+      InboxCommand.summary(summary, json: json)
+    }
+  }
+
+  struct Fetch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "fetch", abstract: "Read the new mail of the IMAP mailbox herald.yml's inbox: names (nothing is marked as read unless inbox.after says so).")
+    @OptionGroup var options: WorkspaceOptions
+    @Option(help: ArgumentHelp("The mailbox for this run, overriding herald.yml (imaps://host/INBOX).", valueName: "URL")) var imap: String?
+    @Flag(help: "Keep reading every --interval, until SIGINT or SIGTERM.") var watch = false
+    @Option(help: ArgumentHelp("With --watch, how often to look, in seconds (default: inbox.interval, 5 minutes).", valueName: "SECONDS")) var interval: Double?
+    @Flag(help: "Print one JSON object per message read.") var json = false
+
+    func validate() throws {
+      if let interval, !(1...86_400).contains(interval) { throw ValidationError("--interval must be from 1 to 86400 seconds") }
+    }
+
+    func run() throws {
+      let mailroom = try options.mailroom()
+      let mailbox = try mailroom.workspace.mailbox(mailroom.configuration, override: imap, environment: ProcessInfo.processInfo.environment)
+      let settings = mailroom.configuration.inbox
+      let inbox = try Inbox(mailroom: mailroom, logger: options.logger)
+      let fetch = { try inbox.fetch(mailbox, after: settings?.after ?? .keep, moveTo: settings?.moveTo) { InboxCommand.report($0, json: json) } }
+      guard watch else {
+        InboxCommand.summary(try fetch(), json: json)
+        return
+      }
+      let every = interval ?? settings?.interval ?? 300
+      let stop = StopFlag()
+      let interrupts = Terminal.onInterrupt { stop.set() }
+      defer { interrupts.forEach { $0.cancel() } }
+      if !json { Terminal.say("Watching \(mailbox.url) (every \(Int(every)) s); Ctrl-C stops.") }
+      while !stop.isSet {
+        do {
+          let summary = try fetch()
+          if summary.total > 0 { InboxCommand.summary(summary, json: json) }
+        } catch let error as InboxError where error.code == .mailbox {
+          // The mailbox is down: say so and try again later.
+          Terminal.warning("\(error.message); trying again in \(Int(every)) s")
+        }
+        let until = Date().addingTimeInterval(every)
+        while !stop.isSet && Date() < until { Thread.sleep(forTimeInterval: 0.2) }
+      }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "One message read: its class, why, what it changed, and its text.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The message's number (herald inbox).") var id: Int64
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let store = try options.store()
+      let record = try store.inbound(id: id)
+      let actions = try store.inboundActions(id)
+      if json {
+        var object: [String: Any] = ["id": record.id, "class": record.kind.rawValue, "reason": record.reason, "file": record.rawFile, "origin": record.origin]
+        object["from"] = record.fromAddress ?? NSNull()
+        object["subject"] = record.subject ?? NSNull()
+        object["release"] = record.release ?? NSNull()
+        object["details"] = record.details.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? NSNull()
+        object["actions"] = actions.map { action -> [String: Any] in
+          ["kind": action.kind.rawValue, "address": action.address ?? NSNull(), "list": action.list ?? NSNull(), "detail": action.detail,
+           "undone": action.undoneAt != nil]
+        }
+        try printJSON(object)
+        return
+      }
+      Terminal.say(Terminal.paint("Message \(record.id): \(record.kind.rawValue)", .bold) + " (\(record.reason))")
+      Terminal.say("From      \(record.fromName.map { "\($0) <\(record.fromAddress ?? "")>" } ?? record.fromAddress ?? "-")")
+      Terminal.say("Subject   \(record.subject ?? "-")")
+      Terminal.say("Received  \(ISO8601DateFormatter().string(from: record.receivedAt))")
+      if let release = record.release { Terminal.say("Release   \(release)") }
+      Terminal.say("File      \(record.rawFile)")
+      for action in actions {
+        Terminal.say("Changed   \(action.kind.rawValue) \(action.address ?? "")\(action.list.map { " on \($0)" } ?? "")\(action.detail.isEmpty ? "" : ": \(action.detail)")\(action.undoneAt == nil ? "" : " (undone)")")
+      }
+    }
+  }
+
+  struct Reclassify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "reclassify", abstract: "Correct a message's class: what it changed is undone, what the new class does is done.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The message's number (herald inbox).") var id: Int64
+    @Argument(help: "bounce, complaint, auto-reply, unsubscribe, inquiry or unreadable.") var kind: InboundClass
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let inbox = try Inbox(mailroom: try options.mailroom(), logger: options.logger)
+      let outcome = try inbox.reclassify(id, as: kind, by: InquiriesCommand.author)
+      if json {
+        InboxCommand.report(outcome, json: true)
+        return
+      }
+      Terminal.say("Message \(id) is now \(kind.rawValue); what it did before is undone.")
+      InboxCommand.report(outcome, json: false)
+    }
+  }
+}
+
+/// Set by a signal handler, read by a loop.
+final class StopFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+  func set() { lock.withLock { value = true } }
+  var isSet: Bool { lock.withLock { value } }
+}
