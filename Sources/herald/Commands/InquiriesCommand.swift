@@ -146,7 +146,9 @@ struct InquiriesCommand: ParsableCommand {
         throw CommandFailure("cannot read \(file) as UTF-8 text; write the reply in a Markdown file")
       }
       let inbox = try Inbox(mailroom: try options.mailroom(), logger: options.logger)
-      let relay = queueOnly ? nil : try? inbox.mailroom.relay(override: smtp)
+      // Without --queue-only it is sent at once when a relay is known (--smtp or herald.yml);
+      // a relay that is given but cannot be used is an error, not a silent queue.
+      let relay = queueOnly || (smtp == nil && inbox.mailroom.configuration.relay.url == nil) ? nil : try inbox.mailroom.relay(override: smtp)
       let session = relay.map { inbox.mailroom.deliverySession(relay: $0, onWarning: { Terminal.warning($0) }) }
       let sent = try inbox.reply(to: id, markdown: markdown, author: InquiriesCommand.author, session: session)
       if json {
