@@ -108,7 +108,7 @@ extension SubscriberStore {
     /// evidence, and records each change. Lists already in that status are left alone.
     public mutating func setStatus(_ status: MembershipStatus, address: String, list: String?, source: ConsentSource) throws {
       guard let id = try subscriber(address: address) else { return }
-      var sql = "SELECT list.id, list.name, membership.status FROM membership JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?"
+      var sql = "SELECT list.*, membership.status AS membership_status FROM membership JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?"
       var arguments: StatementArguments = [id.rawValue]
       if let list {
         sql += " AND list.name = ?"
@@ -121,12 +121,13 @@ extension SubscriberStore {
       default: kind = .unsubscribed
       }
       for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
-        let current = MembershipStatus(rawValue: row[2])
-        guard current != status else { continue }
-        try db.execute(
-          sql: "UPDATE membership SET status = ?, source = ?, source_detail = ?, changed_at = ? WHERE subscriber_id = ? AND list_id = ?",
-          arguments: [status.rawValue, source.kind.rawValue, source.detail, at.timeIntervalSince1970, id.rawValue, row[0] as Int64])
-        try record(InboundAction(kind: kind, subscriber: id, address: address, list: row[1], previousStatus: current, at: at))
+        let current = MembershipStatus(rawValue: row["membership_status"])
+        let mailingList = SubscriberStore.list(from: row)
+        // The same change as herald subscribers unsubscribe or a 5xx from the relay makes.
+        guard try SubscriberStore.setMembership(
+          subscriber: id.rawValue, list: mailingList, status: status, source: source, at: at, importRun: nil, current: current, in: db)
+        else { continue }
+        try record(InboundAction(kind: kind, subscriber: id, address: address, list: mailingList.name, previousStatus: current, at: at))
       }
     }
 
@@ -206,11 +207,9 @@ extension SubscriberStore {
         let subscriber: Int64? = action["subscriber_id"]
         switch kind {
         case .bounced?, .complained?, .unsubscribed?:
-          if let subscriber, let list: String = action["list_name"], let previous: String = action["previous_status"] {
-            try db.execute(sql: """
-              UPDATE membership SET status = ?, source = ?, source_detail = ?, changed_at = ?
-              WHERE subscriber_id = ? AND list_id = (SELECT id FROM list WHERE name = ?)
-              """, arguments: [previous, source.kind.rawValue, source.detail, now.timeIntervalSince1970, subscriber, list])
+          if let subscriber, let name: String = action["list_name"], let previous = MembershipStatus(rawValue: action["previous_status"] as String? ?? ""),
+             let list = try Row.fetchOne(db, sql: "SELECT * FROM list WHERE name = ?", arguments: [name]).map(Self.list(from:)) {
+            _ = try Self.setMembership(subscriber: subscriber, list: list, status: previous, source: source, at: now, importRun: nil, in: db)
           }
         case .suppressed?:
           try db.execute(sql: "DELETE FROM suppression WHERE kind = 'address' AND value = ?", arguments: [action["address"] as String?])

@@ -43,7 +43,7 @@ struct InboxCommand: ParsableCommand {
       return
     }
     let who = record.fromAddress ?? "(no sender)"
-    let subject = record.subject.map { "“\($0.prefix(60))”" } ?? "(no subject)"
+    let subject = record.subject.map { "“\($0.shortened(to: 60))”" } ?? "(no subject)"
     if outcome.duplicate {
       Terminal.say("  seen before     \(who)  \(subject)")
       return
@@ -87,7 +87,7 @@ struct InboxCommand: ParsableCommand {
       }
       let formatter = ISO8601DateFormatter()
       Terminal.table([["ID", "CLASS", "RECEIVED", "FROM", "SUBJECT", "RELEASE"]] + records.map {
-        ["\($0.id)", $0.kind.rawValue, formatter.string(from: $0.receivedAt), $0.fromAddress ?? "-", String(($0.subject ?? "").prefix(50)), $0.release ?? "-"]
+        ["\($0.id)", $0.kind.rawValue, formatter.string(from: $0.receivedAt), $0.fromAddress ?? "-", ($0.subject ?? "").shortened(to: 50), $0.release ?? "-"]
       })
       let counts = try store.inboundCounts()
       Terminal.say()

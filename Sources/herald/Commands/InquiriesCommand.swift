@@ -46,7 +46,7 @@ struct InquiriesCommand: ParsableCommand {
         [
           "\(inquiry.id)", inquiry.status.rawValue, formatter.string(from: inquiry.createdAt),
           (inquiry.fromName.map { "\($0) <\(inquiry.fromAddress)>" } ?? inquiry.fromAddress) + (inquiry.organization.map { ", \($0)" } ?? ""),
-          String(inquiry.subject.prefix(50)), inquiry.release ?? "-", inquiry.assignee ?? "-",
+          inquiry.subject.shortened(to: 50), inquiry.release ?? "-", inquiry.assignee ?? "-",
         ]
       })
     }

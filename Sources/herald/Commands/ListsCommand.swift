@@ -203,4 +203,9 @@ extension String {
   func leftPadded(to width: Int) -> String {
     count >= width ? self : String(repeating: " ", count: width - count) + self
   }
+
+  /// At most `width` characters, the last of them "…" when the text was longer.
+  func shortened(to width: Int) -> String {
+    count <= width ? self : String(prefix(width - 1)) + "…"
+  }
 }
