@@ -33,6 +33,7 @@ bench: bootstrap
 	python3 Benchmarks/store.py
 	python3 Benchmarks/dkim.py
 	python3 Benchmarks/deliver.py
+	python3 Benchmarks/inbox.py
 
 clean:
 	rm -rf .build preview $(DEMO)
