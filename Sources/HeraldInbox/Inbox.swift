@@ -23,7 +23,7 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
   let signer: LinkSigner
   let context: ClassifierContext
   let fromDomain: String
-  let releaseSubjects: [String: String]
+  let releases: ReleaseIndex
   let softBounceLimit: Int
 
   /// Opens the inbox of a workspace.
@@ -40,8 +40,8 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
       unsubscribeAddresses: [configuration.compose.unsubscribeAddress.lowercased()],
       ownAddresses: [configuration.compose.from.address.lowercased()] + [configuration.compose.replyTo?.address.lowercased()].compactMap { $0 },
       languages: languages.sorted())
-    releaseSubjects = Self.releaseSubjects(in: mailroom.workspace)
-    softBounceLimit = configuration.inbox?.softBounceLimit ?? InboxSettings(mailbox: MailboxConfiguration(url: "imap://127.0.0.1/INBOX")).softBounceLimit
+    releases = ReleaseIndex(workspace: mailroom.workspace, sharedAddresses: context.ownAddresses + context.unsubscribeAddresses)
+    softBounceLimit = configuration.inbox?.softBounceLimit ?? InboxSettings.defaultSoftBounceLimit
   }
 
   // MARK: Reading one message
@@ -224,8 +224,15 @@ extension Inbox {
       }
       return (ours.release, recipient)
     }
-    if classification.kind == .inquiry || classification.kind == .autoReply || classification.kind == .unsubscribe, let subject = message.subject {
-      return (releaseSubjects[Self.subjectKey(subject)], recipient)
+    guard classification.kind == .inquiry || classification.kind == .autoReply || classification.kind == .unsubscribe else {
+      return (nil, recipient)
+    }
+    // A release with a reply_to of its own: mail to that address answers it.
+    for address in (message.to + message.cc).map({ $0.address.lowercased() }) {
+      if let release = releases.byAddress[address] { return (release, recipient) }
+    }
+    if let subject = message.subject, let release = releases.bySubject[Self.subjectKey(subject)] {
+      return (release, recipient)
     }
     return (nil, recipient)
   }
@@ -243,16 +250,33 @@ extension Inbox {
     return text.trimmingCharacters(in: .whitespaces).lowercased()
   }
 
-  /// Subject and title of every release in Releases/, keyed by `subjectKey`, to its slug.
-  static func releaseSubjects(in workspace: Workspace) -> [String: String] {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: workspace.releasesDirectory.path) else { return [:] }
-    var subjects: [String: String] = [:]
-    for name in names.sorted() where name.hasSuffix(".md") {
-      guard let release = try? Release(contentsOf: workspace.releasesDirectory.appendingPathComponent(name).path) else { continue }
-      subjects[subjectKey(release.subject)] = release.slug
-      subjects[subjectKey(release.title)] = release.slug
+  /// What a reply can be matched to a release by, when it names no Message-ID of ours:
+  /// the subjects and titles of the releases in Releases/ (keyed by `subjectKey`; the newest
+  /// release wins a subject two share), and the reply_to addresses releases have of their
+  /// own (not the workspace's, which every release shares).
+  struct ReleaseIndex {
+    var bySubject: [String: String] = [:]
+    var byAddress: [String: String] = [:]
+
+    init(workspace: Workspace, sharedAddresses: [String]) {
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: workspace.releasesDirectory.path) else { return }
+      let shared = Set(sharedAddresses)
+      var ambiguous: Set<String> = []
+      // Oldest first, so that a later release's subject replaces an earlier one's.
+      let releases = names.filter { $0.hasSuffix(".md") }.compactMap { name in
+        try? Release(contentsOf: workspace.releasesDirectory.appendingPathComponent(name).path)
+      }.sorted { ($0.date, $0.slug) < ($1.date, $1.slug) }
+      for release in releases {
+        bySubject[Inbox.subjectKey(release.subject)] = release.slug
+        bySubject[Inbox.subjectKey(release.title)] = release.slug
+        if let address = release.replyTo?.address.lowercased(), !shared.contains(address) {
+          if byAddress[address] != nil { ambiguous.insert(address) }
+          byAddress[address] = release.slug
+        }
+      }
+      // An address several releases answer at does not say which.
+      for address in ambiguous { byAddress[address] = nil }
     }
-    return subjects
   }
 
   /// The list a bounced message went through: the List-Id of the returned copy, when it is ours.

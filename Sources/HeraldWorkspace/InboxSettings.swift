@@ -26,7 +26,9 @@ public struct InboxSettings: Sendable, Equatable {
   /// How often `herald inbox fetch --watch` looks for new mail, in seconds.
   public var interval: TimeInterval = 300
   /// Temporary failures on this many campaigns in a row mark an address bounced.
-  public var softBounceLimit = 3
+  public var softBounceLimit = Self.defaultSoftBounceLimit
+  /// The soft bounce limit when herald.yml has no inbox: section or does not say.
+  public static let defaultSoftBounceLimit = 3
 
   /// Settings for a mailbox, with the defaults for the rest.
   public init(mailbox: MailboxConfiguration) {

@@ -150,6 +150,38 @@ struct InboxTests {
     #expect(htmlText.hasPrefix("Dear Press Office,") && !htmlText.contains("<div") && !htmlText.contains("<br"), "\(htmlText)")
   }
 
+  @Test func aReplyWithoutOurMessageIDIsTiedByAddressThenBySubject() throws {
+    // A second release, answered at an address of its own.
+    let release = """
+      ---
+      title: "Tides rise faster than forecast"
+      date: 2021-05-06
+      subject: "Coastal cities brace for record tides"
+      lists: [press-en]
+      reply_to: "Tides desk <tides@example.org>"
+      ---
+
+      Sea levels rose faster than forecast.
+
+      """
+    try Data(release.utf8).write(to: fixture.workspace.releasesDirectory.appendingPathComponent("2021-05-06-tides.md"))
+    let inbox = try Inbox(mailroom: fixture.mailroom)
+    func question(to: String, subject: String, id: String) -> [UInt8] {
+      Array("From: Kim <reader5@example.com>\r\nTo: \(to)\r\nSubject: \(subject)\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <\(id)@example.com>\r\n\r\nCould I speak to the author?\r\n".utf8)
+    }
+    // To the release's own address, whatever the subject.
+    let byAddress = try inbox.read(question(to: "tides@example.org", subject: "A question", id: "q1"), origin: "test")
+    #expect(byAddress.record.release == "2021-05-06-tides")
+    // To the press office, with the subject behind reply markers of several languages.
+    let bySubject = try inbox.read(question(to: "press@example.org", subject: "AW: Re: Coastal cities brace for record tides", id: "q2"), origin: "test")
+    #expect(bySubject.record.release == "2021-05-06-tides")
+    let byTitle = try inbox.read(question(to: "press@example.org", subject: "Fwd: New study: cities lose a third of their drinking water to leaks", id: "q3"), origin: "test")
+    #expect(byTitle.record.release == "2020-03-31-water-report")
+    // Neither: no release, still an inquiry.
+    let neither = try inbox.read(question(to: "press@example.org", subject: "Your annual report", id: "q4"), origin: "test")
+    #expect(neither.record.release == nil && neither.record.kind == .inquiry)
+  }
+
   @Test func aWrongClassIsCorrectedByHandAndItsConsequencesUndone() throws {
     let outcome = try fixture.inbox.read(InboxFixtures.bytes("postfix-dsn-5.1.1.eml"), origin: "test")
     #expect(try fixture.status("reader1@example.com") == .bounced)
