@@ -5,7 +5,7 @@
 /// leaves unassigned (windows-1251's 0x98 vanishes, windows-1252's 0x81 fails the whole text),
 /// and a table lookup is faster than the round trip through `Data`. Unassigned bytes map to
 /// the C1 control of the same value, as in the WHATWG encoding standard, so no byte is lost.
-enum SingleByteCharset: Sendable {
+public enum SingleByteCharset: Sendable {
   case windows1252, windows1250, windows1251, iso8859_2, iso8859_15, koi8r
 
   /// The scalars of bytes 0x80–0xFF.
@@ -21,7 +21,7 @@ enum SingleByteCharset: Sendable {
   }
 
   /// Decodes `bytes`; every byte has a scalar, so this never fails.
-  func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+  public func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     table.withUnsafeBufferPointer { table in
       // Every scalar in the tables is below U+FFFF: three UTF-8 bytes per byte suffice.
       String(unsafeUninitializedCapacity: bytes.count * 3) { output in
@@ -55,7 +55,6 @@ enum SingleByteCharset: Sendable {
   /// Windows-1252 (Western European), also used for ISO-8859-1: what is labelled Latin-1 is
   /// in practice Windows-1252, whose letters and punctuation fill 0x80–0x9F where Latin-1 has
   /// controls that text never uses (the WHATWG encoding standard does the same).
-  /// (The same table as HeraldStore's `LegacyEncoding.windows1252`.)
   static let windows1252Table: [UInt16] = [
     0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,  // 0x80
     0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
@@ -64,7 +63,7 @@ enum SingleByteCharset: Sendable {
     // 0xA0–0xFF: the same code points as the bytes.
   ] + (0xA0...0xFF).map { UInt16($0) }
 
-  /// Windows-1251 (Cyrillic). (The same table as HeraldStore's `LegacyEncoding.windows1251`.)
+  /// Windows-1251 (Cyrillic).
   /// 0x98 is unassigned and maps to U+0098.
   static let windows1251Table: [UInt16] = [
     0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,  // 0x80

@@ -1,3 +1,4 @@
+import HeraldMail
 import Foundation
 
 #if canImport(Glibc)
@@ -416,12 +417,10 @@ public final class CSVReader {
         fields.append(String(decoding: bytes, as: UTF8.self))
       }
     case .windows1251, .latin1:
-      let table = encoding == .windows1251 ? LegacyEncoding.windows1251 : LegacyEncoding.windows1252
-      table.withUnsafeBufferPointer { table in
-        for range in fieldRanges {
-          let bytes = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
-          fields.append(LegacyEncoding.decode(bytes, table: table))
-        }
+      let charset: SingleByteCharset = encoding == .windows1251 ? .windows1251 : .windows1252
+      for range in fieldRanges {
+        let bytes = UnsafeBufferPointer(start: base + range.lowerBound, count: range.count)
+        fields.append(UTF8Validation.isASCII(bytes) ? String(decoding: bytes, as: UTF8.self) : charset.decode(bytes))
       }
     }
     return CSVRecord(fields: fields, line: recordLine)

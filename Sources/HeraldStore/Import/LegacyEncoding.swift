@@ -1,40 +1,7 @@
-/// The 8-bit code pages Excel writes when "CSV" is chosen instead of "CSV UTF-8":
-/// telling them apart, and decoding them.
-///
-/// The tables are written out here rather than taken from Foundation's `String.Encoding`,
-/// whose Windows code pages depend on ICU data that Linux builds do not always carry.
+/// The 8-bit code pages Excel writes when "CSV" is chosen instead of "CSV UTF-8": telling
+/// them apart. They are decoded by HeraldMail's `SingleByteCharset`, whose tables received
+/// mail uses too (Foundation's Windows code pages on Linux drop unassigned bytes).
 enum LegacyEncoding {
-  /// Unicode scalars of Windows-1251 bytes 0x80–0xFF. 0x98 is unassigned and maps to
-  /// U+0098, as in the WHATWG encoding standard, so that no byte is lost.
-  static let windows1251: [UInt16] = [
-    // 0x80
-    0x0402, 0x0403, 0x201A, 0x0453, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x20AC, 0x2030, 0x0409, 0x2039, 0x040A, 0x040C, 0x040B, 0x040F,
-    // 0x90
-    0x0452, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x0098, 0x2122, 0x0459, 0x203A, 0x045A, 0x045C, 0x045B, 0x045F,
-    // 0xA0
-    0x00A0, 0x040E, 0x045E, 0x0408, 0x00A4, 0x0490, 0x00A6, 0x00A7,
-    0x0401, 0x00A9, 0x0404, 0x00AB, 0x00AC, 0x00AD, 0x00AE, 0x0407,
-    // 0xB0
-    0x00B0, 0x00B1, 0x0406, 0x0456, 0x0491, 0x00B5, 0x00B6, 0x00B7,
-    0x0451, 0x2116, 0x0454, 0x00BB, 0x0458, 0x0405, 0x0455, 0x0457,
-    // 0xC0–0xFF: А…я in alphabetical order, U+0410–U+044F.
-  ] + (0x0410...0x044F).map { UInt16($0) }
-
-  /// Unicode scalars of Latin-1 bytes 0x80–0xFF, with Windows-1252's letters and
-  /// punctuation in 0x80–0x9F (what Excel actually writes). Its five unassigned bytes
-  /// map to the C1 controls of the same value, as in ISO-8859-1.
-  static let windows1252: [UInt16] = [
-    // 0x80
-    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
-    0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F,
-    // 0x90
-    0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
-    0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178,
-    // 0xA0–0xFF: the same code points as the bytes.
-  ] + (0xA0...0xFF).map { UInt16($0) }
-
   /// Guesses whether non-UTF-8 text is Windows-1251 (Cyrillic) or Latin-1/Windows-1252.
   ///
   /// The heuristic looks only at bytes 0x80–0xFF ("high bytes") and the runs they form:
@@ -63,34 +30,6 @@ enum LegacyEncoding {
     }
     if run == 1 { alone += 1 } else if run >= 3 { inLongRuns += run }
     return inLongRuns > alone ? .windows1251 : .latin1
-  }
-
-  /// Decodes `bytes` with `table`, the scalars of bytes 0x80–0xFF; ASCII stays as it is.
-  static func decode(_ bytes: UnsafeBufferPointer<UInt8>, table: UnsafeBufferPointer<UInt16>) -> String {
-    guard !UTF8Validation.isASCII(bytes) else { return String(decoding: bytes, as: UTF8.self) }
-    // Every scalar in the tables is below U+FFFF, so three UTF-8 bytes per byte suffice.
-    return String(unsafeUninitializedCapacity: bytes.count * 3) { output in
-      var count = 0
-      for byte in bytes {
-        if byte < 0x80 {
-          output[count] = byte
-          count += 1
-          continue
-        }
-        let scalar = table[Int(byte) &- 0x80]
-        if scalar < 0x800 {
-          output[count] = 0xC0 | UInt8(truncatingIfNeeded: scalar >> 6)
-          output[count &+ 1] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
-          count &+= 2
-        } else {
-          output[count] = 0xE0 | UInt8(truncatingIfNeeded: scalar >> 12)
-          output[count &+ 1] = 0x80 | UInt8(truncatingIfNeeded: (scalar >> 6) & 0x3F)
-          output[count &+ 2] = 0x80 | UInt8(truncatingIfNeeded: scalar & 0x3F)
-          count &+= 3
-        }
-      }
-      return count
-    }
   }
 }
 
