@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "HeraldWorkspace", targets: ["HeraldWorkspace"]),
     .library(name: "HeraldCampaign", targets: ["HeraldCampaign"]),
     .library(name: "HeraldInbox", targets: ["HeraldInbox"]),
+    .library(name: "HeraldWeb", targets: ["HeraldWeb"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,9 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // C: cmark-gfm, the reference CommonMark/GFM parser (Debian libcmark-gfm-dev).
@@ -91,6 +95,20 @@ let package = Package(
         .embedInCode("Resources/gitignore"),
         .embedInCode("Resources/Templates/release.html.mustache"),
         .embedInCode("Resources/Templates/release.txt.mustache"),
+        .embedInCode("Resources/Templates/web/confirm.mustache"),
+        .embedInCode("Resources/Templates/web/confirmed.mustache"),
+        .embedInCode("Resources/Templates/web/contact-sent.mustache"),
+        .embedInCode("Resources/Templates/web/contact.mustache"),
+        .embedInCode("Resources/Templates/web/index.mustache"),
+        .embedInCode("Resources/Templates/web/layout.mustache"),
+        .embedInCode("Resources/Templates/web/problem.mustache"),
+        .embedInCode("Resources/Templates/web/release.mustache"),
+        .embedInCode("Resources/Templates/web/style.css"),
+        .embedInCode("Resources/Templates/web/subscribe-lists.mustache"),
+        .embedInCode("Resources/Templates/web/subscribe-sent.mustache"),
+        .embedInCode("Resources/Templates/web/subscribe.mustache"),
+        .embedInCode("Resources/Templates/web/unsubscribe.mustache"),
+        .embedInCode("Resources/Templates/web/unsubscribed.mustache"),
         .embedInCode("Resources/sample-release.md"),
         .embedInCode("Resources/sample-list.csv"),
       ]
@@ -117,11 +135,27 @@ let package = Package(
       ]
     ),
 
+    // The public web server (Hummingbird): one-click unsubscribe, subscription with
+    // confirmation, the contact form, the archive of published releases.
+    .target(
+      name: "HeraldWeb",
+      dependencies: [
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "HeraldInbox",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+
     // The command-line tool: the only target that talks to a terminal.
     .executableTarget(
       name: "herald",
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "HeraldInbox",
+        "HeraldWeb",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -130,7 +164,10 @@ let package = Package(
     // make bench: the compose benchmark (release build); peers live in Benchmarks/.
     .executableTarget(
       name: "herald-bench",
-      dependencies: ["HeraldCompose", "HeraldMail", "HeraldStore", "HeraldWorkspace", "HeraldInbox"],
+      dependencies: [
+        "HeraldCompose", "HeraldMail", "HeraldStore", "HeraldWorkspace", "HeraldInbox",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ],
       path: "Benchmarks/HeraldBench"
     ),
 
@@ -153,6 +190,15 @@ let package = Package(
     .testTarget(
       name: "HeraldWorkspaceTests",
       dependencies: ["HeraldWorkspace", "HeraldCompose", "HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting"]
+    ),
+    .testTarget(
+      name: "HeraldWebTests",
+      dependencies: [
+        "HeraldWeb", "HeraldInbox", "HeraldCampaign", "HeraldWorkspace", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCore",
+        "HeraldMail", "HeraldTesting",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+      ]
     ),
     .testTarget(
       name: "HeraldInboxTests",

@@ -72,4 +72,9 @@ public struct CampaignResult: Sendable {
   public var delivery: Deliverer.Report?
   /// Outbox/reports/CAMPAIGN.txt, when delivery ran.
   public var reportFile: URL?
+  /// The release as the web archive holds it now; nil when it could not be published
+  /// (`publishProblem` says why).
+  public var published: Publication?
+  /// Why the release could not be published to the archive.
+  public var publishProblem: String?
 }

@@ -146,7 +146,18 @@ public final class Mailroom: Sendable {
       try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived, body)
     }
     enqueueing.set()
-    if enqueueError == nil { EnqueueMark.end(plan.campaign, release: plan.releasePath, outbox: outbox.directory) }
+    var published: Publication?
+    var publishProblem: String?
+    if enqueueError == nil {
+      EnqueueMark.end(plan.campaign, release: plan.releasePath, outbox: outbox.directory)
+      // Sent is published: the archive shows it from the send's time (or its embargo's end).
+      do {
+        published = try publish(plan.composed, at: plan.date, campaign: plan.campaign)
+      } catch {
+        publishProblem = "\(error)"
+        logger.warning("the release was sent but could not be published to the archive", metadata: ["error": "\(error)"])
+      }
+    }
     let report = delivery?.wait()
     var reportFile: URL?
     if let report {
@@ -162,7 +173,8 @@ public final class Mailroom: Sendable {
           + "Fix the problem and run herald send again: it reaches only those who have not received the release.",
         underlying: enqueueError)
     }
-    return CampaignResult(campaign: plan.campaign, enqueued: enqueued, delivery: report, reportFile: reportFile)
+    return CampaignResult(
+      campaign: plan.campaign, enqueued: enqueued, delivery: report, reportFile: reportFile, published: published, publishProblem: publishProblem)
   }
 
   /// Signs messages with the workspace's DKIM keys and writes them to the Outbox, durably:

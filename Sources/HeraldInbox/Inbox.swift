@@ -80,15 +80,22 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
   ///   - now: the time of reading.
   /// - Throws: `FileError` when Inbox/ cannot be written, `StoreError` when the store cannot.
   public func read(_ bytes: [UInt8], origin: String, now: Date = Date()) throws -> Outcome {
+    try read(bytes, origin: origin, now: now, classification: nil, release: nil)
+  }
+
+  /// Reads one message whose class is known already (the web contact form's are
+  /// inquiries, whatever their words say), tied to `release` when given.
+  func read(_ bytes: [UInt8], origin: String, now: Date, classification known: Classification?, release given: String?) throws -> Outcome {
     let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     let message = ReceivedMessage(parsing: bytes)
     if let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest) {
       return Outcome(record: seen, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
     }
-    let classification = Classifier.classify(message, context: context)
+    let classification = known ?? Classifier.classify(message, context: context)
     let kind = classification.kind
     let sender = message.from.first
-    let (release, recipientAddress) = tie(message, classification)
+    var (release, recipientAddress) = tie(message, classification)
+    if let given { release = given }
     let subscriberAddress = recipientAddress ?? sender?.address
     let subscriber = try subscriberAddress.flatMap { try mailroom.store.subscriber(address: $0) }
     let rawFile = try keep(bytes, digest: digest, at: now)
@@ -185,7 +192,7 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
         .init(
           fromAddress: record.fromAddress ?? "unknown", fromName: record.fromName, subject: record.subject ?? "(no subject)", release: record.release,
           messageID: record.messageID, answers: message.inReplyTo + message.references.reversed(), text: message.bodyText,
-          attachments: attachments, at: record.receivedAt),
+          attachments: attachments, at: record.receivedAt, organization: message.header["Organization"]),
         inbound: changes.inbound, changes: &changes)
       return ([], inquiry)
     case .autoReply, .unreadable:

@@ -15,11 +15,15 @@ extension SubscriberStore {
     public var text: String
     public var attachments: [String]
     public var at: Date
+    /// The organisation the message names (its Organization field, the contact form's),
+    /// kept when the sender is not a subscriber with one.
+    public var organization: String?
 
     public init(
       fromAddress: String, fromName: String?, subject: String, release: String?, messageID: String?, answers: [String], text: String,
-      attachments: [String], at: Date
+      attachments: [String], at: Date, organization: String? = nil
     ) {
+      self.organization = organization
       self.fromAddress = fromAddress
       self.fromName = fromName
       self.subject = subject
@@ -53,9 +57,10 @@ extension SubscriberStore {
         arguments: [now, id])
     } else {
       let subscriber = try changes.subscriber(address: incoming.fromAddress)
-      let organization: String? = try subscriber.flatMap {
+      let known: String? = try subscriber.flatMap {
         try String.fetchOne(db, sql: "SELECT organization FROM subscriber WHERE id = ?", arguments: [$0.rawValue])
       }
+      let organization = known ?? incoming.organization.flatMap { $0.isEmpty ? nil : $0 }
       try db.execute(sql: """
         INSERT INTO inquiry (subscriber_id, from_address, from_name, organization, subject, release, status, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)

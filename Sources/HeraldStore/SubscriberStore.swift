@@ -156,6 +156,7 @@ extension SubscriberStore {
   static func list(from row: Row) -> MailingList {
     MailingList(
       id: row["id"], name: row["name"], title: row["title"], description: row["description"], language: row["language"],
-      doubleOptIn: row["double_opt_in"], createdAt: Date(timeIntervalSince1970: row["created_at"]))
+      doubleOptIn: row["double_opt_in"], createdAt: Date(timeIntervalSince1970: row["created_at"]), isPublic: row["public"],
+      consentText: row["consent_text"])
   }
 }

@@ -24,6 +24,8 @@ public struct Configuration: Sendable {
   public var dkim: [DKIMSettings] = []
   /// The mailbox the inbox reads (`inbox:`); none by default (then only `herald inbox import`).
   public var inbox: InboxSettings?
+  /// How `herald serve` listens and protects its forms (`web:`).
+  public var web = WebSettings()
 
   /// Makes a configuration in code, with the defaults for everything but the organisation.
   public init(compose: ComposeSettings) {
@@ -33,7 +35,7 @@ public struct Configuration: Sendable {
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "relay", "delivery", "dkim", "inbox",
+    "allow_raw_html", "time_zone", "relay", "delivery", "dkim", "inbox", "web",
   ]
 
   /// The keys of the `delivery:` section.
@@ -114,6 +116,11 @@ public struct Configuration: Sendable {
       problems.append(contentsOf: section.keyProblems)
       inbox = InboxSettings.read(section, problems: &problems)
     }
+    var web = WebSettings()
+    if let section = yaml.collect(&problems, { try yaml.section("web", known: WebSettings.knownKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      web = WebSettings.read(section, problems: &problems)
+    }
     guard problems.isEmpty, let organization, let from, let baseURL, let timeZone else {
       throw ComposeError(.configuration, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -125,6 +132,7 @@ public struct Configuration: Sendable {
     self.delivery = delivery
     self.dkim = dkim
     self.inbox = inbox
+    self.web = web
   }
 
   /// Reads `delivery:` straight into the relay configuration and the delivery policy:

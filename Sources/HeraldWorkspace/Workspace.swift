@@ -104,7 +104,7 @@ public struct Workspace: Sendable {
     var report = InitializationReport()
     let fileManager = FileManager.default
     do {
-      for directory in ["", "Templates", "Lists", "Outbox", "Releases", ".herald"] {
+      for directory in ["", "Templates", "Templates/web", "Lists", "Outbox", "Releases", ".herald"] {
         let url = directory.isEmpty ? root : root.appendingPathComponent(directory)
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) {

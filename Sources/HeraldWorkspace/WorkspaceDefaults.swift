@@ -25,5 +25,24 @@ public enum WorkspaceDefaults {
     File(path: "Templates/" + ReleaseTemplates.textFile, contents: PackageResources.release_txt_mustache),
     File(path: sampleReleasePath, contents: PackageResources.sample_release_md),
     File(path: sampleListPath, contents: PackageResources.sample_list_csv),
+  ] + webTemplates
+
+  /// The web server's pages and stylesheet (Templates/web/), also its defaults when a
+  /// workspace made before them has none.
+  public static let webTemplates: [File] = [
+    File(path: "Templates/web/confirm.mustache", contents: PackageResources.confirm_mustache),
+    File(path: "Templates/web/confirmed.mustache", contents: PackageResources.confirmed_mustache),
+    File(path: "Templates/web/contact-sent.mustache", contents: PackageResources.contact_sent_mustache),
+    File(path: "Templates/web/contact.mustache", contents: PackageResources.contact_mustache),
+    File(path: "Templates/web/index.mustache", contents: PackageResources.index_mustache),
+    File(path: "Templates/web/layout.mustache", contents: PackageResources.layout_mustache),
+    File(path: "Templates/web/problem.mustache", contents: PackageResources.problem_mustache),
+    File(path: "Templates/web/release.mustache", contents: PackageResources.release_mustache),
+    File(path: "Templates/web/style.css", contents: PackageResources.style_css),
+    File(path: "Templates/web/subscribe-lists.mustache", contents: PackageResources.subscribe_lists_mustache),
+    File(path: "Templates/web/subscribe-sent.mustache", contents: PackageResources.subscribe_sent_mustache),
+    File(path: "Templates/web/subscribe.mustache", contents: PackageResources.subscribe_mustache),
+    File(path: "Templates/web/unsubscribe.mustache", contents: PackageResources.unsubscribe_mustache),
+    File(path: "Templates/web/unsubscribed.mustache", contents: PackageResources.unsubscribed_mustache),
   ]
 }

@@ -31,6 +31,9 @@ public struct ComposedRelease: @unchecked Sendable {
   private let textTemplate: MustacheTemplate
   private let htmlLibrary: MustacheLibrary
   private let textLibrary: MustacheLibrary
+  /// The body for the archive's web page: styled by its stylesheet, not inline.
+  private let webBody: MustacheTemplate
+  private let textBody: MustacheTemplate
   private let signer: LinkSigner
   /// The values that are the same for every recipient, for the HTML template…
   private let baseContext: [String: Any]
@@ -88,9 +91,12 @@ public struct ComposedRelease: @unchecked Sendable {
       var htmlLibrary = MustacheLibrary()
       htmlLibrary.register(try MustacheTemplate(string: bodyHTML), named: "body")
       var textLibrary = MustacheLibrary()
-      textLibrary.register(try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + bodyText), named: "body")
+      let textBody = try MustacheTemplate(string: "{{% CONTENT_TYPE: TEXT}}" + bodyText)
+      textLibrary.register(textBody, named: "body")
       self.htmlLibrary = htmlLibrary
       self.textLibrary = textLibrary
+      self.textBody = textBody
+      self.webBody = try MustacheTemplate(string: HTMLRenderer(allowRawHTML: settings.allowRawHTML, inlineStyles: false).render(document))
     } catch let error as MustacheTemplate.ParserError {
       throw ComposeError(.release, file: release.file,
         "the rendered body has malformed template tags (\(ReleaseTemplates.describe(error.error))) near “\(error.context.line)”")
@@ -191,6 +197,14 @@ public struct ComposedRelease: @unchecked Sendable {
   }
 
   /// A full Mustache render with the real values.
+  /// The release as the public archive shows it: the body as HTML for a page styled by a
+  /// stylesheet (no inline styles, which a strict Content-Security-Policy blocks) and as
+  /// text, rendered for no one: a `{{#subscriber.name}}` section is left out, so nothing
+  /// personal is in it.
+  public func publicBody() -> (html: String, text: String) {
+    (webBody.render(baseContext), textBody.render(textBaseContext))
+  }
+
   private func render(_ values: PersonalValues) -> (html: String, text: String) {
     let html = htmlTemplate.render(values.context(base: baseContext, markers: false), library: htmlLibrary)
     var text = textTemplate.render(values.context(base: textBaseContext, markers: false), library: textLibrary)

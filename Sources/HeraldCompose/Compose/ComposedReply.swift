@@ -26,17 +26,7 @@ public struct ComposedReply: Sendable {
     markdown: String, from: Mailbox, to: Mailbox, subject: String, inReplyTo: String?, references: [String],
     settings: ComposeSettings, stamp: MessageStamp
   ) {
-    let document = MarkdownDocument(parsing: markdown)
-    let body = HTMLRenderer(allowRawHTML: false).render(document)
-    let text = TextRenderer().render(document) + "\n--\n" + settings.organization + "\n" + (settings.postalAddress.map { $0 + "\n" } ?? "")
-    let html = """
-      <!DOCTYPE html>
-      <html><head><meta charset="utf-8"></head>
-      <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:16px;line-height:1.55;color:#1f2937;">
-      \(body)<p style="margin:24px 0 0 0;color:#6b7280;font-size:13px;">\(HTMLRenderer.escape(settings.organization))\(settings.postalAddress.map { "<br>" + HTMLRenderer.escape($0) } ?? "")</p>
-      </body></html>
-
-      """
+    let (text, html) = Self.body(markdown: markdown, settings: settings)
     let replySubject = Self.isReply(subject) ? subject : "Re: " + subject
     let messageID = MessageID(release: "reply", recipient: "inquiry", unique: stamp.unique, domain: from.domain)
     var header = MessageHeader()
@@ -57,6 +47,23 @@ public struct ComposedReply: Sendable {
     self.message = ComposedMessage(bytes: bytes, messageID: messageID, recipient: to)
     self.messageID = String(messageID.description.dropFirst().dropLast())
     self.text = text
+  }
+
+  /// A one-off message's text and HTML from Markdown, with the organisation's name and
+  /// postal address below it: replies, confirmations and notifications look alike.
+  static func body(markdown: String, settings: ComposeSettings) -> (text: String, html: String) {
+    let document = MarkdownDocument(parsing: markdown)
+    let body = HTMLRenderer(allowRawHTML: false).render(document)
+    let text = TextRenderer().render(document) + "\n--\n" + settings.organization + "\n" + (settings.postalAddress.map { $0 + "\n" } ?? "")
+    let html = """
+      <!DOCTYPE html>
+      <html><head><meta charset="utf-8"></head>
+      <body style="margin:0;padding:16px;font-family:-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;font-size:16px;line-height:1.55;color:#1f2937;">
+      \(body)<p style="margin:24px 0 0 0;color:#6b7280;font-size:13px;">\(HTMLRenderer.escape(settings.organization))\(settings.postalAddress.map { "<br>" + HTMLRenderer.escape($0) } ?? "")</p>
+      </body></html>
+
+      """
+    return (text, html)
   }
 
   /// Whether a subject already says it is a reply (Re:, AW:, SV:, Réf. …).

@@ -5,6 +5,14 @@
 struct HTMLRenderer {
   /// Keep raw HTML from the Markdown.
   var allowRawHTML = false
+  /// Give every element its style inline, as mail needs. Web pages, whose Content-Security-
+  /// Policy forbids inline styles, are styled by a stylesheet instead.
+  var inlineStyles = true
+
+  /// ` style="css"`, or nothing without inline styles.
+  private func style(_ css: String) -> String {
+    inlineStyles ? " style=\"\(css)\"" : ""
+  }
 
   /// The styles, one place to change the look.
   enum Style {
@@ -44,25 +52,25 @@ struct HTMLRenderer {
       if tight {
         render(inlines, into: &output)
       } else {
-        output += "<p style=\"\(Style.paragraph)\">"
+        output += "<p\(style(Style.paragraph))>"
         render(inlines, into: &output)
         output += "</p>\n"
       }
     case .heading(let level, let inlines, _):
       let tag = "h\(min(max(level, 1), 3))"
-      output += "<\(tag) style=\"\(Style.heading[min(max(level, 1), 3) - 1])\">"
+      output += "<\(tag)\(style(Style.heading[min(max(level, 1), 3) - 1]))>"
       render(inlines, into: &output)
       output += "</\(tag)>\n"
     case .quote(let blocks):
-      output += "<blockquote style=\"\(Style.quote)\">\n"
+      output += "<blockquote\(style(Style.quote))>\n"
       for child in blocks { render(child, into: &output, tight: false) }
       output += "</blockquote>\n"
     case .list(let ordered, let start, let isTight, let items):
       let tag = ordered ? "ol" : "ul"
       let startAttribute = ordered && start != 1 ? " start=\"\(start)\"" : ""
-      output += "<\(tag)\(startAttribute) style=\"\(nested ? Style.nestedList : Style.list)\">\n"
+      output += "<\(tag)\(startAttribute)\(style(nested ? Style.nestedList : Style.list))>\n"
       for item in items {
-        output += "<li style=\"\(Style.listItem)\">"
+        output += "<li\(style(Style.listItem))>"
         for (index, child) in item.enumerated() {
           if isTight, index > 0, case .paragraph = child { output += "<br>" }
           render(child, into: &output, tight: isTight, nested: true)
@@ -71,13 +79,13 @@ struct HTMLRenderer {
       }
       output += "</\(tag)>\n"
     case .code(let code, _):
-      output += "<pre style=\"\(Style.codeBlock)\">\(Self.escape(code))</pre>\n"
+      output += "<pre\(style(Style.codeBlock))>\(Self.escape(code))</pre>\n"
     case .html(let html, _):
       if allowRawHTML { output += html }
     case .rule:
-      output += "<hr style=\"\(Style.rule)\">\n"
+      output += "<hr\(style(Style.rule))>\n"
     case .table(let alignments, let header, let rows, _):
-      output += "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\" style=\"\(Style.table)\">\n"
+      output += "<table role=\"presentation\" cellpadding=\"0\" cellspacing=\"0\"\(style(Style.table))>\n"
       func cells(_ row: [[MarkdownInline]], tag: String, style: String) {
         output += "<tr>"
         for (column, cell) in row.enumerated() {
@@ -88,7 +96,7 @@ struct HTMLRenderer {
           case .center: align = "text-align:center;"
           case .right: align = "text-align:right;"
           }
-          output += "<\(tag) style=\"\(style)\(align)\">"
+          output += "<\(tag)\(self.style(style + align))>"
           render(cell, into: &output)
           output += "</\(tag)>"
         }
@@ -106,7 +114,7 @@ struct HTMLRenderer {
       case .text(let text): output += Self.escape(text)
       case .softBreak: output += "\n"
       case .lineBreak: output += "<br>\n"
-      case .code(let code): output += "<code style=\"\(Style.code)\">\(Self.escape(code))</code>"
+      case .code(let code): output += "<code\(style(Style.code))>\(Self.escape(code))</code>"
       case .html(let html, _): if allowRawHTML { output += html }
       case .emphasis(let children):
         output += "<em>"
@@ -126,13 +134,13 @@ struct HTMLRenderer {
           continue
         }
         let titleAttribute = title.isEmpty ? "" : " title=\"\(Self.escape(title))\""
-        output += "<a href=\"\(Self.escape(href))\"\(titleAttribute) style=\"\(Style.link)\">"
+        output += "<a href=\"\(Self.escape(href))\"\(titleAttribute)\(style(Style.link))>"
         render(children, into: &output)
         output += "</a>"
       case .image(let source, let title, let alt, _):
         guard let src = Self.safeURL(source) else { continue }
         let titleAttribute = title.isEmpty ? "" : " title=\"\(Self.escape(title))\""
-        output += "<img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(MarkdownInline.plainText(alt)))\"\(titleAttribute) style=\"\(Style.image)\">"
+        output += "<img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(MarkdownInline.plainText(alt)))\"\(titleAttribute)\(style(Style.image))>"
       }
     }
   }

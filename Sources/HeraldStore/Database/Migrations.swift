@@ -187,6 +187,38 @@ enum Migrations {
         );
         """)
     }
+    migrator.registerMigration("v5: web: public lists, publications, confirmations") { db in
+      try db.execute(sql: """
+        -- A public list has a subscription form on the web, which shows its consent text.
+        ALTER TABLE list ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE list ADD COLUMN consent_text TEXT NOT NULL DEFAULT '';
+        -- A release published to the archive: its content as the page shows it (nothing
+        -- personal), visible from its publication time (its embargo, when later).
+        CREATE TABLE publication (
+          slug TEXT PRIMARY KEY,
+          title TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          summary TEXT,
+          dateline TEXT,
+          language TEXT,
+          release_date TEXT NOT NULL,
+          visible_from REAL NOT NULL,
+          published_at REAL NOT NULL,
+          changed_at REAL NOT NULL,
+          campaign TEXT,
+          html TEXT NOT NULL,
+          text TEXT NOT NULL
+        );
+        -- When a confirmation was last sent for a membership: a second request soon after
+        -- sends none.
+        CREATE TABLE confirmation_sent (
+          subscriber_id INTEGER NOT NULL REFERENCES subscriber(id) ON DELETE CASCADE,
+          list_id INTEGER NOT NULL REFERENCES list(id) ON DELETE CASCADE,
+          sent_at REAL NOT NULL,
+          PRIMARY KEY (subscriber_id, list_id)
+        );
+        """)
+    }
     return migrator
   }
 }

@@ -17,6 +17,10 @@ public struct MailingList: Sendable, Hashable, Codable {
   public var doubleOptIn: Bool
   /// When it was made.
   public var createdAt: Date
+  /// Whether it has a subscription form on the web (`herald serve`).
+  public var isPublic = false
+  /// What the subscription form says a subscriber agrees to, recorded with their consent.
+  public var consentText = ""
 }
 
 /// How many members a list has in each state.

@@ -7,7 +7,7 @@ struct ListsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "lists",
     abstract: "Show, create, delete, import and export subscriber lists.",
-    subcommands: [Show.self, Create.self, Delete.self, Import.self, Export.self],
+    subcommands: [Show.self, Create.self, Update.self, Delete.self, Import.self, Export.self],
     defaultSubcommand: Show.self
   )
 
@@ -24,7 +24,8 @@ struct ListsCommand: ParsableCommand {
           let count = counts[list.name] ?? ListCounts()
           return [
             "name": list.name, "title": list.title, "description": list.description, "language": list.language ?? NSNull(),
-            "double_opt_in": list.doubleOptIn, "subscribed": count.subscribed, "pending": count.pending,
+            "double_opt_in": list.doubleOptIn, "public": list.isPublic, "consent_text": list.consentText,
+            "subscribed": count.subscribed, "pending": count.pending,
             "unsubscribed": count.unsubscribed, "bounced": count.bounced, "complained": count.complained,
           ]
         })
@@ -34,15 +35,15 @@ struct ListsCommand: ParsableCommand {
         Terminal.say("No lists yet. Make one with: herald lists create press-en --title \"Press releases (English)\"")
         return
       }
-      var rows = [["LIST", "TITLE", "SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED"]]
+      var rows = [["LIST", "TITLE", "FORM", "SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED"]]
       for list in lists {
         let count = counts[list.name] ?? ListCounts()
         rows.append([
-          list.name, list.title, "\(count.subscribed)", "\(count.pending)", "\(count.unsubscribed)", "\(count.bounced)",
+          list.name, list.title, list.isPublic ? (list.doubleOptIn ? "public, confirmed" : "public") : "-", "\(count.subscribed)", "\(count.pending)", "\(count.unsubscribed)", "\(count.bounced)",
           "\(count.complained)",
         ])
       }
-      Terminal.table(rows, rightAligned: [2, 3, 4, 5, 6])
+      Terminal.table(rows, rightAligned: [3, 4, 5, 6, 7])
     }
   }
 
@@ -54,16 +55,76 @@ struct ListsCommand: ParsableCommand {
     @Option(help: "A sentence about what the list sends.") var description: String = ""
     @Option(help: "The language of what it sends, like en.") var language: String?
     @Flag(name: .customLong("double-opt-in"), help: "New subscribers must confirm by email first.") var doubleOptIn = false
+    @Flag(name: .customLong("public"), help: "Give it a subscription form on the web (herald serve).") var isPublic = false
+    @Option(help: ArgumentHelp("What its web form says a subscriber agrees to.", valueName: "TEXT")) var consent: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      let list = try options.store().createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
+      let store = try options.store()
+      var list = try store.createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
+      if isPublic || consent != nil {
+        list = try store.updateList(name) { list in
+          list.isPublic = isPublic
+          if let consent { list.consentText = consent }
+        }
+      }
       if json {
-        try printJSON(["name": list.name, "title": list.title, "double_opt_in": list.doubleOptIn, "language": list.language.map { $0 as Any } ?? NSNull()])
+        try printJSON(ListsCommand.json(list))
       } else {
-        Terminal.say("Created the list \(list.name) (“\(list.title)”)\(list.doubleOptIn ? ", double opt-in" : "").")
+        Terminal.say("Created the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
       }
     }
+  }
+
+  struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a list's title, description, opt-in or web form.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The list's name.") var name: String
+    @Option(help: "What people see.") var title: String?
+    @Option(help: "A sentence about what the list sends.") var description: String?
+    @Option(help: "The language of what it sends, like en.") var language: String?
+    @Flag(inversion: .prefixedEnableDisable, help: "New subscribers must confirm by email first.") var doubleOptIn: Bool?
+    @Flag(help: "A subscription form on the web (--public), or none (--private).") var visibility: Visibility?
+    @Option(help: ArgumentHelp("What its web form says a subscriber agrees to.", valueName: "TEXT")) var consent: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    enum Visibility: String, EnumerableFlag {
+      case `public`, `private`
+    }
+
+    func validate() throws {
+      if title == nil && description == nil && language == nil && doubleOptIn == nil && visibility == nil && consent == nil {
+        throw ValidationError("say what to change: --title, --description, --language, --enable-double-opt-in/--disable-double-opt-in, --public/--private or --consent")
+      }
+    }
+
+    func run() throws {
+      let list = try options.store().updateList(name) { list in
+        if let title { list.title = title }
+        if let description { list.description = description }
+        if let language { list.language = language.isEmpty ? nil : language }
+        if let doubleOptIn { list.doubleOptIn = doubleOptIn }
+        if let visibility { list.isPublic = visibility == .public }
+        if let consent { list.consentText = consent }
+      }
+      if json {
+        try printJSON(ListsCommand.json(list))
+      } else {
+        Terminal.say("Updated the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
+      }
+    }
+  }
+
+  static func json(_ list: MailingList) -> [String: Any] {
+    [
+      "name": list.name, "title": list.title, "description": list.description, "double_opt_in": list.doubleOptIn,
+      "language": list.language.map { $0 as Any } ?? NSNull(), "public": list.isPublic, "consent_text": list.consentText,
+    ]
+  }
+
+  /// ", double opt-in, public".
+  static func traits(_ list: MailingList) -> String {
+    (list.doubleOptIn ? ", double opt-in" : "") + (list.isPublic ? ", with a subscription form on the web" : "")
   }
 
   struct Delete: ParsableCommand {

@@ -95,6 +95,11 @@ struct SendCommand: ParsableCommand {
         Terminal.say("They go out at \(ISO8601DateFormatter().string(from: plan.date)) with the next herald deliver (from cron, or a herald deliver --watch that keeps running).")
       }
     }
+    if !json, let published = result.published {
+      Terminal.say("Archive: \(mailroom.configuration.compose.baseURL)/releases/\(published.slug)"
+        + (published.visibleFrom > Date() ? " (from \(ISO8601DateFormatter().string(from: published.visibleFrom)))" : ""))
+    }
+    if let problem = result.publishProblem { Terminal.warning("the release was sent but not published to the web archive: \(problem); run herald publish") }
     guard let report = result.delivery else {
       if json { try printJSON(["campaign": result.campaign.rawValue, "enqueued": result.enqueued]) }
       return

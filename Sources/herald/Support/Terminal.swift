@@ -25,6 +25,12 @@ enum Terminal {
     print(text)
   }
 
+  /// Prints a line to standard output at once, unbuffered: for a long-running command
+  /// whose output a script waits for (herald serve's address).
+  static func sayNow(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
+  }
+
   /// Prints a line to standard error.
   static func warn(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

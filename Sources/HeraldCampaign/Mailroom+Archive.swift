@@ -1,0 +1,40 @@
+import Foundation
+import HeraldCompose
+import HeraldCore
+import HeraldStore
+
+extension Mailroom {
+  /// Publishes a release to the web archive (`herald serve` shows it): its body as the
+  /// email has it, without anything personal, visible from `time` or the end of its
+  /// embargo, whichever is later. Publishing again (a corrected release) updates it.
+  /// - Parameters:
+  ///   - time: when it is published; a scheduled send's time.
+  ///   - campaign: the campaign that mailed it, if one did.
+  /// - Returns: what the archive holds now.
+  @discardableResult
+  public func publish(_ composed: ComposedRelease, at time: Date = Date(), campaign: CampaignID? = nil) throws -> Publication {
+    let release = composed.release
+    let body = composed.publicBody()
+    let visible = max(time, release.embargo ?? time)
+    try store.publish(Publication(
+      slug: release.slug, title: release.title, subject: release.subject, summary: release.summary, dateline: release.dateline,
+      language: release.language, releaseDate: release.date.description, visibleFrom: visible, publishedAt: time,
+      campaign: campaign?.description, html: body.html, text: body.text))
+    return try store.publication(release.slug) ?? Publication(
+      slug: release.slug, title: release.title, subject: release.subject, releaseDate: release.date.description, visibleFrom: visible,
+      publishedAt: time, html: body.html, text: body.text)
+  }
+
+  /// Publishes the release file at `path` (a path, or a name inside Releases/).
+  /// - Throws: `ComposeError` for a release that cannot be read, `CampaignError`
+  ///   `.releaseHasErrors` for one with errors.
+  @discardableResult
+  public func publish(release path: String, at time: Date = Date()) throws -> Publication {
+    let composed = try workspace.composeRelease(path, configuration: configuration)
+    let diagnostics = ReleaseChecker.diagnostics(for: composed)
+    if diagnostics.contains(where: { $0.severity == .error }) {
+      throw CampaignError(.releaseHasErrors, "the release has errors; it was not published", diagnostics: diagnostics)
+    }
+    return try publish(composed, at: time)
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import HeraldMail
+
+/// A message Herald writes by itself, one at a time: a subscription's confirmation, the
+/// press office's notice of a contact message. Written in Markdown like a reply, marked
+/// `Auto-Submitted: auto-generated` (RFC 3834) so that no auto-responder answers it.
+public struct ComposedNotice: Sendable {
+  /// The message, CRLF line ends, ready for DKIM and the Outbox.
+  public var message: ComposedMessage
+  /// Its Message-ID, without angle brackets.
+  public var messageID: String
+
+  /// Composes a notice.
+  /// - Parameters:
+  ///   - markdown: The text (CommonMark; raw HTML is dropped). Values put into it must be
+  ///     escaped by the caller (`ComposedNotice.escape`).
+  ///   - kind: What it is, for its Message-ID ("confirm", "contact").
+  ///   - from: The sender.
+  ///   - to: The recipient.
+  ///   - replyTo: Where an answer goes (a contact notice: the person who wrote).
+  ///   - subject: The subject.
+  ///   - settings: The organisation's settings (time zone, name, postal address for the footer).
+  ///   - stamp: The Date header's instant and what makes the Message-ID unique.
+  public init(
+    markdown: String, kind: String, from: Mailbox, to: Mailbox, replyTo: Mailbox? = nil, subject: String, settings: ComposeSettings,
+    stamp: MessageStamp
+  ) {
+    let (text, html) = ComposedReply.body(markdown: markdown, settings: settings)
+    let messageID = MessageID(release: kind, recipient: "notice", unique: stamp.unique, domain: from.domain)
+    var header = MessageHeader()
+    header.append("From", .mailboxes([from]))
+    header.append("To", .mailboxes([to]))
+    if let replyTo { header.append("Reply-To", .mailboxes([replyTo])) }
+    header.append("Subject", .text(subject))
+    header.append("Date", .raw(MailDate.format(stamp.date, in: settings.timeZone)))
+    header.append("Message-ID", .raw(messageID.description))
+    header.append("Auto-Submitted", .raw("auto-generated"))
+    let parts: [MIMEPart] = [.text(subtype: "plain", content: Array(text.utf8)), .text(subtype: "html", content: Array(html.utf8))]
+    var bytes: [UInt8] = []
+    Message(header: header, body: .multipart(subtype: "alternative", boundary: MIMEPart.boundary(token: stamp.unique), parts: parts))
+      .encode(into: &bytes)
+    self.message = ComposedMessage(bytes: bytes, messageID: messageID, recipient: to)
+    self.messageID = String(messageID.description.dropFirst().dropLast())
+  }
+
+  /// Text made safe to put into Markdown: every punctuation character that Markdown could
+  /// read as syntax is backslash-escaped, so a visitor's words stay words.
+  public static func escape(_ text: String) -> String {
+    var output = ""
+    for character in text {
+      if "\\`*_{}[]()#+-.!<>|~&".contains(character) { output.append("\\") }
+      output.append(character)
+    }
+    return output
+  }
+}

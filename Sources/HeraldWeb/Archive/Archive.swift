@@ -1,0 +1,135 @@
+import Foundation
+import HeraldCompose
+import HeraldStore
+import Logging
+import NIOCore
+
+/// A page rendered once and served from memory as it is.
+struct StaticPage: Sendable {
+  /// The bytes sent.
+  let body: ByteBuffer
+  /// Its Content-Type.
+  let contentType: String
+  /// A validator for conditional requests (If-None-Match).
+  let etag: String
+
+  init(_ text: String, contentType: String) {
+    let bytes = Array(text.utf8)
+    body = ByteBuffer(bytes: bytes)
+    self.contentType = contentType
+    // FNV-1a over the bytes: the same page gives the same tag in every process.
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    etag = "\"\(String(hash, radix: 36))\""
+  }
+}
+
+/// The published releases as the web shows them: the index, a page per release and the
+/// Atom feed, rendered when what is published changes (or an embargo ends) and served from
+/// memory, so a request renders nothing.
+///
+/// What is visible is decided here, against the clock: a release under embargo is not
+/// listed, not in the feed, and its address answers 404 until the embargo lifts.
+final class Archive: @unchecked Sendable {  // the snapshot is swapped under the lock
+  /// The pages by path ("/", "/releases/SLUG", "/feed.atom"), and when that changes next.
+  struct Snapshot {
+    var pages: [String: StaticPage] = [:]
+    /// The visible releases, newest first (for the contact form's choice).
+    var visible: [Publication] = []
+    /// The next embargo to lift, when one is pending.
+    var nextChange: Date?
+    /// The store's publications version this was made from.
+    var version = ""
+  }
+
+  private let store: SubscriberStore
+  private let pages: WebPages
+  private let site: [String: Any]
+  private let organization: String
+  private let baseURL: String
+  private let logger: Logger
+  private let lock = NSLock()
+  private var snapshot = Snapshot()
+  /// Release pages already rendered, by slug and the content they were made from.
+  private var rendered: [String: (Publication, StaticPage)] = [:]
+
+  init(store: SubscriberStore, pages: WebPages, site: [String: Any], organization: String, baseURL: String, logger: Logger) {
+    self.store = store
+    self.pages = pages
+    self.site = site
+    self.organization = organization
+    self.baseURL = baseURL
+    self.logger = logger
+  }
+
+  /// The page at `path`, if it is visible now.
+  func page(_ path: String, now: Date = Date()) -> StaticPage? {
+    let current = lock.withLock { snapshot }
+    if let next = current.nextChange, next <= now {
+      refresh(now: now, force: true)
+      return lock.withLock { snapshot.pages[path] }
+    }
+    return current.pages[path]
+  }
+
+  /// The releases visible now, newest first.
+  var visible: [Publication] { lock.withLock { snapshot.visible } }
+
+  /// Renders again when the publications have changed or an embargo has ended. Cheap when
+  /// nothing has: one small query.
+  func refresh(now: Date = Date(), force: Bool = false) {
+    do {
+      let version = try store.publicationsVersion()
+      let current = lock.withLock { snapshot }
+      guard force || version != current.version || (current.nextChange.map { $0 <= now } ?? false) else { return }
+      let all = try store.publications()
+      let next = build(all, version: version, now: now)
+      lock.withLock { snapshot = next }
+      logger.debug("archive rendered", metadata: ["visible": "\(next.visible.count)", "publications": "\(all.count)"])
+    } catch {
+      // The pages of the last good snapshot stay; the next refresh tries again.
+      logger.error("the archive could not be read from the store", metadata: ["error": "\(error)"])
+    }
+  }
+
+  private func build(_ all: [Publication], version: String, now: Date) -> Snapshot {
+    let visible = all.filter { $0.visibleFrom <= now }.sorted { ($0.visibleFrom, $0.slug) > ($1.visibleFrom, $1.slug) }
+    var result = Snapshot(visible: visible, nextChange: all.filter { $0.visibleFrom > now }.map(\.visibleFrom).min(), version: version)
+    var kept: [String: (Publication, StaticPage)] = [:]
+    for publication in visible {
+      let page: StaticPage
+      if let (was, cached) = lock.withLock({ rendered[publication.slug] }), was == publication {
+        page = cached
+      } else {
+        page = StaticPage(pages.render("release", context(site: site, ["release": releaseValues(publication, html: true)])), contentType: "text/html; charset=utf-8")
+      }
+      kept[publication.slug] = (publication, page)
+      result.pages["/releases/\(publication.slug)"] = page
+    }
+    lock.withLock { rendered = kept }
+    result.pages["/"] = StaticPage(
+      pages.render("index", context(site: site, ["releases": visible.map { releaseValues($0, html: false) }])), contentType: "text/html; charset=utf-8")
+    result.pages["/feed.atom"] = StaticPage(
+      AtomFeed.xml(visible, organization: organization, baseURL: baseURL, updated: now), contentType: "application/atom+xml; charset=utf-8")
+    return result
+  }
+
+  private func releaseValues(_ publication: Publication, html: Bool) -> [String: Any] {
+    var values: [String: Any] = [
+      "slug": publication.slug, "title": publication.title, "subject": publication.subject,
+      "date": ReleaseDate(publication.releaseDate)?.longForm ?? publication.releaseDate, "date_iso": publication.releaseDate,
+      "language": publication.language ?? (site["language"] as? String ?? "en"),
+    ]
+    if let summary = publication.summary, !summary.isEmpty { values["summary"] = summary }
+    if let dateline = publication.dateline { values["dateline"] = dateline }
+    if html { values["html"] = publication.html }
+    return values
+  }
+}
+
+/// A page's context: the site's values and the page's own.
+func context(site: [String: Any], _ values: [String: Any]) -> [String: Any] {
+  var context = values
+  context["site"] = site
+  return context
+}

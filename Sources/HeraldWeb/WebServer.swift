@@ -1,0 +1,289 @@
+import Foundation
+import HeraldCampaign
+import HeraldCompose
+import HeraldCore
+import HeraldDelivery
+import HeraldInbox
+import HeraldMail
+import HeraldStore
+import HeraldWorkspace
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+
+/// `herald serve`: the public endpoints a sender must have, on a workspace. One-click
+/// unsubscribe (RFC 8058) and the unsubscribe page, subscription with confirmation, the
+/// contact form, and the archive of published releases with its Atom feed.
+///
+/// It works through the same libraries as the command line: the store, the Outbox (mail it
+/// sends — confirmations, notifications — is signed and enqueued by `Mailroom.enqueue`) and
+/// the inbox (a contact message is an inquiry like one that came by mail).
+public final class WebServer: Sendable {
+  let mailroom: Mailroom
+  let inbox: Inbox
+  let settings: WebSettings
+  let pages: WebPages
+  let archive: Archive
+  let signer: LinkSigner
+  let formToken: FormToken
+  let limiter: RateLimiter
+  let proxies: TrustedProxies
+  let crossSite: CrossSiteCheck
+  let site: [String: String]
+  let logger: Logger
+
+  /// Makes the server of a workspace: reads herald.yml's `web:` section, the templates
+  /// (Templates/web/, else Herald's defaults) and the published releases.
+  /// - Throws: `WebError` `.template` for a template that does not parse, `.configuration`
+  ///   for a `web.trusted_proxies` entry that is not an address or range; `WorkspaceError`
+  ///   for a missing link secret.
+  public init(mailroom: Mailroom, logger: Logger = Logger(label: "herald.web")) throws {
+    self.mailroom = mailroom
+    self.logger = logger
+    let configuration = mailroom.configuration
+    settings = configuration.web
+    inbox = try Inbox(mailroom: mailroom, logger: logger)
+    pages = try WebPages(workspace: mailroom.workspace)
+    signer = try mailroom.workspace.linkSigner()
+    formToken = FormToken(signer: signer)
+    limiter = RateLimiter(rate: settings.formsPerMinute / 60, burst: settings.formBurst)
+    do {
+      proxies = try TrustedProxies(settings.trustedProxies)
+    } catch {
+      throw WebError(.configuration, "herald.yml: web.trusted_proxies: \(error)", underlying: error as? TrustedProxyError)
+    }
+    crossSite = CrossSiteCheck(baseURL: configuration.compose.baseURL)
+    var site = [
+      "organization": configuration.compose.organization, "base_url": configuration.compose.baseURL, "language": settings.language,
+    ]
+    if let address = configuration.compose.postalAddress { site["postal_address"] = address }
+    self.site = site
+    archive = Archive(
+      store: mailroom.store, pages: pages, site: site, organization: configuration.compose.organization,
+      baseURL: configuration.compose.baseURL, logger: logger)
+    archive.refresh()
+  }
+
+  /// The templates the workspace has of its own (the rest are Herald's defaults).
+  public var customTemplates: [String] { pages.overridden }
+
+  // MARK: Running
+
+  /// The routes, in front of them the protections every request passes.
+  public func router() -> Router<WebContext> {
+    let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: PageMiddleware(server: self))
+    addArchiveRoutes(to: router)
+    addUnsubscribeRoutes(to: router)
+    addSubscribeRoutes(to: router)
+    addContactRoutes(to: router)
+    return router
+  }
+
+  /// The Hummingbird application listening on `host`:`port` (0: a free port), with the
+  /// limits on what a client may send: header sizes, and an idle timeout for slow clients.
+  /// - Parameter onListening: told the port once the server listens.
+  public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    var http = HTTP1Channel.Configuration(
+      idleTimeout: .seconds(WebLimits.idleSeconds),
+      httpDecoderConfiguration: .init(
+        maxHeaderFieldSize: WebLimits.headerBytes, maxHeaderListSize: WebLimits.headerBytes, maxHeaderFieldCount: WebLimits.headerFields))
+    http.idleTimeout = .seconds(WebLimits.idleSeconds)
+    return Application(
+      router: router(),
+      server: .http1(configuration: http),
+      configuration: .init(address: .hostname(host, port: port), serverName: nil),
+      onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
+      logger: logger)
+  }
+
+  /// Serves until SIGINT or SIGTERM. Meanwhile the archive is looked at every two seconds
+  /// (a release published by `herald publish` or `herald send` appears), and `delivery`,
+  /// when given, sends what the server enqueues (and anything else in the Outbox).
+  /// - Throws: `WebError` `.startup` when the address cannot be listened on.
+  public func run(host: String, port: Int, delivery: DeliverySession?, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    let app = application(host: host, port: port, onListening: onListening)
+    let deliveryThread = delivery.map { session in
+      let thread = Thread {
+        do {
+          _ = try session.watch(interval: 2) { _ in }
+        } catch {
+          Logger(label: "herald.web").error("delivery stopped", metadata: ["error": "\(error)"])
+        }
+      }
+      thread.start()
+      return thread
+    }
+    defer { delivery?.stop() }
+    _ = deliveryThread
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask {
+        do {
+          try await app.runService()
+        } catch let error as IOError {
+          throw WebError(.startup, "cannot listen on \(host):\(port): \(error.description); is another server using the port?", underlying: error)
+        }
+      }
+      group.addTask { [archive] in
+        while !Task.isCancelled {
+          try? await Task.sleep(for: .seconds(2))
+          archive.refresh()
+        }
+      }
+      // The server ends (a signal); the archive's loop ends with it.
+      try await group.next()
+      group.cancelAll()
+    }
+  }
+
+  // MARK: Shared by the routes
+
+  /// Whose request it is: the peer, or the client a trusted proxy names.
+  func client(_ request: Request, _ context: WebContext) -> String {
+    let remote = context.remoteAddress?.ipAddress ?? "unknown"
+    let forwarded = request.headers[values: HTTPField.Name("X-Forwarded-For")!]
+    return proxies.client(remote: remote, forwardedFor: forwarded)
+  }
+
+  /// "203.0.113.7, Mozilla/5.0 …": the evidence a consent or an unsubscribe is recorded with.
+  func evidence(_ request: Request, _ context: WebContext) -> String {
+    let agent = request.headers[.userAgent].map { String($0.prefix(300)) } ?? "no user agent"
+    return "\(client(request, context)), \(agent)"
+  }
+
+  /// A page rendered now (forms carry a fresh token, so they are made per request).
+  func page(_ name: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+    html(pages.render(name, context(site: site, values)), status: status)
+  }
+
+  func html(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+      status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+      body: .init(byteBuffer: ByteBuffer(string: text)))
+  }
+
+  /// The problem page: what went wrong and what to do, with the status that says it.
+  func problem(_ status: HTTPResponse.Status, heading: String, message: String, headers: HTTPFields = [:]) -> Response {
+    var response = page("problem", ["heading": heading, "message": message], status: status)
+    response.headers.append(contentsOf: headers)
+    return response
+  }
+
+  /// The page for an unknown address, a forged link, an embargoed release: all the same,
+  /// so that none of them reveals anything.
+  func notFound() -> Response {
+    problem(.notFound, heading: "Page not found", message: "There is no page at this address. It may have moved, or the link may be incomplete.")
+  }
+
+  /// The checks every form passes before it is read: the method comes from this site
+  /// (Sec-Fetch-Site, Origin) and the client is within its rate. Returns the response that
+  /// refuses it, or nil.
+  func refusal(_ request: Request, _ context: WebContext) -> Response? {
+    let headers = request.headers
+    guard crossSite.allows(
+      method: request.method.rawValue, secFetchSite: headers[HTTPField.Name("Sec-Fetch-Site")!], origin: headers[HTTPField.Name("Origin")!])
+    else {
+      return problem(.forbidden, heading: "Not sent from this site",
+        message: "This form was sent from another web site, which is not allowed. Open the page on this site and send the form from there.")
+    }
+    switch limiter.take(client(request, context), at: Date()) {
+    case .allowed: return nil
+    case .limited(let seconds):
+      return problem(
+        .tooManyRequests, heading: "Too many requests", message: "Too many forms were sent from your address. Wait \(seconds) seconds and try again.",
+        headers: [.retryAfter: "\(seconds)"])
+    }
+  }
+
+  /// The title of a list, or its name when it has gone.
+  func listTitle(_ name: String) -> String {
+    ((try? mailroom.store.lists()) ?? []).first { $0.name == name }?.title ?? name
+  }
+
+  /// The body of a request as a form, within the form size.
+  func readForm(_ request: Request) async -> Result<FormBody, FormRefusal> {
+    if let length = request.headers[.contentLength].flatMap(Int.init), length > WebLimits.formBytes {
+      return .failure(FormRefusal(tooLarge()))
+    }
+    do {
+      let buffer = try await request.body.collect(upTo: WebLimits.formBytes)
+      return .success(try FormBody.parse(Array(buffer.readableBytesView), contentType: request.headers[.contentType]))
+    } catch let error as FormBodyError {
+      switch error.code {
+      case .tooLarge: return .failure(FormRefusal(tooLarge()))
+      case .unsupportedType:
+        return .failure(FormRefusal(problem(.unsupportedMediaType, heading: "Not a form", message: "The request is not a form this site can read: \(error.message).")))
+      default:
+        return .failure(FormRefusal(problem(.badRequest, heading: "The form could not be read", message: "\(error.message). Send the form from the page again.")))
+      }
+    } catch {
+      return .failure(FormRefusal(tooLarge()))
+    }
+  }
+
+  private func tooLarge() -> Response {
+    problem(.contentTooLarge, heading: "Too much text", message: "The form holds more than this site accepts (\(WebLimits.formBytes / 1024) kB). Shorten it and send it again.")
+  }
+
+  /// A form whose honeypot (the field people cannot see) is filled was sent by a program.
+  func isBot(_ form: FormBody) -> Bool {
+    !(form["website"] ?? "").isEmpty
+  }
+
+  /// A form field's text, trimmed, with control characters (but line breaks) removed.
+  func field(_ form: FormBody, _ name: String) -> String {
+    let value = form[name] ?? ""
+    let cleaned = value.unicodeScalars.filter { scalar in
+      !(scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\r" && scalar != "\t")
+    }
+    return String(String.UnicodeScalarView(cleaned)).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Sends a one-off message through the Outbox (and delivery, when the server delivers).
+  func enqueue(_ message: ComposedMessage, kind: String, recipient: String, subscriber: SubscriberID?) throws {
+    let now = Date()
+    let outbox = OutboxMessage(
+      campaign: CampaignID(release: kind, started: now), sender: mailroom.configuration.compose.from.address, recipient: recipient,
+      subscriber: subscriber, created: now, bytes: message.bytes)
+    try mailroom.enqueue([outbox], at: now)
+  }
+}
+
+/// A response that refuses a form.
+struct FormRefusal: Error {
+  let response: Response
+  init(_ response: Response) { self.response = response }
+}
+
+/// In front of every route: rejects request targets that are too long, answers unknown
+/// addresses with the site's 404 page, and puts the security headers on every response.
+struct PageMiddleware: RouterMiddleware {
+  typealias Context = WebContext
+  let server: WebServer
+
+  func handle(_ request: Request, context: WebContext, next: (Request, WebContext) async throws -> Response) async throws -> Response {
+    var response: Response
+    if request.uri.description.utf8.count > WebLimits.uriBytes {
+      response = server.problem(.uriTooLong, heading: "Address too long", message: "The address of the page is too long.")
+    } else {
+      do {
+        response = try await next(request, context)
+      } catch let error as HTTPError where error.status == .notFound {
+        response = server.notFound()
+      } catch let error as HTTPError where error.status == .methodNotAllowed {
+        response = server.problem(.methodNotAllowed, heading: "Not allowed", message: "This page cannot be used that way.")
+      } catch let error as HTTPError where error.status == .contentTooLarge {
+        response = server.problem(.contentTooLarge, heading: "Too much text", message: "The request is larger than this site accepts.")
+      } catch {
+        server.logger.error("a request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+        response = server.problem(.internalServerError, heading: "Something went wrong", message: "The page could not be made. Please try again later.")
+      }
+    }
+    for (name, value) in SecurityHeaders.all {
+      if let field = HTTPField.Name(name) { response.headers[field] = value }
+    }
+    return response
+  }
+}
