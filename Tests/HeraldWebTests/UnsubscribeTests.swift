@@ -122,3 +122,30 @@ struct UnsubscribeTests {
     #expect(try fixture.status("reader1@example.com") == .subscribed)
   }
 }
+
+/// X-Forwarded-For is believed from the configured proxies only.
+struct ForwardedForTests {
+  func oneClick(_ fixture: WebFixture, forwardedFor: String) async throws -> String {
+    let token = try fixture.unsubscribeToken("reader3@example.com")
+    try await fixture.test { client in
+      var headers = formHeaders
+      headers[HTTPField.Name("X-Forwarded-For")!] = forwardedFor
+      let response = try await client.execute(
+        uri: "/unsubscribe/\(token)", method: .post, headers: headers, body: ByteBuffer(string: "List-Unsubscribe=One-Click"))
+      #expect(response.status == .ok)
+    }
+    return try #require(try fixture.store.profile(email: "reader3@example.com").memberships.first).source.detail
+  }
+
+  @Test func aTrustedProxyNamesTheClient() async throws {
+    let fixture = try WebFixture(web: ["  trusted_proxies: [127.0.0.1]"])
+    let detail = try await oneClick(fixture, forwardedFor: "198.51.100.4, 203.0.113.9")
+    #expect(detail.hasPrefix("one-click, 203.0.113.9,"), "the address the proxy saw, not what the client claimed: \(detail)")
+  }
+
+  @Test func anyoneElsesHeaderIsIgnored() async throws {
+    let fixture = try WebFixture()
+    let detail = try await oneClick(fixture, forwardedFor: "203.0.113.9")
+    #expect(detail.hasPrefix("one-click, 127.0.0.1,"), "\(detail)")
+  }
+}

@@ -150,3 +150,43 @@ struct ConfigurationTests {
     #expect(error.description.contains(mentions), "\(error)")
   }
 }
+
+struct WebConfigurationTests {
+  @Test func theWebSectionIsReadAndEveryKeyHasADefault() throws {
+    let defaults = try Configuration(yaml: ConfigurationTests.valid, file: "herald.yml").web
+    #expect(defaults == WebSettings())
+    #expect(defaults.host == "127.0.0.1" && defaults.port == 8080 && defaults.trustedProxies.isEmpty)
+    #expect(defaults.confirmationLifetime == 7 * 86_400 && defaults.robots == nil)
+    let yaml = ConfigurationTests.valid + """
+      web:
+        host: 0.0.0.0
+        port: 8081
+        trusted_proxies: [127.0.0.1, "10.0.0.0/8"]
+        forms_per_minute: 2.5
+        form_burst: 3
+        confirmation_lifetime: 2d
+        confirmation_cooldown: 10m
+        robots: noindex
+        language: de
+        notify: desk@example.org
+
+      """
+    let web = try Configuration(yaml: yaml, file: "herald.yml").web
+    #expect(web.host == "0.0.0.0" && web.port == 8081 && web.trustedProxies == ["127.0.0.1", "10.0.0.0/8"])
+    #expect(web.formsPerMinute == 2.5 && web.formBurst == 3 && web.confirmationLifetime == 2 * 86_400 && web.confirmationCooldown == 600)
+    #expect(web.robots == "noindex" && web.language == "de" && web.notify == "desk@example.org")
+  }
+
+  @Test(arguments: [
+    ("web:\n  port: 70000\n", "web.port"),
+    ("web:\n  form_burst: 0\n", "web.form_burst"),
+    ("web:\n  forms_per_minute: -1\n", "web.forms_per_minute"),
+    ("web:\n  confirmation_lifetime: 0\n", "web.confirmation_lifetime"),
+    ("web:\n  colour: blue\n", "colour"),
+  ])
+  func aWrongWebValueNamesItsKeyAndLine(_ section: String, _ key: String) throws {
+    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: ConfigurationTests.valid + section, file: "/ws/herald.yml") }
+    #expect("\(error)".contains(key), "\(error)")
+    #expect(error.diagnostics.first?.line == 6, "\(error)")
+  }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HeraldTesting
+import Testing
+
+/// End to end: herald send to a real SMTP server, the List-Unsubscribe URL of a captured
+/// message POSTed to `herald serve` as a mail provider does, and the next send.
+struct ServeCommandTests {
+  /// POSTs with curl, as a mail provider would; returns the status code and the body.
+  func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["curl", "-s", "-w", "\n%{http_code}", "--max-time", "10"] + arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let text = String(decoding: data, as: UTF8.self)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+  }
+
+  @Test func theListUnsubscribeURLOfASentMessageUnsubscribesAndTheNextSendLeavesThemOut() throws {
+    let (root, addresses) = try HeraldProcess.workspace(list: "press-en", readers: 4)
+    let relay = try ScriptedSMTPServer()
+    let sent = try HeraldProcess.run(
+      ["send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(relay.port)", "--yes"], in: root)
+    #expect(sent.status == 0, "\(sent.stderr)")
+    #expect(sent.stdout.contains("Archive: https://news.example.org/releases/2020-03-31-water-report"), "\(sent.stdout)")
+    let leaver = addresses[1]
+    let message = try #require(try relay.received().first { $0.recipients == [leaver] })
+    let header = try #require(try inspectMessage(message.bytes).header("List-Unsubscribe").first)
+    let url = try #require(header.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: " <>")) }.first { $0.hasPrefix("https://") })
+
+    let server = try BackgroundProcess.herald(["serve", "--port", "0"], in: root)
+    defer { server.stop() }
+    let port = try #require(try server.waitForOutput("Listening on http://127.0.0.1:([0-9]+)"), "\(server.output)")
+    let local = url.replacingOccurrences(of: "https://news.example.org", with: "http://127.0.0.1:\(port)")
+    // As Gmail sends it: POST, the RFC 8058 body, no cookies.
+    let oneClick = try curl(["-X", "POST", "-H", "Content-Type: application/x-www-form-urlencoded", "--data", "List-Unsubscribe=One-Click", local])
+    #expect(oneClick.status == 200, "\(oneClick.body)\n\(server.output)")
+    // The release herald send published is in the archive.
+    let page = try curl(["http://127.0.0.1:\(port)/releases/2020-03-31-water-report"])
+    #expect(page.status == 200 && page.body.contains("Cities lose a third of their drinking water"))
+
+    let shown = try HeraldProcess.run(["subscribers", "show", leaver], in: root)
+    #expect(shown.stdout.contains("unsubscribed") && shown.stdout.contains("one-click, 127.0.0.1"), "\(shown.stdout)")
+
+    // The next release reaches everyone else, and not them.
+    let drafted = try HeraldProcess.run(["new", "Coastal cities brace for record tides", "--list", "press-en", "--date", "2021-05-06"], in: root)
+    #expect(drafted.status == 0, "\(drafted.stderr)")
+    let second = try HeraldProcess.run(
+      ["send", drafted.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--smtp", "smtp://127.0.0.1:\(relay.port)", "--yes"], in: root)
+    #expect(second.status == 0, "\(second.stderr)")
+    let secondRecipients = Set(try relay.received().dropFirst(addresses.count).flatMap(\.recipients))
+    #expect(secondRecipients == Set(addresses).subtracting([leaver]))
+  }
+
+  @Test func aPortInUseIsAClearErrorAndExit1() throws {
+    let root = try HeraldProcess.workspace()
+    let first = try BackgroundProcess.herald(["serve", "--port", "0"], in: root)
+    defer { first.stop() }
+    let port = try #require(try first.waitForOutput("Listening on http://127.0.0.1:([0-9]+)"))
+    let second = try HeraldProcess.run(["serve", "--port", port], in: root)
+    #expect(second.status == 1)
+    #expect(second.stderr.hasPrefix("error: cannot listen on 127.0.0.1:\(port)"), "\(second.stderr)")
+  }
+}
