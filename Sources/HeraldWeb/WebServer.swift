@@ -188,13 +188,20 @@ public final class WebServer: Sendable {
       return problem(.forbidden, heading: "Not sent from this site",
         message: "This form was sent from another web site, which is not allowed. Open the page on this site and send the form from there.")
     }
-    switch limiter.take(client(request, context), at: Date()) {
+    switch limiter.take(Self.rateKey(client(request, context)), at: Date()) {
     case .allowed: return nil
     case .limited(let seconds):
       return problem(
         .tooManyRequests, heading: "Too many requests", message: "Too many forms were sent from your address. Wait \(seconds) seconds and try again.",
         headers: [.retryAfter: "\(seconds)"])
     }
+  }
+
+  /// Whose bucket a request takes from: an IPv4 address, or an IPv6 address's /64 (one
+  /// client usually holds a whole /64, and could otherwise take a new address per form).
+  static func rateKey(_ client: String) -> String {
+    guard let address = IPAddress(client), !address.isIPv4 else { return client }
+    return address.masked(to: 64).description + "/64"
   }
 
   /// The title of a list, or its name when it has gone.

@@ -149,3 +149,12 @@ struct RateLimiterTests {
     #expect(limiter.keyCount <= 500)
   }
 }
+
+struct RateKeyTests {
+  @Test func anIPv6ClientIsLimitedByItsSlash64AndAnIPv4ClientByItsAddress() {
+    #expect(WebServer.rateKey("2001:db8:1:2:aaaa::1") == WebServer.rateKey("2001:db8:1:2:bbbb::7"))
+    #expect(WebServer.rateKey("2001:db8:1:2::1") != WebServer.rateKey("2001:db8:1:3::1"))
+    #expect(WebServer.rateKey("203.0.113.7") == "203.0.113.7")
+    #expect(WebServer.rateKey("203.0.113.7") != WebServer.rateKey("203.0.113.8"))
+  }
+}
