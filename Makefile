@@ -34,6 +34,7 @@ bench: bootstrap
 	python3 Benchmarks/dkim.py
 	python3 Benchmarks/deliver.py
 	python3 Benchmarks/inbox.py
+	python3 Benchmarks/web.py
 
 clean:
 	rm -rf .build preview $(DEMO)

@@ -14,8 +14,37 @@ import HeraldWorkspace
 //   herald-bench classify MBOX: read the mbox one message at a time (MboxReader), parse and
 //     classify each (what `herald inbox import` does before it stores); messages per second,
 //     the count per class, the bounced recipients found, and the peak memory.
+//   herald-bench http-floor [--port PORT] [--bytes COUNT]: a Hummingbird server with one
+//     route, GET / giving a fixed HTML page of COUNT bytes (12,000 by default), on 127.0.0.1
+//     (port 0, a free one, by default); prints `Listening on http://127.0.0.1:PORT` first and
+//     runs until SIGINT. The web benchmark's floor.
+//   herald-bench unsubscribe-links WORKSPACE LIST: prints /unsubscribe/TOKEN for every
+//     subscribed member of LIST, one a line (the paths the web benchmark POSTs to).
 
 let arguments = CommandLine.arguments
+if arguments.count >= 2 && arguments[1] == "http-floor" {
+  var options = ["--port": 0, "--bytes": 12_000]
+  var rest = arguments.dropFirst(2)
+  while let name = rest.popFirst() {
+    guard options[name] != nil, let text = rest.popFirst(), let value = Int(text), value >= 0,
+      name != "--port" || value <= 65_535
+    else {
+      FileHandle.standardError.write(Data("usage: herald-bench http-floor [--port 0…65535] [--bytes COUNT]\n".utf8))
+      exit(2)
+    }
+    options[name] = value
+  }
+  runHTTPFloor(port: options["--port"]!, bytes: options["--bytes"]!)
+}
+if arguments.count >= 4 && arguments[1] == "unsubscribe-links" {
+  do {
+    _ = try printUnsubscribeLinks(workspace: URL(fileURLWithPath: arguments[2], isDirectory: true), list: arguments[3])
+    exit(0)
+  } catch {
+    FileHandle.standardError.write(Data("herald-bench: \(error)\n".utf8))
+    exit(1)
+  }
+}
 if arguments.count >= 3 && arguments[1] == "classify" {
   do {
     let context = ClassifierContext(
