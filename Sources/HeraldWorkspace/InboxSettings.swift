@@ -62,13 +62,7 @@ public struct InboxSettings: Sendable, Equatable {
     }
     mailbox.username = yaml.collect(&problems) { try yaml.string("username") } ?? nil
     mailbox.caFile = yaml.collect(&problems) { try yaml.string("ca_file") } ?? nil
-    func positive(_ key: String) -> TimeInterval? {
-      yaml.collect(&problems) { () throws -> TimeInterval? in
-        guard let value = try yaml.duration(key) else { return nil }
-        guard value > 0 else { throw yaml.error(key, "must be more than 0") }
-        return value
-      } ?? nil
-    }
+    func positive(_ key: String) -> TimeInterval? { yaml.collect(&problems) { try yaml.positiveDuration(key) } ?? nil }
     if let value = positive("connect_timeout") { mailbox.connectTimeout = value }
     if let value = positive("command_timeout") { mailbox.commandTimeout = value }
     var settings = InboxSettings(mailbox: mailbox)

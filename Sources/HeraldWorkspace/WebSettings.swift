@@ -68,13 +68,7 @@ public struct WebSettings: Sendable, Equatable {
     }) ?? nil {
       settings.formBurst = burst
     }
-    func positive(_ key: String) -> TimeInterval? {
-      yaml.collect(&problems) { () throws -> TimeInterval? in
-        guard let value = try yaml.duration(key) else { return nil }
-        guard value > 0 else { throw yaml.error(key, "must be more than 0") }
-        return value
-      } ?? nil
-    }
+    func positive(_ key: String) -> TimeInterval? { yaml.collect(&problems) { try yaml.positiveDuration(key) } ?? nil }
     if let value = positive("confirmation_lifetime") { settings.confirmationLifetime = value }
     if let value = yaml.collect(&problems, { try yaml.duration("confirmation_cooldown") }) ?? nil { settings.confirmationCooldown = max(value, 0) }
     settings.robots = yaml.collect(&problems) { try yaml.string("robots") } ?? nil

@@ -183,6 +183,13 @@ package struct YAMLMapping {
     return value * (unit ?? 1)
   }
 
+  /// A span of time that must be more than zero (a timeout, an interval); nil when absent.
+  package func positiveDuration(_ key: String) throws -> TimeInterval? {
+    guard let value = try duration(key) else { return nil }
+    guard value > 0 else { throw error(key, "must be more than 0") }
+    return value
+  }
+
   /// A diagnostic for the value of `key`.
   package func error(_ key: String, _ message: String) -> ComposeError {
     ComposeError(code, file: file, line: line(key), "“\(prefix)\(key)” \(message)")
