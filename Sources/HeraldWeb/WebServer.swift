@@ -86,11 +86,10 @@ public final class WebServer: Sendable {
   /// limits on what a client may send: header sizes, and an idle timeout for slow clients.
   /// - Parameter onListening: told the port once the server listens.
   public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-    var http = HTTP1Channel.Configuration(
+    let http = HTTP1Channel.Configuration(
       idleTimeout: .seconds(WebLimits.idleSeconds),
       httpDecoderConfiguration: .init(
         maxHeaderFieldSize: WebLimits.headerBytes, maxHeaderListSize: WebLimits.headerBytes, maxHeaderFieldCount: WebLimits.headerFields))
-    http.idleTimeout = .seconds(WebLimits.idleSeconds)
     return Application(
       router: router(),
       server: .http1(configuration: http),
@@ -105,19 +104,17 @@ public final class WebServer: Sendable {
   /// - Throws: `WebError` `.startup` when the address cannot be listened on.
   public func run(host: String, port: Int, delivery: DeliverySession?, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
     let app = application(host: host, port: port, onListening: onListening)
-    let deliveryThread = delivery.map { session in
-      let thread = Thread {
+    if let delivery {
+      // The Outbox is synchronous work: a thread of its own, stopped when the server stops.
+      Thread { [logger] in
         do {
-          _ = try session.watch(interval: 2) { _ in }
+          _ = try delivery.watch(interval: 2) { _ in }
         } catch {
-          Logger(label: "herald.web").error("delivery stopped", metadata: ["error": "\(error)"])
+          logger.error("delivery stopped", metadata: ["error": "\(error)"])
         }
-      }
-      thread.start()
-      return thread
+      }.start()
     }
     defer { delivery?.stop() }
-    _ = deliveryThread
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
         do {
