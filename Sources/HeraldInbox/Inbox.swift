@@ -86,7 +86,7 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
   /// Reads one message whose class is known already (the web contact form's are
   /// inquiries, whatever their words say), tied to `release` when given.
   func read(_ bytes: [UInt8], origin: String, now: Date, classification known: Classification?, release given: String?) throws -> Outcome {
-    let digest = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    let digest = Hex.encode(SHA256.hash(data: bytes))
     let message = ReceivedMessage(parsing: bytes)
     if let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest) {
       return Outcome(record: seen, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)

@@ -231,7 +231,7 @@ extension SubscriberStore {
 
   /// SHA-256 of an address key, hex: how a forgotten address is remembered.
   static func hash(_ key: String) -> String {
-    SHA256.hash(data: Array(key.utf8)).map { String(format: "%02x", $0) }.joined()
+    Hex.encode(SHA256.hash(data: Array(key.utf8)))
   }
 
   /// Why an address is never sent to, or nil.

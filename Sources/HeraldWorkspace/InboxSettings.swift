@@ -57,7 +57,7 @@ public struct InboxSettings: Sendable, Equatable {
     }) ?? nil {
       mailbox.tls = tls
     }
-    if let url, mailbox.tls == .none, !MailboxConfiguration.isValid(url: url) || !["127.0.0.1", "localhost", "::1"].contains(URL(string: url)?.host ?? "") {
+    if let url, mailbox.tls == .none, !Loopback.isURLHost(url) {
       problems.append(contentsOf: yaml.error("tls", "may be none only for a mailbox on this machine (127.0.0.1): the password would cross the network in the clear").diagnostics)
     }
     mailbox.username = yaml.collect(&problems) { try yaml.string("username") } ?? nil

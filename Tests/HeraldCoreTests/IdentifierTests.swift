@@ -50,3 +50,11 @@ struct IdentifierTests {
     #expect((error.causes.last as? SystemError)?.number == ENOSPC)
   }
 }
+
+struct HexTests {
+  @Test func bytesBecomeTwoLowercaseDigitsEach() {
+    #expect(Hex.encode([0x00, 0x0f, 0xa5, 0xff]) == "000fa5ff")
+    #expect(Hex.encode([UInt8]()) == "")
+    #expect(Hex.encode((0...255).map(UInt8.init)) == (0...255).map { String(format: "%02x", $0) }.joined())
+  }
+}

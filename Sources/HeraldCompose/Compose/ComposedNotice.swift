@@ -25,22 +25,14 @@ public struct ComposedNotice: Sendable {
     markdown: String, kind: String, from: Mailbox, to: Mailbox, replyTo: Mailbox? = nil, subject: String, settings: ComposeSettings,
     stamp: MessageStamp
   ) {
-    let (text, html) = ComposedReply.body(markdown: markdown, settings: settings)
-    let messageID = MessageID(release: kind, recipient: "notice", unique: stamp.unique, domain: from.domain)
-    var header = MessageHeader()
-    header.append("From", .mailboxes([from]))
-    header.append("To", .mailboxes([to]))
-    if let replyTo { header.append("Reply-To", .mailboxes([replyTo])) }
-    header.append("Subject", .text(subject))
-    header.append("Date", .raw(MailDate.format(stamp.date, in: settings.timeZone)))
-    header.append("Message-ID", .raw(messageID.description))
-    header.append("Auto-Submitted", .raw("auto-generated"))
-    let parts: [MIMEPart] = [.text(subtype: "plain", content: Array(text.utf8)), .text(subtype: "html", content: Array(html.utf8))]
-    var bytes: [UInt8] = []
-    Message(header: header, body: .multipart(subtype: "alternative", boundary: MIMEPart.boundary(token: stamp.unique), parts: parts))
-      .encode(into: &bytes)
-    self.message = ComposedMessage(bytes: bytes, messageID: messageID, recipient: to)
-    self.messageID = String(messageID.description.dropFirst().dropLast())
+    let composed = OneOffMessage(
+      markdown: markdown, kind: kind, to: "notice", from: from, recipient: to, subject: subject, settings: settings, stamp: stamp
+    ) { header in
+      if let replyTo { header.append("Reply-To", .mailboxes([replyTo])) }
+      header.append("Auto-Submitted", .raw("auto-generated"))
+    }
+    self.message = composed.message
+    self.messageID = composed.messageID
   }
 
   /// Text made safe to put into Markdown: every punctuation character that Markdown could

@@ -15,7 +15,7 @@ public struct MailboxConfiguration: Sendable, Equatable {
   public var url: String
   /// TLS policy; by default `required`, or `none` when the server is on loopback.
   public var tls: TLS {
-    get { tlsPolicy ?? (Self.isLoopback(url) ? .none : .required) }
+    get { tlsPolicy ?? (Loopback.isURLHost(url) ? .none : .required) }
     set { tlsPolicy = newValue }
   }
   private var tlsPolicy: TLS?
@@ -43,9 +43,5 @@ public struct MailboxConfiguration: Sendable, Equatable {
   public static func isValid(url: String) -> Bool {
     guard let parsed = URL(string: url), let scheme = parsed.scheme, ["imap", "imaps"].contains(scheme.lowercased()) else { return false }
     return !(parsed.host ?? "").isEmpty
-  }
-
-  static func isLoopback(_ url: String) -> Bool {
-    ["127.0.0.1", "localhost", "::1"].contains(URL(string: url)?.host ?? "")
   }
 }

@@ -21,7 +21,7 @@ public struct RelayConfiguration: Sendable, Equatable {
   public var url: String?
   /// STARTTLS policy; by default `required`, or `none` when the relay is on loopback.
   public var tls: TLS {
-    get { tlsPolicy ?? (Self.isLoopback(url) ? .none : .required) }
+    get { tlsPolicy ?? (Loopback.isURLHost(url) ? .none : .required) }
     set { tlsPolicy = newValue }
   }
   private var tlsPolicy: TLS?
@@ -58,10 +58,6 @@ public struct RelayConfiguration: Sendable, Equatable {
   public static func isValid(url: String) -> Bool {
     guard let parsed = URL(string: url), let scheme = parsed.scheme, ["smtp", "smtps"].contains(scheme.lowercased()) else { return false }
     return !(parsed.host ?? "").isEmpty
-  }
-
-  static func isLoopback(_ url: String?) -> Bool {
-    ["127.0.0.1", "localhost", "::1"].contains(url.flatMap { URL(string: $0)?.host } ?? "")
   }
 }
 

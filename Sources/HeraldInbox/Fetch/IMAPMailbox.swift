@@ -561,7 +561,7 @@ public final class IMAPMailbox {
     if path.hasSuffix("/") { path.removeLast() }
     guard let name = path.removingPercentEncoding else { throw invalid("names a mailbox that is not percent-encoded UTF-8") }
     return Address(
-      scheme: scheme, authority: authority, server: String(hostAndPort), isLoopback: host == "localhost" || host == "::1" || host.hasPrefix("127."),
+      scheme: scheme, authority: authority, server: String(hostAndPort), isLoopback: Loopback.isHost(host),
       mailbox: MailboxName(name.isEmpty ? "INBOX" : name))
   }
 }

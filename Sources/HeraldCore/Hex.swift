@@ -1,0 +1,15 @@
+/// Lowercase hexadecimal text of bytes: digests as the store keeps them.
+public enum Hex {
+  private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+  /// "00ff…": two digits per byte.
+  public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    var output: [UInt8] = []
+    output.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
+      output.append(digits[Int(byte >> 4)])
+      output.append(digits[Int(byte & 0x0F)])
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+}
