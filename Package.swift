@@ -71,11 +71,15 @@ let package = Package(
       ]
     ),
 
+    // The one libcurl easy-handle wrapper: setup, CURLcode checks and the mapping of failures,
+    // connection settings (TLS policy, the loopback rule) that SMTP and IMAP share.
+    .target(name: "HeraldCurl", dependencies: ["HeraldCore", "CCurl"]),
+
     // Outbox spool, retry policy, rate limit, SMTP transport (libcurl, from issue 4).
     .target(
       name: "HeraldDelivery",
       dependencies: [
-        "HeraldCore", "HeraldMail", "CCurl",
+        "HeraldCore", "HeraldMail", "HeraldCurl", "CCurl",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -85,7 +89,7 @@ let package = Package(
     .target(
       name: "HeraldWorkspace",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCurl",
         .product(name: "Logging", package: "swift-log"),
       ],
       // The defaults `herald init` writes, compiled into the binary so that it needs no
@@ -130,7 +134,8 @@ let package = Package(
     .target(
       name: "HeraldInbox",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "CCurl",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign",
+        "HeraldCurl", "CCurl",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
@@ -182,14 +187,17 @@ let package = Package(
       exclude: ["Fixtures"]  // golden files, read through #filePath
     ),
     .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldTesting"]),
+    .testTarget(name: "HeraldCurlTests", dependencies: ["HeraldCurl", "HeraldCore", "HeraldTesting", "CCurl"]),
     .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "HeraldMail", "HeraldTesting"]),
     .testTarget(
       name: "HeraldDeliveryTests",
-      dependencies: ["HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting", .product(name: "Logging", package: "swift-log")]
+      dependencies: [
+        "HeraldDelivery", "HeraldCurl", "HeraldCore", "HeraldMail", "HeraldTesting", .product(name: "Logging", package: "swift-log"),
+      ]
     ),
     .testTarget(
       name: "HeraldWorkspaceTests",
-      dependencies: ["HeraldWorkspace", "HeraldCompose", "HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting"]
+      dependencies: ["HeraldWorkspace", "HeraldCompose", "HeraldDelivery", "HeraldCurl", "HeraldCore", "HeraldMail", "HeraldTesting"]
     ),
     .testTarget(
       name: "HeraldWebTests",
@@ -204,7 +212,7 @@ let package = Package(
       name: "HeraldInboxTests",
       dependencies: [
         "HeraldInbox", "HeraldCampaign", "HeraldWorkspace", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCore", "HeraldMail",
-        "HeraldTesting", .product(name: "Logging", package: "swift-log"),
+        "HeraldCurl", "HeraldTesting", .product(name: "Logging", package: "swift-log"),
       ],
       exclude: ["Fixtures"]  // messages as the world sends them, read through #filePath
     ),

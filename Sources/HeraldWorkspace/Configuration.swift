@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCompose
+import HeraldCurl
 import HeraldDelivery
 import HeraldMail
 

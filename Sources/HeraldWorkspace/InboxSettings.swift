@@ -1,6 +1,6 @@
 import Foundation
 import HeraldCompose
-import HeraldDelivery
+import HeraldCurl
 
 /// herald.yml's `inbox:` section: the mailbox replies, bounces and inquiries are read from,
 /// and what the inbox does. Each default is written here once.
@@ -52,7 +52,10 @@ public struct InboxSettings: Sendable, Equatable {
     var mailbox = MailboxConfiguration(url: url ?? "imaps://invalid.example/INBOX")
     if let tls = yaml.collect(&problems, { () throws -> MailboxConfiguration.TLS? in
       guard let value = try yaml.string("tls") else { return nil }
-      guard let tls = MailboxConfiguration.TLS(rawValue: value) else { throw yaml.error("tls", "must be required or none, not “\(value)”") }
+      // No opportunistic TLS for a mailbox: a login must never fall back to plain text.
+      guard let tls = MailboxConfiguration.TLS(rawValue: value), tls != .opportunistic else {
+        throw yaml.error("tls", "must be required or none, not “\(value)”")
+      }
       return tls
     }) ?? nil {
       mailbox.tls = tls

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCompose
 import HeraldCore
+import HeraldCurl
 import HeraldDelivery
 import HeraldMail
 import HeraldStore

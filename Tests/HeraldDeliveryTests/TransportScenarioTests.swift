@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCurl
 import HeraldDelivery
 import HeraldTesting
 import Logging

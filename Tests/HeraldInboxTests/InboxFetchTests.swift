@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldCurl
 import HeraldDelivery
 import HeraldInbox
 import HeraldStore

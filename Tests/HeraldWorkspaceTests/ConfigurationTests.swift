@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCompose
+import HeraldCurl
 import HeraldDelivery
 import HeraldWorkspace
 import Testing
@@ -116,6 +117,9 @@ struct ConfigurationTests {
     ("dkim:\n  selector: \"a b\"\n  key: k.pem\n", 6, "“dkim.selector” must be letters, digits"),
     ("dkim:\n  - selector: a\n    key: a.pem\n  - selector: b\n", 8, "“dkim[2].key” is required"),
     ("dkim:\n  - selector: a\n    key: a.pem\n  - selector: a\n    key: b.pem\n", 8, "listed twice"),
+    ("inbox:\n  url: imaps://mail.example.org/INBOX\n  tls: opportunistic\n", 7, "“inbox.tls” must be required or none"),
+    ("inbox:\n  url: imaps://mail.example.org/INBOX\n  after: move\n", 5, "“inbox.move_to” is required with “after: move”"),
+    ("inbox:\n  url: imap://mail.example.org/INBOX\n  tls: none\n", 7, "may be none only for a mailbox on this machine"),
   ])
   func badSectionsNameTheFullKeyAndLine(_ section: String, _ line: Int, _ mentions: String) throws {
     let error = try #require(throws: ComposeError.self) { try Configuration(yaml: Self.valid + section, file: "/ws/herald.yml") }

@@ -1,30 +1,26 @@
 import CCurl
 import Foundation
+import HeraldCurl
 import HeraldMail
 import Logging
 
 /// Where and how to reach the relay. Every field has its default here, and only here:
 /// herald.yml's `relay:` and `delivery:` override them.
-public struct RelayConfiguration: Sendable, Equatable {
-  /// How the connection is protected.
-  public enum TLS: String, Sendable, CaseIterable {
-    /// STARTTLS must succeed (the default for hosts other than loopback).
-    case required
-    /// STARTTLS when the server offers it.
-    case opportunistic
-    /// Plain text (loopback test relays only).
-    case none
-  }
+public struct RelayConfiguration: CurlConnectionSettings, Sendable, Equatable {
+  /// How the connection is protected: `required` (smtps://, or STARTTLS that must succeed;
+  /// the default for hosts other than loopback), `opportunistic` (STARTTLS when offered),
+  /// `none` (loopback relays only).
+  public typealias TLS = TLSPolicy
 
   /// `smtp://host:port` (STARTTLS as `tls` says) or `smtps://host:465` (TLS from the start);
   /// nil until herald.yml's `relay:` or `--smtp` names one.
   public var url: String?
   /// STARTTLS policy; by default `required`, or `none` when the relay is on loopback.
-  public var tls: TLS {
-    get { tlsPolicy ?? (Loopback.isURLHost(url) ? .none : .required) }
+  public var tls: TLSPolicy {
+    get { tlsPolicy ?? .default(for: url) }
     set { tlsPolicy = newValue }
   }
-  private var tlsPolicy: TLS?
+  private var tlsPolicy: TLSPolicy?
   /// The AUTH user name, if the relay wants one.
   public var username: String?
   /// The AUTH password: from the environment or a 0600 file, never from argv or a log.
@@ -46,7 +42,7 @@ public struct RelayConfiguration: Sendable, Equatable {
   public init() {}
 
   /// A configuration for `url`; `tls` by default is `required` unless the host is loopback.
-  public init(url: String, tls: TLS? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
+  public init(url: String, tls: TLSPolicy? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
     self.url = url
     self.tlsPolicy = tls
     self.username = username
@@ -93,29 +89,28 @@ public final class SMTPConnection: MessageTransport {
   /// - Throws: `DeliveryError` `.connection` when no relay is named or libcurl cannot be
   ///   set up (an option it refuses is named).
   public init(configuration: RelayConfiguration, logger: Logger = Logger(label: "herald.smtp")) throws {
-    guard configuration.url != nil else {
+    guard let url = configuration.url else {
       throw DeliveryError(.connection, "no relay to send through: pass --smtp smtp://host:port, or set “relay:” in herald.yml")
     }
-    curl = try CurlEasy()
     self.configuration = configuration
     self.logger = logger
     tracing = logger.logLevel <= .trace
-    try configure()
+    do {
+      curl = try CurlEasy()
+      try configure(url: url)
+    } catch let error as CurlError {
+      throw DeliveryError(.connection, "cannot set up the SMTP client: \(error.message)", underlying: error)
+    }
   }
 
   /// Sets what stays the same for every message, once: libcurl keeps options between
   /// transfers on a handle, and setting them per message cost a string copy each.
-  private func configure() throws {
+  private func configure(url: String) throws {
     let context = Unmanaged.passUnretained(self).toOpaque()
-    try curl.set(CURLOPT_URL, configuration.url ?? "")
+    try curl.connect(to: url, using: configuration)
     try curl.set(CURLOPT_UPLOAD, 1)
-    try curl.set(CURLOPT_TCP_NODELAY, 1)  // without it, delayed ACKs cap a connection near 45 msg/s
     try curl.set(CURLOPT_UPLOAD_BUFFERSIZE, 16_384)  // libcurl allocates twice this per upload
-    try curl.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
-    // libcurl's per-reply timeout for SMTP (whole seconds); its own default is 2 minutes.
-    try curl.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(configuration.commandTimeout.rounded(.up)))
-    try curl.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(configuration.messageTimeout))
-    try curl.set(CURLOPT_NOSIGNAL, 1)
+    try curl.set(CURLOPT_TIMEOUT_MS, CurlEasy.milliseconds(configuration.messageTimeout))
     if tracing {
       // libcurl's trace of the dialogue, through the logger and without AUTH secrets
       // (CURLOPT_VERBOSE alone would print the AUTH lines on standard error).
@@ -127,14 +122,6 @@ public final class SMTPConnection: MessageTransport {
       }
       try curl.set(CURLOPT_DEBUGDATA, pointer: context)
     }
-    switch configuration.tls {
-    case .required: try curl.set(CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue))
-    case .opportunistic: try curl.set(CURLOPT_USE_SSL, Int(CURLUSESSL_TRY.rawValue))
-    case .none: try curl.set(CURLOPT_USE_SSL, Int(CURLUSESSL_NONE.rawValue))
-    }
-    if let caFile = configuration.caFile { try curl.set(CURLOPT_CAINFO, caFile) }
-    if let username = configuration.username { try curl.set(CURLOPT_USERNAME, username) }
-    if let password = configuration.password { try curl.set(CURLOPT_PASSWORD, password) }
     try curl.set(CURLOPT_READFUNCTION) { buffer, size, count, context in
       let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
       let room = size * count
@@ -157,10 +144,6 @@ public final class SMTPConnection: MessageTransport {
       return length
     }
     try curl.set(CURLOPT_HEADERDATA, pointer: context)
-  }
-
-  private static func milliseconds(_ seconds: TimeInterval) -> Int {
-    Int((seconds * 1000).rounded(.up))
   }
 
   /// What happened to one message (the transport's outcome).
@@ -218,24 +201,19 @@ public final class SMTPConnection: MessageTransport {
 
   /// Why a transfer failed without a reply: its kind, and libcurl's words.
   private func failure(_ result: CURLcode) -> TransportFailure {
-    var detail = curl.reason(for: result)
-    let kind: TransportFailure.Kind
-    switch result {
-    case CURLE_COULDNT_CONNECT:
-      let osError = (try? curl.info(CURLINFO_OS_ERRNO)) ?? 0
-      kind = osError == Int(ECONNREFUSED) ? .refused : .unreachable
-    case CURLE_COULDNT_RESOLVE_HOST: kind = .unresolved
-    case CURLE_OPERATION_TIMEDOUT: kind = .timeout
-    case CURLE_LOGIN_DENIED: kind = .login
-    case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_USE_SSL_FAILED, CURLE_SSL_CACERT_BADFILE,
-      CURLE_SSL_CERTPROBLEM:
-      kind = .tls
-      if result == CURLE_PEER_FAILED_VERIFICATION {
-        detail += "; if the relay's certificate is from a private CA, give that CA's certificate as the CA file"
-      }
-    default: kind = .broken
+    let failure = curl.failure(result)
+    switch failure.kind {
+    case .refused: return TransportFailure(.refused, detail: failure.detail)
+    case .unreachable: return TransportFailure(.unreachable, detail: failure.detail)
+    case .unresolved: return TransportFailure(.unresolved, detail: failure.detail)
+    case .timeout: return TransportFailure(.timeout, detail: failure.detail)
+    case .login: return TransportFailure(.login, detail: failure.detail)
+    case .untrustedCertificate:
+      return TransportFailure(
+        .tls, detail: failure.detail + "; if the relay's certificate is from a private CA, give that CA's certificate as the CA file")
+    case _ where failure.kind.isTLS: return TransportFailure(.tls, detail: failure.detail)
+    default: return TransportFailure(.broken, detail: failure.detail)
     }
-    return TransportFailure(kind, detail: detail)
   }
 
   /// Makes libcurl drop the connection of a failed transfer instead of keeping it for the

@@ -1,6 +1,6 @@
 import CCurl
 import Foundation
-import HeraldDelivery
+import HeraldCurl
 import Logging
 
 /// One IMAP mailbox through libcurl, one connection reused for every command. Not Sendable:
@@ -98,20 +98,11 @@ public final class IMAPMailbox {
   /// Sets what stays the same for every connection, once.
   private func configure(url: String) throws {
     let context = Unmanaged.passUnretained(self).toOpaque()
-    try curl.set(CURLOPT_URL, url)
+    try curl.connect(to: url, using: configuration)
     // Connect, TLS, log in, and hand the connection over.
     try curl.set(CURLOPT_CONNECT_ONLY, 1)
-    try curl.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(configuration.connectTimeout))
-    // libcurl's wait for each answer while logging in (whole seconds).
-    try curl.set(CURLOPT_SERVER_RESPONSE_TIMEOUT, Int(configuration.commandTimeout.rounded(.up)))
-    try curl.set(CURLOPT_NOSIGNAL, 1)
-    try curl.set(CURLOPT_TCP_NODELAY, 1)
     // A connection made for CONNECT_ONLY is never used again by libcurl: keep only the newest.
     try curl.set(CURLOPT_MAXCONNECTS, 1)
-    try curl.set(CURLOPT_USE_SSL, Int((configuration.tls == .required ? CURLUSESSL_ALL : CURLUSESSL_NONE).rawValue))
-    if let caFile = configuration.caFile { try curl.set(CURLOPT_CAINFO, caFile) }
-    if let username = configuration.username { try curl.set(CURLOPT_USERNAME, username) }
-    if let password = configuration.password { try curl.set(CURLOPT_PASSWORD, password) }
     // The trace tells which command the server refused (the login, for one); it reaches
     // the logger only at trace level, credentials withheld (CURLOPT_VERBOSE alone would
     // print them on standard error).
@@ -130,10 +121,6 @@ public final class IMAPMailbox {
       return length
     }
     try curl.set(CURLOPT_HEADERDATA, pointer: context)
-  }
-
-  private static func milliseconds(_ seconds: TimeInterval) -> Int {
-    Int((seconds * 1000).rounded(.up))
   }
 
   // MARK: Commands
@@ -424,7 +411,7 @@ public final class IMAPMailbox {
 
   private func wait(for socket: curl_socket_t, events: Int16) throws {
     var descriptor = pollfd(fd: socket, events: events, revents: 0)
-    let timeout = Int32(clamping: Self.milliseconds(configuration.commandTimeout))
+    let timeout = Int32(clamping: configuration.commandTimeoutMilliseconds)
     while true {
       let ready = poll(&descriptor, 1, timeout)
       if ready > 0 { return }
@@ -441,13 +428,14 @@ public final class IMAPMailbox {
     let refusal = responses.last { $0.isTagged && $0.status != "OK" }
     let refusedVerb = refusal.flatMap { refusal in loginCommands.last { $0.tag == refusal.tag }?.verb }
     let reply = refusal.map { withoutSecrets($0.words) }
-    let detail = withoutSecrets(curl.reason(for: result))
+    let failure = curl.failure(result)
+    let detail = withoutSecrets(failure.detail)
     let said = reply.map { " (the server said: \($0))" } ?? ""
     func error(_ kind: IMAPFailure.Kind, _ message: String) -> InboxError {
       InboxError(.mailbox, message, underlying: IMAPFailure(kind, detail: detail, reply: reply))
     }
-    switch result {
-    case CURLE_LOGIN_DENIED:
+    switch failure.kind {
+    case .login:
       guard let username = configuration.username else {
         return error(.login, "the IMAP server \(server) wants a login\(said): set HERALD_IMAP_USERNAME and HERALD_IMAP_PASSWORD")
       }
@@ -456,23 +444,20 @@ public final class IMAPMailbox {
         return error(.login, "cannot log in to the IMAP server \(server) as “\(username)”: \(detail)\(said); the server may take logins only over TLS (use imaps:// or tls: required)")
       }
       return error(.login, "the IMAP server \(server) refused the login for “\(username)”\(said): check HERALD_IMAP_USERNAME and HERALD_IMAP_PASSWORD")
-    case CURLE_COULDNT_CONNECT:
-      let osError = (try? curl.info(CURLINFO_OS_ERRNO)) ?? 0
-      if osError == Int(ECONNREFUSED) {
-        return error(.refused, "cannot connect to the IMAP server \(server): nothing accepts connections there (\(detail)); check the host and port in inbox.url, and that the server runs")
-      }
+    case .refused:
+      return error(.refused, "cannot connect to the IMAP server \(server): nothing accepts connections there (\(detail)); check the host and port in inbox.url, and that the server runs")
+    case .unreachable:
       return error(.unreachable, "cannot reach the IMAP server \(server) (\(detail)); check the host and port in inbox.url, and the network")
-    case CURLE_COULDNT_RESOLVE_HOST:
+    case .unresolved:
       return error(.unresolved, "cannot find the IMAP server \(server): its name has no address (\(detail)); check the host in inbox.url")
-    case CURLE_OPERATION_TIMEDOUT:
+    case .timeout:
       return error(.timeout, "the IMAP server \(server) did not answer in time (\(detail)); try again later, or raise inbox.connect_timeout")
-    case CURLE_USE_SSL_FAILED:
+    case .noStartTLS:
       return error(.tls, "the IMAP server \(server) does not offer STARTTLS (\(detail)); use imaps:// if it takes TLS on a port of its own (993)")
-    case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM:
-      let hint =
-        result == CURLE_PEER_FAILED_VERIFICATION
-        ? "if the server's certificate is from a private CA, give that CA's certificate as inbox.ca_file" : "check the port in inbox.url, and inbox.ca_file"
-      return error(.tls, "TLS with the IMAP server \(server) failed (\(detail)); \(hint)")
+    case .untrustedCertificate:
+      return error(.tls, "TLS with the IMAP server \(server) failed (\(detail)); if the server's certificate is from a private CA, give that CA's certificate as inbox.ca_file")
+    case .tls:
+      return error(.tls, "TLS with the IMAP server \(server) failed (\(detail)); check the port in inbox.url, and inbox.ca_file")
     default:
       return error(.broken, "the IMAP server \(server) could not be logged in to (\(detail))\(said); try again")
     }

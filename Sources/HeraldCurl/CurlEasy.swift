@@ -5,10 +5,11 @@ import Foundation
 /// CURLcode checked, keeps alive the C memory libcurl does not copy (recipient lists), and
 /// frees the handle when it goes. Not Sendable: one thread uses it at a time.
 ///
-/// The SMTP connection uses it; so will the IMAP mailbox.
-package final class CurlEasy {
+/// The SMTP connection and the IMAP mailbox use it: every libcurl call Herald makes goes
+/// through here.
+public final class CurlEasy {
   /// The handle, for callbacks' `curl_easy_*` calls.
-  package let handle: UnsafeMutableRawPointer
+  public let handle: UnsafeMutableRawPointer
   /// libcurl's own words about the last failure; it does not copy the buffer, so it lives
   /// as long as the handle.
   private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -16,10 +17,10 @@ package final class CurlEasy {
   private var lists: [CURLoption: UnsafeMutablePointer<curl_slist>] = [:]
 
   /// Makes a handle.
-  /// - Throws: `DeliveryError` `.connection` when libcurl cannot make one.
-  package init() throws {
+  /// - Throws: `CurlError` `.handle` when libcurl cannot make one.
+  public init() throws {
     _ = Self.globalInit
-    guard let handle = curl_easy_init() else { throw DeliveryError(.connection, "libcurl could not make a handle (out of memory?)") }
+    guard let handle = curl_easy_init() else { throw CurlError(.handle, "libcurl could not make a handle (out of memory?)") }
     self.handle = handle
     errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
     errorBuffer.initialize(to: 0)
@@ -41,34 +42,34 @@ package final class CurlEasy {
   private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
   /// Sets a number option.
-  /// - Throws: `DeliveryError` `.connection` naming the option and libcurl's reason.
-  package func set(_ option: CURLoption, _ value: Int) throws {
+  /// - Throws: `CurlError` `.option` naming the option and libcurl's reason.
+  public func set(_ option: CURLoption, _ value: Int) throws {
     try check(ccurl_setopt_long(handle, option, value), option)
   }
 
   /// Sets a size option (curl_off_t).
-  package func set(_ option: CURLoption, offset value: Int64) throws {
+  public func set(_ option: CURLoption, offset value: Int64) throws {
     try check(ccurl_setopt_off(handle, option, curl_off_t(value)), option)
   }
 
   /// Sets a text option; libcurl copies it.
-  package func set(_ option: CURLoption, _ value: String) throws {
+  public func set(_ option: CURLoption, _ value: String) throws {
     try check(ccurl_setopt_string(handle, option, value), option)
   }
 
   /// Sets a pointer option (callback data, buffers).
-  package func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws {
+  public func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws {
     try check(ccurl_setopt_pointer(handle, option, value), option)
   }
 
   /// Sets a list option (recipients, custom headers), keeping the list alive until it is
   /// replaced or the handle goes.
-  package func set(_ option: CURLoption, list values: [String]) throws {
+  public func set(_ option: CURLoption, list values: [String]) throws {
     var list: UnsafeMutablePointer<curl_slist>?
     for value in values {
       guard let longer = curl_slist_append(list, value) else {
         curl_slist_free_all(list)
-        throw DeliveryError(.connection, "libcurl could not make a list for \(Self.name(of: option)) (out of memory?)")
+        throw CurlError(.handle, "libcurl could not make a list for \(Self.name(of: option)) (out of memory?)")
       }
       list = longer
     }
@@ -83,54 +84,54 @@ package final class CurlEasy {
   }
 
   /// Sets a read, write or header callback.
-  package func set(_ option: CURLoption, callback: ccurl_io_callback) throws {
+  public func set(_ option: CURLoption, callback: ccurl_io_callback) throws {
     try check(ccurl_setopt_io_callback(handle, option, callback), option)
   }
 
   /// Sets the debug (trace) callback.
-  package func setDebugCallback(_ callback: ccurl_debug_callback) throws {
+  public func setDebugCallback(_ callback: ccurl_debug_callback) throws {
     try check(ccurl_setopt_debug_callback(handle, callback), CURLOPT_DEBUGFUNCTION)
   }
 
   /// Runs a transfer; clears the error buffer first.
   /// - Returns: libcurl's result; `lastError` has the particulars when it is not CURLE_OK.
-  package func perform() -> CURLcode {
+  public func perform() -> CURLcode {
     errorBuffer[0] = 0
     return curl_easy_perform(handle)
   }
 
   /// libcurl's particulars of the last failure, or its summary of `code` when it gave none.
-  package func reason(for code: CURLcode) -> String {
+  public func reason(for code: CURLcode) -> String {
     let summary = String(cString: curl_easy_strerror(code))
     let detail = String(cString: errorBuffer)
     return detail.isEmpty || detail == summary ? summary : "\(summary) (\(detail))"
   }
 
   /// A number of information about the last transfer.
-  /// - Throws: `DeliveryError` `.connection` when libcurl does not have it.
-  package func info(_ info: CURLINFO) throws -> Int {
+  /// - Throws: `CurlError` `.information` when libcurl does not have it.
+  public func info(_ info: CURLINFO) throws -> Int {
     var value = 0
     let code = ccurl_getinfo_long(handle, info, &value)
     guard code == CURLE_OK else {
-      throw DeliveryError(.connection, "libcurl cannot tell information \(info.rawValue): \(String(cString: curl_easy_strerror(code)))")
+      throw CurlError(.information, "libcurl cannot tell information \(info.rawValue): \(String(cString: curl_easy_strerror(code)))")
     }
     return value
   }
 
   /// The socket of the last transfer's connection, when libcurl keeps one open.
-  package func activeSocket() throws -> curl_socket_t? {
+  public func activeSocket() throws -> curl_socket_t? {
     var socket: curl_socket_t = -1
     let code = ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket)
     guard code == CURLE_OK else {
-      throw DeliveryError(.connection, "libcurl cannot tell the connection's socket: \(String(cString: curl_easy_strerror(code)))")
+      throw CurlError(.information, "libcurl cannot tell the connection's socket: \(String(cString: curl_easy_strerror(code)))")
     }
     return socket == -1 ? nil : socket
   }
 
   private func check(_ code: CURLcode, _ option: CURLoption) throws {
     guard code != CURLE_OK else { return }
-    throw DeliveryError(
-      .connection,
+    throw CurlError(
+      .option,
       "libcurl refused the option \(Self.name(of: option)): \(String(cString: curl_easy_strerror(code))); this libcurl may be too old or built without it")
   }
 

@@ -2,23 +2,19 @@ import Foundation
 
 /// Where and how to reach an IMAP mailbox (the inbox reads replies and bounces from it).
 /// Every field has its default here, and only here: herald.yml's `inbox:` overrides them.
-public struct MailboxConfiguration: Sendable, Equatable {
-  /// How the connection is protected.
-  public enum TLS: String, Sendable, CaseIterable {
-    /// TLS must be used: `imaps://`, or STARTTLS for `imap://` (the default off loopback).
-    case required
-    /// Plain text (a mailbox on loopback only).
-    case none
-  }
+public struct MailboxConfiguration: CurlConnectionSettings, Sendable, Equatable {
+  /// How the connection is protected: `required` (imaps://, or STARTTLS for imap://) or
+  /// `none` (a mailbox on loopback only).
+  public typealias TLS = TLSPolicy
 
   /// `imaps://mail.example.org/INBOX`, or `imap://127.0.0.1:1143/INBOX`.
   public var url: String
   /// TLS policy; by default `required`, or `none` when the server is on loopback.
-  public var tls: TLS {
-    get { tlsPolicy ?? (Loopback.isURLHost(url) ? .none : .required) }
+  public var tls: TLSPolicy {
+    get { tlsPolicy ?? .default(for: url) }
     set { tlsPolicy = newValue }
   }
-  private var tlsPolicy: TLS?
+  private var tlsPolicy: TLSPolicy?
   /// The login name.
   public var username: String?
   /// The password: from the environment or a 0600 file, never from argv or a log.
@@ -31,7 +27,7 @@ public struct MailboxConfiguration: Sendable, Equatable {
   public var commandTimeout: TimeInterval = 120
 
   /// A configuration for `url`; `tls` by default is `required` unless the host is loopback.
-  public init(url: String, tls: TLS? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
+  public init(url: String, tls: TLSPolicy? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
     self.url = url
     self.tlsPolicy = tls
     self.username = username
