@@ -25,6 +25,7 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     // C: cmark-gfm, the reference CommonMark/GFM parser (Debian libcmark-gfm-dev).
@@ -124,7 +125,12 @@ let package = Package(
       name: "HeraldCampaign",
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        // The blocking pool (NIOThreadPool) that keeps SQLite and fsync off event loops.
+        .product(name: "NIOPosix", package: "swift-nio"),
+        // Delivery as a service with graceful shutdown.
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
 
@@ -136,7 +142,10 @@ let package = Package(
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign",
         "HeraldCurl", "CCurl",
+        .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        // The inbox's fetch as a service with graceful shutdown.
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
 
@@ -145,13 +154,14 @@ let package = Package(
     .target(
       name: "HeraldWeb",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "HeraldInbox",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Mustache", package: "swift-mustache"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
 
@@ -160,9 +170,10 @@ let package = Package(
       name: "herald",
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "HeraldInbox",
-        "HeraldWeb",
+        "HeraldWeb", "HeraldCurl",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]
     ),
 

@@ -17,7 +17,7 @@ func printUnsubscribeLinks(workspace root: URL, list: String) throws -> Int {
   var buffer = ""
   buffer.reserveCapacity(1 << 16)
   let count = try store.forEachRecipient(of: [list]) { recipient in
-    let token = signer.subscriptionToken(subscriber: recipient.subscriber.id.description, list: recipient.list, purpose: .unsubscribe)
+    let token = signer.unsubscribeToken(subscriber: recipient.subscriber.id.description, list: recipient.list)
     buffer += "/unsubscribe/\(token)\n"
     // Written in chunks: one write per line costs more than the signing.
     if buffer.utf8.count >= 1 << 16 {

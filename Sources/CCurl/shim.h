@@ -33,4 +33,9 @@ typedef int (*ccurl_debug_callback)(CURL *handle, curl_infotype type, char *data
 static inline CURLcode ccurl_setopt_debug_callback(CURL *handle, ccurl_debug_callback callback) {
   return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
 }
+typedef int (*ccurl_xferinfo_callback)(void *context, curl_off_t download_total, curl_off_t downloaded, curl_off_t upload_total,
+                                       curl_off_t uploaded);
+static inline CURLcode ccurl_setopt_xferinfo_callback(CURL *handle, ccurl_xferinfo_callback callback) {
+  return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
 #endif

@@ -33,11 +33,9 @@ struct CampaignWriter {
   func write(
     skipping: Set<SubscriberID>, _ recipients: ((SubscriberStore.Recipient) throws -> Void) throws -> Void
   ) -> (enqueued: Int, error: Error?) {
-    let pipeline = Pipeline()
+    let pipeline = Pipeline(limit: 2)
     let signing = DispatchQueue(label: "herald.campaign.sign")
     let writing = DispatchQueue(label: "herald.campaign.write")
-    let inFlight = DispatchSemaphore(value: 2)
-    let group = DispatchGroup()
     func hand(_ messages: [OutboxMessage]) throws {
       if let error = pipeline.error { throw error }  // a later stage failed: stop composing
       guard !signers.isEmpty else {
@@ -45,8 +43,7 @@ struct CampaignWriter {
         pipeline.enqueued(messages.count)
         return
       }
-      inFlight.wait()
-      group.enter()
+      pipeline.begin()
       signing.async { [date, outbox, signers] in
         var signed = messages
         do {
@@ -55,10 +52,7 @@ struct CampaignWriter {
           pipeline.fail(error)
         }
         writing.async { [signed] in
-          defer {
-            inFlight.signal()
-            group.leave()
-          }
+          defer { pipeline.end() }
           guard pipeline.error == nil else { return }
           do {
             try outbox.enqueue(signed)
@@ -95,19 +89,51 @@ struct CampaignWriter {
     } catch {
       failure = error
     }
-    group.wait()
+    pipeline.waitUntilDone()
     return (pipeline.count, pipeline.error ?? failure)
   }
 
-  /// What the stages share: how many are enqueued, and the first error.
-  private final class Pipeline: @unchecked Sendable {
-    private let lock = NSLock()
+  /// What the stages share: the batches in flight (at most `limit`: the composer waits for
+  /// room), how many messages are enqueued, and the first error.
+  private final class Pipeline: @unchecked Sendable {  // state guarded by `condition`
+    private let condition = NSCondition()
+    private let limit: Int
+    private var inFlight = 0
     private var enqueuedCount = 0
     private var firstError: Error?
 
-    var count: Int { lock.withLock { enqueuedCount } }
-    var error: Error? { lock.withLock { firstError } }
-    func enqueued(_ count: Int) { lock.withLock { enqueuedCount += count } }
-    func fail(_ error: Error) { lock.withLock { if firstError == nil { firstError = error } } }
+    init(limit: Int) { self.limit = limit }
+
+    private func locked<T>(_ body: () -> T) -> T {
+      condition.lock()
+      defer { condition.unlock() }
+      return body()
+    }
+
+    var count: Int { locked { enqueuedCount } }
+    var error: Error? { locked { firstError } }
+    func enqueued(_ count: Int) { locked { enqueuedCount += count } }
+    func fail(_ error: Error) { locked { if firstError == nil { firstError = error } } }
+
+    /// A batch enters the pipeline, once there is room for it.
+    func begin() {
+      locked {
+        while inFlight >= limit { condition.wait() }
+        inFlight += 1
+      }
+    }
+
+    /// A batch has left the pipeline (written, or dropped after an error).
+    func end() {
+      locked {
+        inFlight -= 1
+        condition.broadcast()
+      }
+    }
+
+    /// Waits until every batch has left.
+    func waitUntilDone() {
+      locked { while inFlight > 0 { condition.wait() } }
+    }
   }
 }

@@ -4,25 +4,28 @@ import HeraldDelivery
 import HeraldStore
 import Logging
 
-/// One or more delivery runs of a workspace's Outbox (herald deliver --watch runs again and
-/// again; herald send runs once beside its enqueueing). Every result goes to the store
-/// through a `DeliveryRecorder`. `stop()` (from a signal handler, say) ends the run in
-/// progress cleanly: messages in flight finish and are recorded, nothing stays claimed; it
-/// also ends the waiting between runs.
+/// One or more delivery runs of a workspace's Outbox (`herald deliver --watch` and
+/// `herald serve` run again and again; `herald send` runs once beside its enqueueing). Every
+/// result goes to the store through a `DeliveryRecorder`. `stop()` ends the run in progress
+/// cleanly: messages in flight finish and are recorded, nothing stays claimed; it also ends
+/// the waiting between runs. `interrupt()` does not wait for the messages in flight.
 public final class DeliverySession: Sendable {
   private let deliverer: Deliverer
   private let outbox: Outbox
   private let recorder: DeliveryRecorder?
   private let stopped = Flag()
+  /// Signalled when there may be mail to send (enqueued, or a stop).
+  private let wakeup: Wakeup
 
   /// Makes a session.
   /// - Parameters:
   ///   - store: where results are recorded; nil records nothing (the Outbox still does).
   ///   - transport: makes the connections; SMTP through libcurl to `relay` by default.
+  ///   - wakeup: signalled when mail is enqueued: `watch` sends it at once.
   ///   - onWarning: told, in words for people, what the session could not record.
   public init(
     outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy, store: SubscriberStore?, logger: Logger,
-    transport: Deliverer.TransportFactory? = nil, onWarning: @escaping @Sendable (String) -> Void = { _ in }
+    transport: Deliverer.TransportFactory? = nil, wakeup: Wakeup = Wakeup(), onWarning: @escaping @Sendable (String) -> Void = { _ in }
   ) {
     if let transport {
       deliverer = Deliverer(outbox: outbox, policy: policy, logger: logger, transport: transport)
@@ -30,6 +33,7 @@ public final class DeliverySession: Sendable {
       deliverer = Deliverer(outbox: outbox, relay: relay, policy: policy, logger: logger)
     }
     self.outbox = outbox
+    self.wakeup = wakeup
     recorder = store.map { DeliveryRecorder(store: $0, logger: logger, onWarning: onWarning) }
   }
 
@@ -37,13 +41,23 @@ public final class DeliverySession: Sendable {
   public func stop() {
     stopped.set()
     deliverer.stop()
+    wakeup.signal()
+  }
+
+  /// Stops at once: the transfers in flight are ended and their messages go back to the
+  /// queue. For a shutdown that has waited as long as it may. Safe from any thread.
+  public func interrupt() {
+    stopped.set()
+    deliverer.interrupt()
+    wakeup.signal()
   }
 
   /// Whether `stop()` was called.
   public var isStopped: Bool { stopped.isSet }
 
-  /// Sends what is due now. While `producing` is true (a campaign still being enqueued) it
-  /// waits for more instead of returning.
+  /// Sends what is due now, on the calling thread and the connections' own. While
+  /// `producing` is true (a campaign still being enqueued) it waits for more instead of
+  /// returning.
   /// - Parameter onResult: told of each result after it is recorded, from the sending threads.
   public func run(producing: @escaping @Sendable () -> Bool = { false }, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }) -> Deliverer.Report {
     guard !isStopped else { return Deliverer.Report() }
@@ -65,41 +79,53 @@ public final class DeliverySession: Sendable {
     case ran(Deliverer.Report)
     /// The relay keeps failing: why, and when the next try is.
     case paused(String, retryAt: Date)
+    /// The Outbox could not be read: why; the watch goes on after `retryIn`.
+    case failed(any Error, retryIn: Duration)
   }
 
-  /// Runs again and again until stopped: sends what is queued as it arrives, retries
-  /// deferred messages when due, and waits out a failing relay (a pause) for at least a
-  /// minute. Between runs, what active/ holds was left by a process that has ended and goes
-  /// back to the queue (only when no other process has the Outbox open).
+  /// Runs again and again until stopped: sends what is queued as it arrives (at once when
+  /// the wakeup is signalled, else at the next look), retries deferred messages when due,
+  /// and waits out a failing relay (a pause) for at least a minute. Between runs, what
+  /// active/ holds was left by a process that has ended and goes back to the queue (only
+  /// when no other process has the Outbox open). Runs block their own threads, never the
+  /// caller's; the waits between them are the clock's.
   /// - Parameters:
-  ///   - interval: how often to look for new messages, in seconds.
+  ///   - interval: how often to look for new messages.
+  ///   - clock: what the waits between runs are measured by.
   ///   - onEvent: told of recoveries, runs and pauses.
   /// - Returns: the runs' counts, summed.
   /// - Throws: `DeliveryError` when the Outbox cannot be read.
-  public func watch(interval: TimeInterval, onEvent: @escaping @Sendable (WatchEvent) -> Void) throws -> Deliverer.Report {
+  public func watch<C: Clock>(
+    interval: Duration, clock: C = ContinuousClock(), onEvent: @escaping @Sendable (WatchEvent) -> Void
+  ) async throws -> Deliverer.Report where C.Duration == Duration {
     var total = Deliverer.Report()
-    while !isStopped {
-      let returned = try outbox.recover()
+    while !isStopped && !Task.isCancelled {
+      let returned = try await BlockingWork.run { [outbox] in try outbox.recover() }
       if returned > 0 { onEvent(.recovered(returned)) }
-      let report = run()
+      let report = try await BlockingWork.runOnThread(named: "herald-deliver") { [self] in run() }
       total.add(report)
       onEvent(.ran(report))
-      var next = Date().addingTimeInterval(interval)
+      guard !isStopped else { break }
       if let paused = report.paused {
-        next = Date().addingTimeInterval(max(interval, 60))
-        onEvent(.paused(paused, retryAt: next))
-      } else if let retry = try outbox.nextDeferredAttempt(), retry < next {
-        next = max(retry, Date().addingTimeInterval(0.1))
+        // A failing relay: wait the pause out whatever is enqueued meanwhile; only a stop ends it.
+        let pause = max(interval, .seconds(60))
+        onEvent(.paused(paused, retryAt: Date().addingTimeInterval(Self.seconds(pause))))
+        let end = clock.now.advanced(by: pause)
+        while !isStopped && !Task.isCancelled && clock.now < end {
+          await wakeup.wait(for: clock.now.duration(to: end), clock: clock)
+        }
+        continue
       }
-      wait(until: next)
+      var wait = interval
+      if let retry = try await BlockingWork.run({ [outbox] in try outbox.nextDeferredAttempt() }) {
+        wait = min(wait, .seconds(max(retry.timeIntervalSinceNow, 0.1)))
+      }
+      await wakeup.wait(for: wait, clock: clock)
     }
     return total
   }
 
-  /// Waits until `date`, or less if the session is stopped.
-  public func wait(until date: Date) {
-    while !isStopped, date.timeIntervalSinceNow > 0 {
-      Thread.sleep(forTimeInterval: min(0.2, date.timeIntervalSinceNow))
-    }
+  private static func seconds(_ duration: Duration) -> TimeInterval {
+    TimeInterval(duration.components.seconds) + TimeInterval(duration.components.attoseconds) / 1e18
   }
 }

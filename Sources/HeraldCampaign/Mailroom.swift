@@ -22,18 +22,40 @@ public final class Mailroom: Sendable {
   public let outbox: Outbox
   /// The DKIM keys every message is signed with (none: unsigned).
   public let signers: [DKIMSigner]
-  private let logger: Logger
+  /// The public site's addresses (herald.yml's `base_url`).
+  public let site: PublicSite
+  /// The time of day: the system's, or a test's.
+  public let clock: WallClock
+  let logger: Logger
+  /// The workspace's link signer, read once; the error when the secret is missing.
+  private let links: Result<LinkSigner, WorkspaceError>
+  /// Signalled when this mailroom enqueues mail: its delivery sessions send it at once.
+  let outboxChanged = Wakeup()
 
   /// Opens a workspace's configuration, store, Outbox and DKIM keys.
+  /// - Parameter clock: what `now` is for forms, links and one-off mail (tests set it).
   /// - Throws: `WorkspaceError` (not a workspace, a key file others can read),
   ///   `ComposeError` `.configuration` (herald.yml), `StoreError`, `DeliveryError`.
-  public init(workspace: Workspace, logger: Logger = Logger(label: "herald")) throws {
+  public init(workspace: Workspace, clock: WallClock = .system, logger: Logger = Logger(label: "herald")) throws {
     self.workspace = workspace
     self.configuration = try workspace.configuration()
     self.store = try workspace.openStore(logger: logger)
     self.outbox = try workspace.openOutbox(logger: logger)
     self.signers = try workspace.dkimSigners(configuration)
+    self.site = configuration.compose.site
+    self.clock = clock
     self.logger = logger
+    do {
+      links = .success(try workspace.linkSigner())
+    } catch let error as WorkspaceError {
+      links = .failure(error)
+    }
+  }
+
+  /// The signer of the workspace's links (unsubscribe, confirmation, forms).
+  /// - Throws: `WorkspaceError` when the workspace's secret is missing or unreadable.
+  public func linkSigner() throws -> LinkSigner {
+    try links.get()
   }
 
   // MARK: Planning
@@ -117,13 +139,15 @@ public final class Mailroom: Sendable {
     relay: RelayConfiguration, transport: Deliverer.TransportFactory? = nil, onWarning: @escaping @Sendable (String) -> Void = { _ in }
   ) -> DeliverySession {
     DeliverySession(
-      outbox: outbox, relay: relay, policy: configuration.delivery, store: store, logger: logger, transport: transport, onWarning: onWarning)
+      outbox: outbox, relay: relay, policy: configuration.delivery, store: store, logger: logger, transport: transport, wakeup: outboxChanged,
+      onWarning: onWarning)
   }
 
   /// Runs a plan: composes, signs and enqueues one message per recipient, in batches, each
   /// durable before it can be sent; with a `session`, delivery starts with the first batch
   /// and goes on while the rest is written. Results are recorded in the store, and the
-  /// report written to Outbox/reports/.
+  /// report written to Outbox/reports/. Composing and delivering run on threads of their
+  /// own; the caller's task waits for both.
   /// - Parameters:
   ///   - session: delivers; nil leaves the messages in the Outbox for `herald deliver`
   ///     (--queue-only, or a scheduled send).
@@ -133,17 +157,17 @@ public final class Mailroom: Sendable {
   ///   `FileError` when the report cannot be written.
   public func send(
     _ plan: CampaignPlan, session: DeliverySession?, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }
-  ) throws -> CampaignResult {
+  ) async throws -> CampaignResult {
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
     try EnqueueMark.begin(plan.campaign, release: plan.releasePath, recipients: plan.recipients, outbox: outbox.directory)
     let enqueueing = Flag()  // set when enqueueing has ended
-    let delivery = session.map { session in
-      Background { session.run(producing: { !enqueueing.isSet }, onResult: onResult) }
-    }
+    async let delivered = deliver(with: session, while: { !enqueueing.isSet }, onResult: onResult)
     let writer = CampaignWriter(
       composed: plan.composed, campaign: plan.campaign, sender: plan.sender, signers: plan.signers, outbox: outbox, date: plan.date)
-    let (enqueued, enqueueError) = writer.write(skipping: plan.skipping) { [store] body in
-      try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived, body)
+    let (enqueued, enqueueError) = try await BlockingWork.runOnThread(named: "herald-enqueue") { [store] in
+      writer.write(skipping: plan.skipping) { body in
+        try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived, body)
+      }
     }
     enqueueing.set()
     var published: Publication?
@@ -152,13 +176,13 @@ public final class Mailroom: Sendable {
       EnqueueMark.end(plan.campaign, release: plan.releasePath, outbox: outbox.directory)
       // Sent is published: the archive shows it from the send's time (or its embargo's end).
       do {
-        published = try publish(plan.composed, at: plan.date, campaign: plan.campaign)
+        published = try await BlockingWork.run { [self] in try publish(plan.composed, at: plan.date, campaign: plan.campaign) }
       } catch {
         publishProblem = "\(error)"
         logger.warning("the release was sent but could not be published to the archive", metadata: ["error": "\(error)"])
       }
     }
-    let report = delivery?.wait()
+    let report = try await delivered
     var reportFile: URL?
     if let report {
       reportFile = try CampaignReport.write(
@@ -177,6 +201,14 @@ public final class Mailroom: Sendable {
       campaign: plan.campaign, enqueued: enqueued, delivery: report, reportFile: reportFile, published: published, publishProblem: publishProblem)
   }
 
+  /// A delivery run beside the enqueueing, on a thread of its own; nil without a session.
+  private func deliver(
+    with session: DeliverySession?, while producing: @escaping @Sendable () -> Bool, onResult: @escaping @Sendable (Deliverer.Result) -> Void
+  ) async throws -> Deliverer.Report? {
+    guard let session else { return nil }
+    return try await BlockingWork.runOnThread(named: "herald-deliver") { session.run(producing: producing, onResult: onResult) }
+  }
+
   /// Signs messages with the workspace's DKIM keys and writes them to the Outbox, durably:
   /// one-off mail (a confirmation, a notification, a reply) goes out the way campaigns do.
   /// - Throws: `CampaignError` `.signing`, or `DeliveryError` when the Outbox cannot take them.
@@ -184,5 +216,19 @@ public final class Mailroom: Sendable {
     var signed = messages
     try MessageSigning.sign(&signed, with: signers, at: time)
     try outbox.enqueue(signed)
+    outboxChanged.signal()
+  }
+
+  /// Signs one message of one-off mail (a confirmation, a notice, a reply) and writes it to
+  /// the Outbox, named after its kind (`CampaignID(kind:started:)`), from the workspace's sender.
+  /// - Returns: the message as the Outbox holds it (its id tells its result apart).
+  /// - Throws: `CampaignError` `.signing`, or `DeliveryError` when the Outbox cannot take it.
+  @discardableResult
+  public func enqueue(_ message: ComposedMessage, kind: MailKind, subscriber: SubscriberID?, at time: Date) throws -> OutboxMessage {
+    let outbox = OutboxMessage(
+      campaign: CampaignID(kind: kind, started: time), sender: configuration.compose.from.address, recipient: message.recipient.address,
+      subscriber: subscriber, created: time, bytes: message.bytes)
+    try enqueue([outbox], at: time)
+    return outbox
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldDelivery
 import HeraldMail
 
@@ -12,7 +13,7 @@ public enum MessageSigning {
   static func sign(_ messages: inout [OutboxMessage], with signers: [DKIMSigner], at time: Date) throws {
     guard !signers.isEmpty else { return }
     let count = messages.count
-    let failures = Failures()
+    let failures = Shared<[(text: String, error: any Error)]>([])
     messages.withUnsafeMutableBufferPointer { buffer in
       let base = UncheckedPointer(buffer.baseAddress!)
       DispatchQueue.concurrentPerform(iterations: count) { index in
@@ -20,11 +21,12 @@ public enum MessageSigning {
         do {
           slot.pointee.bytes = try sign(slot.pointee.bytes, with: signers, at: time)
         } catch {
-          failures.record("\(slot.pointee.recipient): \(error)", error)
+          let text = "\(slot.pointee.recipient): \(error)"
+          failures.withLock { $0.append((text, error)) }
         }
       }
     }
-    if let first = failures.first {
+    if let first = failures.value.first {
       throw CampaignError(.signing, "DKIM signing failed for \(first.text); nothing more was enqueued", underlying: first.error)
     }
   }
@@ -43,12 +45,5 @@ public enum MessageSigning {
   private struct UncheckedPointer: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<OutboxMessage>
     init(_ pointer: UnsafeMutablePointer<OutboxMessage>) { self.pointer = pointer }
-  }
-
-  private final class Failures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [(text: String, error: any Error)] = []
-    func record(_ text: String, _ error: any Error) { lock.withLock { failures.append((text, error)) } }
-    var first: (text: String, error: any Error)? { lock.withLock { failures.first } }
   }
 }

@@ -2,7 +2,9 @@ import Foundation
 
 /// Names one send of a release: the release's slug, whether it is a correction, and when
 /// it started, written `2020-03-31-water-report-1795947733` (a correction:
-/// `2020-03-31-water-report-correction-1795947733`).
+/// `2020-03-31-water-report-correction-1795947733`). One-off mail that is not a release (a
+/// confirmation, a reply to an inquiry) is named after its kind behind an underscore,
+/// which no release's slug has: `_confirmation-1795947733`.
 ///
 /// It travels between the Outbox (every message carries it), the store's delivery log and
 /// the reports. Names written by other means (older spools, tests) are kept as they are;
@@ -19,6 +21,12 @@ public struct CampaignID: Hashable, Sendable, Comparable, LosslessStringConverti
     rawValue = "\(release)\(correction ? Self.correctionSuffix : "")-\(Int64(started.timeIntervalSince1970.rounded(.down)))"
   }
 
+  /// The name of one-off mail of `kind` (not a release) sent at `started`.
+  public init(kind: MailKind, started: Date) {
+    precondition(kind != .release, "a release's campaign is named after the release: use init(release:started:)")
+    rawValue = "\(Self.oneOffPrefix)\(kind.rawValue)-\(Int64(started.timeIntervalSince1970.rounded(.down)))"
+  }
+
   /// A name as written; nil when it is empty, longer than 200 bytes, starts with a dot, or
   /// holds a control character or a slash (it names report files).
   public init?(_ description: String) {
@@ -31,6 +39,13 @@ public struct CampaignID: Hashable, Sendable, Comparable, LosslessStringConverti
   public var description: String { rawValue }
 
   private static let correctionSuffix = "-correction"
+  private static let oneOffPrefix = "_"
+
+  /// What it sends: a release, or one-off mail of another kind.
+  public var kind: MailKind {
+    guard rawValue.hasPrefix(Self.oneOffPrefix) else { return .release }
+    return MailKind(rawValue: String(releaseKey.dropFirst(Self.oneOffPrefix.count))) ?? .release
+  }
 
   /// What the delivery log counts as received: the release's slug, or for a correction
   /// `SLUG-correction` (so a second correction skips those who have the first). The name
@@ -45,8 +60,9 @@ public struct CampaignID: Hashable, Sendable, Comparable, LosslessStringConverti
   /// Whether it sends a correction.
   public var isCorrection: Bool { releaseKey.hasSuffix(Self.correctionSuffix) }
 
-  /// The release's slug.
-  public var release: String {
+  /// The release's slug; nil for one-off mail.
+  public var release: String? {
+    guard kind == .release else { return nil }
     let key = releaseKey
     return isCorrection ? String(key.dropLast(Self.correctionSuffix.count)) : key
   }

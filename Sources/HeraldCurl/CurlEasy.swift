@@ -88,6 +88,12 @@ public final class CurlEasy {
     try check(ccurl_setopt_io_callback(handle, option, callback), option)
   }
 
+  /// Sets the progress callback (libcurl calls it about once a second, and as data moves;
+  /// a non-zero return ends the transfer with CURLE_ABORTED_BY_CALLBACK).
+  public func setProgressCallback(_ callback: ccurl_xferinfo_callback) throws {
+    try check(ccurl_setopt_xferinfo_callback(handle, callback), CURLOPT_XFERINFOFUNCTION)
+  }
+
   /// Sets the debug (trace) callback.
   public func setDebugCallback(_ callback: ccurl_debug_callback) throws {
     try check(ccurl_setopt_debug_callback(handle, callback), CURLOPT_DEBUGFUNCTION)

@@ -8,7 +8,7 @@ public struct CurlFailure: Error, Sendable, Hashable, CustomStringConvertible {
   /// What went wrong.
   public struct Kind: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String {
-      case refused, unreachable, unresolved, timeout, login, noStartTLS, untrustedCertificate, tls, broken
+      case refused, unreachable, unresolved, timeout, login, noStartTLS, untrustedCertificate, tls, broken, interrupted
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
@@ -31,6 +31,8 @@ public struct CurlFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public static var tls: Self { Self(.tls) }
     /// The connection broke, or the server said something libcurl could not read.
     public static var broken: Self { Self(.broken) }
+    /// Herald ended the transfer itself (a shutdown that could wait no longer).
+    public static var interrupted: Self { Self(.interrupted) }
 
     /// Any of the TLS kinds.
     public var isTLS: Bool { self == .noStartTLS || self == .untrustedCertificate || self == .tls }
@@ -63,6 +65,7 @@ public struct CurlFailure: Error, Sendable, Hashable, CustomStringConvertible {
     case CURLE_USE_SSL_FAILED: return .noStartTLS
     case CURLE_PEER_FAILED_VERIFICATION: return .untrustedCertificate
     case CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CERTPROBLEM: return .tls
+    case CURLE_ABORTED_BY_CALLBACK: return .interrupted
     default: return .broken
     }
   }

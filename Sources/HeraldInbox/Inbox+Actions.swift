@@ -61,28 +61,18 @@ extension Inbox {
     let settings = mailroom.configuration.compose
     let to = Mailbox(name: inquiry.fromName, address: inquiry.fromAddress)
     let thread = entries.compactMap(\.messageID)
-    let stamp = MessageStamp.now()
+    let stamp = MessageStamp.now(at: now)
     let composed = ComposedReply(
       markdown: markdown, from: settings.replyTo ?? settings.from, to: to, subject: inquiry.subject,
       inReplyTo: entries.last(where: { $0.kind == .message })?.messageID, references: thread, settings: settings, stamp: stamp)
-    let message = OutboxMessage(
-      campaign: CampaignID(release: "reply-\(id)", started: now), sender: settings.from.address, recipient: inquiry.fromAddress,
-      subscriber: inquiry.subscriber, created: now, bytes: composed.message.bytes)
-    try mailroom.enqueue([message], at: now)
+    let message = try mailroom.enqueue(composed.message, kind: .inquiryReply, subscriber: inquiry.subscriber, at: now)
     try mailroom.store.recordInquiryReply(id, messageID: composed.messageID, text: composed.text, by: author, at: now)
     var delivered: DeliveryOutcome?
     if let session {
-      let outcomes = OutcomeBox()
-      _ = session.run(onResult: { result in if result.message.id == message.id { outcomes.set(result.outcome) } })
-      delivered = outcomes.value
+      let outcome = Shared<DeliveryOutcome?>(nil)
+      _ = session.run(onResult: { result in if result.message.id == message.id { outcome.withLock { $0 = result.outcome } } })
+      delivered = outcome.value
     }
     return SentReply(messageID: composed.messageID, to: inquiry.fromAddress, delivered: delivered)
-  }
-
-  private final class OutcomeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var outcome: DeliveryOutcome?
-    func set(_ value: DeliveryOutcome) { lock.withLock { outcome = value } }
-    var value: DeliveryOutcome? { lock.withLock { outcome } }
   }
 }

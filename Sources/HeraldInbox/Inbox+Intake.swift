@@ -46,8 +46,14 @@ extension Inbox {
   /// `inbox.after: seen | move`, a message read is then marked or moved.
   /// - Throws: `InboxError` `.mailbox` when the mailbox cannot be reached or read; the
   ///   messages read before the failure are kept and remembered.
-  public func fetch(_ configuration: MailboxConfiguration, after: InboxSettings.After = .keep, moveTo: String? = nil,
-                    onMessage: (Outcome) -> Void = { _ in }) throws -> Summary {
+  /// - Parameters:
+  ///   - shouldStop: asked between messages; true ends the fetch there (a shutdown), with
+  ///     everything read so far kept and remembered.
+  ///   - onMessage: told of each message read.
+  public func fetch(
+    _ configuration: MailboxConfiguration, after: InboxSettings.After = .keep, shouldStop: () -> Bool = { false },
+    onMessage: (Outcome) -> Void = { _ in }
+  ) throws -> Summary {
     let mailbox = try IMAPMailbox(configuration: configuration, logger: logger)
     let key = Self.stateKey(configuration)
     let status = try mailbox.status()
@@ -59,13 +65,14 @@ extension Inbox {
     var summary = Summary()
     var last = first > 1 ? first - 1 : 0
     for uid in try mailbox.uids(from: first) {
+      if shouldStop() { break }
       guard let bytes = try mailbox.fetch(uid: uid) else { continue }  // expunged meanwhile
       let outcome = try read(bytes, origin: "\(Self.redacted(configuration.url));UID=\(uid)")
       summary.count(outcome)
       switch after {
       case .keep: break
       case .seen: try mailbox.markSeen(uid: uid)
-      case .move: if let moveTo { try mailbox.move(uid: uid, to: moveTo) }
+      case .move(let folder): try mailbox.move(uid: uid, to: folder)
       }
       last = uid
       // Remembered after each message: a failure later reads nothing twice.
@@ -82,7 +89,7 @@ extension Inbox {
   }
 
   /// A URL without any password written into it.
-  static func redacted(_ url: String) -> String {
+  public static func redacted(_ url: String) -> String {
     guard var components = URLComponents(string: url), components.password != nil else { return url }
     components.password = nil
     return components.string ?? url

@@ -33,7 +33,7 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
     self.mailroom = mailroom
     self.logger = logger
     let configuration = mailroom.configuration
-    signer = try mailroom.workspace.linkSigner()
+    signer = try mailroom.linkSigner()
     fromDomain = configuration.compose.from.domain.lowercased()
     let languages = Set(["en"] + ((try? mailroom.store.lists()) ?? []).compactMap { $0.language?.lowercased() })
     context = ClassifierContext(
@@ -178,7 +178,7 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
       return ([], nil)
     case .unsubscribe:
       let source = ConsentSource(.email, detail: "\(record.fromAddress ?? "unknown sender"), \(evidence)")
-      if let token = classification.unsubscribeToken, let (subscriberID, list) = try? signer.verifySubscriptionToken(token, purpose: .unsubscribe),
+      if let token = classification.unsubscribeToken, let (subscriberID, list) = try? signer.verifyUnsubscribeToken(token),
         let id = SubscriberID(subscriberID), let address = try mailroom.store.email(of: id)
       {
         try changes.setStatus(.unsubscribed, address: address, list: list, source: source)
@@ -207,9 +207,12 @@ extension Inbox {
   /// The release a message is about, and the address of the subscriber it concerns when
   /// that is not its sender (a bounce's failed recipient, a complaint's recipient).
   ///
-  /// Herald's Message-IDs name the release and a key of the recipient: the returned copy of
-  /// a bounce, a complaint's original, or a reply's In-Reply-To and References carry one.
-  /// Without one, a reply's subject ("Re: …", "AW: …") is compared with the releases'.
+  /// Herald's Message-IDs say what they were sent as (`MailKind`): a release's names the
+  /// release and a key of the recipient. The returned copy of a bounce, a complaint's
+  /// original, or a reply's In-Reply-To and References carry one. A message that answers
+  /// only our one-off mail (a confirmation, a contact notice) is about no release. Without
+  /// an id of ours, a reply's recipients and subject ("Re: …", "AW: …") are compared with
+  /// the releases'.
   func tie(_ message: ReceivedMessage, _ classification: Classification) -> (release: String?, recipient: String?) {
     var ids: [String] = []
     var recipient: String?
@@ -222,16 +225,21 @@ extension Inbox {
       recipient = complaint.recipient
     }
     ids += message.inReplyTo + message.references.reversed()
+    var answersOurMail = false
     for id in ids {
-      guard let ours = MessageID(parsing: id), ours.domain.lowercased() == fromDomain, ours.release != "reply" else { continue }
+      guard let ours = MessageID(parsing: id), ours.domain.lowercased() == fromDomain else { continue }
+      answersOurMail = true
+      // One-off mail is about no release; a thread may still name one further back (a
+      // journalist's answer to our reply to their answer to a release).
+      guard ours.kind == .release, let release = ours.release else { continue }
       // The key names the recipient without revealing them: when the address we have
       // matches it, the bounce is surely about that message.
       if let address = recipient, signer.recipientKey(for: address) != ours.recipient {
         logger.debug("a returned Message-ID names another recipient", metadata: ["id": "\(id)"])
       }
-      return (ours.release, recipient)
+      return (release, recipient)
     }
-    guard classification.kind == .inquiry || classification.kind == .autoReply || classification.kind == .unsubscribe else {
+    guard !answersOurMail, classification.kind == .inquiry || classification.kind == .autoReply || classification.kind == .unsubscribe else {
       return (nil, recipient)
     }
     // A release with a reply_to of its own: mail to that address answers it.
@@ -305,17 +313,10 @@ extension Inbox {
 
   // MARK: Files
 
-  /// Keeps a message's bytes in Inbox/messages/YYYY-MM/DIGEST.eml (0600: it is personal
-  /// data), written whole; returns the path relative to the workspace.
+  /// Keeps a message's bytes in Inbox/messages/ (`Workspace.keepReceivedMessage`); returns
+  /// the path relative to the workspace.
   func keep(_ bytes: [UInt8], digest: String, at date: Date) throws -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let parts = calendar.dateComponents([.year, .month], from: date)
-    let relative = String(format: "Inbox/messages/%04d-%02d/%@.eml", parts.year ?? 1970, parts.month ?? 1, digest)
-    let url = mailroom.workspace.root.appendingPathComponent(relative)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    try DurableFile.write(bytes, to: url, mode: 0o600, replacing: false)
-    return relative
+    try mailroom.workspace.keepReceivedMessage(bytes, digest: digest, at: date)
   }
 
   /// Keeps an inquiry's attachments in Inbox/attachments/DIGEST/, named as sent (made safe

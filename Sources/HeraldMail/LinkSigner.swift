@@ -1,3 +1,4 @@
+import Foundation
 import Crypto
 
 /// Signs and verifies the tokens in links a recipient may follow (unsubscribe, confirm):
@@ -18,21 +19,31 @@ public struct LinkSigner: @unchecked Sendable {
     self.keyed = HMAC<SHA256>(key: SymmetricKey(data: secret))
   }
 
-  /// A token for `purpose` ("unsubscribe", "confirm") and the subject's fields, e.g. an
-  /// address and a list.
-  public func token(purpose: String, fields: [String]) -> String {
+  /// What a token lets its holder do. Each purpose is signed into the token's MAC, so a
+  /// token made for one never passes for another.
+  public enum Purpose: String, Sendable, CaseIterable {
+    /// Leave a list (RFC 8058 one-click, the footer link, an emailed request).
+    case unsubscribe
+    /// Confirm a subscription (double opt-in).
+    case confirmation
+    /// Send one of the site's forms (`FormToken`).
+    case form
+  }
+
+  /// A token for `purpose` over the subject's fields, e.g. a subscriber and a list.
+  public func token(_ purpose: Purpose, fields: [String]) -> String {
     let payload = Array(fields.joined(separator: "\u{1F}").utf8)
-    return Base64.encodeURLSafe(payload) + "." + Base64.encodeURLSafe(mac(purpose: purpose, payload: payload))
+    return Base64.encodeURLSafe(payload) + "." + Base64.encodeURLSafe(mac(purpose: purpose.rawValue, payload: payload))
   }
 
   /// The subject's fields when `token` is genuine and was made for `purpose`.
   /// - Throws: `MailError` `.invalidToken` when it is malformed or its MAC does not match.
-  public func verify(_ token: String, purpose: String) throws -> [String] {
+  public func verify(_ token: String, purpose: Purpose) throws -> [String] {
     let pieces = token.split(separator: ".", omittingEmptySubsequences: false)
     guard pieces.count == 2, let payload = Base64.decodeURLSafe(String(pieces[0])),
       let given = Base64.decodeURLSafe(String(pieces[1]))
     else { throw MailError(.invalidToken, "the link is incomplete or damaged; ask for a new one") }
-    let expected = mac(purpose: purpose, payload: payload)
+    let expected = mac(purpose: purpose.rawValue, payload: payload)
     // Compare in constant time.
     guard given.count == expected.count, zip(given, expected).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
       throw MailError(.invalidToken, "the link was not issued by this sender or has been altered")
@@ -40,32 +51,41 @@ public struct LinkSigner: @unchecked Sendable {
     return String(decoding: payload, as: UTF8.self).split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
   }
 
-  /// What a subscription link lets its holder do.
-  public enum Purpose: String, Sendable {
-    /// Leave a list (RFC 8058 one-click, or the footer link).
-    case unsubscribe
-    /// Confirm a subscription (double opt-in).
-    case confirm
+  /// The token in an unsubscribe link: HMAC over the subscriber (their store id, or their
+  /// address before they have one) and the list. It cannot be forged, turned into another
+  /// subscriber's or list's, or used for another purpose.
+  public func unsubscribeToken(subscriber: String, list: String) -> String {
+    token(.unsubscribe, fields: [subscriber, list])
   }
 
-  /// The token in a subscription link: HMAC over the subscriber (their store id, or their
-  /// address before they have one), the list and the purpose. It cannot be forged, turned
-  /// into another subscriber's or list's, or used for another purpose.
-  public func subscriptionToken(subscriber: String, list: String, purpose: Purpose) -> String {
-    token(purpose: purpose.rawValue, fields: [subscriber, list])
-  }
-
-  /// The subscriber and list of a genuine subscription token.
-  /// - Throws: `MailError` `.invalidToken` when it is not genuine or not for `purpose`.
-  public func verifySubscriptionToken(_ token: String, purpose: Purpose) throws -> (subscriber: String, list: String) {
-    let fields = try verify(token, purpose: purpose.rawValue)
+  /// The subscriber and list of a genuine unsubscribe token.
+  /// - Throws: `MailError` `.invalidToken` when it is not genuine or not an unsubscribe token.
+  public func verifyUnsubscribeToken(_ token: String) throws -> (subscriber: String, list: String) {
+    let fields = try verify(token, purpose: .unsubscribe)
     guard fields.count == 2 else { throw MailError(.invalidToken, "the link is incomplete or damaged; ask for a new one") }
     return (fields[0], fields[1])
+  }
+
+  /// The token in a confirmation link: the subscriber, the list, and when it was issued
+  /// (whole seconds since 1970), so that it expires.
+  public func confirmationToken(subscriber: String, list: String, issued: Date) -> String {
+    token(.confirmation, fields: [subscriber, list, String(Int64(issued.timeIntervalSince1970.rounded(.down)))])
+  }
+
+  /// The subscriber, list and time of issue of a genuine confirmation token.
+  /// - Throws: `MailError` `.invalidToken` when it is not genuine or not a confirmation token.
+  public func verifyConfirmationToken(_ token: String) throws -> (subscriber: String, list: String, issued: Date) {
+    let fields = try verify(token, purpose: .confirmation)
+    guard fields.count == 3, let seconds = Int64(fields[2]) else {
+      throw MailError(.invalidToken, "the link is incomplete or damaged; ask for a new one")
+    }
+    return (fields[0], fields[1], Date(timeIntervalSince1970: TimeInterval(seconds)))
   }
 
   /// A stable key for a recipient address (lowercased), 16 base32 characters, that does not
   /// reveal the address: used in Message-IDs.
   public func recipientKey(for address: String) -> String {
+    // Not a token's purpose: a key is never accepted as a link.
     let digest = mac(purpose: "recipient", payload: Array(address.lowercased().utf8))
     return Base32.encode(digest.prefix(10))
   }

@@ -36,6 +36,18 @@ extension SubscriberStore {
     }
   }
 
+  /// Records a message that is an inquiry by how it came (the web contact form) and adds it
+  /// to its inquiry, in one transaction.
+  /// - Returns: the stored record and the inquiry's id.
+  /// - Throws: `.alreadyExists` when the same message was recorded before.
+  public func recordInquiryMessage(_ record: InboundRecord, _ incoming: IncomingInquiry) throws -> (record: InboundRecord, inquiry: Int64) {
+    var inquiry: Int64 = 0
+    let stored = try recordInbound(record) { changes in
+      inquiry = try Self.addToInquiry(incoming, inbound: changes.inbound, changes: &changes)
+    }
+    return (stored, inquiry)
+  }
+
   /// Adds a received message to its inquiry: the inquiry whose thread has a message it
   /// answers (In-Reply-To, References: a follow-up, or an answer to our reply); else a new
   /// inquiry, linked to the subscriber who wrote when there is one. Runs inside the

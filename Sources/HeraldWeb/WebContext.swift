@@ -1,3 +1,4 @@
+import HeraldCore
 import Hummingbird
 import NIOCore
 
@@ -35,4 +36,18 @@ enum WebLimits {
   static let organization = 200
   static let subject = 200
   static let message = 8_000
+}
+
+extension RouterPath {
+  /// The path a router matches for a route of the public site.
+  init(_ route: PublicRoute) {
+    self.init(route.pattern)
+  }
+}
+
+extension Parameters {
+  /// The value of the route's parameter in the request's path (the slug, the token).
+  func value(of route: PublicRoute) -> String? {
+    route.parameter.flatMap { get($0) }
+  }
 }

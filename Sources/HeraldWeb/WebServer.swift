@@ -2,8 +2,6 @@ import Foundation
 import HeraldCampaign
 import HeraldCompose
 import HeraldCore
-import HeraldDelivery
-import HeraldInbox
 import HeraldMail
 import HeraldStore
 import HeraldWorkspace
@@ -12,17 +10,18 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// `herald serve`: the public endpoints a sender must have, on a workspace. One-click
 /// unsubscribe (RFC 8058) and the unsubscribe page, subscription with confirmation, the
 /// contact form, and the archive of published releases with its Atom feed.
 ///
-/// It works through the same libraries as the command line: the store, the Outbox (mail it
-/// sends — confirmations, notifications — is signed and enqueued by `Mailroom.enqueue`) and
-/// the inbox (a contact message is an inquiry like one that came by mail).
+/// It acts through the mailroom, as the command line does: subscriptions, confirmations,
+/// unsubscribes and contact messages are `Mailroom`'s actions, which run their store calls
+/// and Outbox writes on the blocking pool, never on the server's event loops. Pages are
+/// rendered from memory: the archive when what is published changes, forms per request.
 public final class WebServer: Sendable {
   let mailroom: Mailroom
-  let inbox: Inbox
   let settings: WebSettings
   let pages: WebPages
   let archive: Archive
@@ -31,11 +30,12 @@ public final class WebServer: Sendable {
   let limiter: RateLimiter
   let proxies: TrustedProxies
   let crossSite: CrossSiteCheck
-  let site: [String: String]
+  let site: [String: any Sendable]
   let logger: Logger
 
   /// Makes the server of a workspace: reads herald.yml's `web:` section, the templates
-  /// (Templates/web/, else Herald's defaults) and the published releases.
+  /// (Templates/web/, else Herald's defaults) and the published releases. The time of day
+  /// (forms' minimum age, links' expiry, rates, embargoes) is the mailroom's clock.
   /// - Throws: `WebError` `.template` for a template that does not parse, `.configuration`
   ///   for a `web.trusted_proxies` entry that is not an address or range; `WorkspaceError`
   ///   for a missing link secret.
@@ -44,10 +44,9 @@ public final class WebServer: Sendable {
     self.logger = logger
     let configuration = mailroom.configuration
     settings = configuration.web
-    inbox = try Inbox(mailroom: mailroom, logger: logger)
     pages = try WebPages(workspace: mailroom.workspace)
-    signer = try mailroom.workspace.linkSigner()
-    formToken = FormToken(signer: signer)
+    signer = try mailroom.linkSigner()
+    formToken = FormToken(signer: signer, minimumAge: settings.formMinimumAge)
     limiter = RateLimiter(rate: settings.formsPerMinute / 60, burst: settings.formBurst)
     do {
       proxies = try TrustedProxies(settings.trustedProxies)
@@ -55,14 +54,19 @@ public final class WebServer: Sendable {
       throw WebError(.configuration, "herald.yml: web.trusted_proxies: \(error)", underlying: error as? TrustedProxyError)
     }
     crossSite = CrossSiteCheck(baseURL: configuration.compose.baseURL)
-    var site = [
-      "organization": configuration.compose.organization, "base_url": configuration.compose.baseURL, "language": settings.language,
+    var site: [String: any Sendable] = [
+      "organization": configuration.compose.organization, "base_url": mailroom.site.baseURL, "language": settings.language,
+      // Where the pages link to, from the addresses the router serves.
+      "paths": [
+        "home": PublicPage.home.path, "feed": PublicPage.feed.path, "stylesheet": PublicPage.stylesheet.path,
+        "subscribe": PublicPage.lists.path, "contact": PublicPage.contact().path,
+      ],
     ]
     if let address = configuration.compose.postalAddress { site["postal_address"] = address }
     self.site = site
     archive = Archive(
-      store: mailroom.store, pages: pages, site: site, organization: configuration.compose.organization,
-      baseURL: configuration.compose.baseURL, logger: logger)
+      store: mailroom.store, pages: pages, site: site, organization: configuration.compose.organization, publicSite: mailroom.site,
+      clock: mailroom.clock, logger: logger)
     archive.refresh()
   }
 
@@ -84,8 +88,13 @@ public final class WebServer: Sendable {
 
   /// The Hummingbird application listening on `host`:`port` (0: a free port), with the
   /// limits on what a client may send: header sizes, and an idle timeout for slow clients.
+  /// `services` run in its service group beside the HTTP server (delivery of the Outbox, the
+  /// inbox's fetch, the archive's refresh): on SIGTERM or SIGINT the server stops accepting
+  /// and finishes the requests in flight first, then they are shut down.
   /// - Parameter onListening: told the port once the server listens.
-  public func application(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+  public func application(
+    host: String, port: Int, services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+  ) -> some ApplicationProtocol {
     let http = HTTP1Channel.Configuration(
       idleTimeout: .seconds(WebLimits.idleSeconds),
       httpDecoderConfiguration: .init(
@@ -94,45 +103,30 @@ public final class WebServer: Sendable {
       router: router(),
       server: .http1(configuration: http),
       configuration: .init(address: .hostname(host, port: port), serverName: nil),
+      services: services,
       onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
       logger: logger)
   }
 
-  /// Serves until SIGINT or SIGTERM. Meanwhile the archive is looked at every two seconds
-  /// (a release published by `herald publish` or `herald send` appears), and `delivery`,
-  /// when given, sends what the server enqueues (and anything else in the Outbox).
-  /// - Throws: `WebError` `.startup` when the address cannot be listened on.
-  public func run(host: String, port: Int, delivery: DeliverySession?, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-    let app = application(host: host, port: port, onListening: onListening)
-    if let delivery {
-      // The Outbox is synchronous work: a thread of its own, stopped when the server stops.
-      Thread { [logger] in
-        do {
-          _ = try delivery.watch(interval: 2) { _ in }
-        } catch {
-          logger.error("delivery stopped", metadata: ["error": "\(error)"])
-        }
-      }.start()
+  /// Serves until SIGTERM or SIGINT (`ServiceProcess`), with `services` beside the HTTP
+  /// server and the archive's refresh: the server stops accepting and finishes the requests
+  /// in flight, then the services stop.
+  /// - Throws: `WebError` `.startup` when the address cannot be listened on; what a service throws.
+  public func run(
+    host: String, port: Int, services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+  ) async throws {
+    let app = application(host: host, port: port, services: [archiveRefresh()] + services, onListening: onListening)
+    do {
+      try await ServiceProcess.run([app], logger: logger)
+    } catch let error as IOError {
+      throw WebError(.startup, "cannot listen on \(host):\(port): \(error.description); is another server using the port?", underlying: error)
     }
-    defer { delivery?.stop() }
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask {
-        do {
-          try await app.runService()
-        } catch let error as IOError {
-          throw WebError(.startup, "cannot listen on \(host):\(port): \(error.description); is another server using the port?", underlying: error)
-        }
-      }
-      group.addTask { [archive] in
-        while !Task.isCancelled {
-          try? await Task.sleep(for: .seconds(2))
-          archive.refresh()
-        }
-      }
-      // The server ends (a signal); the archive's loop ends with it.
-      try await group.next()
-      group.cancelAll()
-    }
+  }
+
+  /// Looks at what is published every `interval` (a release published by `herald publish`
+  /// or `herald send` appears; an embargo that ends is seen by the next request anyway).
+  public func archiveRefresh(every interval: Duration = .seconds(2)) -> some Service {
+    ArchiveRefresh(archive: archive, interval: interval)
   }
 
   // MARK: Shared by the routes
@@ -185,7 +179,7 @@ public final class WebServer: Sendable {
       return problem(.forbidden, heading: "Not sent from this site",
         message: "This form was sent from another web site, which is not allowed. Open the page on this site and send the form from there.")
     }
-    switch limiter.take(Self.rateKey(client(request, context)), at: Date()) {
+    switch limiter.take(Self.rateKey(client(request, context)), at: mailroom.clock.now) {
     case .allowed: return nil
     case .limited(let seconds):
       return problem(
@@ -202,8 +196,8 @@ public final class WebServer: Sendable {
   }
 
   /// The title of a list, or its name when it has gone.
-  func listTitle(_ name: String) -> String {
-    ((try? mailroom.store.lists()) ?? []).first { $0.name == name }?.title ?? name
+  func listTitle(_ name: String) async -> String {
+    ((try? await mailroom.lists()) ?? []).first { $0.name == name }?.title ?? name
   }
 
   /// The body of a request as a form, within the form size.
@@ -243,15 +237,6 @@ public final class WebServer: Sendable {
       !(scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\r" && scalar != "\t")
     }
     return String(String.UnicodeScalarView(cleaned)).trimmingCharacters(in: .whitespacesAndNewlines)
-  }
-
-  /// Sends a one-off message through the Outbox (and delivery, when the server delivers).
-  func enqueue(_ message: ComposedMessage, kind: String, recipient: String, subscriber: SubscriberID?) throws {
-    let now = Date()
-    let outbox = OutboxMessage(
-      campaign: CampaignID(release: kind, started: now), sender: mailroom.configuration.compose.from.address, recipient: recipient,
-      subscriber: subscriber, created: now, bytes: message.bytes)
-    try mailroom.enqueue([outbox], at: now)
   }
 }
 

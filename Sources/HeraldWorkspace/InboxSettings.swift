@@ -6,23 +6,21 @@ import HeraldCurl
 /// and what the inbox does. Each default is written here once.
 public struct InboxSettings: Sendable, Equatable {
   /// What becomes of a message once it is read.
-  public enum After: String, Sendable, CaseIterable {
+  public enum After: Sendable, Equatable {
     /// Nothing: it stays unread, as it was (the default).
     case keep
     /// It is marked as read (\Seen).
     case seen
-    /// It is moved to the folder `moveTo` names.
-    case move
+    /// It is moved to a folder.
+    case move(to: String)
   }
 
   /// The mailbox and how to reach it.
   public var mailbox: MailboxConfiguration
   /// The file holding the mailbox password (mode 0600); HERALD_IMAP_PASSWORD wins.
   public var passwordFile: String?
-  /// What becomes of a message once it is read.
+  /// What becomes of a message once it is read (`after:`, and `move_to:` with `after: move`).
   public var after: After = .keep
-  /// The folder read messages are moved to, with `after: move`.
-  public var moveTo: String?
   /// How often `herald inbox fetch --watch` looks for new mail, in seconds.
   public var interval: TimeInterval = 300
   /// Temporary failures on this many campaigns in a row mark an address bounced.
@@ -70,16 +68,24 @@ public struct InboxSettings: Sendable, Equatable {
     if let value = positive("command_timeout") { mailbox.commandTimeout = value }
     var settings = InboxSettings(mailbox: mailbox)
     settings.passwordFile = yaml.collect(&problems) { try yaml.string("password_file") } ?? nil
-    if let after = yaml.collect(&problems, { () throws -> After? in
+    let after = yaml.collect(&problems) { () throws -> String? in
       guard let value = try yaml.string("after") else { return nil }
-      guard let after = After(rawValue: value) else { throw yaml.error("after", "must be keep, seen or move, not “\(value)”") }
-      return after
-    }) ?? nil {
-      settings.after = after
-    }
-    settings.moveTo = yaml.collect(&problems) { try yaml.string("move_to") } ?? nil
-    if settings.after == .move && settings.moveTo == nil {
-      problems.append(contentsOf: yaml.error("move_to", "is required with “after: move”: name the folder, like move_to: Herald").diagnostics)
+      guard ["keep", "seen", "move"].contains(value) else { throw yaml.error("after", "must be keep, seen or move, not “\(value)”") }
+      return value
+    } ?? nil
+    let moveTo = yaml.collect(&problems) { try yaml.string("move_to") } ?? nil
+    switch after {
+    case "seen": settings.after = .seen
+    case "move":
+      if let moveTo, !moveTo.isEmpty {
+        settings.after = .move(to: moveTo)
+      } else {
+        problems.append(contentsOf: yaml.error("move_to", "is required with “after: move”: name the folder, like move_to: Herald").diagnostics)
+      }
+    default:
+      if moveTo != nil {
+        problems.append(contentsOf: yaml.error("move_to", "is used only with “after: move”; add that, or remove move_to").diagnostics)
+      }
     }
     if let value = positive("interval") { settings.interval = value }
     if let value = yaml.collect(&problems, { () throws -> Int? in

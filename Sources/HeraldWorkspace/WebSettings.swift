@@ -17,6 +17,9 @@ public struct WebSettings: Sendable, Equatable {
   public var formsPerMinute: Double = 6
   /// Form submissions one address may make at once before the rate applies.
   public var formBurst = 5
+  /// Seconds a person takes at least to fill in a form: one sent back sooner is a
+  /// program's, and refused.
+  public var formMinimumAge: TimeInterval = 2
   /// How long a confirmation link stays good.
   public var confirmationLifetime: TimeInterval = 7 * 86_400
   /// A second subscription request for the same address and list within this time sends
@@ -33,7 +36,7 @@ public struct WebSettings: Sendable, Equatable {
   public init() {}
 
   static let knownKeys: Set<String> = [
-    "host", "port", "trusted_proxies", "forms_per_minute", "form_burst", "confirmation_lifetime", "confirmation_cooldown",
+    "host", "port", "trusted_proxies", "forms_per_minute", "form_burst", "form_minimum_age", "confirmation_lifetime", "confirmation_cooldown",
     "robots", "language", "notify",
   ]
 
@@ -71,6 +74,14 @@ public struct WebSettings: Sendable, Equatable {
     func positive(_ key: String) -> TimeInterval? { yaml.collect(&problems) { try yaml.positiveDuration(key) } ?? nil }
     if let value = positive("confirmation_lifetime") { settings.confirmationLifetime = value }
     if let value = yaml.collect(&problems, { try yaml.duration("confirmation_cooldown") }) ?? nil { settings.confirmationCooldown = max(value, 0) }
+    if let value = yaml.collect(&problems, { () throws -> TimeInterval? in
+      guard let value = try yaml.duration("form_minimum_age") else { return nil }
+      // A form's page is good for two hours: the minimum must leave time to send it.
+      guard value <= 600 else { throw yaml.error("form_minimum_age", "must be at most 10 minutes (600s)") }
+      return value
+    }) ?? nil {
+      settings.formMinimumAge = value
+    }
     settings.robots = yaml.collect(&problems) { try yaml.string("robots") } ?? nil
     if let language = yaml.collect(&problems, { try yaml.string("language") }) ?? nil { settings.language = language }
     settings.notify = yaml.collect(&problems) { try yaml.string("notify") } ?? nil

@@ -4,7 +4,7 @@ import HeraldCore
 import Logging
 
 @main
-struct Herald: ParsableCommand {
+struct Herald: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "herald",
     abstract: "Write press releases in Markdown; send them as correct, good-looking email.",
@@ -27,11 +27,22 @@ struct Herald: ParsableCommand {
 
   /// Parses the arguments and runs the command. Herald's errors are reported as
   /// "error: …" with exit status 1; argument errors print the usage and exit 64.
-  static func main() {
+  static func main() async {
     Logs.bootstrap(arguments: CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
+    // A parent may have blocked SIGTERM and SIGINT (the Swift test runner does), and a
+    // child inherits its mask: unblock them, so that they stop a server gracefully.
+    var stopSignals = sigset_t()
+    sigemptyset(&stopSignals)
+    sigaddset(&stopSignals, SIGTERM)
+    sigaddset(&stopSignals, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
     do {
       var command = try parseAsRoot()
-      try command.run()
+      if var command = command as? any AsyncParsableCommand {
+        try await command.run()
+      } else {
+        try command.run()
+      }
     } catch let error as any HeraldError {
       Terminal.report(error)
       Foundation.exit(ExitCode.failure.rawValue)

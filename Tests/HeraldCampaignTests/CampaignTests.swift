@@ -81,9 +81,9 @@ struct CampaignPlanTests {
     #expect(plan.scheduled && abs(plan.date.timeIntervalSince(embargo.addingTimeInterval(60))) < 1)
   }
 
-  @Test func aCorrectionTakesNoListsAndWaitsUntilItsOriginalIsOut() throws {
+  @Test func aCorrectionTakesNoListsAndWaitsUntilItsOriginalIsOut() async throws {
     let mailroom = try fixture.mailroom()
-    let original = try mailroom.send(try mailroom.plan(CampaignRequest(release: fixture.release)), session: nil)
+    let original = try await mailroom.send(try mailroom.plan(CampaignRequest(release: fixture.release)), session: nil)
     var correction = CampaignRequest(release: fixture.release)
     correction.correctionOf = original.campaign
     correction.lists = ["press-en"]
@@ -117,7 +117,7 @@ struct CampaignSendTests {
 
   init() throws { fixture = try CampaignFixture() }
 
-  @Test func aSendWritesOneMessagePerRecipientDeliversThemAndRecordsEveryResult() throws {
+  @Test func aSendWritesOneMessagePerRecipientDeliversThemAndRecordsEveryResult() async throws {
     let mailroom = try fixture.mailroom()
     let relay = MemoryRelay { recipient in
       switch recipient {
@@ -129,7 +129,7 @@ struct CampaignSendTests {
     }
     let session = mailroom.deliverySession(relay: RelayConfiguration(url: "smtp://127.0.0.1:25"), transport: relay.transport)
     let plan = try mailroom.plan(CampaignRequest(release: fixture.release))
-    let result = try mailroom.send(plan, session: session)
+    let result = try await mailroom.send(plan, session: session)
     #expect(result.enqueued == 5)
     let report = try #require(result.delivery)
     #expect(report.sent == 2 && report.deferred == 1 && report.failed == 2)
@@ -156,16 +156,16 @@ struct CampaignSendTests {
     #expect(again.recipients == 1 && again.inOutbox == 1 && again.alreadyReceived == 2, "\(again.recipients) \(again.inOutbox) \(again.alreadyReceived)")
   }
 
-  @Test func withNoOneLeftSendingIsRefusedAndSaysWhy() throws {
+  @Test func withNoOneLeftSendingIsRefusedAndSaysWhy() async throws {
     let mailroom = try fixture.mailroom()
-    _ = try mailroom.send(try mailroom.plan(CampaignRequest(release: fixture.release)), session: nil)
+    _ = try await mailroom.send(try mailroom.plan(CampaignRequest(release: fixture.release)), session: nil)
     let plan = try mailroom.plan(CampaignRequest(release: fixture.release))
     #expect(plan.recipients == 0 && plan.inOutbox == 5)
-    let error = try #require(throws: CampaignError.self) { try mailroom.send(plan, session: nil) }
+    let error = try await #require(throws: CampaignError.self) { try await mailroom.send(plan, session: nil) }
     #expect(error.code == .nothingToSend && error.message.contains("--again"))
   }
 
-  @Test func everyMessageCarriesOneSignaturePerConfiguredKeyAndEachVerifies() throws {
+  @Test func everyMessageCarriesOneSignaturePerConfiguredKeyAndEachVerifies() async throws {
     var records: [String: String] = [:]
     for (selector, algorithm) in [("rsa2026", DKIMKey.Algorithm.rsa), ("ed2026", .ed25519)] {
       let key = try DKIMKey.generate(algorithm, bits: 2048)
@@ -177,7 +177,7 @@ struct CampaignSendTests {
     let mailroom = try fixture.mailroom()
     #expect(mailroom.signers.map(\.selector) == ["rsa2026", "ed2026"])
     let relay = MemoryRelay()
-    _ = try mailroom.send(
+    _ = try await mailroom.send(
       try mailroom.plan(CampaignRequest(release: fixture.release)),
       session: mailroom.deliverySession(relay: RelayConfiguration(url: "smtp://127.0.0.1:25"), transport: relay.transport))
     #expect(relay.delivered.count == 5)
@@ -195,12 +195,15 @@ struct CampaignSendTests {
     try DurableFile.write(key.pemRepresentation, to: fixture.workspace.root.appendingPathComponent(".herald/dkim/herald.pem"), mode: 0o600)
     try fixture.configure("dkim:\n  selector: herald\n  key: .herald/dkim/herald.pem\n")
     let mailroom = try fixture.mailroom()
-    let message = OutboxMessage(
-      campaign: "confirm-1", sender: "press@example.org", recipient: "new@example.com",
-      bytes: Array("From: press@example.org\r\nTo: new@example.com\r\nSubject: Please confirm\r\n\r\nHello\r\n".utf8))
-    try mailroom.enqueue([message])
+    let notice = ComposedNotice(
+      markdown: "Please confirm.", kind: .confirmation, from: Mailbox(address: "press@example.org"), to: Mailbox(address: "new@example.com"),
+      subject: "Please confirm", settings: mailroom.configuration.compose, stamp: MessageStamp.now())
+    let message = try mailroom.enqueue(notice.message, kind: .confirmation, subscriber: nil, at: Date())
     let queued = try mailroom.outbox.message(id: message.id).message
     #expect(String(decoding: queued.bytes.prefix(15), as: UTF8.self) == "DKIM-Signature:")
+    // Named after its kind, never after a release.
+    #expect(queued.campaign.kind == .confirmation && queued.campaign.release == nil)
+    #expect(queued.recipient == "new@example.com" && queued.sender == "press@example.org")
     let verdict = try PythonOracle.verifyDKIM(message: queued.bytes, txtRecord: key.dnsRecord)
     #expect(verdict.valid, "\(verdict.log)")
   }

@@ -58,3 +58,13 @@ struct HexTests {
     #expect(Hex.encode((0...255).map(UInt8.init)) == (0...255).map { String(format: "%02x", $0) }.joined())
   }
 }
+
+struct TimeSpanTests {
+  @Test(arguments: [
+    (1.0, "1 second"), (45.0, "45 seconds"), (60.0, "1 minute"), (300.0, "5 minutes"), (3600.0, "1 hour"), (43_200.0, "12 hours"),
+    (86_400.0, "1 day"), (604_800.0, "7 days"), (129_600.0, "36 hours"),
+  ] as [(Double, String)])
+  func spansAreSaidInTheirLargestWholeUnit(_ seconds: Double, _ words: String) {
+    #expect(TimeSpan.describe(seconds) == words)
+  }
+}

@@ -31,7 +31,7 @@ struct InboxFetchTests {
   @Test func everyMessageIsReadOnceAndLeftUnseen() throws {
     try deliverAll()
     var classes: [InboundClass] = []
-    let summary = try fixture.inbox.fetch(configuration) { classes.append($0.record.kind) }
+    let summary = try fixture.inbox.fetch(configuration, onMessage: { classes.append($0.record.kind) })
     #expect(summary.total == InboxFixtures.all.count && summary.duplicates == 0)
     #expect(classes.count == InboxFixtures.all.count)
     #expect(try fixture.store.inboundCounts().values.reduce(0, +) == InboxFixtures.all.count)
@@ -79,7 +79,7 @@ struct InboxFetchTests {
     for name in InboxFixtures.all.prefix(3) { _ = try second.deliver(InboxFixtures.bytes(name)) }
     let other = try InboxFixture()
     let moved = try other.inbox.fetch(
-      MailboxConfiguration(url: second.url(), username: second.username, password: Self.password), after: .move, moveTo: "Herald Read")
+      MailboxConfiguration(url: second.url(), username: second.username, password: Self.password), after: .move(to: "Herald Read"))
     #expect(moved.total == 3)
     #expect(try second.messages(in: "INBOX").isEmpty)
     #expect(try second.messages(in: "Herald Read").count == 3)

@@ -122,7 +122,7 @@ struct InboxTests {
 
   @Test func mailToTheUnsubscribeAddressWithAGenuineTokenLeavesThatList() throws {
     let reader = try #require(try fixture.store.subscriber(address: "reader1@example.com"))
-    let token = try fixture.workspace.linkSigner().subscriptionToken(subscriber: reader.id.description, list: "press-de", purpose: .unsubscribe)
+    let token = try fixture.workspace.linkSigner().unsubscribeToken(subscriber: reader.id.description, list: "press-de")
     let text = "From: someone.else@example.net\r\nTo: unsubscribe@example.org\r\nSubject: unsubscribe \(token)\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <u1@example.net>\r\n\r\nunsubscribe\r\n"
     let outcome = try fixture.inbox.read(Array(text.utf8), origin: "test")
     #expect(outcome.record.kind == .unsubscribe)

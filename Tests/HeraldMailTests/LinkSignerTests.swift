@@ -12,20 +12,20 @@ struct LinkSignerTests {
     ["only-one"],
   ])
   func tokenVerifiesAndGivesBackTheFields(_ fields: [String]) throws {
-    let token = Self.signer.token(purpose: "unsubscribe", fields: fields)
-    #expect(try Self.signer.verify(token, purpose: "unsubscribe") == fields)
+    let token = Self.signer.token(.unsubscribe, fields: fields)
+    #expect(try Self.signer.verify(token, purpose: .unsubscribe) == fields)
     #expect(token.utf8.allSatisfy { "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.".utf8.contains($0) })
   }
 
   @Test func tokensForDifferentFieldsDiffer() {
-    let first = Self.signer.token(purpose: "unsubscribe", fields: ["a@example.org", "news"])
-    let second = Self.signer.token(purpose: "unsubscribe", fields: ["b@example.org", "news"])
+    let first = Self.signer.token(.unsubscribe, fields: ["a@example.org", "news"])
+    let second = Self.signer.token(.unsubscribe, fields: ["b@example.org", "news"])
     #expect(first != second)
-    #expect(first == Self.signer.token(purpose: "unsubscribe", fields: ["a@example.org", "news"]))
+    #expect(first == Self.signer.token(.unsubscribe, fields: ["a@example.org", "news"]))
   }
 
   @Test func everySingleCharacterAlterationIsRejected() {
-    let token = Self.signer.token(purpose: "unsubscribe", fields: ["editor@example.org", "spring-news"])
+    let token = Self.signer.token(.unsubscribe, fields: ["editor@example.org", "spring-news"])
     let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
     var characters = Array(token)
     for index in characters.indices where characters[index] != "." {
@@ -34,7 +34,7 @@ struct LinkSignerTests {
         characters[index] = replacement
         let altered = String(characters)
         let error = #expect(throws: MailError.self, "\(altered) at \(index)") {
-          try Self.signer.verify(altered, purpose: "unsubscribe")
+          try Self.signer.verify(altered, purpose: .unsubscribe)
         }
         #expect(error?.code == .invalidToken)
       }
@@ -43,36 +43,36 @@ struct LinkSignerTests {
   }
 
   @Test func payloadNamingSomeoneElseIsRejected() throws {
-    let token = Self.signer.token(purpose: "unsubscribe", fields: ["editor@example.org", "news"])
+    let token = Self.signer.token(.unsubscribe, fields: ["editor@example.org", "news"])
     let mac = try #require(token.split(separator: ".").last)
     let forged = Base64.encodeURLSafe(Array("victim@example.org\u{1F}news".utf8)) + "." + mac
-    let error = #expect(throws: MailError.self) { try Self.signer.verify(forged, purpose: "unsubscribe") }
+    let error = #expect(throws: MailError.self) { try Self.signer.verify(forged, purpose: .unsubscribe) }
     #expect(error?.code == .invalidToken)
   }
 
   @Test func tokenForAnotherPurposeIsRejected() {
-    let token = Self.signer.token(purpose: "confirm", fields: ["editor@example.org"])
-    let error = #expect(throws: MailError.self) { try Self.signer.verify(token, purpose: "unsubscribe") }
+    let token = Self.signer.token(.confirmation, fields: ["editor@example.org"])
+    let error = #expect(throws: MailError.self) { try Self.signer.verify(token, purpose: .unsubscribe) }
     #expect(error?.code == .invalidToken)
   }
 
   @Test func tokenFromAnotherSecretIsRejected() {
     let other = LinkSigner(secret: Array(repeating: 7, count: 32))
-    let token = other.token(purpose: "unsubscribe", fields: ["editor@example.org"])
-    let error = #expect(throws: MailError.self) { try Self.signer.verify(token, purpose: "unsubscribe") }
+    let token = other.token(.unsubscribe, fields: ["editor@example.org"])
+    let error = #expect(throws: MailError.self) { try Self.signer.verify(token, purpose: .unsubscribe) }
     #expect(error?.code == .invalidToken)
   }
 
   @Test(arguments: ["", ".", "abc", "a.b.c", "!!!.???", "Zm9v.", ".Zm9v", "Zm9v.Zm9v"])
   func malformedTokensAreRejectedWithAMessage(_ token: String) {
-    let error = #expect(throws: MailError.self) { try Self.signer.verify(token, purpose: "unsubscribe") }
+    let error = #expect(throws: MailError.self) { try Self.signer.verify(token, purpose: .unsubscribe) }
     #expect(error?.code == .invalidToken)
     #expect(error?.message.isEmpty == false)
   }
 
   @Test func truncatedMacIsRejected() throws {
-    let token = Self.signer.token(purpose: "unsubscribe", fields: ["editor@example.org"])
-    let error = #expect(throws: MailError.self) { try Self.signer.verify(String(token.dropLast(3)), purpose: "unsubscribe") }
+    let token = Self.signer.token(.unsubscribe, fields: ["editor@example.org"])
+    let error = #expect(throws: MailError.self) { try Self.signer.verify(String(token.dropLast(3)), purpose: .unsubscribe) }
     #expect(error?.code == .invalidToken)
   }
 

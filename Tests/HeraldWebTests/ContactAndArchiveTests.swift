@@ -121,8 +121,10 @@ struct ArchiveTests {
       #expect(!index.text.contains("Tides") && !feed.text.contains("Tides"))
       // The embargo lifts while the server runs (the clock is moved past it rather than
       // waited for): the first request after it renders the archive again, no restart.
-      #expect(self.fixture.server.archive.page("/releases/2026-12-02-tides", now: publication.visibleFrom.addingTimeInterval(-1)) == nil)
-      #expect(self.fixture.server.archive.page("/releases/2026-12-02-tides", now: publication.visibleFrom.addingTimeInterval(1)) != nil)
+      self.fixture.clock.set(publication.visibleFrom.addingTimeInterval(-1))
+      let justBefore = try await client.execute(uri: "/releases/2026-12-02-tides", method: .get)
+      #expect(justBefore.status == .notFound)
+      self.fixture.clock.set(publication.visibleFrom.addingTimeInterval(1))
       let late = try await client.execute(uri: "/releases/2026-12-02-tides", method: .get)
       #expect(late.status == .ok && late.text.contains("Tides rise faster than forecast"))
       let lateFeed = try await client.execute(uri: "/feed.atom", method: .get)

@@ -73,13 +73,13 @@ struct FormTokenTests {
   }
 
   @Test func linkTokenWithTheSameFieldsIsForged() {
-    let token = Self.signer.token(purpose: "unsubscribe", fields: ["subscribe", String(Int(Self.issued.timeIntervalSince1970))])
+    let token = Self.signer.token(.unsubscribe, fields: ["subscribe", String(Int(Self.issued.timeIntervalSince1970))])
     #expect(Self.tokens.check(token, form: "subscribe", at: Self.issued + 60) == .forged)
   }
 
   @Test func genuineTokenWithoutATimeIsForged() {
     for fields in [["subscribe"], ["subscribe", "soon"], ["subscribe", "+1750000000"], ["subscribe", ""]] {
-      let token = Self.signer.token(purpose: "form", fields: fields)
+      let token = Self.signer.token(.form, fields: fields)
       #expect(Self.tokens.check(token, form: "subscribe", at: Self.issued + 60) == .forged, "\(fields)")
     }
   }

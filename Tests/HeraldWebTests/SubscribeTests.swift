@@ -99,7 +99,7 @@ struct SubscribeTests {
     try await fixture.test { client in _ = try await self.subscribe(client, list: "press-de", email: "kim@example.net") }
     let id = try #require(try fixture.store.subscriber(address: "kim@example.net")).id
     let signer = try fixture.workspace.linkSigner()
-    let old = signer.token(purpose: "confirmation", fields: [id.description, "press-de", String(Int(Date().timeIntervalSince1970) - 8 * 86_400)])
+    let old = signer.confirmationToken(subscriber: id.description, list: "press-de", issued: Date(timeIntervalSinceNow: -8 * 86_400))
     try await fixture.test { client in
       let expired = try await client.execute(uri: "/confirm/\(old)", method: .get)
       #expect(expired.status == .gone && expired.text.contains("expired"))

@@ -109,7 +109,7 @@ struct UnsubscribeTests {
     case "garbage": bad = "not-a-token"
     default:
       let id = try #require(try fixture.store.subscriber(address: "reader1@example.com")).id
-      bad = try fixture.workspace.linkSigner().subscriptionToken(subscriber: id.description, list: "press-en", purpose: .confirm)
+      bad = try fixture.workspace.linkSigner().confirmationToken(subscriber: id.description, list: "press-en", issued: Date())
     }
     try await fixture.test { client in
       let unknown = try await client.execute(uri: "/no/such/page", method: .get)

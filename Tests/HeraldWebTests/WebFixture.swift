@@ -21,6 +21,8 @@ struct WebFixture {
   let workspace: Workspace
   let mailroom: Mailroom
   let server: WebServer
+  /// The server's clock: it reads the real time until a test moves it.
+  let clock = TestClock()
 
   /// - Parameter web: lines of herald.yml's `web:` section ("  forms_per_minute: 1").
   init(web: [String] = []) throws {
@@ -41,8 +43,8 @@ struct WebFixture {
       try store.addSubscriber(email: "reader\(index)@example.com", name: "Reader \(index)", list: "press-en", source: .commandLine("test"))
     }
     try store.addSubscriber(email: "reader1@example.com", list: "press-de", source: .commandLine("test"))
-    mailroom = try Mailroom(workspace: workspace)
-    try mailroom.publish(release: WorkspaceDefaults.sampleReleasePath, at: Date(timeIntervalSinceNow: -3600))
+    mailroom = try Mailroom(workspace: workspace, clock: clock.wallClock)
+    try mailroom.publish(release: WorkspaceDefaults.sampleReleasePath, at: clock.now.addingTimeInterval(-3600))
     server = try WebServer(mailroom: mailroom)
   }
 
@@ -51,12 +53,12 @@ struct WebFixture {
   /// The List-Unsubscribe token Herald puts in a message to `address` on `list`.
   func unsubscribeToken(_ address: String, list: String = "press-en") throws -> String {
     let id = try #require(try store.subscriber(address: address)).id
-    return try workspace.linkSigner().subscriptionToken(subscriber: id.description, list: list, purpose: .unsubscribe)
+    return try workspace.linkSigner().unsubscribeToken(subscriber: id.description, list: list)
   }
 
   /// A form token as the page would have issued it `age` seconds ago.
   func formToken(_ form: String, age: TimeInterval = 10) -> String {
-    server.formToken.issue(form: form, at: Date(timeIntervalSinceNow: -age))
+    server.formToken.issue(form: form, at: clock.now.addingTimeInterval(-age))
   }
 
   func status(_ address: String, _ list: String = "press-en") throws -> MembershipStatus? {

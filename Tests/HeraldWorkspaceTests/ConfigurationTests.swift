@@ -120,12 +120,21 @@ struct ConfigurationTests {
     ("inbox:\n  url: imaps://mail.example.org/INBOX\n  tls: opportunistic\n", 7, "“inbox.tls” must be required or none"),
     ("inbox:\n  url: imaps://mail.example.org/INBOX\n  after: move\n", 5, "“inbox.move_to” is required with “after: move”"),
     ("inbox:\n  url: imap://mail.example.org/INBOX\n  tls: none\n", 7, "may be none only for a mailbox on this machine"),
+    ("inbox:\n  url: imaps://mail.example.org/INBOX\n  move_to: Done\n", 7, "“inbox.move_to” is used only with “after: move”"),
   ])
   func badSectionsNameTheFullKeyAndLine(_ section: String, _ line: Int, _ mentions: String) throws {
     let error = try #require(throws: ComposeError.self) { try Configuration(yaml: Self.valid + section, file: "/ws/herald.yml") }
     #expect(error.diagnostics.count == 1, "\(error)")
     #expect(error.diagnostics[0].line == line, "\(error)")
     #expect(error.description.contains(mentions), "\(error)")
+  }
+
+  @Test func aMoveAfterReadingCarriesItsFolder() throws {
+    let configuration = try Configuration(
+      yaml: Self.valid + "inbox:\n  url: imap://127.0.0.1:1143/INBOX\n  after: move\n  move_to: Herald Read\n", file: "herald.yml")
+    #expect(configuration.inbox?.after == .move(to: "Herald Read"))
+    let seen = try Configuration(yaml: Self.valid + "inbox:\n  url: imap://127.0.0.1:1143/INBOX\n  after: seen\n", file: "herald.yml")
+    #expect(seen.inbox?.after == .seen)
   }
 
   @Test func theShippedDefaultIsValid() throws {

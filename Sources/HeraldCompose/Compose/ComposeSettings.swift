@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldMail
 
 /// What composing needs to know about the organisation that sends: its name, sender,
@@ -14,6 +15,8 @@ public struct ComposeSettings: Sendable {
   /// The public web address of Herald's endpoints, used for unsubscribe and archive links,
   /// without a trailing slash.
   public var baseURL: String
+  /// The public site at `baseURL`: every address mail links to is built by it.
+  public var site: PublicSite { PublicSite(baseURL: baseURL) }
   /// The postal address shown in every footer (CAN-SPAM, and the bulk senders' rules); nil
   /// when herald.yml has none (`herald check` warns).
   public var postalAddress: String?

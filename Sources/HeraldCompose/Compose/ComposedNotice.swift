@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldMail
 
 /// A message Herald writes by itself, one at a time: a subscription's confirmation, the
@@ -14,7 +15,7 @@ public struct ComposedNotice: Sendable {
   /// - Parameters:
   ///   - markdown: The text (CommonMark; raw HTML is dropped). Values put into it must be
   ///     escaped by the caller (`ComposedNotice.escape`).
-  ///   - kind: What it is, for its Message-ID ("confirm", "contact").
+  ///   - kind: What it is, named in its Message-ID (a confirmation, a contact notice).
   ///   - from: The sender.
   ///   - to: The recipient.
   ///   - replyTo: Where an answer goes (a contact notice: the person who wrote).
@@ -22,11 +23,11 @@ public struct ComposedNotice: Sendable {
   ///   - settings: The organisation's settings (time zone, name, postal address for the footer).
   ///   - stamp: The Date header's instant and what makes the Message-ID unique.
   public init(
-    markdown: String, kind: String, from: Mailbox, to: Mailbox, replyTo: Mailbox? = nil, subject: String, settings: ComposeSettings,
+    markdown: String, kind: MailKind, from: Mailbox, to: Mailbox, replyTo: Mailbox? = nil, subject: String, settings: ComposeSettings,
     stamp: MessageStamp
   ) {
     let composed = OneOffMessage(
-      markdown: markdown, kind: kind, to: "notice", from: from, recipient: to, subject: subject, settings: settings, stamp: stamp
+      markdown: markdown, kind: kind, from: from, recipient: to, subject: subject, settings: settings, stamp: stamp
     ) { header in
       if let replyTo { header.append("Reply-To", .mailboxes([replyTo])) }
       header.append("Auto-Submitted", .raw("auto-generated"))

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldMail
 import Mustache
 
@@ -116,7 +117,7 @@ public struct ComposedRelease: @unchecked Sendable {
       "date_iso": release.date.description,
       "slug": release.slug,
       "language": release.language ?? "en",
-      "url": "\(settings.baseURL)/releases/\(release.slug)",
+      "url": settings.site.url(.release(slug: release.slug)),
     ]
     if let dateline = release.dateline { releaseValues["dateline"] = dateline }
     if let summary = release.summary, !summary.isEmpty { releaseValues["summary"] = summary }
@@ -149,8 +150,8 @@ public struct ComposedRelease: @unchecked Sendable {
   ///   - list: The list it is sent through, named in List-Id and the unsubscribe link.
   ///   - stamp: Its date and unique token.
   public func message(for recipient: Recipient, list: String, stamp: MessageStamp) -> ComposedMessage {
-    let token = signer.subscriptionToken(subscriber: recipient.linkSubject, list: list, purpose: .unsubscribe)
-    let unsubscribeURL = "\(settings.baseURL)/unsubscribe/\(token)"
+    let token = signer.unsubscribeToken(subscriber: recipient.linkSubject, list: list)
+    let unsubscribeURL = settings.site.url(.unsubscribe(token: token))
     let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: unsubscribeURL)
     let parts: [MIMEPart]
     if let compiled = compiledParts(for: values) {
@@ -188,8 +189,8 @@ public struct ComposedRelease: @unchecked Sendable {
   /// The personalised HTML and text for one recipient, before transfer encoding: what
   /// `message(for:list:stamp:)` puts in its two parts.
   public func personalisedParts(for recipient: Recipient, list: String) -> (html: String, text: String) {
-    let token = signer.subscriptionToken(subscriber: recipient.linkSubject, list: list, purpose: .unsubscribe)
-    let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: "\(settings.baseURL)/unsubscribe/\(token)")
+    let token = signer.unsubscribeToken(subscriber: recipient.linkSubject, list: list)
+    let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: settings.site.url(.unsubscribe(token: token)))
     if let compiled = compiledParts(for: values) {
       return (compiled.html.text(values.values), compiled.text.text(values.values))
     }

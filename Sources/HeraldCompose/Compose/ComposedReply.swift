@@ -28,7 +28,7 @@ public struct ComposedReply: Sendable {
   ) {
     let replySubject = Self.isReply(subject) ? subject : "Re: " + subject
     let composed = OneOffMessage(
-      markdown: markdown, kind: "reply", to: "inquiry", from: from, recipient: to, subject: replySubject, settings: settings, stamp: stamp
+      markdown: markdown, kind: .inquiryReply, from: from, recipient: to, subject: replySubject, settings: settings, stamp: stamp
     ) { header in
       if let inReplyTo { header.append("In-Reply-To", .raw("<\(inReplyTo)>")) }
       let thread = (references + [inReplyTo].compactMap { $0 }).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }

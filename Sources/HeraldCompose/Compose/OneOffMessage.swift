@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldMail
 
 /// A message written once for one person (a reply, a confirmation, a notice): Markdown
@@ -13,14 +14,14 @@ struct OneOffMessage {
   var text: String
 
   /// - Parameters:
-  ///   - kind: what it is, and whom for, in its Message-ID ("reply", "inquiry").
+  ///   - kind: what it is, named in its Message-ID.
   ///   - fields: adds the fields of its kind after the common ones.
   init(
-    markdown: String, kind: String, to label: String, from: Mailbox, recipient: Mailbox, subject: String, settings: ComposeSettings,
+    markdown: String, kind: MailKind, from: Mailbox, recipient: Mailbox, subject: String, settings: ComposeSettings,
     stamp: MessageStamp, fields: (inout MessageHeader) -> Void
   ) {
     let (text, html) = Self.body(markdown: markdown, settings: settings)
-    let messageID = MessageID(release: kind, recipient: label, unique: stamp.unique, domain: from.domain)
+    let messageID = MessageID(kind: kind, unique: stamp.unique, domain: from.domain)
     var header = MessageHeader()
     header.append("From", .mailboxes([from]))
     header.append("To", .mailboxes([recipient]))

@@ -60,11 +60,11 @@ public struct MessageStamp: Sendable, Hashable {
     self.unique = unique
   }
 
-  /// A stamp for now with 80 random bits.
-  public static func now() -> MessageStamp {
+  /// A stamp dated `date` (by default now) with 80 random bits.
+  public static func now(at date: Date = Date()) -> MessageStamp {
     var generator = SystemRandomNumberGenerator()
     let random = (0..<10).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    return MessageStamp(date: Date(), unique: Base32.encode(random))
+    return MessageStamp(date: date, unique: Base32.encode(random))
   }
 }
 

@@ -1,3 +1,5 @@
+import HeraldCore
+
 /// Renders a Markdown document as email HTML: every element carries its style inline
 /// (mail clients drop `<style>` blocks), images scale to the column, links that lead
 /// nowhere ("#", empty) and unsafe ones (`javascript:`) are kept as plain text, and raw
@@ -155,22 +157,6 @@ struct HTMLRenderer {
     return url
   }
 
-  /// Escapes text for HTML content and attribute values: <, >, &, " and ', exactly as
-  /// Mustache escapes a `{{value}}` (personalisation relies on the two agreeing).
-  static func escape(_ text: String) -> String {
-    guard text.utf8.contains(where: { $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0x22 || $0 == 0x27 }) else { return text }
-    var output = ""
-    output.reserveCapacity(text.utf8.count + 16)
-    for character in text {
-      switch character {
-      case "<": output += "&lt;"
-      case ">": output += "&gt;"
-      case "&": output += "&amp;"
-      case "\"": output += "&quot;"
-      case "'": output += "&#39;"
-      default: output.append(character)
-      }
-    }
-    return output
-  }
+  /// Escapes text for HTML content and attribute values (`Markup.escape`).
+  static func escape(_ text: String) -> String { Markup.escape(text) }
 }

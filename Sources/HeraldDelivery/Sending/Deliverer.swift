@@ -82,28 +82,47 @@ public final class Deliverer: Sendable {
   private let policy: DeliveryPolicy
   private let logger: Logger
   private let stopped = Atomic<Bool>(false)
+  /// Ends the transfers in flight (`interrupt()`); the connections libcurl makes watch it.
+  private let transfers: TransferInterrupt
+  /// The run in progress, for `stop()` to wake its waits.
+  private let current = Mutex<Run?>(nil)
 
   /// Makes a deliverer that sends through the relay over libcurl; nothing is sent until
   /// `deliverDue`.
   public convenience init(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver")) {
-    self.init(outbox: outbox, policy: policy, logger: logger) {
-      try SMTPConnection(configuration: relay, logger: logger)
+    let transfers = TransferInterrupt()
+    self.init(outbox: outbox, policy: policy, logger: logger, transfers: transfers) {
+      try SMTPConnection(configuration: relay, logger: logger, interrupt: transfers)
     }
   }
 
   /// Makes a deliverer that sends through the transports `transport` makes (one per
   /// connection); nothing is sent until `deliverDue`.
-  public init(outbox: Outbox, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver"), transport: @escaping TransportFactory) {
+  /// - Parameter transfers: what `interrupt()` sets; the transports should watch it.
+  public init(
+    outbox: Outbox, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver"),
+    transfers: TransferInterrupt = TransferInterrupt(), transport: @escaping TransportFactory
+  ) {
     self.outbox = outbox
     self.makeTransport = transport
     self.policy = policy
     self.logger = logger
+    self.transfers = transfers
   }
 
   /// Asks a running `deliverDue` to stop: messages in flight finish and are recorded,
-  /// nothing more is claimed. Safe from a signal-handling thread.
+  /// nothing more is claimed. Safe from any thread.
   public func stop() {
     stopped.store(true, ordering: .relaxed)
+    current.withLock { $0 }?.stopSenders()
+  }
+
+  /// Stops at once: `stop()`, and the transfers in flight are ended; their messages go back
+  /// to the queue (they may have reached the relay: at least once, never lost). For a
+  /// shutdown that can wait no longer. Safe from any thread.
+  public func interrupt() {
+    transfers.interrupt()
+    stop()
   }
 
   /// Sends every message that is due now, and returns when none is left, when stopped, or
@@ -122,11 +141,15 @@ public final class Deliverer: Sendable {
   ///     with the first enqueued batch (each message is durable before it can be claimed).
   public func deliverDue(onResult: @escaping @Sendable (Result) -> Void = { _ in }, producing: @escaping @Sendable () -> Bool = { false }) -> Report {
     stopped.store(false, ordering: .relaxed)
-    let limiter = RateLimiter(perSecond: policy.perSecond, perHour: policy.perHour)
+    let pace = SendingPace(perSecond: policy.perSecond, perHour: policy.perHour)
     let connections = max(1, policy.connections)
     let run = Run(senders: connections, capacity: 2 * connections)
+    current.withLock { $0 = run }
+    defer { current.withLock { $0 = nil } }
+    // A stop between the flag's reset and the run's registration is not lost.
+    if stopped.load(ordering: .relaxed) || transfers.isInterrupted { run.stopSenders() }
     for index in 0..<connections {
-      let thread = Thread { [self] in send(run: run, limiter: limiter, onResult: onResult) }
+      let thread = Thread { [self] in send(run: run, pace: pace, onResult: onResult) }
       thread.name = "herald-smtp-\(index)"
       thread.start()
     }
@@ -189,7 +212,7 @@ public final class Deliverer: Sendable {
   }
 
   /// One connection: takes the messages claimed for it, sends each, records its result.
-  private func send(run: Run, limiter: RateLimiter, onResult: (Result) -> Void) {
+  private func send(run: Run, pace: SendingPace, onResult: (Result) -> Void) {
     defer { run.senderFinished() }
     let connection: any MessageTransport
     do {
@@ -201,9 +224,25 @@ public final class Deliverer: Sendable {
     }
     let isStopped = { self.stopped.load(ordering: .relaxed) }
     while !isStopped() {
-      limiter.acquire(stopped: isStopped)
+      // Within the rate: wait until the pace allows the next message (a stop wakes the wait).
+      if pace.isLimited {
+        var wait = pace.reserve(at: ProcessInfo.processInfo.systemUptime)
+        while wait > 0 {
+          guard run.pause(for: wait) else { return }
+          wait = pace.reserve(at: ProcessInfo.processInfo.systemUptime)
+        }
+      }
       guard !isStopped(), let message = run.take() else { return }
       let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes)
+      if case .noReply(let failure) = outcome, failure.kind == .interrupted {
+        // Ended by a shutdown: back to the queue, not an attempt.
+        do {
+          try outbox.unclaim(message)
+        } catch {
+          run.fail("a message could not be returned to the queue (it is in active/, and herald deliver returns it when it starts): \(error)")
+        }
+        return
+      }
       let result: Result
       do {
         result = try record(message, outcome)
@@ -354,6 +393,17 @@ public final class Deliverer: Sendable {
         stopping = true
         condition.broadcast()
       }
+    }
+
+    /// Waits `seconds` (the pace), or less when the run stops; false when it stopped.
+    func pause(for seconds: TimeInterval) -> Bool {
+      condition.lock()
+      defer { condition.unlock() }
+      let deadline = Date().addingTimeInterval(seconds)
+      while !stopping {
+        if !condition.wait(until: deadline) { return !stopping }
+      }
+      return false
     }
 
     /// Waits until every connection has ended, fewer than half of `capacity` messages are

@@ -22,7 +22,7 @@ public enum TransportOutcome: Sendable, Equatable {
 public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
   /// What went wrong, for grouping and for people.
   public struct Kind: Hashable, Sendable, CustomStringConvertible {
-    private enum Base: String { case refused, unreachable, unresolved, timeout, tls, login, broken, local }
+    private enum Base: String { case refused, unreachable, unresolved, timeout, tls, login, broken, local, interrupted }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// Nothing listens at the relay's address and port.
@@ -41,6 +41,8 @@ public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
     public static var broken: Self { Self(.broken) }
     /// Herald could not set up the transfer (a libcurl option refused).
     public static var local: Self { Self(.local) }
+    /// Herald ended the transfer (`TransferInterrupt`): the message goes back to the queue.
+    public static var interrupted: Self { Self(.interrupted) }
 
     /// The kind, said plainly: "the relay refused the connection".
     public var description: String {
@@ -53,6 +55,7 @@ public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
       case .login: return "the relay refused the login"
       case .broken: return "the connection to the relay broke"
       case .local: return "the SMTP client could not be set up"
+      case .interrupted: return "the transfer was ended by a shutdown"
       }
     }
   }

@@ -64,6 +64,7 @@ public final class SMTPConnection: MessageTransport {
   private let curl: CurlEasy
   private let configuration: RelayConfiguration
   private let logger: Logger
+  private let interrupt: TransferInterrupt?
   /// Whether libcurl's trace of the dialogue goes to the logger (at trace level; AUTH
   /// secrets left out).
   private let tracing: Bool
@@ -88,12 +89,14 @@ public final class SMTPConnection: MessageTransport {
   ///   of the dialogue when its level is trace (`HERALD_LOG=trace`), never a password.
   /// - Throws: `DeliveryError` `.connection` when no relay is named or libcurl cannot be
   ///   set up (an option it refuses is named).
-  public init(configuration: RelayConfiguration, logger: Logger = Logger(label: "herald.smtp")) throws {
+  /// - Parameter interrupt: ends the transfer in progress when set (a shutdown's deadline).
+  public init(configuration: RelayConfiguration, logger: Logger = Logger(label: "herald.smtp"), interrupt: TransferInterrupt? = nil) throws {
     guard let url = configuration.url else {
       throw DeliveryError(.connection, "no relay to send through: pass --smtp smtp://host:port, or set “relay:” in herald.yml")
     }
     self.configuration = configuration
     self.logger = logger
+    self.interrupt = interrupt
     tracing = logger.logLevel <= .trace
     do {
       curl = try CurlEasy()
@@ -111,6 +114,14 @@ public final class SMTPConnection: MessageTransport {
     try curl.set(CURLOPT_UPLOAD, 1)
     try curl.set(CURLOPT_UPLOAD_BUFFERSIZE, 16_384)  // libcurl allocates twice this per upload
     try curl.set(CURLOPT_TIMEOUT_MS, CurlEasy.milliseconds(configuration.messageTimeout))
+    if interrupt != nil {
+      try curl.set(CURLOPT_NOPROGRESS, 0)
+      try curl.setProgressCallback { context, _, _, _, _ in
+        guard let context else { return 0 }
+        return Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().interrupt?.isInterrupted == true ? 1 : 0
+      }
+      try curl.set(CURLOPT_XFERINFODATA, pointer: context)
+    }
     if tracing {
       // libcurl's trace of the dialogue, through the logger and without AUTH secrets
       // (CURLOPT_VERBOSE alone would print the AUTH lines on standard error).
@@ -208,6 +219,7 @@ public final class SMTPConnection: MessageTransport {
     case .unresolved: return TransportFailure(.unresolved, detail: failure.detail)
     case .timeout: return TransportFailure(.timeout, detail: failure.detail)
     case .login: return TransportFailure(.login, detail: failure.detail)
+    case .interrupted: return TransportFailure(.interrupted, detail: failure.detail)
     case .untrustedCertificate:
       return TransportFailure(
         .tls, detail: failure.detail + "; if the relay's certificate is from a private CA, give that CA's certificate as the CA file")

@@ -1,23 +1,38 @@
-/// A Message-ID that names the release and the recipient it was made for, so that a reply
-/// (whose In-Reply-To or References carries it) can be matched to both:
-/// `<RELEASE.RECIPIENT.UNIQUE@DOMAIN>`.
+import HeraldCore
+
+/// A Message-ID that says what the message is, so that a reply or a bounce (whose
+/// In-Reply-To, References or returned copy carries it) can be tied to it.
 ///
-/// RELEASE is the release's slug, RECIPIENT a key for the recipient that does not reveal
-/// the address (see `LinkSigner.recipientKey`), UNIQUE makes every message distinct.
+/// A release's message names the release and its recipient:
+/// `<RELEASE.RECIPIENT.UNIQUE@DOMAIN>`, RELEASE the release's slug, RECIPIENT a key for the
+/// recipient that does not reveal the address (see `LinkSigner.recipientKey`). One-off mail
+/// names its kind: `<KIND.UNIQUE@DOMAIN>` (`<confirmation.k3x9@news.example.org>`). UNIQUE
+/// makes every message distinct.
 public struct MessageID: Hashable, Sendable, CustomStringConvertible {
-  /// The release's slug, letters, digits and "-".
-  public var release: String
-  /// The recipient's key.
-  public var recipient: String
+  /// What the message is.
+  public var kind: MailKind
+  /// The release's slug, letters, digits and "-"; nil for one-off mail.
+  public var release: String?
+  /// The recipient's key; nil for one-off mail.
+  public var recipient: String?
   /// What makes this message's id unique.
   public var unique: String
   /// The sender's domain.
   public var domain: String
 
-  /// Makes an id; parts are reduced to characters that are valid in a dot-atom.
+  /// The id of a release's message; parts are reduced to characters that are valid in a dot-atom.
   public init(release: String, recipient: String, unique: String, domain: String) {
+    self.kind = .release
     self.release = Self.atomText(release)
     self.recipient = Self.atomText(recipient)
+    self.unique = Self.atomText(unique)
+    self.domain = domain
+  }
+
+  /// The id of one-off mail of `kind` (not a release).
+  public init(kind: MailKind, unique: String, domain: String) {
+    precondition(kind != .release, "a release's Message-ID names the release: use init(release:recipient:unique:domain:)")
+    self.kind = kind
     self.unique = Self.atomText(unique)
     self.domain = domain
   }
@@ -28,15 +43,38 @@ public struct MessageID: Hashable, Sendable, CustomStringConvertible {
     if value.hasPrefix("<") && value.hasSuffix(">") { value = value.dropFirst().dropLast() }
     guard let at = value.lastIndex(of: "@") else { return nil }
     let parts = value[..<at].split(separator: ".", omittingEmptySubsequences: false)
-    guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty }) else { return nil }
-    self.release = String(parts[0])
-    self.recipient = String(parts[1])
-    self.unique = String(parts[2])
+    guard parts.allSatisfy({ !$0.isEmpty }) else { return nil }
     self.domain = String(value[value.index(after: at)...])
+    switch parts.count {
+    case 2:
+      guard let kind = MailKind(rawValue: String(parts[0])), kind != .release else { return nil }
+      self.kind = kind
+      self.unique = String(parts[1])
+    case 3:
+      if let kind = Self.legacyKinds[parts[0] + "." + parts[1]] {
+        // One-off mail of Herald 0.2 named its kind like a release ("reply.inquiry.…").
+        self.kind = kind
+      } else {
+        self.kind = .release
+        self.release = String(parts[0])
+        self.recipient = String(parts[1])
+      }
+      self.unique = String(parts[2])
+    default:
+      return nil
+    }
   }
 
+  /// How Herald 0.2 named one-off mail, by its first two parts.
+  private static let legacyKinds: [String: MailKind] = [
+    "reply.inquiry": .inquiryReply, "confirm.notice": .confirmation, "contact.notice": .contactNotice, "contact.form": .contactMessage,
+  ]
+
   /// The header form, with angle brackets.
-  public var description: String { "<\(release).\(recipient).\(unique)@\(domain)>" }
+  public var description: String {
+    if let release, let recipient { return "<\(release).\(recipient).\(unique)@\(domain)>" }
+    return "<\(kind.rawValue).\(unique)@\(domain)>"
+  }
 
   /// Text reduced to ASCII letters, digits, "-" and "_": safe in a dot-atom (ids, List-Id).
   public static func atomText(_ text: String) -> String {

@@ -1,8 +1,12 @@
 import Foundation
+import HeraldCampaign
 import HeraldCompose
+import HeraldCore
 import HeraldStore
 import Logging
 import NIOCore
+import ServiceLifecycle
+import Synchronization
 
 /// A page rendered once and served from memory as it is.
 struct StaticPage: Sendable {
@@ -30,10 +34,12 @@ struct StaticPage: Sendable {
 ///
 /// What is visible is decided here, against the clock: a release under embargo is not
 /// listed, not in the feed, and its address answers 404 until the embargo lifts.
-final class Archive: @unchecked Sendable {  // the snapshot is swapped under the lock
-  /// The pages by path ("/", "/releases/SLUG", "/feed.atom"), and when that changes next.
-  struct Snapshot {
-    var pages: [String: StaticPage] = [:]
+final class Archive: Sendable {
+  /// The pages by page, and when that changes next.
+  struct Snapshot: Sendable {
+    var pages: [PublicPage: StaticPage] = [:]
+    /// Every publication, visible or not yet.
+    var all: [Publication] = []
     /// The visible releases, newest first (for the contact form's choice).
     var visible: [Publication] = []
     /// The next embargo to lift, when one is pending.
@@ -44,47 +50,55 @@ final class Archive: @unchecked Sendable {  // the snapshot is swapped under the
 
   private let store: SubscriberStore
   private let pages: WebPages
-  private let site: [String: Any]
+  private let site: [String: any Sendable]
   private let organization: String
-  private let baseURL: String
+  private let publicSite: PublicSite
+  private let clock: WallClock
   private let logger: Logger
-  private let lock = NSLock()
-  private var snapshot = Snapshot()
+  private let snapshot = Mutex(Snapshot())
   /// Release pages already rendered, by slug and the content they were made from.
-  private var rendered: [String: (Publication, StaticPage)] = [:]
+  private let rendered = Mutex([String: (Publication, StaticPage)]())
 
-  init(store: SubscriberStore, pages: WebPages, site: [String: Any], organization: String, baseURL: String, logger: Logger) {
+  init(
+    store: SubscriberStore, pages: WebPages, site: [String: any Sendable], organization: String, publicSite: PublicSite, clock: WallClock,
+    logger: Logger
+  ) {
     self.store = store
     self.pages = pages
     self.site = site
     self.organization = organization
-    self.baseURL = baseURL
+    self.publicSite = publicSite
+    self.clock = clock
     self.logger = logger
   }
 
-  /// The page at `path`, if it is visible now.
-  func page(_ path: String, now: Date = Date()) -> StaticPage? {
-    let current = lock.withLock { snapshot }
+  /// The page, if it is visible now. An embargo that has ended is seen here: the pages are
+  /// rendered again (from memory: the store is not read).
+  func page(_ page: PublicPage) -> StaticPage? {
+    let now = clock.now
+    let current = snapshot.withLock { $0 }
     if let next = current.nextChange, next <= now {
-      refresh(now: now, force: true)
-      return lock.withLock { snapshot.pages[path] }
+      let rebuilt = build(current.all, version: current.version, now: now)
+      snapshot.withLock { $0 = rebuilt }
+      return rebuilt.pages[page]
     }
-    return current.pages[path]
+    return current.pages[page]
   }
 
   /// The releases visible now, newest first.
-  var visible: [Publication] { lock.withLock { snapshot.visible } }
+  var visible: [Publication] { snapshot.withLock { $0.visible } }
 
   /// Renders again when the publications have changed or an embargo has ended. Cheap when
-  /// nothing has: one small query.
-  func refresh(now: Date = Date(), force: Bool = false) {
+  /// nothing has: one small query. Blocking (SQLite): call it off the event loop.
+  func refresh() {
+    let now = clock.now
     do {
       let version = try store.publicationsVersion()
-      let current = lock.withLock { snapshot }
-      guard force || version != current.version || (current.nextChange.map { $0 <= now } ?? false) else { return }
+      let current = snapshot.withLock { $0 }
+      guard version != current.version || (current.nextChange.map { $0 <= now } ?? false) else { return }
       let all = try store.publications()
       let next = build(all, version: version, now: now)
-      lock.withLock { snapshot = next }
+      snapshot.withLock { $0 = next }
       logger.debug("archive rendered", metadata: ["visible": "\(next.visible.count)", "publications": "\(all.count)"])
     } catch {
       // The pages of the last good snapshot stay; the next refresh tries again.
@@ -94,41 +108,64 @@ final class Archive: @unchecked Sendable {  // the snapshot is swapped under the
 
   private func build(_ all: [Publication], version: String, now: Date) -> Snapshot {
     let visible = all.filter { $0.visibleFrom <= now }.sorted { ($0.visibleFrom, $0.slug) > ($1.visibleFrom, $1.slug) }
-    var result = Snapshot(visible: visible, nextChange: all.filter { $0.visibleFrom > now }.map(\.visibleFrom).min(), version: version)
+    var result = Snapshot(
+      all: all, visible: visible, nextChange: all.filter { $0.visibleFrom > now }.map(\.visibleFrom).min(), version: version)
+    let cache = rendered.withLock { $0 }
     var kept: [String: (Publication, StaticPage)] = [:]
     for publication in visible {
       let page: StaticPage
-      if let (was, cached) = lock.withLock({ rendered[publication.slug] }), was == publication {
+      if let (was, cached) = cache[publication.slug], was == publication {
         page = cached
       } else {
         page = StaticPage(pages.render("release", context(site: site, ["release": releaseValues(publication, html: true)])), contentType: "text/html; charset=utf-8")
       }
       kept[publication.slug] = (publication, page)
-      result.pages["/releases/\(publication.slug)"] = page
+      result.pages[.release(slug: publication.slug)] = page
     }
-    lock.withLock { rendered = kept }
-    result.pages["/"] = StaticPage(
+    rendered.withLock { $0 = kept }
+    result.pages[.home] = StaticPage(
       pages.render("index", context(site: site, ["releases": visible.map { releaseValues($0, html: false) }])), contentType: "text/html; charset=utf-8")
-    result.pages["/feed.atom"] = StaticPage(
-      AtomFeed.xml(visible, organization: organization, baseURL: baseURL, updated: now), contentType: "application/atom+xml; charset=utf-8")
+    result.pages[.feed] = StaticPage(
+      AtomFeed.xml(visible, organization: organization, site: publicSite, updated: now), contentType: "application/atom+xml; charset=utf-8")
     return result
   }
 
   private func releaseValues(_ publication: Publication, html: Bool) -> [String: Any] {
     var values: [String: Any] = [
-      "slug": publication.slug, "title": publication.title, "subject": publication.subject,
+      "slug": publication.slug, "url": PublicPage.release(slug: publication.slug).path, "title": publication.title, "subject": publication.subject,
       "date": ReleaseDate(publication.releaseDate)?.longForm ?? publication.releaseDate, "date_iso": publication.releaseDate,
       "language": publication.language ?? (site["language"] as? String ?? "en"),
     ]
     if let summary = publication.summary, !summary.isEmpty { values["summary"] = summary }
     if let dateline = publication.dateline { values["dateline"] = dateline }
-    if html { values["html"] = publication.html }
+    if html {
+      values["html"] = publication.html
+      values["contact_url"] = PublicPage.contact(release: publication.slug).path
+    }
     return values
   }
 }
 
+/// Renders the archive again every `interval`, on the blocking pool, until the service group
+/// shuts down.
+struct ArchiveRefresh: Service {
+  let archive: Archive
+  let interval: Duration
+
+  func run() async throws {
+    while !Task.isShuttingDownGracefully {
+      do {
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+      } catch {
+        return  // shutting down
+      }
+      _ = try? await BlockingWork.run { [archive] in archive.refresh() }
+    }
+  }
+}
+
 /// A page's context: the site's values and the page's own.
-func context(site: [String: Any], _ values: [String: Any]) -> [String: Any] {
+func context(site: [String: any Sendable], _ values: [String: Any]) -> [String: Any] {
   var context = values
   context["site"] = site
   return context

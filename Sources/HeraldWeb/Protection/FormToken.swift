@@ -3,7 +3,8 @@ import HeraldMail
 
 /// A session-less token for an HTML form, against cross-site request forgery and bots.
 ///
-/// The page carries a token signed with the workspace secret over the form's name and the
+/// The page carries a token signed with the workspace secret (purpose `.form`, so it never
+/// passes as a link's token) over the form's name and the
 /// second it was issued. A submission passes when the token is genuine, was issued for the
 /// same form, and is neither younger than `minimumAge` (bots fill forms instantly) nor older
 /// than `maximumAge`.
@@ -12,8 +13,6 @@ import HeraldMail
 /// limiter bounds. It binds nothing about the client, so it stops forgery only together
 /// with ``CrossSiteCheck`` (another site cannot read our page to copy the token).
 public struct FormToken: Sendable {
-  /// The ``LinkSigner`` purpose of form tokens, so they never pass as a link's token.
-  static let purpose = "form"
   /// Longer than any token we issue for a sensible form name; spares the MAC on junk.
   static let maximumLength = 1024
 
@@ -35,7 +34,7 @@ public struct FormToken: Sendable {
 
   /// A token for the form named `form` ("subscribe", "contact"), to put in a hidden field.
   public func issue(form: String, at date: Date) -> String {
-    signer.token(purpose: Self.purpose, fields: [form, String(Self.second(of: date))])
+    signer.token(.form, fields: [form, String(Self.second(of: date))])
   }
 
   /// Why the submitted `token` does not pass for `form` at `date`, or nil when it passes.
@@ -50,7 +49,7 @@ public struct FormToken: Sendable {
   /// person has to do.
   public func check(_ token: String?, form: String, at date: Date) -> FormTokenProblem? {
     guard let token, !token.isEmpty else { return .missing }
-    guard token.utf8.count <= Self.maximumLength, let fields = try? signer.verify(token, purpose: Self.purpose),
+    guard token.utf8.count <= Self.maximumLength, let fields = try? signer.verify(token, purpose: .form),
       let stamp = fields.last, let issued = Int(stamp), String(issued) == stamp
     else { return .forged }
     // A form name holding the field separator comes back split; join it again to compare.

@@ -1,20 +1,21 @@
 import Foundation
+import HeraldCore
 import HTTPTypes
 import Hummingbird
 import NIOCore
 
 extension WebServer {
-  /// The archive: the index at /, a page per release at /releases/SLUG, the Atom feed at
-  /// /feed.atom, and the stylesheet. All are rendered already; a request only looks one up.
+  /// The archive: the index, a page per release, the Atom feed, and the stylesheet, at the
+  /// addresses `PublicRoute` defines. All are rendered already; a request only looks one up.
   func addArchiveRoutes(to router: Router<WebContext>) {
     let stylesheet = StaticPage(String(decoding: pages.stylesheet, as: UTF8.self), contentType: "text/css; charset=utf-8")
-    router.get("/") { request, _ in self.serve(self.archive.page("/"), request: request) }
-    router.get("/feed.atom") { request, _ in self.serve(self.archive.page("/feed.atom"), request: request) }
-    router.get("/releases/:slug") { request, context in
-      let slug = context.parameters.get("slug") ?? ""
-      return self.serve(self.archive.page("/releases/\(slug)"), request: request)
+    router.get(RouterPath(.home)) { request, _ in self.serve(self.archive.page(.home), request: request) }
+    router.get(RouterPath(.feed)) { request, _ in self.serve(self.archive.page(.feed), request: request) }
+    router.get(RouterPath(.release)) { request, context in
+      let slug = context.parameters.value(of: .release) ?? ""
+      return self.serve(self.archive.page(.release(slug: slug)), request: request)
     }
-    router.get("/style.css") { request, _ in self.serve(stylesheet, request: request, robots: false) }
+    router.get(RouterPath(.stylesheet)) { request, _ in self.serve(stylesheet, request: request, robots: false) }
   }
 
   /// A rendered page, or 304 when the client has it already, or the 404 page.

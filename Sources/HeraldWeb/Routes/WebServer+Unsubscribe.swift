@@ -5,7 +5,7 @@ import HTTPTypes
 import Hummingbird
 
 extension WebServer {
-  /// The List-Unsubscribe address, /unsubscribe/TOKEN.
+  /// The List-Unsubscribe address (`PublicRoute.unsubscribe`).
   ///
   /// - POST with `List-Unsubscribe=One-Click` (RFC 8058, what Gmail and Yahoo send):
   ///   unsubscribes from the token's list at once and answers 200. It carries no cookies and
@@ -15,25 +15,30 @@ extension WebServer {
   ///   button POSTs, for this list or every list.
   /// - A forged, altered or malformed token gets the 404 page, like an unknown address.
   func addUnsubscribeRoutes(to router: Router<WebContext>) {
-    router.get("/unsubscribe/:token") { _, context in
-      guard let (subscriber, list) = self.unsubscribeToken(context) else { return self.notFound() }
-      guard let (person, _) = try self.mailroom.store.subscriber(id: subscriber) else {
+    router.get(RouterPath(.unsubscribe)) { _, context in
+      guard let token = context.parameters.value(of: .unsubscribe), let (subscriber, list) = self.mailroom.unsubscribeLink(token) else {
+        return self.notFound()
+      }
+      guard let (person, _) = try await self.mailroom.subscriber(subscriber) else {
         return self.page("unsubscribed", ["email": "This address", "what": "us: it is not on any list"])
       }
       return self.page("unsubscribe", [
-        "email": person.email, "token": context.parameters.get("token") ?? "", "list": ["name": list, "title": self.listTitle(list)],
-        "form_token": self.formToken.issue(form: "unsubscribe", at: Date()),
+        "email": person.email, "action": PublicPage.unsubscribe(token: token).path, "token": token,
+        "list": ["name": list, "title": await self.listTitle(list)],
+        "form_token": self.formToken.issue(form: "unsubscribe", at: self.mailroom.clock.now),
       ])
     }
-    router.post("/unsubscribe/:token") { request, context in
-      guard let (subscriber, list) = self.unsubscribeToken(context) else { return self.notFound() }
+    router.post(RouterPath(.unsubscribe)) { request, context in
+      guard let token = context.parameters.value(of: .unsubscribe), let (subscriber, list) = self.mailroom.unsubscribeLink(token) else {
+        return self.notFound()
+      }
       let form: FormBody
       switch await self.readForm(request) {
       case .success(let body): form = body
       case .failure(let refusal): return refusal.response
       }
       if form["List-Unsubscribe"] == "One-Click" {
-        try self.mailroom.store.unsubscribe(
+        try await self.mailroom.unsubscribe(
           subscriber, list: list, source: ConsentSource(.unsubscribeLink, detail: "one-click, \(self.evidence(request, context))"))
         return Response(
           status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
@@ -41,28 +46,20 @@ extension WebServer {
       }
       // The page's button: a form of this site, within the rate, with its token.
       if let refusal = self.refusal(request, context) { return refusal }
-      let checked = form
-      if let problem = self.formToken.check(checked["form_token"], form: "unsubscribe", at: Date()) {
+      if let problem = self.formToken.check(form["form_token"], form: "unsubscribe", at: self.mailroom.clock.now) {
         return self.problem(.badRequest, heading: "Please try again", message: problem.message + " (Open the link in the email again.)")
       }
-      guard let (person, _) = try self.mailroom.store.subscriber(id: subscriber) else {
+      guard let (person, _) = try await self.mailroom.subscriber(subscriber) else {
         return self.page("unsubscribed", ["email": "This address", "what": "us: it is not on any list"])
       }
-      if self.isBot(checked) { return self.page("unsubscribed", ["email": person.email, "what": "this list"]) }
-      let everything = checked["scope"] == "all"
+      if self.isBot(form) { return self.page("unsubscribed", ["email": person.email, "what": "this list"]) }
+      let everything = form["scope"] == "all"
       let source = ConsentSource(.unsubscribeLink, detail: "page, \(self.evidence(request, context))")
-      try self.mailroom.store.unsubscribe(subscriber, list: everything ? nil : list, source: source)
+      try await self.mailroom.unsubscribe(subscriber, list: everything ? nil : list, source: source)
       return self.page("unsubscribed", [
-        "email": person.email, "what": everything ? "any list of \(self.site["organization"] ?? "ours")" : "“\(self.listTitle(list))”",
+        "email": person.email,
+        "what": everything ? "any list of \(self.site["organization"] as? String ?? "ours")" : "“\(await self.listTitle(list))”",
       ])
     }
-  }
-
-  /// The subscriber and list of the route's token, or nil when it is not one of ours.
-  private func unsubscribeToken(_ context: WebContext) -> (SubscriberID, String)? {
-    guard let token = context.parameters.get("token"), token.utf8.count < 512,
-      let (subscriber, list) = try? signer.verifySubscriptionToken(token, purpose: .unsubscribe), let id = SubscriberID(subscriber)
-    else { return nil }
-    return (id, list)
   }
 }

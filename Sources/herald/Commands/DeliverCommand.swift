@@ -3,8 +3,9 @@ import Foundation
 import HeraldCampaign
 import HeraldCore
 import HeraldDelivery
+import ServiceLifecycle
 
-struct DeliverCommand: ParsableCommand {
+struct DeliverCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "deliver",
     abstract: "Send what is due in the Outbox (cron-friendly): new messages, and deferred ones whose retry time has come.",
@@ -12,7 +13,8 @@ struct DeliverCommand: ParsableCommand {
       With --watch it keeps running: it sends new messages as they are queued (herald send \
       --queue-only), retries deferred ones when they are due, and waits out a relay that \
       fails. SIGINT or SIGTERM stop it cleanly: messages in flight finish and are recorded, \
-      nothing stays claimed.
+      nothing stays claimed (after 20 s, transfers still in flight end and their messages go \
+      back to the queue).
       """
   )
 
@@ -31,7 +33,7 @@ struct DeliverCommand: ParsableCommand {
     guard interval >= 0.1 && interval <= 3600 else { throw ValidationError("--interval must be from 0.1 to 3600 seconds") }
   }
 
-  func run() throws {
+  func run() async throws {
     let mailroom = try options.mailroom()
     let relay = try mailroom.relay(override: smtp)
     let outbox = mailroom.outbox
@@ -40,16 +42,16 @@ struct DeliverCommand: ParsableCommand {
     if recovered > 0 && !json { Terminal.warn("Returned \(recovered) message(s) left in active/ by an interrupted run to the queue.") }
     for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warning(warning) }
     let session = mailroom.deliverySession(relay: relay, onWarning: { Terminal.warning($0) })
-    let interrupts = Terminal.onInterrupt {
-      Terminal.warn("\nStopping: messages in flight finish; the rest stays in the Outbox for herald deliver.")
-      session.stop()
-    }
-    defer { interrupts.forEach { $0.cancel() } }
 
     guard watch else {
+      let interrupts = Terminal.onInterrupt {
+        Terminal.warn("\nStopping: messages in flight finish; the rest stays in the Outbox for herald deliver.")
+        session.stop()
+      }
+      defer { interrupts.forEach { $0.cancel() } }
       let due = try outbox.count(in: .queue)
       let progress = Terminal.colours(STDERR_FILENO) && !json ? ProgressLine(total: due, start: Date()) : nil
-      let report = session.run(onResult: { progress?.record($0.outcome) })
+      let report = try await BlockingWork.runOnThread(named: "herald-deliver") { session.run(onResult: { progress?.record($0.outcome) }) }
       progress?.clear()
       try DeliveryReportOutput.print(report, json: json)
       if report.paused != nil { throw ExitCode.failure }
@@ -57,24 +59,14 @@ struct DeliverCommand: ParsableCommand {
     }
 
     if !json { Terminal.say("Watching \(Terminal.display(mailroom.workspace.outboxDirectory)) (every \(interval.formatted()) s); Ctrl-C stops.") }
-    var total = try session.watch(interval: interval) { [json] event in
-      switch event {
-      case .recovered(let count):
-        if !json { Terminal.warn("Returned \(count) message(s) left in active/ by an interrupted run to the queue.") }
-      case .ran(let report):
-        let done = report.sent + report.deferred + report.failed
-        if done > 0 && !json {
-          Terminal.say("\(Date().formatted(date: .omitted, time: .standard))  sent \(report.sent.formatted()), deferred \(report.deferred.formatted()), failed \(report.failed.formatted())")
-          for (outcome, title) in [(DeliveryOutcome.deferred, "deferred"), (.failed, "failed")] {
-            for line in CampaignReport.reasonLines(report, outcome, limit: 3) { Terminal.say("    \(title): \(line)") }
-          }
-        }
-      case .paused(let why, let retryAt):
-        // A failing relay: say why, and try again later instead of giving up.
-        Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " \(why); trying again in \(Int(retryAt.timeIntervalSinceNow.rounded())) s")
-      }
+    let total = Shared(Deliverer.Report())
+    let service = DeliveryService(session: session, interval: .milliseconds(Int64(interval * 1000))) { [json] event in
+      if case .ran(let report) = event { total.withLock { $0.add(report) } }
+      DeliveryEvents.report(event, json: json)
     }
-    total.paused = nil
-    try DeliveryReportOutput.print(total, json: json)
+    try await ServiceProcess.run([service], logger: options.logger)
+    var summed = total.value
+    summed.paused = nil
+    try DeliveryReportOutput.print(summed, json: json)
   }
 }

@@ -4,6 +4,7 @@ import HeraldCampaign
 import HeraldCore
 import HeraldInbox
 import HeraldStore
+import ServiceLifecycle
 
 extension InboundClass: ExpressibleByArgument {}
 extension MboxReader.Format: ExpressibleByArgument {}
@@ -111,7 +112,7 @@ struct InboxCommand: ParsableCommand {
     }
   }
 
-  struct Fetch: ParsableCommand {
+  struct Fetch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "fetch", abstract: "Read the new mail of the IMAP mailbox herald.yml's inbox: names (nothing is marked as read unless inbox.after says so).")
     @OptionGroup var options: WorkspaceOptions
@@ -124,32 +125,24 @@ struct InboxCommand: ParsableCommand {
       if let interval, !(1...86_400).contains(interval) { throw ValidationError("--interval must be from 1 to 86400 seconds") }
     }
 
-    func run() throws {
+    func run() async throws {
       let mailroom = try options.mailroom()
       let mailbox = try mailroom.workspace.mailbox(mailroom.configuration, override: imap, environment: ProcessInfo.processInfo.environment)
       let settings = mailroom.configuration.inbox
       let inbox = try Inbox(mailroom: mailroom, logger: options.logger)
-      let fetch = { try inbox.fetch(mailbox, after: settings?.after ?? .keep, moveTo: settings?.moveTo) { InboxCommand.report($0, json: json) } }
+      let after = settings?.after ?? .keep
       guard watch else {
-        InboxCommand.summary(try fetch(), json: json)
+        let summary = try await BlockingWork.runOnThread(named: "herald-imap") { [json] in
+          try inbox.fetch(mailbox, after: after, onMessage: { InboxCommand.report($0, json: json) })
+        }
+        InboxCommand.summary(summary, json: json)
         return
       }
       let every = interval ?? settings?.interval ?? 300
-      let stop = StopFlag()
-      let interrupts = Terminal.onInterrupt { stop.set() }
-      defer { interrupts.forEach { $0.cancel() } }
-      if !json { Terminal.say("Watching \(mailbox.url) (every \(Int(every)) s); Ctrl-C stops.") }
-      while !stop.isSet {
-        do {
-          let summary = try fetch()
-          if summary.total > 0 { InboxCommand.summary(summary, json: json) }
-        } catch let error as InboxError where error.code == .mailbox {
-          // The mailbox is down: say so and try again later.
-          Terminal.warning("\(error.message); trying again in \(Int(every)) s")
-        }
-        let until = Date().addingTimeInterval(every)
-        while !stop.isSet && Date() < until { Thread.sleep(forTimeInterval: 0.2) }
-      }
+      if !json { Terminal.say("Watching \(Inbox.redacted(mailbox.url)) (every \(TimeSpan.describe(every))); Ctrl-C stops.") }
+      let service = InboxFetchService(
+        inbox: inbox, mailbox: mailbox, after: after, interval: .milliseconds(Int64(every * 1000)), onEvent: InboxEvents.report(json: json))
+      try await ServiceProcess.run([service], logger: options.logger)
     }
   }
 
@@ -207,12 +200,4 @@ struct InboxCommand: ParsableCommand {
       InboxCommand.report(outcome, json: false)
     }
   }
-}
-
-/// Set by a signal handler, read by a loop.
-final class StopFlag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = false
-  func set() { lock.withLock { value = true } }
-  var isSet: Bool { lock.withLock { value } }
 }

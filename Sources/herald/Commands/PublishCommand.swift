@@ -35,7 +35,7 @@ struct PublishCommand: ParsableCommand {
       return
     }
     let publication = try mailroom.publish(release: release, at: at?.date ?? Date())
-    let url = "\(mailroom.configuration.compose.baseURL)/releases/\(publication.slug)"
+    let url = mailroom.site.url(.release(slug: publication.slug))
     let time = ISO8601DateFormatter().string(from: publication.visibleFrom)
     if json {
       try printJSON(["slug": publication.slug, "url": url, "visible_from": time, "title": publication.title])

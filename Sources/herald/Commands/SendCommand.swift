@@ -4,7 +4,7 @@ import HeraldCampaign
 import HeraldCore
 import HeraldDelivery
 
-struct SendCommand: ParsableCommand {
+struct SendCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "send",
     abstract: "Send a release to its lists: check, confirm, compose and enqueue every message, deliver.",
@@ -40,7 +40,7 @@ struct SendCommand: ParsableCommand {
     if dryRun && queueOnly { throw ValidationError("--dry-run sends nothing; leave out --queue-only") }
   }
 
-  func run() throws {
+  func run() async throws {
     let mailroom = try options.mailroom()
     var request = CampaignRequest(release: release)
     request.lists = list
@@ -86,7 +86,7 @@ struct SendCommand: ParsableCommand {
       }
     }
     defer { interrupts?.forEach { $0.cancel() } }
-    let result = try mailroom.send(plan, session: session, onResult: { progress?.record($0.outcome) })
+    let result = try await mailroom.send(plan, session: session, onResult: { progress?.record($0.outcome) })
     progress?.clear()
 
     if !json {
@@ -96,7 +96,7 @@ struct SendCommand: ParsableCommand {
       }
     }
     if !json, let published = result.published {
-      Terminal.say("Archive: \(mailroom.configuration.compose.baseURL)/releases/\(published.slug)"
+      Terminal.say("Archive: \(mailroom.site.url(.release(slug: published.slug)))"
         + (published.visibleFrom > Date() ? " (from \(ISO8601DateFormatter().string(from: published.visibleFrom)))" : ""))
     }
     if let problem = result.publishProblem { Terminal.warning("the release was sent but not published to the web archive: \(problem); run herald publish") }

@@ -1,0 +1,121 @@
+import Foundation
+import HeraldCompose
+import HeraldCore
+import HeraldMail
+import HeraldStore
+
+// What the public site asks of the mailroom: subscription requests from a form (with the
+// confirmation mail a double opt-in list sends), confirmations and unsubscribes by link.
+// Each runs its store calls and Outbox writes on the blocking pool (`BlockingWork`), never
+// on the caller's thread: a web server's event loop keeps answering meanwhile.
+extension Mailroom {
+  /// A subscription asked for in a public form.
+  public struct SubscriptionForm: Sendable {
+    /// The address typed in.
+    public var email: String
+    /// The name, if one was given.
+    public var name: String?
+    /// The organisation, if one was given.
+    public var organization: String?
+    /// The list's name.
+    public var list: String
+    /// The consent evidence: who asked (address, user agent) and the words agreed to.
+    public var source: ConsentSource
+
+    /// Makes a request.
+    public init(email: String, name: String?, organization: String?, list: String, source: ConsentSource) {
+      self.email = email
+      self.name = name
+      self.organization = organization
+      self.list = list
+      self.source = source
+    }
+  }
+
+  /// Records a subscription request; when it needs confirming (a double opt-in list, or an
+  /// address coming back), writes the confirmation mail to the Outbox — at most one per
+  /// address and list within `web.confirmation_cooldown`.
+  /// - Throws: `StoreError` (`.invalidInput` for an address that is not one, `.notFound`
+  ///   for an unknown list); what composing or enqueueing the confirmation throws.
+  public func requestSubscription(_ form: SubscriptionForm) async throws -> SubscriberStore.SubscriptionRequest {
+    try await BlockingWork.run { [self] in
+      let now = clock.now
+      let outcome = try store.requestSubscription(
+        email: form.email, name: form.name, organization: form.organization, list: form.list, source: form.source,
+        cooldown: configuration.web.confirmationCooldown, at: now)
+      if case .confirm(let subscriber) = outcome {
+        try sendConfirmation(to: try EmailAddress.normalize(form.email), subscriber: subscriber, list: try store.list(named: form.list), at: now)
+      }
+      return outcome
+    }
+  }
+
+  /// What a confirmation link's token says.
+  public enum ConfirmationLink: Sendable, Equatable {
+    /// Genuine and within its lifetime: the subscriber and list it confirms.
+    case valid(SubscriberID, list: String)
+    /// Genuine, and older than `web.confirmation_lifetime`.
+    case expired
+  }
+
+  /// Reads a confirmation link's token; nil when it is not one of ours (forged, altered,
+  /// issued in the future, another purpose).
+  public func confirmationLink(_ token: String) -> ConfirmationLink? {
+    guard token.utf8.count < 512, let signer = try? linkSigner(), let (subscriber, list, issued) = try? signer.verifyConfirmationToken(token),
+      let id = SubscriberID(subscriber)
+    else { return nil }
+    let age = clock.now.timeIntervalSince(issued)
+    guard age >= -60 else { return nil }  // issued in the future: not ours
+    return age > configuration.web.confirmationLifetime ? .expired : .valid(id, list: list)
+  }
+
+  /// The subscriber and list of an unsubscribe link's token; nil when it is not one of ours.
+  public func unsubscribeLink(_ token: String) -> (subscriber: SubscriberID, list: String)? {
+    guard token.utf8.count < 512, let signer = try? linkSigner(), let (subscriber, list) = try? signer.verifyUnsubscribeToken(token),
+      let id = SubscriberID(subscriber)
+    else { return nil }
+    return (id, list)
+  }
+
+  /// Confirms a pending subscription (the confirmation link's button), with the evidence.
+  public func confirmSubscription(_ subscriber: SubscriberID, list: String, source: ConsentSource) async throws -> SubscriberStore.Confirmation {
+    try await BlockingWork.run { [self] in try store.confirmSubscription(subscriber, list: list, source: source, at: clock.now) }
+  }
+
+  /// Unsubscribes by link from `list`, or from every list when nil, with the evidence.
+  /// - Returns: the lists that changed.
+  @discardableResult
+  public func unsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource) async throws -> [String] {
+    try await BlockingWork.run { [self] in try store.unsubscribe(subscriber, list: list, source: source, at: clock.now) }
+  }
+
+  /// The subscriber with this id and their memberships, or nil (forgotten, never there).
+  public func subscriber(_ id: SubscriberID) async throws -> (Subscriber, [Membership])? {
+    try await BlockingWork.run { [self] in try store.subscriber(id: id) }
+  }
+
+  /// Every list, by name.
+  public func lists() async throws -> [MailingList] {
+    try await BlockingWork.run { [self] in try store.lists() }
+  }
+
+  /// Writes the confirmation of a subscription to the Outbox: a link to the confirmation
+  /// page, good for `web.confirmation_lifetime`.
+  private func sendConfirmation(to address: String, subscriber: SubscriberID, list: MailingList, at now: Date) throws {
+    let compose = configuration.compose
+    let token = try linkSigner().confirmationToken(subscriber: subscriber.description, list: list.name, issued: now)
+    let link = site.url(.confirm(token: token))
+    let organization = ComposedNotice.escape(compose.organization)
+    let markdown = """
+      Please confirm that you want to receive **\(ComposedNotice.escape(list.title))** from \(organization) at \(ComposedNotice.escape(address)):
+
+      [Confirm the subscription](\(link))
+
+      The link is good for \(TimeSpan.describe(configuration.web.confirmationLifetime)). If you did not ask for this, ignore this message: without your confirmation nothing is sent to you.
+      """
+    let notice = ComposedNotice(
+      markdown: markdown, kind: .confirmation, from: compose.from, to: Mailbox(address: address), replyTo: compose.replyTo,
+      subject: "Please confirm: \(list.title)", settings: compose, stamp: MessageStamp.now(at: now))
+    try enqueue(notice.message, kind: .confirmation, subscriber: subscriber, at: now)
+  }
+}
