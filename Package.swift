@@ -190,7 +190,7 @@ let package = Package(
     // Test support shared by every test target: fixtures, running the binary, Python oracles.
     .target(name: "HeraldTesting", dependencies: ["HeraldCore", "HeraldMail", "HeraldDelivery"], path: "Tests/HeraldTesting"),
 
-    .testTarget(name: "HeraldMailTests", dependencies: ["HeraldMail", "HeraldTesting"]),
+    .testTarget(name: "HeraldMailTests", dependencies: ["HeraldMail", "HeraldCore", "HeraldTesting"]),
     .testTarget(
       name: "HeraldComposeTests",
       // The default workspace files (HeraldWorkspace) are the inputs of the compose tests.

@@ -112,12 +112,14 @@ public final class WebServer: Sendable {
   /// server and the archive's refresh: the server stops accepting and finishes the requests
   /// in flight, then the services stop.
   /// - Throws: `WebError` `.startup` when the address cannot be listened on; what a service throws.
+  /// - Parameter gracePeriod: how long requests and services have to stop after a signal.
   public func run(
-    host: String, port: Int, services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    host: String, port: Int, services: [any Service] = [], gracePeriod: Duration = ServiceProcess.defaultGracePeriod,
+    onListening: @escaping @Sendable (Int) async -> Void = { _ in }
   ) async throws {
     let app = application(host: host, port: port, services: [archiveRefresh()] + services, onListening: onListening)
     do {
-      try await ServiceProcess.run([app], logger: logger)
+      try await ServiceProcess.run([app], gracePeriod: gracePeriod, logger: logger)
     } catch let error as IOError {
       throw WebError(.startup, "cannot listen on \(host):\(port): \(error.description); is another server using the port?", underlying: error)
     }

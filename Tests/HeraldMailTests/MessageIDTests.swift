@@ -1,3 +1,4 @@
+import HeraldCore
 import HeraldMail
 import HeraldTesting
 import Testing
@@ -62,6 +63,35 @@ struct MessageIDTests {
     "",
   ])
   func foreignIdsAreNotReadAsHerald(_ text: String) {
+    #expect(MessageID(parsing: text) == nil)
+  }
+}
+
+struct OneOffMessageIDTests {
+  @Test(arguments: [MailKind.confirmation, .contactNotice, .inquiryReply, .contactMessage])
+  func oneOffMailNamesItsKindAndNoRelease(_ kind: MailKind) throws {
+    let id = MessageID(kind: kind, unique: "k3x9", domain: "news.example.org")
+    #expect(id.description == "<\(kind.rawValue).k3x9@news.example.org>")
+    let parsed = try #require(MessageID(parsing: id.description))
+    #expect(parsed == id && parsed.kind == kind && parsed.release == nil && parsed.recipient == nil)
+  }
+
+  @Test func aReleasesIdIsAReleaseEvenWhenItsSlugLooksLikeAKind() throws {
+    let id = try #require(MessageID(parsing: "<confirmation.mzxw6ytboi234567.k3x9@news.example.org>"))
+    #expect(id.kind == .release && id.release == "confirmation")
+  }
+
+  @Test(arguments: [
+    ("<reply.inquiry.ABC@example.org>", MailKind.inquiryReply), ("<confirm.notice.ABC@example.org>", .confirmation),
+    ("<contact.notice.ABC@example.org>", .contactNotice), ("<contact.form.ABC@example.org>", .contactMessage),
+  ])
+  func idsOfEarlierVersionsOneOffMailAreReadAsTheirKind(_ text: String, _ kind: MailKind) throws {
+    let id = try #require(MessageID(parsing: text))
+    #expect(id.kind == kind && id.release == nil)
+  }
+
+  @Test(arguments: ["<release.k3x9@example.org>", "<newsletter.k3x9@example.org>"])
+  func twoPartsThatNameNoOneOffKindAreNotOurs(_ text: String) {
     #expect(MessageID(parsing: text) == nil)
   }
 }

@@ -81,12 +81,13 @@ public enum HeraldProcess {
   }
 
   /// A fresh workspace whose list `list` has `count` subscribers, reader0@example.com,
-  /// reader1@example.com…, imported from a CSV file.
+  /// reader1@example.com… (`prefix` before "reader": "slow-" asks a scenario relay to take
+  /// its time), imported from a CSV file.
   /// - Returns: The workspace folder and the addresses, in order.
-  public static func workspace(list: String, readers count: Int) throws -> (root: URL, addresses: [String]) {
+  public static func workspace(list: String, readers count: Int, prefix: String = "") throws -> (root: URL, addresses: [String]) {
     let root = try workspace()
     try runChecked(["lists", "create", list], in: root)
-    let addresses = (0..<count).map { "reader\($0)@example.com" }
+    let addresses = (0..<count).map { "\(prefix)reader\($0)@example.com" }
     let csv = "email,name\n" + addresses.enumerated().map { "\($1),Reader \($0)\n" }.joined()
     try Data(csv.utf8).write(to: root.appendingPathComponent("\(list).csv"))
     try runChecked(["lists", "import", list, "\(list).csv"], in: root)

@@ -2,7 +2,8 @@ import Foundation
 
 /// An SMTP server on 127.0.0.1 that plays one transport scenario (Tests/Oracles/smtp_scenarios.py,
 /// aiosmtpd): STARTTLS, implicit TLS, AUTH, or a silent peer; recipients choose the faults
-/// ("closing" 421 and hang up, "drop" mid-DATA, "stall" after DATA, "reject" 550 5.1.1 …).
+/// ("closing" 421 and hang up, "drop" mid-DATA, "stall" after DATA, "slow" 0.2 s after DATA,
+/// "reject" 550 5.1.1 …).
 /// Started for one test, on its own port, and stopped when this is released.
 public final class ScenarioSMTPServer {
   /// What the server does besides plain SMTP.

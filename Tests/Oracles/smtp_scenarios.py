@@ -80,6 +80,8 @@ class Handler:
     async def handle_DATA(self, server, session, envelope):
         if any("stall" in local_part(r) for r in envelope.rcpt_tos):
             await asyncio.sleep(3600)  # the client's timeout ends this connection first
+        if any("slow" in local_part(r) for r in envelope.rcpt_tos):
+            await asyncio.sleep(0.2)  # a relay that takes its time: a send lasts long enough to be interrupted
         Handler.count += 1
         number = Handler.count
         with open(os.path.join(MAILDIR, f"{number}.eml"), "wb") as f:

@@ -13,8 +13,8 @@ struct DeliverCommand: AsyncParsableCommand {
       With --watch it keeps running: it sends new messages as they are queued (herald send \
       --queue-only), retries deferred ones when they are due, and waits out a relay that \
       fails. SIGINT or SIGTERM stop it cleanly: messages in flight finish and are recorded, \
-      nothing stays claimed (after 20 s, transfers still in flight end and their messages go \
-      back to the queue).
+      nothing stays claimed (after --grace seconds, 20 by default, transfers still in flight end \
+      and their messages go back to the queue).
       """
   )
 
@@ -27,10 +27,14 @@ struct DeliverCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("With --watch, how often to look for new messages, in seconds.", valueName: "SECONDS"))
   var interval: Double = 10
 
+  @Option(help: ArgumentHelp("With --watch, after SIGTERM or SIGINT, how long SMTP transactions in flight may take to finish, in seconds; what is still sending then goes back to the queue.", valueName: "SECONDS"))
+  var grace: Double = 20
+
   @Flag(help: "Print the report as JSON.") var json = false
 
   func validate() throws {
     guard interval >= 0.1 && interval <= 3600 else { throw ValidationError("--interval must be from 0.1 to 3600 seconds") }
+    guard grace >= 0 && grace <= 3600 else { throw ValidationError("--grace must be from 0 to 3600 seconds") }
   }
 
   func run() async throws {
@@ -64,7 +68,7 @@ struct DeliverCommand: AsyncParsableCommand {
       if case .ran(let report) = event { total.withLock { $0.add(report) } }
       DeliveryEvents.report(event, json: json)
     }
-    try await ServiceProcess.run([service], logger: options.logger)
+    try await ServiceProcess.run([service], gracePeriod: .milliseconds(Int64(grace * 1000)), logger: options.logger)
     var summed = total.value
     summed.paused = nil
     try DeliveryReportOutput.print(summed, json: json)

@@ -17,8 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
       is configured, is delivered by the server itself; with --no-deliver a running \
       “herald deliver --watch” sends it. With an inbox: section in herald.yml it also reads \
       the mailbox every inbox.interval. SIGINT or SIGTERM stop it gracefully: requests and \
-      SMTP transactions in flight finish (at most 20 s; then what is still sending goes back \
-      to the queue), and it exits 0.
+      SMTP transactions in flight finish (at most --grace seconds, 20 by default; then what is \
+      still sending goes back to the queue), and it exits 0.
       """
   )
 
@@ -28,9 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The relay to deliver through, overriding herald.yml.", valueName: "URL")) var smtp: String?
   @Flag(name: .customLong("no-deliver"), help: "Only enqueue mail; leave delivery to herald deliver --watch.") var noDeliver = false
   @Flag(name: .customLong("no-inbox"), help: "Do not read the mailbox, even when herald.yml has an inbox: section.") var noInbox = false
+  @Option(help: ArgumentHelp("After SIGTERM or SIGINT, how long requests and SMTP transactions in flight may take to finish, in seconds; what is still sending then goes back to the queue.", valueName: "SECONDS"))
+  var grace: Double = 20
 
   func validate() throws {
     if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
+    guard grace >= 0 && grace <= 3600 else { throw ValidationError("--grace must be from 0 to 3600 seconds") }
   }
 
   func run() async throws {
@@ -57,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let base = mailroom.site.baseURL
     let custom = server.customTemplates
-    try await server.run(host: host, port: port, services: services) { port in
+    try await server.run(host: host, port: port, services: services, gracePeriod: .milliseconds(Int64(grace * 1000))) { port in
       let shown = host.contains(":") ? "[\(host)]" : host
       // The first line is for scripts and tests: the address to talk to.
       Terminal.sayNow("Listening on http://\(shown):\(port)")
