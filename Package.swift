@@ -49,12 +49,15 @@ let package = Package(
       ]
     ),
 
+    // YAML read strictly, with the file, line and key of every problem: herald.yml and
+    // releases' front matter.
+    .target(name: "HeraldYAML", dependencies: ["HeraldCore", .product(name: "Yams", package: "Yams")]),
+
     // Release file → messages: front matter, Markdown → HTML + text, Mustache templates.
     .target(
       name: "HeraldCompose",
       dependencies: [
-        "HeraldCore", "HeraldMail", "CCmark",
-        .product(name: "Yams", package: "Yams"),
+        "HeraldCore", "HeraldMail", "HeraldYAML", "CCmark",
         .product(name: "Mustache", package: "swift-mustache"),
       ]
     ),
@@ -90,7 +93,7 @@ let package = Package(
     .target(
       name: "HeraldWorkspace",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCurl",
+        "HeraldCore", "HeraldMail", "HeraldYAML", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCurl",
         .product(name: "Logging", package: "swift-log"),
       ],
       // The defaults `herald init` writes, compiled into the binary so that it needs no

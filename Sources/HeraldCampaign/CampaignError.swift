@@ -4,7 +4,7 @@ import HeraldCore
 /// A send that cannot go ahead, or did not finish: the release has errors, is under
 /// embargo, a correction's original is still waiting, there is no one to send to, the
 /// Outbox could not take every message.
-public struct CampaignError: HeraldError {
+public struct CampaignError: DiagnosedError {
   /// What kind of failure it is.
   public struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case releaseHasErrors, embargoed, invalidRequest, correctionWaiting, nothingToSend, enqueueIncomplete, signing }

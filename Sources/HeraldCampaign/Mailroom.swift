@@ -35,7 +35,7 @@ public final class Mailroom: Sendable {
   /// Opens a workspace's configuration, store, Outbox and DKIM keys.
   /// - Parameter clock: what `now` is for forms, links and one-off mail (tests set it).
   /// - Throws: `WorkspaceError` (not a workspace, a key file others can read),
-  ///   `ComposeError` `.configuration` (herald.yml), `StoreError`, `DeliveryError`.
+  ///   `.configuration` (herald.yml), `StoreError`, `DeliveryError`.
   public init(workspace: Workspace, clock: WallClock = .system, logger: Logger = Logger(label: "herald")) throws {
     self.workspace = workspace
     self.configuration = try workspace.configuration()

@@ -1,8 +1,10 @@
 import Foundation
 import HeraldCompose
+import HeraldCore
 import HeraldCurl
 import HeraldDelivery
 import HeraldMail
+import HeraldYAML
 
 /// The workspace configuration, herald.yml, decoded once into the types that use it: the
 /// organisation's settings for composing, the relay, the delivery policy and the DKIM keys.
@@ -50,9 +52,14 @@ public struct Configuration: Sendable {
   /// - Parameters:
   ///   - text: The file's contents.
   ///   - file: Its path, for messages.
-  /// - Throws: `ComposeError` `.configuration` naming each key, the file and the line.
+  /// - Throws: `WorkspaceError` `.configuration` naming each key, the file and the line.
   public init(yaml text: String, file: String) throws {
-    let yaml = try YAMLMapping(yaml: text, file: file, firstLine: 1, known: Self.knownKeys, code: .configuration)
+    let yaml: YAMLMapping
+    do {
+      yaml = try YAMLMapping(yaml: text, file: file, firstLine: 1, known: Self.knownKeys)
+    } catch let error as YAMLError {
+      throw WorkspaceError(.configuration, diagnostics: error.diagnostics)
+    }
     func mailbox(_ key: String, _ value: String) throws -> Mailbox {
       do { return try Mailbox(parsing: value) } catch let error as MailError {
         throw yaml.error(key, "is not a valid address: \(error.message)")
@@ -123,7 +130,7 @@ public struct Configuration: Sendable {
       web = WebSettings.read(section, problems: &problems)
     }
     guard problems.isEmpty, let organization, let from, let baseURL, let timeZone else {
-      throw ComposeError(.configuration, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+      throw WorkspaceError(.configuration, diagnostics: problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
     self.init(compose: ComposeSettings(
       organization: organization, from: from, replyTo: replyTo, baseURL: baseURL, postalAddress: postalAddress,

@@ -1,4 +1,5 @@
-import HeraldCompose
+import HeraldCore
+import HeraldYAML
 
 /// One key of herald.yml's `dkim:` section: every message is signed with it (RFC 6376). The key
 /// file stays out of herald.yml and out of git (`herald dkim keygen` writes it, mode 0600).

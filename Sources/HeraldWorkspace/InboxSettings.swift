@@ -1,5 +1,6 @@
 import Foundation
-import HeraldCompose
+import HeraldCore
+import HeraldYAML
 import HeraldCurl
 
 /// herald.yml's `inbox:` section: the mailbox replies, bounces and inquiries are read from,

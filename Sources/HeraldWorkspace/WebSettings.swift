@@ -1,5 +1,6 @@
 import Foundation
-import HeraldCompose
+import HeraldCore
+import HeraldYAML
 
 /// herald.yml's `web:` section: how `herald serve` listens and protects its forms. Each
 /// default is written here once; the section and every key in it are optional.

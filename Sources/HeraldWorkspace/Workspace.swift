@@ -45,15 +45,15 @@ public struct Workspace: Sendable {
   }
 
   /// Reads herald.yml.
-  /// - Throws: `WorkspaceError` `.notAWorkspace` when it is missing, `ComposeError`
-  ///   `.configuration` naming the file, key and line of every problem.
+  /// - Throws: `WorkspaceError` `.notAWorkspace` when it is missing, `.configuration`
+  ///   naming the file, key and line of every problem.
   public func configuration() throws -> Configuration {
     try checkExists()
     guard let data = FileManager.default.contents(atPath: configurationFile.path) else {
       throw WorkspaceError(.files, "cannot read \(configurationFile.path); check its permissions")
     }
     guard let text = String(validating: data, as: UTF8.self) else {
-      throw ComposeError(.configuration, file: configurationFile.path, "is not valid UTF-8; save it as UTF-8")
+      throw WorkspaceError(.configuration, diagnostics: [Diagnostic(.error, file: configurationFile.path, line: nil, "is not valid UTF-8; save it as UTF-8")])
     }
     return try Configuration(yaml: text, file: configurationFile.path)
   }

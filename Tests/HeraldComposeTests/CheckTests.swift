@@ -1,4 +1,5 @@
 import HeraldCompose
+import HeraldCore
 import Testing
 
 struct CheckTests {

@@ -27,7 +27,7 @@ struct ConfigurationTests {
 
   @Test func everyProblemInHeraldYmlIsReportedAtOnce() throws {
     let yaml = "organization: \"\"\nfrom: nobody\nbase_url: ftp://x\ncolour: blue\n"
-    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: yaml, file: "herald.yml") }
+    let error = try #require(throws: WorkspaceError.self) { try Configuration(yaml: yaml, file: "herald.yml") }
     // organization empty, from invalid, base_url not https, unknown key (postal_address is
     // optional: `herald check` warns without it).
     #expect(error.diagnostics.count == 4, "\(error)")
@@ -123,7 +123,7 @@ struct ConfigurationTests {
     ("inbox:\n  url: imaps://mail.example.org/INBOX\n  move_to: Done\n", 7, "“inbox.move_to” is used only with “after: move”"),
   ])
   func badSectionsNameTheFullKeyAndLine(_ section: String, _ line: Int, _ mentions: String) throws {
-    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: Self.valid + section, file: "/ws/herald.yml") }
+    let error = try #require(throws: WorkspaceError.self) { try Configuration(yaml: Self.valid + section, file: "/ws/herald.yml") }
     #expect(error.diagnostics.count == 1, "\(error)")
     #expect(error.diagnostics[0].line == line, "\(error)")
     #expect(error.description.contains(mentions), "\(error)")
@@ -156,7 +156,7 @@ struct ConfigurationTests {
     ("organization: \"unterminated\nfrom: x\n", 1, "YAML is not valid"),
   ])
   func badConfigurationNamesKeyFileAndLine(_ yaml: String, _ line: Int, _ mentions: String) throws {
-    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: yaml, file: "/ws/herald.yml") }
+    let error = try #require(throws: WorkspaceError.self) { try Configuration(yaml: yaml, file: "/ws/herald.yml") }
     #expect(error.code == .configuration)
     #expect(error.diagnostics[0].file == "/ws/herald.yml")
     #expect(error.diagnostics[0].line == line, "\(error)")
@@ -198,7 +198,7 @@ struct WebConfigurationTests {
     ("web:\n  colour: blue\n", "colour"),
   ])
   func aWrongWebValueNamesItsKeyAndLine(_ section: String, _ key: String) throws {
-    let error = try #require(throws: ComposeError.self) { try Configuration(yaml: ConfigurationTests.valid + section, file: "/ws/herald.yml") }
+    let error = try #require(throws: WorkspaceError.self) { try Configuration(yaml: ConfigurationTests.valid + section, file: "/ws/herald.yml") }
     #expect("\(error)".contains(key), "\(error)")
     #expect(error.diagnostics.first?.line == 6, "\(error)")
   }

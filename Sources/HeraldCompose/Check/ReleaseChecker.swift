@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Everything `herald check` looks at in a release: the front matter, the template tags,
 /// and the body's links, images and raw HTML. Errors stop a send; warnings are for a

@@ -1,5 +1,7 @@
 import Foundation
+import HeraldCore
 import HeraldMail
+import HeraldYAML
 
 extension Release {
   /// The largest release file accepted. A press release is a few kilobytes; anything near
@@ -52,7 +54,12 @@ extension Release {
         "the front matter is not closed: add a line “---” after the last “key: value” line")
     }
     let frontMatter = lines[1..<closing].joined(separator: "\n")
-    let yaml = try YAMLMapping(yaml: frontMatter, file: file, firstLine: 2, known: Release.knownKeys, code: .release)
+    let yaml: YAMLMapping
+    do {
+      yaml = try YAMLMapping(yaml: frontMatter, file: file, firstLine: 2, known: Release.knownKeys)
+    } catch let error as YAMLError {
+      throw ComposeError(.release, error.diagnostics)
+    }
 
     func mailbox(_ key: String) throws -> Mailbox? {
       guard let value = try yaml.string(key) else { return nil }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCampaign
 import HeraldCompose
+import HeraldCore
 import HeraldWorkspace
 
 struct CheckCommand: ParsableCommand {
@@ -30,7 +31,7 @@ struct CheckCommand: ParsableCommand {
       diagnostics += SendingRules.warnings(composed: composed, configuration: configuration).map {
         Diagnostic(.warning, file: Terminal.display(workspace.configurationFile), line: nil, $0)
       }
-    } catch let error as ComposeError {
+    } catch let error as any DiagnosedError where !error.diagnostics.isEmpty {
       diagnostics = error.diagnostics
     }
     let errors = diagnostics.filter { $0.severity == .error }.count

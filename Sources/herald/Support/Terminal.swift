@@ -50,12 +50,10 @@ enum Terminal {
   /// Reports a failure on standard error: a file's problems as `file:line: error: …`,
   /// anything else as "error: " and its message.
   static func report(_ error: any HeraldError) {
-    if let error = error as? ComposeError {
+    if let error = error as? any DiagnosedError, !error.diagnostics.isEmpty {
       report(error.diagnostics)
-      return
-    }
-    if let error = error as? CampaignError, !error.diagnostics.isEmpty {
-      report(error.diagnostics)
+      // A file's problems are the whole error; a campaign's explain the error that follows.
+      if !(error is CampaignError) { return }
     }
     warn(paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
   }

@@ -1,15 +1,16 @@
 import Foundation
+import HeraldCore
 import Yams
 
 /// A YAML mapping read strictly: keys must be known, values of the right type, and every
 /// problem names the key, the file and the line, so a person can go straight to it.
+/// herald.yml and a release's front matter are read with it; their readers turn its
+/// `YAMLError` into their own errors.
 package struct YAMLMapping {
   /// The file the YAML came from, for messages.
   package let file: String
   /// The line in the file where the YAML text starts (front matter starts on line 2).
   let firstLine: Int
-  /// The error code for problems in this mapping.
-  let code: ComposeError.Code
   private(set) var values: [String: Node] = [:]
   private(set) var lines: [String: Int] = [:]
   /// Unknown and repeated keys: reported with the value problems, all at once.
@@ -20,33 +21,32 @@ package struct YAMLMapping {
 
   /// Parses `yaml` and checks its keys against `known`; unknown or repeated keys are
   /// kept in `keyProblems`.
-  /// - Throws: `ComposeError` with the YAML syntax error.
-  package init(yaml: String, file: String, firstLine: Int, known: Set<String>, code: ComposeError.Code) throws {
+  /// - Throws: `YAMLError` with the YAML syntax error.
+  package init(yaml: String, file: String, firstLine: Int, known: Set<String>) throws {
     let node: Node?
     do {
       node = try Yams.compose(yaml: yaml)
     } catch let error as YamlError {
       if case .duplicatedKeysInMapping(let duplicates, _) = error, let key = duplicates.first {
         let lines = Self.lines(startingWithKey: key, in: yaml)
-        throw ComposeError(code, file: file, line: lines.dropFirst().first.map { $0 + firstLine - 1 },
+        throw YAMLError(file: file, line: lines.dropFirst().first.map { $0 + firstLine - 1 },
           "“\(key)” is given twice\(lines.first.map { " (first on line \($0 + firstLine - 1))" } ?? ""); keep one")
       }
-      throw ComposeError(code, file: file, line: Self.line(of: error).map { $0 + firstLine - 1 },
+      throw YAMLError(file: file, line: Self.line(of: error).map { $0 + firstLine - 1 },
         "the YAML is not valid: \(Self.problem(of: error)); check indentation, colons and quotes")
     }
-    try self.init(node: node, file: file, firstLine: firstLine, mappingLine: firstLine, known: known, code: code, prefix: "")
+    try self.init(node: node, file: file, firstLine: firstLine, mappingLine: firstLine, known: known, prefix: "")
   }
 
   /// Reads one mapping node; nil reads as an empty mapping.
-  private init(node: Node?, file: String, firstLine: Int, mappingLine: Int, known: Set<String>, code: ComposeError.Code, prefix: String) throws {
+  private init(node: Node?, file: String, firstLine: Int, mappingLine: Int, known: Set<String>, prefix: String) throws {
     self.file = file
     self.firstLine = firstLine
-    self.code = code
     self.mappingLine = mappingLine
     self.prefix = prefix
     guard let node else { return }
     guard case .mapping(let mapping) = node else {
-      throw ComposeError(code, file: file, line: node.mark.map { $0.line + firstLine - 1 } ?? mappingLine,
+      throw YAMLError(file: file, line: node.mark.map { $0.line + firstLine - 1 } ?? mappingLine,
         prefix.isEmpty ? "expected “key: value” lines, found \(Self.kind(of: node))"
           : "“\(prefix.dropLast())” must be a section of “key: value” lines indented under it, not \(Self.kind(of: node))")
     }
@@ -76,7 +76,7 @@ package struct YAMLMapping {
   package func collect<T>(_ problems: inout [Diagnostic], _ read: () throws -> T) -> T? {
     do {
       return try read()
-    } catch let error as ComposeError {
+    } catch let error as any DiagnosedError {
       problems.append(contentsOf: error.diagnostics)
       return nil
     } catch {
@@ -146,7 +146,7 @@ package struct YAMLMapping {
   package func section(_ key: String, known: Set<String>) throws -> YAMLMapping? {
     guard let node = values[key] else { return nil }
     if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return nil }
-    return try YAMLMapping(node: node, file: file, firstLine: firstLine, mappingLine: line(key), known: known, code: code, prefix: "\(prefix)\(key).")
+    return try YAMLMapping(node: node, file: file, firstLine: firstLine, mappingLine: line(key), known: known, prefix: "\(prefix)\(key).")
   }
 
   /// Sections given as one mapping or as a list of mappings (`dkim:` with one key or
@@ -155,11 +155,11 @@ package struct YAMLMapping {
     guard let node = values[key] else { return nil }
     if case .scalar(let scalar) = node, scalar.style == .plain, ["", "~", "null"].contains(scalar.string) { return nil }
     guard case .sequence(let sequence) = node else {
-      return [try YAMLMapping(node: node, file: file, firstLine: firstLine, mappingLine: line(key), known: known, code: code, prefix: "\(prefix)\(key).")]
+      return [try YAMLMapping(node: node, file: file, firstLine: firstLine, mappingLine: line(key), known: known, prefix: "\(prefix)\(key).")]
     }
     return try sequence.enumerated().map { index, item in
       let itemLine = item.mark.map { $0.line + firstLine - 1 } ?? line(key)
-      return try YAMLMapping(node: item, file: file, firstLine: firstLine, mappingLine: itemLine, known: known, code: code, prefix: "\(prefix)\(key)[\(index + 1)].")
+      return try YAMLMapping(node: item, file: file, firstLine: firstLine, mappingLine: itemLine, known: known, prefix: "\(prefix)\(key)[\(index + 1)].")
     }
   }
 
@@ -191,8 +191,8 @@ package struct YAMLMapping {
   }
 
   /// A diagnostic for the value of `key`.
-  package func error(_ key: String, _ message: String) -> ComposeError {
-    ComposeError(code, file: file, line: line(key), "“\(prefix)\(key)” \(message)")
+  package func error(_ key: String, _ message: String) -> YAMLError {
+    YAMLError(file: file, line: line(key), "“\(prefix)\(key)” \(message)")
   }
 
   private static func kind(of node: Node) -> String {
