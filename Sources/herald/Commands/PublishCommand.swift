@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCampaign
-import HeraldStore
+import HeraldCompose
 
 struct PublishCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -27,23 +27,22 @@ struct PublishCommand: ParsableCommand {
   func run() throws {
     let mailroom = try options.mailroom()
     if withdraw {
-      let slug = InquiriesCommand.slug(release)
-      let was = try mailroom.store.withdraw(slug)
-      if json { try printJSON(["slug": slug, "withdrawn": was]) } else {
+      let slug = Release.slug(naming: release)
+      let was = try mailroom.withdraw(slug)
+      if json { try JSONOutput.print(WithdrawnJSON(slug: slug, withdrawn: was)) } else {
         Terminal.say(was ? "Withdrew \(slug) from the archive." : "\(slug) was not in the archive; nothing changed.")
       }
       return
     }
     let publication = try mailroom.publish(release: release, at: at?.date ?? Date())
-    let url = "\(mailroom.configuration.compose.baseURL)/releases/\(publication.slug)"
-    let time = ISO8601DateFormatter().string(from: publication.visibleFrom)
+    let url = mailroom.archiveURL(slug: publication.slug)
     if json {
-      try printJSON(["slug": publication.slug, "url": url, "visible_from": time, "title": publication.title])
+      try JSONOutput.print(PublishedJSON(slug: publication.slug, url: url, title: publication.title, visibleFrom: publication.visibleFrom))
       return
     }
     Terminal.say("Published \(publication.slug): \(url)")
     if publication.visibleFrom > Date() {
-      Terminal.say("It appears at \(time) (its embargo or --at); until then the archive does not show it.")
+      Terminal.say("It appears at \(ISO8601DateFormatter().string(from: publication.visibleFrom)) (its embargo or --at); until then the archive does not show it.")
     }
   }
 }

@@ -19,4 +19,10 @@ extension Workspace {
     }
     return try DurableFile.write(draft.text, to: releaseFile(for: draft), replacing: false)
   }
+
+  /// Where `herald preview` writes a release's message.eml, .html and .txt by default:
+  /// preview/SLUG.
+  public func previewDirectory(slug: String) -> URL {
+    root.appendingPathComponent("preview").appendingPathComponent(slug)
+  }
 }

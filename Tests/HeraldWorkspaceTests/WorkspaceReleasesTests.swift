@@ -3,7 +3,7 @@ import HeraldCompose
 import HeraldWorkspace
 import Testing
 
-struct DraftTests {
+struct WorkspaceReleasesTests {
   @Test func aDraftIsWrittenToReleasesOnceAndNeverOverAFile() throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-draft-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
@@ -18,5 +18,10 @@ struct DraftTests {
     try "edited by hand".write(to: workspace.releaseFile(for: draft), atomically: true, encoding: .utf8)
     #expect(try !workspace.write(draft), "a file of that name is there")
     #expect(try String(contentsOf: workspace.releaseFile(for: draft), encoding: .utf8) == "edited by hand")
+  }
+
+  @Test func aPreviewGoesToPreviewSlugInTheWorkspace() {
+    let workspace = Workspace(root: URL(fileURLWithPath: "/tmp/newsroom"))
+    #expect(workspace.previewDirectory(slug: "2021-05-06-record-tides").path == "/tmp/newsroom/preview/2021-05-06-record-tides")
   }
 }
