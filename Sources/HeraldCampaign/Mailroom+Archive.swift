@@ -44,9 +44,4 @@ extension Mailroom {
   public func withdraw(_ slug: String) throws -> Bool {
     try store.withdraw(slug)
   }
-
-  /// The address of a release's page in the archive: base_url/releases/SLUG.
-  public func archiveURL(slug: String) -> String {
-    "\(configuration.compose.baseURL)/releases/\(slug)"
-  }
 }

@@ -53,8 +53,4 @@ struct MailroomActionsTests {
     #expect(try mailroom.store.publication(publication.slug) == nil)
     #expect(try !mailroom.withdraw(publication.slug), "not there any more")
   }
-
-  @Test func aReleasesPageIsUnderTheBaseURL() throws {
-    #expect(try fixture.mailroom().archiveURL(slug: "2020-03-31-water-report") == "https://news.example.org/releases/2020-03-31-water-report")
-  }
 }

@@ -35,14 +35,15 @@ struct PublishCommand: ParsableCommand {
       return
     }
     let publication = try mailroom.publish(release: release, at: at?.date ?? Date())
-    let url = mailroom.archiveURL(slug: publication.slug)
+    let url = "\(mailroom.configuration.compose.baseURL)/releases/\(publication.slug)"
+    let time = ISO8601DateFormatter().string(from: publication.visibleFrom)
     if json {
       try JSONOutput.print(PublishedJSON(slug: publication.slug, url: url, title: publication.title, visibleFrom: publication.visibleFrom))
       return
     }
     Terminal.say("Published \(publication.slug): \(url)")
     if publication.visibleFrom > Date() {
-      Terminal.say("It appears at \(ISO8601DateFormatter().string(from: publication.visibleFrom)) (its embargo or --at); until then the archive does not show it.")
+      Terminal.say("It appears at \(time) (its embargo or --at); until then the archive does not show it.")
     }
   }
 }

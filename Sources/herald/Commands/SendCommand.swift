@@ -91,7 +91,7 @@ struct SendCommand: ParsableCommand {
       }
     }
     if !json, let published = result.published {
-      Terminal.say("Archive: \(mailroom.archiveURL(slug: published.slug))"
+      Terminal.say("Archive: \(mailroom.configuration.compose.baseURL)/releases/\(published.slug)"
         + (published.visibleFrom > Date() ? " (from \(ISO8601DateFormatter().string(from: published.visibleFrom)))" : ""))
     }
     if let problem = result.publishProblem { Terminal.warning("the release was sent but not published to the web archive: \(problem); run herald publish") }
