@@ -37,4 +37,11 @@ extension Mailroom {
     }
     return try publish(composed, at: time)
   }
+
+  /// Takes a release out of the archive (by its slug); its page is gone at once.
+  /// - Returns: whether it was there.
+  @discardableResult
+  public func withdraw(_ slug: String) throws -> Bool {
+    try store.withdraw(slug)
+  }
 }

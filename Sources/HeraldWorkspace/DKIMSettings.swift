@@ -18,14 +18,26 @@ public struct DKIMSettings: Sendable, Equatable {
     self.domain = domain
   }
 
+  /// Whether `selector` can name a key file and a DNS label: ASCII letters, digits, "-"
+  /// and "_", in parts joined by dots (none empty), at most 63 bytes in all.
+  public static func isValidSelector(_ selector: String) -> Bool {
+    let labels = selector.split(separator: ".", omittingEmptySubsequences: false)
+    return !selector.isEmpty && selector.utf8.count <= 63 && labels.allSatisfy { label in
+      !label.isEmpty && label.utf8.allSatisfy { byte in
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+          || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+      }
+    }
+  }
+
   static let knownKeys: Set<String> = ["selector", "key", "domain"]
 
   /// Reads the section; nil (with problems added) when it is not usable.
   static func read(_ yaml: YAMLMapping, problems: inout [Diagnostic]) -> DKIMSettings? {
     let selector = yaml.collect(&problems) { () throws -> String in
       let value = try yaml.requiredString("selector", hint: "herald")
-      guard value.utf8.allSatisfy({ $0 < 0x80 && ($0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || Character(UnicodeScalar($0)).isLetter || Character(UnicodeScalar($0)).isNumber) }) else {
-        throw yaml.error("selector", "must be letters, digits, “-”, “_” or “.”, like herald or 2026-11")
+      guard isValidSelector(value) else {
+        throw yaml.error("selector", "must be letters, digits, “-” and “_”, with dots between parts, like herald or 2026-11")
       }
       return value
     }

@@ -37,6 +37,13 @@ public struct Release: Sendable {
     return Release.slugify(base)
   }
 
+  /// The slug a person means by naming a release on the command line: a release file's
+  /// ("Releases/2020-03-31-new-report.md" → "2020-03-31-new-report"), or a slug as given.
+  public static func slug(naming reference: String) -> String {
+    let name = (reference as NSString).lastPathComponent
+    return name.hasSuffix(".md") ? slugify(String(name.dropLast(3))) : reference
+  }
+
   /// Lowercase ASCII letters, digits and single hyphens, for file names and ids.
   public static func slugify(_ text: String) -> String {
     let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
@@ -74,6 +81,16 @@ public struct ReleaseDate: Sendable, Hashable, Comparable, CustomStringConvertib
     self.year = year
     self.month = month
     self.day = day
+  }
+
+  /// The day `instant` falls on in `timeZone`: "today" where the press office is.
+  public init(_ instant: Date, in timeZone: TimeZone) {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = timeZone
+    let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+    year = parts.year!
+    month = parts.month!
+    day = parts.day!
   }
 
   /// "2020-03-31".

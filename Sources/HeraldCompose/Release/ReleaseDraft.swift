@@ -5,9 +5,12 @@ import Foundation
 public struct ReleaseDraft: Sendable {
   /// The file's text.
   public let text: String
+  /// Its file name in Releases/: the date and the title's slug, "2021-05-06-coastal-cities-brace.md".
+  public let fileName: String
 
   /// Makes a draft.
   public init(title: String, date: ReleaseDate, lists: [String], settings: ComposeSettings) {
+    fileName = "\(date)-\(Release.slugify(title)).md"
     func quoted(_ value: String) -> String {
       "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }

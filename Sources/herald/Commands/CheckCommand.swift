@@ -37,12 +37,7 @@ struct CheckCommand: ParsableCommand {
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.count - errors
     if json {
-      try printJSON([
-        "file": release, "errors": errors, "warnings": warnings,
-        "problems": diagnostics.map { d -> [String: Any] in
-          ["severity": d.severity.rawValue, "file": d.file, "line": d.line ?? NSNull(), "message": d.message]
-        },
-      ])
+      try JSONOutput.print(CheckJSON(file: release, errors: errors, warnings: warnings, problems: diagnostics.map(DiagnosticJSON.init)))
     } else {
       Terminal.report(diagnostics, to: STDOUT_FILENO)
       if diagnostics.isEmpty {

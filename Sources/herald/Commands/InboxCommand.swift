@@ -26,21 +26,8 @@ struct InboxCommand: ParsableCommand {
   static func report(_ outcome: Inbox.Outcome, json: Bool) {
     let record = outcome.record
     if json {
-      var object: [String: Any] = [
-        "id": record.id, "message_id": record.messageID ?? NSNull(), "from": record.fromAddress ?? NSNull(), "subject": record.subject ?? NSNull(),
-        "class": record.kind.rawValue, "reason": record.reason, "release": record.release ?? NSNull(), "duplicate": outcome.duplicate,
-        "origin": outcome.origin,
-      ]
-      if record.kind == .bounce {
-        object["recipients"] = outcome.recipients.map { recipient -> [String: Any] in
-          ["address": recipient.address, "status": recipient.status.map { $0 as Any } ?? NSNull(), "action": recipient.action,
-           "permanent": recipient.permanent, "result": recipient.result]
-        }
-      }
-      if let inquiry = outcome.inquiry { object["inquiry"] = inquiry }
-      if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) {
-        print(String(decoding: data, as: UTF8.self))
-      }
+      // One line per message, as it is read.
+      try? JSONOutput.printLine(InboxOutcomeJSON(outcome))
       return
     }
     let who = record.fromAddress ?? "(no sender)"
@@ -76,10 +63,7 @@ struct InboxCommand: ParsableCommand {
       let store = try options.store()
       let records = try store.inboundMessages(kind: kind, limit: limit)
       if json {
-        try printJSON(records.map { r -> [String: Any] in
-          ["id": r.id, "class": r.kind.rawValue, "reason": r.reason, "from": r.fromAddress ?? NSNull(), "subject": r.subject ?? NSNull(),
-           "release": r.release ?? NSNull(), "received": ISO8601DateFormatter().string(from: r.receivedAt), "message_id": r.messageID ?? NSNull()]
-        })
+        try JSONOutput.print(records.map(InboundListItemJSON.init))
         return
       }
       guard !records.isEmpty else {
@@ -157,16 +141,7 @@ struct InboxCommand: ParsableCommand {
       let record = try store.inbound(id: id)
       let actions = try store.inboundActions(id)
       if json {
-        var object: [String: Any] = ["id": record.id, "class": record.kind.rawValue, "reason": record.reason, "file": record.rawFile, "origin": record.origin]
-        object["from"] = record.fromAddress ?? NSNull()
-        object["subject"] = record.subject ?? NSNull()
-        object["release"] = record.release ?? NSNull()
-        object["details"] = record.details.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? NSNull()
-        object["actions"] = actions.map { action -> [String: Any] in
-          ["kind": action.kind.rawValue, "address": action.address ?? NSNull(), "list": action.list ?? NSNull(), "detail": action.detail,
-           "undone": action.undoneAt != nil]
-        }
-        try printJSON(object)
+        try JSONOutput.print(InboundMessageJSON(record, actions: actions))
         return
       }
       Terminal.say(Terminal.paint("Message \(record.id): \(record.kind.rawValue)", .bold) + " (\(record.reason))")

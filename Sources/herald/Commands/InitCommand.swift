@@ -19,7 +19,7 @@ struct InitCommand: ParsableCommand {
     let workspace = Workspace(root: URL(fileURLWithPath: directory, isDirectory: true))
     let report = try workspace.initialize()
     if json {
-      try printJSON(["workspace": workspace.root.path, "created": report.created, "kept": report.kept])
+      try JSONOutput.print(InitJSON(workspace: workspace.root.path, created: report.created, kept: report.kept))
       return
     }
     let place = Terminal.display(workspace.root)
@@ -35,10 +35,4 @@ struct InitCommand: ParsableCommand {
     let option = place == "." ? "" : " --workspace \(place)"
     Terminal.say("  herald preview\(option) \(WorkspaceDefaults.sampleReleasePath)")
   }
-}
-
-/// Prints a JSON object, keys sorted, for scripts.
-func printJSON(_ object: Any) throws {
-  let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-  print(String(decoding: data, as: UTF8.self))
 }

@@ -31,10 +31,10 @@ struct InquiriesCommand: ParsableCommand {
 
     func run() throws {
       let store = try options.store()
-      let slug = release.map { InquiriesCommand.slug($0) }
+      let slug = release.map { Release.slug(naming: $0) }
       let inquiries = try store.inquiries(status: status, release: slug)
       if json {
-        try printJSON(inquiries.map(InquiriesCommand.json))
+        try JSONOutput.print(inquiries.map { InquiryJSON($0) })
         return
       }
       guard !inquiries.isEmpty else {
@@ -61,12 +61,7 @@ struct InquiriesCommand: ParsableCommand {
     func run() throws {
       let (inquiry, entries) = try options.store().inquiry(id)
       if json {
-        var object = InquiriesCommand.json(inquiry)
-        object["thread"] = entries.map { entry -> [String: Any] in
-          ["kind": entry.kind.rawValue, "author": entry.author ?? NSNull(), "text": entry.text, "at": ISO8601DateFormatter().string(from: entry.at),
-           "message_id": entry.messageID ?? NSNull(), "attachments": entry.attachments]
-        }
-        try printJSON(object)
+        try JSONOutput.print(InquiryJSON(inquiry, thread: entries))
         return
       }
       let formatter = ISO8601DateFormatter()
@@ -145,14 +140,14 @@ struct InquiriesCommand: ParsableCommand {
       guard let data = FileManager.default.contents(atPath: file), let markdown = String(validating: data, as: UTF8.self) else {
         throw CommandFailure("cannot read \(file) as UTF-8 text; write the reply in a Markdown file")
       }
-      let inbox = try Inbox(mailroom: try options.mailroom(), logger: options.logger)
-      // Without --queue-only it is sent at once when a relay is known (--smtp or herald.yml);
-      // a relay that is given but cannot be used is an error, not a silent queue.
-      let relay = queueOnly || (smtp == nil && inbox.mailroom.configuration.relay.url == nil) ? nil : try inbox.mailroom.relay(override: smtp)
-      let session = relay.map { inbox.mailroom.deliverySession(relay: $0, onWarning: { Terminal.warning($0) }) }
+      let mailroom = try options.mailroom()
+      let inbox = try Inbox(mailroom: mailroom, logger: options.logger)
+      // Sent at once when a relay is named (--smtp or herald.yml), unless --queue-only.
+      let relay = queueOnly ? nil : try mailroom.configuredRelay(override: smtp)
+      let session = relay.map { mailroom.deliverySession(relay: $0, onWarning: { Terminal.warning($0) }) }
       let sent = try inbox.reply(to: id, markdown: markdown, author: InquiriesCommand.author, session: session)
       if json {
-        try printJSON(["inquiry": id, "message_id": sent.messageID, "to": sent.to, "delivered": sent.delivered.map { $0.rawValue } ?? NSNull()])
+        try JSONOutput.print(InquiryReplyJSON(inquiry: id, messageID: sent.messageID, to: sent.to, delivered: sent.delivered))
         return
       }
       Terminal.say("Reply to inquiry \(id) written to the Outbox for \(sent.to) (Message-ID <\(sent.messageID)>).")
@@ -163,22 +158,5 @@ struct InquiriesCommand: ParsableCommand {
       case nil: Terminal.say(relay == nil && !queueOnly ? "No relay is configured: herald deliver --smtp URL sends it." : "herald deliver sends it.")
       }
     }
-  }
-
-  /// A release's slug from a slug or a release file's path.
-  static func slug(_ release: String) -> String {
-    let name = (release as NSString).lastPathComponent
-    return name.hasSuffix(".md") ? Release.slugify(String(name.dropLast(3))) : release
-  }
-
-  static func json(_ inquiry: Inquiry) -> [String: Any] {
-    let formatter = ISO8601DateFormatter()
-    return [
-      "id": inquiry.id, "status": inquiry.status.rawValue, "from": inquiry.fromAddress, "name": inquiry.fromName ?? NSNull(),
-      "organization": inquiry.organization ?? NSNull(), "subject": inquiry.subject, "release": inquiry.release ?? NSNull(),
-      "assignee": inquiry.assignee ?? NSNull(), "created": formatter.string(from: inquiry.createdAt),
-      "first_answer": inquiry.firstAnswerAt.map { formatter.string(from: $0) } ?? NSNull(),
-      "subscriber": inquiry.subscriber?.rawValue ?? NSNull(),
-    ]
   }
 }

@@ -20,15 +20,7 @@ struct ListsCommand: ParsableCommand {
       let store = try options.store()
       let (lists, counts) = (try store.lists(), try store.counts())
       if json {
-        try printJSON(lists.map { list -> [String: Any] in
-          let count = counts[list.name] ?? ListCounts()
-          return [
-            "name": list.name, "title": list.title, "description": list.description, "language": list.language ?? NSNull(),
-            "double_opt_in": list.doubleOptIn, "public": list.isPublic, "consent_text": list.consentText,
-            "subscribed": count.subscribed, "pending": count.pending,
-            "unsubscribed": count.unsubscribed, "bounced": count.bounced, "complained": count.complained,
-          ]
-        })
+        try JSONOutput.print(lists.map { ListCountsJSON(list: ListJSON($0), counts: counts[$0.name] ?? ListCounts()) })
         return
       }
       guard !lists.isEmpty else {
@@ -69,7 +61,7 @@ struct ListsCommand: ParsableCommand {
         }
       }
       if json {
-        try printJSON(ListsCommand.json(list))
+        try JSONOutput.print(ListJSON(list))
       } else {
         Terminal.say("Created the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
       }
@@ -108,18 +100,11 @@ struct ListsCommand: ParsableCommand {
         if let consent { list.consentText = consent }
       }
       if json {
-        try printJSON(ListsCommand.json(list))
+        try JSONOutput.print(ListJSON(list))
       } else {
         Terminal.say("Updated the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
       }
     }
-  }
-
-  static func json(_ list: MailingList) -> [String: Any] {
-    [
-      "name": list.name, "title": list.title, "description": list.description, "double_opt_in": list.doubleOptIn,
-      "language": list.language.map { $0 as Any } ?? NSNull(), "public": list.isPublic, "consent_text": list.consentText,
-    ]
   }
 
   /// ", double opt-in, public".
@@ -144,7 +129,7 @@ struct ListsCommand: ParsableCommand {
     func run() throws {
       let store = try options.store()
       try store.deleteList(name: name)
-      if json { try printJSON(["deleted": name]) } else { Terminal.say("Deleted the list \(name).") }
+      if json { try JSONOutput.print(ListDeletedJSON(deleted: name)) } else { Terminal.say("Deleted the list \(name).") }
     }
   }
 
@@ -186,9 +171,7 @@ struct ListsCommand: ParsableCommand {
         progress: showProgress ? { rows in FileHandle.standardError.write(Data("\rImporting… \(rows.formatted()) rows".utf8)) } : nil)
       if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        try JSONOutput.print(ImportReportJSON(report))
         return
       }
       for warning in report.warnings { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import HeraldCompose
-import HeraldCore
 import HeraldWorkspace
 
 struct NewCommand: ParsableCommand {
@@ -36,25 +35,13 @@ struct NewCommand: ParsableCommand {
   func run() throws {
     let workspace = options.value
     let configuration = try workspace.configuration()
-    let day: String
-    if let date, let parsed = ReleaseDate(date) {
-      day = parsed.description
-    } else {
-      let formatter = DateFormatter()
-      formatter.locale = Locale(identifier: "en_US_POSIX")
-      formatter.timeZone = configuration.compose.timeZone
-      formatter.dateFormat = "yyyy-MM-dd"
-      day = formatter.string(from: Date())
-    }
-    let draft = ReleaseDraft(title: title, date: ReleaseDate(day)!, lists: list, settings: configuration.compose)
-    let url = workspace.releasesDirectory.appendingPathComponent("\(day)-\(Release.slugify(title)).md")
-    try FileManager.default.createDirectory(at: workspace.releasesDirectory, withIntermediateDirectories: true)
-    let created = try DurableFile.write(draft.text, to: url, replacing: false)
-    guard created else {
-      Terminal.report([Diagnostic(.error, file: Terminal.display(url), line: nil,
+    let day = date.flatMap { ReleaseDate($0) } ?? ReleaseDate(Date(), in: configuration.compose.timeZone)
+    let draft = ReleaseDraft(title: title, date: day, lists: list, settings: configuration.compose)
+    guard try workspace.write(draft) else {
+      Terminal.report([Diagnostic(.error, file: Terminal.display(workspace.releaseFile(for: draft)), line: nil,
         "already exists; edit it, or choose another title or --date")])
       throw ExitCode.failure
     }
-    Terminal.say(Terminal.display(url))
+    Terminal.say(Terminal.display(workspace.releaseFile(for: draft)))
   }
 }

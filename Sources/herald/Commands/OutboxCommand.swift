@@ -27,14 +27,7 @@ struct OutboxCommand: ParsableCommand {
       let states = Outbox.State.allCases
       for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warning(warning) }
       if json {
-        try printJSON([
-          "total": counts.total,
-          "states": Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, counts.byState[$0] ?? 0) }),
-          "campaigns": Dictionary(uniqueKeysWithValues: counts.byCampaign.map { campaign, byState in
-            (campaign.rawValue, Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, byState[$0] ?? 0) }))
-          }),
-          "next_retry": next.map { ISO8601DateFormatter().string(from: $0) } ?? NSNull(),
-        ])
+        try JSONOutput.print(OutboxSummaryJSON(counts, nextRetry: next))
         return
       }
       guard counts.total > 0 else {
@@ -62,10 +55,7 @@ struct OutboxCommand: ParsableCommand {
       let outbox = try OutboxCommand.open(options)
       let entries = try outbox.list(state: state, campaign: campaign)
       if json {
-        try printJSON(entries.map { entry -> [String: Any] in
-          ["id": entry.message.id, "state": entry.state.rawValue, "campaign": entry.message.campaign.rawValue, "recipient": entry.message.recipient,
-           "attempts": entry.message.attempts.count, "last_reply": entry.message.attempts.last?.reply ?? NSNull()]
-        })
+        try JSONOutput.print(entries.map(OutboxEntryJSON.init))
         return
       }
       Terminal.table([["ID", "STATE", "CAMPAIGN", "RECIPIENT", "ATTEMPTS", "LAST REPLY"]] + entries.map {

@@ -59,7 +59,7 @@ struct PreviewCommand: ParsableCommand {
     let bytes = try MessageSigning.sign(message.bytes, with: signers, at: stamp.date)
     let parts = composed.personalisedParts(for: person, list: listName)
     let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
-      ?? workspace.root.appendingPathComponent("preview").appendingPathComponent(composed.release.slug)
+      ?? workspace.previewDirectory(slug: composed.release.slug)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let files = [
       (directory.appendingPathComponent("message.eml"), bytes),
@@ -67,34 +67,29 @@ struct PreviewCommand: ParsableCommand {
       (directory.appendingPathComponent("message.txt"), Array(parts.text.utf8)),
     ]
     for (url, content) in files { try DurableFile.write(content, to: url) }
-    let summary = PreviewSummary(composed: composed, html: parts.html, text: parts.text)
-    let dkim = signers.isEmpty
-      ? "none: not signed (herald.yml has no dkim: section)"
-      : "signed: " + signers.map { "\($0.selector)._domainkey.\($0.domain) (\($0.key.algorithm.rawValue))" }.joined(separator: ", ")
+    let summary = composed.summary(for: person, list: listName)
+    let partNames = summary.parts.map { "\($0.contentType) (\($0.transferEncoding.rawValue))" }
     let sendingWarnings = SendingRules.warnings(composed: composed, configuration: configuration)
     if json {
-      try printJSON([
-        "files": files.map(\.0.path),
-        "subject": composed.release.subject,
-        "to": message.recipient.description,
-        "message_id": message.messageID.description,
-        "size": bytes.count,
-        "parts": summary.parts,
-        "links": summary.links,
-        "placeholder_links": summary.placeholderLinks,
-        "dkim": signers.map { ["selector": $0.selector, "domain": $0.domain, "algorithm": $0.key.algorithm.rawValue] },
-        "warnings": diagnostics.map(\.description) + sendingWarnings,
-      ])
+      try JSONOutput.print(PreviewJSON(
+        files: files.map(\.0.path), subject: composed.release.subject, to: message.recipient.description,
+        messageID: message.messageID.description, size: bytes.count, parts: partNames, links: summary.links,
+        placeholderLinks: summary.placeholderLinks, dkim: signers.map(SignerJSON.init),
+        warnings: diagnostics.map(\.description) + sendingWarnings))
       return
     }
+    let dkim = signers.isEmpty
+      ? "none: not signed (herald.yml has no dkim: section)"
+      : "signed: " + signers.map { "\(DKIMRecord(signer: $0).name) (\($0.key.algorithm.rawValue))" }.joined(separator: ", ")
+    let sizes = summary.parts.map { "\($0.contentType == "text/html" ? "HTML" : "text") \(Terminal.size($0.size))" }.joined(separator: ", ")
     Terminal.say("Wrote " + files.map { Terminal.display($0.0) }.joined(separator: "\n      "))
     Terminal.say()
     let rows: [(String, String)] = [
       ("Subject", composed.release.subject),
       ("From", (composed.release.from ?? configuration.compose.from).description),
       ("To", message.recipient.description),
-      ("Size", "\(Terminal.size(bytes.count)) (text \(Terminal.size(parts.text.utf8.count)), HTML \(Terminal.size(parts.html.utf8.count)) before encoding)"),
-      ("Parts", summary.parts.joined(separator: ", ")),
+      ("Size", "\(Terminal.size(bytes.count)) (\(sizes) before encoding)"),
+      ("Parts", partNames.joined(separator: ", ")),
       ("Links", "\(summary.links)" + (summary.placeholderLinks > 0 ? " (\(summary.placeholderLinks) lead nowhere)" : "")),
       ("DKIM", dkim),
     ]
@@ -108,27 +103,5 @@ struct PreviewCommand: ParsableCommand {
       Terminal.report(diagnostics, to: STDOUT_FILENO)
       for warning in sendingWarnings { Terminal.say("herald.yml: " + Terminal.paint("warning:", .yellow) + " " + warning) }
     }
-  }
-}
-
-/// The facts the preview summary shows.
-struct PreviewSummary {
-  var parts: [String]
-  var links = 0
-  var placeholderLinks = 0
-
-  init(composed: ComposedRelease, html: String, text: String) {
-    parts = [
-      "text/plain (\(MIMEPart.transferEncoding(for: Array(text.utf8)).rawValue))",
-      "text/html (\(MIMEPart.transferEncoding(for: Array(html.utf8)).rawValue))",
-    ]
-    var links = 0
-    var placeholders = 0
-    composed.document.forEachInline { inline in
-      guard case .link(let destination, _, _, _) = inline else { return }
-      if MarkdownInline.isPlaceholder(destination: destination) { placeholders += 1 } else { links += 1 }
-    }
-    self.links = links
-    self.placeholderLinks = placeholders
   }
 }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCampaign
-import HeraldStore
+import HeraldCompose
 
 struct PublishCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -27,9 +27,9 @@ struct PublishCommand: ParsableCommand {
   func run() throws {
     let mailroom = try options.mailroom()
     if withdraw {
-      let slug = InquiriesCommand.slug(release)
-      let was = try mailroom.store.withdraw(slug)
-      if json { try printJSON(["slug": slug, "withdrawn": was]) } else {
+      let slug = Release.slug(naming: release)
+      let was = try mailroom.withdraw(slug)
+      if json { try JSONOutput.print(WithdrawnJSON(slug: slug, withdrawn: was)) } else {
         Terminal.say(was ? "Withdrew \(slug) from the archive." : "\(slug) was not in the archive; nothing changed.")
       }
       return
@@ -38,7 +38,7 @@ struct PublishCommand: ParsableCommand {
     let url = mailroom.site.url(.release(slug: publication.slug))
     let time = ISO8601DateFormatter().string(from: publication.visibleFrom)
     if json {
-      try printJSON(["slug": publication.slug, "url": url, "visible_from": time, "title": publication.title])
+      try JSONOutput.print(PublishedJSON(slug: publication.slug, url: url, title: publication.title, visibleFrom: publication.visibleFrom))
       return
     }
     Terminal.say("Published \(publication.slug): \(url)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HeraldCompose
 import HeraldStore
 
 struct ReportCommand: ParsableCommand {
@@ -12,13 +13,10 @@ struct ReportCommand: ParsableCommand {
   @Flag(help: "Print JSON.") var json = false
 
   func run() throws {
-    let slug = InquiriesCommand.slug(release)
+    let slug = Release.slug(naming: release)
     let figures = try options.store().releaseFigures(slug)
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-      encoder.keyEncodingStrategy = .convertToSnakeCase
-      print(String(decoding: try encoder.encode(figures), as: UTF8.self))
+      try JSONOutput.print(ReleaseFiguresJSON(figures))
       return
     }
     guard !figures.campaigns.isEmpty || figures.inquiries > 0 else {

@@ -3,6 +3,7 @@ import Foundation
 import HeraldCampaign
 import HeraldCore
 import HeraldDelivery
+import HeraldMail
 
 struct SendCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -55,16 +56,10 @@ struct SendCommand: AsyncParsableCommand {
       throw CampaignError(.releaseHasErrors, "the release has errors (above); nothing was sent")
     }
     // The relay is checked before asking, so that a missing one is found before anything is written.
-    let relay = (dryRun || queueOnly || plan.scheduled) ? nil : try mailroom.relay(override: smtp)
+    let relay = dryRun || queueOnly ? nil : try mailroom.relay(for: plan, override: smtp)
     if !json { printSummary(plan, relay: relay) }
     if dryRun {
-      if json {
-        try printJSON([
-          "campaign": plan.campaign.rawValue, "recipients": plan.recipients, "suppressed": plan.suppressed,
-          "already_received": plan.alreadyReceived, "in_outbox": plan.inOutbox, "lists": plan.lists, "sent": 0,
-          "warnings": plan.sendingWarnings,
-        ])
-      }
+      if json { try JSONOutput.print(SendPlanJSON(plan)) }
       return
     }
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
@@ -101,10 +96,10 @@ struct SendCommand: AsyncParsableCommand {
     }
     if let problem = result.publishProblem { Terminal.warning("the release was sent but not published to the web archive: \(problem); run herald publish") }
     guard let report = result.delivery else {
-      if json { try printJSON(["campaign": result.campaign.rawValue, "enqueued": result.enqueued]) }
+      if json { try JSONOutput.print(EnqueuedJSON(campaign: result.campaign, enqueued: result.enqueued)) }
       return
     }
-    try DeliveryReportOutput.print(report, json: json, extra: ["campaign": result.campaign.rawValue, "enqueued": result.enqueued])
+    try DeliveryReportOutput.print(report, json: json, campaign: result.campaign, enqueued: result.enqueued)
     if !json, let file = result.reportFile { Terminal.say("Report: \(Terminal.display(file))") }
     if report.paused != nil { throw ExitCode.failure }
   }
@@ -127,34 +122,9 @@ struct SendCommand: AsyncParsableCommand {
     row("Recipients", "\(plan.recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
     row("DKIM", plan.signers.isEmpty
       ? "none: messages go out unsigned (herald dkim keygen makes a key)"
-      : plan.signers.map { "\($0.selector)._domainkey.\($0.domain) (\($0.key.algorithm.rawValue))" }.joined(separator: ", "))
+      : plan.signers.map { "\(DKIMRecord(signer: $0).name) (\($0.key.algorithm.rawValue))" }.joined(separator: ", "))
     let relayText = relay?.url ?? (dryRun ? "none: --dry-run" : plan.scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: plan.date))" : "none: --queue-only")
     row("Relay", relayText)
     for warning in plan.sendingWarnings { Terminal.warning(warning) }
-  }
-}
-
-/// The end-of-run summary, for people or as JSON: counts, and why messages were deferred
-/// or failed, grouped by reason.
-enum DeliveryReportOutput {
-  static func print(_ report: Deliverer.Report, json: Bool, extra: [String: Any] = [:]) throws {
-    if json {
-      func reasons(_ outcome: DeliveryOutcome) -> [[String: Any]] {
-        report.reasons(for: outcome).map { ["reason": $0.reason, "count": $0.count] }
-      }
-      try printJSON([
-        "sent": report.sent, "deferred": report.deferred, "failed": report.failed, "paused": report.paused.map { $0 as Any } ?? NSNull(),
-        "deferred_reasons": reasons(.deferred), "failed_reasons": reasons(.failed),
-      ].merging(extra) { $1 })
-      return
-    }
-    Terminal.say("Sent \(report.sent.formatted()), deferred \(report.deferred.formatted()) (retried later by herald deliver), failed \(report.failed.formatted()).")
-    for (outcome, title) in [(DeliveryOutcome.deferred, "Deferred"), (.failed, "Failed")] {
-      let lines = CampaignReport.reasonLines(report, outcome)
-      guard !lines.isEmpty else { continue }
-      Terminal.say("\(title), by reason:")
-      for line in lines { Terminal.say("  \(line)") }
-    }
-    if let paused = report.paused { Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " " + paused) }
   }
 }

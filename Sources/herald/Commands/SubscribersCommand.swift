@@ -35,7 +35,7 @@ struct SubscribersCommand: ParsableCommand {
         language: cleaned(language, "--language"), list: list, status: pending ? .pending : .subscribed,
         source: .commandLine("herald subscribers add"), resubscribe: resubscribe)
       if json {
-        try printJSON(["email": subscriber.email, "id": subscriber.id.rawValue, "list": list, "change": change.rawValue])
+        try JSONOutput.print(SubscriberAddedJSON(email: subscriber.email, id: subscriber.id, list: list, change: change.rawValue))
       } else {
         let what = change == .added ? "Added" : change == .updated ? "Updated" : "Already there:"
         Terminal.say("\(what) \(subscriber.email) on \(list)\(pending ? " (pending confirmation)" : "").")
@@ -53,14 +53,7 @@ struct SubscribersCommand: ParsableCommand {
       let store = try options.store()
       let (profile, deliveries) = (try store.profile(email: email), try store.deliveries(email: email))
       if json {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        struct Output: Encodable {
-          var profile: SubscriberStore.Profile
-          var deliveries: [SubscriberStore.Delivery]
-        }
-        print(String(decoding: try encoder.encode(Output(profile: profile, deliveries: deliveries)), as: UTF8.self))
+        try JSONOutput.print(SubscriberProfileJSON(profile, deliveries: deliveries))
         return
       }
       let s = profile.subscriber
@@ -104,7 +97,7 @@ struct SubscribersCommand: ParsableCommand {
 
     func run() throws {
       let lists = try options.store().unsubscribe(email: email, list: list, source: .commandLine("herald subscribers unsubscribe"))
-      if json { try printJSON(["email": email, "unsubscribed_from": lists]); return }
+      if json { try JSONOutput.print(UnsubscribedJSON(email: email, unsubscribedFrom: lists)); return }
       Terminal.say(lists.isEmpty ? "\(email) was already unsubscribed." : "Unsubscribed \(email) from \(lists.joined(separator: ", ")).")
     }
   }
@@ -119,7 +112,7 @@ struct SubscribersCommand: ParsableCommand {
 
     func run() throws {
       let suppression = try options.store().suppress(target, reason: reason)
-      if json { try printJSON(["kind": suppression.kind.rawValue, "value": suppression.value, "reason": suppression.reason]); return }
+      if json { try JSONOutput.print(SuppressionJSON(kind: suppression.kind.rawValue, value: suppression.value, reason: suppression.reason)); return }
       Terminal.say("Suppressed \(suppression.kind == .domain ? "every address at " : "")\(suppression.value): \(suppression.reason).")
     }
   }
@@ -133,7 +126,7 @@ struct SubscribersCommand: ParsableCommand {
 
     func run() throws {
       let removed = try options.store().unsuppress(target)
-      if json { try printJSON(["unsuppressed": target, "removed": removed]); return }
+      if json { try JSONOutput.print(UnsuppressedJSON(unsuppressed: target, removed: removed)); return }
       Terminal.say("\(target) is no longer suppressed; it can be added to lists again.")
     }
   }
@@ -153,7 +146,7 @@ struct SubscribersCommand: ParsableCommand {
 
     func run() throws {
       try options.store().forget(email: email)
-      if json { try printJSON(["forgotten": email]); return }
+      if json { try JSONOutput.print(ForgottenJSON(forgotten: email)); return }
       Terminal.say("Forgot \(email): their data is erased; a hash is kept so they are not imported again.")
     }
   }
