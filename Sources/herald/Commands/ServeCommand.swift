@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
     let host = self.host ?? configuration.web.host
     let port = self.port ?? configuration.web.port
     var services: [any Service] = []
-    let relay = noDeliver || (smtp == nil && configuration.relay.url == nil) ? nil : try mailroom.relay(override: smtp)
+    let relay = noDeliver ? nil : try mailroom.configuredRelay(override: smtp)
     if let relay {
       let session = mailroom.deliverySession(relay: relay, onWarning: { Terminal.warning($0) })
       services.append(DeliveryService(session: session, interval: .seconds(10), onEvent: DeliveryEvents.report))
