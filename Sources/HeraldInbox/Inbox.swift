@@ -16,7 +16,7 @@ import Logging
 /// suppresses a mailbox that is gone), a complaint suppresses, an emailed unsubscribe
 /// unsubscribes, a question opens or continues an inquiry. `herald inbox import`,
 /// `herald inbox fetch` and the web contact form all come through here.
-public final class Inbox: @unchecked Sendable {  // its state is set in init, then only read
+public final class Inbox: Sendable {
   /// The workspace's outgoing mail: configuration, store, Outbox.
   public let mailroom: Mailroom
   let logger: Logger
@@ -269,7 +269,7 @@ extension Inbox {
   /// the subjects and titles of the releases in Releases/ (keyed by `subjectKey`; the newest
   /// release wins a subject two share), and the reply_to addresses releases have of their
   /// own (not the workspace's, which every release shares).
-  struct ReleaseIndex {
+  struct ReleaseIndex: Sendable {
     var bySubject: [String: String] = [:]
     var byAddress: [String: String] = [:]
 

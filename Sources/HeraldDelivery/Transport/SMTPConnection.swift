@@ -60,7 +60,7 @@ public struct RelayConfiguration: CurlConnectionSettings, Sendable, Equatable {
 /// One SMTP connection to the relay through libcurl: one easy handle, reused for many
 /// messages (libcurl keeps the connection open between transfers), one recipient per
 /// transaction so every reply belongs to one subscriber. Not Sendable: one per thread.
-public final class SMTPConnection: MessageTransport {
+public final class SMTPConnection: MessageTransport, CurlTraceReceiver {
   private let curl: CurlEasy
   private let configuration: RelayConfiguration
   private let logger: Logger
@@ -122,19 +122,11 @@ public final class SMTPConnection: MessageTransport {
       }
       try curl.set(CURLOPT_XFERINFODATA, pointer: context)
     }
-    if tracing {
-      // libcurl's trace of the dialogue, through the logger and without AUTH secrets
-      // (CURLOPT_VERBOSE alone would print the AUTH lines on standard error).
-      try curl.set(CURLOPT_VERBOSE, 1)
-      try curl.setDebugCallback { _, type, data, size, context in
-        guard let data, let context else { return 0 }
-        Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().trace(type, UnsafeRawBufferPointer(start: data, count: size))
-        return 0
-      }
-      try curl.set(CURLOPT_DEBUGDATA, pointer: context)
-    }
+    // libcurl's trace of the dialogue, through the logger and without AUTH secrets.
+    if tracing { try curl.trace(to: self) }
     try curl.set(CURLOPT_READFUNCTION) { buffer, size, count, context in
-      let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
+      guard let context else { return 0 }
+      let connection = Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue()
       let room = size * count
       let remaining = connection.upload.count - connection.uploadOffset
       let length = min(room, remaining)
@@ -148,13 +140,21 @@ public final class SMTPConnection: MessageTransport {
     try curl.set(CURLOPT_READDATA, pointer: context)
     // For SMTP, libcurl hands every server reply line to the header callback.
     try curl.set(CURLOPT_HEADERFUNCTION) { buffer, size, count, context in
-      let connection = Unmanaged<SMTPConnection>.fromOpaque(context!).takeUnretainedValue()
       let length = size * count
-      guard let buffer else { return length }
-      connection.received(UnsafeRawBufferPointer(start: buffer, count: length))
+      guard let buffer, let context else { return length }
+      Unmanaged<SMTPConnection>.fromOpaque(context).takeUnretainedValue().received(UnsafeRawBufferPointer(start: buffer, count: length))
       return length
     }
     try curl.set(CURLOPT_HEADERDATA, pointer: context)
+  }
+
+  deinit {
+    // libcurl may still call back while it frees the handle (QUIT, its notes): this object
+    // is going, so its callbacks lose their context first.
+    curl.stopTracing()
+    try? curl.set(CURLOPT_HEADERDATA, pointer: nil)
+    try? curl.set(CURLOPT_READDATA, pointer: nil)
+    try? curl.set(CURLOPT_XFERINFODATA, pointer: nil)
   }
 
   /// What happened to one message (the transport's outcome).
@@ -269,7 +269,7 @@ public final class SMTPConnection: MessageTransport {
 
   /// One piece of libcurl's trace, to the logger; what answers an AUTH challenge (334) and
   /// an AUTH command's initial response are replaced, as they carry the credentials.
-  private func trace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
+  public func curlTrace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
     guard tracing else { return }
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
     let line: String

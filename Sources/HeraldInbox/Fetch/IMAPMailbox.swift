@@ -14,7 +14,7 @@ import Logging
 /// those ("Too large response headers"), cuts lines longer than half its buffer, and ends
 /// the command early at a line of the message that starts with its tag. Here a literal is
 /// read by its size, byte for byte, whatever it holds.
-public final class IMAPMailbox {
+public final class IMAPMailbox: CurlTraceReceiver {
   private let curl: CurlEasy
   private let configuration: MailboxConfiguration
   private let logger: Logger
@@ -90,8 +90,7 @@ public final class IMAPMailbox {
       try? send(Array("H\(commandNumber) LOGOUT\r\n".utf8))
     }
     dropConnection()
-    try? curl.set(CURLOPT_VERBOSE, 0)
-    try? curl.set(CURLOPT_DEBUGDATA, pointer: nil)
+    curl.stopTracing()
     try? curl.set(CURLOPT_HEADERDATA, pointer: nil)
   }
 
@@ -104,15 +103,8 @@ public final class IMAPMailbox {
     // A connection made for CONNECT_ONLY is never used again by libcurl: keep only the newest.
     try curl.set(CURLOPT_MAXCONNECTS, 1)
     // The trace tells which command the server refused (the login, for one); it reaches
-    // the logger only at trace level, credentials withheld (CURLOPT_VERBOSE alone would
-    // print them on standard error).
-    try curl.set(CURLOPT_VERBOSE, 1)
-    try curl.setDebugCallback { _, type, data, size, context in
-      guard let data, let context else { return 0 }
-      Unmanaged<IMAPMailbox>.fromOpaque(context).takeUnretainedValue().traceLogin(type, UnsafeRawBufferPointer(start: data, count: size))
-      return 0
-    }
-    try curl.set(CURLOPT_DEBUGDATA, pointer: context)
+    // the logger only at trace level, credentials withheld.
+    try curl.trace(to: self)
     try curl.set(CURLOPT_HEADERFUNCTION) { buffer, size, count, context in
       let length = size * count
       guard let buffer, let context else { return length }
@@ -471,7 +463,7 @@ public final class IMAPMailbox {
 
   /// One piece of libcurl's trace of the login: the tags of the commands it sends (always),
   /// and the lines to the logger at trace level, credentials withheld.
-  private func traceLogin(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
+  public func curlTrace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
     switch type {
     case CURLINFO_HEADER_OUT:
