@@ -3,30 +3,9 @@ import GRDB
 import HeraldCore
 import HeraldMail
 
-// What the web server asks of the store: lists' public settings, subscription requests
-// and confirmations, unsubscribes by link, and the releases published to the archive.
+// Subscriptions made and ended by their subscribers: requests from a form, confirmations
+// (double opt-in), unsubscribes by link, and who a link's subscriber is.
 extension SubscriberStore {
-  // MARK: Lists
-
-  /// Changes a list's settings; what `change` leaves alone stays as it is.
-  /// - Throws: `.notFound` for an unknown list.
-  @discardableResult
-  public func updateList(_ name: String, _ change: (inout MailingList) -> Void) throws -> MailingList {
-    try write { db in
-      var list = try Self.list(named: name, in: db)
-      change(&list)
-      list.name = name
-      try db.execute(
-        sql: """
-          UPDATE list SET title = ?, description = ?, language = ?, double_opt_in = ?, public = ?, consent_text = ? WHERE id = ?
-          """,
-        arguments: [list.title, list.description, list.language, list.doubleOptIn, list.isPublic, list.consentText, list.id])
-      return list
-    }
-  }
-
-  // MARK: Subscribing on the web
-
   /// What a subscription request came to. The web page says the same in every case, so
   /// that nobody can learn through it who is subscribed.
   public enum SubscriptionRequest: Sendable, Equatable {
@@ -158,109 +137,5 @@ extension SubscriberStore {
         }
       return (subscriber, memberships)
     }
-  }
-
-  // MARK: Publications
-
-  /// Publishes a release to the archive, or updates what is published (a corrected
-  /// release): the first publication time is kept.
-  public func publish(_ publication: Publication) throws {
-    try write { db in
-      try db.execute(
-        sql: """
-          INSERT INTO publication (slug, title, subject, summary, dateline, language, release_date, visible_from, published_at,
-            changed_at, campaign, html, text)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT(slug) DO UPDATE SET title = excluded.title, subject = excluded.subject, summary = excluded.summary,
-            dateline = excluded.dateline, language = excluded.language, release_date = excluded.release_date,
-            visible_from = MAX(publication.visible_from, excluded.visible_from), changed_at = excluded.changed_at,
-            campaign = COALESCE(excluded.campaign, publication.campaign), html = excluded.html, text = excluded.text
-          """,
-        arguments: [
-          publication.slug, publication.title, publication.subject, publication.summary, publication.dateline, publication.language,
-          publication.releaseDate, publication.visibleFrom.timeIntervalSince1970, publication.publishedAt.timeIntervalSince1970,
-          Date().timeIntervalSince1970, publication.campaign, publication.html, publication.text,
-        ])
-    }
-  }
-
-  /// Takes a release out of the archive.
-  /// - Returns: whether it was published.
-  @discardableResult
-  public func withdraw(_ slug: String) throws -> Bool {
-    try write { db in
-      try db.execute(sql: "DELETE FROM publication WHERE slug = ?", arguments: [slug])
-      return db.changesCount > 0
-    }
-  }
-
-  /// Every publication, newest first (embargoed ones too: the caller decides what is visible).
-  public func publications() throws -> [Publication] {
-    try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM publication ORDER BY visible_from DESC, slug").map(Self.publication(from:))
-    }
-  }
-
-  /// The publication of a release, or nil.
-  public func publication(_ slug: String) throws -> Publication? {
-    try read { db in try Row.fetchOne(db, sql: "SELECT * FROM publication WHERE slug = ?", arguments: [slug]).map(Self.publication(from:)) }
-  }
-
-  /// Changes whenever a publication is added, changed or withdrawn: a cheap question to ask
-  /// often.
-  public func publicationsVersion() throws -> String {
-    try read { db in
-      let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(MAX(changed_at), 0), COALESCE(SUM(changed_at), 0) FROM publication")!
-      return "\(row[0] as Int64)/\(row[1] as Double)/\(row[2] as Double)"
-    }
-  }
-
-  static func publication(from row: Row) -> Publication {
-    Publication(
-      slug: row["slug"], title: row["title"], subject: row["subject"], summary: row["summary"], dateline: row["dateline"],
-      language: row["language"], releaseDate: row["release_date"], visibleFrom: Date(timeIntervalSince1970: row["visible_from"]),
-      publishedAt: Date(timeIntervalSince1970: row["published_at"]), campaign: row["campaign"], html: row["html"], text: row["text"])
-  }
-}
-
-/// A release in the archive: what its page shows, and from when.
-public struct Publication: Sendable, Hashable, Codable {
-  /// The release's slug, its address in the archive (/releases/SLUG).
-  public var slug: String
-  public var title: String
-  public var subject: String
-  public var summary: String?
-  public var dateline: String?
-  public var language: String?
-  /// The release's date, YYYY-MM-DD.
-  public var releaseDate: String
-  /// When it appears: its publication time, or the end of its embargo when that is later.
-  public var visibleFrom: Date
-  /// When it was published (by herald send or herald publish).
-  public var publishedAt: Date
-  /// The campaign that sent it, when it was mailed.
-  public var campaign: String?
-  /// The body as HTML (no inline styles, nothing personal).
-  public var html: String
-  /// The body as text.
-  public var text: String
-
-  /// Makes a publication.
-  public init(
-    slug: String, title: String, subject: String, summary: String? = nil, dateline: String? = nil, language: String? = nil,
-    releaseDate: String, visibleFrom: Date, publishedAt: Date, campaign: String? = nil, html: String, text: String
-  ) {
-    self.slug = slug
-    self.title = title
-    self.subject = subject
-    self.summary = summary
-    self.dateline = dateline
-    self.language = language
-    self.releaseDate = releaseDate
-    self.visibleFrom = visibleFrom
-    self.publishedAt = publishedAt
-    self.campaign = campaign
-    self.html = html
-    self.text = text
   }
 }
