@@ -69,8 +69,8 @@ struct MendsTests {
   @Test func aSendToARelayThatIsNotRunningSaysWhy() throws {
     _ = try herald("lists", "create", "press-en")
     _ = try herald("lists", "import", "press-en", "Lists/press-en.csv")
-    let port = try ScriptedSMTPServer().port  // stopped at once: nothing listens there now
-    Thread.sleep(forTimeInterval: 0.2)
+    let closed = try ClosedPort()
+    let port = closed.port
     let result = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(port)", "--yes")
     #expect(result.stdout.contains("Sent 0, deferred 8"), "\(result.stdout)")
     #expect(result.stdout.contains("Deferred, by reason:\n  the relay refused the connection: 8"), "\(result.stdout)")

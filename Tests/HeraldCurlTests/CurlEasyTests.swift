@@ -16,7 +16,8 @@ struct CurlEasyTests {
   }
 
   @Test func aPortNobodyListensOnIsARefusedConnection() throws {
-    let port = try BackgroundProcess.freePort()
+    let closed = try ClosedPort()
+    let port = closed.port
     let curl = try CurlEasy()
     try curl.connect(to: "smtp://127.0.0.1:\(port)", using: Settings())
     try curl.set(CURLOPT_CONNECT_ONLY, 1)

@@ -53,10 +53,15 @@ struct DelivererTests {
     let server = try ScriptedSMTPServer()
     let deliverer = Deliverer(outbox: outbox, relay: RelayConfiguration(url: "smtp://127.0.0.1:\(server.port)"), policy: policy())
     let producing = Mutex(true)
+    let maildir = server.maildir
     let producer = Thread { [self] in
       for batch in 0..<3 {
-        Thread.sleep(forTimeInterval: 0.3)
         _ = try? enqueue((0..<10).map { "reader\(batch)-\($0)@example.com" })
+        // The next batch only once this one is through: the queue is empty in between,
+        // and the senders must wait for more rather than end the run.
+        let deadline = Date().addingTimeInterval(30)
+        let done = maildir.appendingPathComponent("\(10 * (batch + 1)).json").path
+        while !FileManager.default.fileExists(atPath: done) && Date() < deadline { usleep(5_000) }
       }
       producing.withLock { $0 = false }
     }
@@ -94,8 +99,8 @@ struct DelivererTests {
   }
 
   @Test func aRelayThatIsDownPausesTheRunAndLosesNothing() throws {
-    let port = try ScriptedSMTPServer().port  // stopped at once: nothing listens there now
-    Thread.sleep(forTimeInterval: 0.2)
+    let closed = try ClosedPort()
+    let port = closed.port
     _ = try enqueue((0..<40).map { "reader\($0)@example.com" })
     var relay = RelayConfiguration(url: "smtp://127.0.0.1:\(port)")
     relay.connectTimeout = 2
@@ -116,23 +121,31 @@ struct DelivererTests {
     _ = try enqueue((0..<25).map { "reader\($0)@example.com" })
     var policy = policy(connections: 4)
     policy.perSecond = 20
-    let start = Date()
-    let report = Deliverer(outbox: outbox, relay: RelayConfiguration(url: "smtp://127.0.0.1:\(server.port)"), policy: policy).deliverDue()
-    let elapsed = Date().timeIntervalSince(start)
+    let clock = PaceClock.virtual()
+    let relay = RelayConfiguration(url: "smtp://127.0.0.1:\(server.port)")
+    let report = Deliverer(outbox: outbox, policy: policy, clock: clock) { try SMTPConnection(configuration: relay) }.deliverDue()
     #expect(report.sent == 25)
-    // 25 messages at 20 per second, starting with one token: at least 1.2 s.
-    #expect(elapsed >= 1.1, "took \(elapsed) s")
+    // 25 messages at 20 per second, starting with one token, on four connections: the
+    // pace's clock shows at least 1.2 s (four connections with a pace each would need 0.25 s).
+    #expect(clock.now >= 1.2 - 1e-9, "\(clock.now) s")
+    #expect(clock.now < 1.5, "no more waiting than the pace needs: \(clock.now) s")
     #expect(try server.received().count == 25)
   }
 
   @Test func stopEndsTheRunWithNothingLeftClaimed() throws {
     let server = try ScriptedSMTPServer()
     _ = try enqueue((0..<200).map { "reader\($0)@example.com" })
-    var policy = policy(connections: 2)
-    policy.perSecond = 50
-    let deliverer = Deliverer(outbox: outbox, relay: RelayConfiguration(url: "smtp://127.0.0.1:\(server.port)"), policy: policy)
-    DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { deliverer.stop() }
-    let report = deliverer.deliverDue()
+    let deliverer = Deliverer(outbox: outbox, relay: RelayConfiguration(url: "smtp://127.0.0.1:\(server.port)"), policy: policy(connections: 2))
+    // A stop from another thread in the middle of the run: after the 20th result.
+    let results = Mutex(0)
+    let report = deliverer.deliverDue(onResult: { _ in
+      if results.withLock({ count in
+        count += 1
+        return count == 20
+      }) {
+        Thread { deliverer.stop() }.start()
+      }
+    })
     #expect(report.sent > 0 && report.sent < 200)
     let counts = try outbox.counts()
     #expect(counts.byState[.active] ?? 0 == 0, "nothing left in active/")

@@ -33,6 +33,25 @@ struct SendingPaceTests {
     #expect(pace.reserve(at: 60) == 0)
   }
 
+  /// Waiting exactly as long as the pace says always makes progress: a refill that lands a
+  /// hair under a whole token must not ask for a wait too short to move the clock.
+  @Test(arguments: [3.0, 7.0, 20.0, 0.1])
+  func waitingWhatThePaceSaysAlwaysSendsTheNext(_ perSecond: Double) {
+    let pace = SendingPace(perSecond: perSecond, perHour: nil)
+    var now = 1_000.0
+    var asked = 0
+    for _ in 0..<100 {
+      while asked < 10_000 {  // a pace that never lets the next go fails here instead of hanging
+        asked += 1
+        let wait = pace.reserve(at: now)
+        if wait == 0 { break }
+        now += wait
+      }
+    }
+    #expect(asked < 250, "\(asked) questions for 100 messages")
+    #expect(abs(now - 1_000 - 99 / perSecond) < 1e-6, "\(now - 1_000) s")
+  }
+
   @Test func aClockThatStepsBackRefillsNothing() {
     let pace = SendingPace(perSecond: 1, perHour: nil)
     #expect(pace.reserve(at: 50) == 0)

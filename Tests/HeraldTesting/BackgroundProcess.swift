@@ -118,3 +118,34 @@ public final class BackgroundProcess {
     return Int(UInt16(bigEndian: address.sin_port))
   }
 }
+
+/// A TCP port on 127.0.0.1 that nothing listens on, for as long as this is held: a socket is
+/// bound to it and never listens, so a connection is refused at once and no other process
+/// can take the port meanwhile (no server to stop, no waiting for its port to be free).
+public final class ClosedPort {
+  /// The port.
+  public let port: Int
+  private let socket: Int32
+
+  /// Binds a free port.
+  public init() throws {
+    let descriptor = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+    }
+    guard bound else {
+      close(descriptor)
+      throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE)
+    }
+    socket = descriptor
+    port = Int(UInt16(bigEndian: address.sin_port))
+  }
+
+  deinit { close(socket) }
+}

@@ -94,6 +94,12 @@ public enum HeraldProcess {
     return (root, addresses)
   }
 
+  /// Adds `text` (sections of herald.yml) to the end of a workspace's herald.yml.
+  public static func append(_ text: String, toConfigurationIn root: URL) throws {
+    let file = root.appendingPathComponent("herald.yml")
+    try (String(contentsOf: file, encoding: .utf8) + "\n" + text).write(to: file, atomically: true, encoding: .utf8)
+  }
+
   private static func runChecked(_ arguments: [String], in directory: URL) throws {
     let result = try run(arguments, in: directory)
     guard result.status == 0 else {

@@ -84,6 +84,8 @@ public final class Deliverer: Sendable {
   private let stopped = Atomic<Bool>(false)
   /// Ends the transfers in flight (`interrupt()`); the connections libcurl makes watch it.
   private let transfers: TransferInterrupt
+  /// The time the sending pace is kept by.
+  private let clock: PaceClock
   /// The run in progress, for `stop()` to wake its waits.
   private let current = Mutex<Run?>(nil)
 
@@ -98,16 +100,19 @@ public final class Deliverer: Sendable {
 
   /// Makes a deliverer that sends through the transports `transport` makes (one per
   /// connection); nothing is sent until `deliverDue`.
-  /// - Parameter transfers: what `interrupt()` sets; the transports should watch it.
+  /// - Parameters:
+  ///   - transfers: what `interrupt()` sets; the transports should watch it.
+  ///   - clock: the time the sending pace is kept by (a test's is virtual).
   public init(
     outbox: Outbox, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver"),
-    transfers: TransferInterrupt = TransferInterrupt(), transport: @escaping TransportFactory
+    transfers: TransferInterrupt = TransferInterrupt(), clock: PaceClock = .system, transport: @escaping TransportFactory
   ) {
     self.outbox = outbox
     self.makeTransport = transport
     self.policy = policy
     self.logger = logger
     self.transfers = transfers
+    self.clock = clock
   }
 
   /// Asks a running `deliverDue` to stop: messages in flight finish and are recorded,
@@ -226,10 +231,12 @@ public final class Deliverer: Sendable {
     while !isStopped() {
       // Within the rate: wait until the pace allows the next message (a stop wakes the wait).
       if pace.isLimited {
-        var wait = pace.reserve(at: ProcessInfo.processInfo.systemUptime)
+        var start = clock.now
+        var wait = pace.reserve(at: start)
         while wait > 0 {
-          guard run.pause(for: wait) else { return }
-          wait = pace.reserve(at: ProcessInfo.processInfo.systemUptime)
+          guard clock.wait(wait, from: start, pause: run.pause(for:)) else { return }
+          start = clock.now
+          wait = pace.reserve(at: start)
         }
       }
       guard !isStopped(), let message = run.take() else { return }

@@ -18,6 +18,9 @@ final class SendingPace: Sendable {
   }
 
   private let state: Mutex<State>
+  // Floating-point refills (0.1 + 0.2 …) may land a hair under a whole token: asked again,
+  // such a bucket would give a wait too short to move any clock, again and again.
+  private static let tolerance = 1e-9
 
   /// A pace of at most `perSecond` and `perHour` messages (nil or 0: no such limit).
   init(perSecond: Double?, perHour: Double?) {
@@ -40,11 +43,11 @@ final class SendingPace: Sendable {
       for index in state.buckets.indices {
         state.buckets[index].tokens = min(state.buckets[index].capacity, state.buckets[index].tokens + elapsed * state.buckets[index].rate)
       }
-      if state.buckets.allSatisfy({ $0.tokens >= 1 }) {
-        for index in state.buckets.indices { state.buckets[index].tokens -= 1 }
+      if state.buckets.allSatisfy({ $0.tokens >= 1 - Self.tolerance }) {
+        for index in state.buckets.indices { state.buckets[index].tokens = max(0, state.buckets[index].tokens - 1) }
         return 0
       }
-      return state.buckets.map { $0.tokens >= 1 ? 0 : (1 - $0.tokens) / $0.rate }.max() ?? 0
+      return state.buckets.map { $0.tokens >= 1 - Self.tolerance ? 0 : (1 - $0.tokens) / $0.rate }.max() ?? 0
     }
   }
 }
