@@ -292,18 +292,15 @@ struct OutboxTests {
     #expect(temp.files("queue").isEmpty && temp.files("tmp").isEmpty)
   }
 
-  @Test func enqueuesFiveThousandTwelveKilobyteMessagesQuickly() throws {
+  @Test func enqueuesFiveThousandTwelveKilobyteMessagesWhole() throws {
     let temp = TemporaryOutbox()
     let outbox = try temp.open()
     let body = [UInt8](repeating: UInt8(ascii: "a"), count: 12_000)
     let messages = (0..<5_000).map { i in
       OutboxMessage(campaign: "bench", sender: "b@example.org", recipient: "r\(i)@example.com", bytes: body)
     }
-    let start = ContinuousClock.now
+    // How fast is `make bench`'s business (Benchmarks/deliver.py); here, that all arrive whole.
     try outbox.enqueue(messages)
-    let elapsed = ContinuousClock.now - start
-    print("enqueued 5,000 messages of 12 kB in \(elapsed)")
-    #expect(elapsed < .seconds(10))
     #expect(temp.files("queue").count == 5_000)
   }
 }

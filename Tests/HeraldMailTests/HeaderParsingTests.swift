@@ -134,17 +134,13 @@ struct HeaderParsingTests {
     #expect(ReceivedMessage(parsing: Array("Subject: =?x-unknown?q?caf=C3=A9?=\n\n".utf8)).subject == "café")
   }
 
-  @Test func aValueFullOfUnclosedWordsIsReadInLinearTime() {
+  /// Quadratic work here would take far longer than the test's limit.
+  @Test(.timeLimit(.minutes(1))) func aValueFullOfUnclosedWordsIsReadAsItIs() {
     // No "?=" anywhere: every "=?" starts a word that never closes.
     let raw = String(repeating: "=?utf-8?q?abc=", count: 50_000)
-    let clock = ContinuousClock()
-    var subject: String?
-    let elapsed = clock.measure {
-      subject = ReceivedMessage(parsing: Array("Subject: \(raw)\n\n".utf8)).subject
-    }
+    let subject = ReceivedMessage(parsing: Array("Subject: \(raw)\n\n".utf8)).subject
     let unchanged = subject == raw  // (compared apart, so that a failure does not print 700 kB)
     #expect(unchanged)
-    #expect(elapsed < .seconds(5))
   }
 
   // MARK: - Message ids

@@ -44,17 +44,15 @@ struct HeadlessBrowserTests {
     #expect(png.count > 2000)
   }
 
-  @Test func aPageThatNeverAnswersTimesOutAndTheBrowserIsKilled() throws {
+  @Test(.timeLimit(.minutes(1))) func aPageThatNeverAnswersTimesOutAndTheBrowserIsKilled() throws {
     let browser = try #require(HeadlessBrowser.find(), "no Chromium on PATH or in /usr/bin: run scripts/bootstrap")
     // Accepts connections (the kernel does, from the backlog) and never answers.
     let silent = try SilentServer()
-    let start = Date()
     let error = #expect(throws: HeadlessBrowserError.self) {
       try browser.dumpDOM("http://127.0.0.1:\(silent.port)/", timeout: 2)
     }
     #expect(error?.code == .timedOut)
     #expect(error?.message.contains("after 2 s and was killed") == true)
-    #expect(Date().timeIntervalSince(start) < 10)
   }
 
   /// Width and height from a PNG's IHDR chunk, which must come first.
