@@ -3,7 +3,10 @@ import PackageDescription
 
 let package = Package(
   name: "Herald",
-  platforms: [.macOS(.v14)],
+  // Herald is built and tested on Linux (Debian 12, Swift 6.1 or newer, the C libraries from
+  // scripts/bootstrap). macOS 15 is the oldest macOS with the APIs it uses (Synchronization's
+  // Mutex and Atomic); a macOS build is not tested.
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "herald", targets: ["herald"]),
     .library(name: "HeraldMail", targets: ["HeraldMail"]),
@@ -127,7 +130,7 @@ let package = Package(
     .target(
       name: "HeraldCampaign",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCurl",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
         // The blocking pool (NIOThreadPool) that keeps SQLite and fsync off event loops.

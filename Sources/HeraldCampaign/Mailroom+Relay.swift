@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCurl
 import HeraldDelivery
 
 extension Mailroom {
@@ -25,5 +26,32 @@ extension Mailroom {
     -> RelayConfiguration?
   {
     plan.scheduled ? nil : try relay(override: override, environment: environment)
+  }
+}
+
+extension Mailroom {
+  /// What a delivery run finds before it starts.
+  public struct DeliveryStart: Sendable {
+    /// Messages a killed run had claimed, returned to the queue: at least once, never lost.
+    public var recovered: Int
+    /// Sends whose enqueueing was interrupted, said for people (run `herald send` again).
+    public var interruptedSends: [String]
+    /// Messages due now.
+    public var due: Int
+  }
+
+  /// Readies the Outbox for a delivery run: what a killed run left claimed goes back to the
+  /// queue (only when no other process has the Outbox open), and interrupted sends are named.
+  /// - Throws: `DeliveryError` when the Outbox cannot be read or changed.
+  public func startDelivery() throws -> DeliveryStart {
+    let recovered = try outbox.recover()
+    return DeliveryStart(recovered: recovered, interruptedSends: EnqueueMark.interrupted(outbox: outbox), due: try outbox.count(in: .queue))
+  }
+
+  /// The mailbox the inbox reads: `override` (--imap) or herald.yml's `inbox:`, with its
+  /// login from the environment or the password file (see `Workspace.mailbox`).
+  /// - Throws: `WorkspaceError` when none is named or the password file is unsafe.
+  public func mailbox(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MailboxConfiguration {
+    try workspace.mailbox(configuration, override: override, environment: environment)
   }
 }

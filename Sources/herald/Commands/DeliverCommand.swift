@@ -40,11 +40,10 @@ struct DeliverCommand: AsyncParsableCommand {
   func run() async throws {
     let mailroom = try options.mailroom()
     let relay = try mailroom.relay(override: smtp)
-    let outbox = mailroom.outbox
     // Leftovers of a run that was killed go back to the queue: at least once, never lost.
-    let recovered = try outbox.recover()
-    if recovered > 0 && !json { Terminal.warn("Returned \(recovered) message(s) left in active/ by an interrupted run to the queue.") }
-    for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warning(warning) }
+    let start = try mailroom.startDelivery()
+    if start.recovered > 0 && !json { Terminal.warn("Returned \(start.recovered) message(s) left in active/ by an interrupted run to the queue.") }
+    for warning in start.interruptedSends { Terminal.warning(warning) }
     let session = mailroom.deliverySession(relay: relay, onWarning: { Terminal.warning($0) })
 
     guard watch else {
@@ -53,8 +52,7 @@ struct DeliverCommand: AsyncParsableCommand {
         session.stop()
       }
       defer { interrupts.forEach { $0.cancel() } }
-      let due = try outbox.count(in: .queue)
-      let progress = Terminal.colours(STDERR_FILENO) && !json ? ProgressLine(total: due, start: Date()) : nil
+      let progress = Terminal.colours(STDERR_FILENO) && !json ? ProgressLine(total: start.due, start: Date()) : nil
       let report = try await BlockingWork.runOnThread(named: "herald-deliver") { session.run(onResult: { progress?.record($0.outcome) }) }
       progress?.clear()
       try DeliveryReportOutput.print(report, json: json)

@@ -111,7 +111,7 @@ struct InboxCommand: ParsableCommand {
 
     func run() async throws {
       let mailroom = try options.mailroom()
-      let mailbox = try mailroom.workspace.mailbox(mailroom.configuration, override: imap, environment: ProcessInfo.processInfo.environment)
+      let mailbox = try mailroom.mailbox(override: imap)
       let settings = mailroom.configuration.inbox
       let inbox = try Inbox(mailroom: mailroom, logger: options.logger)
       let after = settings?.after ?? .keep

@@ -50,7 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
     let reading: String?
     if !noInbox, let settings = configuration.inbox {
-      let mailbox = try mailroom.workspace.mailbox(configuration, environment: ProcessInfo.processInfo.environment)
+      let mailbox = try mailroom.mailbox()
       let inbox = try Inbox(mailroom: mailroom, logger: options.logger)
       services.append(InboxFetchService(
         inbox: inbox, mailbox: mailbox, after: settings.after, interval: .seconds(settings.interval), onEvent: InboxEvents.report(json: false)))
