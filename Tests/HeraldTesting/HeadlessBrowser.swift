@@ -80,8 +80,9 @@ public struct HeadlessBrowser: Sendable {
     let profile = scratch.appendingPathComponent("profile")
     try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
-    let refusing = try RefusingPort()
-    defer { refusing.close() }
+    // The browser's proxy: held while the browser runs, so no other program takes the port.
+    let refusing = try ClosedPort()
+    defer { withExtendedLifetime(refusing) {} }
 
     let stdoutURL = scratch.appendingPathComponent("stdout")
     let stderrURL = scratch.appendingPathComponent("stderr")
@@ -204,37 +205,5 @@ public struct HeadlessBrowserError: Error, Sendable, CustomStringConvertible {
 
   public var description: String {
     stderr.isEmpty ? "\(message) (it printed nothing on standard error)" : "\(message); its standard error ends:\n\(stderr)"
-  }
-}
-
-/// A TCP port on 127.0.0.1 that is bound but not listening, so that every connection to it
-/// is refused at once: the browser's proxy. Held for as long as the browser runs, so no
-/// other program can take the port meanwhile.
-private struct RefusingPort {
-  let port: Int
-  private let socket: Int32
-
-  init() throws {
-    let fd = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EMFILE) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else {
-      let code = POSIXErrorCode(rawValue: errno) ?? .EADDRINUSE
-      Foundation.close(fd)
-      throw POSIXError(code)
-    }
-    socket = fd
-    port = Int(UInt16(bigEndian: address.sin_port))
-  }
-
-  func close() {
-    Foundation.close(socket)
   }
 }
