@@ -170,8 +170,10 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
       }
       return (results, nil)
     case .complaint:
-      let address = classification.complaint?.recipient ?? message.from.first?.address
-      if let address {
+      // Every recipient the report names (Amazon SES may name several), else its sender.
+      var addresses = classification.complaint?.recipients ?? []
+      if addresses.isEmpty, let address = classification.complaint?.recipient ?? message.from.first?.address { addresses = [address] }
+      for address in addresses {
         try changes.setStatus(.complained, address: address, list: nil, source: ConsentSource(.complaint, detail: "feedback report \(evidence)"))
         try changes.suppress(address, reason: "complaint: marked as spam (\(classification.complaint?.feedbackType ?? "abuse"))")
       }
