@@ -24,17 +24,63 @@ extension Inbox {
     }
   }
 
-  /// Reads every message of a file, Maildir or mbox, one at a time.
-  /// - Parameter onMessage: told of each message as it is read.
-  /// - Throws: `InboxError` `.source` when the source cannot be read; what reading one
-  ///   message throws (the disk, the store) stops the import, after the messages before it.
-  public func importMessages(from source: MailSource, onMessage: (Outcome) -> Void = { _ in }) throws -> Summary {
+  /// Reads every message of a file, Maildir or mbox, in batches (`readBatch`): up to 512
+  /// messages or 8 MB are parsed and classified, their files written and flushed together,
+  /// and recorded in one transaction; only then is each told to `onMessage`. What was told
+  /// (and counted in the summary) survives a crash, even a kill -9 or a power cut right
+  /// after; what was not is read again by the next import, and nothing twice.
+  ///
+  /// A message that cannot be read (a Maildir file gone, unreadable or over 50 MB) or kept
+  /// (its file cannot be written, the store refuses it) is told to `onFailure`, counted in
+  /// `Summary.failed`, and left where it was; the import goes on with the others.
+  /// - Parameters:
+  ///   - onMessage: told of each message read, in order, once it is recorded.
+  ///   - onFailure: told of each message that could not be read or kept.
+  /// - Throws: `InboxError` `.source` when the source cannot be read (a folder that
+  ///   vanished, an mbox that cannot be read further): the messages read before are
+  ///   recorded first. `FileError` or `StoreError` when a batch cannot be flushed or its
+  ///   transaction made (a full disk, a database locked for too long): the batches before
+  ///   it are recorded and were told; the messages of that batch were not told.
+  public func importMessages(
+    from source: MailSource, onMessage: (Outcome) -> Void = { _ in }, onFailure: (Failure) -> Void = { _ in }
+  ) throws -> Summary {
     var summary = Summary()
-    try source.forEach { item in
-      let outcome = try read(item.bytes, origin: item.origin)
-      summary.count(outcome)
-      onMessage(outcome)
+    var batch: [Arrival] = []
+    var size = 0
+    func flush() throws {
+      guard !batch.isEmpty else { return }
+      defer {
+        batch.removeAll(keepingCapacity: true)
+        size = 0
+      }
+      try readBatch(
+        batch, now: Date(),
+        onMessage: { _, outcome in
+          summary.count(outcome)
+          onMessage(outcome)
+        },
+        onFailure: { _, failure in
+          summary.failed += 1
+          onFailure(failure)
+        })
     }
+    do {
+      try source.forEach(
+        unreadable: { origin, error in
+          summary.failed += 1
+          onFailure(Failure(origin: origin, error: error))
+        },
+        { item in
+          batch.append(Arrival(bytes: item.bytes, origin: item.origin))
+          size += item.bytes.count
+          if batch.count >= Self.batchMessages || size >= Self.batchBytes { try flush() }
+        })
+    } catch let error as InboxError where error.code == .source {
+      // What was read before the source failed is kept.
+      try flush()
+      throw error
+    }
+    try flush()
     return summary
   }
 
@@ -43,10 +89,16 @@ extension Inbox {
   /// once. When UIDVALIDITY changes (the mailbox was rebuilt), every message is looked at
   /// again, and those read before are recognised by Message-ID or bytes. With herald.yml's
   /// `inbox.after: seen | move`, a message read is then marked or moved.
+  ///
+  /// Messages are read in batches, as `importMessages` reads them: the last UID is
+  /// remembered (and messages marked or moved) after each batch, once it is recorded. A
+  /// message that cannot be kept is told to `onFailure` and counted in `Summary.failed`,
+  /// and the fetch stops after its batch, remembering the UID before it: the next fetch
+  /// reads it again (and recognises the ones after it that were read).
   /// - Throws: `InboxError` `.mailbox` when the mailbox cannot be reached or read; the
-  ///   messages read before the failure are kept and remembered.
+  ///   batches read before the failure are kept and remembered.
   public func fetch(_ configuration: MailboxConfiguration, after: InboxSettings.After = .keep, moveTo: String? = nil,
-                    onMessage: (Outcome) -> Void = { _ in }) throws -> Summary {
+                    onMessage: (Outcome) -> Void = { _ in }, onFailure: (Failure) -> Void = { _ in }) throws -> Summary {
     let mailbox = try IMAPMailbox(configuration: configuration, logger: logger)
     let key = Self.stateKey(configuration)
     let status = try mailbox.status()
@@ -57,20 +109,58 @@ extension Inbox {
     }
     var summary = Summary()
     var last = first > 1 ? first - 1 : 0
-    for uid in try mailbox.uids(from: first) {
-      guard let bytes = try mailbox.fetch(uid: uid) else { continue }  // expunged meanwhile
-      let outcome = try read(bytes, origin: "\(Self.redacted(configuration.url));UID=\(uid)")
-      summary.count(outcome)
-      switch after {
-      case .keep: break
-      case .seen: try mailbox.markSeen(uid: uid)
-      case .move: if let moveTo { try mailbox.move(uid: uid, to: moveTo) }
+    var batch: [Arrival] = []
+    var uids: [UInt32] = []
+    var size = 0
+    /// Reads the batch; false when a message of it could not be kept.
+    func flush() throws -> Bool {
+      guard !batch.isEmpty else { return true }
+      defer {
+        batch.removeAll(keepingCapacity: true)
+        uids.removeAll(keepingCapacity: true)
+        size = 0
       }
-      last = uid
-      // Remembered after each message: a failure later reads nothing twice.
+      var outcomes: [Outcome] = []
+      var failed: [Int] = []
+      try readBatch(
+        batch, now: Date(), onMessage: { _, outcome in outcomes.append(outcome) },
+        onFailure: { index, failure in
+          failed.append(index)
+          summary.failed += 1
+          onFailure(failure)
+        })
+      // Remembered once recorded, and only up to a message that could not be kept.
+      let kept = failed.min() ?? uids.count
+      for uid in uids.prefix(kept) {
+        switch after {
+        case .keep: break
+        case .seen: try mailbox.markSeen(uid: uid)
+        case .move: if let moveTo { try mailbox.move(uid: uid, to: moveTo) }
+        }
+        last = uid
+      }
       try mailroom.store.setMailboxState(key, uidValidity: status.uidValidity, lastUID: last)
-      onMessage(outcome)
+      for outcome in outcomes {
+        summary.count(outcome)
+        onMessage(outcome)
+      }
+      return failed.isEmpty
     }
+    var going = true
+    do {
+      for uid in try mailbox.uids(from: first) where going {
+        guard let bytes = try mailbox.fetch(uid: uid) else { continue }  // expunged meanwhile
+        batch.append(Arrival(bytes: bytes, origin: "\(Self.redacted(configuration.url));UID=\(uid)"))
+        uids.append(uid)
+        size += bytes.count
+        if batch.count >= Self.batchMessages || size >= Self.batchBytes { going = try flush() }
+      }
+    } catch let error as InboxError where error.code == .mailbox {
+      // What was fetched before the mailbox failed is kept and remembered.
+      if going { _ = try flush() }
+      throw error
+    }
+    if going { _ = try flush() }
     try mailroom.store.setMailboxState(key, uidValidity: status.uidValidity, lastUID: last)
     return summary
   }

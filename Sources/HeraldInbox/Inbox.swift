@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HeraldCampaign
 import HeraldCompose
@@ -86,47 +85,21 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
   /// Reads one message whose class is known already (the web contact form's are
   /// inquiries, whatever their words say), tied to `release` when given.
   func read(_ bytes: [UInt8], origin: String, now: Date, classification known: Classification?, release given: String?) throws -> Outcome {
-    let digest = Hex.encode(SHA256.hash(data: bytes))
-    let message = ReceivedMessage(parsing: bytes)
-    if let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest) {
-      return Outcome(record: seen, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
-    }
-    let classification = known ?? Classifier.classify(message, context: context)
-    let kind = classification.kind
-    let sender = message.from.first
-    var (release, recipientAddress) = tie(message, classification)
-    if let given { release = given }
-    let subscriberAddress = recipientAddress ?? sender?.address
-    let subscriber = try subscriberAddress.flatMap { try mailroom.store.subscriber(address: $0) }
-    let rawFile = try keep(bytes, digest: digest, at: now)
-    var details: String?
-    if let bounce = classification.bounce { details = Self.json(bounce) }
-    if let complaint = classification.complaint { details = Self.json(complaint) }
-    let record = InboundRecord(
-      messageID: message.messageID, digest: digest, receivedAt: message.date ?? now, importedAt: now, origin: origin,
-      fromAddress: sender?.address.lowercased(), fromName: sender?.name, subject: message.subject, kind: kind, reason: classification.reason,
-      release: release, subscriber: subscriber?.id, rawFile: rawFile, details: details)
-    var recipients: [BouncedRecipient] = []
-    var inquiry: Int64?
-    var actions: [InboundAction] = []
-    let stored: InboundRecord
-    do {
-      stored = try mailroom.store.recordInbound(record) { changes in
-        (recipients, inquiry) = try apply(classification, message: message, record: record, digest: digest, changes: &changes)
-        actions = changes.actions
-      }
-    } catch let error as StoreError where error.code == .alreadyExists {
-      // Read by another process at the same moment.
-      let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest)
-      return Outcome(record: seen ?? record, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
-    }
-    logger.debug("read a message", metadata: ["class": "\(kind)", "origin": "\(origin)", "id": "\(stored.id)"])
-    return Outcome(record: stored, duplicate: false, recipients: recipients, inquiry: inquiry, actions: actions, origin: origin)
+    var outcome: Outcome?
+    var failure: Failure?
+    try readBatch(
+      [Arrival(bytes: bytes, origin: origin, classification: known, release: given)], now: now,
+      onMessage: { outcome = $1 }, onFailure: { failure = $1 })
+    if let failure { throw failure.error }
+    guard let outcome else { throw InboxError(.source, "\(origin) was neither read nor refused; this is a bug in Herald") }
+    return outcome
   }
 
   /// What a message of a class does, inside the transaction that records it.
+  /// - Parameter attachments: an inquiry's attachments, kept already; nil to keep them now.
   func apply(
-    _ classification: Classification, message: ReceivedMessage, record: InboundRecord, digest: String, changes: inout SubscriberStore.InboxChanges
+    _ classification: Classification, message: ReceivedMessage, record: InboundRecord, digest: String, attachments kept: [String]? = nil,
+    changes: inout SubscriberStore.InboxChanges
   ) throws -> ([BouncedRecipient], Int64?) {
     let evidence = "\(record.messageID.map { "<\($0)>" } ?? "message \(String(digest.prefix(12)))")"
     switch classification.kind {
@@ -189,7 +162,7 @@ public final class Inbox: @unchecked Sendable {  // its state is set in init, th
       }
       return ([], nil)
     case .inquiry:
-      let attachments = try keepAttachments(message, digest: digest)
+      let attachments = try kept ?? keepAttachments(message, digest: digest)
       let inquiry = try SubscriberStore.addToInquiry(
         .init(
           fromAddress: record.fromAddress ?? "unknown", fromName: record.fromName, subject: record.subject ?? "(no subject)", release: record.release,
@@ -306,19 +279,6 @@ extension Inbox {
   }
 
   // MARK: Files
-
-  /// Keeps a message's bytes in Inbox/messages/YYYY-MM/DIGEST.eml (0600: it is personal
-  /// data), written whole; returns the path relative to the workspace.
-  func keep(_ bytes: [UInt8], digest: String, at date: Date) throws -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let parts = calendar.dateComponents([.year, .month], from: date)
-    let relative = String(format: "Inbox/messages/%04d-%02d/%@.eml", parts.year ?? 1970, parts.month ?? 1, digest)
-    let url = mailroom.workspace.root.appendingPathComponent(relative)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    try DurableFile.write(bytes, to: url, mode: 0o600, replacing: false)
-    return relative
-  }
 
   /// Keeps an inquiry's attachments in Inbox/attachments/DIGEST/, named as sent (made safe
   /// for a file system); returns their paths relative to the workspace.

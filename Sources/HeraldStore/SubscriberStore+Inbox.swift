@@ -65,21 +65,108 @@ extension SubscriberStore {
       {
         throw StoreError(.alreadyExists, "this message was read before (\(record.messageID.map { "Message-ID <\($0)>" } ?? "the same bytes"))")
       }
-      try db.execute(sql: """
-        INSERT INTO inbound (message_id, digest, received_at, imported_at, origin, from_address, from_name, subject, class, reason,
-          release, subscriber_id, raw_file, details)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, arguments: [
-          record.messageID, record.digest, record.receivedAt.timeIntervalSince1970, record.importedAt.timeIntervalSince1970, record.origin,
-          record.fromAddress, record.fromName, record.subject, record.kind.rawValue, record.reason, record.release,
-          record.subscriber?.rawValue, record.rawFile, record.details,
-        ])
+      try Self.insertInbound(record, in: db)
       var stored = record
       stored.id = db.lastInsertedRowID
       var changes = InboxChanges(db: db, inbound: stored.id, at: record.importedAt)
       try apply(&changes)
       return stored
     }
+  }
+
+  /// A message about to be read, as `inboundLookups` looks it up.
+  public struct InboundKey: Sendable {
+    /// Its Message-ID, without angle brackets.
+    public var messageID: String?
+    /// The SHA-256 of its bytes, in hex.
+    public var digest: String
+    /// The address of the subscriber it concerns (its sender, or a bounce's recipient).
+    public var address: String?
+
+    /// Makes a key.
+    public init(messageID: String?, digest: String, address: String?) {
+      self.messageID = messageID
+      self.digest = digest
+      self.address = address
+    }
+  }
+
+  /// For messages about to be read, in one read: the message read before with the same
+  /// Message-ID (or, for one without, the same bytes), and the subscriber with the address.
+  public func inboundLookups(_ keys: [InboundKey]) throws -> [(seen: InboundRecord?, subscriber: SubscriberID?)] {
+    try read { db in
+      let byMessageID = try db.cachedStatement(sql: "SELECT * FROM inbound WHERE message_id = ?")
+      let byDigest = try db.cachedStatement(sql: "SELECT * FROM inbound WHERE digest = ?")
+      let subscriber = try db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?")
+      return try keys.map { key in
+        var seen: InboundRecord?
+        if let messageID = key.messageID { seen = try Row.fetchOne(byMessageID, arguments: [messageID]).map(Self.inbound(from:)) }
+        if seen == nil { seen = try Row.fetchOne(byDigest, arguments: [key.digest]).map(Self.inbound(from:)) }
+        let id = try key.address.flatMap { try? EmailAddress.normalize($0) }.flatMap { normalized in
+          try Int64.fetchOne(subscriber, arguments: [EmailAddress.key(normalized)]).map { SubscriberID($0) }
+        }
+        return (seen, id)
+      }
+    }
+  }
+
+  /// What became of one message of a batch recorded by `recordInbound(_:apply:)`.
+  public enum InboundRecording {
+    /// Recorded, with its id.
+    case recorded(InboundRecord)
+    /// Read before (by another process meanwhile, or earlier in the same batch): the
+    /// message as it was recorded then. Nothing was done again.
+    case readBefore(InboundRecord)
+    /// It could not be recorded, or what it changes could not be applied: nothing of it
+    /// was kept; the others of the batch were.
+    case failed(any Error)
+  }
+
+  /// Records messages read, each with what reading it changed, in one transaction: a
+  /// message and its actions are there together or not at all, and each message has a
+  /// savepoint of its own, so that one that cannot be recorded does not undo the others.
+  /// `apply` runs inside the transaction for each message recorded, with its index.
+  /// - Returns: what became of each message, in order.
+  /// - Throws: `StoreError` `.database` when the transaction cannot be made at all.
+  public func recordInbound(_ records: [InboundRecord], apply: (Int, inout InboxChanges) throws -> Void) throws -> [InboundRecording] {
+    try write { db in
+      let seenStatement = try db.cachedStatement(
+        sql: "SELECT * FROM inbound WHERE (message_id IS NOT NULL AND message_id = ?) OR digest = ? ORDER BY message_id IS NULL LIMIT 1")
+      var results: [InboundRecording] = []
+      results.reserveCapacity(records.count)
+      for (index, record) in records.enumerated() {
+        if let row = try Row.fetchOne(seenStatement, arguments: [record.messageID, record.digest]) {
+          results.append(.readBefore(Self.inbound(from: row)))
+          continue
+        }
+        var stored = record
+        do {
+          try db.inSavepoint {
+            try Self.insertInbound(record, in: db)
+            stored.id = db.lastInsertedRowID
+            var changes = InboxChanges(db: db, inbound: stored.id, at: record.importedAt)
+            try apply(index, &changes)
+            return .commit
+          }
+          results.append(.recorded(stored))
+        } catch {
+          results.append(.failed(error))
+        }
+      }
+      return results
+    }
+  }
+
+  static func insertInbound(_ record: InboundRecord, in db: Database) throws {
+    try db.execute(sql: """
+      INSERT INTO inbound (message_id, digest, received_at, imported_at, origin, from_address, from_name, subject, class, reason,
+        release, subscriber_id, raw_file, details)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """, arguments: [
+        record.messageID, record.digest, record.receivedAt.timeIntervalSince1970, record.importedAt.timeIntervalSince1970, record.origin,
+        record.fromAddress, record.fromName, record.subject, record.kind.rawValue, record.reason, record.release,
+        record.subscriber?.rawValue, record.rawFile, record.details,
+      ])
   }
 
   /// Changes reading a message makes, each kept as an `InboundAction` so that it can be

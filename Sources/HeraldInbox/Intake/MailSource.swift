@@ -58,6 +58,15 @@ public enum MailSource: Sendable, Equatable {
   /// Hands each message to `body`, in order (a Maildir's by file name, new/ then cur/).
   /// - Throws: `InboxError` `.source` when the source cannot be read; what `body` throws.
   public func forEach(_ body: (Item) throws -> Void) throws {
+    try forEach(unreadable: { _, error in throw error }, body)
+  }
+
+  /// Hands each message to `body`, in order (a Maildir's by file name, new/ then cur/), and
+  /// each message file of a Maildir that cannot be read (gone meanwhile, not readable, over
+  /// 50 MB) to `unreadable`, with its path, and goes on.
+  /// - Throws: `InboxError` `.source` when the source cannot be read (the .eml file, the
+  ///   mbox); what `body` or `unreadable` throws.
+  public func forEach(unreadable: (String, InboxError) throws -> Void, _ body: (Item) throws -> Void) throws {
     switch self {
     case .file(let url):
       try body(Item(bytes: try Self.read(url), origin: url.path))
@@ -67,7 +76,14 @@ public enum MailSource: Sendable, Equatable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
         for name in names.sorted() where !name.hasPrefix(".") {
           let file = directory.appendingPathComponent(name)
-          try body(Item(bytes: try Self.read(file), origin: file.path))
+          let bytes: [UInt8]
+          do {
+            bytes = try Self.read(file)
+          } catch let error as InboxError {
+            try unreadable(file.path, error)
+            continue
+          }
+          try body(Item(bytes: bytes, origin: file.path))
         }
       }
     case .mbox(let url, let format):

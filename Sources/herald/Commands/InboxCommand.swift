@@ -61,7 +61,14 @@ struct InboxCommand: ParsableCommand {
     guard !json else { return }
     let parts = InboundClass.allCases.compactMap { kind in summary.read[kind].map { "\($0) \(kind.rawValue)" } }
     Terminal.say("Read \(summary.total.formatted()) new message\(summary.total == 1 ? "" : "s")" + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")")
-      + (summary.duplicates > 0 ? "; \(summary.duplicates.formatted()) seen before." : "."))
+      + (summary.duplicates > 0 ? "; \(summary.duplicates.formatted()) seen before" : "")
+      + (summary.failed > 0 ? "; \(summary.failed.formatted()) could not be read or kept (see the warnings; importing again tries them again)" : "") + ".")
+  }
+
+  /// Says that a message could not be read or kept (on standard error: standard output
+  /// stays one JSON object per message read).
+  static func failure(_ failure: Inbox.Failure) {
+    Terminal.warning("\(failure.origin) was not read: \(failure.error)")
   }
 
   struct List: ParsableCommand {
@@ -106,8 +113,9 @@ struct InboxCommand: ParsableCommand {
     func run() throws {
       let source = try MailSource.detect(path, mboxFormat: format)
       let inbox = try Inbox(mailroom: try options.mailroom(), logger: options.logger)
-      let summary = try inbox.importMessages(from: source) { InboxCommand.report($0, json: json) }
+      let summary = try inbox.importMessages(from: source, onMessage: { InboxCommand.report($0, json: json) }, onFailure: InboxCommand.failure)
       InboxCommand.summary(summary, json: json)
+      if summary.failed > 0 { throw ExitCode.failure }
     }
   }
 
@@ -129,9 +137,15 @@ struct InboxCommand: ParsableCommand {
       let mailbox = try mailroom.workspace.mailbox(mailroom.configuration, override: imap, environment: ProcessInfo.processInfo.environment)
       let settings = mailroom.configuration.inbox
       let inbox = try Inbox(mailroom: mailroom, logger: options.logger)
-      let fetch = { try inbox.fetch(mailbox, after: settings?.after ?? .keep, moveTo: settings?.moveTo) { InboxCommand.report($0, json: json) } }
+      let fetch = {
+        try inbox.fetch(
+          mailbox, after: settings?.after ?? .keep, moveTo: settings?.moveTo, onMessage: { InboxCommand.report($0, json: json) },
+          onFailure: InboxCommand.failure)
+      }
       guard watch else {
-        InboxCommand.summary(try fetch(), json: json)
+        let summary = try fetch()
+        InboxCommand.summary(summary, json: json)
+        if summary.failed > 0 { throw ExitCode.failure }
         return
       }
       let every = interval ?? settings?.interval ?? 300
