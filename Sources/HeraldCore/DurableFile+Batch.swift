@@ -18,8 +18,8 @@ extension DurableFile {
   /// of the batch survives a crash or a power cut. The temporary files of a batch that is
   /// not committed are removed (`discard()`, or when the batch is released).
   ///
-  /// One batch is used by one thread.
-  public final class Batch {
+  /// One batch is used by one thread at a time (it may be handed to another).
+  public final class Batch: @unchecked Sendable {
     private struct Pending {
       var temporary: String
       var target: String
@@ -46,17 +46,19 @@ extension DurableFile {
     /// Adds a file: writes `bytes` to a temporary file beside `url`, whose folder must exist.
     /// - Parameters:
     ///   - mode: The file's permissions, exactly, whatever the umask.
-    ///   - replacing: When false and a file is at `url` already, nothing is written and
-    ///     false returned (a file named by its content is there already).
-    /// - Returns: whether the file will be written.
+    ///   - replacing: When false, a file at `url` already is kept (a file named by its
+    ///     content is there already): this one is dropped at the commit.
     /// - Throws: `FileError` `.write` naming the path and the system's reason.
-    @discardableResult
-    public func add(_ bytes: some Collection<UInt8>, to url: URL, mode: mode_t = 0o644, replacing: Bool = true) throws -> Bool {
-      let target = url.path
-      if !replacing && access(target, F_OK) == 0 { return false }
-      let directory = url.deletingLastPathComponent().path
+    public func add(_ bytes: some Collection<UInt8>, to url: URL, mode: mode_t = 0o644, replacing: Bool = true) throws {
+      try add(bytes, named: url.lastPathComponent, in: url.deletingLastPathComponent().path, mode: mode, replacing: replacing)
+    }
+
+    /// Adds a file `name` in the folder at `directory`, as `add(_:to:mode:replacing:)` does:
+    /// the same without a URL, for many files.
+    public func add(_ bytes: some Collection<UInt8>, named name: String, in directory: String, mode: mode_t = 0o644, replacing: Bool = true) throws {
+      let target = "\(directory)/\(name)"
       var random = SystemRandomNumberGenerator()
-      let temporary = "\(directory)/.\(url.lastPathComponent).\(getpid()).\(String(random.next() as UInt32, radix: 36)).tmp"
+      let temporary = "\(directory)/.\(name).\(Self.processID).\(String(random.next() as UInt32, radix: 36)).tmp"
       let descriptor = FileIO.openFile(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
       guard descriptor >= 0 else {
         throw FileError(.write, "cannot create a file in", path: directory, hint: "check that the folder exists and is writable")
@@ -87,8 +89,9 @@ extension DurableFile {
         entry.descriptor = -1
       }
       pending.append(entry)
-      return true
     }
+
+    private static let processID = getpid()
 
     /// Removes the files added since the batch held `mark` files (those of a message whose
     /// other files could not be written), or all of them.
@@ -104,6 +107,23 @@ extension DurableFile {
       pending.removeSubrange(max(mark, 0)...)
     }
 
+    /// Removes the files added at these positions (those of messages found to be read
+    /// before); the others stay, in order.
+    public func discard(_ ranges: [Range<Int>]) {
+      guard !ranges.isEmpty else { return }
+      var dropped = IndexSet()
+      for range in ranges { dropped.insert(integersIn: range.clamped(to: 0..<pending.count)) }
+      for position in dropped {
+        let entry = pending[position]
+        if entry.descriptor >= 0 {
+          FileIO.closeFile(entry.descriptor)
+          openCount -= 1
+        }
+        unlink(entry.temporary)
+      }
+      pending = pending.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
+    }
+
     /// Flushes every file, puts each in place, and flushes their folders; the batch is
     /// empty afterwards.
     /// - Throws: `FileError` `.write` when the disk cannot take them: then none was put in
@@ -111,20 +131,17 @@ extension DurableFile {
     public func commit() throws {
       guard !pending.isEmpty else { return }
       defer { discard() }
-      if FileIO.canSyncFilesystem {
-        if pending.count >= Self.syncWholeFilesystemFrom || openCount < pending.count {
-          let directory = FileIO.openFile(pending[0].directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-          guard directory >= 0 else { throw FileError(.write, "cannot open the folder", path: pending[0].directory) }
-          let synced = FileIO.syncFilesystem(directory)
-          FileIO.closeFile(directory)
-          guard synced == 0 else { throw FileError(.write, "cannot flush the files of", path: pending[0].directory, hint: "is the disk full?") }
-        } else {
-          for entry in pending where entry.descriptor >= 0 {
-            guard FileIO.syncFile(entry.descriptor) == 0 else { throw FileError(.write, "cannot flush", path: entry.target, hint: "is the disk full?") }
-          }
+      // A big batch (or one whose descriptors were closed) is flushed with syncfs.
+      let wholeFilesystem = FileIO.canSyncFilesystem && (pending.count >= Self.syncWholeFilesystemFrom || openCount < pending.count)
+      let first = pending[0].directory
+      if wholeFilesystem {
+        try Self.syncFilesystem(of: first)
+      } else {
+        for entry in pending where entry.descriptor >= 0 {
+          guard FileIO.syncFile(entry.descriptor) == 0 else { throw FileError(.write, "cannot flush", path: entry.target, hint: "is the disk full?") }
         }
-        closeAll()
       }
+      closeAll()
       // (On a failure below, `discard()` unlinks the temporary names of the files already
       // in place too: they are gone already, and nothing else has those names.)
       var directories: [String] = []
@@ -140,7 +157,22 @@ extension DurableFile {
         if seen.insert(entry.directory).inserted { directories.append(entry.directory) }
       }
       pending.removeAll()
-      for directory in directories { DurableFile.syncDirectory(directory) }
+      if wholeFilesystem && directories.count > 1 {
+        // The new names in all their folders at once (a batch of messages with attachments
+        // has a folder per message): one more syncfs rather than an fsync per folder.
+        try Self.syncFilesystem(of: first)
+      } else {
+        for directory in directories { DurableFile.syncDirectory(directory) }
+      }
+    }
+
+    /// syncfs(2) of the filesystem that holds `directory`.
+    private static func syncFilesystem(of directory: String) throws {
+      let descriptor = FileIO.openFile(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      guard descriptor >= 0 else { throw FileError(.write, "cannot open the folder", path: directory) }
+      let synced = FileIO.syncFilesystem(descriptor)
+      FileIO.closeFile(descriptor)
+      guard synced == 0 else { throw FileError(.write, "cannot flush the files of", path: directory, hint: "is the disk full?") }
     }
 
     private func closeAll() {

@@ -17,7 +17,7 @@ extension Inbox {
   }
 
   /// One message for `readBatch`: its bytes and origin, and what is known of it already.
-  struct Arrival {
+  struct Arrival: Sendable {
     var bytes: [UInt8]
     var origin: String
     var classification: Classification? = nil
@@ -25,19 +25,37 @@ extension Inbox {
   }
 
   /// The most messages one batch holds (`importMessages`, `fetch`).
-  static let batchMessages = 512
+  static let batchMessages = 256
   /// A batch ends once its messages hold this many bytes.
-  static let batchBytes = 8 << 20
+  static let batchBytes = 4 << 20
+
+  /// A batch of messages parsed, classified and tied, their files written but not yet
+  /// flushed (`prepare`), ready to be kept and recorded (`record`): the work that needs
+  /// neither the flush nor the store, which a thread of its own can do for the next batch
+  /// while this one is recorded.
+  struct PreparedBatch: Sendable {
+    fileprivate var origins: [String]
+    fileprivate var items: [Prepared]
+    fileprivate var files: DurableFile.Batch
+    fileprivate var now: Date
+    /// How many messages it holds.
+    var count: Int { items.count }
+  }
 
   /// A message of a batch, read and classified, on its way to the disk and the store.
-  private struct Prepared {
+  fileprivate struct Prepared: Sendable {
     var digest: String
     var message: ReceivedMessage
+    var sender: Mailbox?
     var classification: Classification
     var release: String?
     var subscriberAddress: String?
+    /// The report's JSON, for the record.
+    var details: String?
     var rawFile = ""
     var attachments: [String] = []
+    /// Its files in the batch's `files`.
+    var files: Range<Int>?
     /// The earlier message of the batch it repeats (the same Message-ID or bytes).
     var repeats: Int?
     /// The message read before, found in the store.
@@ -48,11 +66,13 @@ extension Inbox {
 
   /// Reads messages together, with the durability of reading them one by one and the cost
   /// of one flush and one transaction for them all:
-  /// 1. each is parsed, classified and tied; one read of the store finds those read before
-  ///    (a message repeated within the batch is the first one's duplicate);
-  /// 2. the new ones' files are written (Inbox/messages/…, an inquiry's attachments) and
-  ///    flushed together (`DurableFile.Batch`): on the disk before the store names them;
-  /// 3. all are recorded, with their consequences, in one transaction (a savepoint each);
+  /// 1. each is parsed, classified and tied, and the files of each (Inbox/messages/…, an
+  ///    inquiry's attachments) written to temporary files (`prepare`); a message repeated
+  ///    within the batch is the first one's duplicate;
+  /// 2. one read of the store finds those read before (their files are dropped); the others'
+  ///    files are flushed together and put in place (`DurableFile.Batch`): on the disk
+  ///    before the store names them;
+  /// 3. all are recorded, with their consequences, in one transaction (`record`);
   /// 4. only then is each told to `onMessage`, in order: what was told survives a crash.
   ///
   /// A message whose files cannot be written, or that the store cannot record, is told to
@@ -60,74 +80,92 @@ extension Inbox {
   /// - Throws: `FileError` when the batch's files cannot be flushed, `StoreError` when the
   ///   transaction cannot be made: then no message of the batch was recorded or told.
   func readBatch(_ arrivals: [Arrival], now: Date, onMessage: (Int, Outcome) -> Void, onFailure: (Int, Failure) -> Void) throws {
+    try record(prepare(arrivals, now: now), onMessage: onMessage, onFailure: onFailure)
+  }
+
+  /// Parses, classifies and ties the messages of a batch, finds those it repeats, and
+  /// writes the files of the others, unflushed (step 1 of `readBatch`).
+  func prepare(_ arrivals: [Arrival], now: Date = Date()) -> PreparedBatch {
     var prepared: [Prepared] = []
     prepared.reserveCapacity(arrivals.count)
     var firstOf: [String: Int] = [:]
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    let files = DurableFile.Batch()
+    let root = mailroom.workspace.root.path
+    let folder = messagesFolder(at: now)
+    var folderMade = false
     for (index, arrival) in arrivals.enumerated() {
       let digest = Hex.encode(SHA256.hash(data: arrival.bytes))
       let message = ReceivedMessage(parsing: arrival.bytes)
       let classification = arrival.classification ?? Classifier.classify(message, context: context)
       var (release, recipientAddress) = tie(message, classification)
       if let given = arrival.release { release = given }
+      let sender = message.from.first
       var item = Prepared(
-        digest: digest, message: message, classification: classification, release: release,
-        subscriberAddress: recipientAddress ?? message.from.first?.address)
+        digest: digest, message: message, sender: sender, classification: classification, release: release,
+        subscriberAddress: recipientAddress ?? sender?.address)
       let keys = ["d:" + digest] + (message.messageID.map { ["m:" + $0] } ?? [])
       if let first = keys.lazy.compactMap({ firstOf[$0] }).first {
         item.repeats = first
-      } else {
-        for key in keys { firstOf[key] = index }
+        prepared.append(item)
+        continue
       }
-      prepared.append(item)
-    }
-
-    // 1. What the store knows: messages read before, and the subscribers.
-    let fresh = prepared.indices.filter { prepared[$0].repeats == nil }
-    let found = try mailroom.store.inboundLookups(fresh.map {
-      SubscriberStore.InboundKey(messageID: prepared[$0].message.messageID, digest: prepared[$0].digest, address: prepared[$0].subscriberAddress)
-    })
-    for (index, lookup) in zip(fresh, found) {
-      prepared[index].seen = lookup.seen
-      prepared[index].subscriber = lookup.subscriber
-    }
-
-    // 2. The files, flushed together.
-    let files = DurableFile.Batch()
-    let folder = messagesFolder(at: now)
-    var folderMade = false
-    for index in fresh where prepared[index].seen == nil {
+      for key in keys { firstOf[key] = index }
+      if let bounce = classification.bounce { item.details = (try? encoder.encode(bounce)).map { String(decoding: $0, as: UTF8.self) } }
+      if let complaint = classification.complaint { item.details = (try? encoder.encode(complaint)).map { String(decoding: $0, as: UTF8.self) } }
       let mark = files.count
       do {
         if !folderMade {
-          try makeFolder(mailroom.workspace.root.appendingPathComponent(folder))
+          try makeFolder("\(root)/\(folder)")
           folderMade = true
         }
-        let relative = "\(folder)/\(prepared[index].digest).eml"
-        try files.add(arrivals[index].bytes, to: mailroom.workspace.root.appendingPathComponent(relative), mode: 0o600, replacing: false)
-        prepared[index].rawFile = relative
-        if prepared[index].classification.kind == .inquiry {
-          prepared[index].attachments = try stageAttachments(prepared[index].message, digest: prepared[index].digest, in: files)
+        let name = "\(digest).eml"
+        try files.add(arrival.bytes, named: name, in: "\(root)/\(folder)", mode: 0o600, replacing: false)
+        item.rawFile = "\(folder)/\(name)"
+        if classification.kind == .inquiry {
+          item.attachments = try stageAttachments(message, digest: digest, root: root, in: files)
         }
+        item.files = mark..<files.count
       } catch {
         files.discard(from: mark)
-        prepared[index].failure = error
+        item.failure = error
       }
+      prepared.append(item)
     }
-    try files.commit()
+    return PreparedBatch(origins: arrivals.map(\.origin), items: prepared, files: files, now: now)
+  }
+
+  /// Keeps and records a prepared batch (steps 2 to 4 of `readBatch`).
+  func record(_ batch: PreparedBatch, onMessage: (Int, Outcome) -> Void, onFailure: (Int, Failure) -> Void) throws {
+    let origins = batch.origins
+    let now = batch.now
+    var prepared = batch.items
+
+    // 2. What the store knows (messages read before, and the subscribers); the files of
+    // the new ones flushed together.
+    let fresh = prepared.indices.filter { prepared[$0].repeats == nil && prepared[$0].failure == nil }
+    let found = try mailroom.store.inboundLookups(fresh.map {
+      SubscriberStore.InboundKey(messageID: prepared[$0].message.messageID, digest: prepared[$0].digest, address: prepared[$0].subscriberAddress)
+    })
+    var readBefore: [Range<Int>] = []
+    for (index, lookup) in zip(fresh, found) {
+      prepared[index].seen = lookup.seen
+      prepared[index].subscriber = lookup.subscriber
+      if lookup.seen != nil, let files = prepared[index].files { readBefore.append(files) }
+    }
+    batch.files.discard(readBefore)
+    try batch.files.commit()
 
     // 3. One transaction.
-    let recording = fresh.filter { prepared[$0].seen == nil && prepared[$0].failure == nil }
+    let recording = fresh.filter { prepared[$0].seen == nil }
     let records = recording.map { index in
       let item = prepared[index]
-      let sender = item.message.from.first
-      var details: String?
-      if let bounce = item.classification.bounce { details = Self.json(bounce) }
-      if let complaint = item.classification.complaint { details = Self.json(complaint) }
       return InboundRecord(
         messageID: item.message.messageID, digest: item.digest, receivedAt: item.message.date ?? now, importedAt: now,
-        origin: arrivals[index].origin, fromAddress: sender?.address.lowercased(), fromName: sender?.name, subject: item.message.subject,
+        origin: origins[index], fromAddress: item.sender?.address.lowercased(), fromName: item.sender?.name, subject: item.message.subject,
         kind: item.classification.kind, reason: item.classification.reason, release: item.release, subscriber: item.subscriber,
-        rawFile: item.rawFile, details: details)
+        rawFile: item.rawFile, details: item.details)
     }
     var consequences: [(recipients: [BouncedRecipient], inquiry: Int64?, actions: [InboundAction])] = Array(
       repeating: ([], nil, []), count: recording.count)
@@ -146,7 +184,7 @@ extension Inbox {
     var failures: [(any Error)?] = prepared.map(\.failure)
     for (position, result) in results.enumerated() {
       let index = recording[position]
-      let origin = arrivals[index].origin
+      let origin = origins[index]
       switch result {
       case .recorded(let stored):
         let (recipients, inquiry, actions) = consequences[position]
@@ -160,7 +198,7 @@ extension Inbox {
       }
     }
     for index in prepared.indices {
-      let origin = arrivals[index].origin
+      let origin = origins[index]
       if let seen = prepared[index].seen {
         outcomes[index] = Outcome(record: seen, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
       } else if let first = prepared[index].repeats {
@@ -187,21 +225,22 @@ extension Inbox {
   }
 
   /// Makes a folder of Inbox/ (0700: it holds personal data) if it is not there.
-  private func makeFolder(_ url: URL) throws {
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+  private func makeFolder(_ path: String) throws {
+    if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
+    // A folder above it is not there yet (the first message read): make them all.
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
   }
 
   /// Adds an inquiry's attachments to a batch of files, in Inbox/attachments/DIGEST/, named
   /// as sent (made safe for a file system); returns their paths relative to the workspace.
-  private func stageAttachments(_ message: ReceivedMessage, digest: String, in files: DurableFile.Batch) throws -> [String] {
+  private func stageAttachments(_ message: ReceivedMessage, digest: String, root: String, in files: DurableFile.Batch) throws -> [String] {
     var kept: [String] = []
+    let folder = "Inbox/attachments/\(digest.prefix(16))"
     for (index, part) in message.attachments.enumerated() {
       let name = Self.safeFileName(part.filename ?? "attachment-\(index + 1)")
-      let relative = "Inbox/attachments/\(digest.prefix(16))/\(name)"
-      let url = mailroom.workspace.root.appendingPathComponent(relative)
-      if kept.isEmpty { try makeFolder(url.deletingLastPathComponent()) }
-      try files.add(part.body, to: url, mode: 0o600)
-      kept.append(relative)
+      if kept.isEmpty { try makeFolder("\(root)/\(folder)") }
+      try files.add(part.body, named: name, in: "\(root)/\(folder)", mode: 0o600)
+      kept.append("\(folder)/\(name)")
     }
     return kept
   }

@@ -30,6 +30,10 @@ extension Inbox {
   /// (and counted in the summary) survives a crash, even a kill -9 or a power cut right
   /// after; what was not is read again by the next import, and nothing twice.
   ///
+  /// A thread of its own reads the source and parses and classifies the next batch while
+  /// this one is written and recorded; `onMessage` and `onFailure` are called on the
+  /// calling thread, in the order of the source.
+  ///
   /// A message that cannot be read (a Maildir file gone, unreadable or over 50 MB) or kept
   /// (its file cannot be written, the store refuses it) is told to `onFailure`, counted in
   /// `Summary.failed`, and left where it was; the import goes on with the others.
@@ -44,43 +48,63 @@ extension Inbox {
   public func importMessages(
     from source: MailSource, onMessage: (Outcome) -> Void = { _ in }, onFailure: (Failure) -> Void = { _ in }
   ) throws -> Summary {
-    var summary = Summary()
-    var batch: [Arrival] = []
-    var size = 0
-    func flush() throws {
-      guard !batch.isEmpty else { return }
-      defer {
-        batch.removeAll(keepingCapacity: true)
-        size = 0
+    enum Step: Sendable {
+      case batch(PreparedBatch)
+      case unreadable(String, InboxError)
+    }
+    // One batch recorded, one waiting, one being prepared: three at most in memory.
+    let queue = IntakeQueue<Step>(capacity: 1)
+    let done = DispatchSemaphore(value: 0)
+    let reader = Thread { [self] in
+      defer { done.signal() }
+      var batch: [Arrival] = []
+      var size = 0
+      do {
+        try source.forEach(
+          unreadable: { origin, error in queue.put(.unreadable(origin, error)) },
+          { item in
+            if queue.isCancelled { throw CancellationError() }
+            batch.append(Arrival(bytes: item.bytes, origin: item.origin))
+            size += item.bytes.count
+            if batch.count >= Self.batchMessages || size >= Self.batchBytes {
+              queue.put(.batch(prepare(batch)))
+              batch.removeAll(keepingCapacity: true)
+              size = 0
+            }
+          })
+        if !batch.isEmpty { queue.put(.batch(prepare(batch))) }
+        queue.finish()
+      } catch {
+        // What was read before the source failed is kept.
+        if !batch.isEmpty { queue.put(.batch(prepare(batch))) }
+        queue.finish(error)
       }
-      try readBatch(
-        batch, now: Date(),
-        onMessage: { _, outcome in
-          summary.count(outcome)
-          onMessage(outcome)
-        },
-        onFailure: { _, failure in
-          summary.failed += 1
-          onFailure(failure)
-        })
     }
-    do {
-      try source.forEach(
-        unreadable: { origin, error in
-          summary.failed += 1
-          onFailure(Failure(origin: origin, error: error))
-        },
-        { item in
-          batch.append(Arrival(bytes: item.bytes, origin: item.origin))
-          size += item.bytes.count
-          if batch.count >= Self.batchMessages || size >= Self.batchBytes { try flush() }
-        })
-    } catch let error as InboxError where error.code == .source {
-      // What was read before the source failed is kept.
-      try flush()
-      throw error
+    reader.stackSize = 8 << 20  // as the main thread's: the parser recurses into nested parts
+    reader.start()
+    defer {
+      queue.cancel()
+      done.wait()
     }
-    try flush()
+    var summary = Summary()
+    while let step = try queue.take() {
+      switch step {
+      case .batch(let batch):
+        try record(
+          batch,
+          onMessage: { _, outcome in
+            summary.count(outcome)
+            onMessage(outcome)
+          },
+          onFailure: { _, failure in
+            summary.failed += 1
+            onFailure(failure)
+          })
+      case .unreadable(let origin, let error):
+        summary.failed += 1
+        onFailure(Failure(origin: origin, error: error))
+      }
+    }
     return summary
   }
 

@@ -221,15 +221,28 @@ extension Inbox {
 
   /// A subject without its reply and forward markers, lowercased: "AW: Re: Fwd: New study" → "new study".
   static func subjectKey(_ subject: String) -> String {
-    var text = Substring(subject.trimmingCharacters(in: .whitespaces))
-    let markers = ["re", "aw", "sv", "vs", "antw", "réf", "ref", "r", "fwd", "fw", "wg", "tr", "rv", "enc", "doorst", "vl", "i"]
+    var text = trimmingSpaces(Substring(subject))
     while let colon = text.firstIndex(of: ":"), text.distance(from: text.startIndex, to: colon) <= 7 {
-      let word = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+      let word = trimmingSpaces(text[..<colon]).lowercased()
       let bare = word.hasSuffix("]") ? String(word.prefix { $0 != "[" }) : word  // "Re[2]:"
-      guard markers.contains(bare) else { break }
+      guard subjectMarkers.contains(bare) else { break }
       text = text[text.index(after: colon)...].drop { $0 == " " }
     }
-    return text.trimmingCharacters(in: .whitespaces).lowercased()
+    return trimmingSpaces(text).lowercased()
+  }
+
+  private static let subjectMarkers: Set<String> = [
+    "re", "aw", "sv", "vs", "antw", "réf", "ref", "r", "fwd", "fw", "wg", "tr", "rv", "enc", "doorst", "vl", "i",
+  ]
+
+  /// Text without the spaces and tabs at either end (CharacterSet.whitespaces' characters:
+  /// tab and Unicode's space separators), without Foundation's bridging, which is slow here.
+  private static func trimmingSpaces(_ text: Substring) -> Substring {
+    func isSpace(_ character: Character) -> Bool {
+      character.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
+    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return text[text.endIndex...] }
+    return text[first...last]
   }
 
   /// What a reply can be matched to a release by, when it names no Message-ID of ours:

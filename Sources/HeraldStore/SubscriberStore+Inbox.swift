@@ -129,40 +129,68 @@ extension SubscriberStore {
   /// - Returns: what became of each message, in order.
   /// - Throws: `StoreError` `.database` when the transaction cannot be made at all.
   public func recordInbound(_ records: [InboundRecord], apply: (Int, inout InboxChanges) throws -> Void) throws -> [InboundRecording] {
-    try write { db in
-      let seenStatement = try db.cachedStatement(
-        sql: "SELECT * FROM inbound WHERE (message_id IS NOT NULL AND message_id = ?) OR digest = ? ORDER BY message_id IS NULL LIMIT 1")
-      var results: [InboundRecording] = []
-      results.reserveCapacity(records.count)
-      for (index, record) in records.enumerated() {
-        if let row = try Row.fetchOne(seenStatement, arguments: [record.messageID, record.digest]) {
-          results.append(.readBefore(Self.inbound(from: row)))
-          continue
-        }
-        var stored = record
-        do {
-          try db.inSavepoint {
-            try Self.insertInbound(record, in: db)
-            stored.id = db.lastInsertedRowID
-            var changes = InboxChanges(db: db, inbound: stored.id, at: record.importedAt)
-            try apply(index, &changes)
-            return .commit
-          }
-          results.append(.recorded(stored))
-        } catch {
-          results.append(.failed(error))
-        }
+    // Most batches have no message that fails: one transaction without savepoints. When one
+    // fails, that transaction is undone and made again with a savepoint per message, so that
+    // only the failing one is left out.
+    var failedWithoutSavepoints = false
+    do {
+      return try write { db in
+        try Self.recordInbound(records, in: db, savepoints: false, apply: apply) { failedWithoutSavepoints = true }
       }
-      return results
+    } catch {
+      guard failedWithoutSavepoints else { throw error }
+      return try write { db in try Self.recordInbound(records, in: db, savepoints: true, apply: apply) {} }
     }
   }
 
+  private static func recordInbound(
+    _ records: [InboundRecord], in db: Database, savepoints: Bool, apply: (Int, inout InboxChanges) throws -> Void, failed: () -> Void
+  ) throws -> [InboundRecording] {
+    let seenStatement = try db.cachedStatement(
+      sql: "SELECT * FROM inbound WHERE (message_id IS NOT NULL AND message_id = ?) OR digest = ? ORDER BY message_id IS NULL LIMIT 1")
+    var results: [InboundRecording] = []
+    results.reserveCapacity(records.count)
+    for (index, record) in records.enumerated() {
+      if let row = try Row.fetchOne(seenStatement, arguments: [record.messageID, record.digest]) {
+        results.append(.readBefore(Self.inbound(from: row)))
+        continue
+      }
+      var stored = record
+      func recordOne() throws {
+        try Self.insertInbound(record, in: db)
+        stored.id = db.lastInsertedRowID
+        var changes = InboxChanges(db: db, inbound: stored.id, at: record.importedAt)
+        try apply(index, &changes)
+      }
+      guard savepoints else {
+        do {
+          try recordOne()
+        } catch {
+          failed()
+          throw error
+        }
+        results.append(.recorded(stored))
+        continue
+      }
+      do {
+        try db.inSavepoint {
+          try recordOne()
+          return .commit
+        }
+        results.append(.recorded(stored))
+      } catch {
+        results.append(.failed(error))
+      }
+    }
+    return results
+  }
+
   static func insertInbound(_ record: InboundRecord, in db: Database) throws {
-    try db.execute(sql: """
+    try db.cachedStatement(sql: """
       INSERT INTO inbound (message_id, digest, received_at, imported_at, origin, from_address, from_name, subject, class, reason,
         release, subscriber_id, raw_file, details)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """, arguments: [
+      """).execute(arguments: [
         record.messageID, record.digest, record.receivedAt.timeIntervalSince1970, record.importedAt.timeIntervalSince1970, record.origin,
         record.fromAddress, record.fromName, record.subject, record.kind.rawValue, record.reason, record.release,
         record.subscriber?.rawValue, record.rawFile, record.details,
@@ -188,7 +216,8 @@ extension SubscriberStore {
     /// The subscriber with this address, if any.
     public func subscriber(address: String) throws -> SubscriberID? {
       guard let normalized = try? EmailAddress.normalize(address) else { return nil }
-      return try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(normalized)]).map { SubscriberID($0) }
+      return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?"), arguments: [EmailAddress.key(normalized)])
+        .map { SubscriberID($0) }
     }
 
     /// Sets the status of an address on `list` (every list it is on when nil), keeping the
@@ -207,7 +236,7 @@ extension SubscriberStore {
       case .complained: kind = .complained
       default: kind = .unsubscribed
       }
-      for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+      for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
         let current = MembershipStatus(rawValue: row["membership_status"])
         let mailingList = SubscriberStore.list(from: row)
         // The same change as herald subscribers unsubscribe or a 5xx from the relay makes.
@@ -222,9 +251,11 @@ extension SubscriberStore {
     public mutating func suppress(_ address: String, reason: String) throws {
       guard let normalized = try? EmailAddress.normalize(address) else { return }
       let key = EmailAddress.key(normalized)
-      guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM suppression WHERE kind = 'address' AND value = ?)", arguments: [key]) == false else { return }
-      try db.execute(sql: "INSERT INTO suppression (kind, value, reason, created_at) VALUES ('address', ?, ?, ?)",
-        arguments: [key, reason, at.timeIntervalSince1970])
+      guard try Bool.fetchOne(
+        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM suppression WHERE kind = 'address' AND value = ?)"), arguments: [key]) == false
+      else { return }
+      try db.cachedStatement(sql: "INSERT INTO suppression (kind, value, reason, created_at) VALUES ('address', ?, ?, ?)")
+        .execute(arguments: [key, reason, at.timeIntervalSince1970])
       try record(InboundAction(kind: .suppressed, subscriber: try subscriber(address: address), address: key, detail: reason, at: at))
     }
 
@@ -251,10 +282,10 @@ extension SubscriberStore {
 
     /// Records an action taken elsewhere in the transaction (an inquiry opened).
     public mutating func record(_ action: InboundAction) throws {
-      try db.execute(sql: """
+      try db.cachedStatement(sql: """
         INSERT INTO inbound_action (inbound_id, kind, subscriber_id, address, list_name, previous_status, detail, at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """, arguments: [inbound, action.kind.rawValue, action.subscriber?.rawValue, action.address, action.list, action.previousStatus?.rawValue,
+        """).execute(arguments: [inbound, action.kind.rawValue, action.subscriber?.rawValue, action.address, action.list, action.previousStatus?.rawValue,
           action.detail, action.at.timeIntervalSince1970])
       var stored = action
       stored.id = db.lastInsertedRowID

@@ -115,6 +115,12 @@ struct InboxIntakeTests {
     #expect(again.total == 1 && again.read[.inquiry] == 1 && again.duplicates == 2 && again.failed == 0)
   }
 
+  @Test func aSourceThatCannotBeReadStopsTheImportSayingSo() throws {
+    let missing = fixture.workspace.root.appendingPathComponent("gone.eml")
+    let error = try #require(throws: InboxError.self) { _ = try fixture.inbox.importMessages(from: .file(missing)) }
+    #expect(error.code == .source && error.message.contains("gone.eml"))
+  }
+
   @Test func aMaildirFileThatCannotBeReadIsCountedAndTheOthersAreRead() throws {
     let folder = try fixture.maildir(["postfix-dsn-5.1.1.eml", "gmail-vacation.eml"])
     // A folder where a message file should be: it cannot be read as one.
