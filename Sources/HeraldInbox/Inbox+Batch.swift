@@ -24,10 +24,12 @@ extension Inbox {
     var release: String? = nil
   }
 
-  /// The most messages one batch holds (`importMessages`, `fetch`).
+  /// The most messages one batch holds (`importMessages`, `fetch`): enough for one flush
+  /// and one transaction to cost little per message, few enough that the five batches an
+  /// import has in hand at once stay well under 100 MB.
   static let batchMessages = 256
   /// A batch ends once its messages hold this many bytes.
-  static let batchBytes = 4 << 20
+  static let batchBytes = 2 << 20
 
   /// A batch of messages parsed, classified and tied, their files written but not yet
   /// flushed (`prepare`), ready to be kept and recorded (`record`): the work that needs
@@ -52,6 +54,8 @@ extension Inbox {
     var subscriberAddress: String?
     /// The report's JSON, for the record.
     var details: String?
+    /// Its bytes, until they are written.
+    var bytes: [UInt8] = []
     var rawFile = ""
     var attachments: [String] = []
     /// Its files in the batch's `files`.
@@ -80,21 +84,17 @@ extension Inbox {
   /// - Throws: `FileError` when the batch's files cannot be flushed, `StoreError` when the
   ///   transaction cannot be made: then no message of the batch was recorded or told.
   func readBatch(_ arrivals: [Arrival], now: Date, onMessage: (Int, Outcome) -> Void, onFailure: (Int, Failure) -> Void) throws {
-    try record(prepare(arrivals, now: now), onMessage: onMessage, onFailure: onFailure)
+    var batch = prepare(arrivals, now: now)
+    writeFiles(&batch)
+    try record(batch, onMessage: onMessage, onFailure: onFailure)
   }
 
-  /// Parses, classifies and ties the messages of a batch, finds those it repeats, and
-  /// writes the files of the others, unflushed (step 1 of `readBatch`).
+  /// Parses, classifies and ties the messages of a batch, and finds those it repeats (step
+  /// 1 of `readBatch`, less the files).
   func prepare(_ arrivals: [Arrival], now: Date = Date()) -> PreparedBatch {
     var prepared: [Prepared] = []
     prepared.reserveCapacity(arrivals.count)
     var firstOf: [String: Int] = [:]
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    let files = DurableFile.Batch()
-    let root = mailroom.workspace.root.path
-    let folder = messagesFolder(at: now)
-    var folderMade = false
     for (index, arrival) in arrivals.enumerated() {
       let digest = Hex.encode(SHA256.hash(data: arrival.bytes))
       let message = ReceivedMessage(parsing: arrival.bytes)
@@ -112,28 +112,42 @@ extension Inbox {
         continue
       }
       for key in keys { firstOf[key] = index }
-      if let bounce = classification.bounce { item.details = (try? encoder.encode(bounce)).map { String(decoding: $0, as: UTF8.self) } }
-      if let complaint = classification.complaint { item.details = (try? encoder.encode(complaint)).map { String(decoding: $0, as: UTF8.self) } }
+      if let bounce = classification.bounce { item.details = ReportJSON.encode(bounce) }
+      if let complaint = classification.complaint { item.details = ReportJSON.encode(complaint) }
+      item.bytes = arrival.bytes
+      prepared.append(item)
+    }
+    return PreparedBatch(origins: arrivals.map(\.origin), items: prepared, files: DurableFile.Batch(), now: now)
+  }
+
+  /// Writes the files of a prepared batch's messages (but those it repeats) to temporary
+  /// files, unflushed: the rest of step 1 of `readBatch`.
+  func writeFiles(_ batch: inout PreparedBatch) {
+    let files = batch.files
+    let root = mailroom.workspace.root.path
+    let folder = messagesFolder(at: batch.now)
+    var folderMade = false
+    for index in batch.items.indices where batch.items[index].repeats == nil {
       let mark = files.count
+      let digest = batch.items[index].digest
       do {
         if !folderMade {
           try makeFolder("\(root)/\(folder)")
           folderMade = true
         }
         let name = "\(digest).eml"
-        try files.add(arrival.bytes, named: name, in: "\(root)/\(folder)", mode: 0o600, replacing: false)
-        item.rawFile = "\(folder)/\(name)"
-        if classification.kind == .inquiry {
-          item.attachments = try stageAttachments(message, digest: digest, root: root, in: files)
+        try files.add(batch.items[index].bytes, named: name, in: "\(root)/\(folder)", mode: 0o600, replacing: false)
+        batch.items[index].rawFile = "\(folder)/\(name)"
+        if batch.items[index].classification.kind == .inquiry {
+          batch.items[index].attachments = try stageAttachments(batch.items[index].message, digest: digest, root: root, in: files)
         }
-        item.files = mark..<files.count
+        batch.items[index].files = mark..<files.count
       } catch {
         files.discard(from: mark)
-        item.failure = error
+        batch.items[index].failure = error
       }
-      prepared.append(item)
+      batch.items[index].bytes = []  // on their way to the disk; not needed again
     }
-    return PreparedBatch(origins: arrivals.map(\.origin), items: prepared, files: files, now: now)
   }
 
   /// Keeps and records a prepared batch (steps 2 to 4 of `readBatch`).

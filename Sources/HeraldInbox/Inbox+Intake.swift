@@ -24,15 +24,15 @@ extension Inbox {
     }
   }
 
-  /// Reads every message of a file, Maildir or mbox, in batches (`readBatch`): up to 512
-  /// messages or 8 MB are parsed and classified, their files written and flushed together,
+  /// Reads every message of a file, Maildir or mbox, in batches (`readBatch`): up to 256
+  /// messages or 2 MB are parsed and classified, their files written and flushed together,
   /// and recorded in one transaction; only then is each told to `onMessage`. What was told
   /// (and counted in the summary) survives a crash, even a kill -9 or a power cut right
   /// after; what was not is read again by the next import, and nothing twice.
   ///
-  /// A thread of its own reads the source and parses and classifies the next batch while
-  /// this one is written and recorded; `onMessage` and `onFailure` are called on the
-  /// calling thread, in the order of the source.
+  /// Three threads work on three batches at once: one reads the source, parses and
+  /// classifies, one writes the files, and the calling thread flushes and records them;
+  /// `onMessage` and `onFailure` are called on the calling thread, in the order of the source.
   ///
   /// A message that cannot be read (a Maildir file gone, unreadable or over 50 MB) or kept
   /// (its file cannot be written, the store refuses it) is told to `onFailure`, counted in
@@ -52,11 +52,15 @@ extension Inbox {
       case batch(PreparedBatch)
       case unreadable(String, InboxError)
     }
-    // One batch recorded, one waiting, one being prepared: three at most in memory.
-    let queue = IntakeQueue<Step>(capacity: 1)
+    // Three threads, each on its own batch: one reads and classifies (`prepare`), one writes
+    // the files (`writeFiles`), and this one flushes and records them (`record`); a batch
+    // waits between each. Five batches at most in memory.
+    let prepared = IntakeQueue<Step>(capacity: 1)
+    let written = IntakeQueue<Step>(capacity: 1)
     let done = DispatchSemaphore(value: 0)
     let reader = Thread { [self] in
       defer { done.signal() }
+      let queue = prepared
       var batch: [Arrival] = []
       var size = 0
       do {
@@ -80,14 +84,33 @@ extension Inbox {
         queue.finish(error)
       }
     }
+    let writer = Thread { [self] in
+      defer { done.signal() }
+      do {
+        while let step = try prepared.take() {
+          guard case .batch(var batch) = step else {
+            written.put(step)
+            continue
+          }
+          writeFiles(&batch)
+          guard written.put(.batch(batch)) else { break }
+        }
+        written.finish()
+      } catch {
+        written.finish(error)
+      }
+    }
     reader.stackSize = 8 << 20  // as the main thread's: the parser recurses into nested parts
     reader.start()
+    writer.start()
     defer {
-      queue.cancel()
+      written.cancel()
+      prepared.cancel()
+      done.wait()
       done.wait()
     }
     var summary = Summary()
-    while let step = try queue.take() {
+    while let step = try written.take() {
       switch step {
       case .batch(let batch):
         try record(

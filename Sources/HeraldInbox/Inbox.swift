@@ -316,10 +316,4 @@ extension Inbox {
     let trimmed = cleaned.drop { $0 == "." }
     return trimmed.isEmpty ? "attachment" : String(trimmed.prefix(120))
   }
-
-  static func json<T: Encodable>(_ value: T) -> String? {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
-  }
 }

@@ -36,6 +36,7 @@ struct IntakeQueueTests {
     queue.cancel()
     done.wait()
     #expect(queue.isCancelled && accepted.count <= 2)
+    #expect(try queue.take() == nil, "nothing more to take")
   }
 
   final class Box: @unchecked Sendable { var count = 0 }

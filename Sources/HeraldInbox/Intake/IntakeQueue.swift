@@ -45,7 +45,7 @@ final class IntakeQueue<Item: Sendable>: @unchecked Sendable {  // its state is 
     condition.broadcast()
   }
 
-  /// The recorder gives up: the reader's next `put` returns false.
+  /// The recorder gives up: the reader's next `put` returns false, and `take` nil.
   func cancel() {
     condition.lock()
     defer { condition.unlock() }
@@ -54,12 +54,14 @@ final class IntakeQueue<Item: Sendable>: @unchecked Sendable {  // its state is 
     condition.broadcast()
   }
 
-  /// The next item, waiting for one; nil when the reader finished and every item was taken.
+  /// The next item, waiting for one; nil when the reader finished and every item was
+  /// taken, or when the queue was cancelled.
   /// - Throws: the reader's error, after the items it added before it.
   func take() throws -> Item? {
     condition.lock()
     defer { condition.unlock() }
-    while items.isEmpty && !finished { condition.wait() }
+    while items.isEmpty && !finished && !cancelled { condition.wait() }
+    if cancelled { return nil }
     if !items.isEmpty {
       let item = items.removeFirst()
       condition.broadcast()
