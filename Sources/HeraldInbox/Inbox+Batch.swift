@@ -31,14 +31,12 @@ extension Inbox {
   /// A batch ends once its messages hold this many bytes.
   static let batchBytes = 2 << 20
 
-  /// A batch of messages parsed, classified and tied, their files written but not yet
-  /// flushed (`prepare`), ready to be kept and recorded (`record`): the work that needs
-  /// neither the flush nor the store, which a thread of its own can do for the next batch
-  /// while this one is recorded.
+  /// A batch of messages on its way: parsed, classified and tied (`prepare`), its files on
+  /// the disk (`keep`), recorded (`record`). Each step can run on a thread of its own, for
+  /// the next batch while the step after it works on this one.
   struct PreparedBatch: Sendable {
     fileprivate var origins: [String]
     fileprivate var items: [Prepared]
-    fileprivate var files: DurableFile.Batch
     fileprivate var now: Date
     /// How many messages it holds.
     var count: Int { items.count }
@@ -58,8 +56,6 @@ extension Inbox {
     var bytes: [UInt8] = []
     var rawFile = ""
     var attachments: [String] = []
-    /// Its files in the batch's `files`.
-    var files: Range<Int>?
     /// The earlier message of the batch it repeats (the same Message-ID or bytes).
     var repeats: Int?
     /// The message read before, found in the store.
@@ -70,22 +66,22 @@ extension Inbox {
 
   /// Reads messages together, with the durability of reading them one by one and the cost
   /// of one flush and one transaction for them all:
-  /// 1. each is parsed, classified and tied, and the files of each (Inbox/messages/…, an
-  ///    inquiry's attachments) written to temporary files (`prepare`); a message repeated
-  ///    within the batch is the first one's duplicate;
-  /// 2. one read of the store finds those read before (their files are dropped); the others'
-  ///    files are flushed together and put in place (`DurableFile.Batch`): on the disk
-  ///    before the store names them;
+  /// 1. each is parsed, classified and tied; a message repeated within the batch is the
+  ///    first one's duplicate (`prepare`);
+  /// 2. one read of the store finds those read before; the files of the others
+  ///    (Inbox/messages/…, an inquiry's attachments) are written and flushed together
+  ///    (`DurableFile.Batch`): on the disk before the store names them (`keep`);
   /// 3. all are recorded, with their consequences, in one transaction (`record`);
   /// 4. only then is each told to `onMessage`, in order: what was told survives a crash.
   ///
   /// A message whose files cannot be written, or that the store cannot record, is told to
   /// `onFailure` and left out; the others go on.
   /// - Throws: `FileError` when the batch's files cannot be flushed, `StoreError` when the
-  ///   transaction cannot be made: then no message of the batch was recorded or told.
+  ///   store cannot be read or the transaction made: then no message of the batch was
+  ///   recorded or told.
   func readBatch(_ arrivals: [Arrival], now: Date, onMessage: (Int, Outcome) -> Void, onFailure: (Int, Failure) -> Void) throws {
     var batch = prepare(arrivals, now: now)
-    writeFiles(&batch)
+    try keep(&batch)
     try record(batch, onMessage: onMessage, onFailure: onFailure)
   }
 
@@ -117,17 +113,28 @@ extension Inbox {
       item.bytes = arrival.bytes
       prepared.append(item)
     }
-    return PreparedBatch(origins: arrivals.map(\.origin), items: prepared, files: DurableFile.Batch(), now: now)
+    return PreparedBatch(origins: arrivals.map(\.origin), items: prepared, now: now)
   }
 
-  /// Writes the files of a prepared batch's messages (but those it repeats) to temporary
-  /// files, unflushed: the rest of step 1 of `readBatch`.
-  func writeFiles(_ batch: inout PreparedBatch) {
-    let files = batch.files
+  /// Finds the messages of a prepared batch read before, and writes and flushes the files
+  /// of the others (step 2 of `readBatch`).
+  /// - Throws: `StoreError` when the store cannot be read, `FileError` when the files cannot
+  ///   be flushed.
+  func keep(_ batch: inout PreparedBatch) throws {
+    let fresh = batch.items.indices.filter { batch.items[$0].repeats == nil }
+    let found = try mailroom.store.inboundLookups(fresh.map {
+      SubscriberStore.InboundKey(
+        messageID: batch.items[$0].message.messageID, digest: batch.items[$0].digest, address: batch.items[$0].subscriberAddress)
+    })
+    for (index, lookup) in zip(fresh, found) {
+      batch.items[index].seen = lookup.seen
+      batch.items[index].subscriber = lookup.subscriber
+    }
+    let files = DurableFile.Batch()
     let root = mailroom.workspace.root.path
     let folder = messagesFolder(at: batch.now)
     var folderMade = false
-    for index in batch.items.indices where batch.items[index].repeats == nil {
+    for index in fresh where batch.items[index].seen == nil {
       let mark = files.count
       let digest = batch.items[index].digest
       do {
@@ -135,41 +142,31 @@ extension Inbox {
           try makeFolder("\(root)/\(folder)")
           folderMade = true
         }
+        // Named by its digest: the same bytes replace themselves.
         let name = "\(digest).eml"
-        try files.add(batch.items[index].bytes, named: name, in: "\(root)/\(folder)", mode: 0o600, replacing: false)
+        try files.add(batch.items[index].bytes, named: name, in: "\(root)/\(folder)", mode: 0o600)
         batch.items[index].rawFile = "\(folder)/\(name)"
         if batch.items[index].classification.kind == .inquiry {
           batch.items[index].attachments = try stageAttachments(batch.items[index].message, digest: digest, root: root, in: files)
         }
-        batch.items[index].files = mark..<files.count
       } catch {
         files.discard(from: mark)
         batch.items[index].failure = error
       }
-      batch.items[index].bytes = []  // on their way to the disk; not needed again
+      batch.items[index].bytes = []  // on the disk now; not needed again
     }
+    try files.commit()
   }
 
-  /// Keeps and records a prepared batch (steps 2 to 4 of `readBatch`).
+  /// Records a batch whose files are on the disk, and tells of each message (steps 3 and 4
+  /// of `readBatch`).
+  /// - Throws: `StoreError` when the transaction cannot be made at all (the store is gone,
+  ///   locked for too long): then none of the batch was recorded or told.
   func record(_ batch: PreparedBatch, onMessage: (Int, Outcome) -> Void, onFailure: (Int, Failure) -> Void) throws {
     let origins = batch.origins
     let now = batch.now
-    var prepared = batch.items
-
-    // 2. What the store knows (messages read before, and the subscribers); the files of
-    // the new ones flushed together.
+    let prepared = batch.items
     let fresh = prepared.indices.filter { prepared[$0].repeats == nil && prepared[$0].failure == nil }
-    let found = try mailroom.store.inboundLookups(fresh.map {
-      SubscriberStore.InboundKey(messageID: prepared[$0].message.messageID, digest: prepared[$0].digest, address: prepared[$0].subscriberAddress)
-    })
-    var readBefore: [Range<Int>] = []
-    for (index, lookup) in zip(fresh, found) {
-      prepared[index].seen = lookup.seen
-      prepared[index].subscriber = lookup.subscriber
-      if lookup.seen != nil, let files = prepared[index].files { readBefore.append(files) }
-    }
-    batch.files.discard(readBefore)
-    try batch.files.commit()
 
     // 3. One transaction.
     let recording = fresh.filter { prepared[$0].seen == nil }

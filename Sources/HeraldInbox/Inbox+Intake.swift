@@ -31,7 +31,7 @@ extension Inbox {
   /// after; what was not is read again by the next import, and nothing twice.
   ///
   /// Three threads work on three batches at once: one reads the source, parses and
-  /// classifies, one writes the files, and the calling thread flushes and records them;
+  /// classifies, one writes and flushes the files, and the calling thread records them;
   /// `onMessage` and `onFailure` are called on the calling thread, in the order of the source.
   ///
   /// A message that cannot be read (a Maildir file gone, unreadable or over 50 MB) or kept
@@ -53,8 +53,8 @@ extension Inbox {
       case unreadable(String, InboxError)
     }
     // Three threads, each on its own batch: one reads and classifies (`prepare`), one writes
-    // the files (`writeFiles`), and this one flushes and records them (`record`); a batch
-    // waits between each. Five batches at most in memory.
+    // and flushes the files (`keep`), and this one records them (`record`); a batch waits
+    // between each. Five batches at most in memory.
     let prepared = IntakeQueue<Step>(capacity: 1)
     let written = IntakeQueue<Step>(capacity: 1)
     let done = DispatchSemaphore(value: 0)
@@ -92,7 +92,7 @@ extension Inbox {
             written.put(step)
             continue
           }
-          writeFiles(&batch)
+          try keep(&batch)
           guard written.put(.batch(batch)) else { break }
         }
         written.finish()
