@@ -139,6 +139,11 @@ extension Inbox {
       let digest = batch.items[index].digest
       do {
         if !folderMade {
+          // The months' and the attachments' folders are spread over the disk.
+          for parent in ["Inbox/messages", "Inbox/attachments"] {
+            try makeFolder("\(root)/\(parent)")
+            FileIO.spreadSubfolders("\(root)/\(parent)")
+          }
           try makeFolder("\(root)/\(folder)")
           folderMade = true
         }

@@ -142,4 +142,26 @@ struct DurableFileTests {
     #expect("\(error)".contains("missing"))
     #expect(batch.count == 0)
   }
+
+  @Test func aFolderWhoseFoldersAreSpreadSaysSoWhereTheFilesystemCan() throws {
+    // lsattr reads ext2/3/4's attributes; where the filesystem has none (tmpfs), the call
+    // is best effort and changes nothing.
+    func attributes() throws -> String? {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = ["lsattr", "-d", folder.path]
+      let pipe = Pipe()
+      process.standardOutput = pipe
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      let output = pipe.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      guard process.terminationStatus == 0 else { return nil }
+      return String(decoding: output, as: UTF8.self).split(separator: " ").first.map(String.init)
+    }
+    FileIO.spreadSubfolders(folder.path)
+    FileIO.spreadSubfolders(folder.path)  // again: nothing changes
+    guard let flags = try attributes() else { return }
+    #expect(flags.contains("T"), "lsattr says \(flags)")
+  }
 }
