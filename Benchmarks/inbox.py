@@ -154,6 +154,7 @@ def timed(command, cwd=None):
         err.seek(0)
         if child.returncode != 0:
             sys.exit(f"{' '.join(command)} failed ({child.returncode}): {err.read().decode(errors='replace')[-2000:]}")
+        timed.cpu = (usage.ru_utime, usage.ru_stime)
         return seconds, out.read().decode(errors="replace"), usage.ru_maxrss
 
 
@@ -174,8 +175,9 @@ def herald_import(work, mbox, run):
     # Not pinned: the import works on three batches at once, on three threads.
     seconds, out, max_rss = timed([HERALD, "inbox", "import", mbox], cwd=ws)
     # The workspace stays until the end: 10,000 files deleted just before the next run
-    # would slow its own (ext4 skips inodes freed in the last minute when it allocates).
-    return COUNT / seconds, max_rss, out.strip().splitlines()[-1]
+    # would slow its own (ext4 without a journal skips, for every new file, the inodes
+    # freed in the last half minute in its block group).
+    return COUNT / seconds, max_rss, out.strip().splitlines()[-1], timed.cpu
 
 
 def sisimai_analysis(work, mbox, script, run):
@@ -184,6 +186,7 @@ def sisimai_analysis(work, mbox, script, run):
     seconds, out, max_rss = timed(["perl", script, mbox, found])
     result = json.loads(out.strip().splitlines()[-1])
     result["max_rss_kb"] = max_rss
+    result["cpu"] = timed.cpu
     return COUNT / seconds, result, listed(found)
 
 
@@ -200,14 +203,16 @@ def main():
         with open(sisimai_script, "w") as handle:
             handle.write(SISIMAI)
         herald_found = os.path.join(work, "herald.txt")
-        herald, flufl, imports, sisimai, import_rss = [], [], [], [], []
+        herald, flufl, imports, sisimai, import_rss, import_cpu, sisimai_cpu = [], [], [], [], [], [], []
         herald_result = flufl_result = sisimai_result = sisimai_found = import_summary = None
         for run in range(3):
-            rate, rss, import_summary = herald_import(work, mbox, run)
+            rate, rss, import_summary, cpu = herald_import(work, mbox, run)
             imports.append(rate)
             import_rss.append(rss)
+            import_cpu.append(cpu)
             rate, sisimai_result, sisimai_found = sisimai_analysis(work, mbox, sisimai_script, run)
             sisimai.append(rate)
+            sisimai_cpu.append(sisimai_result["cpu"])
             herald_result = run_json(pinned([BENCH, "classify", mbox, "--recipients", herald_found]))
             herald.append(herald_result["messages_per_second"])
             flufl_result = run_json(pinned([sys.executable, peer, mbox]))
@@ -247,6 +252,8 @@ def main():
               f"{sisimai_result['records']:,} records)")
         print(f"  import/sisimai      {peer_ratio:8.1f}×  (target ≥ {SISIMAI_TARGET:.0f}×: {verdict(peer_ratio >= SISIMAI_TARGET)}); "
               f"import ≥ {IMPORT_TARGET:,} msg/s: {verdict(i >= IMPORT_TARGET)}")
+        print("  CPU seconds (user + system) per run: import " + " / ".join(f"{u:.2f} + {s:.2f}" for u, s in import_cpu)
+              + "; sisimai " + " / ".join(f"{u:.2f} + {s:.2f}" for u, s in sisimai_cpu))
         print(f"  peak memory, import: {import_mb:.0f} MB (limit {MEMORY_LIMIT_MB} MB: {verdict(import_mb < MEMORY_LIMIT_MB)}); "
               f"sisimai {sisimai_result['max_rss_kb'] / 1024:.0f} MB")
         print(f"  herald classify     {h:8,.0f} msg/s  (runs: {runs(herald)}; herald-bench classify MBOX)")
@@ -263,6 +270,7 @@ def main():
                           "sisimai_per_second": p, "import_over_sisimai": peer_ratio, "import_max_rss_kb": max(import_rss),
                           "herald_per_second": h, "flufl_per_second": f, "ratio": ratio, "import_runs": imports,
                           "sisimai_runs": sisimai, "herald_runs": herald, "flufl_runs": flufl,
+                          "import_cpu": import_cpu, "sisimai_cpu": sisimai_cpu,
                           "classes": herald_result["classes"], "herald_bounced": herald_bounced,
                           "herald_complaints": herald_complaints, "sisimai": sisimai_result,
                           "flufl_bounced": flufl_result["bounced_recipients"], "missed_by_herald": len(missed),

@@ -10,19 +10,15 @@ extension DurableFile {
   /// messages) without an fsync, and a disk flush, each.
   ///
   /// Each file is written whole to a temporary file beside its target (created exclusively,
-  /// with exactly its mode), not yet flushed. `commit()` puts them in place and flushes
-  /// them: a small batch file by file (an fsync each, the rename, an fsync of each folder),
-  /// a batch of 64 files or more on Linux all at once (each renamed into place, then one
-  /// syncfs(2) of the filesystem for their bytes and their names, as the Outbox's enqueue
-  /// flushes a big batch). When `commit()` returns, every file of the batch is on the disk
-  /// under its name and survives a crash or a power cut.
-  ///
-  /// A reader never sees a file half-written: a name appears by the rename of a whole
-  /// file. But in a big batch a name appears before the flush, so until `commit()` returns
-  /// a power cut may leave a file under its name short: nothing durable (a database row)
-  /// may point to a file of a batch before the commit, and a file is always replaced by a
-  /// new one of the same name, never kept in its place. The temporary files of a batch that
-  /// is not committed are removed (`discard()`, or when the batch is released).
+  /// with exactly its mode), not yet flushed. `commit()` flushes them all (on Linux one
+  /// syncfs(2) of the filesystem for a batch of 64 files or more, as the Outbox's enqueue
+  /// flushes a big batch; else an fsync each), then puts each in place (renamed over its
+  /// target, or linked when a file already there is kept), then flushes their folders (one
+  /// more syncfs when they are several, else an fsync). A file is never seen under its name
+  /// before its bytes are on the disk, so one that is there is whole and may be kept; when
+  /// `commit()` returns, every file of the batch survives a crash or a power cut. The
+  /// temporary files of a batch that is not committed are removed (`discard()`, or when the
+  /// batch is released).
   ///
   /// One batch is used by one thread at a time (it may be handed to another).
   public final class Batch: @unchecked Sendable {
@@ -30,6 +26,7 @@ extension DurableFile {
       var temporary: String
       var target: String
       var directory: String
+      var replacing: Bool
       /// Open until flushed, or -1 once closed (a big batch is flushed by syncfs).
       var descriptor: Int32
     }
@@ -49,16 +46,20 @@ extension DurableFile {
     public var count: Int { pending.count }
 
     /// Adds a file: writes `bytes` to a temporary file beside `url`, whose folder must exist.
-    /// At the commit it replaces any file of that name.
-    /// - Parameter mode: The file's permissions, exactly, whatever the umask.
+    /// - Parameters:
+    ///   - mode: The file's permissions, exactly, whatever the umask.
+    ///   - replacing: When false, a file at `url` at the commit is kept and this one dropped
+    ///     (a file named by its content is there already, whole).
     /// - Throws: `FileError` `.write` naming the path and the system's reason.
-    public func add(_ bytes: some Collection<UInt8>, to url: URL, mode: mode_t = 0o644) throws {
-      try add(bytes, named: url.lastPathComponent, in: url.deletingLastPathComponent().path, mode: mode)
+    public func add(_ bytes: some Collection<UInt8>, to url: URL, mode: mode_t = 0o644, replacing: Bool = true) throws {
+      try add(bytes, named: url.lastPathComponent, in: url.deletingLastPathComponent().path, mode: mode, replacing: replacing)
     }
 
-    /// Adds a file `name` in the folder at `directory`, as `add(_:to:mode:)` does: the same
-    /// without a URL, for many files.
-    public func add(_ bytes: some Collection<UInt8>, named name: String, in directory: String, mode: mode_t = 0o644) throws {
+    /// Adds a file `name` in the folder at `directory`, as `add(_:to:mode:replacing:)` does:
+    /// the same without a URL, for many files.
+    public func add(
+      _ bytes: some Collection<UInt8>, named name: String, in directory: String, mode: mode_t = 0o644, replacing: Bool = true
+    ) throws {
       let target = "\(directory)/\(name)"
       var random = SystemRandomNumberGenerator()
       let temporary = "\(directory)/.\(name).\(Self.processID).\(String(random.next() as UInt32, radix: 36)).tmp"
@@ -79,7 +80,7 @@ extension DurableFile {
         unlink(temporary)
         throw FileError(.write, "cannot write", path: target, errno: failure, hint: "is the disk full?")
       }
-      var entry = Pending(temporary: temporary, target: target, directory: directory, descriptor: descriptor)
+      var entry = Pending(temporary: temporary, target: target, directory: directory, replacing: replacing, descriptor: descriptor)
       if FileIO.canSyncFilesystem && pending.count + 1 >= Self.syncWholeFilesystemFrom {
         // A syncfs will flush them all: no need to hold their descriptors.
         closeAll()
@@ -127,15 +128,19 @@ extension DurableFile {
       pending = pending.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
     }
 
-    /// Puts every file in place and flushes it; the batch is empty afterwards.
-    /// - Throws: `FileError` `.write` when the disk cannot take them: the files not yet in
-    ///   place are removed; those in place may be lost in a power cut.
+    /// Flushes every file, puts each in place, and flushes their folders; the batch is
+    /// empty afterwards.
+    /// - Throws: `FileError` `.write` when the disk cannot take them: then none was put in
+    ///   place unless the failure was in the renames, and the rest are removed.
     public func commit() throws {
       guard !pending.isEmpty else { return }
       defer { discard() }
       // A big batch (or one whose descriptors were closed) is flushed with syncfs.
       let wholeFilesystem = FileIO.canSyncFilesystem && (pending.count >= Self.syncWholeFilesystemFrom || openCount < pending.count)
-      if !wholeFilesystem {
+      let first = pending[0].directory
+      if wholeFilesystem {
+        try Self.syncFilesystem(of: first)
+      } else {
         for entry in pending where entry.descriptor >= 0 {
           guard FileIO.syncFile(entry.descriptor) == 0 else { throw FileError(.write, "cannot flush", path: entry.target, hint: "is the disk full?") }
         }
@@ -146,21 +151,32 @@ extension DurableFile {
       var directories: [String] = []
       var seen: Set<String> = []
       for entry in pending {
-        guard rename(entry.temporary, entry.target) == 0 else { throw FileError(.write, "cannot move into place", path: entry.target) }
+        if entry.replacing {
+          guard rename(entry.temporary, entry.target) == 0 else { throw FileError(.write, "cannot move into place", path: entry.target) }
+        } else {
+          // link(2) never replaces: a file of the same name (the same content) stays.
+          guard link(entry.temporary, entry.target) == 0 || errno == EEXIST else { throw FileError(.write, "cannot create", path: entry.target) }
+          unlink(entry.temporary)
+        }
         if seen.insert(entry.directory).inserted { directories.append(entry.directory) }
       }
-      let first = pending[0].directory
       pending.removeAll()
-      if wholeFilesystem {
-        // The bytes, the files and their names in every folder, at once.
-        let descriptor = FileIO.openFile(first, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileError(.write, "cannot open the folder", path: first) }
-        let synced = FileIO.syncFilesystem(descriptor)
-        FileIO.closeFile(descriptor)
-        guard synced == 0 else { throw FileError(.write, "cannot flush the files of", path: first, hint: "is the disk full?") }
+      if wholeFilesystem && directories.count > 1 {
+        // The new names in all their folders at once (a batch of messages with attachments
+        // has a folder per message): one more syncfs rather than an fsync per folder.
+        try Self.syncFilesystem(of: first)
       } else {
         for directory in directories { DurableFile.syncDirectory(directory) }
       }
+    }
+
+    /// syncfs(2) of the filesystem that holds `directory`.
+    private static func syncFilesystem(of directory: String) throws {
+      let descriptor = FileIO.openFile(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+      guard descriptor >= 0 else { throw FileError(.write, "cannot open the folder", path: directory) }
+      let synced = FileIO.syncFilesystem(descriptor)
+      FileIO.closeFile(descriptor)
+      guard synced == 0 else { throw FileError(.write, "cannot flush the files of", path: directory, hint: "is the disk full?") }
     }
 
     private func closeAll() {

@@ -38,14 +38,14 @@ extension Inbox {
     fileprivate var origins: [String]
     fileprivate var items: [Prepared]
     fileprivate var now: Date
-    /// How many messages it holds.
-    var count: Int { items.count }
   }
 
   /// A message of a batch, read and classified, on its way to the disk and the store.
   fileprivate struct Prepared: Sendable {
     var digest: String
     var message: ReceivedMessage
+    /// Its Message-ID (parsed once).
+    var messageID: String?
     var sender: Mailbox?
     var classification: Classification
     var release: String?
@@ -98,10 +98,11 @@ extension Inbox {
       var (release, recipientAddress) = tie(message, classification)
       if let given = arrival.release { release = given }
       let sender = message.from.first
+      let messageID = message.messageID
       var item = Prepared(
-        digest: digest, message: message, sender: sender, classification: classification, release: release,
+        digest: digest, message: message, messageID: messageID, sender: sender, classification: classification, release: release,
         subscriberAddress: recipientAddress ?? sender?.address)
-      let keys = ["d:" + digest] + (message.messageID.map { ["m:" + $0] } ?? [])
+      let keys = ["d:" + digest] + (messageID.map { ["m:" + $0] } ?? [])
       if let first = keys.lazy.compactMap({ firstOf[$0] }).first {
         item.repeats = first
         prepared.append(item)
@@ -124,7 +125,7 @@ extension Inbox {
     let fresh = batch.items.indices.filter { batch.items[$0].repeats == nil }
     let found = try mailroom.store.inboundLookups(fresh.map {
       SubscriberStore.InboundKey(
-        messageID: batch.items[$0].message.messageID, digest: batch.items[$0].digest, address: batch.items[$0].subscriberAddress)
+        messageID: batch.items[$0].messageID, digest: batch.items[$0].digest, address: batch.items[$0].subscriberAddress)
     })
     for (index, lookup) in zip(fresh, found) {
       batch.items[index].seen = lookup.seen
@@ -147,9 +148,9 @@ extension Inbox {
           try makeFolder("\(root)/\(folder)")
           folderMade = true
         }
-        // Named by its digest: the same bytes replace themselves.
+        // Named by its digest: a file of that name is the same bytes, and whole.
         let name = "\(digest).eml"
-        try files.add(batch.items[index].bytes, named: name, in: "\(root)/\(folder)", mode: 0o600)
+        try files.add(batch.items[index].bytes, named: name, in: "\(root)/\(folder)", mode: 0o600, replacing: false)
         batch.items[index].rawFile = "\(folder)/\(name)"
         if batch.items[index].classification.kind == .inquiry {
           batch.items[index].attachments = try stageAttachments(batch.items[index].message, digest: digest, root: root, in: files)
@@ -178,7 +179,7 @@ extension Inbox {
     let records = recording.map { index in
       let item = prepared[index]
       return InboundRecord(
-        messageID: item.message.messageID, digest: item.digest, receivedAt: item.message.date ?? now, importedAt: now,
+        messageID: item.messageID, digest: item.digest, receivedAt: item.message.date ?? now, importedAt: now,
         origin: origins[index], fromAddress: item.sender?.address.lowercased(), fromName: item.sender?.name, subject: item.message.subject,
         kind: item.classification.kind, reason: item.classification.reason, release: item.release, subscriber: item.subscriber,
         rawFile: item.rawFile, details: item.details)
@@ -255,7 +256,7 @@ extension Inbox {
     for (index, part) in message.attachments.enumerated() {
       let name = Self.safeFileName(part.filename ?? "attachment-\(index + 1)")
       if kept.isEmpty { try makeFolder("\(root)/\(folder)") }
-      try files.add(part.body, named: name, in: "\(root)/\(folder)", mode: 0o600)
+      try files.add(part.body, named: name, in: "\(root)/\(folder)", mode: 0o600, replacing: false)
       kept.append("\(folder)/\(name)")
     }
     return kept

@@ -84,7 +84,7 @@ struct DurableFileTests {
     defer { umask(old) }
     let batch = DurableFile.Batch()
     for index in 0..<3 {
-      try batch.add(Array("message \(index)".utf8), to: folder.appendingPathComponent("m\(index).eml"), mode: 0o600)
+      try batch.add(Array("message \(index)".utf8), to: folder.appendingPathComponent("m\(index).eml"), mode: 0o600, replacing: false)
     }
     #expect(batch.count == 3)
     #expect(try names().allSatisfy { $0.hasPrefix(".") }, "nothing under its name before the commit")
@@ -125,14 +125,23 @@ struct DurableFileTests {
   }
 
   @Test(arguments: [1, 100])
-  func aFileOfTheSameNameIsReplacedWhole(_ count: Int) throws {
-    let file = folder.appendingPathComponent("same.eml")
-    try Data("a short file left by an earlier run".utf8).write(to: file)
+  func aFileThatIsThereIsKeptWhenNotReplacingAndReplacedOtherwise(_ count: Int) throws {
+    let kept = folder.appendingPathComponent("kept.eml")
+    let replaced = folder.appendingPathComponent("replaced.eml")
+    try Data("first".utf8).write(to: kept)
+    try Data("first".utf8).write(to: replaced)
     let batch = DurableFile.Batch()
-    try batch.add(Array("the new one".utf8), to: file)
-    for index in 1..<count { try batch.add([1], to: folder.appendingPathComponent("other-\(index)")) }
+    try batch.add(Array("second".utf8), to: kept, replacing: false)
+    try batch.add(Array("second".utf8), to: replaced)
+    // Written by someone else between the add and the commit: theirs stays too.
+    let late = folder.appendingPathComponent("late.eml")
+    try batch.add(Array("ours".utf8), to: late, replacing: false)
+    try Data("theirs".utf8).write(to: late)
+    for index in 3..<max(3, count) { try batch.add([1], to: folder.appendingPathComponent("other-\(index)")) }
     try batch.commit()
-    #expect(try String(contentsOf: file, encoding: .utf8) == "the new one")
+    #expect(try String(contentsOf: kept, encoding: .utf8) == "first")
+    #expect(try String(contentsOf: replaced, encoding: .utf8) == "second")
+    #expect(try String(contentsOf: late, encoding: .utf8) == "theirs")
     #expect(try leftovers().isEmpty)
   }
 
