@@ -234,6 +234,8 @@ def main():
         import_mb = max(import_rss) / 1024
         herald_bounced = sum(1 for kind, _ in found_by_herald if kind == "bounce")
         herald_complaints = sum(1 for kind, _ in found_by_herald if kind == "complaint")
+        sisimai_bounced = sum(1 for kind, _ in sisimai_found if kind == "bounce")
+        sisimai_complaints = sum(1 for kind, _ in sisimai_found if kind == "complaint")
 
         def verdict(ok):
             return "meets" if ok else "MISSES"
@@ -259,9 +261,10 @@ def main():
         print(f"  herald classify     {h:8,.0f} msg/s  (runs: {runs(herald)}; herald-bench classify MBOX)")
         print(f"  flufl.bounce        {f:8,.0f} msg/s  (runs: {runs(flufl)}; mailbox.mbox + email + all_failures)")
         print(f"  classify/flufl      {ratio:8.1f}×  (target ≥ {TARGET:.0f}×: {verdict(ratio >= TARGET)})")
-        print(f"  bounced recipients: herald {herald_bounced:,} (and {herald_complaints:,} complaints), "
-              f"sisimai {sisimai_result['bounced_recipients']:,} (and {sisimai_result['complaints']:,} complaints), "
-              f"flufl.bounce {flufl_result['bounced_recipients']:,} (it raised on {flufl_result['errors']:,} messages)")
+        print(f"  bounced recipients: herald {herald_result['bounced_recipients']:,} ({herald_bounced:,} distinct addresses; "
+              f"{herald_complaints:,} complaints), sisimai {sisimai_result['bounced_recipients']:,} ({sisimai_bounced:,} distinct; "
+              f"{sisimai_complaints:,} complaints), flufl.bounce {flufl_result['bounced_recipients']:,} "
+              f"(it raised on {flufl_result['errors']:,} messages)")
         print(f"  found by sisimai, not by herald: {len(missed):,}" + (f" (first: {missed[:5]})" if missed else ""))
         print(f"  peak memory, classify: {small_mb:.0f} MB for {size / 1e6:.0f} MB, {big_mb:.0f} MB for {big_size / 1e6:.0f} MB "
               f"(limit {MEMORY_LIMIT_MB} MB: {verdict(max(small_mb, big_mb) < MEMORY_LIMIT_MB)}); "
@@ -272,7 +275,8 @@ def main():
                           "sisimai_runs": sisimai, "herald_runs": herald, "flufl_runs": flufl,
                           "import_cpu": import_cpu, "sisimai_cpu": sisimai_cpu,
                           "classes": herald_result["classes"], "herald_bounced": herald_bounced,
-                          "herald_complaints": herald_complaints, "sisimai": sisimai_result,
+                          "herald_complaints": herald_complaints, "sisimai_bounced": sisimai_bounced,
+                          "sisimai_complaints": sisimai_complaints, "sisimai": sisimai_result,
                           "flufl_bounced": flufl_result["bounced_recipients"], "missed_by_herald": len(missed),
                           "herald_max_rss_kb": herald_result["max_rss_kb"], "herald_10x_max_rss_kb": big_result["max_rss_kb"],
                           "flufl_max_rss_kb": flufl_result["max_rss_kb"]}))

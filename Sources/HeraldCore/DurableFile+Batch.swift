@@ -33,6 +33,8 @@ extension DurableFile {
 
     private var pending: [Pending] = []
     private var openCount = 0
+    private let tag = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    private var created = 0
 
     /// From this many files on, a batch is flushed with one syncfs(2) instead of an fsync per file.
     public static let syncWholeFilesystemFrom = 64
@@ -61,14 +63,16 @@ extension DurableFile {
       _ bytes: some Collection<UInt8>, named name: String, in directory: String, mode: mode_t = 0o644, replacing: Bool = true
     ) throws {
       let target = "\(directory)/\(name)"
-      var random = SystemRandomNumberGenerator()
-      let temporary = "\(directory)/.\(name).\(Self.processID).\(String(random.next() as UInt32, radix: 36)).tmp"
+      // One random tag a batch and a count, rather than a random number (a syscall) a file.
+      created += 1
+      let temporary = "\(directory)/.\(name).\(Self.processID).\(tag)-\(created).tmp"
       let descriptor = FileIO.openFile(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
       guard descriptor >= 0 else {
         throw FileError(.write, "cannot create a file in", path: directory, hint: "check that the folder exists and is writable")
       }
       var failure: Int32 = 0
-      if fchmod(descriptor, mode) != 0 {
+      // Exactly `mode`: open(2) applies the umask (unless it takes nothing from this mode).
+      if FileIO.umask.map({ $0 & mode != 0 }) ?? true, fchmod(descriptor, mode) != 0 {
         failure = errno
       } else {
         failure = bytes.withContiguousStorageIfAvailable { FileIO.writeAll(descriptor, UnsafeRawBufferPointer($0)) }
@@ -154,9 +158,10 @@ extension DurableFile {
         if entry.replacing {
           guard rename(entry.temporary, entry.target) == 0 else { throw FileError(.write, "cannot move into place", path: entry.target) }
         } else {
-          // link(2) never replaces: a file of the same name (the same content) stays.
-          guard link(entry.temporary, entry.target) == 0 || errno == EEXIST else { throw FileError(.write, "cannot create", path: entry.target) }
-          unlink(entry.temporary)
+          // Never replacing: a file of the same name (the same content) stays.
+          let failure = FileIO.renameWithoutReplacing(entry.temporary, entry.target)
+          guard failure == 0 || failure == EEXIST else { throw FileError(.write, "cannot create", path: entry.target, errno: failure) }
+          if failure == EEXIST { unlink(entry.temporary) }
         }
         if seen.insert(entry.directory).inserted { directories.append(entry.directory) }
       }
