@@ -11,9 +11,11 @@ import HeraldWorkspace
 //   herald-bench select DATABASE LIST…: stream the recipients of the lists.
 //   herald-bench dkim WORKSPACE RELEASE.md [SECONDS]: DKIM-sign (RSA-2048) the composed
 //     release again and again on one thread for SECONDS; signatures per second.
-//   herald-bench classify MBOX: read the mbox one message at a time (MboxReader), parse and
-//     classify each (what `herald inbox import` does before it stores); messages per second,
-//     the count per class, the bounced recipients found, and the peak memory.
+//   herald-bench classify MBOX [--recipients FILE]: read the mbox one message at a time
+//     (MboxReader), parse and classify each (what `herald inbox import` does before it
+//     stores); messages per second, the count per class, the bounced recipients found, and
+//     the peak memory. With --recipients, FILE gets a line "bounce ADDRESS" for each bounced
+//     recipient and "complaint ADDRESS" for each complaint's (to compare with a peer's).
 //   herald-bench http-floor [--port PORT] [--bytes COUNT]: a Hummingbird server with one
 //     route, GET / giving a fixed HTML page of COUNT bytes (12,000 by default), on 127.0.0.1
 //     (port 0, a free one, by default); prints `Listening on http://127.0.0.1:PORT` first and
@@ -50,17 +52,24 @@ if arguments.count >= 3 && arguments[1] == "classify" {
     let context = ClassifierContext(
       unsubscribeAddresses: ["unsubscribe@example.org"], ownAddresses: ["press@example.org"], languages: ["en", "de"])
     let reader = try MboxReader(path: arguments[2])
+    let listing = arguments.count >= 5 && arguments[3] == "--recipients" ? arguments[4] : nil
     var classes: [String: Int] = [:]
     var recipients = 0
     var bytes = 0
+    var found = ""
     let start = DispatchTime.now()
     while let raw = try reader.next() {
       bytes += raw.count
       let result = Classifier.classify(ReceivedMessage(parsing: raw), context: context)
       classes[result.kind.rawValue, default: 0] += 1
       recipients += result.bounce?.recipients.count ?? 0
+      if listing != nil {
+        for recipient in result.bounce?.recipients ?? [] { found += "bounce \(recipient.address)\n" }
+        for address in result.complaint?.recipients ?? [] { found += "complaint \(address)\n" }
+      }
     }
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    if let listing { try Data(found.utf8).write(to: URL(fileURLWithPath: listing)) }
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
     let count = classes.values.reduce(0, +)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HeraldCampaign
 import HeraldCompose
@@ -86,47 +85,21 @@ public final class Inbox: Sendable {
   /// Reads one message whose class is known already (the web contact form's are
   /// inquiries, whatever their words say), tied to `release` when given.
   func read(_ bytes: [UInt8], origin: String, now: Date, classification known: Classification?, release given: String?) throws -> Outcome {
-    let digest = Hex.encode(SHA256.hash(data: bytes))
-    let message = ReceivedMessage(parsing: bytes)
-    if let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest) {
-      return Outcome(record: seen, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
-    }
-    let classification = known ?? Classifier.classify(message, context: context)
-    let kind = classification.kind
-    let sender = message.from.first
-    var (release, recipientAddress) = tie(message, classification)
-    if let given { release = given }
-    let subscriberAddress = recipientAddress ?? sender?.address
-    let subscriber = try subscriberAddress.flatMap { try mailroom.store.subscriber(address: $0) }
-    let rawFile = try keep(bytes, digest: digest, at: now)
-    var details: String?
-    if let bounce = classification.bounce { details = Self.json(bounce) }
-    if let complaint = classification.complaint { details = Self.json(complaint) }
-    let record = InboundRecord(
-      messageID: message.messageID, digest: digest, receivedAt: message.date ?? now, importedAt: now, origin: origin,
-      fromAddress: sender?.address.lowercased(), fromName: sender?.name, subject: message.subject, kind: kind, reason: classification.reason,
-      release: release, subscriber: subscriber?.id, rawFile: rawFile, details: details)
-    var recipients: [BouncedRecipient] = []
-    var inquiry: Int64?
-    var actions: [InboundAction] = []
-    let stored: InboundRecord
-    do {
-      stored = try mailroom.store.recordInbound(record) { changes in
-        (recipients, inquiry) = try apply(classification, message: message, record: record, digest: digest, changes: &changes)
-        actions = changes.actions
-      }
-    } catch let error as StoreError where error.code == .alreadyExists {
-      // Read by another process at the same moment.
-      let seen = try mailroom.store.inbound(messageID: message.messageID, digest: digest)
-      return Outcome(record: seen ?? record, duplicate: true, recipients: [], inquiry: nil, actions: [], origin: origin)
-    }
-    logger.debug("read a message", metadata: ["class": "\(kind)", "origin": "\(origin)", "id": "\(stored.id)"])
-    return Outcome(record: stored, duplicate: false, recipients: recipients, inquiry: inquiry, actions: actions, origin: origin)
+    var outcome: Outcome?
+    var failure: Failure?
+    try readBatch(
+      [Arrival(bytes: bytes, origin: origin, classification: known, release: given)], now: now,
+      onMessage: { outcome = $1 }, onFailure: { failure = $1 })
+    if let failure { throw failure.error }
+    guard let outcome else { throw InboxError(.source, "\(origin) was neither read nor refused; this is a bug in Herald") }
+    return outcome
   }
 
   /// What a message of a class does, inside the transaction that records it.
+  /// - Parameter attachments: an inquiry's attachments, kept already; nil to keep them now.
   func apply(
-    _ classification: Classification, message: ReceivedMessage, record: InboundRecord, digest: String, changes: inout SubscriberStore.InboxChanges
+    _ classification: Classification, message: ReceivedMessage, record: InboundRecord, digest: String, attachments kept: [String]? = nil,
+    changes: inout SubscriberStore.InboxChanges
   ) throws -> ([BouncedRecipient], Int64?) {
     let evidence = "\(record.messageID.map { "<\($0)>" } ?? "message \(String(digest.prefix(12)))")"
     switch classification.kind {
@@ -170,8 +143,10 @@ public final class Inbox: Sendable {
       }
       return (results, nil)
     case .complaint:
-      let address = classification.complaint?.recipient ?? message.from.first?.address
-      if let address {
+      // Every recipient the report names (Amazon SES may name several), else its sender.
+      var addresses = classification.complaint?.recipients ?? []
+      if addresses.isEmpty, let address = classification.complaint?.recipient ?? message.from.first?.address { addresses = [address] }
+      for address in addresses {
         try changes.setStatus(.complained, address: address, list: nil, source: ConsentSource(.complaint, detail: "feedback report \(evidence)"))
         try changes.suppress(address, reason: "complaint: marked as spam (\(classification.complaint?.feedbackType ?? "abuse"))")
       }
@@ -187,7 +162,7 @@ public final class Inbox: Sendable {
       }
       return ([], nil)
     case .inquiry:
-      let attachments = try keepAttachments(message, digest: digest)
+      let attachments = try kept ?? keepAttachments(message, digest: digest)
       let inquiry = try SubscriberStore.addToInquiry(
         .init(
           fromAddress: record.fromAddress ?? "unknown", fromName: record.fromName, subject: record.subject ?? "(no subject)", release: record.release,
@@ -254,15 +229,28 @@ extension Inbox {
 
   /// A subject without its reply and forward markers, lowercased: "AW: Re: Fwd: New study" → "new study".
   static func subjectKey(_ subject: String) -> String {
-    var text = Substring(subject.trimmingCharacters(in: .whitespaces))
-    let markers = ["re", "aw", "sv", "vs", "antw", "réf", "ref", "r", "fwd", "fw", "wg", "tr", "rv", "enc", "doorst", "vl", "i"]
+    var text = trimmingSpaces(Substring(subject))
     while let colon = text.firstIndex(of: ":"), text.distance(from: text.startIndex, to: colon) <= 7 {
-      let word = text[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+      let word = trimmingSpaces(text[..<colon]).lowercased()
       let bare = word.hasSuffix("]") ? String(word.prefix { $0 != "[" }) : word  // "Re[2]:"
-      guard markers.contains(bare) else { break }
+      guard subjectMarkers.contains(bare) else { break }
       text = text[text.index(after: colon)...].drop { $0 == " " }
     }
-    return text.trimmingCharacters(in: .whitespaces).lowercased()
+    return trimmingSpaces(text).lowercased()
+  }
+
+  private static let subjectMarkers: Set<String> = [
+    "re", "aw", "sv", "vs", "antw", "réf", "ref", "r", "fwd", "fw", "wg", "tr", "rv", "enc", "doorst", "vl", "i",
+  ]
+
+  /// Text without the spaces and tabs at either end (CharacterSet.whitespaces' characters:
+  /// tab and Unicode's space separators), without Foundation's bridging, which is slow here.
+  private static func trimmingSpaces(_ text: Substring) -> Substring {
+    func isSpace(_ character: Character) -> Bool {
+      character.unicodeScalars.allSatisfy { $0 == "\t" || $0.properties.generalCategory == .spaceSeparator }
+    }
+    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return text[text.endIndex...] }
+    return text[first...last]
   }
 
   /// What a reply can be matched to a release by, when it names no Message-ID of ours:
@@ -313,12 +301,6 @@ extension Inbox {
 
   // MARK: Files
 
-  /// Keeps a message's bytes in Inbox/messages/ (`Workspace.keepReceivedMessage`); returns
-  /// the path relative to the workspace.
-  func keep(_ bytes: [UInt8], digest: String, at date: Date) throws -> String {
-    try mailroom.workspace.keepReceivedMessage(bytes, digest: digest, at: date)
-  }
-
   /// Keeps an inquiry's attachments in Inbox/attachments/DIGEST/, named as sent (made safe
   /// for a file system); returns their paths relative to the workspace.
   func keepAttachments(_ message: ReceivedMessage, digest: String) throws -> [String] {
@@ -341,11 +323,5 @@ extension Inbox {
     }).trimmingCharacters(in: .whitespaces)
     let trimmed = cleaned.drop { $0 == "." }
     return trimmed.isEmpty ? "attachment" : String(trimmed.prefix(120))
-  }
-
-  static func json<T: Encodable>(_ value: T) -> String? {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
   }
 }

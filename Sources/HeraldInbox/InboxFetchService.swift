@@ -15,6 +15,8 @@ public struct InboxFetchService: Service {
   public enum Event: Sendable {
     /// One message was read.
     case read(Inbox.Outcome)
+    /// One message could not be kept; it is read again by the next fetch.
+    case notKept(Inbox.Failure)
     /// A fetch ended; what it read.
     case fetched(Inbox.Summary)
     /// A fetch failed (the mailbox is down, the store is busy): why, and when it tries again.
@@ -45,7 +47,8 @@ public struct InboxFetchService: Service {
       while !stopping.value {
         do {
           let summary = try await BlockingWork.runOnThread(named: "herald-imap") { [inbox, mailbox, after, onEvent] in
-            try inbox.fetch(mailbox, after: after, shouldStop: { stopping.value }, onMessage: { onEvent(.read($0)) })
+            try inbox.fetch(
+              mailbox, after: after, shouldStop: { stopping.value }, onMessage: { onEvent(.read($0)) }, onFailure: { onEvent(.notKept($0)) })
           }
           onEvent(.fetched(summary))
         } catch let error as any HeraldError {

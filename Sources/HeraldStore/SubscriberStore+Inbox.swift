@@ -65,21 +65,136 @@ extension SubscriberStore {
       {
         throw StoreError(.alreadyExists, "this message was read before (\(record.messageID.map { "Message-ID <\($0)>" } ?? "the same bytes"))")
       }
-      try db.execute(sql: """
-        INSERT INTO inbound (message_id, digest, received_at, imported_at, origin, from_address, from_name, subject, class, reason,
-          release, subscriber_id, raw_file, details)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, arguments: [
-          record.messageID, record.digest, record.receivedAt.timeIntervalSince1970, record.importedAt.timeIntervalSince1970, record.origin,
-          record.fromAddress, record.fromName, record.subject, record.kind.rawValue, record.reason, record.release,
-          record.subscriber?.rawValue, record.rawFile, record.details,
-        ])
+      try Self.insertInbound(record, in: db)
       var stored = record
       stored.id = db.lastInsertedRowID
       var changes = InboxChanges(db: db, inbound: stored.id, at: record.importedAt)
       try apply(&changes)
       return stored
     }
+  }
+
+  /// A message about to be read, as `inboundLookups` looks it up.
+  public struct InboundKey: Sendable {
+    /// Its Message-ID, without angle brackets.
+    public var messageID: String?
+    /// The SHA-256 of its bytes, in hex.
+    public var digest: String
+    /// The address of the subscriber it concerns (its sender, or a bounce's recipient).
+    public var address: String?
+
+    /// Makes a key.
+    public init(messageID: String?, digest: String, address: String?) {
+      self.messageID = messageID
+      self.digest = digest
+      self.address = address
+    }
+  }
+
+  /// For messages about to be read, in one read: the message read before with the same
+  /// Message-ID (or, for one without, the same bytes), and the subscriber with the address.
+  public func inboundLookups(_ keys: [InboundKey]) throws -> [(seen: InboundRecord?, subscriber: SubscriberID?)] {
+    try read { db in
+      let byMessageID = try db.cachedStatement(sql: "SELECT * FROM inbound WHERE message_id = ?")
+      let byDigest = try db.cachedStatement(sql: "SELECT * FROM inbound WHERE digest = ?")
+      let subscriber = try db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?")
+      return try keys.map { key in
+        var seen: InboundRecord?
+        if let messageID = key.messageID { seen = try Row.fetchOne(byMessageID, arguments: [messageID]).map(Self.inbound(from:)) }
+        if seen == nil { seen = try Row.fetchOne(byDigest, arguments: [key.digest]).map(Self.inbound(from:)) }
+        let id = try key.address.flatMap { try? EmailAddress.normalize($0) }.flatMap { normalized in
+          try Int64.fetchOne(subscriber, arguments: [EmailAddress.key(normalized)]).map { SubscriberID($0) }
+        }
+        return (seen, id)
+      }
+    }
+  }
+
+  /// What became of one message of a batch recorded by `recordInbound(_:apply:)`.
+  public enum InboundRecording {
+    /// Recorded, with its id.
+    case recorded(InboundRecord)
+    /// Read before (by another process meanwhile, or earlier in the same batch): the
+    /// message as it was recorded then. Nothing was done again.
+    case readBefore(InboundRecord)
+    /// It could not be recorded, or what it changes could not be applied: nothing of it
+    /// was kept; the others of the batch were.
+    case failed(any Error)
+  }
+
+  /// Records messages read, each with what reading it changed, in one transaction: a
+  /// message and its actions are there together or not at all, and each message has a
+  /// savepoint of its own, so that one that cannot be recorded does not undo the others.
+  /// `apply` runs inside the transaction for each message recorded, with its index.
+  /// - Returns: what became of each message, in order.
+  /// - Throws: `StoreError` `.database` when the transaction cannot be made at all.
+  public func recordInbound(_ records: [InboundRecord], apply: (Int, inout InboxChanges) throws -> Void) throws -> [InboundRecording] {
+    // Most batches have no message that fails: one transaction without savepoints. When one
+    // fails, that transaction is undone and made again with a savepoint per message, so that
+    // only the failing one is left out.
+    var failedWithoutSavepoints = false
+    do {
+      return try write { db in
+        try Self.recordInbound(records, in: db, savepoints: false, apply: apply) { failedWithoutSavepoints = true }
+      }
+    } catch {
+      guard failedWithoutSavepoints else { throw error }
+      return try write { db in try Self.recordInbound(records, in: db, savepoints: true, apply: apply) {} }
+    }
+  }
+
+  private static func recordInbound(
+    _ records: [InboundRecord], in db: Database, savepoints: Bool, apply: (Int, inout InboxChanges) throws -> Void, failed: () -> Void
+  ) throws -> [InboundRecording] {
+    let seenStatement = try db.cachedStatement(
+      sql: "SELECT * FROM inbound WHERE (message_id IS NOT NULL AND message_id = ?) OR digest = ? ORDER BY message_id IS NULL LIMIT 1")
+    var results: [InboundRecording] = []
+    results.reserveCapacity(records.count)
+    for (index, record) in records.enumerated() {
+      if let row = try Row.fetchOne(seenStatement, arguments: [record.messageID, record.digest]) {
+        results.append(.readBefore(Self.inbound(from: row)))
+        continue
+      }
+      var stored = record
+      func recordOne() throws {
+        try Self.insertInbound(record, in: db)
+        stored.id = db.lastInsertedRowID
+        var changes = InboxChanges(db: db, inbound: stored.id, at: record.importedAt)
+        try apply(index, &changes)
+      }
+      guard savepoints else {
+        do {
+          try recordOne()
+        } catch {
+          failed()
+          throw error
+        }
+        results.append(.recorded(stored))
+        continue
+      }
+      do {
+        try db.inSavepoint {
+          try recordOne()
+          return .commit
+        }
+        results.append(.recorded(stored))
+      } catch {
+        results.append(.failed(error))
+      }
+    }
+    return results
+  }
+
+  static func insertInbound(_ record: InboundRecord, in db: Database) throws {
+    try db.cachedStatement(sql: """
+      INSERT INTO inbound (message_id, digest, received_at, imported_at, origin, from_address, from_name, subject, class, reason,
+        release, subscriber_id, raw_file, details)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """).execute(arguments: [
+        record.messageID, record.digest, record.receivedAt.timeIntervalSince1970, record.importedAt.timeIntervalSince1970, record.origin,
+        record.fromAddress, record.fromName, record.subject, record.kind.rawValue, record.reason, record.release,
+        record.subscriber?.rawValue, record.rawFile, record.details,
+      ])
   }
 
   /// Changes reading a message makes, each kept as an `InboundAction` so that it can be
@@ -101,7 +216,8 @@ extension SubscriberStore {
     /// The subscriber with this address, if any.
     public func subscriber(address: String) throws -> SubscriberID? {
       guard let normalized = try? EmailAddress.normalize(address) else { return nil }
-      return try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(normalized)]).map { SubscriberID($0) }
+      return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?"), arguments: [EmailAddress.key(normalized)])
+        .map { SubscriberID($0) }
     }
 
     /// Sets the status of an address on `list` (every list it is on when nil), keeping the
@@ -120,7 +236,7 @@ extension SubscriberStore {
       case .complained: kind = .complained
       default: kind = .unsubscribed
       }
-      for row in try Row.fetchAll(db, sql: sql, arguments: arguments) {
+      for row in try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments) {
         let current = MembershipStatus(rawValue: row["membership_status"])
         let mailingList = SubscriberStore.list(from: row)
         // The same change as herald subscribers unsubscribe or a 5xx from the relay makes.
@@ -135,9 +251,11 @@ extension SubscriberStore {
     public mutating func suppress(_ address: String, reason: String) throws {
       guard let normalized = try? EmailAddress.normalize(address) else { return }
       let key = EmailAddress.key(normalized)
-      guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM suppression WHERE kind = 'address' AND value = ?)", arguments: [key]) == false else { return }
-      try db.execute(sql: "INSERT INTO suppression (kind, value, reason, created_at) VALUES ('address', ?, ?, ?)",
-        arguments: [key, reason, at.timeIntervalSince1970])
+      guard try Bool.fetchOne(
+        db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM suppression WHERE kind = 'address' AND value = ?)"), arguments: [key]) == false
+      else { return }
+      try db.cachedStatement(sql: "INSERT INTO suppression (kind, value, reason, created_at) VALUES ('address', ?, ?, ?)")
+        .execute(arguments: [key, reason, at.timeIntervalSince1970])
       try record(InboundAction(kind: .suppressed, subscriber: try subscriber(address: address), address: key, detail: reason, at: at))
     }
 
@@ -164,10 +282,10 @@ extension SubscriberStore {
 
     /// Records an action taken elsewhere in the transaction (an inquiry opened).
     public mutating func record(_ action: InboundAction) throws {
-      try db.execute(sql: """
+      try db.cachedStatement(sql: """
         INSERT INTO inbound_action (inbound_id, kind, subscriber_id, address, list_name, previous_status, detail, at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """, arguments: [inbound, action.kind.rawValue, action.subscriber?.rawValue, action.address, action.list, action.previousStatus?.rawValue,
+        """).execute(arguments: [inbound, action.kind.rawValue, action.subscriber?.rawValue, action.address, action.list, action.previousStatus?.rawValue,
           action.detail, action.at.timeIntervalSince1970])
       var stored = action
       stored.id = db.lastInsertedRowID

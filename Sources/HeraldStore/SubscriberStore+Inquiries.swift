@@ -59,30 +59,31 @@ extension SubscriberStore {
     var inquiryID: Int64?
     if !incoming.answers.isEmpty {
       let placeholders = incoming.answers.map { _ in "?" }.joined(separator: ", ")
-      inquiryID = try Int64.fetchOne(db, sql: "SELECT inquiry_id FROM inquiry_entry WHERE message_id IN (\(placeholders)) ORDER BY at DESC LIMIT 1",
+      inquiryID = try Int64.fetchOne(
+        db.cachedStatement(sql: "SELECT inquiry_id FROM inquiry_entry WHERE message_id IN (\(placeholders)) ORDER BY at DESC LIMIT 1"),
         arguments: StatementArguments(incoming.answers))
     }
     let now = incoming.at.timeIntervalSince1970
     if let id = inquiryID {
       // A follow-up reopens an answered or closed inquiry: someone has to look again.
-      try db.execute(sql: "UPDATE inquiry SET updated_at = ?, status = CASE WHEN status IN ('answered', 'closed') THEN 'open' ELSE status END WHERE id = ?",
-        arguments: [now, id])
+      try db.cachedStatement(sql: "UPDATE inquiry SET updated_at = ?, status = CASE WHEN status IN ('answered', 'closed') THEN 'open' ELSE status END WHERE id = ?")
+        .execute(arguments: [now, id])
     } else {
       let subscriber = try changes.subscriber(address: incoming.fromAddress)
       let known: String? = try subscriber.flatMap {
-        try String.fetchOne(db, sql: "SELECT organization FROM subscriber WHERE id = ?", arguments: [$0.rawValue])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT organization FROM subscriber WHERE id = ?"), arguments: [$0.rawValue])
       }
       let organization = known ?? incoming.organization.flatMap { $0.isEmpty ? nil : $0 }
-      try db.execute(sql: """
+      try db.cachedStatement(sql: """
         INSERT INTO inquiry (subscriber_id, from_address, from_name, organization, subject, release, status, created_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?, 'new', ?, ?)
-        """, arguments: [subscriber?.rawValue, incoming.fromAddress, incoming.fromName, organization, incoming.subject, incoming.release, now, now])
+        """).execute(arguments: [subscriber?.rawValue, incoming.fromAddress, incoming.fromName, organization, incoming.subject, incoming.release, now, now])
       inquiryID = db.lastInsertedRowID
     }
     let id = inquiryID!
-    try db.execute(sql: """
+    try db.cachedStatement(sql: """
       INSERT INTO inquiry_entry (inquiry_id, kind, inbound_id, message_id, author, text, attachments, at) VALUES (?, 'message', ?, ?, ?, ?, ?, ?)
-      """, arguments: [id, inbound, incoming.messageID, incoming.fromAddress, incoming.text, Self.jsonArray(incoming.attachments), now])
+      """).execute(arguments: [id, inbound, incoming.messageID, incoming.fromAddress, incoming.text, Self.jsonArray(incoming.attachments), now])
     try changes.record(InboundAction(kind: .inquiry, subscriber: nil, address: incoming.fromAddress, detail: String(id), at: incoming.at))
     return id
   }

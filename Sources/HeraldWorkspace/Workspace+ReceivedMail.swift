@@ -19,9 +19,14 @@ extension Workspace {
 
   /// "Inbox/messages/2026-12/DIGEST.eml": where a message read at `date` is kept.
   public static func receivedMessagePath(digest: String, at date: Date) -> String {
+    "\(receivedMessagesFolder(at: date))/\(digest).eml"
+  }
+
+  /// "Inbox/messages/2026-12": the folder of the messages read at `date` (its month, in UTC).
+  public static func receivedMessagesFolder(at date: Date) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC")!
     let parts = calendar.dateComponents([.year, .month], from: date)
-    return String(format: "Inbox/messages/%04d-%02d/%@.eml", parts.year ?? 1970, parts.month ?? 1, digest)
+    return String(format: "Inbox/messages/%04d-%02d", parts.year ?? 1970, parts.month ?? 1)
   }
 }

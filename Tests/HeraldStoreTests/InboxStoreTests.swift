@@ -33,6 +33,60 @@ struct InboxStoreTests {
     #expect(try t.store.inboundCounts() == [.autoReply: 1])
   }
 
+  @Test func aBatchRecordsEachMessageOnceAndWhatEachChanged() throws {
+    _ = try t.store.recordInbound(record(.autoReply, messageID: "old@example.com", digest: "d0")) { _ in }
+    var applied: [Int] = []
+    let results = try t.store.recordInbound([
+      record(.bounce, messageID: "m1@example.com", digest: "d1"),
+      record(.autoReply, messageID: "m1@example.com", digest: "d2"),  // the same Message-ID in the same batch
+      record(.autoReply, messageID: "old@example.com", digest: "d3"),  // read before
+      record(.autoReply, messageID: nil, digest: "d1"),  // the same bytes
+      record(.inquiry, messageID: "m2@example.com", digest: "d4"),
+    ]) { index, changes in
+      applied.append(index)
+      if index == 0 { try changes.setStatus(.bounced, address: "jo@example.com", list: "a", source: .bounce("550 5.1.1")) }
+    }
+    #expect(applied == [0, 4])
+    guard results.count == 5, case .recorded(let first) = results[0], case .readBefore(let again) = results[1],
+      case .readBefore(let old) = results[2], case .readBefore(let bytes) = results[3], case .recorded = results[4]
+    else {
+      Issue.record("unexpected results \(results)")
+      return
+    }
+    #expect(again.id == first.id && bytes.id == first.id && old.messageID == "old@example.com")
+    #expect(try t.store.inboundActions(first.id).map(\.kind) == [.bounced])
+    #expect(try t.store.inboundCounts() == [.autoReply: 1, .bounce: 1, .inquiry: 1])
+  }
+
+  @Test func aMessageThatCannotBeAppliedLeavesTheOthersOfItsBatch() throws {
+    struct Refused: Error {}
+    let results = try t.store.recordInbound([record(.bounce, digest: "a"), record(.bounce, digest: "b"), record(.bounce, digest: "c")]) { index, changes in
+      try changes.suppress(["jo@example.com", "kim@example.com", "jo+3@example.com"][index], reason: "test")
+      if index == 1 { throw Refused() }
+    }
+    guard case .recorded = results[0], case .failed(let error) = results[1], case .recorded = results[2] else {
+      Issue.record("unexpected results \(results)")
+      return
+    }
+    #expect(error is Refused)
+    // Nothing of the refused one: its row and its suppression are gone; the others' are there.
+    #expect(try t.store.inbound(messageID: nil, digest: "b") == nil)
+    #expect(try t.store.inboundCounts() == [.bounce: 2])
+    #expect(try t.store.profile(email: "kim@example.com").suppressed == nil)
+    #expect(try t.store.profile(email: "jo@example.com").suppressed == "test")
+  }
+
+  @Test func lookupsFindWhatWasReadAndWhoItConcerns() throws {
+    _ = try t.store.recordInbound(record(.autoReply, messageID: "m1@example.com", digest: "d1")) { _ in }
+    let found = try t.store.inboundLookups([
+      .init(messageID: "m1@example.com", digest: "other", address: "JO@example.com"),
+      .init(messageID: nil, digest: "d1", address: nil),
+      .init(messageID: "new@example.com", digest: "d9", address: "nobody@example.com"),
+    ])
+    #expect(found.map { $0.seen?.digest } == ["d1", "d1", nil])
+    #expect(found[0].subscriber != nil && found[1].subscriber == nil && found[2].subscriber == nil)
+  }
+
   @Test func aBounceIsUndoneByAReclassification() throws {
     let stored = try t.store.recordInbound(record(.bounce)) { changes in
       try changes.setStatus(.bounced, address: "jo@example.com", list: nil, source: .bounce("550 5.1.1 no such user"))

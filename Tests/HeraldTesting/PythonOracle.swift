@@ -27,6 +27,19 @@ public enum PythonOracle {
   }
 
   private static func runPython(_ arguments: [String], stdin: [UInt8], what: String) throws -> Data {
+    var environment = ProcessInfo.processInfo.environment
+    environment["PYTHONIOENCODING"] = "utf-8"
+    environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    return try runTool(
+      "python3", arguments, stdin: stdin, what: what, environment: environment, missing: "install Python 3 and put it on PATH")
+  }
+
+  /// Runs `TOOL ARGUMENTS…` (found on PATH) with `stdin` and returns what it wrote to stdout.
+  /// - Parameter missing: what to do when the tool cannot be started.
+  /// - Throws: `PythonOracleError` when it cannot be started or exits with a status other than 0.
+  static func runTool(
+    _ tool: String, _ arguments: [String], stdin: [UInt8], what: String, environment: [String: String], missing: String
+  ) throws -> Data {
     // Standard streams go through temporary files rather than pipes: a pipe that fills
     // while nobody reads it would stop the child, and files need no reader threads.
     let directory = FileManager.default.temporaryDirectory
@@ -51,10 +64,7 @@ public enum PythonOracle {
 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["PYTHONIOENCODING"] = "utf-8"
-    environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    process.arguments = [tool] + arguments
     process.environment = environment
     process.standardInput = input
     process.standardOutput = output
@@ -63,7 +73,7 @@ public enum PythonOracle {
       try process.run()
     } catch {
       throw PythonOracleError(
-        command: what, status: nil, stderr: "could not start python3 (\(error)); install Python 3 and put it on PATH")
+        command: what, status: nil, stderr: "could not start \(tool) (\(error)); \(missing)")
     }
     process.waitUntilExit()
 
@@ -76,7 +86,7 @@ public enum PythonOracle {
   }
 }
 
-/// python3 could not be started or exited with a failure status.
+/// An oracle (python3, perl) could not be started or exited with a failure status.
 public struct PythonOracleError: Error, CustomStringConvertible {
   /// The script or snippet that was run.
   public var command: String

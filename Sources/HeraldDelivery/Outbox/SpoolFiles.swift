@@ -151,7 +151,7 @@ enum SpoolFiles {
   /// instead of an fsync per file.
   static func syncFilesystem(_ fd: Int32, _ path: String) throws {
     #if os(Linux)
-    if herald_syncfs(fd) != 0 { throw spoolError("flush the filesystem of", path) }
+    if FileIO.syncFilesystem(fd) != 0 { throw spoolError("flush the filesystem of", path) }
     #endif
   }
 
@@ -199,9 +199,3 @@ enum SpoolFiles {
     throw spoolError("move", description)
   }
 }
-
-#if os(Linux)
-// Glibc declares syncfs(2) only under _GNU_SOURCE, which the Swift module does not see.
-@_silgen_name("syncfs")
-private func herald_syncfs(_ fd: Int32) -> Int32
-#endif

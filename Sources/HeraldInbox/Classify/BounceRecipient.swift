@@ -16,11 +16,15 @@ public struct BounceRecipient: Sendable, Hashable, Codable {
   /// code (X.7.x), the sender's address (X.1.7, X.1.8), or words that say so (a block
   /// list, SPF, DKIM, DMARC, spam). The address itself may be fine.
   public var blamesSender: Bool
+  /// Whether the failure is permanent, when the mail system says so apart from the status:
+  /// Amazon SES's `bounceType` (Permanent, or Transient and Undetermined), Sendmail's
+  /// "Deferred" until the queue gave up. Nil when only the action and status tell.
+  public var declaredPermanent: Bool?
 
   /// Makes a recipient; `blamesSender` is worked out from the status and diagnostic unless given.
   public init(
     address: String, action: DeliveryAction, status: EnhancedStatusCode? = nil, diagnostic: String? = nil,
-    remoteMTA: String? = nil, blamesSender: Bool? = nil
+    remoteMTA: String? = nil, blamesSender: Bool? = nil, declaredPermanent: Bool? = nil
   ) {
     self.address = address
     self.action = action
@@ -28,11 +32,13 @@ public struct BounceRecipient: Sendable, Hashable, Codable {
     self.diagnostic = diagnostic
     self.remoteMTA = remoteMTA
     self.blamesSender = blamesSender ?? Self.blamesSender(status: status, diagnostic: diagnostic)
+    self.declaredPermanent = declaredPermanent
   }
 
-  /// The mail system gave up: the action is `failed` and the status, if any, is permanent (5.x.x).
+  /// The mail system gave up for good: the action is `failed`, and it said the failure is
+  /// permanent (`declaredPermanent`), or else the status, if any, is permanent (5.x.x).
   public var isPermanent: Bool {
-    action == .failed && (status.map { $0.statusClass == .permanent } ?? true)
+    action == .failed && (declaredPermanent ?? status.map { $0.statusClass == .permanent } ?? true)
   }
 
   /// Words in a diagnostic that put the blame on the sending server or domain, lowercased.

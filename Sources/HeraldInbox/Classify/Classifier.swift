@@ -5,8 +5,9 @@ import HeraldMail
 ///
 /// The rules run in order, so that what machines send is never taken for a person's words:
 /// 1. unreadable: no header at all, or no From, Date and Message-ID;
-/// 2. bounce: an RFC 3464/6533 delivery status report, or a mail system's notice in words
-///    (Exim, qmail, Sendmail, Yahoo, Gmail, Microsoft);
+/// 2. bounce or complaint: an Amazon SES notification mailed by SNS (JSON), an RFC 3464/6533
+///    delivery status report, or a mail system's notice in words (Exim, qmail, Sendmail,
+///    Postfix, Yahoo, Gmail, Microsoft);
 /// 3. complaint: an RFC 5965 feedback report;
 /// 4. unsubscribe: mail to the List-Unsubscribe address;
 /// 5. auto-reply: RFC 3834's Auto-Submitted, the vendors' own fields, read receipts,
@@ -36,6 +37,9 @@ public enum Classifier {
     let subject = message.subject ?? ""
     let loweredSubject = ByteText.lowercased(subject.utf8.prefix(256))
 
+    if let notification = amazonSESNotification(parts) {
+      return notification
+    }
     if let bounce = bounce(
       fields, parts: parts, fromAddress: fromAddress, fromName: from?.name, subject: loweredSubject, context: context)
     {

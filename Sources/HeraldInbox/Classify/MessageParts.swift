@@ -60,15 +60,24 @@ struct MessageParts {
   static let textLimit = 16_384
 
   /// The first `limit` bytes of a text part's text as UTF-8. UTF-8 and ASCII bodies are taken
-  /// as they are; others are decoded from their charset first.
+  /// as they are; others are decoded from their charset first, including those written in
+  /// 7-bit bytes with escapes (ISO-2022-JP, as Japanese bounce notices are, and HZ, UTF-7),
+  /// whose bytes are not their letters.
   static func textBytes(of part: ReceivedPart, limit: Int) -> [UInt8] {
     let head = part.body.prefix(limit)
     let charset = part.contentType.parameters["charset"].map { $0.lowercased() } ?? "us-ascii"
-    if charset == "utf-8" || charset == "us-ascii" || charset == "utf8" || charset == "ascii" || head.allSatisfy({ $0 < 0x80 }) {
+    if charset == "utf-8" || charset == "us-ascii" || charset == "utf8" || charset == "ascii"
+      || (!isEscapedCharset(charset) && head.allSatisfy({ $0 < 0x80 }))
+    {
       return Array(head)
     }
     guard let text = part.text else { return Array(head) }
     return Array(text.utf8.prefix(limit))
+  }
+
+  /// Whether a charset writes its letters as 7-bit bytes and escapes.
+  private static func isEscapedCharset(_ charset: String) -> Bool {
+    charset.hasPrefix("iso-2022") || charset.hasPrefix("csiso2022") || charset == "utf-7" || charset.hasPrefix("hz")
   }
 
   /// The notice's text for reading a bounce: the plain text, or the HTML's text.

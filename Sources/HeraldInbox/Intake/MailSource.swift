@@ -12,8 +12,15 @@ public enum MailSource: Sendable, Equatable {
   /// An mbox file of many messages.
   case mbox(URL, MboxReader.Format)
 
-  /// What a path is: a folder with new/ or cur/ is a Maildir; a file whose first line
-  /// starts with "From " is an mbox; any other file is one message.
+  /// What a path is: a folder with new/ or cur/ is a Maildir; a file named `*.eml` is one
+  /// message; another file whose first line starts with "From " is an mbox; any other file
+  /// is one message.
+  ///
+  /// An .eml file may begin with a "From " line too: tools that save one message (procmail,
+  /// formail, mutt) write its envelope line first. Such a file is not an mbox, and a line
+  /// in it that begins "From " (the envelope line of a message it returns, a line of text)
+  /// splits nothing: none was quoted, as an mbox writer would have. The envelope line is
+  /// kept with the bytes; the parser does not read it as a header.
   /// - Throws: `InboxError` `.source` when the path does not exist, or is a folder that is
   ///   not a Maildir.
   public static func detect(_ path: String, mboxFormat: MboxReader.Format = .mboxrd) throws -> MailSource {
@@ -30,6 +37,7 @@ public enum MailSource: Sendable, Equatable {
       }
       return .maildir(url)
     }
+    if url.pathExtension.lowercased() == "eml" { return .file(url) }
     let handle = FileIO.openFile(path, O_RDONLY | O_CLOEXEC)
     guard handle >= 0 else {
       throw InboxError(.source, "cannot open \(path): \(String(cString: strerror(errno)))", underlying: SystemError(errno))
@@ -50,6 +58,15 @@ public enum MailSource: Sendable, Equatable {
   /// Hands each message to `body`, in order (a Maildir's by file name, new/ then cur/).
   /// - Throws: `InboxError` `.source` when the source cannot be read; what `body` throws.
   public func forEach(_ body: (Item) throws -> Void) throws {
+    try forEach(unreadable: { _, error in throw error }, body)
+  }
+
+  /// Hands each message to `body`, in order (a Maildir's by file name, new/ then cur/), and
+  /// each message file of a Maildir that cannot be read (gone meanwhile, not readable, over
+  /// 50 MB) to `unreadable`, with its path, and goes on.
+  /// - Throws: `InboxError` `.source` when the source cannot be read (the .eml file, the
+  ///   mbox); what `body` or `unreadable` throws.
+  public func forEach(unreadable: (String, InboxError) throws -> Void, _ body: (Item) throws -> Void) throws {
     switch self {
     case .file(let url):
       try body(Item(bytes: try Self.read(url), origin: url.path))
@@ -59,7 +76,14 @@ public enum MailSource: Sendable, Equatable {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
         for name in names.sorted() where !name.hasPrefix(".") {
           let file = directory.appendingPathComponent(name)
-          try body(Item(bytes: try Self.read(file), origin: file.path))
+          let bytes: [UInt8]
+          do {
+            bytes = try Self.read(file)
+          } catch let error as InboxError {
+            try unreadable(file.path, error)
+            continue
+          }
+          try body(Item(bytes: bytes, origin: file.path))
         }
       }
     case .mbox(let url, let format):

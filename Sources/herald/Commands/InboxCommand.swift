@@ -49,7 +49,14 @@ struct InboxCommand: ParsableCommand {
     guard !json else { return }
     let parts = InboundClass.allCases.compactMap { kind in summary.read[kind].map { "\($0) \(kind.rawValue)" } }
     Terminal.say("Read \(summary.total.formatted()) new message\(summary.total == 1 ? "" : "s")" + (parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")")
-      + (summary.duplicates > 0 ? "; \(summary.duplicates.formatted()) seen before." : "."))
+      + (summary.duplicates > 0 ? "; \(summary.duplicates.formatted()) seen before" : "")
+      + (summary.failed > 0 ? "; \(summary.failed.formatted()) could not be read or kept (see the warnings; importing again tries them again)" : "") + ".")
+  }
+
+  /// Says that a message could not be read or kept (on standard error: standard output
+  /// stays one JSON object per message read).
+  static func failure(_ failure: Inbox.Failure) {
+    Terminal.warning("\(failure.origin) was not read: \(failure.error)")
   }
 
   struct List: ParsableCommand {
@@ -91,8 +98,9 @@ struct InboxCommand: ParsableCommand {
     func run() throws {
       let source = try MailSource.detect(path, mboxFormat: format)
       let inbox = try Inbox(mailroom: try options.mailroom(), logger: options.logger)
-      let summary = try inbox.importMessages(from: source) { InboxCommand.report($0, json: json) }
+      let summary = try inbox.importMessages(from: source, onMessage: { InboxCommand.report($0, json: json) }, onFailure: InboxCommand.failure)
       InboxCommand.summary(summary, json: json)
+      if summary.failed > 0 { throw ExitCode.failure }
     }
   }
 
@@ -117,9 +125,10 @@ struct InboxCommand: ParsableCommand {
       let after = settings?.after ?? .keep
       guard watch else {
         let summary = try await BlockingWork.runOnThread(named: "herald-imap") { [json] in
-          try inbox.fetch(mailbox, after: after, onMessage: { InboxCommand.report($0, json: json) })
+          try inbox.fetch(mailbox, after: after, onMessage: { InboxCommand.report($0, json: json) }, onFailure: InboxCommand.failure)
         }
         InboxCommand.summary(summary, json: json)
+        if summary.failed > 0 { throw ExitCode.failure }
         return
       }
       let every = interval ?? settings?.interval ?? 300

@@ -36,6 +36,7 @@ enum InboxEvents {
     { event in
       switch event {
       case .read(let outcome): InboxCommand.report(outcome, json: json)
+      case .notKept(let failure): InboxCommand.failure(failure)
       case .fetched(let summary): if summary.total > 0 { InboxCommand.summary(summary, json: json) }
       case .failed(let error, let retryIn):
         // The mailbox is down, or the store busy: say so and try again later.
