@@ -58,9 +58,8 @@ extension Inbox {
     // between each. Five batches at most in memory.
     let prepared = IntakeQueue<Step>(capacity: 1)
     let written = IntakeQueue<Step>(capacity: 1)
-    let done = DispatchSemaphore(value: 0)
-    let reader = Thread { [self] in
-      defer { done.signal() }
+    // As the main thread's stack: the parser recurses into nested parts.
+    let reader = try WorkerThread(stackSize: 8 << 20) { [self] in
       let queue = prepared
       var batch: [Arrival] = []
       var size = 0
@@ -85,8 +84,7 @@ extension Inbox {
         queue.finish(error)
       }
     }
-    let writer = Thread { [self] in
-      defer { done.signal() }
+    let writing: @Sendable () -> Void = { [self] in
       do {
         while let step = try prepared.take() {
           guard case .batch(var batch) = step else {
@@ -101,14 +99,19 @@ extension Inbox {
         written.finish(error)
       }
     }
-    reader.stackSize = 8 << 20  // as the main thread's: the parser recurses into nested parts
-    reader.start()
-    writer.start()
+    let writer: WorkerThread
+    do {
+      writer = try WorkerThread(writing)
+    } catch {
+      prepared.cancel()  // the reader ends at its next batch
+      reader.join()
+      throw error
+    }
     defer {
       written.cancel()
       prepared.cancel()
-      done.wait()
-      done.wait()
+      reader.join()
+      writer.join()
     }
     var summary = Summary()
     while let step = try written.take() {

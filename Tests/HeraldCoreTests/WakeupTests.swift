@@ -37,3 +37,21 @@ struct WakeupTests {
     await wakeup.wait(for: .zero, clock: ContinuousClock())
   }
 }
+
+struct WorkerThreadTests {
+  @Test func joinReturnsOnceTheWorkHasEndedAndItRanOnItsOwnStack() throws {
+    let done = Shared(false)
+    let worker = try WorkerThread(stackSize: 8 << 20) {
+      // Deep recursion that the default 512 kB of a secondary thread would not hold.
+      func depth(_ n: Int) -> Int {
+        var padding = (0..<64).map { $0 &+ n }
+        padding[0] = n
+        return n == 0 ? padding[0] : depth(n - 1) &+ padding[1] - padding[1]
+      }
+      _ = depth(20_000)
+      done.withLock { $0 = true }
+    }
+    worker.join()
+    #expect(done.value)
+  }
+}
