@@ -63,12 +63,25 @@ public final class Inbox: Sendable {
 
   /// A failed recipient of a bounce and what came of it.
   public struct BouncedRecipient: Sendable, Codable {
+    /// The failed recipient.
     public var address: String
+    /// The enhanced status code, "5.1.1", when the report gave one.
     public var status: String?
+    /// The report's action: "failed", "delayed", …
     public var action: String
+    /// Whether the failure is permanent.
     public var permanent: Bool
-    /// "bounced and suppressed", "bounced", "sender problem", "soft bounce 2 of 3", "delayed: nothing changes", "not a subscriber".
-    public var result: String
+    /// What the inbox did.
+    public var result: BounceAction
+    /// With a soft bounce: the temporary failures in a row, and the limit that bounces.
+    public var softBounces: Int?
+    public var softBounceLimit: Int?
+
+    /// "bounced and suppressed", "soft bounce 2 of 3", …: the result for people.
+    public var resultDescription: String {
+      guard let softBounces, let softBounceLimit else { return result.description }
+      return "\(result) (\(softBounces) of \(softBounceLimit))"
+    }
   }
 
   /// Reads one message: keeps its bytes, classifies it, ties it to a release and a
@@ -108,38 +121,40 @@ public final class Inbox: Sendable {
       let list = listName(of: bounce, in: message)
       var results: [BouncedRecipient] = []
       for recipient in bounce.recipients {
-        var result: String
+        let result: BounceAction
+        var softBounces: Int?
         let subscriber = try changes.subscriber(address: recipient.address)
         let diagnostic = recipient.diagnostic ?? recipient.status?.description ?? recipient.action.rawValue
         if recipient.action != .failed {
-          result = "\(recipient.action.rawValue): nothing changes"
+          result = .notAFailure
         } else if subscriber == nil {
-          result = "not a subscriber: nothing to change"
+          result = .notASubscriber
         } else if recipient.blamesSender {
           try changes.senderProblem(address: recipient.address, detail: diagnostic)
-          result = "refused because of the sender, not the address: nothing changes for the subscriber"
+          result = .senderProblem
         } else if recipient.isPermanent {
           try changes.setStatus(.bounced, address: recipient.address, list: list, source: .bounce("\(diagnostic) (bounce \(evidence))"))
           if recipient.status?.isPermanentMailboxFailure ?? true {
             try changes.suppress(recipient.address, reason: "hard bounce: \(diagnostic)")
-            result = "bounced and suppressed"
+            result = .bouncedAndSuppressed
           } else {
-            result = "bounced"
+            result = .bounced
           }
         } else if let subscriber, let campaign = try campaign(of: subscriber, release: record.release) {
           let inARow = try changes.softBounce(subscriber, campaign: campaign, window: softBounceLimit)
+          softBounces = inARow
           if inARow >= softBounceLimit {
             try changes.setStatus(.bounced, address: recipient.address, list: nil, source: .bounce("temporary failures on \(inARow) campaigns in a row; last: \(diagnostic)"))
-            result = "soft bounce \(inARow) of \(softBounceLimit): bounced"
+            result = .bouncedAfterSoftBounces
           } else {
-            result = "soft bounce \(inARow) of \(softBounceLimit)"
+            result = .softBounce
           }
         } else {
-          result = "temporary failure of no known campaign: nothing changes"
+          result = .noKnownCampaign
         }
         results.append(BouncedRecipient(
           address: recipient.address, status: recipient.status?.description, action: recipient.action.rawValue, permanent: recipient.isPermanent,
-          result: result))
+          result: result, softBounces: softBounces, softBounceLimit: softBounces.map { _ in softBounceLimit }))
       }
       return (results, nil)
     case .complaint:

@@ -58,7 +58,7 @@ struct InboxIntakeTests {
     #expect(summary.total == 2 && summary.duplicates == 2 && summary.failed == 0)
     #expect(outcomes.map(\.duplicate) == [false, false, true, true])
     #expect(outcomes[2].record.id == outcomes[0].record.id && outcomes[3].record.id == outcomes[0].record.id)
-    #expect(outcomes[0].recipients.first?.result == "bounced and suppressed")
+    #expect(outcomes[0].recipients.first?.result == .bouncedAndSuppressed)
     #expect(try fixture.store.inboundCounts() == [.bounce: 1, .autoReply: 1])
     #expect(try kept().files.count == 2 && kept().temporary.isEmpty)
   }

@@ -41,7 +41,7 @@ struct InboxCommand: ParsableCommand {
     if let inquiry = outcome.inquiry { line += "  → inquiry \(inquiry)" }
     Terminal.say(line)
     for recipient in outcome.recipients {
-      Terminal.say("      \(recipient.address) \(recipient.status ?? "") \(recipient.action): \(recipient.result)")
+      Terminal.say("      \(recipient.address) \(recipient.status ?? "") \(recipient.action): \(recipient.resultDescription)")
     }
   }
 

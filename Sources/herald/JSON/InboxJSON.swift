@@ -52,7 +52,11 @@ struct BouncedRecipientJSON: Encodable {
   @Nullable var status: String?
   var action: String
   var permanent: Bool
-  var result: String
+  /// What was done: "bounced-and-suppressed", "soft-bounce" … (`BounceAction`).
+  var result: BounceAction
+  /// With a soft bounce: how many in a row, and the limit.
+  var softBounces: Int?
+  var softBounceLimit: Int?
 
   init(_ recipient: Inbox.BouncedRecipient) {
     address = recipient.address
@@ -60,6 +64,14 @@ struct BouncedRecipientJSON: Encodable {
     action = recipient.action
     permanent = recipient.permanent
     result = recipient.result
+    softBounces = recipient.softBounces
+    softBounceLimit = recipient.softBounceLimit
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case address, status, action, permanent, result
+    case softBounces = "soft_bounces"
+    case softBounceLimit = "soft_bounce_limit"
   }
 }
 
