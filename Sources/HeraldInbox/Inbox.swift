@@ -223,8 +223,9 @@ extension Inbox {
       // journalist's answer to our reply to their answer to a release).
       guard ours.kind == .release, let release = ours.release else { continue }
       // The key names the recipient without revealing them: when the address we have
-      // matches it, the bounce is surely about that message.
-      if let address = recipient, signer.recipientKey(for: address) != ours.recipient {
+      // matches it, the bounce is surely about that message. (An HMAC a message: only
+      // worth its time when someone reads the debug log.)
+      if logger.logLevel <= .debug, let address = recipient, signer.recipientKey(for: address) != ours.recipient {
         logger.debug("a returned Message-ID names another recipient", metadata: ["id": "\(id)"])
       }
       return (release, recipient)
