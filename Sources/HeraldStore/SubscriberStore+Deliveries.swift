@@ -74,4 +74,17 @@ extension SubscriberStore {
       }
     }
   }
+
+  /// The most recent campaign of `release` (any release when nil) the delivery log has for
+  /// a subscriber.
+  public func lastCampaign(subscriber: SubscriberID, release: String?) throws -> String? {
+    try read { db in
+      if let release {
+        return try String.fetchOne(db, sql: "SELECT campaign FROM delivery WHERE subscriber_id = ? AND release = ? ORDER BY at DESC, id DESC LIMIT 1",
+          arguments: [subscriber.rawValue, release])
+      }
+      return try String.fetchOne(db, sql: "SELECT campaign FROM delivery WHERE subscriber_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        arguments: [subscriber.rawValue])
+    }
+  }
 }

@@ -446,3 +446,18 @@ extension Optional where Wrapped == String {
     }
   }
 }
+
+extension SubscriberStore {
+  /// A subscriber's address, if they are (still) in the store.
+  public func email(of subscriber: SubscriberID) throws -> String? {
+    try read { db in try String.fetchOne(db, sql: "SELECT email FROM subscriber WHERE id = ?", arguments: [subscriber.rawValue]) }
+  }
+
+  /// The subscriber with this address, with their organisation, if any.
+  public func subscriber(address: String) throws -> Subscriber? {
+    guard let normalized = try? EmailAddress.normalize(address) else { return nil }
+    return try read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(normalized)]).map(Self.subscriber(from:))
+    }
+  }
+}

@@ -384,30 +384,4 @@ extension SubscriberStore {
         """, arguments: [mailbox, Int64(uidValidity), Int64(lastUID), Date().timeIntervalSince1970])
     }
   }
-
-  /// The most recent campaign of `release` (any release when nil) the delivery log has for
-  /// a subscriber.
-  public func lastCampaign(subscriber: SubscriberID, release: String?) throws -> String? {
-    try read { db in
-      if let release {
-        return try String.fetchOne(db, sql: "SELECT campaign FROM delivery WHERE subscriber_id = ? AND release = ? ORDER BY at DESC, id DESC LIMIT 1",
-          arguments: [subscriber.rawValue, release])
-      }
-      return try String.fetchOne(db, sql: "SELECT campaign FROM delivery WHERE subscriber_id = ? ORDER BY at DESC, id DESC LIMIT 1",
-        arguments: [subscriber.rawValue])
-    }
-  }
-
-  /// A subscriber's address, if they are (still) in the store.
-  public func email(of subscriber: SubscriberID) throws -> String? {
-    try read { db in try String.fetchOne(db, sql: "SELECT email FROM subscriber WHERE id = ?", arguments: [subscriber.rawValue]) }
-  }
-
-  /// The subscriber with this address, with their organisation, if any.
-  public func subscriber(address: String) throws -> Subscriber? {
-    guard let normalized = try? EmailAddress.normalize(address) else { return nil }
-    return try read { db in
-      try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(normalized)]).map(Self.subscriber(from:))
-    }
-  }
 }
