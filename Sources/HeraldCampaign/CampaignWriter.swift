@@ -95,45 +95,32 @@ struct CampaignWriter {
 
   /// What the stages share: the batches in flight (at most `limit`: the composer waits for
   /// room), how many messages are enqueued, and the first error.
-  private final class Pipeline: @unchecked Sendable {  // state guarded by `condition`
-    private let condition = NSCondition()
+  private struct Pipeline: Sendable {
+    private struct State {
+      var inFlight = 0
+      var enqueued = 0
+      var error: (any Error)?
+    }
+
+    private let state = Monitor(State())
     private let limit: Int
-    private var inFlight = 0
-    private var enqueuedCount = 0
-    private var firstError: Error?
 
     init(limit: Int) { self.limit = limit }
 
-    private func locked<T>(_ body: () -> T) -> T {
-      condition.lock()
-      defer { condition.unlock() }
-      return body()
-    }
-
-    var count: Int { locked { enqueuedCount } }
-    var error: Error? { locked { firstError } }
-    func enqueued(_ count: Int) { locked { enqueuedCount += count } }
-    func fail(_ error: Error) { locked { if firstError == nil { firstError = error } } }
+    var count: Int { state.read(\.enqueued) }
+    var error: (any Error)? { state.read(\.error) }
+    func enqueued(_ count: Int) { state.update { $0.enqueued += count } }
+    func fail(_ error: any Error) { state.update { if $0.error == nil { $0.error = error } } }
 
     /// A batch enters the pipeline, once there is room for it.
     func begin() {
-      locked {
-        while inFlight >= limit { condition.wait() }
-        inFlight += 1
-      }
+      state.wait(until: { [limit] in $0.inFlight < limit }) { $0.inFlight += 1 }
     }
 
     /// A batch has left the pipeline (written, or dropped after an error).
-    func end() {
-      locked {
-        inFlight -= 1
-        condition.broadcast()
-      }
-    }
+    func end() { state.update { $0.inFlight -= 1 } }
 
     /// Waits until every batch has left.
-    func waitUntilDone() {
-      locked { while inFlight > 0 { condition.wait() } }
-    }
+    func waitUntilDone() { state.wait(until: { $0.inFlight == 0 }) { _ in } }
   }
 }

@@ -12,17 +12,21 @@ import Logging
 ///
 /// The log is written in batches by a thread of its own: one transaction per thousand
 /// results or per second, whichever comes first. Call `finish()` when a run ends.
-public final class DeliveryRecorder: @unchecked Sendable {  // state guarded by `condition`
+public final class DeliveryRecorder: Sendable {
+  private struct State {
+    /// The rows waiting for the writer.
+    var pending: [SubscriberStore.DeliveryRecord] = []
+    /// The writer's thread is running.
+    var writing = false
+    /// `finish()` waits: the writer writes what is left and ends.
+    var finishing = false
+    var warnedAboutLog = false
+  }
+
   private let store: SubscriberStore
   private let logger: Logger
   private let onWarning: @Sendable (String) -> Void
-  /// Guards the batch being filled and wakes the writer.
-  private let condition = NSCondition()
-  private var pending: [SubscriberStore.DeliveryRecord] = []
-  private var finishing = false
-  private var writing = false
-  private var warnedAboutLog = false
-  private var writer: Thread?
+  private let state = Monitor(State())
 
   /// Rows written together.
   static let batchSize = 1000
@@ -74,53 +78,48 @@ public final class DeliveryRecorder: @unchecked Sendable {  // state guarded by 
   }
 
   private func add(_ record: SubscriberStore.DeliveryRecord) {
-    condition.lock()
-    defer { condition.unlock() }
-    if writer == nil { startWriter() }
-    pending.append(record)
-    if pending.count >= Self.batchSize { condition.signal() }
+    let start = state.update(wake: false) { state -> (start: Bool, full: Bool) in
+      state.pending.append(record)
+      defer { state.writing = true }
+      return (!state.writing, state.pending.count >= Self.batchSize)
+    }
+    if start.start {
+      let thread = Thread { [self] in runWriter() }
+      thread.name = "herald-delivery-log"
+      thread.start()
+    } else if start.full {
+      state.update { _ in }  // wake the writer: a batch is ready
+    }
   }
 
   /// Writes what is left of the log, and returns when it is written.
   public func finish() {
-    condition.lock()
-    guard let writer else {
-      condition.unlock()
-      return
-    }
-    finishing = true
-    condition.broadcast()
-    while self.writer != nil { condition.wait() }
-    condition.unlock()
-    _ = writer
+    guard state.update({ state -> Bool in
+      if state.writing { state.finishing = true }
+      return state.writing
+    }) else { return }
+    state.wait(until: { !$0.writing }) { _ in }
   }
 
   /// The writer: takes the batch when it is full, or every second, or at the end.
-  private func startWriter() {
-    let thread = Thread { [self] in
-      condition.lock()
-      while true {
-        if pending.count < Self.batchSize && !finishing {
-          _ = condition.wait(until: Date().addingTimeInterval(1))
-        }
-        let batch = pending
-        pending.removeAll(keepingCapacity: true)
-        let done = finishing
-        if !batch.isEmpty {
-          condition.unlock()
-          write(batch)
-          condition.lock()
-        }
-        if done && pending.isEmpty { break }
-      }
-      writer = nil
-      finishing = false
-      condition.broadcast()
-      condition.unlock()
+  private func runWriter() {
+    let take = { (state: inout State) -> (batch: [SubscriberStore.DeliveryRecord], finishing: Bool) in
+      defer { state.pending.removeAll(keepingCapacity: true) }
+      return (state.pending, state.finishing)
     }
-    thread.name = "herald-delivery-log"
-    writer = thread
-    thread.start()
+    while true {
+      let (batch, finishing) =
+        state.wait(until: { $0.pending.count >= Self.batchSize || $0.finishing }, deadline: Date().addingTimeInterval(1), then: take)
+        ?? state.update(wake: false, take)
+      if !batch.isEmpty { write(batch) }
+      let ended = state.update { state -> Bool in
+        guard finishing && state.pending.isEmpty else { return false }
+        state.writing = false
+        state.finishing = false
+        return true
+      }
+      if ended { return }
+    }
   }
 
   private func write(_ batch: [SubscriberStore.DeliveryRecord]) {
@@ -129,10 +128,10 @@ public final class DeliveryRecorder: @unchecked Sendable {  // state guarded by 
     } catch {
       // The Outbox holds every attempt too (herald outbox show): say so, once, and go on.
       logger.error("cannot write the delivery log", metadata: ["error": "\(error)", "rows": "\(batch.count)"])
-      condition.lock()
-      let first = !warnedAboutLog
-      warnedAboutLog = true
-      condition.unlock()
+      let first = state.update(wake: false) { state -> Bool in
+        defer { state.warnedAboutLog = true }
+        return !state.warnedAboutLog
+      }
       if first { onWarning("could not write the delivery log (\(error)); the Outbox still records every attempt") }
     }
   }
