@@ -32,22 +32,55 @@ struct TransportScenarioTests {
 
   // MARK: Replies
 
-  @Test(arguments: [
-    ("busy", "450 4.2.1 <busy@example.com>: Mailbox busy", DeliveryVerdict.deferred),
+  static let refusals: [(String, String, DeliveryVerdict)] = [
+    ("busy", "450 4.2.1 <busy@example.com>: Mailbox busy", .deferred),
     ("defer", "451 4.7.1 <defer@example.com>: Try again later", .deferred),
     ("reject", "550 5.1.1 <reject@example.com>: Recipient address rejected: no such user", .failed(suppress: true)),
     ("full", "552 5.2.2 <full@example.com>: Mailbox full", .deferred),
     ("denied", "554 5.7.1 <denied@example.com>: Relay access denied", .failed(suppress: false)),
-  ])
-  func aRefusedRecipientKeepsTheWholeReplyAndItsVerdict(_ word: String, _ text: String, _ verdict: DeliveryVerdict) throws {
-    let server = try ScenarioSMTPServer(.plain)
+  ]
+
+  @Test(arguments: Self.refusals, [false, true])
+  func aRefusedRecipientKeepsTheWholeReplyAndItsVerdict(_ refusal: (word: String, text: String, verdict: DeliveryVerdict), _ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server))
-    let outcome = connection.send(from: Self.sender, to: "\(word)@example.com", message: Self.message(1))
-    #expect(outcome.kept == text)
-    #expect(DeliveryVerdict(outcome) == verdict)
+    let outcome = connection.send(from: Self.sender, to: "\(refusal.word)@example.com", message: Self.message(1))
+    #expect(outcome.kept == refusal.text)
+    #expect(DeliveryVerdict(outcome) == refusal.verdict)
+    // The refused transaction is reset, and the same connection carries the next message.
     let next = connection.send(from: Self.sender, to: "next@example.com", message: Self.message(2))
     #expect(next.kept == "250 2.0.0 Ok: queued as 1")
-    #expect(try server.received().map(\.recipients) == [["next@example.com"]])
+    let received = try server.received()
+    #expect(received.map(\.recipients) == [["next@example.com"]])
+    #expect(received.map(\.connection) == [1])
+  }
+
+  // MARK: Pipelining
+
+  @Test(arguments: [false, true])
+  func theCommandsOfATransactionGoInOneWriteWhenTheRelayOffersPipelining(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    for number in 1...3 {
+      #expect(connection.send(from: Self.sender, to: "reader\(number)@example.com", message: Self.message(number)).kept == "250 2.0.0 Ok: queued as \(number)")
+    }
+    let received = try server.received()
+    #expect(received.map(\.bytes) == (1...3).map(Self.message), "the exact bytes arrive")
+    #expect(received.map(\.connection) == [1, 1, 1])
+    // Offered, MAIL FROM, RCPT TO and DATA come together; not offered, one at a time.
+    #expect(try server.pipelinedMails() == (pipelining ? [true, true, true] : []))
+  }
+
+  @Test(arguments: [false, true])
+  func linesThatStartWithADotAreStuffedAndArriveExactly(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    // A first line with a dot, a line that is only a dot (the end of data, unstuffed), two
+    // dots, and a dot after a bare LF (no line end in SMTP, nor to aiosmtpd).
+    let message = Array("..From a dotted start\r\nTo: reader@example.com\r\n\r\n.\r\n..\r\nbare\n.dot\r\n.\r\nlast\r\n".utf8)
+    #expect(connection.send(from: Self.sender, to: "reader@example.com", message: message).kept == "250 2.0.0 Ok: queued as 1")
+    #expect(connection.send(from: Self.sender, to: "reader@example.com", message: Self.message(2)).kept == "250 2.0.0 Ok: queued as 2")
+    #expect(try server.received().map(\.bytes) == [message, Self.message(2)])
   }
 
   @Test func aRefusedSenderIsARelayProblemNotTheRecipients() throws {
@@ -61,8 +94,9 @@ struct TransportScenarioTests {
     #expect(try server.received().isEmpty)
   }
 
-  @Test func a421ClosingTheConnectionDefersOnlyThatMessageAndTheNextReconnects() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func a421ClosingTheConnectionDefersOnlyThatMessageAndTheNextReconnects(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server))
     #expect(connection.send(from: Self.sender, to: "first@example.com", message: Self.message(1)).kept == "250 2.0.0 Ok: queued as 1")
     let outcome = connection.send(from: Self.sender, to: "closing@example.com", message: Self.message(2))
@@ -74,8 +108,9 @@ struct TransportScenarioTests {
     #expect(received.map(\.connection) == [1, 2], "a fresh connection after the 421")
   }
 
-  @Test func aConnectionDroppedMidDataDefersThatMessageAndTheNextSucceeds() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func aConnectionDroppedMidDataDefersThatMessageAndTheNextSucceeds(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server))
     #expect(connection.send(from: Self.sender, to: "first@example.com", message: Self.message(1)).kept == "250 2.0.0 Ok: queued as 1")
     let outcome = connection.send(from: Self.sender, to: "drop@example.com", message: Self.bigMessage)
@@ -93,8 +128,9 @@ struct TransportScenarioTests {
     #expect(received.map(\.connection) == [1, 2])
   }
 
-  @Test func messagesPerConnectionIsTheMostEachConnectionCarries() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func messagesPerConnectionIsTheMostEachConnectionCarries(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     var relay = Self.relay(server)
     relay.messagesPerConnection = 2
     let connection = try SMTPConnection(configuration: relay)
@@ -106,8 +142,9 @@ struct TransportScenarioTests {
 
   // MARK: Timeouts
 
-  @Test func aServerThatNeverAnswersAfterDataIsGivenUpOnAfterTheCommandTimeout() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func aServerThatNeverAnswersAfterDataIsGivenUpOnAfterTheCommandTimeout(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     var relay = Self.relay(server)
     relay.commandTimeout = 1
     let connection = try SMTPConnection(configuration: relay)
@@ -202,8 +239,9 @@ struct TransportScenarioTests {
     #expect(try server.received().map(\.tls) == [encrypted])
   }
 
-  @Test func smtpsWithImplicitTLSSends() throws {
-    let server = try ScenarioSMTPServer(.smtps)
+  @Test(arguments: [false, true])
+  func smtpsWithImplicitTLSSends(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.smtps, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server, caFile: true))
     for number in 1...2 {
       let outcome = connection.send(from: Self.sender, to: "reader\(number)@example.com", message: Self.message(number))
