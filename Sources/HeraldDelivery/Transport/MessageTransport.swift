@@ -8,6 +8,19 @@ public protocol MessageTransport: AnyObject {
   /// Sends one message to one recipient and returns the server's final reply, or why
   /// there was none.
   func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome
+
+  /// Sends one message like `send(from:to:message:)`, and calls `whileAwaitingReply` at most
+  /// once, when the whole message has gone and the relay is working on it: the caller
+  /// prepares its next message meanwhile. It is not called when the transaction ends
+  /// earlier (a refusal, a failure).
+  func send(from sender: String, to recipient: String, message: [UInt8], whileAwaitingReply: () -> Void) -> TransportOutcome
+}
+
+extension MessageTransport {
+  /// Sends, and leaves `whileAwaitingReply` uncalled: a transport with nothing to wait for.
+  public func send(from sender: String, to recipient: String, message: [UInt8], whileAwaitingReply: () -> Void) -> TransportOutcome {
+    send(from: sender, to: recipient, message: message)
+  }
 }
 
 /// What became of one message on a transport.

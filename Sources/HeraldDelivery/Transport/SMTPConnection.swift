@@ -185,6 +185,12 @@ public final class SMTPConnection: MessageTransport {
 
   /// Sends one message to one recipient and returns the server's final reply.
   public func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome {
+    send(from: sender, to: recipient, message: message) {}
+  }
+
+  /// Sends one message to one recipient and returns the server's final reply; calls
+  /// `whileAwaitingReply` once the message and its end are written, before the reply is read.
+  public func send(from sender: String, to recipient: String, message: [UInt8], whileAwaitingReply: () -> Void) -> TransportOutcome {
     let deadline = Deadline(start: Self.now(), configuration: configuration)
     if socket == nil, let refused = connect(deadline) { return refused }
 
@@ -240,6 +246,7 @@ public final class SMTPConnection: MessageTransport {
       Self.stuff(message, into: &output)
       try write(output[...], until: deadline)
       if tracing { logger.trace("> [the message, \(message.count) bytes, and its end]") }
+      whileAwaitingReply()
       return finish(try readReply(until: deadline))
     } catch {
       close(politely: false)
