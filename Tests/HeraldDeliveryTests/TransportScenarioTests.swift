@@ -71,6 +71,73 @@ struct TransportScenarioTests {
     #expect(try server.pipelinedMails() == (pipelining ? [true, true, true] : []))
   }
 
+  static func envelope(_ recipient: String, _ number: Int) -> Envelope {
+    Envelope(sender: Self.sender, recipient: recipient, size: Self.message(number).count)
+  }
+
+  @Test func theNextTransactionsCommandsGoWithTheMessagesEnd() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    var asked: [Int] = []
+    for number in 1...3 {
+      let outcome = connection.send(from: Self.sender, to: "reader\(number)@example.com", message: Self.message(number)) {
+        asked.append(number)
+        return number < 3 ? Self.envelope("reader\(number + 1)@example.com", number + 1) : nil
+      }
+      #expect(outcome.kept == "250 2.0.0 Ok: queued as \(number)")
+    }
+    #expect(asked == [1, 2, 3], "asked once a message, before it went")
+    let received = try server.received()
+    #expect(received.map(\.bytes) == (1...3).map(Self.message))
+    #expect(received.map(\.connection) == [1, 1, 1])
+    #expect(try server.pipelinedAfterMessages() == [true, true, false])
+  }
+
+  @Test func aMessageOtherThanTheOneAnnouncedCostsTheConnectionAndNothingElse() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    #expect(connection.send(from: Self.sender, to: "reader1@example.com", message: Self.message(1)) {
+      Self.envelope("announced@example.com", 2)
+    }.kept == "250 2.0.0 Ok: queued as 1")
+    // Another message comes instead: the announced transaction (its DATA accepted) is
+    // dropped with the connection, never ended with a message.
+    #expect(connection.send(from: Self.sender, to: "other@example.com", message: Self.message(3)).kept == "250 2.0.0 Ok: queued as 2")
+    let received = try server.received()
+    #expect(received.map(\.recipients) == [["reader1@example.com"], ["other@example.com"]])
+    #expect(received.map(\.connection) == [1, 2])
+  }
+
+  @Test func aConnectionClosedWithATransactionAnnouncedDeliversNothingMore() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    do {
+      let connection = try SMTPConnection(configuration: Self.relay(server))
+      #expect(connection.send(from: Self.sender, to: "reader1@example.com", message: Self.message(1)) {
+        Self.envelope("announced@example.com", 2)
+      }.kept == "250 2.0.0 Ok: queued as 1")
+    }  // released: a stop before the announced message
+    #expect(try server.received().map(\.recipients) == [["reader1@example.com"]])
+    // The server saw the connection end in the middle of DATA, and stored no empty message.
+    let later = try SMTPConnection(configuration: Self.relay(server))
+    #expect(later.send(from: Self.sender, to: "reader3@example.com", message: Self.message(3)).kept == "250 2.0.0 Ok: queued as 2")
+  }
+
+  @Test(arguments: ["reject", "closing"])
+  func anAnnouncedTransactionThatIsRefusedGetsItsReplyAndTheNextGoesOn(_ word: String) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    #expect(connection.send(from: Self.sender, to: "reader1@example.com", message: Self.message(1)) {
+      Self.envelope("\(word)@example.com", 2)
+    }.kept == "250 2.0.0 Ok: queued as 1")
+    let refused = connection.send(from: Self.sender, to: "\(word)@example.com", message: Self.message(2)) { nil }
+    #expect(refused.kept == (word == "reject"
+      ? "550 5.1.1 <reject@example.com>: Recipient address rejected: no such user"
+      : "421 4.3.2 Service shutting down, closing transmission channel"))
+    #expect(connection.send(from: Self.sender, to: "reader3@example.com", message: Self.message(3)).kept == "250 2.0.0 Ok: queued as 2")
+    let received = try server.received()
+    #expect(received.map(\.recipients) == [["reader1@example.com"], ["reader3@example.com"]])
+    #expect(received.map(\.connection) == (word == "reject" ? [1, 1] : [1, 2]))
+  }
+
   @Test(arguments: [false, true])
   func linesThatStartWithADotAreStuffedAndArriveExactly(_ pipelining: Bool) throws {
     let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
@@ -355,6 +422,25 @@ struct TransportScenarioTests {
       #expect(entries[recipient]?.message.attempts.map(\.reply) == ["250 2.0.0 Ok: queued as \(index + 1)"])
     }
     #expect(try server.received().map(\.recipients) == [["one@example.com"], ["two@example.com"], ["three@example.com"], ["four@example.com"]])
+  }
+
+  @Test func theDelivererSendsEachConnectionsNextCommandsWithTheMessageBefore() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let outbox = try Self.makeOutbox()
+    defer { try? FileManager.default.removeItem(at: outbox.directory) }
+    let recipients = (1...6).map { "reader\($0)@example.com" } + ["reject@example.com"] + (7...9).map { "reader\($0)@example.com" }
+    try Self.enqueue(recipients, in: outbox)
+    var policy = DeliveryPolicy()
+    policy.connections = 1
+    let report = Deliverer(outbox: outbox, relay: Self.relay(server), policy: policy).deliverDue()
+    #expect((report.sent, report.deferred, report.failed, report.paused) == (9, 0, 1, nil))
+    let received = try server.received()
+    #expect(received.map(\.recipients) == recipients.filter { $0 != "reject@example.com" }.map { [$0] })
+    #expect(received.allSatisfy { $0.connection == 1 })
+    // After each message the next one's commands came with its end, but for the last.
+    #expect(try server.pipelinedAfterMessages() == Array(repeating: true, count: 8) + [false])
+    let counts = try outbox.counts()
+    #expect(counts.byState[.sent] == 9 && counts.byState[.failed] == 1 && counts.byState[.active] ?? 0 == 0)
   }
 
   @Test func wrongCredentialsPauseTheRunAndLeaveTheRestInTheOutbox() throws {

@@ -170,6 +170,14 @@ public final class ScenarioSMTPServer {
     return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { $0 == "1" }
   }
 
+  /// For each message it accepted, in order, whether the next transaction's commands came
+  /// with the message's end (a server started with `pipelining` only).
+  public func pipelinedAfterMessages() throws -> [Bool] {
+    let file = directory.appendingPathComponent("ahead.log")
+    guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+    return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { $0 == "1" }
+  }
+
   /// Every AUTH attempt it saw, in order.
   public func authAttempts() throws -> [AuthAttempt] {
     let file = directory.appendingPathComponent("auth.jsonl")

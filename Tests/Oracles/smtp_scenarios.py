@@ -3,9 +3,10 @@
 
 Usage: smtp_scenarios.py PORT_FILE DIRECTORY MODE [pipelining]
 Listens on a port the system picks, writes it to PORT_FILE, and runs until killed. With
-"pipelining", EHLO offers PIPELINING (RFC 2920), and every MAIL FROM appends to
+"pipelining", EHLO offers PIPELINING (RFC 2920), every MAIL FROM appends to
 DIRECTORY/pipelined.log whether the commands after it had already arrived with it (1) or
-not (0): what a client that pipelines sends in one write.
+not (0): what a client that pipelines sends in one write; and every message accepted
+appends to DIRECTORY/ahead.log whether the next transaction's commands came with its end.
 
 MODE is one of
   plain       no TLS, no AUTH;
@@ -106,6 +107,9 @@ class Handler:
                        "connection": server.connection_number, "tls": session.ssl is not None or MODE == "smtps",
                        "login": (session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None)}, f)
         os.rename(os.path.join(MAILDIR, f"{number}.json.tmp"), os.path.join(MAILDIR, f"{number}.json"))
+        if PIPELINING:
+            with open(os.path.join(DIRECTORY, "ahead.log"), "a") as f:
+                f.write("1\n" if server._reader._buffer else "0\n")
         return f"250 2.0.0 Ok: queued as {number}"
 
 

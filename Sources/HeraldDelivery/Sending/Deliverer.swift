@@ -129,13 +129,14 @@ public final class Deliverer: Sendable {
   /// when the relay keeps failing.
   ///
   /// Each connection is a thread that claims its messages itself and records each result at
-  /// once (so a killed run sends at most the messages in flight again). It claims its next
-  /// message while the relay works on the current one (`whileAwaitingReply`), so that it
-  /// never waits for the disk between two messages, and no other thread has to be woken for
-  /// it: handing claimed messages over from a thread of their own cost two context switches
-  /// for every four messages. A message claimed ahead and not sent when the run ends goes
-  /// back to the queue; a kill leaves at most two per connection in active/, which the next
-  /// run returns to the queue.
+  /// once, before the next message goes (so a killed run sends at most the messages in
+  /// flight again). It claims its next message while the relay answers the current one's
+  /// commands, so that it never waits for the disk between two messages and no other thread
+  /// has to be woken for it (handing claimed messages over from a thread of their own cost
+  /// two context switches for every four messages); with PIPELINING, the next message's
+  /// commands go to the relay with the current one's end. A message claimed ahead and not
+  /// sent when the run ends goes back to the queue; a kill leaves at most two per connection
+  /// in active/, which the next run returns to the queue.
   /// - Parameters:
   ///   - onResult: called after each message's result is recorded in the Outbox, from the
   ///     sending threads.
@@ -205,8 +206,11 @@ public final class Deliverer: Sendable {
         return
       }
       let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes) {
-        // The message is with the relay: claim the next one meanwhile.
+        // The relay is answering this message's commands: claim the next one meanwhile. Its
+        // commands may go with this message's end, unless a pace holds it back (a relay
+        // would not wait that long in the middle of a transaction).
         next = claimAhead(run: run)
+        return pace.isLimited ? nil : next.map { Envelope(sender: $0.sender, recipient: $0.recipient, size: $0.bytes.count) }
       }
       if case .noReply(let failure) = outcome, failure.kind == .interrupted {
         // Ended by a shutdown: back to the queue, not an attempt.
@@ -254,7 +258,7 @@ public final class Deliverer: Sendable {
     return nil
   }
 
-  /// A message claimed ahead while the relay works on the current one; nil when none is
+  /// A message claimed ahead while the relay answers the current one; nil when none is
   /// due (the next `claimNext` looks again, and waits for a producer), on a stop, or when the
   /// Outbox cannot be read (`claimNext` says why).
   private func claimAhead(run: Run) -> OutboxMessage? {

@@ -9,17 +9,40 @@ public protocol MessageTransport: AnyObject {
   /// there was none.
   func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome
 
-  /// Sends one message like `send(from:to:message:)`, and calls `whileAwaitingReply` at most
-  /// once, when the whole message has gone and the relay is working on it: the caller
-  /// prepares its next message meanwhile. It is not called when the transaction ends
-  /// earlier (a refusal, a failure).
-  func send(from sender: String, to recipient: String, message: [UInt8], whileAwaitingReply: () -> Void) -> TransportOutcome
+  /// Sends one message like `send(from:to:message:)`, and asks for the next one meanwhile.
+  ///
+  /// `next` is called at most once, while the relay answers this message's commands and
+  /// before the message itself goes: the caller claims its next message there and returns
+  /// its envelope (nil when there is none). A transport that pipelines across transactions
+  /// sends that envelope's commands with this message's end, so the caller must send that
+  /// message next on this transport (another message, or none, costs the connection). It
+  /// is not called when the transaction cannot start (no connection).
+  func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome
+}
+
+/// The envelope of a message a connection is to send next: enough to open its transaction.
+public struct Envelope: Sendable, Equatable {
+  /// MAIL FROM.
+  public var sender: String
+  /// RCPT TO.
+  public var recipient: String
+  /// The message's size in bytes (MAIL FROM's SIZE, RFC 1870).
+  public var size: Int
+
+  /// Makes an envelope.
+  public init(sender: String, recipient: String, size: Int) {
+    self.sender = sender
+    self.recipient = recipient
+    self.size = size
+  }
 }
 
 extension MessageTransport {
-  /// Sends, and leaves `whileAwaitingReply` uncalled: a transport with nothing to wait for.
-  public func send(from sender: String, to recipient: String, message: [UInt8], whileAwaitingReply: () -> Void) -> TransportOutcome {
-    send(from: sender, to: recipient, message: message)
+  /// Sends, then asks for the next message: a transport with nothing to pipeline.
+  public func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome {
+    let outcome = send(from: sender, to: recipient, message: message)
+    _ = next()
+    return outcome
   }
 }
 

@@ -102,6 +102,8 @@ public final class SMTPConnection: MessageTransport {
   private var transactionsOnConnection = 0
   /// A transaction was refused part-way: the next starts with RSET.
   private var needsReset = false
+  /// The envelope whose commands went with the last message's end, not yet answered.
+  private var pipelinedAhead: Envelope?
   /// Bytes read from the relay, from `readStart` on not yet taken as replies.
   private var received: [UInt8] = []
   private var readStart = 0
@@ -185,46 +187,48 @@ public final class SMTPConnection: MessageTransport {
 
   /// Sends one message to one recipient and returns the server's final reply.
   public func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome {
-    send(from: sender, to: recipient, message: message) {}
+    send(from: sender, to: recipient, message: message) { nil }
   }
 
-  /// Sends one message to one recipient and returns the server's final reply; calls
-  /// `whileAwaitingReply` once the message and its end are written, before the reply is read.
-  public func send(from sender: String, to recipient: String, message: [UInt8], whileAwaitingReply: () -> Void) -> TransportOutcome {
+  /// Sends one message to one recipient and returns the server's final reply; asks `next`
+  /// for the envelope of the message to send after it while the relay answers this one's
+  /// commands, and with PIPELINING sends that envelope's commands with this message's end
+  /// (RFC 2920 §3.1: the end of data may start a group), to be answered when it is sent.
+  public func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome {
     let deadline = Deadline(start: Self.now(), configuration: configuration)
+    let envelope = Envelope(sender: sender, recipient: recipient, size: message.count)
+    // Commands sent ahead for another message: that transaction is open (its DATA may have
+    // been accepted already), and only dropping the connection ends it without a message.
+    if let ahead = pipelinedAhead, ahead != envelope { close(politely: false) }
     if socket == nil, let refused = connect(deadline) { return refused }
+    let sentAhead = pipelinedAhead != nil
+    pipelinedAhead = nil
 
     // The commands (where each is in `output`), and the class of reply each must get for
     // the transaction to go on.
-    var commands: [(range: Range<Int>, expected: Int)] = []
     output.removeAll(keepingCapacity: true)
-    func command(_ parts: String..., expected: Int) {
-      let start = output.count
-      for part in parts { output.append(contentsOf: part.utf8) }
-      output.append(contentsOf: [0x0D, 0x0A])
-      commands.append((start..<output.count, expected))
-    }
-    if needsReset { command("RSET", expected: 2) }
-    let international = smtpUTF8 && !(sender.utf8.allSatisfy { $0 < 0x80 } && recipient.utf8.allSatisfy { $0 < 0x80 })
-    command("MAIL FROM:<", sender, ">", declaresSize ? " SIZE=\(message.count)" : "", international ? " SMTPUTF8" : "", expected: 2)
-    command("RCPT TO:<", recipient, ">", expected: 2)
-    command("DATA", expected: 3)
+    let commands = appendCommands(for: envelope)
 
     var lastCode = 0
     var refusal: Reply?
+    var nextEnvelope: Envelope?
     do {
       if pipelining {
-        try write(output[...], until: deadline)
-        traceCommands(commands.map(\.range))
+        if !sentAhead {
+          try write(output[...], until: deadline)
+          traceCommands(commands.map(\.range))
+        }
+        nextEnvelope = next()
         for (_, expected) in commands {
           let reply = try readReply(until: deadline)
           lastCode = reply.code
           if refusal == nil && reply.code / 100 != expected { refusal = reply }
         }
       } else {
-        for (range, expected) in commands {
+        for (index, (range, expected)) in commands.enumerated() {
           try write(output[range], until: deadline)
           traceCommands([range])
+          if index == 0 { nextEnvelope = next() }
           let reply = try readReply(until: deadline)
           lastCode = reply.code
           if reply.code / 100 != expected {
@@ -244,9 +248,16 @@ public final class SMTPConnection: MessageTransport {
         return finish(refusal)
       }
       Self.stuff(message, into: &output)
+      // The next transaction's commands go with this one's end, unless this is the last
+      // message the connection may carry.
+      let ahead = pipelining && transactionsOnConnection + 1 < configuration.messagesPerConnection ? nextEnvelope : nil
+      let aheadCommands = ahead.map { appendCommands(for: $0) } ?? []
       try write(output[...], until: deadline)
-      if tracing { logger.trace("> [the message, \(message.count) bytes, and its end]") }
-      whileAwaitingReply()
+      if tracing {
+        logger.trace("> [the message, \(message.count) bytes, and its end]")
+        traceCommands(aheadCommands.map(\.range))
+      }
+      pipelinedAhead = ahead
       return finish(try readReply(until: deadline))
     } catch {
       close(politely: false)
@@ -257,6 +268,24 @@ public final class SMTPConnection: MessageTransport {
       logger.debug("SMTP transfer failed", metadata: ["reason": "\(failure.detail)"])
       return .noReply(failure)
     }
+  }
+
+  /// Appends a transaction's commands to `output` (RSET first after a refused one): where
+  /// each is, and the class of reply it must get for the transaction to go on.
+  private func appendCommands(for envelope: Envelope) -> [(range: Range<Int>, expected: Int)] {
+    var commands: [(range: Range<Int>, expected: Int)] = []
+    func command(_ parts: String..., expected: Int) {
+      let start = output.count
+      for part in parts { output.append(contentsOf: part.utf8) }
+      output.append(contentsOf: [0x0D, 0x0A])
+      commands.append((start..<output.count, expected))
+    }
+    if needsReset { command("RSET", expected: 2) }
+    let international = smtpUTF8 && !(envelope.sender.utf8.allSatisfy { $0 < 0x80 } && envelope.recipient.utf8.allSatisfy { $0 < 0x80 })
+    command("MAIL FROM:<", envelope.sender, ">", declaresSize ? " SIZE=\(envelope.size)" : "", international ? " SMTPUTF8" : "", expected: 2)
+    command("RCPT TO:<", envelope.recipient, ">", expected: 2)
+    command("DATA", expected: 3)
+    return commands
   }
 
   /// The outcome of a transaction that got its answer; the connection closes after a 421
@@ -314,7 +343,8 @@ public final class SMTPConnection: MessageTransport {
   /// seeing it dead, closes it at once instead of sending a QUIT of its own and waiting).
   private func close(politely: Bool) {
     guard let socket else { return }
-    if politely {
+    // With a transaction sent ahead, QUIT could be taken for the message itself.
+    if politely && pipelinedAhead == nil {
       let deadline = Deadline(start: Self.now(), seconds: min(configuration.commandTimeout, 2))
       if (try? write(Self.quit[...], until: deadline)) != nil {
         if tracing { logger.trace("> QUIT") }
@@ -326,6 +356,7 @@ public final class SMTPConnection: MessageTransport {
     received.removeAll(keepingCapacity: true)
     readStart = 0
     needsReset = false
+    pipelinedAhead = nil
   }
 
   /// Why libcurl could not connect: its kind, and libcurl's words.
