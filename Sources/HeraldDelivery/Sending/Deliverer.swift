@@ -170,6 +170,7 @@ public final class Deliverer: Sendable {
   /// One connection: claims a message, sends it, records its result, and again.
   private func send(run: Run, pace: SendingPace, onResult: (Result) -> Void, producing: () -> Bool) {
     defer { run.senderFinished() }
+    if policy.priority == .background { Self.lowerThisThreadsPriority() }
     let connection: any MessageTransport
     do {
       connection = try makeTransport()
@@ -234,6 +235,14 @@ public final class Deliverer: Sendable {
       if run.count(result, relayFailed: relayFailed, pauseAfter: policy.pauseAfterConsecutiveRelayFailures) { stop() }
       onResult(result)
     }
+  }
+
+  /// Lowers the calling thread's CPU priority (a nice value of 10; on Linux a thread has its
+  /// own, and `setpriority` with 0 names the calling thread).
+  private static func lowerThisThreadsPriority() {
+    #if os(Linux)
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+    #endif
   }
 
   /// The next message for a connection, claimed now; while a producer may still enqueue
