@@ -353,7 +353,7 @@ public final class Outbox: @unchecked Sendable {
     guard OutboxMessage.isValidID(message.id), let attempt = message.attempts.last else {
       throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
     }
-    let path = "\(folder(.active))/\(message.id)"
+    let path = { "\(self.folder(.active))/\(message.id)" }  // for errors: made only then
     // The file claim() left open; else (another process's claim, recovered) open it now.
     var claimed = claimedFiles.withLock { $0.removeValue(forKey: message.id) }
     if claimed == nil {
@@ -362,21 +362,21 @@ public final class Outbox: @unchecked Sendable {
         if errno == ENOENT {
           throw DeliveryError(.notFound, "message \(message.id) is not in \(folder(.active)): only a claimed message can be marked, once")
         }
-        throw SpoolFiles.spoolError("open", path)
+        throw SpoolFiles.spoolError("open", path())
       }
       claimed = ClaimedFile(descriptor: file, size: -1)
     }
     let file = claimed!.descriptor
     do {
       defer { close(file) }
-      try SpoolFiles.append(file, OutboxMessage.encodedTrailer(attempt, nextAttempt: state == .deferred ? message.nextAttempt : nil), path, size: claimed!.size)
+      try SpoolFiles.append(file, OutboxMessage.encodedTrailer(attempt, nextAttempt: state == .deferred ? message.nextAttempt : nil), path(), size: claimed!.size)
       // In deferred/ the file's time is its next attempt, so claims need not read files;
       // elsewhere it is when the result came (the append just set it), for purge --older-than.
       if state == .deferred {
-        try SpoolFiles.setModificationTime(file, message.nextAttempt, path)
+        try SpoolFiles.setModificationTime(file, message.nextAttempt, path())
       }
     }
-    _ = try SpoolFiles.move(fd(.active), message.id, fd(state), message.id, "\(path) to \(state.rawValue)/")
+    _ = try SpoolFiles.move(fd(.active), message.id, fd(state), message.id, "\(path()) to \(state.rawValue)/")
     try resultRecorded()
   }
 

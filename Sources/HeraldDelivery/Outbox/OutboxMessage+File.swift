@@ -89,23 +89,23 @@ extension OutboxMessage {
 
   /// Reads a whole spool file.
   /// - Throws: `DeliveryError` `.corrupt` naming `file` if it is not a complete spool file.
-  static func decodeFile(_ data: [UInt8], file: String) throws -> OutboxMessage {
-    guard let header = try decodeHeader(data, file: file) else {
-      throw DeliveryError(.corrupt, "\(file): the header has no end (the file is truncated or not an Outbox file); move it out of the Outbox and look at it")
+  static func decodeFile(_ data: [UInt8], file: @autoclosure () -> String) throws -> OutboxMessage {
+    guard let header = try decodeHeader(data, file: file()) else {
+      throw DeliveryError(.corrupt, "\(file()): the header has no end (the file is truncated or not an Outbox file); move it out of the Outbox and look at it")
     }
     let available = data.count - header.bodyOffset
     guard available >= header.size else {
-      throw DeliveryError(.corrupt, "\(file): the header says Size: \(header.size) but only \(available) bytes follow it (the file is truncated); move it out of the Outbox and look at it")
+      throw DeliveryError(.corrupt, "\(file()): the header says Size: \(header.size) but only \(available) bytes follow it (the file is truncated); move it out of the Outbox and look at it")
     }
     var message = header.message
     let bodyEnd = header.bodyOffset + header.size
     message.bytes = Array(data[header.bodyOffset..<bodyEnd])
-    try decodeTrailer(data[bodyEnd...], into: &message, file: file)
+    try decodeTrailer(data[bodyEnd...], into: &message, file: file())
     return message
   }
 
   /// Reads the attempts appended after the message.
-  private static func decodeTrailer(_ data: ArraySlice<UInt8>, into message: inout OutboxMessage, file: String) throws {
+  private static func decodeTrailer(_ data: ArraySlice<UInt8>, into message: inout OutboxMessage, file: @autoclosure () -> String) throws {
     var start = data.startIndex
     // A last line without LF is a write cut short: it never happened.
     while let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -114,17 +114,17 @@ extension OutboxMessage {
       guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon + 1 < end, data[colon + 1] == UInt8(ascii: " "),
             let value = SpoolText.unescape(data[(colon + 2)..<end])
       else {
-        throw DeliveryError(.corrupt, "\(file): the line “\(String(decoding: line.prefix(80), as: UTF8.self))” after the message is not “Attempt: …” or “Next-Attempt: …”; move the file out of the Outbox and look at it")
+        throw DeliveryError(.corrupt, "\(file()): the line “\(String(decoding: line.prefix(80), as: UTF8.self))” after the message is not “Attempt: …” or “Next-Attempt: …”; move the file out of the Outbox and look at it")
       }
       switch String(decoding: data[line.startIndex..<colon], as: UTF8.self) {
       case "Attempt":
         guard let attempt = parseAttempt(value) else {
-          throw DeliveryError(.corrupt, "\(file): “Attempt: \(value.prefix(80))” is not “TIME OUTCOME REPLY”; move the file out of the Outbox and look at it")
+          throw DeliveryError(.corrupt, "\(file()): “Attempt: \(value.prefix(80))” is not “TIME OUTCOME REPLY”; move the file out of the Outbox and look at it")
         }
         message.attempts.append(attempt)
       case "Next-Attempt":
         guard let date = SpoolText.parseDate(value) else {
-          throw DeliveryError(.corrupt, "\(file): “Next-Attempt: \(value.prefix(80))” is not a time like 2025-03-01T09:00:00.000Z; move the file out of the Outbox and look at it")
+          throw DeliveryError(.corrupt, "\(file()): “Next-Attempt: \(value.prefix(80))” is not a time like 2025-03-01T09:00:00.000Z; move the file out of the Outbox and look at it")
         }
         message.nextAttempt = date
       default:
@@ -136,9 +136,9 @@ extension OutboxMessage {
   /// Reads the header at the start of `data`.
   /// - Returns: nil if `data` ends before the header does (read more and try again).
   /// - Throws: `DeliveryError` `.corrupt` naming `file` for anything that is not a valid header.
-  static func decodeHeader(_ data: [UInt8], file: String) throws -> ParsedHeader? {
+  static func decodeHeader(_ data: [UInt8], file: @autoclosure () -> String) throws -> ParsedHeader? {
     func corrupt(_ why: String) -> DeliveryError {
-      DeliveryError(.corrupt, "\(file): \(why); it is not a valid Outbox file (version 1). Move it out of the Outbox and look at it")
+      DeliveryError(.corrupt, "\(file()): \(why); it is not a valid Outbox file (version 1). Move it out of the Outbox and look at it")
     }
     // The magic line first, so that a file of another kind is named as such.
     let magicPrefix = Array("HERALD-OUTBOX ".utf8)
