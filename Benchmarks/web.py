@@ -17,6 +17,17 @@ and the sample release published. Then, with wrk on loopback (`wrk -t2 -c32 -d{S
              other token and walks them in order, wrapping around when it runs out, so
              later POSTs repeat earlier ones as a mail client that retries would.
 
+  under delivery (issue 13)  a second workspace like the first with the release's campaign
+             queued (`herald send RELEASE --queue-only --yes`: COUNT messages), served by
+             `herald serve --port 0 --smtp smtp://127.0.0.1:SINK` (Postfix's smtp-sink on a
+             free port), so the server delivers the campaign in the same process. As soon as
+             the first messages are out: page (wrk -d{D}s) on one copy of it, one-click
+             (wrk -d{D}s, the same checks) on another, each while delivery is in progress: the
+             sink's count must grow during the run and the Outbox must still hold messages
+             to send at its end. The delivery rate meanwhile is the sink's count over the run.
+             Each measurement follows its control, the same on a copy served with
+             --no-deliver; RUNS rounds, medians.
+
 page and floor run RUNS times each, alternating; their medians are compared. one-click runs
 once, since it changes the store. Afterwards every token wrk sent is POSTed once more (one
 connection) and must get 200; then the store (Python's sqlite3) must show exactly the
@@ -26,10 +37,11 @@ keeping the 'subscribed' state it replaced: repeated POSTs record nothing.
 Nothing is pinned: the servers need both cores, and wrk shares them. Every server here gets
 the same share, so the ratio page/floor is what to compare across runs.
 
-Targets (issue): the page ≥ 10,000 requests/s with p99 < 10 ms and no non-2xx answers;
-one-click ≥ 1,000 requests/s, each unsubscribe recorded exactly once.
+Targets (issue 10): the page ≥ 10,000 requests/s with p99 < 10 ms and no non-2xx answers;
+one-click ≥ 1,000 requests/s, each unsubscribe recorded exactly once. Under delivery (issue
+13): the page's p99 < 20 ms; one-click ≥ 1,000 requests/s, each recorded exactly once.
 
-Usage: python3 Benchmarks/web.py [SECONDS [RUNS [COUNT]]]   (default 10 3 20000)
+Usage: python3 Benchmarks/web.py [SECONDS [RUNS [COUNT [DELIVERY_SECONDS]]]]   (default 10 3 20000 3)
 """
 import base64
 import collections
@@ -47,6 +59,8 @@ import tempfile
 import time
 import urllib.request
 
+from smtp_sink import SMTP_SINK, Sink
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".build", "release", "herald-bench")
 HERALD = os.environ.get("HERALD_BINARY") or os.path.join(ROOT, ".build", "release", "herald")
@@ -57,10 +71,12 @@ LIST = "press-en"
 SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 COUNT = int(sys.argv[3]) if len(sys.argv) > 3 else 20_000
+DELIVERY_SECONDS = int(sys.argv[4]) if len(sys.argv) > 4 else 3
 THREADS, CONNECTIONS = 2, 32
 TARGET_PAGE_RPS = 10_000
 TARGET_PAGE_P99_MS = 10.0
 TARGET_ONE_CLICK_RPS = 1_000
+TARGET_DELIVERING_P99_MS = 20.0
 
 # wrk's Lua: each thread takes the tokens whose line number is its id modulo the thread
 # count and POSTs them in order, wrapping around. done() (in the main Lua state) prints
@@ -165,9 +181,9 @@ def run(command, cwd=None):
     return result.stdout
 
 
-def workspace(work):
+def workspace(work, name="ws"):
     """A fresh workspace: COUNT subscribers on press-en, the sample release published (not timed)."""
-    ws = os.path.join(work, "ws")
+    ws = os.path.join(work, name)
     run([HERALD, "init", ws])
     run([HERALD, "lists", "create", LIST], cwd=ws)
     csv = os.path.join(work, "subscribers.csv")
@@ -280,11 +296,22 @@ def store_state(ws):
         database.close()
 
 
-def one_click(server, ws, work):
+def one_click(server, ws, work, seconds=SECONDS):
     """The one-click run and the check against the store."""
+    return check_one_click(server, ws, *one_click_run(server, ws, work, seconds))
+
+
+def unsubscribe_paths(ws):
+    """The one-click addresses of the list's subscribers (`herald-bench unsubscribe-links`)."""
     paths = run([BENCH, "unsubscribe-links", ws, LIST]).split()
     if len(paths) != COUNT or not all(p.startswith("/unsubscribe/") for p in paths):
         raise RuntimeError(f"herald-bench unsubscribe-links gave {len(paths)} paths for {COUNT} subscribers")
+    return paths
+
+
+def one_click_run(server, ws, work, seconds, paths=None):
+    """The one-click wrk run: its result, the tokens' paths, and what each wrk thread sent."""
+    paths = paths or unsubscribe_paths(ws)
     tokens = os.path.join(work, "tokens.txt")
     with open(tokens, "w") as f:
         f.write("\n".join(paths) + "\n")
@@ -292,15 +319,20 @@ def one_click(server, ws, work):
     with open(script, "w") as f:
         f.write(ONE_CLICK_LUA % {"tokens": json.dumps(tokens), "threads": THREADS})
 
-    result = wrk(server.url("/"), SECONDS, script)
+    result = wrk(server.url("/"), seconds, script)
     threads = [{key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", line)}
                for line in result["output"].splitlines() if line.startswith("one-click: ")]
     if len(threads) != THREADS:
         raise RuntimeError(f"the one-click script reported {len(threads)} threads, expected {THREADS}:\n{result['output']}")
+    unsubscribed_during, _ = store_state(ws)
+    return result, paths, threads, unsubscribed_during
+
+
+def check_one_click(server, ws, result, paths, threads, unsubscribed_during):
+    """Every token wrk sent POSTed once more, then the store checked."""
     sent = tokens_sent(paths, threads)
     ok = sum(t["ok"] for t in threads)
     other = sum(t["other"] for t in threads)
-    unsubscribed_during, _ = store_state(ws)
 
     # wrk stops with up to one request in flight per connection: those may or may not have
     # reached the store. POSTing every sent token once more settles them, and repeats each.
@@ -327,12 +359,104 @@ def one_click(server, ws, work):
                     "consent_events": sum(events.values()), "repeated_posts_failed": len(failed_again)}, problems
 
 
+def outbox_count(ws, state):
+    """Messages in one folder of the workspace's Outbox."""
+    return sum(1 for entry in os.scandir(os.path.join(ws, "Outbox", state)) if not entry.name.startswith("."))
+
+
+def delivering(work, sink, queued, name, measure, check=lambda server, ws, measured: measured):
+    """Serves a copy of `queued` with delivery through `sink`, and runs `measure(server, ws)`
+    (one bounded wrk run) once the first messages are out; checks that the delivery went on
+    through the whole run, then runs `check(server, ws, measured)`. Returns what `check`
+    gives, and the delivery's figures."""
+    ws = os.path.join(work, name)
+    shutil.rmtree(ws, ignore_errors=True)
+    subprocess.run(["cp", "-a", queued, ws], check=True)
+    relay = f"smtp://127.0.0.1:{sink.port}"
+    server = Server(f"herald serve ({name})", [HERALD, "serve", "--workspace", ws, "--host", "127.0.0.1", "--port", "0", "--smtp", relay], work)
+    started = time.monotonic()
+    try:
+        check_page(server.url(PAGE))
+        deadline = time.monotonic() + 60
+        while outbox_count(ws, "sent") == 0:
+            if time.monotonic() > deadline or server.process.poll() is not None:
+                raise RuntimeError(f"herald serve did not start delivering within 60 s:\n{server.stderr()}")
+            time.sleep(0.01)
+        received_before, sent_before, start = sink.count_now(), outbox_count(ws, "sent"), time.monotonic()
+        measured = measure(server, ws)
+        received_after, end = sink.count_now(), time.monotonic()
+        sent_after, waiting = outbox_count(ws, "sent"), outbox_count(ws, "queue") + outbox_count(ws, "active")
+        if received_after <= received_before or waiting == 0:
+            raise RuntimeError(f"delivery was not in progress through the whole {name} run ({received_before:,} → {received_after:,} "
+                               f"received, {waiting:,} still to send at its end): give a shorter DELIVERY_SECONDS or a larger COUNT")
+        measured = check(server, ws, measured)
+        # The rest of the campaign, to its end: every message sent, once.
+        deadline = time.monotonic() + 300
+        while outbox_count(ws, "sent") < COUNT:
+            if time.monotonic() > deadline or server.process.poll() is not None:
+                raise RuntimeError(f"herald serve sent {outbox_count(ws, 'sent'):,} of {COUNT:,} messages:\n{server.stderr()}")
+            time.sleep(0.05)
+        total = time.monotonic() - started
+    finally:
+        server.stop()
+    return measured, {"received_during": received_after - received_before, "seconds": end - start,
+                      "rate_during": (received_after - received_before) / (end - start),
+                      "sent_before": sent_before, "sent_after": sent_after, "waiting_after": waiting,
+                      "campaign_seconds": total, "campaign_rate": COUNT / total}
+
+
+def idle(work, queued, name, measure, check=lambda server, ws, measured: measured):
+    """The control of `delivering`: the same copy of `queued`, served with --no-deliver, and
+    the same measurement (the Outbox keeps the campaign)."""
+    ws = os.path.join(work, name)
+    shutil.rmtree(ws, ignore_errors=True)
+    subprocess.run(["cp", "-a", queued, ws], check=True)
+    server = Server(f"herald serve ({name})", [HERALD, "serve", "--workspace", ws, "--host", "127.0.0.1", "--port", "0", "--no-deliver"], work)
+    try:
+        check_page(server.url(PAGE))
+        return check(server, ws, measure(server, ws))
+    finally:
+        server.stop()
+
+
+def under_delivery(work):
+    """Issue 13: the release page and the one-click endpoint while `herald serve` delivers a
+    COUNT-message campaign in the same process, RUNS rounds; each measurement is preceded by
+    its control, the same on a server that does not deliver."""
+    queued = workspace(work, "queued")
+    run([HERALD, "send", RELEASE, "--queue-only", "--yes"], cwd=queued)
+    if outbox_count(queued, "queue") != COUNT:
+        raise RuntimeError(f"herald send --queue-only queued {outbox_count(queued, 'queue'):,} messages, expected {COUNT:,}")
+    paths = unsubscribe_paths(queued)  # the copies have the same secret and subscribers
+    measure_page = lambda server, ws: wrk(server.url(PAGE), DELIVERY_SECONDS)
+    measure_clicks = lambda server, ws: one_click_run(server, ws, work, DELIVERY_SECONDS, paths)
+    check_clicks = lambda server, ws, measured: check_one_click(server, ws, *measured)
+    rounds = []
+    sink = Sink(work)
+    try:
+        for _ in range(RUNS):
+            page_idle = idle(work, queued, "idle-page", measure_page)
+            page, page_delivery = delivering(work, sink, queued, "delivering-page", measure_page)
+            clicks_idle = idle(work, queued, "idle-one-click", measure_clicks, check_clicks)
+            clicks, click_delivery = delivering(work, sink, queued, "delivering-one-click", measure_clicks, check_clicks)
+            rounds.append({"page_idle": page_idle, "page": page, "page_delivery": page_delivery,
+                           "clicks_idle": clicks_idle, "clicks": clicks, "click_delivery": click_delivery})
+        total = sink.received()
+    finally:
+        sink.stop()
+    if total != 2 * RUNS * COUNT:
+        raise RuntimeError(f"smtp-sink received {total:,} messages from {2 * RUNS} campaigns, expected {2 * RUNS * COUNT:,}")
+    return rounds
+
+
 def main():
     for binary, build in ((HERALD, "swift build -c release --product herald"), (BENCH, "swift build -c release --product herald-bench")):
         if not os.access(binary, os.X_OK):
             sys.exit(f"{binary} is missing: run `{build}` (make bench does)")
     if not os.access(WRK, os.X_OK):
         sys.exit("wrk is missing: run scripts/bootstrap (Debian package wrk)")
+    if not os.access(SMTP_SINK, os.X_OK):
+        sys.exit("smtp-sink is missing: run scripts/bootstrap (Debian package postfix)")
     work = tempfile.mkdtemp(prefix="herald-web-bench-")
     servers = []
     try:
@@ -351,6 +475,9 @@ def main():
             pages.append(wrk(herald.url(PAGE), SECONDS))
             floors.append(wrk(floor.url("/"), SECONDS))
         clicks, click_state, click_problems = one_click(herald, ws, work)
+        herald.stop()
+        floor.stop()
+        rounds = under_delivery(work)
 
         page_rps = statistics.median(r["requests_per_second"] for r in pages)
         page_p99 = statistics.median(r["p99_ms"] for r in pages)
@@ -379,13 +506,55 @@ def main():
             print(f"                PROBLEM: {problem}")
         verdict = "meets" if clicks["requests_per_second"] >= TARGET_ONE_CLICK_RPS and not click_problems else "MISSES"
         print(f"  one-click: target ≥ {TARGET_ONE_CLICK_RPS:,} req/s, each unsubscribe recorded exactly once: {verdict}")
+
+        wrk_shape = f"wrk -t{THREADS} -c{CONNECTIONS} -d{DELIVERY_SECONDS}s --latency"
+        print(f"Under delivery: herald serve --smtp smtp://127.0.0.1:SINK (Postfix's smtp-sink) delivering a queued "
+              f"{COUNT:,}-message campaign in the same process; {wrk_shape} once delivery has started; medians of {RUNS} rounds, "
+              f"each beside its control (the same on herald serve --no-deliver, just before)")
+        def median(key, field):
+            return statistics.median(r[key][field] for r in rounds)
+        def each(key, field, unit=""):
+            return " / ".join(f"{r[key][field]:,.{2 if unit == 'ms' else 0}f}" for r in rounds)
+        delivering_page_bad = sum(r["page"]["non_2xx_3xx"] + r["page"]["socket_errors"] for r in rounds)
+        delivering_page_p99 = median("page", "p99_ms")
+        print(f"  release page  {median('page', 'requests_per_second'):9,.0f} req/s  p99 {delivering_page_p99:6.2f} ms  "
+              f"(p99s: {each('page', 'p99_ms', 'ms')}; {delivering_page_bad} non-2xx/3xx answers or socket errors)")
+        print(f"     control    {median('page_idle', 'requests_per_second'):9,.0f} req/s  p99 {median('page_idle', 'p99_ms'):6.2f} ms  "
+              f"(p99s: {each('page_idle', 'p99_ms', 'ms')})")
+        print(f"     delivery meanwhile {median('page_delivery', 'rate_during'):,.0f} msg/s (runs: {each('page_delivery', 'rate_during')}; "
+              f"the whole campaign {median('page_delivery', 'campaign_rate'):,.0f} msg/s)")
+        verdict = "meets" if delivering_page_p99 < TARGET_DELIVERING_P99_MS and delivering_page_bad == 0 else "MISSES"
+        print(f"  release page while delivering: target p99 < {TARGET_DELIVERING_P99_MS:.0f} ms, no errors: {verdict}")
+        delivering_clicks = [r["clicks"] for r in rounds]
+        click_rps = statistics.median(c[0]["requests_per_second"] for c in delivering_clicks)
+        click_problems = [problem for c in delivering_clicks for problem in c[2]]
+        click_runs = " / ".join(f"{c[0]['requests_per_second']:,.0f}" for c in delivering_clicks)
+        print(f"  one-click     {click_rps:9,.0f} req/s  p99 {statistics.median(c[0]['p99_ms'] for c in delivering_clicks):6.2f} ms  "
+              f"(runs: {click_runs}; "
+              f"{sum(c[1]['posts'] for c in delivering_clicks):,} POSTs, each token once more after; "
+              f"{sum(c[1]['unsubscribed'] for c in delivering_clicks):,} unsubscribed, "
+              f"{sum(c[1]['consent_events'] for c in delivering_clicks):,} consent events)")
+        print(f"     control    {statistics.median(r['clicks_idle'][0]['requests_per_second'] for r in rounds):9,.0f} req/s  "
+              f"p99 {statistics.median(r['clicks_idle'][0]['p99_ms'] for r in rounds):6.2f} ms")
+        print(f"     delivery meanwhile {median('click_delivery', 'rate_during'):,.0f} msg/s (runs: {each('click_delivery', 'rate_during')}; "
+              f"the whole campaign {median('click_delivery', 'campaign_rate'):,.0f} msg/s)")
+        for problem in click_problems:
+            print(f"                PROBLEM: {problem}")
+        verdict = "meets" if click_rps >= TARGET_ONE_CLICK_RPS and not click_problems else "MISSES"
+        print(f"  one-click while delivering: target ≥ {TARGET_ONE_CLICK_RPS:,} req/s, each unsubscribe recorded exactly once: {verdict}")
         print(json.dumps({"benchmark": "web", "subscribers": COUNT, "seconds": SECONDS, "threads": THREADS, "connections": CONNECTIONS,
                           "page_per_second": page_rps, "page_p99_ms": page_p99, "page_bytes": page_bytes, "page_errors": page_bad,
                           "floor_per_second": floor_rps, "floor_p99_ms": floor_p99, "floor_bytes": floor_bytes, "ratio": ratio,
                           "page_runs": [r["requests_per_second"] for r in pages],
                           "floor_runs": [r["requests_per_second"] for r in floors],
                           "one_click_per_second": clicks["requests_per_second"], "one_click_p99_ms": clicks["p99_ms"],
-                          "one_click": click_state, "one_click_problems": click_problems}))
+                          "one_click": click_state, "one_click_problems": click_problems,
+                          "under_delivery": {"seconds": DELIVERY_SECONDS, "page_p99_ms": delivering_page_p99, "one_click_per_second": click_rps,
+                                             "one_click_problems": click_problems,
+                                             "rounds": [{key: ({k: v for k, v in value.items() if k != "output"} if isinstance(value, dict)
+                                                               else [({k: v for k, v in part.items() if k != "output"} if isinstance(part, dict) else part)
+                                                                     for part in value])
+                                                         for key, value in r.items()} for r in rounds]}}))
     finally:
         for server in servers:
             server.stop()

@@ -36,8 +36,6 @@ extension Mailroom {
     public var recovered: Int
     /// Sends whose enqueueing was interrupted, said for people (run `herald send` again).
     public var interruptedSends: [String]
-    /// Messages due now.
-    public var due: Int
   }
 
   /// Readies the Outbox for a delivery run: what a killed run left claimed goes back to the
@@ -45,7 +43,14 @@ extension Mailroom {
   /// - Throws: `DeliveryError` when the Outbox cannot be read or changed.
   public func startDelivery() throws -> DeliveryStart {
     let recovered = try outbox.recover()
-    return DeliveryStart(recovered: recovered, interruptedSends: EnqueueMark.interrupted(outbox: outbox), due: try outbox.count(in: .queue))
+    return DeliveryStart(recovered: recovered, interruptedSends: EnqueueMark.interrupted(outbox: outbox))
+  }
+
+  /// How many messages wait in the queue (a listing of the folder: for a progress line that
+  /// someone sees, not on every run).
+  /// - Throws: `DeliveryError` when the Outbox cannot be read.
+  public func queuedCount() throws -> Int {
+    try outbox.count(in: .queue)
   }
 
   /// The mailbox the inbox reads: `override` (--imap) or herald.yml's `inbox:`, with its

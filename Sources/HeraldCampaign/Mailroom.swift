@@ -134,12 +134,17 @@ public final class Mailroom: Sendable {
   /// herald.yml's delivery policy.
   /// - Parameters:
   ///   - transport: makes connections; SMTP over libcurl to `relay` by default.
+  ///   - priority: the sending threads' CPU priority: `.background` in a process that also
+  ///     answers requests (`herald serve`).
   ///   - onWarning: told what could not be recorded.
   public func deliverySession(
-    relay: RelayConfiguration, transport: Deliverer.TransportFactory? = nil, onWarning: @escaping @Sendable (String) -> Void = { _ in }
+    relay: RelayConfiguration, transport: Deliverer.TransportFactory? = nil, priority: SendingPriority = .normal,
+    onWarning: @escaping @Sendable (String) -> Void = { _ in }
   ) -> DeliverySession {
-    DeliverySession(
-      outbox: outbox, relay: relay, policy: configuration.delivery, store: store, logger: logger, transport: transport, wakeup: outboxChanged,
+    var policy = configuration.delivery
+    policy.priority = priority
+    return DeliverySession(
+      outbox: outbox, relay: relay, policy: policy, store: store, logger: logger, transport: transport, wakeup: outboxChanged,
       onWarning: onWarning)
   }
 

@@ -106,6 +106,24 @@ public final class CurlEasy {
     return curl_easy_perform(handle)
   }
 
+  /// Sends what it can of `bytes` on a connection made with CURLOPT_CONNECT_ONLY, without
+  /// waiting: the result, and how many bytes went (CURLE_AGAIN: none, wait until the socket
+  /// can be written).
+  public func send(_ bytes: UnsafeRawBufferPointer) -> (result: CURLcode, count: Int) {
+    var sent = 0
+    let result = curl_easy_send(handle, bytes.baseAddress, bytes.count, &sent)
+    return (result, sent)
+  }
+
+  /// Receives what has arrived on a connection made with CURLOPT_CONNECT_ONLY, without
+  /// waiting: the result, and how many bytes came (CURLE_OK with 0: the peer closed the
+  /// connection; CURLE_AGAIN: nothing yet, wait until the socket can be read).
+  public func receive(into buffer: UnsafeMutableRawBufferPointer) -> (result: CURLcode, count: Int) {
+    var received = 0
+    let result = curl_easy_recv(handle, buffer.baseAddress, buffer.count, &received)
+    return (result, received)
+  }
+
   /// libcurl's particulars of the last failure, or its summary of `code` when it gave none.
   public func reason(for code: CURLcode) -> String {
     let summary = String(cString: curl_easy_strerror(code))

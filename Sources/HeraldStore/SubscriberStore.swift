@@ -12,6 +12,9 @@ import Logging
 public final class SubscriberStore: Sendable {
   let pool: DatabasePool
   let logger: Logger
+  /// Checkpoints the write-ahead log off the writers' path (SQLite's automatic checkpoint
+  /// is turned off on the pool's connections).
+  let checkpointer: WALCheckpointer
 
   /// How long a writer waits for another process's write to finish.
   public static let busyTimeout: TimeInterval = 30
@@ -28,7 +31,10 @@ public final class SubscriberStore: Sendable {
       try db.execute(sql: "PRAGMA synchronous = NORMAL")
       // 16 MB of page cache (default 2 MB): an import's indexes stay in memory.
       try db.execute(sql: "PRAGMA cache_size = -16384")
+      // No checkpoint inside a writer's commit: the WALCheckpointer makes them.
+      try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
     }
+    checkpointer = WALCheckpointer(path: path, logger: logger)
     do {
       try FileManager.default.createDirectory(
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -45,9 +51,14 @@ public final class SubscriberStore: Sendable {
     }
   }
 
+  deinit {
+    checkpointer.stop()
+  }
+
   /// Runs a write transaction, turning SQLite errors into `StoreError`s.
   func write<T>(_ body: (Database) throws -> T) throws -> T {
     do {
+      defer { checkpointer.wrote() }
       return try pool.write(body)
     } catch let error as StoreError {
       throw error

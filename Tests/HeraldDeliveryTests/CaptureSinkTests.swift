@@ -31,6 +31,24 @@ struct CaptureSinkTests {
     #expect(envelope == "MAIL FROM:<a@example.org>\nRCPT TO:<b@example.com>\n")
   }
 
+  @Test func aClientThatGoesAwayWithATransactionPipelinedLeavesTheSinkServing() throws {
+    let sink = try start()
+    defer { sink.stop() }
+    for round in 1...3 {
+      // The next transaction's commands go with the message's end, and the client drops
+      // the connection instead of sending that message: the sink's replies find no reader.
+      let connection = try SMTPConnection(configuration: RelayConfiguration(url: "smtp://127.0.0.1:\(sink.port)"))
+      guard case .reply(let reply) = connection.send(from: "a@example.org", to: "b@example.com", message: Self.message, next: {
+        Envelope(sender: "a@example.org", recipient: "never@example.com", size: Self.message.count)
+      }) else {
+        Issue.record("no reply in round \(round)")
+        return
+      }
+      #expect(reply.code == 250)
+    }
+    #expect(sink.storedCount == 3, "the sink outlived every dropped client, and stored no empty message")
+  }
+
   @Test func injectsRejectionsDeferralsAndDrops() throws {
     var faults = CaptureSink.Faults()
     faults.rejectPattern = "nobody"

@@ -32,22 +32,122 @@ struct TransportScenarioTests {
 
   // MARK: Replies
 
-  @Test(arguments: [
-    ("busy", "450 4.2.1 <busy@example.com>: Mailbox busy", DeliveryVerdict.deferred),
+  static let refusals: [(String, String, DeliveryVerdict)] = [
+    ("busy", "450 4.2.1 <busy@example.com>: Mailbox busy", .deferred),
     ("defer", "451 4.7.1 <defer@example.com>: Try again later", .deferred),
     ("reject", "550 5.1.1 <reject@example.com>: Recipient address rejected: no such user", .failed(suppress: true)),
     ("full", "552 5.2.2 <full@example.com>: Mailbox full", .deferred),
     ("denied", "554 5.7.1 <denied@example.com>: Relay access denied", .failed(suppress: false)),
-  ])
-  func aRefusedRecipientKeepsTheWholeReplyAndItsVerdict(_ word: String, _ text: String, _ verdict: DeliveryVerdict) throws {
-    let server = try ScenarioSMTPServer(.plain)
+  ]
+
+  @Test(arguments: Self.refusals, [false, true])
+  func aRefusedRecipientKeepsTheWholeReplyAndItsVerdict(_ refusal: (word: String, text: String, verdict: DeliveryVerdict), _ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server))
-    let outcome = connection.send(from: Self.sender, to: "\(word)@example.com", message: Self.message(1))
-    #expect(outcome.kept == text)
-    #expect(DeliveryVerdict(outcome) == verdict)
+    let outcome = connection.send(from: Self.sender, to: "\(refusal.word)@example.com", message: Self.message(1))
+    #expect(outcome.kept == refusal.text)
+    #expect(DeliveryVerdict(outcome) == refusal.verdict)
+    // The refused transaction is reset, and the same connection carries the next message.
     let next = connection.send(from: Self.sender, to: "next@example.com", message: Self.message(2))
     #expect(next.kept == "250 2.0.0 Ok: queued as 1")
-    #expect(try server.received().map(\.recipients) == [["next@example.com"]])
+    let received = try server.received()
+    #expect(received.map(\.recipients) == [["next@example.com"]])
+    #expect(received.map(\.connection) == [1])
+  }
+
+  // MARK: Pipelining
+
+  @Test(arguments: [false, true])
+  func theCommandsOfATransactionGoInOneWriteWhenTheRelayOffersPipelining(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    for number in 1...3 {
+      #expect(connection.send(from: Self.sender, to: "reader\(number)@example.com", message: Self.message(number)).kept == "250 2.0.0 Ok: queued as \(number)")
+    }
+    let received = try server.received()
+    #expect(received.map(\.bytes) == (1...3).map(Self.message), "the exact bytes arrive")
+    #expect(received.map(\.connection) == [1, 1, 1])
+    // Offered, MAIL FROM, RCPT TO and DATA come together; not offered, one at a time.
+    #expect(try server.pipelinedMails() == (pipelining ? [true, true, true] : []))
+  }
+
+  static func envelope(_ recipient: String, _ number: Int) -> Envelope {
+    Envelope(sender: Self.sender, recipient: recipient, size: Self.message(number).count)
+  }
+
+  @Test func theNextTransactionsCommandsGoWithTheMessagesEnd() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    var asked: [Int] = []
+    for number in 1...3 {
+      let outcome = connection.send(from: Self.sender, to: "reader\(number)@example.com", message: Self.message(number)) {
+        asked.append(number)
+        return number < 3 ? Self.envelope("reader\(number + 1)@example.com", number + 1) : nil
+      }
+      #expect(outcome.kept == "250 2.0.0 Ok: queued as \(number)")
+    }
+    #expect(asked == [1, 2, 3], "asked once a message, before it went")
+    let received = try server.received()
+    #expect(received.map(\.bytes) == (1...3).map(Self.message))
+    #expect(received.map(\.connection) == [1, 1, 1])
+    #expect(try server.pipelinedAfterMessages() == [true, true, false])
+  }
+
+  @Test func aMessageOtherThanTheOneAnnouncedCostsTheConnectionAndNothingElse() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    #expect(connection.send(from: Self.sender, to: "reader1@example.com", message: Self.message(1)) {
+      Self.envelope("announced@example.com", 2)
+    }.kept == "250 2.0.0 Ok: queued as 1")
+    // Another message comes instead: the announced transaction (its DATA accepted) is
+    // dropped with the connection, never ended with a message.
+    #expect(connection.send(from: Self.sender, to: "other@example.com", message: Self.message(3)).kept == "250 2.0.0 Ok: queued as 2")
+    let received = try server.received()
+    #expect(received.map(\.recipients) == [["reader1@example.com"], ["other@example.com"]])
+    #expect(received.map(\.connection) == [1, 2])
+  }
+
+  @Test func aConnectionClosedWithATransactionAnnouncedDeliversNothingMore() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    do {
+      let connection = try SMTPConnection(configuration: Self.relay(server))
+      #expect(connection.send(from: Self.sender, to: "reader1@example.com", message: Self.message(1)) {
+        Self.envelope("announced@example.com", 2)
+      }.kept == "250 2.0.0 Ok: queued as 1")
+    }  // released: a stop before the announced message
+    #expect(try server.received().map(\.recipients) == [["reader1@example.com"]])
+    // The server saw the connection end in the middle of DATA, and stored no empty message.
+    let later = try SMTPConnection(configuration: Self.relay(server))
+    #expect(later.send(from: Self.sender, to: "reader3@example.com", message: Self.message(3)).kept == "250 2.0.0 Ok: queued as 2")
+  }
+
+  @Test(arguments: ["reject", "closing"])
+  func anAnnouncedTransactionThatIsRefusedGetsItsReplyAndTheNextGoesOn(_ word: String) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    #expect(connection.send(from: Self.sender, to: "reader1@example.com", message: Self.message(1)) {
+      Self.envelope("\(word)@example.com", 2)
+    }.kept == "250 2.0.0 Ok: queued as 1")
+    let refused = connection.send(from: Self.sender, to: "\(word)@example.com", message: Self.message(2)) { nil }
+    #expect(refused.kept == (word == "reject"
+      ? "550 5.1.1 <reject@example.com>: Recipient address rejected: no such user"
+      : "421 4.3.2 Service shutting down, closing transmission channel"))
+    #expect(connection.send(from: Self.sender, to: "reader3@example.com", message: Self.message(3)).kept == "250 2.0.0 Ok: queued as 2")
+    let received = try server.received()
+    #expect(received.map(\.recipients) == [["reader1@example.com"], ["reader3@example.com"]])
+    #expect(received.map(\.connection) == (word == "reject" ? [1, 1] : [1, 2]))
+  }
+
+  @Test(arguments: [false, true])
+  func linesThatStartWithADotAreStuffedAndArriveExactly(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
+    let connection = try SMTPConnection(configuration: Self.relay(server))
+    // A first line with a dot, a line that is only a dot (the end of data, unstuffed), two
+    // dots, and a dot after a bare LF (no line end in SMTP, nor to aiosmtpd).
+    let message = Array("..From a dotted start\r\nTo: reader@example.com\r\n\r\n.\r\n..\r\nbare\n.dot\r\n.\r\nlast\r\n".utf8)
+    #expect(connection.send(from: Self.sender, to: "reader@example.com", message: message).kept == "250 2.0.0 Ok: queued as 1")
+    #expect(connection.send(from: Self.sender, to: "reader@example.com", message: Self.message(2)).kept == "250 2.0.0 Ok: queued as 2")
+    #expect(try server.received().map(\.bytes) == [message, Self.message(2)])
   }
 
   @Test func aRefusedSenderIsARelayProblemNotTheRecipients() throws {
@@ -61,8 +161,9 @@ struct TransportScenarioTests {
     #expect(try server.received().isEmpty)
   }
 
-  @Test func a421ClosingTheConnectionDefersOnlyThatMessageAndTheNextReconnects() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func a421ClosingTheConnectionDefersOnlyThatMessageAndTheNextReconnects(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server))
     #expect(connection.send(from: Self.sender, to: "first@example.com", message: Self.message(1)).kept == "250 2.0.0 Ok: queued as 1")
     let outcome = connection.send(from: Self.sender, to: "closing@example.com", message: Self.message(2))
@@ -74,8 +175,9 @@ struct TransportScenarioTests {
     #expect(received.map(\.connection) == [1, 2], "a fresh connection after the 421")
   }
 
-  @Test func aConnectionDroppedMidDataDefersThatMessageAndTheNextSucceeds() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func aConnectionDroppedMidDataDefersThatMessageAndTheNextSucceeds(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server))
     #expect(connection.send(from: Self.sender, to: "first@example.com", message: Self.message(1)).kept == "250 2.0.0 Ok: queued as 1")
     let outcome = connection.send(from: Self.sender, to: "drop@example.com", message: Self.bigMessage)
@@ -93,8 +195,9 @@ struct TransportScenarioTests {
     #expect(received.map(\.connection) == [1, 2])
   }
 
-  @Test func messagesPerConnectionIsTheMostEachConnectionCarries() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func messagesPerConnectionIsTheMostEachConnectionCarries(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     var relay = Self.relay(server)
     relay.messagesPerConnection = 2
     let connection = try SMTPConnection(configuration: relay)
@@ -106,8 +209,9 @@ struct TransportScenarioTests {
 
   // MARK: Timeouts
 
-  @Test func aServerThatNeverAnswersAfterDataIsGivenUpOnAfterTheCommandTimeout() throws {
-    let server = try ScenarioSMTPServer(.plain)
+  @Test(arguments: [false, true])
+  func aServerThatNeverAnswersAfterDataIsGivenUpOnAfterTheCommandTimeout(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: pipelining)
     var relay = Self.relay(server)
     relay.commandTimeout = 1
     let connection = try SMTPConnection(configuration: relay)
@@ -202,8 +306,9 @@ struct TransportScenarioTests {
     #expect(try server.received().map(\.tls) == [encrypted])
   }
 
-  @Test func smtpsWithImplicitTLSSends() throws {
-    let server = try ScenarioSMTPServer(.smtps)
+  @Test(arguments: [false, true])
+  func smtpsWithImplicitTLSSends(_ pipelining: Bool) throws {
+    let server = try ScenarioSMTPServer(.smtps, pipelining: pipelining)
     let connection = try SMTPConnection(configuration: Self.relay(server, caFile: true))
     for number in 1...2 {
       let outcome = connection.send(from: Self.sender, to: "reader\(number)@example.com", message: Self.message(number))
@@ -317,6 +422,25 @@ struct TransportScenarioTests {
       #expect(entries[recipient]?.message.attempts.map(\.reply) == ["250 2.0.0 Ok: queued as \(index + 1)"])
     }
     #expect(try server.received().map(\.recipients) == [["one@example.com"], ["two@example.com"], ["three@example.com"], ["four@example.com"]])
+  }
+
+  @Test func theDelivererSendsEachConnectionsNextCommandsWithTheMessageBefore() throws {
+    let server = try ScenarioSMTPServer(.plain, pipelining: true)
+    let outbox = try Self.makeOutbox()
+    defer { try? FileManager.default.removeItem(at: outbox.directory) }
+    let recipients = (1...6).map { "reader\($0)@example.com" } + ["reject@example.com"] + (7...9).map { "reader\($0)@example.com" }
+    try Self.enqueue(recipients, in: outbox)
+    var policy = DeliveryPolicy()
+    policy.connections = 1
+    let report = Deliverer(outbox: outbox, relay: Self.relay(server), policy: policy).deliverDue()
+    #expect((report.sent, report.deferred, report.failed, report.paused) == (9, 0, 1, nil))
+    let received = try server.received()
+    #expect(received.map(\.recipients) == recipients.filter { $0 != "reject@example.com" }.map { [$0] })
+    #expect(received.allSatisfy { $0.connection == 1 })
+    // After each message the next one's commands came with its end, but for the last.
+    #expect(try server.pipelinedAfterMessages() == Array(repeating: true, count: 8) + [false])
+    let counts = try outbox.counts()
+    #expect(counts.byState[.sent] == 9 && counts.byState[.failed] == 1 && counts.byState[.active] ?? 0 == 0)
   }
 
   @Test func wrongCredentialsPauseTheRunAndLeaveTheRestInTheOutbox() throws {

@@ -77,4 +77,25 @@ struct AudienceTests {
     #expect(try t.store.deliveries(email: "reader2@example.org").map(\.campaign) == ["r-1"])
     #expect(try t.store.recipientCount(.campaign("r-1")).recipients == 1)
   }
+
+  @Test func aBatchLongerThanOneStatementKeepsEveryRowWithItsValues() throws {
+    let (t, ids) = try store()
+    try t.store.forget(email: "reader3@example.org")
+    // 150 rows, 50 each for three subscribers (one forgotten): three statements of rows.
+    var records: [SubscriberStore.DeliveryRecord] = []
+    for n in 0..<150 {
+      let outcome: DeliveryOutcome = n % 4 == 0 ? .deferred : .sent
+      let at = Date(timeIntervalSince1970: 1_000 + Double(n))
+      records.append(
+        .init(subscriber: ids[n % 3], campaign: CampaignID("r-\(n % 2 + 1)")!, list: n % 5 == 0 ? nil : "a", outcome: outcome,
+              reply: "250 2.0.0 Ok: queued as \(n)", at: at))
+    }
+    try t.store.recordDeliveries(records)
+    for (index, address) in ["reader1@example.org", "reader2@example.org"].enumerated() {
+      let logged = try t.store.deliveries(email: address, limit: 100)
+      let expected: [SubscriberStore.Delivery] = records.filter { $0.subscriber == ids[index] }.reversed().map { $0.delivery }  // newest first
+      #expect(logged == expected)
+    }
+    #expect(try t.store.deliveries(email: "reader3@example.org", limit: 100).isEmpty)
+  }
 }

@@ -47,6 +47,30 @@ struct StoreTests {
     #expect(try again.lists().map(\.name) == ["press-en"])
   }
 
+  @Test func theLogIsCheckpointedSoonAfterWritesNotInTheirCommits() throws {
+    let t = try TemporaryStore()
+    try t.store.createList(name: "press-en")
+    // Small transactions, far below the thousand pages at which SQLite would checkpoint in
+    // a commit (turned off here): the store's checkpointer brings them into the file.
+    for number in 0..<20 {
+      _ = try t.store.addSubscriber(email: "reader\(number)@example.org", list: "press-en", source: .commandLine("test"))
+    }
+    // The database file alone (a copy without its log) holds what was checkpointed; a copy
+    // made before the schema was, or in the middle of a checkpoint, counts as nothing yet.
+    func subscribersInTheFile() throws -> Int {
+      let copy = t.directory.appendingPathComponent("copy-\(UUID().uuidString).sqlite")
+      try FileManager.default.copyItem(atPath: t.path, toPath: copy.path)
+      return (try? DatabaseQueue(path: copy.path).read { try Int.fetchOne($0, sql: "SELECT count(*) FROM subscriber") }) ?? 0
+    }
+    let deadline = Date().addingTimeInterval(20)
+    var checkpointed = try subscribersInTheFile()
+    while checkpointed < 20 && Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.05)
+      checkpointed = try subscribersInTheFile()
+    }
+    #expect(checkpointed == 20)
+  }
+
   @Test func aDatabaseFromANewerHeraldIsRefused() throws {
     let t = try TemporaryStore()
     try DatabaseQueue(path: t.path).write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')") }

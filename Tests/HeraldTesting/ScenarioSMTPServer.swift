@@ -83,8 +83,10 @@ public final class ScenarioSMTPServer {
   ///   - mode: what it plays.
   ///   - username: the AUTH user name it accepts (AUTH modes).
   ///   - password: the AUTH password it accepts (AUTH modes); handed over in a file, not argv.
+  ///   - pipelining: whether EHLO offers PIPELINING (RFC 2920); `pipelinedMails()` then
+  ///     tells how each transaction's commands came.
   /// - Throws: `StartError` when openssl or the server cannot be started.
-  public init(_ mode: Mode, username: String = "press", password: String = "") throws {
+  public init(_ mode: Mode, username: String = "press", password: String = "", pipelining: Bool = false) throws {
     self.mode = mode
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-scenario-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -98,7 +100,8 @@ public final class ScenarioSMTPServer {
     let portFile = directory.appendingPathComponent("port")
     server = try BackgroundProcess(
       URL(fileURLWithPath: "/usr/bin/env"),
-      ["python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_scenarios.py").path, portFile.path, directory.path, mode.rawValue])
+      ["python3", PythonOracle.scriptsDirectory.appendingPathComponent("smtp_scenarios.py").path, portFile.path, directory.path, mode.rawValue]
+        + (pipelining ? ["pipelining"] : []))
     guard let found = server.waitForPort(in: portFile) else {
       server.stop()
       try? FileManager.default.removeItem(at: directory)
@@ -157,6 +160,22 @@ public final class ScenarioSMTPServer {
     let file = directory.appendingPathComponent("mail_from.log")
     guard FileManager.default.fileExists(atPath: file.path) else { return [] }
     return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
+  }
+
+  /// For each MAIL FROM, in order, whether the commands after it came in the same write
+  /// (a server started with `pipelining` only).
+  public func pipelinedMails() throws -> [Bool] {
+    let file = directory.appendingPathComponent("pipelined.log")
+    guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+    return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { $0 == "1" }
+  }
+
+  /// For each message it accepted, in order, whether the next transaction's commands came
+  /// with the message's end (a server started with `pipelining` only).
+  public func pipelinedAfterMessages() throws -> [Bool] {
+    let file = directory.appendingPathComponent("ahead.log")
+    guard FileManager.default.fileExists(atPath: file.path) else { return [] }
+    return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { $0 == "1" }
   }
 
   /// Every AUTH attempt it saw, in order.

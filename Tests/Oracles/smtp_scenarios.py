@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
 """An SMTP server on 127.0.0.1 that plays one transport scenario for Herald's tests (aiosmtpd).
 
-Usage: smtp_scenarios.py PORT_FILE DIRECTORY MODE
-Listens on a port the system picks, writes it to PORT_FILE, and runs until killed.
+Usage: smtp_scenarios.py PORT_FILE DIRECTORY MODE [pipelining]
+Listens on a port the system picks, writes it to PORT_FILE, and runs until killed. With
+"pipelining", EHLO offers PIPELINING (RFC 2920), every MAIL FROM appends to
+DIRECTORY/pipelined.log whether the commands after it had already arrived with it (1) or
+not (0): what a client that pipelines sends in one write; and every message accepted
+appends to DIRECTORY/ahead.log whether the next transaction's commands came with its end.
 
 MODE is one of
   plain       no TLS, no AUTH;
@@ -36,6 +40,7 @@ import sys
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 PORT_FILE, DIRECTORY, MODE = sys.argv[1], sys.argv[2], sys.argv[3]
+PIPELINING = len(sys.argv) > 4 and sys.argv[4] == "pipelining"
 MAILDIR = os.path.join(DIRECTORY, "mail")
 # A test runner may start us with signals blocked (the mask is inherited): unblock them,
 # so that the test's SIGTERM stops us.
@@ -68,9 +73,19 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 2.1.5 Ok"
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if PIPELINING:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         with open(os.path.join(DIRECTORY, "mail_from.log"), "a") as f:
             f.write(address + "\n")
+        if PIPELINING:
+            # What the client sent after MAIL FROM in the same write is already buffered.
+            with open(os.path.join(DIRECTORY, "pipelined.log"), "a") as f:
+                f.write("1\n" if server._reader._buffer else "0\n")
         if "badsender" in local_part(address):
             return "553 5.1.8 <%s>: Sender address rejected: Domain not found" % address
         envelope.mail_from = address
@@ -92,6 +107,9 @@ class Handler:
                        "connection": server.connection_number, "tls": session.ssl is not None or MODE == "smtps",
                        "login": (session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None)}, f)
         os.rename(os.path.join(MAILDIR, f"{number}.json.tmp"), os.path.join(MAILDIR, f"{number}.json"))
+        if PIPELINING:
+            with open(os.path.join(DIRECTORY, "ahead.log"), "a") as f:
+                f.write("1\n" if server._reader._buffer else "0\n")
         return f"250 2.0.0 Ok: queued as {number}"
 
 

@@ -89,23 +89,23 @@ extension OutboxMessage {
 
   /// Reads a whole spool file.
   /// - Throws: `DeliveryError` `.corrupt` naming `file` if it is not a complete spool file.
-  static func decodeFile(_ data: [UInt8], file: String) throws -> OutboxMessage {
-    guard let header = try decodeHeader(data, file: file) else {
-      throw DeliveryError(.corrupt, "\(file): the header has no end (the file is truncated or not an Outbox file); move it out of the Outbox and look at it")
+  static func decodeFile(_ data: [UInt8], file: @autoclosure () -> String) throws -> OutboxMessage {
+    guard let header = try decodeHeader(data, file: file()) else {
+      throw DeliveryError(.corrupt, "\(file()): the header has no end (the file is truncated or not an Outbox file); move it out of the Outbox and look at it")
     }
     let available = data.count - header.bodyOffset
     guard available >= header.size else {
-      throw DeliveryError(.corrupt, "\(file): the header says Size: \(header.size) but only \(available) bytes follow it (the file is truncated); move it out of the Outbox and look at it")
+      throw DeliveryError(.corrupt, "\(file()): the header says Size: \(header.size) but only \(available) bytes follow it (the file is truncated); move it out of the Outbox and look at it")
     }
     var message = header.message
     let bodyEnd = header.bodyOffset + header.size
     message.bytes = Array(data[header.bodyOffset..<bodyEnd])
-    try decodeTrailer(data[bodyEnd...], into: &message, file: file)
+    try decodeTrailer(data[bodyEnd...], into: &message, file: file())
     return message
   }
 
   /// Reads the attempts appended after the message.
-  private static func decodeTrailer(_ data: ArraySlice<UInt8>, into message: inout OutboxMessage, file: String) throws {
+  private static func decodeTrailer(_ data: ArraySlice<UInt8>, into message: inout OutboxMessage, file: @autoclosure () -> String) throws {
     var start = data.startIndex
     // A last line without LF is a write cut short: it never happened.
     while let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) {
@@ -114,17 +114,17 @@ extension OutboxMessage {
       guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon + 1 < end, data[colon + 1] == UInt8(ascii: " "),
             let value = SpoolText.unescape(data[(colon + 2)..<end])
       else {
-        throw DeliveryError(.corrupt, "\(file): the line “\(String(decoding: line.prefix(80), as: UTF8.self))” after the message is not “Attempt: …” or “Next-Attempt: …”; move the file out of the Outbox and look at it")
+        throw DeliveryError(.corrupt, "\(file()): the line “\(String(decoding: line.prefix(80), as: UTF8.self))” after the message is not “Attempt: …” or “Next-Attempt: …”; move the file out of the Outbox and look at it")
       }
       switch String(decoding: data[line.startIndex..<colon], as: UTF8.self) {
       case "Attempt":
         guard let attempt = parseAttempt(value) else {
-          throw DeliveryError(.corrupt, "\(file): “Attempt: \(value.prefix(80))” is not “TIME OUTCOME REPLY”; move the file out of the Outbox and look at it")
+          throw DeliveryError(.corrupt, "\(file()): “Attempt: \(value.prefix(80))” is not “TIME OUTCOME REPLY”; move the file out of the Outbox and look at it")
         }
         message.attempts.append(attempt)
       case "Next-Attempt":
         guard let date = SpoolText.parseDate(value) else {
-          throw DeliveryError(.corrupt, "\(file): “Next-Attempt: \(value.prefix(80))” is not a time like 2025-03-01T09:00:00.000Z; move the file out of the Outbox and look at it")
+          throw DeliveryError(.corrupt, "\(file()): “Next-Attempt: \(value.prefix(80))” is not a time like 2025-03-01T09:00:00.000Z; move the file out of the Outbox and look at it")
         }
         message.nextAttempt = date
       default:
@@ -136,9 +136,9 @@ extension OutboxMessage {
   /// Reads the header at the start of `data`.
   /// - Returns: nil if `data` ends before the header does (read more and try again).
   /// - Throws: `DeliveryError` `.corrupt` naming `file` for anything that is not a valid header.
-  static func decodeHeader(_ data: [UInt8], file: String) throws -> ParsedHeader? {
+  static func decodeHeader(_ data: [UInt8], file: @autoclosure () -> String) throws -> ParsedHeader? {
     func corrupt(_ why: String) -> DeliveryError {
-      DeliveryError(.corrupt, "\(file): \(why); it is not a valid Outbox file (version 1). Move it out of the Outbox and look at it")
+      DeliveryError(.corrupt, "\(file()): \(why); it is not a valid Outbox file (version 1). Move it out of the Outbox and look at it")
     }
     // The magic line first, so that a file of another kind is named as such.
     let magicPrefix = Array("HERALD-OUTBOX ".utf8)
@@ -152,7 +152,9 @@ extension OutboxMessage {
       throw corrupt("its format version is “\(version)”, this Herald reads version 1")
     }
 
-    var fields: [String: String] = [:]
+    // The known keys, each at most once; unknown keys are skipped (a later version's). No
+    // dictionary and no key strings: this runs for every message claimed.
+    var fields = [String?](repeating: nil, count: HeaderKey.allCases.count)
     var attempts: [Attempt] = []
     var start = firstEnd + 1
     while true {
@@ -164,42 +166,71 @@ extension OutboxMessage {
       else {
         throw corrupt("header line “\(String(decoding: lineBytes.prefix(80), as: UTF8.self))” is not “Key: value”")
       }
-      let key = String(decoding: data[start..<colon], as: UTF8.self)
-      guard let value = SpoolText.unescape(data[(colon + 2)..<end]) else {
-        throw corrupt("the \(key) value has a bad %-escape")
+      let keyBytes = data[start..<colon]
+      let key = HeaderKey.allCases.first { $0.bytes.elementsEqual(keyBytes) }
+      guard key != nil || keyBytes.elementsEqual(Self.attemptKey) else {
+        start = end + 1
+        continue
       }
-      if key == "Attempt" {
+      guard let value = SpoolText.unescape(data[(colon + 2)..<end]) else {
+        throw corrupt("the \(String(decoding: keyBytes, as: UTF8.self)) value has a bad %-escape")
+      }
+      if let key {
+        guard fields[key.rawValue] == nil else { throw corrupt("\(key.name) appears twice") }
+        fields[key.rawValue] = value
+      } else {
         guard let attempt = parseAttempt(value) else {
           throw corrupt("“Attempt: \(value.prefix(80))” is not “TIME OUTCOME REPLY”")
         }
         attempts.append(attempt)
-      } else {
-        guard fields.updateValue(value, forKey: key) == nil else { throw corrupt("\(key) appears twice") }
       }
       start = end + 1
     }
 
-    func required(_ key: String) throws -> String {
-      guard let value = fields[key] else { throw corrupt("the header has no \(key)") }
+    func required(_ key: HeaderKey) throws -> String {
+      guard let value = fields[key.rawValue] else { throw corrupt("the header has no \(key.name)") }
       return value
     }
-    func date(_ key: String) throws -> Date {
+    func date(_ key: HeaderKey) throws -> Date {
       let text = try required(key)
-      guard let date = SpoolText.parseDate(text) else { throw corrupt("\(key) “\(text)” is not a time like 2025-03-01T09:00:00.000Z") }
+      guard let date = SpoolText.parseDate(text) else { throw corrupt("\(key.name) “\(text)” is not a time like 2025-03-01T09:00:00.000Z") }
       return date
     }
-    let id = try required("Id")
+    let id = try required(.id)
     guard OutboxMessage.isValidID(id) else { throw corrupt("Id “\(id)” is not a valid id") }
-    let sizeText = try required("Size")
+    let sizeText = try required(.size)
     guard let size = Int(sizeText), size >= 0 else { throw corrupt("Size “\(sizeText)” is not a byte count") }
-    let campaignText = try required("Campaign")
+    let campaignText = try required(.campaign)
     guard let campaign = CampaignID(campaignText) else { throw corrupt("Campaign “\(campaignText)” is not a campaign name") }
     let message = OutboxMessage(
-      id: id, campaign: campaign, sender: try required("Sender"),
-      recipient: try required("Recipient"), subscriber: fields["Subscriber"].flatMap(SubscriberID.init), list: fields["List"],
-      created: try date("Created"), attempts: attempts, nextAttempt: try date("Next-Attempt"), bytes: [])
+      id: id, campaign: campaign, sender: try required(.sender),
+      recipient: try required(.recipient), subscriber: fields[HeaderKey.subscriber.rawValue].flatMap(SubscriberID.init),
+      list: fields[HeaderKey.list.rawValue], created: try date(.created), attempts: attempts, nextAttempt: try date(.nextAttempt), bytes: [])
     return ParsedHeader(message: message, bodyOffset: start, size: size)
   }
+
+  /// The header's keys, but Attempt (which may repeat).
+  private enum HeaderKey: Int, CaseIterable {
+    case id, campaign, sender, recipient, subscriber, list, created, nextAttempt, size
+
+    var name: String {
+      switch self {
+      case .id: "Id"
+      case .campaign: "Campaign"
+      case .sender: "Sender"
+      case .recipient: "Recipient"
+      case .subscriber: "Subscriber"
+      case .list: "List"
+      case .created: "Created"
+      case .nextAttempt: "Next-Attempt"
+      case .size: "Size"
+      }
+    }
+
+    var bytes: String.UTF8View { name.utf8 }
+  }
+
+  private static let attemptKey = Array("Attempt".utf8)
 
   private static func parseAttempt(_ value: String) -> Attempt? {
     let parts = value.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)

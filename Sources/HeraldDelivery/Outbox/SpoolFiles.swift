@@ -83,9 +83,9 @@ enum SpoolFiles {
   }
 
   /// The whole content of an open file.
-  static func read(descriptor fd: Int32, _ file: String) throws -> [UInt8] {
+  static func read(descriptor fd: Int32, _ file: @autoclosure () -> String) throws -> [UInt8] {
     var info = stat()
-    if fstat(fd, &info) != 0 { throw spoolError("read the details of", file) }
+    if fstat(fd, &info) != 0 { throw spoolError("read the details of", file()) }
     let size = Int(info.st_size)
     var failed = false
     let data = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
@@ -93,7 +93,7 @@ enum SpoolFiles {
       failed = read < 0
       count = max(read, 0)  // shorter if it shrank while reading
     }
-    if failed { throw spoolError("read", file) }
+    if failed { throw spoolError("read", file()) }
     return data
   }
 
@@ -169,33 +169,34 @@ enum SpoolFiles {
   /// Appends `bytes` to a file opened with O_APPEND in one write(2), so the lines are
   /// whole or absent: a short write (a full disk) is cut off again.
   /// - Parameter size: the file's size before, when known (else it is asked, for the cut).
-  static func append(_ fd: Int32, _ bytes: [UInt8], _ file: String, size known: Int = -1) throws {
+  static func append(_ fd: Int32, _ bytes: [UInt8], _ file: @autoclosure () -> String, size known: Int = -1) throws {
     var status = stat()
     if known >= 0 {
       status.st_size = off_t(known)
     } else {
-      guard fstat(fd, &status) == 0 else { throw spoolError("read the size of", file) }
+      guard fstat(fd, &status) == 0 else { throw spoolError("read the size of", file()) }
     }
     let written = bytes.withUnsafeBytes { buffer in FileIO.retrying { write(fd, buffer.baseAddress!, buffer.count) } }
     guard written == bytes.count else {
       let code = errno
       if written > 0 { _ = ftruncate(fd, status.st_size) }
-      throw written < 0 ? spoolError("append to", file, code) : DeliveryError(.spool, "cannot append to \(file): the disk took only \(written) of \(bytes.count) bytes; free some space and run herald deliver again")
+      throw written < 0 ? spoolError("append to", file(), code) : DeliveryError(.spool, "cannot append to \(file()): the disk took only \(written) of \(bytes.count) bytes; free some space and run herald deliver again")
     }
   }
 
   /// Sets a file's modification time: in deferred/ it is the time of the next attempt.
-  static func setModificationTime(_ fd: Int32, _ date: Date, _ file: String) throws {
+  static func setModificationTime(_ fd: Int32, _ date: Date, _ file: @autoclosure () -> String) throws {
     let ms = date.millisecondsSince1970
     let spec = timespec(tv_sec: Int(ms / 1000), tv_nsec: Int(ms % 1000) * 1_000_000)
     var times = [spec, spec]
-    if futimens(fd, &times) != 0 { throw spoolError("set the time of", file) }
+    if futimens(fd, &times) != 0 { throw spoolError("set the time of", file()) }
   }
 
   /// Renames between folders; false if the source is gone (someone else moved it).
-  static func move(_ fromfd: Int32, _ name: String, _ tofd: Int32, _ newName: String, _ description: String) throws -> Bool {
+  /// - Parameter description: what moves where, for the error (made only then).
+  static func move(_ fromfd: Int32, _ name: String, _ tofd: Int32, _ newName: String, _ description: @autoclosure () -> String) throws -> Bool {
     if renameat(fromfd, name, tofd, newName) == 0 { return true }
     if errno == ENOENT { return false }
-    throw spoolError("move", description)
+    throw spoolError("move", description())
   }
 }

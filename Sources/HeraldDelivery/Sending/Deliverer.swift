@@ -5,8 +5,8 @@ import Logging
 import Synchronization
 
 /// Sends what is due in the Outbox through the relay: N connections in parallel, each its
-/// own thread with its own libcurl handle, claiming one message at a time (so stopping
-/// leaves nothing claimed), within the rate limit. Each result is recorded in the Outbox
+/// own thread with its own libcurl handle, claiming its own messages (the next one while the
+/// relay works on the current one; stopping leaves nothing claimed), within the rate limit. Each result is recorded in the Outbox
 /// at once: 2xx sent, 4xx/552/no answer deferred with backoff, 5xx failed. When the relay
 /// itself keeps failing (no answer, 421, AUTH refused), the run pauses and says why.
 public final class Deliverer: Sendable {
@@ -133,11 +133,15 @@ public final class Deliverer: Sendable {
   /// Sends every message that is due now, and returns when none is left, when stopped, or
   /// when the relay keeps failing.
   ///
-  /// The connections talk SMTP and record each result at once (so a killed run sends at
-  /// most the messages in flight again); this thread claims the next messages ahead of them
-  /// (two per connection, each moved to active/ and read), so that no connection waits for
-  /// the disk before its next message. What was claimed ahead and not sent when the run
-  /// ends goes back to the queue.
+  /// Each connection is a thread that claims its messages itself and records each result at
+  /// once, before the next message goes (so a killed run sends at most the messages in
+  /// flight again). It claims its next message while the relay answers the current one's
+  /// commands, so that it never waits for the disk between two messages and no other thread
+  /// has to be woken for it (handing claimed messages over from a thread of their own cost
+  /// two context switches for every four messages); with PIPELINING, the next message's
+  /// commands go to the relay with the current one's end. A message claimed ahead and not
+  /// sent when the run ends goes back to the queue; a kill leaves at most two per connection
+  /// in active/, which the next run returns to the queue.
   /// - Parameters:
   ///   - onResult: called after each message's result is recorded in the Outbox, from the
   ///     sending threads.
@@ -148,66 +152,18 @@ public final class Deliverer: Sendable {
     stopped.store(false, ordering: .relaxed)
     let pace = SendingPace(perSecond: policy.perSecond, perHour: policy.perHour)
     let connections = max(1, policy.connections)
-    let run = Run(senders: connections, capacity: 2 * connections)
+    let run = Run(senders: connections)
     current.withLock { $0 = run }
     defer { current.withLock { $0 = nil } }
     // A stop between the flag's reset and the run's registration is not lost.
     if stopped.load(ordering: .relaxed) || transfers.isInterrupted { run.stopSenders() }
     for index in 0..<connections {
-      let thread = Thread { [self] in send(run: run, pace: pace, onResult: onResult) }
+      let thread = Thread { [self] in send(run: run, pace: pace, onResult: onResult, producing: producing) }
       thread.name = "herald-smtp-\(index)"
       thread.start()
     }
-    var wait = 0.002  // doubles up to 50 ms while a producer is expected to enqueue more
-    var lastLook = false
-    while !run.sendersDone {
-      if stopped.load(ordering: .relaxed) {
-        run.stopSenders()
-        run.waitForWork(until: Date().addingTimeInterval(0.25), wantsMore: false)
-        continue
-      }
-      // Claim ahead: two messages per connection in hand.
-      var nextLook: Date?
-      let wanted = run.capacity - run.readyCount
-      if !run.exhausted && wanted > 0 {
-        do {
-          let claimed = try outbox.claim(limit: wanted)
-          if !claimed.isEmpty {
-            run.supply(claimed)
-            wait = 0.002
-            lastLook = false
-          } else if run.readyCount == 0 {
-            // Nothing due: done, unless more is on its way. After the producer says it
-            // has finished, one more look, so its last batch is never missed.
-            if producing() {
-              nextLook = Date().addingTimeInterval(wait)
-              wait = min(wait * 2, 0.05)
-            } else if lastLook {
-              run.exhaust()
-            } else {
-              lastLook = true
-              continue
-            }
-          }
-        } catch {
-          run.fail("the Outbox cannot be read: \(error)")
-          stop()
-          continue
-        }
-      }
-      run.waitForWork(until: nextLook ?? Date().addingTimeInterval(0.25), wantsMore: nextLook == nil && !run.exhausted)
-    }
+    run.waitForSenders()
     var report = run.report
-    // What was claimed ahead and not sent goes back to the queue: nothing stays claimed.
-    for message in run.takeUnsent() {
-      do {
-        try outbox.unclaim(message)
-      } catch {
-        if report.paused == nil {
-          report.paused = "a claimed message could not be returned to the queue (it is in active/, and herald deliver returns it when it starts): \(error)"
-        }
-      }
-    }
     do {
       try outbox.flushResults()
     } catch {
@@ -216,9 +172,10 @@ public final class Deliverer: Sendable {
     return report
   }
 
-  /// One connection: takes the messages claimed for it, sends each, records its result.
-  private func send(run: Run, pace: SendingPace, onResult: (Result) -> Void) {
+  /// One connection: claims a message, sends it, records its result, and again.
+  private func send(run: Run, pace: SendingPace, onResult: (Result) -> Void, producing: () -> Bool) {
     defer { run.senderFinished() }
+    if policy.priority == .background { Self.lowerThisThreadsPriority() }
     let connection: any MessageTransport
     do {
       connection = try makeTransport()
@@ -227,8 +184,13 @@ public final class Deliverer: Sendable {
       stop()
       return
     }
-    let isStopped = { self.stopped.load(ordering: .relaxed) }
-    while !isStopped() {
+    // The message claimed while the relay worked on the one before.
+    var next: OutboxMessage?
+    defer {
+      // Claimed ahead and not sent: back to the queue, nothing stays claimed.
+      if let next { unclaim(next, run: run) }
+    }
+    while !run.isStopping {
       // Within the rate: wait until the pace allows the next message (a stop wakes the wait).
       if pace.isLimited {
         var start = clock.now
@@ -239,15 +201,28 @@ public final class Deliverer: Sendable {
           wait = pace.reserve(at: start)
         }
       }
-      guard !isStopped(), let message = run.take() else { return }
-      let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes)
+      let message: OutboxMessage
+      if let claimed = next {
+        message = claimed
+        next = nil
+      } else {
+        guard let claimed = claimNext(run: run, producing: producing) else { return }
+        message = claimed
+      }
+      guard !run.isStopping else {
+        unclaim(message, run: run)
+        return
+      }
+      let outcome = connection.send(from: message.sender, to: message.recipient, message: message.bytes) {
+        // The relay is answering this message's commands: claim the next one meanwhile. Its
+        // commands may go with this message's end, unless a pace holds it back (a relay
+        // would not wait that long in the middle of a transaction).
+        next = claimAhead(run: run)
+        return pace.isLimited ? nil : next.map { Envelope(sender: $0.sender, recipient: $0.recipient, size: $0.bytes.count) }
+      }
       if case .noReply(let failure) = outcome, failure.kind == .interrupted {
         // Ended by a shutdown: back to the queue, not an attempt.
-        do {
-          try outbox.unclaim(message)
-        } catch {
-          run.fail("a message could not be returned to the queue (it is in active/, and herald deliver returns it when it starts): \(error)")
-        }
+        unclaim(message, run: run)
         return
       }
       let result: Result
@@ -266,6 +241,53 @@ public final class Deliverer: Sendable {
       }
       if run.count(result, relayFailed: relayFailed, pauseAfter: policy.pauseAfterConsecutiveRelayFailures) { stop() }
       onResult(result)
+    }
+  }
+
+  /// Lowers the calling thread's CPU priority (a nice value of 10; on Linux a thread has its
+  /// own, and `setpriority` with 0 names the calling thread).
+  private static func lowerThisThreadsPriority() {
+    #if os(Linux)
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+    #endif
+  }
+
+  /// The next message for a connection, claimed now; while a producer may still enqueue
+  /// more, it waits for them (2 ms, doubling up to 50 ms). Nil when nothing is due and
+  /// nothing more will come, or when the run stops.
+  private func claimNext(run: Run, producing: () -> Bool) -> OutboxMessage? {
+    var wait = 0.002
+    while !run.isStopping {
+      // Asked before looking: a producer that had finished before the look has its last
+      // batch in the queue, and one look more is never needed.
+      let more = producing()
+      do {
+        if let message = try outbox.claim(limit: 1).first { return message }
+      } catch {
+        run.fail("the Outbox cannot be read: \(error)")
+        stop()
+        return nil
+      }
+      guard more, run.pause(for: wait) else { return nil }
+      wait = min(wait * 2, 0.05)
+    }
+    return nil
+  }
+
+  /// A message claimed ahead while the relay answers the current one; nil when none is
+  /// due (the next `claimNext` looks again, and waits for a producer), on a stop, or when the
+  /// Outbox cannot be read (`claimNext` says why).
+  private func claimAhead(run: Run) -> OutboxMessage? {
+    guard !run.isStopping else { return nil }
+    return try? outbox.claim(limit: 1).first
+  }
+
+  /// Puts a claimed message that was not tried back in the queue.
+  private func unclaim(_ message: OutboxMessage, run: Run) {
+    do {
+      try outbox.unclaim(message)
+    } catch {
+      run.fail("a claimed message could not be returned to the queue (it is in active/, and herald deliver returns it when it starts): \(error)")
     }
   }
 
@@ -303,23 +325,16 @@ public final class Deliverer: Sendable {
     return result
   }
 
-  /// What the claiming thread and the connections share: the messages claimed ahead, the
-  /// report, and how the run is going.
+  /// What the connections share: the report, and how the run is going.
   private final class Run: @unchecked Sendable {  // all state guarded by `condition`
     private let condition = NSCondition()
-    private var ready: [OutboxMessage] = []
     private var activeSenders: Int
-    private var noMore = false
     private var stopping = false
     private var counts = Report()
     private var relayFailures = 0
-    /// How many messages are claimed ahead for the connections; more are claimed when half
-    /// are taken.
-    let capacity: Int
 
-    init(senders: Int, capacity: Int) {
+    init(senders: Int) {
       activeSenders = senders
-      self.capacity = capacity
     }
 
     private func locked<T>(_ body: () -> T) -> T {
@@ -328,19 +343,8 @@ public final class Deliverer: Sendable {
       return body()
     }
 
-    // The connections' side.
-
-    /// The next message to send; nil when there is none and will be none, or when stopping.
-    func take() -> OutboxMessage? {
-      condition.lock()
-      defer { condition.unlock() }
-      while ready.isEmpty && !noMore && !stopping { condition.wait() }
-      guard !stopping, !ready.isEmpty else { return nil }
-      // Wake the claiming thread only when it has something to do: every wake-up is a
-      // context switch, and there are thousands of messages a second.
-      if ready.count == capacity / 2 + 1 || ready.count == 1 { condition.broadcast() }
-      return ready.removeFirst()
-    }
+    /// Whether the connections should take nothing more.
+    var isStopping: Bool { locked { stopping } }
 
     /// Counts a result; true when the relay has now failed `pauseAfter` times in a row
     /// (the run pauses, saying why).
@@ -372,27 +376,7 @@ public final class Deliverer: Sendable {
       }
     }
 
-    // The claiming side.
-
     var report: Report { locked { counts } }
-    var sendersDone: Bool { locked { activeSenders == 0 } }
-    var readyCount: Int { locked { ready.count } }
-    var exhausted: Bool { locked { noMore } }
-
-    func supply(_ messages: [OutboxMessage]) {
-      locked {
-        ready.append(contentsOf: messages)
-        condition.broadcast()
-      }
-    }
-
-    /// Nothing more will come: the connections end once `ready` is empty.
-    func exhaust() {
-      locked {
-        noMore = true
-        condition.broadcast()
-      }
-    }
 
     /// The connections take nothing more; what they are sending they finish.
     func stopSenders() {
@@ -402,7 +386,8 @@ public final class Deliverer: Sendable {
       }
     }
 
-    /// Waits `seconds` (the pace), or less when the run stops; false when it stopped.
+    /// Waits `seconds` (the pace, or for a producer), or less when the run stops; false
+    /// when it stopped.
     func pause(for seconds: TimeInterval) -> Bool {
       condition.lock()
       defer { condition.unlock() }
@@ -413,21 +398,11 @@ public final class Deliverer: Sendable {
       return false
     }
 
-    /// Waits until every connection has ended, fewer than half of `capacity` messages are
-    /// in hand (when more are wanted), or `deadline`.
-    func waitForWork(until deadline: Date, wantsMore: Bool) {
+    /// Waits until every connection has ended.
+    func waitForSenders() {
       condition.lock()
       defer { condition.unlock() }
-      while activeSenders > 0 && !(wantsMore && ready.count <= capacity / 2) {
-        if !condition.wait(until: deadline) { return }
-      }
-    }
-
-    func takeUnsent() -> [OutboxMessage] {
-      locked {
-        defer { ready.removeAll() }
-        return ready
-      }
+      while activeSenders > 0 { condition.wait() }
     }
   }
 }

@@ -15,9 +15,22 @@ public struct DeliveryPolicy: Sendable {
   public var pauseAfterConsecutiveRelayFailures = 10
   /// When to retry a deferred message and when to give up.
   public var retry = RetryPolicy()
+  /// The CPU priority of the sending threads.
+  public var priority = SendingPriority.normal
 
   /// The defaults: 4 connections, no rate limit, pause after 10 relay failures in a row.
   public init() {}
+}
+
+/// The CPU priority of the threads that send.
+public enum SendingPriority: Sendable, Equatable {
+  /// Like every other thread of the process.
+  case normal
+  /// Below the rest of the process (nice 10 on Linux): in a process that also answers
+  /// requests (`herald serve`), a campaign going out takes the CPU the requests leave, so
+  /// that pages and one-click unsubscribes keep answering promptly. Sending is as fast as
+  /// ever when nothing else wants the CPU.
+  case background
 }
 
 /// What one attempt means for its message, from the relay's answer (RFC 5321 §4.2).

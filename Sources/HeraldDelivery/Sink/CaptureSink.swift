@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import Synchronization
 
@@ -82,6 +85,9 @@ public final class CaptureSink: Sendable {
     defer { close(client) }
     var yes: Int32 = 1
     setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+    #if canImport(Darwin)
+    setsockopt(client, SOL_SOCKET, SO_NOSIGPIPE, &yes, socklen_t(MemoryLayout<Int32>.size))  // no MSG_NOSIGNAL there
+    #endif
     let connection = LineConnection(descriptor: client)
     connection.send("220 herald-sink ESMTP ready")
     var sender: String?
@@ -159,7 +165,13 @@ private final class LineConnection {
     let bytes = Array((text + "\r\n").utf8)
     var offset = 0
     while offset < bytes.count {
+      // A client gone (killed, or one that dropped a transaction it had pipelined) must not
+      // take the sink down with SIGPIPE: the reply is lost, and the next read ends the session.
+      #if os(Linux)
+      let written = bytes[offset...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      #else
       let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+      #endif
       if written <= 0 { return }
       offset += written
     }

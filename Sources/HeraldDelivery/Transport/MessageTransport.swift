@@ -8,6 +8,42 @@ public protocol MessageTransport: AnyObject {
   /// Sends one message to one recipient and returns the server's final reply, or why
   /// there was none.
   func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome
+
+  /// Sends one message like `send(from:to:message:)`, and asks for the next one meanwhile.
+  ///
+  /// `next` is called at most once, while the relay answers this message's commands and
+  /// before the message itself goes: the caller claims its next message there and returns
+  /// its envelope (nil when there is none). A transport that pipelines across transactions
+  /// sends that envelope's commands with this message's end, so the caller must send that
+  /// message next on this transport (another message, or none, costs the connection). It
+  /// is not called when the transaction cannot start (no connection).
+  func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome
+}
+
+/// The envelope of a message a connection is to send next: enough to open its transaction.
+public struct Envelope: Sendable, Equatable {
+  /// MAIL FROM.
+  public var sender: String
+  /// RCPT TO.
+  public var recipient: String
+  /// The message's size in bytes (MAIL FROM's SIZE, RFC 1870).
+  public var size: Int
+
+  /// Makes an envelope.
+  public init(sender: String, recipient: String, size: Int) {
+    self.sender = sender
+    self.recipient = recipient
+    self.size = size
+  }
+}
+
+extension MessageTransport {
+  /// Sends, then asks for the next message: a transport with nothing to pipeline.
+  public func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome {
+    let outcome = send(from: sender, to: recipient, message: message)
+    _ = next()
+    return outcome
+  }
 }
 
 /// What became of one message on a transport.

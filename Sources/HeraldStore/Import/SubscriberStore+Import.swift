@@ -84,6 +84,7 @@ extension SubscriberStore {
           return dryRun ? .rollback : .commit
         }
       }
+      checkpointer.wrote()
     } catch let error as StoreError {
       throw error
     } catch let error as CSVError {

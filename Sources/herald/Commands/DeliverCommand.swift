@@ -52,7 +52,8 @@ struct DeliverCommand: AsyncParsableCommand {
         session.stop()
       }
       defer { interrupts.forEach { $0.cancel() } }
-      let progress = Terminal.colours(STDERR_FILENO) && !json ? ProgressLine(total: start.due, start: Date()) : nil
+      // The count (a listing of queue/) only for a progress line someone sees.
+      let progress = Terminal.colours(STDERR_FILENO) && !json ? ProgressLine(total: try mailroom.queuedCount(), start: Date()) : nil
       let report = try await BlockingWork.runOnThread(named: "herald-deliver") { session.run(onResult: { progress?.record($0.outcome) }) }
       progress?.clear()
       try DeliveryReportOutput.print(report, json: json)

@@ -45,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
     var services: [any Service] = []
     let relay = noDeliver ? nil : try mailroom.configuredRelay(override: smtp)
     if let relay {
-      let session = mailroom.deliverySession(relay: relay, onWarning: { Terminal.warning($0) })
+      // Requests first: the campaign takes the CPU they leave.
+      let session = mailroom.deliverySession(relay: relay, priority: .background, onWarning: { Terminal.warning($0) })
       services.append(DeliveryService(session: session, interval: .seconds(10), onEvent: DeliveryEvents.report))
     }
     let reading: String?
