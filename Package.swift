@@ -9,14 +9,10 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "herald", targets: ["herald"]),
+    // The one library meant for use outside this package: the RFC 5322/MIME model, DKIM,
+    // addresses and SMTP replies (public, with HeraldCore's errors and ids). Every other
+    // target declares what the package shares as `package`, not `public`.
     .library(name: "HeraldMail", targets: ["HeraldMail"]),
-    .library(name: "HeraldCompose", targets: ["HeraldCompose"]),
-    .library(name: "HeraldStore", targets: ["HeraldStore"]),
-    .library(name: "HeraldDelivery", targets: ["HeraldDelivery"]),
-    .library(name: "HeraldWorkspace", targets: ["HeraldWorkspace"]),
-    .library(name: "HeraldCampaign", targets: ["HeraldCampaign"]),
-    .library(name: "HeraldInbox", targets: ["HeraldInbox"]),
-    .library(name: "HeraldWeb", targets: ["HeraldWeb"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -9,14 +9,14 @@ import NIOPosix
 ///   uses).
 /// - `runOnThread(named:_:)`: long work (a delivery run, an IMAP fetch) on a thread of its
 ///   own, so that it never takes a pool thread for minutes.
-public enum BlockingWork {
+package enum BlockingWork {
   /// Runs `work` on the blocking pool and returns what it gives.
-  public static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+  package static func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await NIOThreadPool.singleton.runIfActive(work)
   }
 
   /// Runs `work` on a thread of its own and returns what it gives when it ends.
-  public static func runOnThread<T: Sendable>(named name: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+  package static func runOnThread<T: Sendable>(named name: String, _ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
       let thread = Thread {
         continuation.resume(with: Result(catching: work))

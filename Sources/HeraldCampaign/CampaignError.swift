@@ -4,38 +4,38 @@ import HeraldCore
 /// A send that cannot go ahead, or did not finish: the release has errors, is under
 /// embargo, a correction's original is still waiting, there is no one to send to, the
 /// Outbox could not take every message.
-public struct CampaignError: DiagnosedError {
+package struct CampaignError: DiagnosedError {
   /// What kind of failure it is.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
+  package struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case releaseHasErrors, embargoed, invalidRequest, correctionWaiting, nothingToSend, enqueueIncomplete, signing }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// `herald check` finds errors in the release (`diagnostics` lists them).
-    public static var releaseHasErrors: Self { Self(.releaseHasErrors) }
+    package static var releaseHasErrors: Self { Self(.releaseHasErrors) }
     /// The release may not go out before its embargo.
-    public static var embargoed: Self { Self(.embargoed) }
+    package static var embargoed: Self { Self(.embargoed) }
     /// The request contradicts itself or the release (no lists, a list with a correction).
-    public static var invalidRequest: Self { Self(.invalidRequest) }
+    package static var invalidRequest: Self { Self(.invalidRequest) }
     /// The campaign a correction corrects still has messages waiting in the Outbox.
-    public static var correctionWaiting: Self { Self(.correctionWaiting) }
+    package static var correctionWaiting: Self { Self(.correctionWaiting) }
     /// No recipient is left: everyone received it, or the lists are empty.
-    public static var nothingToSend: Self { Self(.nothingToSend) }
+    package static var nothingToSend: Self { Self(.nothingToSend) }
     /// Writing the Outbox stopped part-way; what was written stays and is sent.
-    public static var enqueueIncomplete: Self { Self(.enqueueIncomplete) }
+    package static var enqueueIncomplete: Self { Self(.enqueueIncomplete) }
     /// A message could not be DKIM-signed.
-    public static var signing: Self { Self(.signing) }
-    public var description: String { base.rawValue }
+    package static var signing: Self { Self(.signing) }
+    package var description: String { base.rawValue }
   }
 
   /// The kind of failure.
-  public var code: Code
-  public var message: String
-  public var underlying: (any Error & Sendable)?
+  package var code: Code
+  package var message: String
+  package var underlying: (any Error & Sendable)?
   /// The release's problems, for `.releaseHasErrors`.
-  public var diagnostics: [Diagnostic] = []
+  package var diagnostics: [Diagnostic] = []
 
   /// Makes an error.
-  public init(_ code: Code, _ message: String, diagnostics: [Diagnostic] = [], underlying: (any Error & Sendable)? = nil) {
+  package init(_ code: Code, _ message: String, diagnostics: [Diagnostic] = [], underlying: (any Error & Sendable)? = nil) {
     self.code = code
     self.message = message
     self.diagnostics = diagnostics

@@ -8,49 +8,49 @@ import HeraldStore
 /// A send worked out before anything is written: the release composed, who gets it, who
 /// is left out and why, when it goes, how it is signed. A value to show a person, to
 /// confirm, and then to run (`Mailroom.send`).
-public struct CampaignPlan: Sendable {
+package struct CampaignPlan: Sendable {
   /// The campaign's name, as the Outbox, the delivery log and the reports know it.
-  public var campaign: CampaignID
+  package var campaign: CampaignID
   /// The release, composed once.
-  public var composed: ComposedRelease
+  package var composed: ComposedRelease
   /// Who it goes to.
-  public var audience: SubscriberStore.Audience
+  package var audience: SubscriberStore.Audience
   /// The lists it goes through (empty for a correction, which follows its original).
-  public var lists: [String]
+  package var lists: [String]
   /// The campaign a correction corrects.
-  public var correctionOf: CampaignID?
+  package var correctionOf: CampaignID?
   /// The release file as the request named it (reports and warnings repeat it).
-  public var releasePath: String
+  package var releasePath: String
   /// How many get a message.
-  public var recipients: Int
+  package var recipients: Int
   /// Members left out because their address or domain is suppressed.
-  public var suppressed: Int
+  package var suppressed: Int
   /// Members left out because they already received the release (unless `again`).
-  public var alreadyReceived: Int
+  package var alreadyReceived: Int
   /// Members left out because a message of this release for them is already in the
   /// Outbox (waiting, or sent just before an interruption and not yet in the log).
-  public var inOutbox: Int
+  package var inOutbox: Int
   /// Whether those who already received it get it again.
-  public var again: Bool
+  package var again: Bool
   /// When the messages are dated, and aged from for retries: now, or the time a
   /// scheduled send goes out.
-  public var date: Date
+  package var date: Date
   /// Whether it waits in the Outbox for `herald deliver` at `date`.
-  public var scheduled: Bool
+  package var scheduled: Bool
   /// The envelope sender (MAIL FROM).
-  public var sender: String
+  package var sender: String
   /// The DKIM keys every message is signed with, one signature each.
-  public var signers: [DKIMSigner]
+  package var signers: [DKIMSigner]
   /// The release's warnings (`herald check`).
-  public var warnings: [Diagnostic]
+  package var warnings: [Diagnostic]
   /// The bulk senders' rules the configuration breaks (`SendingRules`).
-  public var sendingWarnings: [String]
+  package var sendingWarnings: [String]
 
   /// Subscribers who have a message of this release in the Outbox already.
   var skipping: Set<SubscriberID>
 
   /// Why nothing would be sent, when no one is left; nil when there are recipients.
-  public var nothingToSend: String? {
+  package var nothingToSend: String? {
     guard recipients == 0 else { return nil }
     if alreadyReceived + inOutbox > 0 { return "everyone already received this release; add --again to send it anyway" }
     if suppressed > 0 { return "no one to send to: every member is suppressed" }
@@ -63,18 +63,18 @@ public struct CampaignPlan: Sendable {
 }
 
 /// What `Mailroom.send` did.
-public struct CampaignResult: Sendable {
+package struct CampaignResult: Sendable {
   /// The campaign.
-  public var campaign: CampaignID
+  package var campaign: CampaignID
   /// How many messages went into the Outbox.
-  public var enqueued: Int
+  package var enqueued: Int
   /// What delivery did, when the send delivered (not for --queue-only or a scheduled send).
-  public var delivery: Deliverer.Report?
+  package var delivery: Deliverer.Report?
   /// Outbox/reports/CAMPAIGN.txt, when delivery ran.
-  public var reportFile: URL?
+  package var reportFile: URL?
   /// The release as the web archive holds it now; nil when it could not be published
   /// (`publishProblem` says why).
-  public var published: Publication?
+  package var published: Publication?
   /// Why the release could not be published to the archive.
-  public var publishProblem: String?
+  package var publishProblem: String?
 }

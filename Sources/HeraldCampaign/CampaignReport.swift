@@ -5,12 +5,12 @@ import HeraldDelivery
 /// The report of a send, kept beside the Outbox: Outbox/reports/CAMPAIGN.json for scripts
 /// and CAMPAIGN.txt for people, each written whole. It says how many were sent, deferred
 /// and failed, and why, grouped by reason.
-public enum CampaignReport {
+package enum CampaignReport {
   /// Writes both files.
   /// - Returns: the text file.
   /// - Throws: `FileError` when the reports folder cannot be written.
   @discardableResult
-  public static func write(
+  package static func write(
     campaign: CampaignID, subject: String, lists: [String], enqueued: Int, report: Deliverer.Report, outbox: URL, finished: Date = Date()
   ) throws -> URL {
     let directory = outbox.appendingPathComponent("reports")
@@ -50,7 +50,7 @@ public enum CampaignReport {
 
   /// "the relay refused the connection: 2", most frequent first; the rest summed up after
   /// `limit` lines.
-  public static func reasonLines(_ report: Deliverer.Report, _ outcome: DeliveryOutcome, limit: Int = 10) -> [String] {
+  package static func reasonLines(_ report: Deliverer.Report, _ outcome: DeliveryOutcome, limit: Int = 10) -> [String] {
     let reasons = report.reasons(for: outcome)
     var lines = reasons.prefix(limit).map { "\($0.reason): \($0.count.formatted())" }
     if reasons.count > limit {

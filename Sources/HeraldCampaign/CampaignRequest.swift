@@ -2,21 +2,21 @@ import Foundation
 import HeraldCore
 
 /// What a person asks for when sending a release: which release, to whom, when.
-public struct CampaignRequest: Sendable {
+package struct CampaignRequest: Sendable {
   /// The release file, as given (inside the workspace when it is not found as given).
-  public var release: String
+  package var release: String
   /// The lists to send to; empty for the release's own `lists:`.
-  public var lists: [String] = []
+  package var lists: [String] = []
   /// Send as a correction to exactly those this campaign reached (still subscribed, not
   /// suppressed), through the same lists; nil for an ordinary send.
-  public var correctionOf: CampaignID?
+  package var correctionOf: CampaignID?
   /// Send at this time instead of now; `herald deliver` sends the messages then.
-  public var sendAt: Date?
+  package var sendAt: Date?
   /// Send also to those who already received the release.
-  public var again = false
+  package var again = false
 
   /// A request to send `release` to its own lists, now.
-  public init(release: String) {
+  package init(release: String) {
     self.release = release
   }
 }

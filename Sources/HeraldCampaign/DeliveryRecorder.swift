@@ -12,7 +12,7 @@ import Logging
 ///
 /// The log is written in batches by a thread of its own: one transaction per thousand
 /// results or per second, whichever comes first. Call `finish()` when a run ends.
-public final class DeliveryRecorder: Sendable {
+package final class DeliveryRecorder: Sendable {
   private struct State {
     /// The rows waiting for the writer.
     var pending: [SubscriberStore.DeliveryRecord] = []
@@ -35,14 +35,14 @@ public final class DeliveryRecorder: Sendable {
   /// waits for the database.
   /// - Parameter onWarning: told, in words for people, when the store cannot be written
   ///   (the Outbox still holds every attempt).
-  public init(store: SubscriberStore, logger: Logger, onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
+  package init(store: SubscriberStore, logger: Logger, onWarning: @escaping @Sendable (String) -> Void = { _ in }) {
     self.store = store
     self.logger = logger
     self.onWarning = onWarning
   }
 
   /// Records one result: a log row, and for a failure that is the recipient's, the bounce.
-  public func record(_ result: Deliverer.Result) {
+  package func record(_ result: Deliverer.Result) {
     if let subscriber = result.message.subscriber {
       add(.init(subscriber: subscriber, campaign: result.message.campaign, list: result.message.list, outcome: result.outcome, reply: result.detail))
     }
@@ -57,7 +57,7 @@ public final class DeliveryRecorder: Sendable {
 
   /// Whether a permanent refusal is the recipient's: a 5xx that is not about policy or
   /// our own standing (5.7.x).
-  public static func isBounce(_ reply: SMTPReply) -> Bool {
+  package static func isBounce(_ reply: SMTPReply) -> Bool {
     reply.isPermanent && !(reply.enhancedCode?.isPolicy ?? false)
   }
 
@@ -67,7 +67,7 @@ public final class DeliveryRecorder: Sendable {
   /// - Returns: the lists whose status changed.
   /// - Throws: `StoreError` when the store cannot be written.
   @discardableResult
-  public func recordBounce(address: String, list: String?, evidence: String, mailboxGone: Bool) throws -> [String] {
+  package func recordBounce(address: String, list: String?, evidence: String, mailboxGone: Bool) throws -> [String] {
     do {
       let changed = try store.setStatus(.bounced, email: address, list: list, source: .bounce(evidence))
       if mailboxGone { try store.suppress(address, reason: "hard bounce: \(evidence)") }
@@ -93,7 +93,7 @@ public final class DeliveryRecorder: Sendable {
   }
 
   /// Writes what is left of the log, and returns when it is written.
-  public func finish() {
+  package func finish() {
     guard state.update({ state -> Bool in
       if state.writing { state.finishing = true }
       return state.writing

@@ -10,20 +10,20 @@ import ServiceLifecycle
 ///   flight complete and are recorded, and the service returns;
 /// - cancellation (the group's graceful period is over): the transfers still in flight are
 ///   ended and their messages go back to the queue.
-public struct DeliveryService: Service {
+package struct DeliveryService: Service {
   let session: DeliverySession
   let interval: Duration
   let onEvent: @Sendable (DeliverySession.WatchEvent) -> Void
 
   /// A service that watches with `session`, looking for new messages every `interval` (and
   /// at once when the mailroom enqueues one).
-  public init(session: DeliverySession, interval: Duration, onEvent: @escaping @Sendable (DeliverySession.WatchEvent) -> Void = { _ in }) {
+  package init(session: DeliverySession, interval: Duration, onEvent: @escaping @Sendable (DeliverySession.WatchEvent) -> Void = { _ in }) {
     self.session = session
     self.interval = interval
     self.onEvent = onEvent
   }
 
-  public func run() async throws {
+  package func run() async throws {
     await withTaskCancellationHandler {
       await withGracefulShutdownHandler {
         while !session.isStopped && !Task.isCancelled {

@@ -9,7 +9,7 @@ import Logging
 /// result goes to the store through a `DeliveryRecorder`. `stop()` ends the run in progress
 /// cleanly: messages in flight finish and are recorded, nothing stays claimed; it also ends
 /// the waiting between runs. `interrupt()` does not wait for the messages in flight.
-public final class DeliverySession: Sendable {
+package final class DeliverySession: Sendable {
   private let deliverer: Deliverer
   private let outbox: Outbox
   private let recorder: DeliveryRecorder?
@@ -23,7 +23,7 @@ public final class DeliverySession: Sendable {
   ///   - transport: makes the connections; SMTP through libcurl to `relay` by default.
   ///   - wakeup: signalled when mail is enqueued: `watch` sends it at once.
   ///   - onWarning: told, in words for people, what the session could not record.
-  public init(
+  package init(
     outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy, store: SubscriberStore?, logger: Logger,
     transport: Deliverer.TransportFactory? = nil, wakeup: Wakeup = Wakeup(), onWarning: @escaping @Sendable (String) -> Void = { _ in }
   ) {
@@ -38,7 +38,7 @@ public final class DeliverySession: Sendable {
   }
 
   /// Stops the run in progress cleanly, and the waiting between runs. Safe from any thread.
-  public func stop() {
+  package func stop() {
     stopped.set()
     deliverer.stop()
     wakeup.signal()
@@ -46,20 +46,20 @@ public final class DeliverySession: Sendable {
 
   /// Stops at once: the transfers in flight are ended and their messages go back to the
   /// queue. For a shutdown that has waited as long as it may. Safe from any thread.
-  public func interrupt() {
+  package func interrupt() {
     stopped.set()
     deliverer.interrupt()
     wakeup.signal()
   }
 
   /// Whether `stop()` was called.
-  public var isStopped: Bool { stopped.isSet }
+  package var isStopped: Bool { stopped.isSet }
 
   /// Sends what is due now, on the calling thread and the connections' own. While
   /// `producing` is true (a campaign still being enqueued) it waits for more instead of
   /// returning.
   /// - Parameter onResult: told of each result after it is recorded, from the sending threads.
-  public func run(producing: @escaping @Sendable () -> Bool = { false }, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }) -> Deliverer.Report {
+  package func run(producing: @escaping @Sendable () -> Bool = { false }, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }) -> Deliverer.Report {
     guard !isStopped else { return Deliverer.Report() }
     let report = deliverer.deliverDue(onResult: { [deliverer, stopped, recorder] result in
       // A stop between two runs is seen here, at the first result of the next.
@@ -72,7 +72,7 @@ public final class DeliverySession: Sendable {
   }
 
   /// What `watch` tells its caller.
-  public enum WatchEvent: Sendable {
+  package enum WatchEvent: Sendable {
     /// Messages a killed process left in active/ went back to the queue.
     case recovered(Int)
     /// A run ended; its report.
@@ -95,7 +95,7 @@ public final class DeliverySession: Sendable {
   ///   - onEvent: told of recoveries, runs and pauses.
   /// - Returns: the runs' counts, summed.
   /// - Throws: `DeliveryError` when the Outbox cannot be read.
-  public func watch<C: Clock>(
+  package func watch<C: Clock>(
     interval: Duration, clock: C = ContinuousClock(), onEvent: @escaping @Sendable (WatchEvent) -> Void
   ) async throws -> Deliverer.Report where C.Duration == Duration {
     var total = Deliverer.Report()

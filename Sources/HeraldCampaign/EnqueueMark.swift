@@ -7,7 +7,7 @@ import HeraldDelivery
 /// was killed half-way: the rest of its recipients were never written, and only another
 /// `herald send` of the release reaches them (it skips those who have it). `herald deliver`
 /// and `herald outbox` say so (`EnqueueMark.interrupted`).
-public enum EnqueueMark {
+package enum EnqueueMark {
   static func url(_ campaign: CampaignID, outbox: URL) -> URL {
     outbox.appendingPathComponent("reports/\(campaign).enqueueing")
   }
@@ -52,7 +52,7 @@ public enum EnqueueMark {
   }
 
   /// Warnings for campaigns whose send was killed while enqueueing (its process is gone).
-  public static func interrupted(outbox: Outbox) -> [String] {
+  package static func interrupted(outbox: Outbox) -> [String] {
     let interrupted = marks(in: outbox.directory).filter { !$0.running }
     guard !interrupted.isEmpty else { return [] }
     let counts = try? outbox.counts()

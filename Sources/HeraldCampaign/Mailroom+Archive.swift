@@ -12,7 +12,7 @@ extension Mailroom {
   ///   - campaign: the campaign that mailed it, if one did.
   /// - Returns: what the archive holds now.
   @discardableResult
-  public func publish(_ composed: ComposedRelease, at time: Date = Date(), campaign: CampaignID? = nil) throws -> Publication {
+  package func publish(_ composed: ComposedRelease, at time: Date = Date(), campaign: CampaignID? = nil) throws -> Publication {
     let release = composed.release
     let body = composed.publicBody()
     let visible = max(time, release.embargo ?? time)
@@ -29,7 +29,7 @@ extension Mailroom {
   /// - Throws: `ComposeError` for a release that cannot be read, `CampaignError`
   ///   `.releaseHasErrors` for one with errors.
   @discardableResult
-  public func publish(release path: String, at time: Date = Date()) throws -> Publication {
+  package func publish(release path: String, at time: Date = Date()) throws -> Publication {
     let composed = try workspace.composeRelease(path, configuration: configuration)
     let diagnostics = ReleaseChecker.diagnostics(for: composed)
     if diagnostics.contains(where: { $0.severity == .error }) {
@@ -41,7 +41,7 @@ extension Mailroom {
   /// Takes a release out of the archive (by its slug); its page is gone at once.
   /// - Returns: whether it was there.
   @discardableResult
-  public func withdraw(_ slug: String) throws -> Bool {
+  package func withdraw(_ slug: String) throws -> Bool {
     try store.withdraw(slug)
   }
 }

@@ -8,24 +8,24 @@ import HeraldWorkspace
 
 extension Mailroom {
   /// A message written in the web contact form.
-  public struct ContactMessage: Sendable {
+  package struct ContactMessage: Sendable {
     /// The writer's name.
-    public var name: String
+    package var name: String
     /// Their address, where the answer goes.
-    public var email: String
+    package var email: String
     /// Their organisation (a newspaper, a broadcaster), if they gave one.
-    public var organization: String?
+    package var organization: String?
     /// The subject.
-    public var subject: String
+    package var subject: String
     /// What they wrote.
-    public var text: String
+    package var text: String
     /// The slug of the release it is about, if they chose one.
-    public var release: String?
+    package var release: String?
     /// Where it came from, for the record: "203.0.113.7, Mozilla/5.0 …".
-    public var origin: String
+    package var origin: String
 
     /// Makes a contact message.
-    public init(name: String, email: String, organization: String?, subject: String, text: String, release: String?, origin: String) {
+    package init(name: String, email: String, organization: String?, subject: String, text: String, release: String?, origin: String) {
       self.name = name
       self.email = email
       self.organization = organization
@@ -37,11 +37,11 @@ extension Mailroom {
   }
 
   /// What taking a contact message in came to.
-  public struct ContactReceipt: Sendable {
+  package struct ContactReceipt: Sendable {
     /// The inquiry it opened (or joined).
-    public var inquiry: Int64
+    package var inquiry: Int64
     /// Why the press office was not notified, when it could not be; the inquiry is kept.
-    public var noticeProblem: String?
+    package var noticeProblem: String?
   }
 
   /// Takes a message from the contact form in as an inquiry, the way mail comes in: it is
@@ -53,7 +53,7 @@ extension Mailroom {
   /// writer, so that answering the notice answers them.
   /// - Throws: `CampaignError` `.invalidRequest` for an address that is not one; what
   ///   keeping or recording throws (nothing is recorded then).
-  public func receiveContact(_ form: ContactMessage) async throws -> ContactReceipt {
+  package func receiveContact(_ form: ContactMessage) async throws -> ContactReceipt {
     try await BlockingWork.run { [self] in
       let now = clock.now
       let writer: Mailbox

@@ -10,7 +10,7 @@ extension Mailroom {
   /// web server's mail go out this way.
   /// - Throws: `DeliveryError` `.connection` for an address that is not SMTP;
   ///   `WorkspaceError` `.secret` for a password file others can read.
-  public func configuredRelay(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+  package func configuredRelay(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws
     -> RelayConfiguration?
   {
     guard override != nil || configuration.relay.url != nil else { return nil }
@@ -22,7 +22,7 @@ extension Mailroom {
   /// named: a send that is to go now must not quietly wait.
   /// - Throws: `DeliveryError` `.connection` when no relay is named or the address is not
   ///   SMTP; `WorkspaceError` `.secret` for a password file others can read.
-  public func relay(for plan: CampaignPlan, override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+  package func relay(for plan: CampaignPlan, override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws
     -> RelayConfiguration?
   {
     plan.scheduled ? nil : try relay(override: override, environment: environment)
@@ -31,17 +31,17 @@ extension Mailroom {
 
 extension Mailroom {
   /// What a delivery run finds before it starts.
-  public struct DeliveryStart: Sendable {
+  package struct DeliveryStart: Sendable {
     /// Messages a killed run had claimed, returned to the queue: at least once, never lost.
-    public var recovered: Int
+    package var recovered: Int
     /// Sends whose enqueueing was interrupted, said for people (run `herald send` again).
-    public var interruptedSends: [String]
+    package var interruptedSends: [String]
   }
 
   /// Readies the Outbox for a delivery run: what a killed run left claimed goes back to the
   /// queue (only when no other process has the Outbox open), and interrupted sends are named.
   /// - Throws: `DeliveryError` when the Outbox cannot be read or changed.
-  public func startDelivery() throws -> DeliveryStart {
+  package func startDelivery() throws -> DeliveryStart {
     let recovered = try outbox.recover()
     return DeliveryStart(recovered: recovered, interruptedSends: EnqueueMark.interrupted(outbox: outbox))
   }
@@ -49,14 +49,14 @@ extension Mailroom {
   /// How many messages wait in the queue (a listing of the folder: for a progress line that
   /// someone sees, not on every run).
   /// - Throws: `DeliveryError` when the Outbox cannot be read.
-  public func queuedCount() throws -> Int {
+  package func queuedCount() throws -> Int {
     try outbox.count(in: .queue)
   }
 
   /// The mailbox the inbox reads: `override` (--imap) or herald.yml's `inbox:`, with its
   /// login from the environment or the password file (see `Workspace.mailbox`).
   /// - Throws: `WorkspaceError` when none is named or the password file is unsafe.
-  public func mailbox(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MailboxConfiguration {
+  package func mailbox(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> MailboxConfiguration {
     try workspace.mailbox(configuration, override: override, environment: environment)
   }
 }

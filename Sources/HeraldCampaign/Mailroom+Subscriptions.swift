@@ -10,20 +10,20 @@ import HeraldStore
 // on the caller's thread: a web server's event loop keeps answering meanwhile.
 extension Mailroom {
   /// A subscription asked for in a public form.
-  public struct SubscriptionForm: Sendable {
+  package struct SubscriptionForm: Sendable {
     /// The address typed in.
-    public var email: String
+    package var email: String
     /// The name, if one was given.
-    public var name: String?
+    package var name: String?
     /// The organisation, if one was given.
-    public var organization: String?
+    package var organization: String?
     /// The list's name.
-    public var list: String
+    package var list: String
     /// The consent evidence: who asked (address, user agent) and the words agreed to.
-    public var source: ConsentSource
+    package var source: ConsentSource
 
     /// Makes a request.
-    public init(email: String, name: String?, organization: String?, list: String, source: ConsentSource) {
+    package init(email: String, name: String?, organization: String?, list: String, source: ConsentSource) {
       self.email = email
       self.name = name
       self.organization = organization
@@ -37,7 +37,7 @@ extension Mailroom {
   /// address and list within `web.confirmation_cooldown`.
   /// - Throws: `StoreError` (`.invalidInput` for an address that is not one, `.notFound`
   ///   for an unknown list); what composing or enqueueing the confirmation throws.
-  public func requestSubscription(_ form: SubscriptionForm) async throws -> SubscriberStore.SubscriptionRequest {
+  package func requestSubscription(_ form: SubscriptionForm) async throws -> SubscriberStore.SubscriptionRequest {
     try await BlockingWork.run { [self] in
       let now = clock.now
       let outcome = try store.requestSubscription(
@@ -51,7 +51,7 @@ extension Mailroom {
   }
 
   /// What a confirmation link's token says.
-  public enum ConfirmationLink: Sendable, Equatable {
+  package enum ConfirmationLink: Sendable, Equatable {
     /// Genuine and within its lifetime: the subscriber and list it confirms.
     case valid(SubscriberID, list: String)
     /// Genuine, and older than `web.confirmation_lifetime`.
@@ -60,7 +60,7 @@ extension Mailroom {
 
   /// Reads a confirmation link's token; nil when it is not one of ours (forged, altered,
   /// issued in the future, another purpose).
-  public func confirmationLink(_ token: String) -> ConfirmationLink? {
+  package func confirmationLink(_ token: String) -> ConfirmationLink? {
     guard token.utf8.count < 512, let signer = try? linkSigner(), let (subscriber, list, issued) = try? signer.verifyConfirmationToken(token),
       let id = SubscriberID(subscriber)
     else { return nil }
@@ -70,7 +70,7 @@ extension Mailroom {
   }
 
   /// The subscriber and list of an unsubscribe link's token; nil when it is not one of ours.
-  public func unsubscribeLink(_ token: String) -> (subscriber: SubscriberID, list: String)? {
+  package func unsubscribeLink(_ token: String) -> (subscriber: SubscriberID, list: String)? {
     guard token.utf8.count < 512, let signer = try? linkSigner(), let (subscriber, list) = try? signer.verifyUnsubscribeToken(token),
       let id = SubscriberID(subscriber)
     else { return nil }
@@ -78,24 +78,24 @@ extension Mailroom {
   }
 
   /// Confirms a pending subscription (the confirmation link's button), with the evidence.
-  public func confirmSubscription(_ subscriber: SubscriberID, list: String, source: ConsentSource) async throws -> SubscriberStore.Confirmation {
+  package func confirmSubscription(_ subscriber: SubscriberID, list: String, source: ConsentSource) async throws -> SubscriberStore.Confirmation {
     try await BlockingWork.run { [self] in try store.confirmSubscription(subscriber, list: list, source: source, at: clock.now) }
   }
 
   /// Unsubscribes by link from `list`, or from every list when nil, with the evidence.
   /// - Returns: the lists that changed.
   @discardableResult
-  public func unsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource) async throws -> [String] {
+  package func unsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource) async throws -> [String] {
     try await BlockingWork.run { [self] in try store.unsubscribe(subscriber, list: list, source: source, at: clock.now) }
   }
 
   /// The subscriber with this id and their memberships, or nil (forgotten, never there).
-  public func subscriber(_ id: SubscriberID) async throws -> (Subscriber, [Membership])? {
+  package func subscriber(_ id: SubscriberID) async throws -> (Subscriber, [Membership])? {
     try await BlockingWork.run { [self] in try store.subscriber(id: id) }
   }
 
   /// Every list, by name.
-  public func lists() async throws -> [MailingList] {
+  package func lists() async throws -> [MailingList] {
     try await BlockingWork.run { [self] in try store.lists() }
   }
 

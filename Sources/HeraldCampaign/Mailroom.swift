@@ -11,21 +11,21 @@ import Logging
 /// (composed, DKIM-signed, each message durable before it can go), delivers them, and
 /// records the results in the store. `herald send` and `herald deliver` go through it; so
 /// will the inbox (replies) and the web server (confirmations, notifications).
-public final class Mailroom: Sendable {
+package final class Mailroom: Sendable {
   /// The workspace.
-  public let workspace: Workspace
+  package let workspace: Workspace
   /// herald.yml, read once.
-  public let configuration: Configuration
+  package let configuration: Configuration
   /// The subscriber store.
-  public let store: SubscriberStore
+  package let store: SubscriberStore
   /// The Outbox.
-  public let outbox: Outbox
+  package let outbox: Outbox
   /// The DKIM keys every message is signed with (none: unsigned).
-  public let signers: [DKIMSigner]
+  package let signers: [DKIMSigner]
   /// The public site's addresses (herald.yml's `base_url`).
-  public let site: PublicSite
+  package let site: PublicSite
   /// The time of day: the system's, or a test's.
-  public let clock: WallClock
+  package let clock: WallClock
   let logger: Logger
   /// The workspace's link signer, read once; the error when the secret is missing.
   private let links: Result<LinkSigner, WorkspaceError>
@@ -36,7 +36,7 @@ public final class Mailroom: Sendable {
   /// - Parameter clock: what `now` is for forms, links and one-off mail (tests set it).
   /// - Throws: `WorkspaceError` (not a workspace, a key file others can read),
   ///   `.configuration` (herald.yml), `StoreError`, `DeliveryError`.
-  public init(workspace: Workspace, clock: WallClock = .system, logger: Logger = Logger(label: "herald")) throws {
+  package init(workspace: Workspace, clock: WallClock = .system, logger: Logger = Logger(label: "herald")) throws {
     self.workspace = workspace
     self.configuration = try workspace.configuration()
     self.store = try workspace.openStore(logger: logger)
@@ -54,7 +54,7 @@ public final class Mailroom: Sendable {
 
   /// The signer of the workspace's links (unsubscribe, confirmation, forms).
   /// - Throws: `WorkspaceError` when the workspace's secret is missing or unreadable.
-  public func linkSigner() throws -> LinkSigner {
+  package func linkSigner() throws -> LinkSigner {
     try links.get()
   }
 
@@ -66,7 +66,7 @@ public final class Mailroom: Sendable {
   /// - Throws: `CampaignError` (release errors, embargo, a correction whose original is
   ///   still waiting, no lists), `ComposeError` for a release that cannot be read,
   ///   `StoreError` for an unknown list or campaign.
-  public func plan(_ request: CampaignRequest, now: Date = Date()) throws -> CampaignPlan {
+  package func plan(_ request: CampaignRequest, now: Date = Date()) throws -> CampaignPlan {
     let composed = try workspace.composeRelease(request.release, configuration: configuration)
     let diagnostics = ReleaseChecker.diagnostics(for: composed)
     if diagnostics.contains(where: { $0.severity == .error }) {
@@ -126,7 +126,7 @@ public final class Mailroom: Sendable {
 
   /// The relay to deliver through: `override` (--smtp) or herald.yml's, with its AUTH
   /// credentials (see `Workspace.relay`).
-  public func relay(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RelayConfiguration {
+  package func relay(override: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RelayConfiguration {
     try workspace.relay(configuration, override: override, environment: environment)
   }
 
@@ -137,7 +137,7 @@ public final class Mailroom: Sendable {
   ///   - priority: the sending threads' CPU priority: `.background` in a process that also
   ///     answers requests (`herald serve`).
   ///   - onWarning: told what could not be recorded.
-  public func deliverySession(
+  package func deliverySession(
     relay: RelayConfiguration, transport: Deliverer.TransportFactory? = nil, priority: SendingPriority = .normal,
     onWarning: @escaping @Sendable (String) -> Void = { _ in }
   ) -> DeliverySession {
@@ -160,7 +160,7 @@ public final class Mailroom: Sendable {
   /// - Throws: `CampaignError` `.nothingToSend` when no one is left, `.enqueueIncomplete`
   ///   when writing stopped part-way (what was written stays in the Outbox, and is sent);
   ///   `FileError` when the report cannot be written.
-  public func send(
+  package func send(
     _ plan: CampaignPlan, session: DeliverySession?, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }
   ) async throws -> CampaignResult {
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
@@ -217,7 +217,7 @@ public final class Mailroom: Sendable {
   /// Signs messages with the workspace's DKIM keys and writes them to the Outbox, durably:
   /// one-off mail (a confirmation, a notification, a reply) goes out the way campaigns do.
   /// - Throws: `CampaignError` `.signing`, or `DeliveryError` when the Outbox cannot take them.
-  public func enqueue(_ messages: [OutboxMessage], at time: Date = Date()) throws {
+  package func enqueue(_ messages: [OutboxMessage], at time: Date = Date()) throws {
     var signed = messages
     try MessageSigning.sign(&signed, with: signers, at: time)
     try outbox.enqueue(signed)
@@ -229,7 +229,7 @@ public final class Mailroom: Sendable {
   /// - Returns: the message as the Outbox holds it (its id tells its result apart).
   /// - Throws: `CampaignError` `.signing`, or `DeliveryError` when the Outbox cannot take it.
   @discardableResult
-  public func enqueue(_ message: ComposedMessage, kind: MailKind, subscriber: SubscriberID?, at time: Date) throws -> OutboxMessage {
+  package func enqueue(_ message: ComposedMessage, kind: MailKind, subscriber: SubscriberID?, at time: Date) throws -> OutboxMessage {
     let outbox = OutboxMessage(
       campaign: CampaignID(kind: kind, started: time), sender: configuration.compose.from.address, recipient: message.recipient.address,
       subscriber: subscriber, created: time, bytes: message.bytes)

@@ -5,7 +5,7 @@ import HeraldMail
 
 /// DKIM signing with every configured key, one signature per key. Batches are signed on
 /// every core: an RSA signature costs far more than composing a message.
-public enum MessageSigning {
+package enum MessageSigning {
   /// Signs a batch of messages in place with every signer: each message gets one
   /// DKIM-Signature per key, computed over the message as composed (a signature's h= does
   /// not list DKIM-Signature, so their order does not matter to verifiers).
@@ -32,7 +32,7 @@ public enum MessageSigning {
   }
 
   /// One message with a signature per signer in front, in the signers' order.
-  public static func sign(_ message: [UInt8], with signers: [DKIMSigner], at time: Date) throws -> [UInt8] {
+  package static func sign(_ message: [UInt8], with signers: [DKIMSigner], at time: Date) throws -> [UInt8] {
     guard !signers.isEmpty else { return message }
     var signed: [UInt8] = []
     for signer in signers { signed.append(contentsOf: try signer.signature(for: message, at: time)) }

@@ -7,9 +7,9 @@ import HeraldWorkspace
 /// places) that a configuration can break: mail signed with DKIM by a domain aligned with
 /// the From address, one-click unsubscribe links that work (so https), a postal address in
 /// every message. `herald check` and the summary before `herald send` show what is broken.
-public enum SendingRules {
+package enum SendingRules {
   /// What the configuration breaks for mail from `from`, each said plainly with what to do.
-  public static func warnings(from: Mailbox, configuration: Configuration) -> [String] {
+  package static func warnings(from: Mailbox, configuration: Configuration) -> [String] {
     var warnings: [String] = []
     let fromDomain = from.domain.lowercased()
     let domains = configuration.dkim.map { ($0.domain ?? configuration.compose.from.domain).lowercased() }
@@ -32,14 +32,14 @@ public enum SendingRules {
   }
 
   /// The same, for a composed release (its own `from:` wins over herald.yml's).
-  public static func warnings(composed: ComposedRelease, configuration: Configuration, signers: [DKIMSigner] = []) -> [String] {
+  package static func warnings(composed: ComposedRelease, configuration: Configuration, signers: [DKIMSigner] = []) -> [String] {
     warnings(from: composed.release.from ?? configuration.compose.from, configuration: configuration)
   }
 
   /// Relaxed DMARC alignment (RFC 7489 §3.1.1): the two domains have the same
   /// organizational domain. Without the Public Suffix List, that is the last two labels,
   /// or three under a common two-label suffix (co.uk, com.au …).
-  public static func aligned(_ a: String, _ b: String) -> Bool {
+  package static func aligned(_ a: String, _ b: String) -> Bool {
     organizationalDomain(a) == organizationalDomain(b)
   }
 

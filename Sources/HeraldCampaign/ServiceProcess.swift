@@ -10,16 +10,16 @@ import ServiceLifecycle
 /// delivery finishes its SMTP transactions. What has not ended after the grace period is
 /// cancelled: transfers still in flight are ended and their messages go back to the queue.
 /// A service that has not ended `cancellationPeriod` later stops the process.
-public enum ServiceProcess {
+package enum ServiceProcess {
   /// How long the services have to stop by themselves after a signal, by default.
-  public static let defaultGracePeriod: Duration = .seconds(20)
+  package static let defaultGracePeriod: Duration = .seconds(20)
   /// How long cancelled services have to end before the process gives up on them.
-  public static let cancellationPeriod: Duration = .seconds(10)
+  package static let cancellationPeriod: Duration = .seconds(10)
 
   /// Runs `services` until they end or a signal stops them.
   /// - Parameter gracePeriod: how long they have to stop by themselves after a signal.
   /// - Throws: the first error a service throws (the others are stopped then).
-  public static func run(_ services: [any Service], gracePeriod: Duration = defaultGracePeriod, logger: Logger) async throws {
+  package static func run(_ services: [any Service], gracePeriod: Duration = defaultGracePeriod, logger: Logger) async throws {
     var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
     configuration.maximumGracefulShutdownDuration = gracePeriod
     configuration.maximumCancellationDuration = cancellationPeriod

@@ -2,7 +2,7 @@ import CCurl
 import Foundation
 
 /// How a connection is protected.
-public enum TLSPolicy: String, Sendable, CaseIterable {
+package enum TLSPolicy: String, Sendable, CaseIterable {
   /// TLS must be used: from the start (smtps://, imaps://), or by STARTTLS, which must succeed.
   case required
   /// STARTTLS when the server offers it, plain text otherwise (SMTP relays only).
@@ -12,14 +12,14 @@ public enum TLSPolicy: String, Sendable, CaseIterable {
 
   /// What a connection to `url` uses when nothing is configured: plain text on loopback
   /// (nothing crosses a network), TLS required everywhere else.
-  public static func `default`(for url: String?) -> TLSPolicy {
+  package static func `default`(for url: String?) -> TLSPolicy {
     Loopback.isURLHost(url) ? .none : .required
   }
 }
 
 /// What libcurl needs to reach a server and log in, whatever the protocol: the relay's and
 /// the mailbox's configurations both provide it, and `CurlEasy.connect(to:using:)` applies it.
-public protocol CurlConnectionSettings {
+package protocol CurlConnectionSettings {
   /// How the connection is protected.
   var tls: TLSPolicy { get }
   /// The login name, if the server wants one.
@@ -36,7 +36,7 @@ public protocol CurlConnectionSettings {
 
 extension CurlConnectionSettings {
   /// `commandTimeout` in whole milliseconds, rounded up (for poll and libcurl's _MS options).
-  public var commandTimeoutMilliseconds: Int { CurlEasy.milliseconds(commandTimeout) }
+  package var commandTimeoutMilliseconds: Int { CurlEasy.milliseconds(commandTimeout) }
 }
 
 extension CurlEasy {
@@ -45,7 +45,7 @@ extension CurlEasy {
   /// cap an SMTP connection near 45 messages a second), no signals (libcurl runs on threads
   /// of its own), the TLS policy, the CA file and the credentials.
   /// - Throws: `CurlError` `.option` naming an option libcurl refused.
-  public func connect(to url: String, using settings: some CurlConnectionSettings) throws {
+  package func connect(to url: String, using settings: some CurlConnectionSettings) throws {
     try set(CURLOPT_URL, url)
     try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(settings.connectTimeout))
     // libcurl's wait for each answer (whole seconds); its own default is 2 minutes.
@@ -65,7 +65,7 @@ extension CurlEasy {
   }
 
   /// Seconds as whole milliseconds, rounded up: a timeout is never shortened to zero.
-  public static func milliseconds(_ seconds: TimeInterval) -> Int {
+  package static func milliseconds(_ seconds: TimeInterval) -> Int {
     Int((seconds * 1000).rounded(.up))
   }
 }

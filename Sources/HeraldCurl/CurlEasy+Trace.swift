@@ -2,7 +2,7 @@ import CCurl
 
 /// Receives libcurl's trace of a dialogue (CURLOPT_DEBUGFUNCTION): its notes, the lines it
 /// sent and received. The receiver decides what reaches a log, and withholds credentials.
-public protocol CurlTraceReceiver: AnyObject {
+package protocol CurlTraceReceiver: AnyObject {
   /// One piece of the trace: `type` says whether it is a note, a line in or a line out.
   func curlTrace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer)
 }
@@ -11,7 +11,7 @@ extension CurlEasy {
   /// Sends libcurl's trace to `receiver` (CURLOPT_VERBOSE alone would print it, AUTH lines
   /// and all, on standard error). libcurl does not keep the receiver alive: call
   /// `stopTracing()` before it goes.
-  public func trace(to receiver: some CurlTraceReceiver) throws {
+  package func trace(to receiver: some CurlTraceReceiver) throws {
     try set(CURLOPT_VERBOSE, 1)
     try setDebugCallback { _, type, data, size, context in
       guard let data, let context else { return 0 }
@@ -23,7 +23,7 @@ extension CurlEasy {
   }
 
   /// Ends the trace; its receiver is no longer called.
-  public func stopTracing() {
+  package func stopTracing() {
     try? set(CURLOPT_VERBOSE, 0)
     try? set(CURLOPT_DEBUGDATA, pointer: nil)
   }

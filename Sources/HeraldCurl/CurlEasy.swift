@@ -7,9 +7,9 @@ import Foundation
 ///
 /// The SMTP connection and the IMAP mailbox use it: every libcurl call Herald makes goes
 /// through here.
-public final class CurlEasy {
+package final class CurlEasy {
   /// The handle, for callbacks' `curl_easy_*` calls.
-  public let handle: UnsafeMutableRawPointer
+  package let handle: UnsafeMutableRawPointer
   /// libcurl's own words about the last failure; it does not copy the buffer, so it lives
   /// as long as the handle.
   private let errorBuffer: UnsafeMutablePointer<CChar>
@@ -18,7 +18,7 @@ public final class CurlEasy {
 
   /// Makes a handle.
   /// - Throws: `CurlError` `.handle` when libcurl cannot make one.
-  public init() throws {
+  package init() throws {
     _ = Self.globalInit
     guard let handle = curl_easy_init() else { throw CurlError(.handle, "libcurl could not make a handle (out of memory?)") }
     self.handle = handle
@@ -43,28 +43,28 @@ public final class CurlEasy {
 
   /// Sets a number option.
   /// - Throws: `CurlError` `.option` naming the option and libcurl's reason.
-  public func set(_ option: CURLoption, _ value: Int) throws {
+  package func set(_ option: CURLoption, _ value: Int) throws {
     try check(ccurl_setopt_long(handle, option, value), option)
   }
 
   /// Sets a size option (curl_off_t).
-  public func set(_ option: CURLoption, offset value: Int64) throws {
+  package func set(_ option: CURLoption, offset value: Int64) throws {
     try check(ccurl_setopt_off(handle, option, curl_off_t(value)), option)
   }
 
   /// Sets a text option; libcurl copies it.
-  public func set(_ option: CURLoption, _ value: String) throws {
+  package func set(_ option: CURLoption, _ value: String) throws {
     try check(ccurl_setopt_string(handle, option, value), option)
   }
 
   /// Sets a pointer option (callback data, buffers).
-  public func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws {
+  package func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws {
     try check(ccurl_setopt_pointer(handle, option, value), option)
   }
 
   /// Sets a list option (recipients, custom headers), keeping the list alive until it is
   /// replaced or the handle goes.
-  public func set(_ option: CURLoption, list values: [String]) throws {
+  package func set(_ option: CURLoption, list values: [String]) throws {
     var list: UnsafeMutablePointer<curl_slist>?
     for value in values {
       guard let longer = curl_slist_append(list, value) else {
@@ -84,24 +84,24 @@ public final class CurlEasy {
   }
 
   /// Sets a read, write or header callback.
-  public func set(_ option: CURLoption, callback: ccurl_io_callback) throws {
+  package func set(_ option: CURLoption, callback: ccurl_io_callback) throws {
     try check(ccurl_setopt_io_callback(handle, option, callback), option)
   }
 
   /// Sets the progress callback (libcurl calls it about once a second, and as data moves;
   /// a non-zero return ends the transfer with CURLE_ABORTED_BY_CALLBACK).
-  public func setProgressCallback(_ callback: ccurl_xferinfo_callback) throws {
+  package func setProgressCallback(_ callback: ccurl_xferinfo_callback) throws {
     try check(ccurl_setopt_xferinfo_callback(handle, callback), CURLOPT_XFERINFOFUNCTION)
   }
 
   /// Sets the debug (trace) callback.
-  public func setDebugCallback(_ callback: ccurl_debug_callback) throws {
+  package func setDebugCallback(_ callback: ccurl_debug_callback) throws {
     try check(ccurl_setopt_debug_callback(handle, callback), CURLOPT_DEBUGFUNCTION)
   }
 
   /// Runs a transfer; clears the error buffer first.
   /// - Returns: libcurl's result; `lastError` has the particulars when it is not CURLE_OK.
-  public func perform() -> CURLcode {
+  package func perform() -> CURLcode {
     errorBuffer[0] = 0
     return curl_easy_perform(handle)
   }
@@ -109,7 +109,7 @@ public final class CurlEasy {
   /// Sends what it can of `bytes` on a connection made with CURLOPT_CONNECT_ONLY, without
   /// waiting: the result, and how many bytes went (CURLE_AGAIN: none, wait until the socket
   /// can be written).
-  public func send(_ bytes: UnsafeRawBufferPointer) -> (result: CURLcode, count: Int) {
+  package func send(_ bytes: UnsafeRawBufferPointer) -> (result: CURLcode, count: Int) {
     var sent = 0
     let result = curl_easy_send(handle, bytes.baseAddress, bytes.count, &sent)
     return (result, sent)
@@ -118,14 +118,14 @@ public final class CurlEasy {
   /// Receives what has arrived on a connection made with CURLOPT_CONNECT_ONLY, without
   /// waiting: the result, and how many bytes came (CURLE_OK with 0: the peer closed the
   /// connection; CURLE_AGAIN: nothing yet, wait until the socket can be read).
-  public func receive(into buffer: UnsafeMutableRawBufferPointer) -> (result: CURLcode, count: Int) {
+  package func receive(into buffer: UnsafeMutableRawBufferPointer) -> (result: CURLcode, count: Int) {
     var received = 0
     let result = curl_easy_recv(handle, buffer.baseAddress, buffer.count, &received)
     return (result, received)
   }
 
   /// libcurl's particulars of the last failure, or its summary of `code` when it gave none.
-  public func reason(for code: CURLcode) -> String {
+  package func reason(for code: CURLcode) -> String {
     let summary = String(cString: curl_easy_strerror(code))
     let detail = String(cString: errorBuffer)
     return detail.isEmpty || detail == summary ? summary : "\(summary) (\(detail))"
@@ -133,7 +133,7 @@ public final class CurlEasy {
 
   /// A number of information about the last transfer.
   /// - Throws: `CurlError` `.information` when libcurl does not have it.
-  public func info(_ info: CURLINFO) throws -> Int {
+  package func info(_ info: CURLINFO) throws -> Int {
     var value = 0
     let code = ccurl_getinfo_long(handle, info, &value)
     guard code == CURLE_OK else {
@@ -143,7 +143,7 @@ public final class CurlEasy {
   }
 
   /// The socket of the last transfer's connection, when libcurl keeps one open.
-  public func activeSocket() throws -> curl_socket_t? {
+  package func activeSocket() throws -> curl_socket_t? {
     var socket: curl_socket_t = -1
     let code = ccurl_getinfo_socket(handle, CURLINFO_ACTIVESOCKET, &socket)
     guard code == CURLE_OK else {

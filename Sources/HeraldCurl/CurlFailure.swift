@@ -4,55 +4,55 @@ import Foundation
 /// Why a transfer or a login through libcurl failed before the server answered: its kind,
 /// for code and for grouping, and libcurl's own words. SMTP and IMAP both read it from the
 /// same mapping of CURLcodes, then say it in their own terms.
-public struct CurlFailure: Error, Sendable, Hashable, CustomStringConvertible {
+package struct CurlFailure: Error, Sendable, Hashable, CustomStringConvertible {
   /// What went wrong.
-  public struct Kind: Hashable, Sendable, CustomStringConvertible {
+  package struct Kind: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String {
       case refused, unreachable, unresolved, timeout, login, noStartTLS, untrustedCertificate, tls, broken, interrupted
     }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// Nothing listens at the server's address and port.
-    public static var refused: Self { Self(.refused) }
+    package static var refused: Self { Self(.refused) }
     /// The server's host cannot be reached.
-    public static var unreachable: Self { Self(.unreachable) }
+    package static var unreachable: Self { Self(.unreachable) }
     /// The server's name has no address.
-    public static var unresolved: Self { Self(.unresolved) }
+    package static var unresolved: Self { Self(.unresolved) }
     /// The server did not answer in time.
-    public static var timeout: Self { Self(.timeout) }
+    package static var timeout: Self { Self(.timeout) }
     /// The server refused the credentials (or offered no way to send them).
-    public static var login: Self { Self(.login) }
+    package static var login: Self { Self(.login) }
     /// TLS was required and the server does not offer STARTTLS.
-    public static var noStartTLS: Self { Self(.noStartTLS) }
+    package static var noStartTLS: Self { Self(.noStartTLS) }
     /// The server's certificate could not be verified (a private CA, a wrong name).
-    public static var untrustedCertificate: Self { Self(.untrustedCertificate) }
+    package static var untrustedCertificate: Self { Self(.untrustedCertificate) }
     /// TLS could not be set up for another reason (a handshake failure, a CA file that
     /// cannot be read).
-    public static var tls: Self { Self(.tls) }
+    package static var tls: Self { Self(.tls) }
     /// The connection broke, or the server said something libcurl could not read.
-    public static var broken: Self { Self(.broken) }
+    package static var broken: Self { Self(.broken) }
     /// Herald ended the transfer itself (a shutdown that could wait no longer).
-    public static var interrupted: Self { Self(.interrupted) }
+    package static var interrupted: Self { Self(.interrupted) }
 
     /// Any of the TLS kinds.
-    public var isTLS: Bool { self == .noStartTLS || self == .untrustedCertificate || self == .tls }
+    package var isTLS: Bool { self == .noStartTLS || self == .untrustedCertificate || self == .tls }
 
-    public var description: String { base.rawValue }
+    package var description: String { base.rawValue }
   }
 
   /// What went wrong.
-  public var kind: Kind
+  package var kind: Kind
   /// The particulars, in libcurl's words ("Couldn't connect to server (Failed to connect to
   /// 127.0.0.1 port 2525 …)").
-  public var detail: String
+  package var detail: String
 
   /// Makes a failure.
-  public init(_ kind: Kind, detail: String) {
+  package init(_ kind: Kind, detail: String) {
     self.kind = kind
     self.detail = detail
   }
 
-  public var description: String { "\(kind): \(detail)" }
+  package var description: String { "\(kind): \(detail)" }
 
   /// The kind of a failed transfer's CURLcode; `osError` tells a refused connection from an
   /// unreachable host.
@@ -73,7 +73,7 @@ public struct CurlFailure: Error, Sendable, Hashable, CustomStringConvertible {
 
 extension CurlEasy {
   /// Why the last transfer failed with `code` (not CURLE_OK).
-  public func failure(_ code: CURLcode) -> CurlFailure {
+  package func failure(_ code: CURLcode) -> CurlFailure {
     let osError = code == CURLE_COULDNT_CONNECT ? ((try? info(CURLINFO_OS_ERRNO)) ?? 0) : 0
     return CurlFailure(CurlFailure.kind(of: code, osError: osError), detail: reason(for: code))
   }

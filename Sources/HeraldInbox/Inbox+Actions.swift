@@ -12,7 +12,7 @@ extension Inbox {
   /// class does is done, in one transaction.
   /// - Throws: `StoreError` `.notFound` for an unknown id; `InboxError` when the message's
   ///   file is gone.
-  public func reclassify(_ id: Int64, as kind: InboundClass, by author: String) throws -> Outcome {
+  package func reclassify(_ id: Int64, as kind: InboundClass, by author: String) throws -> Outcome {
     let record = try mailroom.store.inbound(id: id)
     let url = mailroom.workspace.root.appendingPathComponent(record.rawFile)
     guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -35,13 +35,13 @@ extension Inbox {
   }
 
   /// A reply that went out.
-  public struct SentReply: Sendable {
+  package struct SentReply: Sendable {
     /// Its Message-ID, without angle brackets.
-    public var messageID: String
+    package var messageID: String
     /// Who it went to.
-    public var to: String
+    package var to: String
     /// What the relay said, when it was delivered at once; nil when it waits in the Outbox.
-    public var delivered: DeliveryOutcome?
+    package var delivered: DeliveryOutcome?
   }
 
   /// Answers an inquiry: the Markdown is composed like a release (text and HTML), threaded
@@ -50,7 +50,7 @@ extension Inbox {
   /// inquiry becomes answered.
   /// - Throws: `InboxError` `.invalidRequest` for an inquiry with nothing to answer;
   ///   `StoreError` `.notFound` for an unknown inquiry.
-  public func reply(to id: Int64, markdown: String, author: String, session: DeliverySession?, now: Date = Date()) throws -> SentReply {
+  package func reply(to id: Int64, markdown: String, author: String, session: DeliverySession?, now: Date = Date()) throws -> SentReply {
     guard !markdown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
       throw InboxError(.invalidRequest, "the reply is empty; write it in the Markdown file")
     }

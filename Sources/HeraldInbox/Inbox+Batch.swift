@@ -8,13 +8,13 @@ import HeraldWorkspace
 extension Inbox {
   /// A message that could not be read or kept, and why. Nothing of it was recorded: it
   /// stays where it was, and reading the source again tries it again.
-  public struct Failure: Error, Sendable, CustomStringConvertible {
+  package struct Failure: Error, Sendable, CustomStringConvertible {
     /// Where it came from ("inbox.mbox:1204", "Maildir/new/1733…").
-    public var origin: String
+    package var origin: String
     /// What went wrong: a `FileError` (Inbox/ cannot be written), an `InboxError` (the
     /// file cannot be read), a `StoreError`.
-    public var error: any Error
-    public var description: String { "\(origin): \(error)" }
+    package var error: any Error
+    package var description: String { "\(origin): \(error)" }
   }
 
   /// One message for `readBatch`: its bytes and origin, and what is known of it already.

@@ -9,16 +9,16 @@ import HeraldWorkspace
 
 extension Inbox {
   /// How reading a batch went.
-  public struct Summary: Sendable, Equatable {
+  package struct Summary: Sendable, Equatable {
     /// Messages read for the first time, per class.
-    public var read: [InboundClass: Int] = [:]
+    package var read: [InboundClass: Int] = [:]
     /// Messages read before, skipped.
-    public var duplicates = 0
+    package var duplicates = 0
     /// Messages that could not be kept (the disk, the store): they stay where they were.
-    public var failed = 0
-    public init() {}
+    package var failed = 0
+    package init() {}
     /// All messages read for the first time.
-    public var total: Int { read.values.reduce(0, +) }
+    package var total: Int { read.values.reduce(0, +) }
 
     mutating func count(_ outcome: Outcome) {
       if outcome.duplicate { duplicates += 1 } else { read[outcome.record.kind, default: 0] += 1 }
@@ -46,7 +46,7 @@ extension Inbox {
   ///   recorded first. `FileError` or `StoreError` when a batch cannot be flushed or its
   ///   transaction made (a full disk, a database locked for too long): the batches before
   ///   it are recorded and were told; the messages of that batch were not told.
-  public func importMessages(
+  package func importMessages(
     from source: MailSource, onMessage: (Outcome) -> Void = { _ in }, onFailure: (Failure) -> Void = { _ in }
   ) throws -> Summary {
     enum Step: Sendable {
@@ -153,7 +153,7 @@ extension Inbox {
   ///     the batch read so far recorded and remembered.
   ///   - onMessage: told of each message read, once its batch is recorded.
   ///   - onFailure: told of each message that could not be kept.
-  public func fetch(
+  package func fetch(
     _ configuration: MailboxConfiguration, after: InboxSettings.After = .keep, shouldStop: () -> Bool = { false },
     onMessage: (Outcome) -> Void = { _ in }, onFailure: (Failure) -> Void = { _ in }
   ) throws -> Summary {
@@ -230,7 +230,7 @@ extension Inbox {
   }
 
   /// A URL without any password written into it.
-  public static func redacted(_ url: String) -> String {
+  package static func redacted(_ url: String) -> String {
     guard var components = URLComponents(string: url), components.password != nil else { return url }
     components.password = nil
     return components.string ?? url

@@ -15,9 +15,9 @@ import Logging
 /// suppresses a mailbox that is gone), a complaint suppresses, an emailed unsubscribe
 /// unsubscribes, a question opens or continues an inquiry. `herald inbox import`,
 /// `herald inbox fetch` and the web contact form all come through here.
-public final class Inbox: Sendable {
+package final class Inbox: Sendable {
   /// The workspace's outgoing mail: configuration, store, Outbox.
-  public let mailroom: Mailroom
+  package let mailroom: Mailroom
   let logger: Logger
   let signer: LinkSigner
   let context: ClassifierContext
@@ -28,7 +28,7 @@ public final class Inbox: Sendable {
   /// Opens the inbox of a workspace.
   /// - Throws: `WorkspaceError` for a missing link secret (Herald's own Message-IDs and
   ///   unsubscribe tokens are checked with it).
-  public init(mailroom: Mailroom, logger: Logger = Logger(label: "herald.inbox")) throws {
+  package init(mailroom: Mailroom, logger: Logger = Logger(label: "herald.inbox")) throws {
     self.mailroom = mailroom
     self.logger = logger
     let configuration = mailroom.configuration
@@ -46,39 +46,39 @@ public final class Inbox: Sendable {
   // MARK: Reading one message
 
   /// What reading one message came to, for people and scripts.
-  public struct Outcome: Sendable {
+  package struct Outcome: Sendable {
     /// The stored message (for a duplicate: the one read before).
-    public var record: InboundRecord
+    package var record: InboundRecord
     /// It was read before: nothing was done again.
-    public var duplicate: Bool
+    package var duplicate: Bool
     /// A bounce's recipients, with what was done for each.
-    public var recipients: [BouncedRecipient]
+    package var recipients: [BouncedRecipient]
     /// The inquiry it opened or joined.
-    public var inquiry: Int64?
+    package var inquiry: Int64?
     /// What it changed in the store.
-    public var actions: [InboundAction]
+    package var actions: [InboundAction]
     /// Where it was read from.
-    public var origin: String
+    package var origin: String
   }
 
   /// A failed recipient of a bounce and what came of it.
-  public struct BouncedRecipient: Sendable, Codable {
+  package struct BouncedRecipient: Sendable, Codable {
     /// The failed recipient.
-    public var address: String
+    package var address: String
     /// The enhanced status code, "5.1.1", when the report gave one.
-    public var status: String?
+    package var status: String?
     /// The report's action: "failed", "delayed", …
-    public var action: String
+    package var action: String
     /// Whether the failure is permanent.
-    public var permanent: Bool
+    package var permanent: Bool
     /// What the inbox did.
-    public var result: BounceAction
+    package var result: BounceAction
     /// With a soft bounce: the temporary failures in a row, and the limit that bounces.
-    public var softBounces: Int?
-    public var softBounceLimit: Int?
+    package var softBounces: Int?
+    package var softBounceLimit: Int?
 
     /// "bounced and suppressed", "soft bounce 2 of 3", …: the result for people.
-    public var resultDescription: String {
+    package var resultDescription: String {
       guard let softBounces, let softBounceLimit else { return result.description }
       return "\(result) (\(softBounces) of \(softBounceLimit))"
     }
@@ -91,7 +91,7 @@ public final class Inbox: Sendable {
   ///   - origin: where it came from, for the record ("inbox.mbox:1204", "imaps://…;UID=7").
   ///   - now: the time of reading.
   /// - Throws: `FileError` when Inbox/ cannot be written, `StoreError` when the store cannot.
-  public func read(_ bytes: [UInt8], origin: String, now: Date = Date()) throws -> Outcome {
+  package func read(_ bytes: [UInt8], origin: String, now: Date = Date()) throws -> Outcome {
     try read(bytes, origin: origin, now: now, classification: nil, release: nil)
   }
 

@@ -10,9 +10,9 @@ import ServiceLifecycle
 /// It reads the mailbox's new mail every `interval` (IMAP on a thread of its own), until the
 /// group shuts down: a fetch in progress stops after the message it is reading, which is
 /// kept and remembered.
-public struct InboxFetchService: Service {
+package struct InboxFetchService: Service {
   /// What the service tells its owner.
-  public enum Event: Sendable {
+  package enum Event: Sendable {
     /// One message was read.
     case read(Inbox.Outcome)
     /// One message could not be kept; it is read again by the next fetch.
@@ -30,7 +30,7 @@ public struct InboxFetchService: Service {
   let onEvent: @Sendable (Event) -> Void
 
   /// A service that fetches `mailbox` every `interval` and does `after` with what it read.
-  public init(
+  package init(
     inbox: Inbox, mailbox: MailboxConfiguration, after: InboxSettings.After, interval: Duration,
     onEvent: @escaping @Sendable (Event) -> Void = { _ in }
   ) {
@@ -41,7 +41,7 @@ public struct InboxFetchService: Service {
     self.onEvent = onEvent
   }
 
-  public func run() async throws {
+  package func run() async throws {
     let stopping = Shared(false)
     try await withGracefulShutdownHandler {
       while !stopping.value {

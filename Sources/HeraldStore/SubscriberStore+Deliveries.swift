@@ -5,22 +5,22 @@ import HeraldMail
 
 extension SubscriberStore {
   /// One delivery attempt, as the log keeps it.
-  public struct Delivery: Sendable, Codable, Hashable {
+  package struct Delivery: Sendable, Codable, Hashable {
     /// The campaign it belonged to.
-    public var campaign: CampaignID
+    package var campaign: CampaignID
     /// What counts as received: the release, or a correction of it (`CampaignID.releaseKey`).
-    public var release: String
+    package var release: String
     /// The list it went through.
-    public var list: String?
+    package var list: String?
     /// What the attempt came to.
-    public var outcome: DeliveryOutcome
+    package var outcome: DeliveryOutcome
     /// The relay's reply line, or why there was none.
-    public var reply: String
+    package var reply: String
     /// When it ended.
-    public var at: Date
+    package var at: Date
 
     /// Makes an attempt to record; `release` is the campaign's release key.
-    public init(campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
+    package init(campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
       self.campaign = campaign
       self.release = campaign.releaseKey
       self.list = list
@@ -31,12 +31,12 @@ extension SubscriberStore {
   }
 
   /// An attempt to record, with the subscriber it was for.
-  public struct DeliveryRecord: Sendable, Hashable {
-    public var subscriber: SubscriberID
-    public var delivery: Delivery
+  package struct DeliveryRecord: Sendable, Hashable {
+    package var subscriber: SubscriberID
+    package var delivery: Delivery
 
     /// Makes a record.
-    public init(subscriber: SubscriberID, campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
+    package init(subscriber: SubscriberID, campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
       self.subscriber = subscriber
       delivery = Delivery(campaign: campaign, list: list, outcome: outcome, reply: reply, at: at)
     }
@@ -48,7 +48,7 @@ extension SubscriberStore {
   /// The rows go 64 to a statement, through SQLite's C API (`RawStatement`): with a
   /// statement per row through GRDB, SQLite's cost per statement and GRDB's argument arrays
   /// were most of the log's time.
-  public func recordDeliveries(_ records: [DeliveryRecord]) throws {
+  package func recordDeliveries(_ records: [DeliveryRecord]) throws {
     guard !records.isEmpty else { return }
     try write { db in
       var statements: [Int: RawStatement] = [:]
@@ -87,7 +87,7 @@ extension SubscriberStore {
   static let deliveryRowsPerStatement = 64
 
   /// A subscriber's deliveries, newest first.
-  public func deliveries(email: String, limit: Int = 50) throws -> [Delivery] {
+  package func deliveries(email: String, limit: Int = 50) throws -> [Delivery] {
     let address = try Self.normalizedAddress(email)
     return try read { db in
       try Row.fetchAll(db, sql: """
@@ -102,7 +102,7 @@ extension SubscriberStore {
 
   /// The most recent campaign of `release` (any release when nil) the delivery log has for
   /// a subscriber.
-  public func lastCampaign(subscriber: SubscriberID, release: String?) throws -> String? {
+  package func lastCampaign(subscriber: SubscriberID, release: String?) throws -> String? {
     try read { db in
       if let release {
         return try String.fetchOne(db, sql: "SELECT campaign FROM delivery WHERE subscriber_id = ? AND release = ? ORDER BY at DESC, id DESC LIMIT 1",

@@ -7,7 +7,7 @@ extension SubscriberStore {
   // MARK: Received messages
 
   /// The message already read with this Message-ID, or (for one without) these bytes.
-  public func inbound(messageID: String?, digest: String) throws -> InboundRecord? {
+  package func inbound(messageID: String?, digest: String) throws -> InboundRecord? {
     try read { db in
       if let messageID, let row = try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE message_id = ?", arguments: [messageID]) {
         return Self.inbound(from: row)
@@ -18,7 +18,7 @@ extension SubscriberStore {
 
   /// One message read by the inbox.
   /// - Throws: `.notFound` naming the id.
-  public func inbound(id: Int64) throws -> InboundRecord {
+  package func inbound(id: Int64) throws -> InboundRecord {
     try read { db in
       guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inbound WHERE id = ?", arguments: [id]) else {
         throw StoreError(.notFound, "no received message \(id); list them with “herald inbox”")
@@ -28,7 +28,7 @@ extension SubscriberStore {
   }
 
   /// Messages read by the inbox, newest first.
-  public func inboundMessages(kind: InboundClass? = nil, limit: Int = 100) throws -> [InboundRecord] {
+  package func inboundMessages(kind: InboundClass? = nil, limit: Int = 100) throws -> [InboundRecord] {
     try read { db in
       var sql = "SELECT * FROM inbound"
       var arguments: StatementArguments = []
@@ -43,7 +43,7 @@ extension SubscriberStore {
   }
 
   /// Counts of messages read, per class.
-  public func inboundCounts() throws -> [InboundClass: Int] {
+  package func inboundCounts() throws -> [InboundClass: Int] {
     try read { db in
       var counts: [InboundClass: Int] = [:]
       for row in try Row.fetchAll(db, sql: "SELECT class, COUNT(*) FROM inbound GROUP BY class") {
@@ -58,7 +58,7 @@ extension SubscriberStore {
   /// and returns the actions it took (through `InboxChanges`).
   /// - Returns: the record with its id.
   /// - Throws: `.alreadyExists` when the message was read before (same Message-ID or bytes).
-  public func recordInbound(_ record: InboundRecord, apply: (inout InboxChanges) throws -> Void) throws -> InboundRecord {
+  package func recordInbound(_ record: InboundRecord, apply: (inout InboxChanges) throws -> Void) throws -> InboundRecord {
     try write { db in
       if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inbound WHERE digest = ? OR (message_id IS NOT NULL AND message_id = ?))",
         arguments: [record.digest, record.messageID]) == true
@@ -75,16 +75,16 @@ extension SubscriberStore {
   }
 
   /// A message about to be read, as `inboundLookups` looks it up.
-  public struct InboundKey: Sendable {
+  package struct InboundKey: Sendable {
     /// Its Message-ID, without angle brackets.
-    public var messageID: String?
+    package var messageID: String?
     /// The SHA-256 of its bytes, in hex.
-    public var digest: String
+    package var digest: String
     /// The address of the subscriber it concerns (its sender, or a bounce's recipient).
-    public var address: String?
+    package var address: String?
 
     /// Makes a key.
-    public init(messageID: String?, digest: String, address: String?) {
+    package init(messageID: String?, digest: String, address: String?) {
       self.messageID = messageID
       self.digest = digest
       self.address = address
@@ -93,7 +93,7 @@ extension SubscriberStore {
 
   /// For messages about to be read, in one read: the message read before with the same
   /// Message-ID (or, for one without, the same bytes), and the subscriber with the address.
-  public func inboundLookups(_ keys: [InboundKey]) throws -> [(seen: InboundRecord?, subscriber: SubscriberID?)] {
+  package func inboundLookups(_ keys: [InboundKey]) throws -> [(seen: InboundRecord?, subscriber: SubscriberID?)] {
     try read { db in
       let byMessageID = try db.cachedStatement(sql: "SELECT * FROM inbound WHERE message_id = ?")
       let byDigest = try db.cachedStatement(sql: "SELECT * FROM inbound WHERE digest = ?")
@@ -111,7 +111,7 @@ extension SubscriberStore {
   }
 
   /// What became of one message of a batch recorded by `recordInbound(_:apply:)`.
-  public enum InboundRecording {
+  package enum InboundRecording {
     /// Recorded, with its id.
     case recorded(InboundRecord)
     /// Read before (by another process meanwhile, or earlier in the same batch): the
@@ -128,7 +128,7 @@ extension SubscriberStore {
   /// `apply` runs inside the transaction for each message recorded, with its index.
   /// - Returns: what became of each message, in order.
   /// - Throws: `StoreError` `.database` when the transaction cannot be made at all.
-  public func recordInbound(_ records: [InboundRecord], apply: (Int, inout InboxChanges) throws -> Void) throws -> [InboundRecording] {
+  package func recordInbound(_ records: [InboundRecord], apply: (Int, inout InboxChanges) throws -> Void) throws -> [InboundRecording] {
     // Most batches have no message that fails: one transaction without savepoints. When one
     // fails, that transaction is undone and made again with a savepoint per message, so that
     // only the failing one is left out.
@@ -199,13 +199,13 @@ extension SubscriberStore {
 
   /// Changes reading a message makes, each kept as an `InboundAction` so that it can be
   /// undone. Made by `recordInbound` and `reclassifyInbound`, inside their transaction.
-  public struct InboxChanges {
+  package struct InboxChanges {
     let db: Database
     /// The received message's id.
-    public let inbound: Int64
+    package let inbound: Int64
     let at: Date
     /// The actions taken so far.
-    public private(set) var actions: [InboundAction] = []
+    package private(set) var actions: [InboundAction] = []
 
     init(db: Database, inbound: Int64, at: Date) {
       self.db = db
@@ -214,7 +214,7 @@ extension SubscriberStore {
     }
 
     /// The subscriber with this address, if any.
-    public func subscriber(address: String) throws -> SubscriberID? {
+    package func subscriber(address: String) throws -> SubscriberID? {
       guard let normalized = try? EmailAddress.normalize(address) else { return nil }
       return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM subscriber WHERE email_key = ?"), arguments: [EmailAddress.key(normalized)])
         .map { SubscriberID($0) }
@@ -222,7 +222,7 @@ extension SubscriberStore {
 
     /// Sets the status of an address on `list` (every list it is on when nil), keeping the
     /// evidence, and records each change. Lists already in that status are left alone.
-    public mutating func setStatus(_ status: MembershipStatus, address: String, list: String?, source: ConsentSource) throws {
+    package mutating func setStatus(_ status: MembershipStatus, address: String, list: String?, source: ConsentSource) throws {
       guard let id = try subscriber(address: address) else { return }
       var sql = "SELECT list.*, membership.status AS membership_status FROM membership JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?"
       var arguments: StatementArguments = [id.rawValue]
@@ -248,7 +248,7 @@ extension SubscriberStore {
     }
 
     /// Suppresses an address (unless it is already), and records it.
-    public mutating func suppress(_ address: String, reason: String) throws {
+    package mutating func suppress(_ address: String, reason: String) throws {
       guard let normalized = try? EmailAddress.normalize(address) else { return }
       let key = EmailAddress.key(normalized)
       guard try Bool.fetchOne(
@@ -262,7 +262,7 @@ extension SubscriberStore {
     /// Counts a temporary failure of `subscriber` in `campaign`, and records it.
     /// - Returns: in how many of the subscriber's most recent campaigns in a row (up to
     ///   `window`) a temporary failure was counted.
-    public mutating func softBounce(_ subscriber: SubscriberID, campaign: String, window: Int) throws -> Int {
+    package mutating func softBounce(_ subscriber: SubscriberID, campaign: String, window: Int) throws -> Int {
       try db.execute(sql: "INSERT OR IGNORE INTO soft_bounce (subscriber_id, campaign, inbound_id, at) VALUES (?, ?, ?, ?)",
         arguments: [subscriber.rawValue, campaign, inbound, at.timeIntervalSince1970])
       try record(InboundAction(kind: .softBounce, subscriber: subscriber, address: nil, detail: campaign, at: at))
@@ -276,12 +276,12 @@ extension SubscriberStore {
     }
 
     /// Records that a refusal blamed the sender (nothing changes for the subscriber).
-    public mutating func senderProblem(address: String?, detail: String) throws {
+    package mutating func senderProblem(address: String?, detail: String) throws {
       try record(InboundAction(kind: .senderProblem, subscriber: try address.flatMap { try subscriber(address: $0) }, address: address, detail: detail, at: at))
     }
 
     /// Records an action taken elsewhere in the transaction (an inquiry opened).
-    public mutating func record(_ action: InboundAction) throws {
+    package mutating func record(_ action: InboundAction) throws {
       try db.cachedStatement(sql: """
         INSERT INTO inbound_action (inbound_id, kind, subscriber_id, address, list_name, previous_status, detail, at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -297,7 +297,7 @@ extension SubscriberStore {
   }
 
   /// What reading a message changed, oldest first.
-  public func inboundActions(_ inbound: Int64) throws -> [InboundAction] {
+  package func inboundActions(_ inbound: Int64) throws -> [InboundAction] {
     try read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM inbound_action WHERE inbound_id = ? ORDER BY id", arguments: [inbound]).map { row in
         InboundAction(
@@ -312,7 +312,7 @@ extension SubscriberStore {
   /// their status before, suppressions it added are lifted, soft bounces uncounted, its
   /// inquiry entry removed), stores the new class, and applies the new consequences with
   /// `apply`, in one transaction.
-  public func reclassifyInbound(
+  package func reclassifyInbound(
     _ id: Int64, as kind: InboundClass, reason: String, details: String?, source: ConsentSource, apply: (inout InboxChanges) throws -> Void
   ) throws -> InboundRecord {
     try write { db in
@@ -367,7 +367,7 @@ extension SubscriberStore {
   // MARK: Mailboxes
 
   /// Where fetching left off in a mailbox: its UIDVALIDITY and the last UID read.
-  public func mailboxState(_ mailbox: String) throws -> (uidValidity: UInt32, lastUID: UInt32)? {
+  package func mailboxState(_ mailbox: String) throws -> (uidValidity: UInt32, lastUID: UInt32)? {
     try read { db in
       try Row.fetchOne(db, sql: "SELECT uid_validity, last_uid FROM mailbox_state WHERE mailbox = ?", arguments: [mailbox]).map {
         (UInt32(truncatingIfNeeded: $0[0] as Int64), UInt32(truncatingIfNeeded: $0[1] as Int64))
@@ -376,7 +376,7 @@ extension SubscriberStore {
   }
 
   /// Remembers where fetching left off.
-  public func setMailboxState(_ mailbox: String, uidValidity: UInt32, lastUID: UInt32) throws {
+  package func setMailboxState(_ mailbox: String, uidValidity: UInt32, lastUID: UInt32) throws {
     try write { db in
       try db.execute(sql: """
         INSERT INTO mailbox_state (mailbox, uid_validity, last_uid, updated_at) VALUES (?, ?, ?, ?)

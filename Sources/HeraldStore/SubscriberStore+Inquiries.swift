@@ -4,22 +4,22 @@ import HeraldCore
 
 extension SubscriberStore {
   /// What a received message adds to the inquiries.
-  public struct IncomingInquiry: Sendable {
-    public var fromAddress: String
-    public var fromName: String?
-    public var subject: String
-    public var release: String?
+  package struct IncomingInquiry: Sendable {
+    package var fromAddress: String
+    package var fromName: String?
+    package var subject: String
+    package var release: String?
     /// The Message-ID of the received message, and those it answers (In-Reply-To, References).
-    public var messageID: String?
-    public var answers: [String]
-    public var text: String
-    public var attachments: [String]
-    public var at: Date
+    package var messageID: String?
+    package var answers: [String]
+    package var text: String
+    package var attachments: [String]
+    package var at: Date
     /// The organisation the message names (its Organization field, the contact form's),
     /// kept when the sender is not a subscriber with one.
-    public var organization: String?
+    package var organization: String?
 
-    public init(
+    package init(
       fromAddress: String, fromName: String?, subject: String, release: String?, messageID: String?, answers: [String], text: String,
       attachments: [String], at: Date, organization: String? = nil
     ) {
@@ -40,7 +40,7 @@ extension SubscriberStore {
   /// to its inquiry, in one transaction.
   /// - Returns: the stored record and the inquiry's id.
   /// - Throws: `.alreadyExists` when the same message was recorded before.
-  public func recordInquiryMessage(_ record: InboundRecord, _ incoming: IncomingInquiry) throws -> (record: InboundRecord, inquiry: Int64) {
+  package func recordInquiryMessage(_ record: InboundRecord, _ incoming: IncomingInquiry) throws -> (record: InboundRecord, inquiry: Int64) {
     var inquiry: Int64 = 0
     let stored = try recordInbound(record) { changes in
       inquiry = try Self.addToInquiry(incoming, inbound: changes.inbound, changes: &changes)
@@ -54,7 +54,7 @@ extension SubscriberStore {
   /// transaction of `recordInbound`.
   /// - Returns: the inquiry's id.
   @discardableResult
-  public static func addToInquiry(_ incoming: IncomingInquiry, inbound: Int64, changes: inout InboxChanges) throws -> Int64 {
+  package static func addToInquiry(_ incoming: IncomingInquiry, inbound: Int64, changes: inout InboxChanges) throws -> Int64 {
     let db = changes.database
     var inquiryID: Int64?
     if !incoming.answers.isEmpty {
@@ -89,7 +89,7 @@ extension SubscriberStore {
   }
 
   /// Inquiries, newest first.
-  public func inquiries(status: InquiryStatus? = nil, release: String? = nil, limit: Int = 200) throws -> [Inquiry] {
+  package func inquiries(status: InquiryStatus? = nil, release: String? = nil, limit: Int = 200) throws -> [Inquiry] {
     try read { db in
       var conditions: [String] = []
       var arguments: StatementArguments = []
@@ -110,7 +110,7 @@ extension SubscriberStore {
 
   /// One inquiry and its thread, oldest entry first.
   /// - Throws: `.notFound` naming the id.
-  public func inquiry(_ id: Int64) throws -> (inquiry: Inquiry, entries: [InquiryEntry]) {
+  package func inquiry(_ id: Int64) throws -> (inquiry: Inquiry, entries: [InquiryEntry]) {
     try read { db in
       guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inquiry WHERE id = ?", arguments: [id]) else {
         throw StoreError(.notFound, "no inquiry \(id); list them with “herald inquiries”")
@@ -127,7 +127,7 @@ extension SubscriberStore {
 
   /// Changes an inquiry's status, and notes who did.
   @discardableResult
-  public func setInquiryStatus(_ id: Int64, _ status: InquiryStatus, by author: String) throws -> Inquiry {
+  package func setInquiryStatus(_ id: Int64, _ status: InquiryStatus, by author: String) throws -> Inquiry {
     try changeInquiry(id, entry: .status, text: status.rawValue, author: author) { db, now in
       try db.execute(sql: "UPDATE inquiry SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, now, id])
     }
@@ -135,7 +135,7 @@ extension SubscriberStore {
 
   /// Gives an inquiry to someone (it becomes open if it was new).
   @discardableResult
-  public func assignInquiry(_ id: Int64, to assignee: String, by author: String) throws -> Inquiry {
+  package func assignInquiry(_ id: Int64, to assignee: String, by author: String) throws -> Inquiry {
     try changeInquiry(id, entry: .assign, text: assignee, author: author) { db, now in
       try db.execute(sql: "UPDATE inquiry SET assignee = ?, status = CASE status WHEN 'new' THEN 'open' ELSE status END, updated_at = ? WHERE id = ?",
         arguments: [assignee, now, id])
@@ -144,7 +144,7 @@ extension SubscriberStore {
 
   /// Adds a note for colleagues to an inquiry's thread.
   @discardableResult
-  public func noteInquiry(_ id: Int64, _ text: String, by author: String) throws -> Inquiry {
+  package func noteInquiry(_ id: Int64, _ text: String, by author: String) throws -> Inquiry {
     try changeInquiry(id, entry: .note, text: text, author: author) { db, now in
       try db.execute(sql: "UPDATE inquiry SET updated_at = ? WHERE id = ?", arguments: [now, id])
     }
@@ -152,7 +152,7 @@ extension SubscriberStore {
 
   /// Sets when an inquiry should be answered by (nil: no date).
   @discardableResult
-  public func setInquiryDue(_ id: Int64, _ due: Date?, by author: String) throws -> Inquiry {
+  package func setInquiryDue(_ id: Int64, _ due: Date?, by author: String) throws -> Inquiry {
     try changeInquiry(id, entry: .note, text: due.map { "due \(ISO8601DateFormatter().string(from: $0))" } ?? "no due date", author: author) { db, now in
       try db.execute(sql: "UPDATE inquiry SET due_at = ?, updated_at = ? WHERE id = ?", arguments: [due?.timeIntervalSince1970, now, id])
     }
@@ -161,7 +161,7 @@ extension SubscriberStore {
   /// Records a reply sent to an inquiry: it joins the thread (with its Message-ID, so an
   /// answer to it finds the inquiry) and the inquiry becomes answered.
   @discardableResult
-  public func recordInquiryReply(_ id: Int64, messageID: String, text: String, by author: String, at: Date = Date()) throws -> Inquiry {
+  package func recordInquiryReply(_ id: Int64, messageID: String, text: String, by author: String, at: Date = Date()) throws -> Inquiry {
     try write { db in
       guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inquiry WHERE id = ?)", arguments: [id]) == true else {
         throw StoreError(.notFound, "no inquiry \(id); list them with “herald inquiries”")
@@ -210,32 +210,32 @@ extension SubscriberStore {
   // MARK: Per release
 
   /// A release's figures: what its campaigns' deliveries came to, what came back, and its inquiries.
-  public struct ReleaseFigures: Sendable, Codable, Hashable {
-    public var release: String
-    public var campaigns: [String] = []
+  package struct ReleaseFigures: Sendable, Codable, Hashable {
+    package var release: String
+    package var campaigns: [String] = []
     /// Subscribers the relay accepted a message of the release for.
-    public var sent = 0
+    package var sent = 0
     /// Subscribers whose last attempt was deferred (still being retried).
-    public var deferred = 0
+    package var deferred = 0
     /// Subscribers whose message failed for good (SMTP 5xx or given up).
-    public var failed = 0
+    package var failed = 0
     /// Memberships the release's bounces marked bounced (SMTP and the inbox).
-    public var bounced = 0
+    package var bounced = 0
     /// Complaints about the release.
-    public var complained = 0
+    package var complained = 0
     /// Unsubscribes that came back from the release (mail to the unsubscribe address, replies).
-    public var unsubscribed = 0
+    package var unsubscribed = 0
     /// Automatic replies to the release.
-    public var autoReplies = 0
-    public var inquiries = 0
-    public var answered = 0
-    public var open = 0
+    package var autoReplies = 0
+    package var inquiries = 0
+    package var answered = 0
+    package var open = 0
     /// The median time from an inquiry's arrival to its first answer, in seconds.
-    public var medianFirstAnswer: TimeInterval?
+    package var medianFirstAnswer: TimeInterval?
   }
 
   /// The figures of a release (by its slug).
-  public func releaseFigures(_ release: String) throws -> ReleaseFigures {
+  package func releaseFigures(_ release: String) throws -> ReleaseFigures {
     try read { db in
       var figures = ReleaseFigures(release: release)
       figures.campaigns = try String.fetchAll(db, sql: "SELECT DISTINCT campaign FROM delivery WHERE release = ? ORDER BY campaign", arguments: [release])

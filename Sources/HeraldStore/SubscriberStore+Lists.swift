@@ -8,7 +8,7 @@ extension SubscriberStore {
   /// Makes a list.
   /// - Throws: `.invalidInput` for a bad name, `.alreadyExists` when the name is taken.
   @discardableResult
-  public func createList(name: String, title: String? = nil, description: String = "", language: String? = nil, doubleOptIn: Bool = false) throws -> MailingList {
+  package func createList(name: String, title: String? = nil, description: String = "", language: String? = nil, doubleOptIn: Bool = false) throws -> MailingList {
     try Self.validateListName(name)
     return try write { db in
       if try Int64.fetchOne(db, sql: "SELECT id FROM list WHERE name = ?", arguments: [name]) != nil {
@@ -23,7 +23,7 @@ extension SubscriberStore {
   }
 
   /// Deletes a list and its memberships (subscribers stay, with their other lists).
-  public func deleteList(name: String) throws {
+  package func deleteList(name: String) throws {
     try write { db in
       let list = try Self.list(named: name, in: db)
       try db.execute(sql: "DELETE FROM list WHERE id = ?", arguments: [list.id])
@@ -33,7 +33,7 @@ extension SubscriberStore {
   /// Changes a list's settings; what `change` leaves alone stays as it is.
   /// - Throws: `.notFound` for an unknown list.
   @discardableResult
-  public func updateList(_ name: String, _ change: (inout MailingList) -> Void) throws -> MailingList {
+  package func updateList(_ name: String, _ change: (inout MailingList) -> Void) throws -> MailingList {
     try write { db in
       var list = try Self.list(named: name, in: db)
       change(&list)
@@ -48,17 +48,17 @@ extension SubscriberStore {
   }
 
   /// Every list, by name.
-  public func lists() throws -> [MailingList] {
+  package func lists() throws -> [MailingList] {
     try read { db in try Row.fetchAll(db, sql: "SELECT * FROM list ORDER BY name").map(Self.list(from:)) }
   }
 
   /// One list.
-  public func list(named name: String) throws -> MailingList {
+  package func list(named name: String) throws -> MailingList {
     try read { db in try Self.list(named: name, in: db) }
   }
 
   /// Member counts per status, for every list.
-  public func counts() throws -> [String: ListCounts] {
+  package func counts() throws -> [String: ListCounts] {
     try read { db in
       var counts: [String: ListCounts] = [:]
       for name in try String.fetchAll(db, sql: "SELECT name FROM list") { counts[name] = ListCounts() }

@@ -7,7 +7,7 @@ import HeraldMail
 extension SubscriberStore {
   /// Publishes a release to the archive, or updates what is published (a corrected
   /// release): the first publication time is kept.
-  public func publish(_ publication: Publication) throws {
+  package func publish(_ publication: Publication) throws {
     try write { db in
       try db.execute(
         sql: """
@@ -30,7 +30,7 @@ extension SubscriberStore {
   /// Takes a release out of the archive.
   /// - Returns: whether it was published.
   @discardableResult
-  public func withdraw(_ slug: String) throws -> Bool {
+  package func withdraw(_ slug: String) throws -> Bool {
     try write { db in
       try db.execute(sql: "DELETE FROM publication WHERE slug = ?", arguments: [slug])
       return db.changesCount > 0
@@ -38,20 +38,20 @@ extension SubscriberStore {
   }
 
   /// Every publication, newest first (embargoed ones too: the caller decides what is visible).
-  public func publications() throws -> [Publication] {
+  package func publications() throws -> [Publication] {
     try read { db in
       try Row.fetchAll(db, sql: "SELECT * FROM publication ORDER BY visible_from DESC, slug").map(Self.publication(from:))
     }
   }
 
   /// The publication of a release, or nil.
-  public func publication(_ slug: String) throws -> Publication? {
+  package func publication(_ slug: String) throws -> Publication? {
     try read { db in try Row.fetchOne(db, sql: "SELECT * FROM publication WHERE slug = ?", arguments: [slug]).map(Self.publication(from:)) }
   }
 
   /// Changes whenever a publication is added, changed or withdrawn: a cheap question to ask
   /// often.
-  public func publicationsVersion() throws -> String {
+  package func publicationsVersion() throws -> String {
     try read { db in
       let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), COALESCE(MAX(changed_at), 0), COALESCE(SUM(changed_at), 0) FROM publication")!
       return "\(row[0] as Int64)/\(row[1] as Double)/\(row[2] as Double)"
@@ -67,29 +67,29 @@ extension SubscriberStore {
 }
 
 /// A release in the archive: what its page shows, and from when.
-public struct Publication: Sendable, Hashable, Codable {
+package struct Publication: Sendable, Hashable, Codable {
   /// The release's slug, its address in the archive (/releases/SLUG).
-  public var slug: String
-  public var title: String
-  public var subject: String
-  public var summary: String?
-  public var dateline: String?
-  public var language: String?
+  package var slug: String
+  package var title: String
+  package var subject: String
+  package var summary: String?
+  package var dateline: String?
+  package var language: String?
   /// The release's date, YYYY-MM-DD.
-  public var releaseDate: String
+  package var releaseDate: String
   /// When it appears: its publication time, or the end of its embargo when that is later.
-  public var visibleFrom: Date
+  package var visibleFrom: Date
   /// When it was published (by herald send or herald publish).
-  public var publishedAt: Date
+  package var publishedAt: Date
   /// The campaign that sent it, when it was mailed.
-  public var campaign: String?
+  package var campaign: String?
   /// The body as HTML (no inline styles, nothing personal).
-  public var html: String
+  package var html: String
   /// The body as text.
-  public var text: String
+  package var text: String
 
   /// Makes a publication.
-  public init(
+  package init(
     slug: String, title: String, subject: String, summary: String? = nil, dateline: String? = nil, language: String? = nil,
     releaseDate: String, visibleFrom: Date, publishedAt: Date, campaign: String? = nil, html: String, text: String
   ) {

@@ -4,15 +4,15 @@ import HeraldCore
 
 extension SubscriberStore {
   /// One recipient of a send: a subscriber and the list they get it through.
-  public struct Recipient: Sendable {
-    public var subscriber: Subscriber
+  package struct Recipient: Sendable {
+    package var subscriber: Subscriber
     /// The list named in List-Id and in their unsubscribe link: the first of the requested
     /// lists they are subscribed to, or the list a corrected campaign reached them through.
-    public var list: String
+    package var list: String
   }
 
   /// Who a send goes to.
-  public enum Audience: Sendable, Equatable {
+  package enum Audience: Sendable, Equatable {
     /// Members subscribed to any of these lists, each address once (the first list wins).
     case lists([String])
     /// Those a campaign was delivered to (the relay accepted it) who are still subscribed
@@ -21,16 +21,16 @@ extension SubscriberStore {
   }
 
   /// How many an audience has, and who is left out.
-  public struct AudienceCount: Sendable, Equatable {
+  package struct AudienceCount: Sendable, Equatable {
     /// How many `forEachRecipient` gives.
-    public var recipients: Int
+    package var recipients: Int
     /// Left out because their address or domain is suppressed.
-    public var suppressed: Int
+    package var suppressed: Int
     /// Left out because they already received the release (`excludingReceived`).
-    public var alreadyReceived: Int
+    package var alreadyReceived: Int
 
     /// Makes a count.
-    public init(recipients: Int, suppressed: Int, alreadyReceived: Int) {
+    package init(recipients: Int, suppressed: Int, alreadyReceived: Int) {
       self.recipients = recipients
       self.suppressed = suppressed
       self.alreadyReceived = alreadyReceived
@@ -43,7 +43,7 @@ extension SubscriberStore {
   /// - Returns: how many there were.
   /// - Throws: `.notFound` for an unknown list or a campaign that reached no one, or what `body` throws.
   @discardableResult
-  public func forEachRecipient(_ audience: Audience, excludingReceived release: String? = nil, _ body: (Recipient) throws -> Void) throws -> Int {
+  package func forEachRecipient(_ audience: Audience, excludingReceived release: String? = nil, _ body: (Recipient) throws -> Void) throws -> Int {
     try read { db in
       guard let members = try Self.members(audience, in: db) else { return 0 }
       var arguments = members.arguments
@@ -76,12 +76,12 @@ extension SubscriberStore {
 
   /// The recipients of lists: `forEachRecipient(.lists(names))`.
   @discardableResult
-  public func forEachRecipient(of listNames: [String], _ body: (Recipient) throws -> Void) throws -> Int {
+  package func forEachRecipient(of listNames: [String], _ body: (Recipient) throws -> Void) throws -> Int {
     try forEachRecipient(.lists(listNames), body)
   }
 
   /// How many recipients `forEachRecipient` would give, and how many are left out.
-  public func recipientCount(_ audience: Audience, excludingReceived release: String? = nil) throws -> AudienceCount {
+  package func recipientCount(_ audience: Audience, excludingReceived release: String? = nil) throws -> AudienceCount {
     try read { db in
       guard let members = try Self.members(audience, in: db) else { return AudienceCount(recipients: 0, suppressed: 0, alreadyReceived: 0) }
       let received = release == nil ? "0" : "EXISTS (SELECT 1 FROM delivery d WHERE d.release = ? AND d.outcome = 'sent' AND d.subscriber_id = s.id)"
@@ -99,7 +99,7 @@ extension SubscriberStore {
 
   /// How many recipients lists have, and how many members were left out because their
   /// address or domain is suppressed.
-  public func recipientCount(of listNames: [String]) throws -> (recipients: Int, suppressed: Int) {
+  package func recipientCount(of listNames: [String]) throws -> (recipients: Int, suppressed: Int) {
     let count = try recipientCount(.lists(listNames))
     return (count.recipients, count.suppressed)
   }

@@ -6,7 +6,7 @@ import HeraldMail
 
 extension SubscriberStore {
   /// What an add or import did with one address.
-  public enum Change: String, Sendable {
+  package enum Change: String, Sendable {
     case added, updated, unchanged
   }
 
@@ -17,7 +17,7 @@ extension SubscriberStore {
   /// - Throws: `.invalidInput` for a bad address, or one that is suppressed or opted out
   ///   (unless `resubscribe`), `.notFound` for an unknown list.
   @discardableResult
-  public func addSubscriber(
+  package func addSubscriber(
     email: String, name: String? = nil, organization: String? = nil, language: String? = nil,
     attributes: [String: String] = [:], list: String, status: MembershipStatus = .subscribed,
     source: ConsentSource, resubscribe: Bool = false
@@ -44,17 +44,17 @@ extension SubscriberStore {
   }
 
   /// A subscriber with their memberships and consent history.
-  public struct Profile: Sendable, Codable {
-    public var subscriber: Subscriber
-    public var memberships: [Membership]
-    public var history: [ConsentEvent]
+  package struct Profile: Sendable, Codable {
+    package var subscriber: Subscriber
+    package var memberships: [Membership]
+    package var history: [ConsentEvent]
     /// Why the address is never sent to, if it is suppressed.
-    public var suppressed: String?
+    package var suppressed: String?
   }
 
   /// Everything the store knows about an address.
   /// - Throws: `.notFound` when it is not a subscriber.
-  public func profile(email: String) throws -> Profile {
+  package func profile(email: String) throws -> Profile {
     let address = try Self.normalizedAddress(email)
     return try read { db in
       guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(address)]),
@@ -87,14 +87,14 @@ extension SubscriberStore {
   /// Unsubscribes an address from one list, or from every list when `list` is nil.
   /// - Returns: the lists it was unsubscribed from (those it was on and not already off).
   @discardableResult
-  public func unsubscribe(email: String, list: String?, source: ConsentSource) throws -> [String] {
+  package func unsubscribe(email: String, list: String?, source: ConsentSource) throws -> [String] {
     try setStatus(.unsubscribed, email: email, list: list, source: source)
   }
 
   /// Sets the status of an address on one list or all its lists (unsubscribe, bounce, complaint).
   /// - Returns: the lists whose status changed.
   @discardableResult
-  public func setStatus(_ status: MembershipStatus, email: String, list: String?, source: ConsentSource) throws -> [String] {
+  package func setStatus(_ status: MembershipStatus, email: String, list: String?, source: ConsentSource) throws -> [String] {
     let address = try Self.normalizedAddress(email)
     return try write { db in
       guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(address)]) else {
@@ -117,7 +117,7 @@ extension SubscriberStore {
 
   /// Suppresses an address, or a whole domain when `target` is "@domain": never sent to again.
   @discardableResult
-  public func suppress(_ target: String, reason: String) throws -> Suppression {
+  package func suppress(_ target: String, reason: String) throws -> Suppression {
     let trimmed = target.trimmingCharacters(in: .whitespaces)
     let kind: Suppression.Kind
     let value: String
@@ -153,7 +153,7 @@ extension SubscriberStore {
   /// a whole domain when `target` is "@domain".
   /// - Returns: how many suppressions were removed.
   @discardableResult
-  public func unsuppress(_ target: String) throws -> Int {
+  package func unsuppress(_ target: String) throws -> Int {
     let trimmed = target.trimmingCharacters(in: .whitespaces)
     return try write { db in
       if trimmed.hasPrefix("@") {
@@ -176,7 +176,7 @@ extension SubscriberStore {
   /// history are deleted; a hash of the address is kept as a suppression, so the address
   /// cannot be imported again by accident. The hash is not reversible to the address by
   /// itself, but anyone holding the address can check it: that is what it is for.
-  public func forget(email: String) throws {
+  package func forget(email: String) throws {
     let address = try Self.normalizedAddress(email)
     try write { db in
       let key = EmailAddress.key(address)
@@ -449,12 +449,12 @@ extension Optional where Wrapped == String {
 
 extension SubscriberStore {
   /// A subscriber's address, if they are (still) in the store.
-  public func email(of subscriber: SubscriberID) throws -> String? {
+  package func email(of subscriber: SubscriberID) throws -> String? {
     try read { db in try String.fetchOne(db, sql: "SELECT email FROM subscriber WHERE id = ?", arguments: [subscriber.rawValue]) }
   }
 
   /// The subscriber with this address, with their organisation, if any.
-  public func subscriber(address: String) throws -> Subscriber? {
+  package func subscriber(address: String) throws -> Subscriber? {
     guard let normalized = try? EmailAddress.normalize(address) else { return nil }
     return try read { db in
       try Row.fetchOne(db, sql: "SELECT * FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(normalized)]).map(Self.subscriber(from:))

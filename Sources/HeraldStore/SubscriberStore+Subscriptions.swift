@@ -8,7 +8,7 @@ import HeraldMail
 extension SubscriberStore {
   /// What a subscription request came to. The web page says the same in every case, so
   /// that nobody can learn through it who is subscribed.
-  public enum SubscriptionRequest: Sendable, Equatable {
+  package enum SubscriptionRequest: Sendable, Equatable {
     /// A confirmation must be sent to the address (double opt-in, or fresh consent after an
     /// unsubscribe or a bounce); the membership is pending until it is confirmed.
     case confirm(SubscriberID)
@@ -26,7 +26,7 @@ extension SubscriberStore {
   /// - Parameters:
   ///   - cooldown: a confirmation sent less than this long ago is not sent again.
   /// - Throws: `.invalidInput` for an address that is not one; `.notFound` for an unknown list.
-  public func requestSubscription(
+  package func requestSubscription(
     email: String, name: String?, organization: String?, list: String, source: ConsentSource, cooldown: TimeInterval,
     at now: Date = Date()
   ) throws -> SubscriptionRequest {
@@ -71,7 +71,7 @@ extension SubscriberStore {
   }
 
   /// What confirming a subscription came to.
-  public enum Confirmation: Sendable, Equatable {
+  package enum Confirmation: Sendable, Equatable {
     /// The membership was pending and is now subscribed.
     case confirmed
     /// It was subscribed already (the link was used twice): nothing changed.
@@ -81,7 +81,7 @@ extension SubscriberStore {
   }
 
   /// Confirms a pending subscription (double opt-in), with the evidence in `source`.
-  public func confirmSubscription(_ subscriber: SubscriberID, list: String, source: ConsentSource, at now: Date = Date()) throws -> Confirmation {
+  package func confirmSubscription(_ subscriber: SubscriberID, list: String, source: ConsentSource, at now: Date = Date()) throws -> Confirmation {
     try write { db in
       guard let list = try? Self.list(named: list, in: db) else { return .notPending }
       switch try Self.membershipStatus(subscriber: subscriber.rawValue, list: list.id, in: db) {
@@ -102,7 +102,7 @@ extension SubscriberStore {
   /// - Returns: the lists that changed (empty when the request was made before, or the
   ///   subscriber or list is gone).
   @discardableResult
-  public func unsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource, at now: Date = Date()) throws -> [String] {
+  package func unsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource, at now: Date = Date()) throws -> [String] {
     try write { db in
       var sql = """
         SELECT list.* FROM membership JOIN list ON list.id = membership.list_id
@@ -124,7 +124,7 @@ extension SubscriberStore {
   }
 
   /// The subscriber with this id, and the lists they are on (any status), or nil.
-  public func subscriber(id: SubscriberID) throws -> (Subscriber, [Membership])? {
+  package func subscriber(id: SubscriberID) throws -> (Subscriber, [Membership])? {
     try read { db in
       guard let subscriber = try Self.subscriber(id: id.rawValue, in: db) else { return nil }
       let memberships = try Row.fetchAll(db, sql: """

@@ -9,7 +9,7 @@ import Logging
 /// Several herald processes may use it at once: writers take turns (a writer waits up to
 /// `busyTimeout` for another to finish) and readers never block. Every operation that
 /// changes several rows is one transaction: it happens whole or not at all.
-public final class SubscriberStore: Sendable {
+package final class SubscriberStore: Sendable {
   let pool: DatabasePool
   let logger: Logger
   /// Checkpoints the write-ahead log off the writers' path (SQLite's automatic checkpoint
@@ -17,11 +17,11 @@ public final class SubscriberStore: Sendable {
   let checkpointer: WALCheckpointer
 
   /// How long a writer waits for another process's write to finish.
-  public static let busyTimeout: TimeInterval = 30
+  package static let busyTimeout: TimeInterval = 30
 
   /// Opens (creating if needed) and migrates the database at `path`.
   /// - Throws: `StoreError` `.database` when it cannot be opened or is from a newer Herald.
-  public init(path: String, logger: Logger = Logger(label: "herald.store")) throws {
+  package init(path: String, logger: Logger = Logger(label: "herald.store")) throws {
     self.logger = logger
     var configuration = Configuration()
     configuration.busyMode = .timeout(Self.busyTimeout)

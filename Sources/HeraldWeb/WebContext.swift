@@ -4,18 +4,18 @@ import NIOCore
 
 /// What a request carries through the server besides itself: the peer's address (for rate
 /// limits and consent evidence; X-Forwarded-For is believed only from trusted proxies).
-public struct WebContext: RequestContext, RemoteAddressRequestContext {
-  public var coreContext: CoreRequestContextStorage
+package struct WebContext: RequestContext, RemoteAddressRequestContext {
+  package var coreContext: CoreRequestContextStorage
   /// The address of the peer that connected: the client, or a reverse proxy.
-  public let remoteAddress: SocketAddress?
+  package let remoteAddress: SocketAddress?
 
-  public init(source: ApplicationRequestContextSource) {
+  package init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)
     remoteAddress = source.channel.remoteAddress
   }
 
   /// No request body is decoded beyond a form's size.
-  public var maxUploadSize: Int { WebLimits.formBytes }
+  package var maxUploadSize: Int { WebLimits.formBytes }
 }
 
 /// The sizes the server accepts, one place for each.

@@ -20,7 +20,7 @@ import ServiceLifecycle
 /// unsubscribes and contact messages are `Mailroom`'s actions, which run their store calls
 /// and Outbox writes on the blocking pool, never on the server's event loops. Pages are
 /// rendered from memory: the archive when what is published changes, forms per request.
-public final class WebServer: Sendable {
+package final class WebServer: Sendable {
   let mailroom: Mailroom
   let settings: WebSettings
   let pages: WebPages
@@ -39,7 +39,7 @@ public final class WebServer: Sendable {
   /// - Throws: `WebError` `.template` for a template that does not parse, `.configuration`
   ///   for a `web.trusted_proxies` entry that is not an address or range; `WorkspaceError`
   ///   for a missing link secret.
-  public init(mailroom: Mailroom, logger: Logger = Logger(label: "herald.web")) throws {
+  package init(mailroom: Mailroom, logger: Logger = Logger(label: "herald.web")) throws {
     self.mailroom = mailroom
     self.logger = logger
     let configuration = mailroom.configuration
@@ -71,12 +71,12 @@ public final class WebServer: Sendable {
   }
 
   /// The templates the workspace has of its own (the rest are Herald's defaults).
-  public var customTemplates: [String] { pages.overridden }
+  package var customTemplates: [String] { pages.overridden }
 
   // MARK: Running
 
   /// The routes, in front of them the protections every request passes.
-  public func router() -> Router<WebContext> {
+  package func router() -> Router<WebContext> {
     let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: PageMiddleware(server: self))
     addArchiveRoutes(to: router)
@@ -92,7 +92,7 @@ public final class WebServer: Sendable {
   /// inbox's fetch, the archive's refresh): on SIGTERM or SIGINT the server stops accepting
   /// and finishes the requests in flight first, then they are shut down.
   /// - Parameter onListening: told the port once the server listens.
-  public func application(
+  package func application(
     host: String, port: Int, services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
   ) -> some ApplicationProtocol {
     let http = HTTP1Channel.Configuration(
@@ -113,7 +113,7 @@ public final class WebServer: Sendable {
   /// in flight, then the services stop.
   /// - Throws: `WebError` `.startup` when the address cannot be listened on; what a service throws.
   /// - Parameter gracePeriod: how long requests and services have to stop after a signal.
-  public func run(
+  package func run(
     host: String, port: Int, services: [any Service] = [], gracePeriod: Duration = ServiceProcess.defaultGracePeriod,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
   ) async throws {
@@ -127,7 +127,7 @@ public final class WebServer: Sendable {
 
   /// Looks at what is published every `interval` (a release published by `herald publish`
   /// or `herald send` appears; an embargo that ends is seen by the next request anyway).
-  public func archiveRefresh(every interval: Duration = .seconds(2)) -> some Service {
+  package func archiveRefresh(every interval: Duration = .seconds(2)) -> some Service {
     ArchiveRefresh(archive: archive, interval: interval)
   }
 

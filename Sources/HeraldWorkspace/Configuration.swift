@@ -12,26 +12,26 @@ import HeraldYAML
 ///
 /// Secrets never live here: the link-signing key is in `.herald/secret`, SMTP passwords
 /// come from the environment or a 0600 file, DKIM keys from 0600 files.
-public struct Configuration: Sendable {
+package struct Configuration: Sendable {
   /// The organisation, sender, public and postal addresses (the top-level keys).
-  public var compose: ComposeSettings
+  package var compose: ComposeSettings
   /// The relay (`relay:`) and how to talk to it (`delivery:` tls, ca_file, username,
   /// timeouts, messages_per_connection); its URL is nil when herald.yml names none.
-  public var relay = RelayConfiguration()
+  package var relay = RelayConfiguration()
   /// The file holding the relay's AUTH password (`delivery.password_file`), mode 0600.
-  public var relayPasswordFile: String?
+  package var relayPasswordFile: String?
   /// Connections, rate limits, pausing and retries (`delivery:`).
-  public var delivery = DeliveryPolicy()
+  package var delivery = DeliveryPolicy()
   /// The DKIM keys every message is signed with, one signature each (`dkim:`); none by
   /// default (messages go out unsigned, and `herald check` says so).
-  public var dkim: [DKIMSettings] = []
+  package var dkim: [DKIMSettings] = []
   /// The mailbox the inbox reads (`inbox:`); none by default (then only `herald inbox import`).
-  public var inbox: InboxSettings?
+  package var inbox: InboxSettings?
   /// How `herald serve` listens and protects its forms (`web:`).
-  public var web = WebSettings()
+  package var web = WebSettings()
 
   /// Makes a configuration in code, with the defaults for everything but the organisation.
-  public init(compose: ComposeSettings) {
+  package init(compose: ComposeSettings) {
     self.compose = compose
   }
 
@@ -53,7 +53,7 @@ public struct Configuration: Sendable {
   ///   - text: The file's contents.
   ///   - file: Its path, for messages.
   /// - Throws: `WorkspaceError` `.configuration` naming each key, the file and the line.
-  public init(yaml text: String, file: String) throws {
+  package init(yaml text: String, file: String) throws {
     let yaml: YAMLMapping
     do {
       yaml = try YAMLMapping(yaml: text, file: file, firstLine: 1, known: Self.knownKeys)

@@ -3,20 +3,20 @@ import HeraldMail
 
 /// A DKIM key as `herald dkim` makes and shows it: the file that holds it, its selector, the
 /// domain it signs for, and whether herald.yml signs with it.
-public struct DKIMKeyFile: Sendable, Equatable {
+package struct DKIMKeyFile: Sendable, Equatable {
   /// The selector: the DNS record is `SELECTOR._domainkey.DOMAIN`.
-  public var selector: String
+  package var selector: String
   /// The file as herald.yml or the command line names it: relative to the workspace, or absolute.
-  public var path: String
+  package var path: String
   /// The file.
-  public var file: URL
+  package var file: URL
   /// The signing domain (d=).
-  public var domain: String
+  package var domain: String
   /// Whether herald.yml's `dkim:` lists this key, so that messages are signed with it.
-  public var isConfigured: Bool
+  package var isConfigured: Bool
 
   /// Makes a key file's description in code.
-  public init(selector: String, path: String, file: URL, domain: String, isConfigured: Bool) {
+  package init(selector: String, path: String, file: URL, domain: String, isConfigured: Bool) {
     self.selector = selector
     self.path = path
     self.file = file
@@ -25,13 +25,13 @@ public struct DKIMKeyFile: Sendable, Equatable {
   }
 
   /// A key read from its file, with the record that publishes it.
-  public struct Contents: Sendable {
+  package struct Contents: Sendable {
     /// The private key.
-    public var key: DKIMKey
+    package var key: DKIMKey
     /// The DNS TXT record to publish.
-    public var record: DKIMRecord
+    package var record: DKIMRecord
     /// The file's permission bits when users other than its owner may read it (signing
     /// refuses such a key until `chmod 600`); nil when only its owner may.
-    public var exposedMode: Int?
+    package var exposedMode: Int?
   }
 }

@@ -3,16 +3,16 @@ import HeraldYAML
 
 /// One key of herald.yml's `dkim:` section: every message is signed with it (RFC 6376). The key
 /// file stays out of herald.yml and out of git (`herald dkim keygen` writes it, mode 0600).
-public struct DKIMSettings: Sendable, Equatable {
+package struct DKIMSettings: Sendable, Equatable {
   /// The selector: the DNS record is `SELECTOR._domainkey.DOMAIN`.
-  public var selector: String
+  package var selector: String
   /// The private key file (PEM), relative to the workspace or absolute.
-  public var key: String
+  package var key: String
   /// The signing domain (d=); default the sender's domain.
-  public var domain: String?
+  package var domain: String?
 
   /// Makes settings in code.
-  public init(selector: String, key: String, domain: String? = nil) {
+  package init(selector: String, key: String, domain: String? = nil) {
     self.selector = selector
     self.key = key
     self.domain = domain
@@ -20,7 +20,7 @@ public struct DKIMSettings: Sendable, Equatable {
 
   /// Whether `selector` can name a key file and a DNS label: ASCII letters, digits, "-"
   /// and "_", in parts joined by dots (none empty), at most 63 bytes in all.
-  public static func isValidSelector(_ selector: String) -> Bool {
+  package static func isValidSelector(_ selector: String) -> Bool {
     let labels = selector.split(separator: ".", omittingEmptySubsequences: false)
     return !selector.isEmpty && selector.utf8.count <= 63 && labels.allSatisfy { label in
       !label.isEmpty && label.utf8.allSatisfy { byte in

@@ -5,9 +5,9 @@ import HeraldCurl
 
 /// herald.yml's `inbox:` section: the mailbox replies, bounces and inquiries are read from,
 /// and what the inbox does. Each default is written here once.
-public struct InboxSettings: Sendable, Equatable {
+package struct InboxSettings: Sendable, Equatable {
   /// What becomes of a message once it is read.
-  public enum After: Sendable, Equatable {
+  package enum After: Sendable, Equatable {
     /// Nothing: it stays unread, as it was (the default).
     case keep
     /// It is marked as read (\Seen).
@@ -17,20 +17,20 @@ public struct InboxSettings: Sendable, Equatable {
   }
 
   /// The mailbox and how to reach it.
-  public var mailbox: MailboxConfiguration
+  package var mailbox: MailboxConfiguration
   /// The file holding the mailbox password (mode 0600); HERALD_IMAP_PASSWORD wins.
-  public var passwordFile: String?
+  package var passwordFile: String?
   /// What becomes of a message once it is read (`after:`, and `move_to:` with `after: move`).
-  public var after: After = .keep
+  package var after: After = .keep
   /// How often `herald inbox fetch --watch` looks for new mail, in seconds.
-  public var interval: TimeInterval = 300
+  package var interval: TimeInterval = 300
   /// Temporary failures on this many campaigns in a row mark an address bounced.
-  public var softBounceLimit = Self.defaultSoftBounceLimit
+  package var softBounceLimit = Self.defaultSoftBounceLimit
   /// The soft bounce limit when herald.yml has no inbox: section or does not say.
-  public static let defaultSoftBounceLimit = 3
+  package static let defaultSoftBounceLimit = 3
 
   /// Settings for a mailbox, with the defaults for the rest.
-  public init(mailbox: MailboxConfiguration) {
+  package init(mailbox: MailboxConfiguration) {
     self.mailbox = mailbox
   }
 

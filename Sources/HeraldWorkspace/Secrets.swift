@@ -2,12 +2,12 @@ import Foundation
 import HeraldCore
 
 /// Secrets kept in files: readable by their owner only, never echoed.
-public enum Secrets {
+package enum Secrets {
   /// Reads a secret from a file that only its owner may read, without its final newline.
   /// - Parameter what: What the file holds, for messages: "the DKIM key (dkim.key in herald.yml)".
   /// - Throws: `WorkspaceError` `.secret` naming the file and what to do (chmod 600) when
   ///   others can read it, or it cannot be read or is not text.
-  public static func read(_ file: URL, what: String) throws -> String {
+  package static func read(_ file: URL, what: String) throws -> String {
     var status = stat()
     guard stat(file.path, &status) == 0 else {
       let number = errno

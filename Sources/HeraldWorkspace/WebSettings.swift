@@ -4,37 +4,37 @@ import HeraldYAML
 
 /// herald.yml's `web:` section: how `herald serve` listens and protects its forms. Each
 /// default is written here once; the section and every key in it are optional.
-public struct WebSettings: Sendable, Equatable {
+package struct WebSettings: Sendable, Equatable {
   /// The address to listen on. The server is meant to sit behind a TLS reverse proxy on
   /// the same machine, so it listens on loopback unless told otherwise.
-  public var host = "127.0.0.1"
+  package var host = "127.0.0.1"
   /// The port to listen on.
-  public var port = 8080
+  package var port = 8080
   /// The reverse proxies whose X-Forwarded-For is believed: addresses or ranges
   /// ("127.0.0.1", "10.0.0.0/8"). Nobody else's is.
-  public var trustedProxies: [String] = []
+  package var trustedProxies: [String] = []
   /// Form submissions one address may make per minute (subscribe, contact, the
   /// unsubscribe and confirmation pages' buttons), after a burst of `formBurst`.
-  public var formsPerMinute: Double = 6
+  package var formsPerMinute: Double = 6
   /// Form submissions one address may make at once before the rate applies.
-  public var formBurst = 5
+  package var formBurst = 5
   /// Seconds a person takes at least to fill in a form: one sent back sooner is a
   /// program's, and refused.
-  public var formMinimumAge: TimeInterval = 2
+  package var formMinimumAge: TimeInterval = 2
   /// How long a confirmation link stays good.
-  public var confirmationLifetime: TimeInterval = 7 * 86_400
+  package var confirmationLifetime: TimeInterval = 7 * 86_400
   /// A second subscription request for the same address and list within this time sends
   /// no second confirmation (so nobody can flood a stranger's mailbox through the form).
-  public var confirmationCooldown: TimeInterval = 3_600
+  package var confirmationCooldown: TimeInterval = 3_600
   /// The X-Robots-Tag of the archive's pages ("noindex", say); none by default.
-  public var robots: String?
+  package var robots: String?
   /// The language of the pages (their `lang`), when the lists do not say.
-  public var language = "en"
+  package var language = "en"
   /// Where contact-form notifications go; by default the Reply-To, else the From address.
-  public var notify: String?
+  package var notify: String?
 
   /// The defaults.
-  public init() {}
+  package init() {}
 
   static let knownKeys: Set<String> = [
     "host", "port", "trusted_proxies", "forms_per_minute", "form_burst", "form_minimum_age", "confirmation_lifetime", "confirmation_cooldown",

@@ -4,7 +4,7 @@ import HeraldMail
 
 extension Workspace {
   /// The signing domain of a DKIM key: its own `domain`, else the sender's.
-  public func dkimDomain(_ settings: DKIMSettings, configuration: Configuration) -> String {
+  package func dkimDomain(_ settings: DKIMSettings, configuration: Configuration) -> String {
     settings.domain ?? configuration.compose.from.domain
   }
 
@@ -12,7 +12,7 @@ extension Workspace {
   /// carries one signature per key (RSA and Ed25519 together, as RFC 8463 recommends).
   /// - Throws: `WorkspaceError` `.secret` naming a key file that is missing, readable by
   ///   others, or not a key; `MailError` for a domain or selector that cannot be used.
-  public func dkimSigners(_ configuration: Configuration) throws -> [DKIMSigner] {
+  package func dkimSigners(_ configuration: Configuration) throws -> [DKIMSigner] {
     try configuration.dkim.map { settings in
       let file = resolve(settings.key)
       let pem = try Secrets.read(file, what: "the DKIM key (dkim.key in herald.yml)")
@@ -27,14 +27,14 @@ extension Workspace {
   }
 
   /// Where `herald dkim keygen` keeps a selector's key, relative to the workspace.
-  public static func dkimKeyPath(selector: String) -> String { ".herald/dkim/\(selector).pem" }
+  package static func dkimKeyPath(selector: String) -> String { ".herald/dkim/\(selector).pem" }
 
   // MARK: Key files
 
   /// Where a selector's key is and which domain it signs for: `key` and `domain` when
   /// given, else herald.yml's `dkim:` entry for the selector (and domain, when given), else
   /// .herald/dkim/SELECTOR.pem and the sender's domain.
-  public func dkimKeyFile(selector: String, domain: String? = nil, key: String? = nil, configuration: Configuration) -> DKIMKeyFile {
+  package func dkimKeyFile(selector: String, domain: String? = nil, key: String? = nil, configuration: Configuration) -> DKIMKeyFile {
     let configured = configuration.dkim.first { settings in
       settings.selector == selector && (domain == nil || dkimDomain(settings, configuration: configuration) == domain)
     }
@@ -48,7 +48,7 @@ extension Workspace {
   /// The keys to show: the one `selector` names (a `key` or `domain` is about one key:
   /// "herald" unless `selector` names another); else every key herald.yml signs with; else
   /// "herald".
-  public func dkimKeyFiles(selector: String? = nil, domain: String? = nil, key: String? = nil, configuration: Configuration) -> [DKIMKeyFile] {
+  package func dkimKeyFiles(selector: String? = nil, domain: String? = nil, key: String? = nil, configuration: Configuration) -> [DKIMKeyFile] {
     let selectors = selector.map { [$0] }
       ?? (configuration.dkim.isEmpty || key != nil || domain != nil ? ["herald"] : configuration.dkim.map(\.selector))
     return selectors.map { dkimKeyFile(selector: $0, domain: domain, key: key, configuration: configuration) }
@@ -56,7 +56,7 @@ extension Workspace {
 
   /// The entry of herald.yml's `dkim:` that signs with a key: its selector and file, and
   /// its domain when that is not the sender's (signing uses the sender's otherwise).
-  public func dkimSettings(for keyFile: DKIMKeyFile, configuration: Configuration) -> DKIMSettings {
+  package func dkimSettings(for keyFile: DKIMKeyFile, configuration: Configuration) -> DKIMSettings {
     DKIMSettings(
       selector: keyFile.selector, key: keyFile.path, domain: keyFile.domain == configuration.compose.from.domain ? nil : keyFile.domain)
   }
@@ -71,7 +71,7 @@ extension Workspace {
   ///   false) or the file cannot be written; `MailError` for a size, selector or domain that
   ///   cannot be used.
   @discardableResult
-  public func makeDKIMKey(_ algorithm: DKIMKey.Algorithm, bits: Int = 2048, at keyFile: DKIMKeyFile, replacing: Bool = false) throws
+  package func makeDKIMKey(_ algorithm: DKIMKey.Algorithm, bits: Int = 2048, at keyFile: DKIMKeyFile, replacing: Bool = false) throws
     -> DKIMKeyFile.Contents
   {
     let exists = "\(keyFile.path) already exists: “herald dkim show --selector \(keyFile.selector)” prints its record; --force replaces it"
@@ -99,7 +99,7 @@ extension Workspace {
   /// read (signing refuses it): the contents say so.
   /// - Throws: `WorkspaceError` `.secret` for a file that is missing, cannot be read or
   ///   holds no usable private key; `MailError` for a selector or domain signing cannot use.
-  public func readDKIMKey(_ keyFile: DKIMKeyFile) throws -> DKIMKeyFile.Contents {
+  package func readDKIMKey(_ keyFile: DKIMKeyFile) throws -> DKIMKeyFile.Contents {
     let path = keyFile.file.path
     guard let data = FileManager.default.contents(atPath: path) else {
       throw WorkspaceError(.secret, FileManager.default.fileExists(atPath: path)

@@ -11,14 +11,14 @@ extension Workspace {
   /// The subscriber store, Lists/herald.sqlite, opened (and created or migrated).
   /// - Throws: `WorkspaceError` `.notAWorkspace` when the folder has no herald.yml (a typo
   ///   in --workspace must not create a database somewhere new), `StoreError` otherwise.
-  public func openStore(logger: Logger = Logger(label: "herald.store")) throws -> SubscriberStore {
+  package func openStore(logger: Logger = Logger(label: "herald.store")) throws -> SubscriberStore {
     try checkExists()
     return try SubscriberStore(path: databaseFile.path, logger: logger)
   }
 
   /// The Outbox, opened (its folders made if needed).
   /// - Throws: `WorkspaceError` `.notAWorkspace`, or `DeliveryError` `.spool`.
-  public func openOutbox(logger: Logger = Logger(label: "herald.outbox")) throws -> Outbox {
+  package func openOutbox(logger: Logger = Logger(label: "herald.outbox")) throws -> Outbox {
     try checkExists()
     return try Outbox(directory: outboxDirectory, logger: logger)
   }
@@ -30,7 +30,7 @@ extension Workspace {
   ///     writes no message signs with a throwaway key, and needs no secret.
   /// - Throws: `ComposeError` with every problem found in the file, or the first in the
   ///   workspace (configuration, templates), `WorkspaceError` for the secret.
-  public func composeRelease(_ path: String, configuration: Configuration, signed: Bool = true) throws -> ComposedRelease {
+  package func composeRelease(_ path: String, configuration: Configuration, signed: Bool = true) throws -> ComposedRelease {
     let templates = try templates()
     let release = try Release(contentsOf: releasePath(path))
     let signer = signed ? try linkSigner() : LinkSigner(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
@@ -39,7 +39,7 @@ extension Workspace {
 
   /// A release path as a person gave it: as the shell means it when that file exists, else
   /// inside the workspace (so `--workspace DIR Releases/x.md` works from anywhere).
-  public func releasePath(_ path: String) -> String {
+  package func releasePath(_ path: String) -> String {
     if path.hasPrefix("/") || FileManager.default.fileExists(atPath: path) { return path }
     let inside = root.appendingPathComponent(path).path
     return FileManager.default.fileExists(atPath: inside) ? inside : path
@@ -52,7 +52,7 @@ extension Workspace {
   /// - Parameter environment: the process environment.
   /// - Throws: `WorkspaceError` `.secret` for a password file others can read;
   ///   `DeliveryError` `.connection` when no relay is named or the address is not SMTP.
-  public func relay(_ configuration: Configuration, override: String? = nil, environment: [String: String]) throws -> RelayConfiguration {
+  package func relay(_ configuration: Configuration, override: String? = nil, environment: [String: String]) throws -> RelayConfiguration {
     var relay = configuration.relay
     if let override { relay.url = override }
     guard let url = relay.url else {
@@ -77,7 +77,7 @@ extension Workspace {
   /// or the 0600 file `inbox.password_file`. `override` (--imap) replaces the address.
   /// - Throws: `WorkspaceError` `.secret` for a password file others can read; `.files`
   ///   when herald.yml has no `inbox:` section and no address is given.
-  public func mailbox(_ configuration: Configuration, override: String? = nil, environment: [String: String]) throws -> MailboxConfiguration {
+  package func mailbox(_ configuration: Configuration, override: String? = nil, environment: [String: String]) throws -> MailboxConfiguration {
     var mailbox: MailboxConfiguration
     if let settings = configuration.inbox {
       mailbox = settings.mailbox
@@ -97,5 +97,5 @@ extension Workspace {
   }
 
   /// Inbox/: what the inbox read (messages/) and the attachments of inquiries.
-  public var inboxDirectory: URL { root.appendingPathComponent("Inbox") }
+  package var inboxDirectory: URL { root.appendingPathComponent("Inbox") }
 }

@@ -9,7 +9,7 @@ extension Workspace {
   ///   - date: when it was read (its month names the folder, in UTC).
   /// - Returns: the file's path relative to the workspace, as the store records it.
   /// - Throws: `FileError` when the folder or the file cannot be written.
-  public func keepReceivedMessage(_ bytes: [UInt8], digest: String, at date: Date) throws -> String {
+  package func keepReceivedMessage(_ bytes: [UInt8], digest: String, at date: Date) throws -> String {
     let relative = Self.receivedMessagePath(digest: digest, at: date)
     let url = root.appendingPathComponent(relative)
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -18,12 +18,12 @@ extension Workspace {
   }
 
   /// "Inbox/messages/2026-12/DIGEST.eml": where a message read at `date` is kept.
-  public static func receivedMessagePath(digest: String, at date: Date) -> String {
+  package static func receivedMessagePath(digest: String, at date: Date) -> String {
     "\(receivedMessagesFolder(at: date))/\(digest).eml"
   }
 
   /// "Inbox/messages/2026-12": the folder of the messages read at `date` (its month, in UTC).
-  public static func receivedMessagesFolder(at date: Date) -> String {
+  package static func receivedMessagesFolder(at date: Date) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = TimeZone(identifier: "UTC")!
     let parts = calendar.dateComponents([.year, .month], from: date)

@@ -4,14 +4,14 @@ import HeraldCore
 
 extension Workspace {
   /// Where a draft goes: Releases/ and its file name.
-  public func releaseFile(for draft: ReleaseDraft) -> URL {
+  package func releaseFile(for draft: ReleaseDraft) -> URL {
     releasesDirectory.appendingPathComponent(draft.fileName)
   }
 
   /// Writes a new release's draft to Releases/, durably, never over a file that is there.
   /// - Returns: whether it was written (false: a file of that name exists, and is kept).
   /// - Throws: `FileError` when Releases/ or the file cannot be written.
-  public func write(_ draft: ReleaseDraft) throws -> Bool {
+  package func write(_ draft: ReleaseDraft) throws -> Bool {
     do {
       try FileManager.default.createDirectory(at: releasesDirectory, withIntermediateDirectories: true)
     } catch {
@@ -22,7 +22,7 @@ extension Workspace {
 
   /// Where `herald preview` writes a release's message.eml, .html and .txt by default:
   /// preview/SLUG.
-  public func previewDirectory(slug: String) -> URL {
+  package func previewDirectory(slug: String) -> URL {
     root.appendingPathComponent("preview").appendingPathComponent(slug)
   }
 }

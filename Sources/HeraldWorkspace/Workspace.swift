@@ -5,39 +5,39 @@ import HeraldMail
 
 /// A Herald workspace: a folder with herald.yml, Templates/, Lists/, Outbox/, Releases/ and
 /// the private .herald/secret. The Herald repository is itself one.
-public struct Workspace: Sendable {
+package struct Workspace: Sendable {
   /// The folder.
-  public let root: URL
+  package let root: URL
 
   /// A workspace at `root`; nothing is read until asked.
-  public init(root: URL) {
+  package init(root: URL) {
     self.root = root.standardizedFileURL
   }
 
-  public var configurationFile: URL { root.appendingPathComponent("herald.yml") }
-  public var templatesDirectory: URL { root.appendingPathComponent("Templates") }
-  public var listsDirectory: URL { root.appendingPathComponent("Lists") }
+  package var configurationFile: URL { root.appendingPathComponent("herald.yml") }
+  package var templatesDirectory: URL { root.appendingPathComponent("Templates") }
+  package var listsDirectory: URL { root.appendingPathComponent("Lists") }
   /// The subscriber store, Lists/herald.sqlite (ignored by git).
-  public var databaseFile: URL { listsDirectory.appendingPathComponent("herald.sqlite") }
-  public var outboxDirectory: URL { root.appendingPathComponent("Outbox") }
-  public var releasesDirectory: URL { root.appendingPathComponent("Releases") }
+  package var databaseFile: URL { listsDirectory.appendingPathComponent("herald.sqlite") }
+  package var outboxDirectory: URL { root.appendingPathComponent("Outbox") }
+  package var releasesDirectory: URL { root.appendingPathComponent("Releases") }
   /// The private folder for the secret; ignored by git.
-  public var privateDirectory: URL { root.appendingPathComponent(".herald") }
+  package var privateDirectory: URL { root.appendingPathComponent(".herald") }
   /// The link-signing secret: 32 random bytes, file mode 0600.
-  public var secretFile: URL { privateDirectory.appendingPathComponent("secret") }
+  package var secretFile: URL { privateDirectory.appendingPathComponent("secret") }
 
   /// A path from herald.yml: relative to the workspace unless it starts with “/”.
-  public func resolve(_ path: String) -> URL {
+  package func resolve(_ path: String) -> URL {
     path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)
   }
 
   /// Whether the folder is a workspace (has herald.yml).
-  public var exists: Bool { FileManager.default.fileExists(atPath: configurationFile.path) }
+  package var exists: Bool { FileManager.default.fileExists(atPath: configurationFile.path) }
 
   /// Throws unless the folder is a workspace: a typo in --workspace must not silently
   /// make a database or an Outbox somewhere new.
   /// - Throws: `WorkspaceError` `.notAWorkspace` saying how to make one.
-  public func checkExists() throws {
+  package func checkExists() throws {
     guard exists else {
       throw WorkspaceError(.notAWorkspace,
         "\(configurationFile.path) is missing: this folder is not a Herald workspace. Run “herald init \(root.path)” to make one, or pass --workspace DIR")
@@ -47,7 +47,7 @@ public struct Workspace: Sendable {
   /// Reads herald.yml.
   /// - Throws: `WorkspaceError` `.notAWorkspace` when it is missing, `.configuration`
   ///   naming the file, key and line of every problem.
-  public func configuration() throws -> Configuration {
+  package func configuration() throws -> Configuration {
     try checkExists()
     guard let data = FileManager.default.contents(atPath: configurationFile.path) else {
       throw WorkspaceError(.files, "cannot read \(configurationFile.path); check its permissions")
@@ -59,14 +59,14 @@ public struct Workspace: Sendable {
   }
 
   /// Loads Templates/.
-  public func templates() throws -> ReleaseTemplates {
+  package func templates() throws -> ReleaseTemplates {
     try ReleaseTemplates(directory: templatesDirectory)
   }
 
   /// Reads the link-signing secret.
   /// - Throws: `WorkspaceError` `.secret` when it is missing, unreadable, too short, or
   ///   readable by others (links signed with a leaked key can be forged).
-  public func secret() throws -> [UInt8] {
+  package func secret() throws -> [UInt8] {
     let path = secretFile.path
     guard let data = FileManager.default.contents(atPath: path) else {
       throw WorkspaceError(.secret,
@@ -84,23 +84,23 @@ public struct Workspace: Sendable {
   }
 
   /// A signer for this workspace's links.
-  public func linkSigner() throws -> LinkSigner {
+  package func linkSigner() throws -> LinkSigner {
     LinkSigner(secret: try secret())
   }
 
   /// What `initialize` did, for the report.
-  public struct InitializationReport: Sendable {
+  package struct InitializationReport: Sendable {
     /// Files and folders made, relative to the workspace.
-    public var created: [String] = []
+    package var created: [String] = []
     /// Files that were there already and were kept as they are.
-    public var kept: [String] = []
+    package var kept: [String] = []
   }
 
   /// Makes the workspace layout with the default files. Existing files are never
   /// overwritten, so running it again on a workspace only adds what is missing.
   /// - Throws: `WorkspaceError` `.files` when a file or folder cannot be written.
   @discardableResult
-  public func initialize() throws -> InitializationReport {
+  package func initialize() throws -> InitializationReport {
     var report = InitializationReport()
     let fileManager = FileManager.default
     do {

@@ -2,23 +2,23 @@ import HeraldCompose
 
 /// The files a new workspace starts with, compiled into the binary from
 /// Sources/HeraldWorkspace/Resources (the repository's own workspace links to the same files).
-public enum WorkspaceDefaults {
+package enum WorkspaceDefaults {
   /// A file and its contents.
-  public struct File: Sendable {
+  package struct File: Sendable {
     /// The path inside the workspace.
-    public var path: String
+    package var path: String
     /// The bytes.
-    public var contents: [UInt8]
+    package var contents: [UInt8]
   }
 
   /// The sample release's path inside a workspace.
-  public static let sampleReleasePath = "Releases/2020-03-31-water-report.md"
+  package static let sampleReleasePath = "Releases/2020-03-31-water-report.md"
 
   /// The sample list's path inside a workspace.
-  public static let sampleListPath = "Lists/press-en.csv"
+  package static let sampleListPath = "Lists/press-en.csv"
 
   /// Every default file.
-  public static let files: [File] = [
+  package static let files: [File] = [
     File(path: "herald.yml", contents: PackageResources.herald_yml),
     File(path: ".gitignore", contents: PackageResources.gitignore),
     File(path: "Templates/" + ReleaseTemplates.htmlFile, contents: PackageResources.release_html_mustache),
@@ -29,7 +29,7 @@ public enum WorkspaceDefaults {
 
   /// The web server's pages and stylesheet (Templates/web/), also its defaults when a
   /// workspace made before them has none.
-  public static let webTemplates: [File] = [
+  package static let webTemplates: [File] = [
     File(path: "Templates/web/confirm.mustache", contents: PackageResources.confirm_mustache),
     File(path: "Templates/web/confirmed.mustache", contents: PackageResources.confirmed_mustache),
     File(path: "Templates/web/contact-sent.mustache", contents: PackageResources.contact_sent_mustache),

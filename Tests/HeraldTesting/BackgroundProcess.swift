@@ -2,16 +2,16 @@ import Foundation
 
 /// A program running beside a test (a relay, `herald sink`, a `herald send` to kill), its
 /// standard output and error going to one file. It is killed when released.
-public final class BackgroundProcess {
+package final class BackgroundProcess {
   /// The process identifier, for signals.
-  public let pid: Int32
+  package let pid: Int32
   private let process: Process
   private let directory: URL
   private let outputURL: URL
 
   /// Starts `executable ARGUMENTS…` in `directory` (the current folder if nil) with NO_COLOR set.
   /// - Throws: when the program cannot be started.
-  public init(_ executable: URL, _ arguments: [String], in workingDirectory: URL? = nil) throws {
+  package init(_ executable: URL, _ arguments: [String], in workingDirectory: URL? = nil) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-bg-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     outputURL = directory.appendingPathComponent("output")
@@ -34,7 +34,7 @@ public final class BackgroundProcess {
   }
 
   /// Starts the built `herald ARGUMENTS…` in `directory`.
-  public static func herald(_ arguments: [String], in directory: URL) throws -> BackgroundProcess {
+  package static func herald(_ arguments: [String], in directory: URL) throws -> BackgroundProcess {
     try BackgroundProcess(HeraldProcess.binary, arguments, in: directory)
   }
 
@@ -45,16 +45,16 @@ public final class BackgroundProcess {
   }
 
   /// Whether it is still running.
-  public var isRunning: Bool { process.isRunning }
+  package var isRunning: Bool { process.isRunning }
 
   /// What it has written so far, standard output and error together.
-  public var output: String {
+  package var output: String {
     String(decoding: (try? Data(contentsOf: outputURL)) ?? Data(), as: UTF8.self)
   }
 
   /// Waits until its output has a match for `pattern` and returns the match's first group
   /// (or the whole match); nil if it exits or `timeout` seconds pass first.
-  public func waitForOutput(_ pattern: String, timeout: TimeInterval = 20) throws -> String? {
+  package func waitForOutput(_ pattern: String, timeout: TimeInterval = 20) throws -> String? {
     let expression = try NSRegularExpression(pattern: pattern)
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
@@ -72,7 +72,7 @@ public final class BackgroundProcess {
 
   /// Waits until a server has written the port it listens on to `file` (written whole, by
   /// rename) and returns it; nil if it exits or `timeout` seconds pass first.
-  public func waitForPort(in file: URL, timeout: TimeInterval = 20) -> Int? {
+  package func waitForPort(in file: URL, timeout: TimeInterval = 20) -> Int? {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
       if let text = try? String(contentsOf: file, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
@@ -88,21 +88,21 @@ public final class BackgroundProcess {
   ///
   /// A child started from a test thread inherits that thread's blocked signals: smtp-sink,
   /// for one, then never sees SIGTERM. SIGKILL cannot be blocked.
-  public func stop(_ signal: Int32 = SIGKILL) {
+  package func stop(_ signal: Int32 = SIGKILL) {
     if process.isRunning { kill(pid, signal) }
     if signal != SIGKILL && wait(timeout: 5) == nil { kill(pid, SIGKILL) }
     process.waitUntilExit()
   }
 
   /// Waits (up to `timeout` seconds) for it to exit and returns its status; nil on timeout.
-  public func wait(timeout: TimeInterval = 60) -> Int32? {
+  package func wait(timeout: TimeInterval = 60) -> Int32? {
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
     return process.isRunning ? nil : process.terminationStatus
   }
 
   /// A free TCP port on 127.0.0.1 right now (for servers that cannot be given port 0).
-  public static func freePort() throws -> Int {
+  package static func freePort() throws -> Int {
     try ClosedPort().port  // released at once: free for the server to take
   }
 }
@@ -110,13 +110,13 @@ public final class BackgroundProcess {
 /// A TCP port on 127.0.0.1 that nothing listens on, for as long as this is held: a socket is
 /// bound to it and never listens, so a connection is refused at once and no other process
 /// can take the port meanwhile (no server to stop, no waiting for its port to be free).
-public final class ClosedPort {
+package final class ClosedPort {
   /// The port.
-  public let port: Int
+  package let port: Int
   private let socket: Int32
 
   /// Binds a free port.
-  public init() throws {
+  package init() throws {
     let descriptor = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard descriptor >= 0 else { throw POSIXError(.EMFILE) }
     var address = sockaddr_in()

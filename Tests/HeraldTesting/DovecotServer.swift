@@ -7,19 +7,19 @@ import Foundation
 /// Dovecot will not run its login processes as root: when the tests run as root (CI), the
 /// login, internal and mail processes run as `herald-test` (scripts/bootstrap creates it),
 /// which owns the Maildir. Otherwise everything runs as the user running the tests.
-public final class DovecotServer {
+package final class DovecotServer {
   /// The port it listens on for IMAP (STARTTLS required when started with `tls`).
-  public let port: Int
+  package let port: Int
   /// The port of IMAP over TLS from the first byte (imaps://), when started with `tls`.
-  public let tlsPort: Int?
+  package let tlsPort: Int?
   /// The self-signed certificate (PEM) it presents when started with `tls`, for 127.0.0.1
   /// and localhost: a client's CA file.
-  public let certificateFile: URL?
+  package let certificateFile: URL?
   /// The user's login name and password.
-  public let username: String
-  public let password: String
+  package let username: String
+  package let password: String
   /// Its folder: dovecot.conf, dovecot.log, the Maildir.
-  public let directory: URL
+  package let directory: URL
   private let maildir: URL
   private let configuration: URL
   private let owner: (uid: uid_t, gid: gid_t)
@@ -29,7 +29,7 @@ public final class DovecotServer {
   private let started = Int(Date().timeIntervalSince1970)
 
   /// The user the test's Dovecot runs its unprivileged processes as when tests run as root.
-  public static let unprivilegedUser = "herald-test"
+  package static let unprivilegedUser = "herald-test"
 
   /// Starts Dovecot and waits (up to 10 s) until it greets.
   /// - Parameters:
@@ -39,7 +39,7 @@ public final class DovecotServer {
   ///   - tls: TLS required: STARTTLS on `port`, TLS from the start on `tlsPort`, with a
   ///     self-signed certificate (`certificateFile`).
   /// - Throws: `DovecotServerError` when Dovecot is not installed or does not start.
-  public init(username: String = "press", password: String, mechanisms: [String] = ["plain", "login"], capability: String? = nil, tls: Bool = false) throws {
+  package init(username: String = "press", password: String, mechanisms: [String] = ["plain", "login"], capability: String? = nil, tls: Bool = false) throws {
     guard FileManager.default.isExecutableFile(atPath: Self.dovecot) else {
       throw DovecotServerError("Dovecot is not installed (\(Self.dovecot)): run scripts/bootstrap, which installs dovecot-imapd")
     }
@@ -126,13 +126,13 @@ public final class DovecotServer {
 
   /// "imap://127.0.0.1:PORT/INBOX" ("imaps://127.0.0.1:TLSPORT/INBOX" when `tls`), the
   /// mailbox percent-encoded.
-  public func url(mailbox: String = "INBOX", tls: Bool = false) -> String {
+  package func url(mailbox: String = "INBOX", tls: Bool = false) -> String {
     let base = tls ? "imaps://127.0.0.1:\(tlsPort ?? 0)/" : "imap://127.0.0.1:\(port)/"
     return base + (mailbox.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? mailbox)
   }
 
   /// What Dovecot has logged so far (for a failing test's message).
-  public var log: String {
+  package var log: String {
     (try? String(contentsOf: directory.appendingPathComponent("dovecot.log"), encoding: .utf8)) ?? ""
   }
 
@@ -144,7 +144,7 @@ public final class DovecotServer {
   /// (".Name", the name in modified UTF-7), made when missing.
   /// - Returns: the file's unique name (the part before ":2,").
   @discardableResult
-  public func deliver(_ bytes: [UInt8], to mailbox: String = "INBOX", seen: Bool = false) throws -> String {
+  package func deliver(_ bytes: [UInt8], to mailbox: String = "INBOX", seen: Bool = false) throws -> String {
     let folder = try self.folder(mailbox, create: true)
     deliveries += 1
     let unique = "\(started).M\(deliveries)P\(getpid()).herald-test"
@@ -158,7 +158,7 @@ public final class DovecotServer {
 
   /// Each message's flags by UID, as Dovecot sees them (`doveadm fetch 'uid flags'`):
   /// [1: ["\\Seen"], 2: []]. \\Recent, which belongs to a session, is left out.
-  public func flags(in mailbox: String = "INBOX") throws -> [UInt32: [String]] {
+  package func flags(in mailbox: String = "INBOX") throws -> [UInt32: [String]] {
     var result: [UInt32: [String]] = [:]
     for row in try doveadm(["-f", "tab", "fetch", "-u", username, "uid flags", "mailbox", mailbox, "all"]).split(separator: "\n").dropFirst() {
       let columns = row.split(separator: "\t", omittingEmptySubsequences: false)
@@ -171,7 +171,7 @@ public final class DovecotServer {
   /// The messages in a mailbox, by UID, as Dovecot serves them (`doveadm fetch 'uid text'`
   /// would add a newline of its own: these are the Maildir files, which Dovecot serves as
   /// they are when their lines end in CRLF).
-  public func messages(in mailbox: String = "INBOX") throws -> [[UInt8]] {
+  package func messages(in mailbox: String = "INBOX") throws -> [[UInt8]] {
     let folder = try self.folder(mailbox, create: false)
     var files: [URL] = []
     for sub in ["new", "cur"] {
@@ -182,27 +182,27 @@ public final class DovecotServer {
 
   /// Makes a mailbox the way a client would (`doveadm mailbox create`): Dovecot names its
   /// folder.
-  public func createMailbox(_ mailbox: String) throws {
+  package func createMailbox(_ mailbox: String) throws {
     _ = try doveadm(["mailbox", "create", "-u", username, mailbox])
   }
 
   /// Disconnects the user's IMAP sessions (`doveadm kick`), as a server does with idle ones.
   /// - Returns: whether there was one.
   @discardableResult
-  public func disconnectClients() throws -> Bool {
+  package func disconnectClients() throws -> Bool {
     // Status 68: nobody was connected.
     try doveadm(["kick", username], accepting: [0, 68]).contains(username)
   }
 
   /// The mailboxes Dovecot lists (`doveadm mailbox list`).
-  public func mailboxes() throws -> [String] {
+  package func mailboxes() throws -> [String] {
     try doveadm(["mailbox", "list", "-u", username]).split(separator: "\n").map(String.init)
   }
 
   /// Makes Dovecot give the mailbox a new UIDVALIDITY (and number its messages afresh) the
   /// next time it is opened, as after a restore from backup: its UID list and indexes go.
   /// Connections that have it open should be closed first.
-  public func resetUIDValidity(mailbox: String = "INBOX") throws {
+  package func resetUIDValidity(mailbox: String = "INBOX") throws {
     let folder = try self.folder(mailbox, create: false)
     for name in try FileManager.default.contentsOfDirectory(atPath: folder.path)
     where name == "dovecot-uidlist" || name.hasPrefix("dovecot.index") {
@@ -331,7 +331,7 @@ public final class DovecotServer {
 }
 
 /// Dovecot could not be started or asked.
-public struct DovecotServerError: Error, CustomStringConvertible {
-  public let description: String
+package struct DovecotServerError: Error, CustomStringConvertible {
+  package let description: String
   init(_ description: String) { self.description = description }
 }

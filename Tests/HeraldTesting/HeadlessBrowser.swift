@@ -8,18 +8,18 @@ import Foundation
 /// the internet: host names other than 127.0.0.1 and localhost do not resolve, and every
 /// request that is not to a loopback address goes to a proxy that refuses it. (Chromium
 /// otherwise asks Google's update and time servers on its own, whatever the page does.)
-public struct HeadlessBrowser: Sendable {
+package struct HeadlessBrowser: Sendable {
   /// The Chromium (or Chrome) executable.
-  public var executable: URL
+  package var executable: URL
 
   /// A browser run from `executable`.
-  public init(executable: URL) {
+  package init(executable: URL) {
     self.executable = executable
   }
 
   /// The first of chromium, chromium-browser and google-chrome found on PATH or in
   /// /usr/bin; nil when there is none (`scripts/bootstrap` installs Debian's chromium).
-  public static func find() -> HeadlessBrowser? {
+  package static func find() -> HeadlessBrowser? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
     let directories = path.split(separator: ":").map(String.init) + ["/usr/bin"]
     for name in ["chromium", "chromium-browser", "google-chrome"] {
@@ -34,7 +34,7 @@ public struct HeadlessBrowser: Sendable {
   /// Where tests put what a person may want to look at afterwards (screenshots):
   /// $HERALD_TEST_ARTIFACTS, or `.build/test-artifacts` in the package (git ignores
   /// .build). Made when first asked for.
-  public static var artifactsDirectory: URL {
+  package static var artifactsDirectory: URL {
     let directory: URL
     if let path = ProcessInfo.processInfo.environment["HERALD_TEST_ARTIFACTS"], !path.isEmpty {
       directory = URL(fileURLWithPath: path, isDirectory: true)
@@ -48,7 +48,7 @@ public struct HeadlessBrowser: Sendable {
   /// The DOM of the page at `url` once it has loaded, serialised as HTML (`--dump-dom`).
   /// - Throws: `HeadlessBrowserError` when the browser fails, prints nothing, or is still
   ///   running after `timeout` seconds (it is then killed).
-  public func dumpDOM(_ url: String, timeout: TimeInterval = 30) throws -> String {
+  package func dumpDOM(_ url: String, timeout: TimeInterval = 30) throws -> String {
     let output = try run(["--dump-dom", url], url: url, timeout: timeout)
     let dom = String(decoding: output.stdout, as: UTF8.self)
     guard !dom.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -61,7 +61,7 @@ public struct HeadlessBrowser: Sendable {
   /// no scroll bars) to `file`.
   /// - Throws: `HeadlessBrowserError` when the browser fails, writes no PNG, or is still
   ///   running after `timeout` seconds (it is then killed).
-  public func screenshot(_ url: String, width: Int, height: Int, to file: URL, timeout: TimeInterval = 30) throws {
+  package func screenshot(_ url: String, width: Int, height: Int, to file: URL, timeout: TimeInterval = 30) throws {
     try? FileManager.default.removeItem(at: file)
     let output = try run(
       ["--screenshot=\(file.path)", "--window-size=\(width),\(height)", "--hide-scrollbars", "--force-device-scale-factor=1", url],
@@ -176,34 +176,34 @@ public struct HeadlessBrowser: Sendable {
 }
 
 /// Why a headless browser run failed, with what the browser printed.
-public struct HeadlessBrowserError: Error, Sendable, CustomStringConvertible {
+package struct HeadlessBrowserError: Error, Sendable, CustomStringConvertible {
   /// What kind of failure.
-  public struct Code: Hashable, Sendable {
+  package struct Code: Hashable, Sendable {
     private enum Base { case failed, timedOut, emptyOutput }
     private let base: Base
     /// The browser exited with a status other than 0, or was killed by a signal.
-    public static var failed: Self { Self(base: .failed) }
+    package static var failed: Self { Self(base: .failed) }
     /// The browser was still running at the timeout and was killed.
-    public static var timedOut: Self { Self(base: .timedOut) }
+    package static var timedOut: Self { Self(base: .timedOut) }
     /// The browser exited normally but gave no DOM or no PNG.
-    public static var emptyOutput: Self { Self(base: .emptyOutput) }
+    package static var emptyOutput: Self { Self(base: .emptyOutput) }
   }
 
   /// What kind of failure.
-  public var code: Code
+  package var code: Code
   /// What failed, with which page.
-  public var message: String
+  package var message: String
   /// The end of the browser's standard error, without its routine noise.
-  public var stderr: String
+  package var stderr: String
 
   /// Makes an error.
-  public init(_ code: Code, _ message: String, stderr: String) {
+  package init(_ code: Code, _ message: String, stderr: String) {
     self.code = code
     self.message = message
     self.stderr = stderr
   }
 
-  public var description: String {
+  package var description: String {
     stderr.isEmpty ? "\(message) (it printed nothing on standard error)" : "\(message); its standard error ends:\n\(stderr)"
   }
 }

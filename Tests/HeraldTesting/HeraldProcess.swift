@@ -2,19 +2,19 @@ import Foundation
 
 /// Runs the built `herald` binary, as a person or a script would, and captures what it
 /// printed and its exit status: the basis of the end-to-end tests.
-public enum HeraldProcess {
+package enum HeraldProcess {
   /// What a run printed and how it ended.
-  public struct Result: Sendable {
+  package struct Result: Sendable {
     /// The exit status.
-    public var status: Int32
+    package var status: Int32
     /// Standard output.
-    public var stdout: String
+    package var stdout: String
     /// Standard error.
-    public var stderr: String
+    package var stderr: String
   }
 
   /// The herald binary: $HERALD_BINARY, or `herald` beside the test bundle in the build folder.
-  public static var binary: URL {
+  package static var binary: URL {
     if let path = ProcessInfo.processInfo.environment["HERALD_BINARY"] { return URL(fileURLWithPath: path) }
     var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     // The runner may be inside the .xctest bundle (…/debug/HeraldPackageTests.xctest/…).
@@ -27,7 +27,7 @@ public enum HeraldProcess {
   }
 
   /// Runs `herald ARGUMENTS…` in `directory` with NO_COLOR set and no terminal.
-  public static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Result {
+  package static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Result {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("herald-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -61,20 +61,20 @@ public enum HeraldProcess {
   }
 
   /// A new empty folder for one test.
-  public static func temporaryDirectory() throws -> URL {
+  package static func temporaryDirectory() throws -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("herald-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
 
   /// A command that failed while a test was setting up.
-  public struct SetupFailed: Error, CustomStringConvertible {
-    public var description: String
+  package struct SetupFailed: Error, CustomStringConvertible {
+    package var description: String
   }
 
   /// A fresh workspace (`herald init .`) in a new temporary folder.
   /// - Throws: `SetupFailed` with herald's error output if `init` fails.
-  public static func workspace() throws -> URL {
+  package static func workspace() throws -> URL {
     let root = try temporaryDirectory()
     try runChecked(["init", "."], in: root)
     return root
@@ -84,7 +84,7 @@ public enum HeraldProcess {
   /// reader1@example.com… (`prefix` before "reader": "slow-" asks a scenario relay to take
   /// its time), imported from a CSV file.
   /// - Returns: The workspace folder and the addresses, in order.
-  public static func workspace(list: String, readers count: Int, prefix: String = "") throws -> (root: URL, addresses: [String]) {
+  package static func workspace(list: String, readers count: Int, prefix: String = "") throws -> (root: URL, addresses: [String]) {
     let root = try workspace()
     try runChecked(["lists", "create", list], in: root)
     let addresses = (0..<count).map { "\(prefix)reader\($0)@example.com" }
@@ -95,7 +95,7 @@ public enum HeraldProcess {
   }
 
   /// Adds `text` (sections of herald.yml) to the end of a workspace's herald.yml.
-  public static func append(_ text: String, toConfigurationIn root: URL) throws {
+  package static func append(_ text: String, toConfigurationIn root: URL) throws {
     let file = root.appendingPathComponent("herald.yml")
     try (String(contentsOf: file, encoding: .utf8) + "\n" + text).write(to: file, atomically: true, encoding: .utf8)
   }

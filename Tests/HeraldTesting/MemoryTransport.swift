@@ -5,12 +5,12 @@ import HeraldMail
 /// A relay in memory, for the Deliverer's and the campaign's logic: each message gets the
 /// outcome `answer` gives for its recipient, and what was accepted is kept. Every
 /// connection the Deliverer makes shares one `MemoryRelay`.
-public final class MemoryRelay: @unchecked Sendable {  // state guarded by `lock`
+package final class MemoryRelay: @unchecked Sendable {  // state guarded by `lock`
   /// A message the relay took.
-  public struct Delivered: Sendable {
-    public var sender: String
-    public var recipient: String
-    public var bytes: [UInt8]
+  package struct Delivered: Sendable {
+    package var sender: String
+    package var recipient: String
+    package var bytes: [UInt8]
   }
 
   private let lock = NSLock()
@@ -20,19 +20,19 @@ public final class MemoryRelay: @unchecked Sendable {  // state guarded by `lock
   private let answer: @Sendable (String) -> TransportOutcome
 
   /// A relay that answers each recipient with `answer` (250 for everyone by default).
-  public init(answer: @escaping @Sendable (String) -> TransportOutcome = { _ in .reply(SMTPReply("250 2.0.0 Ok")!) }) {
+  package init(answer: @escaping @Sendable (String) -> TransportOutcome = { _ in .reply(SMTPReply("250 2.0.0 Ok")!) }) {
     self.answer = answer
   }
 
   /// Messages accepted (2xx), in order.
-  public var delivered: [Delivered] { lock.withLock { accepted } }
+  package var delivered: [Delivered] { lock.withLock { accepted } }
   /// Every recipient tried, in order.
-  public var tried: [String] { lock.withLock { attempts } }
+  package var tried: [String] { lock.withLock { attempts } }
   /// How many connections were made.
-  public var connections: Int { lock.withLock { connectionCount } }
+  package var connections: Int { lock.withLock { connectionCount } }
 
   /// A factory for `Deliverer`: one transport per sending thread, all into this relay.
-  public var transport: Deliverer.TransportFactory {
+  package var transport: Deliverer.TransportFactory {
     { [self] in
       lock.withLock { connectionCount += 1 }
       return Connection(relay: self)

@@ -2,27 +2,27 @@ import Foundation
 
 /// Runs Python scripts and snippets as independent oracles: Herald writes bytes, Python's
 /// standard library reads them back, and tests compare what it read with what was meant.
-public enum PythonOracle {
+package enum PythonOracle {
   /// The repository root, found from this file's place in it (Tests/HeraldTesting/PythonOracle.swift).
-  public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+  package static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // HeraldTesting
     .deletingLastPathComponent()  // Tests
     .deletingLastPathComponent()
 
   /// The folder of oracle scripts, Tests/Oracles.
-  public static let scriptsDirectory: URL = repositoryRoot.appendingPathComponent("Tests/Oracles")
+  package static let scriptsDirectory: URL = repositoryRoot.appendingPathComponent("Tests/Oracles")
 
   /// Runs `python3 SCRIPT ARGUMENTS…` with `stdin` and returns what it wrote to stdout.
   /// - Parameter script: a path relative to Tests/Oracles, or an absolute path.
   /// - Throws: `PythonOracleError` when python3 cannot be started or exits with a status other than 0.
-  public static func run(script: String, arguments: [String] = [], stdin: [UInt8] = []) throws -> Data {
+  package static func run(script: String, arguments: [String] = [], stdin: [UInt8] = []) throws -> Data {
     let path = script.hasPrefix("/") ? script : scriptsDirectory.appendingPathComponent(script).path
     return try runPython([path] + arguments, stdin: stdin, what: (script as NSString).lastPathComponent)
   }
 
   /// Runs `python3 -c CODE` with `stdin` and returns what it wrote to stdout.
   /// - Throws: `PythonOracleError` when python3 cannot be started or exits with a status other than 0.
-  public static func run(code: String, stdin: [UInt8] = []) throws -> Data {
+  package static func run(code: String, stdin: [UInt8] = []) throws -> Data {
     try runPython(["-c", code], stdin: stdin, what: "python3 -c snippet")
   }
 
@@ -87,31 +87,31 @@ public enum PythonOracle {
 }
 
 /// An oracle (python3, perl) could not be started or exited with a failure status.
-public struct PythonOracleError: Error, CustomStringConvertible {
+package struct PythonOracleError: Error, CustomStringConvertible {
   /// The script or snippet that was run.
-  public var command: String
+  package var command: String
   /// The exit status, nil when python3 did not start.
-  public var status: Int32?
+  package var status: Int32?
   /// What python3 wrote to stderr.
-  public var stderr: String
+  package var stderr: String
 
-  public var description: String {
+  package var description: String {
     let status = status.map { "exited with status \($0)" } ?? "did not start"
     return "\(command) \(status):\n\(stderr)"
   }
 }
 
 /// A message as Python's `email` package (policy.default) reads it; see Tests/Oracles/inspect_message.py.
-public struct InspectedMessage: Decodable, Sendable {
+package struct InspectedMessage: Decodable, Sendable {
   /// One mailbox of an address header.
-  public struct Address: Decodable, Sendable, Equatable {
+  package struct Address: Decodable, Sendable, Equatable {
     /// The decoded display name, "" when there is none.
-    public var displayName: String
+    package var displayName: String
     /// `local@domain`.
-    public var addrSpec: String
+    package var addrSpec: String
 
     /// Makes an address to compare with what Python read.
-    public init(displayName: String, addrSpec: String) {
+    package init(displayName: String, addrSpec: String) {
       self.displayName = displayName
       self.addrSpec = addrSpec
     }
@@ -123,19 +123,19 @@ public struct InspectedMessage: Decodable, Sendable {
   }
 
   /// One non-multipart leaf.
-  public struct Part: Decodable, Sendable {
+  package struct Part: Decodable, Sendable {
     /// "text/plain".
-    public var contentType: String
+    package var contentType: String
     /// The charset parameter, if any.
-    public var charset: String?
+    package var charset: String?
     /// The Content-Transfer-Encoding, lowercased, if any.
-    public var transferEncoding: String?
+    package var transferEncoding: String?
     /// `get_content()`: decoded text, or base64 of the bytes when `contentIsBase64`.
-    public var content: String?
+    package var content: String?
     /// Whether `content` is base64 of bytes rather than text.
-    public var contentIsBase64: Bool?
+    package var contentIsBase64: Bool?
     /// Why `get_content()` failed, if it did.
-    public var error: String?
+    package var error: String?
 
     enum CodingKeys: String, CodingKey {
       case contentType = "content_type"
@@ -148,23 +148,23 @@ public struct InspectedMessage: Decodable, Sendable {
   }
 
   /// Every defect Python found on the message, its parts and their header fields.
-  public var defects: [String]
+  package var defects: [String]
   /// Decoded values of each top-level header field, in order.
-  public var headers: [String: [String]]
+  package var headers: [String: [String]]
   /// The mailboxes of each address header field.
-  public var addresses: [String: [Address]]?
+  package var addresses: [String: [Address]]?
   /// The non-multipart leaves, in order.
-  public var parts: [Part]
+  package var parts: [Part]
   /// The top-level content type.
-  public var contentType: String
+  package var contentType: String
   /// The longest line of the raw bytes, without its line break.
-  public var maxLineOctets: Int
+  package var maxLineOctets: Int
   /// Whether the raw bytes contain an LF that does not follow a CR.
-  public var bareLF: Bool
+  package var bareLF: Bool
   /// Whether the raw bytes contain a CR that is not followed by an LF.
-  public var bareCR: Bool
+  package var bareCR: Bool
   /// Whether a multipart boundary occurs inside a leaf's encoded payload.
-  public var boundaryInContent: Bool
+  package var boundaryInContent: Bool
 
   enum CodingKeys: String, CodingKey {
     case defects, headers, addresses, parts
@@ -176,14 +176,14 @@ public struct InspectedMessage: Decodable, Sendable {
   }
 
   /// The values of a header field, matching its name without regard to case.
-  public func header(_ name: String) -> [String] {
+  package func header(_ name: String) -> [String] {
     headers.filter { $0.key.lowercased() == name.lowercased() }.flatMap(\.value)
   }
 }
 
 /// Reads `bytes` as a message with Python's `email` package (Tests/Oracles/inspect_message.py).
 /// - Throws: `PythonOracleError` when the script fails, a decoding error when its output is not the expected JSON.
-public func inspectMessage(_ bytes: [UInt8]) throws -> InspectedMessage {
+package func inspectMessage(_ bytes: [UInt8]) throws -> InspectedMessage {
   let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(UUID().uuidString).eml")
   try Data(bytes).write(to: file)
   defer { try? FileManager.default.removeItem(at: file) }
@@ -193,18 +193,18 @@ public func inspectMessage(_ bytes: [UInt8]) throws -> InspectedMessage {
 
 /// Runs an inline Python snippet with `stdin` and returns its stdout.
 /// - Throws: `PythonOracleError` when the snippet fails.
-public func python(_ code: String, stdin: [UInt8] = []) throws -> [UInt8] {
+package func python(_ code: String, stdin: [UInt8] = []) throws -> [UInt8] {
   Array(try PythonOracle.run(code: code, stdin: stdin))
 }
 
 /// What dkimpy made of a message's topmost DKIM-Signature; see Tests/Oracles/verify_dkim.py.
-public struct DKIMVerdict: Decodable, Sendable {
+package struct DKIMVerdict: Decodable, Sendable {
   /// Whether the signature verified.
-  public var valid: Bool
+  package var valid: Bool
   /// The DNS names dkimpy looked up for the key, "SELECTOR._domainkey.DOMAIN.".
-  public var queried: [String]
+  package var queried: [String]
   /// What dkimpy logged: why a signature failed.
-  public var log: String
+  package var log: String
 }
 
 extension PythonOracle {
@@ -212,7 +212,7 @@ extension PythonOracle {
   /// query with `txtRecord` ("v=DKIM1; k=rsa; p=…").
   /// - Throws: `PythonOracleError` when the script fails (dkimpy missing), a decoding error
   ///   when its output is not the expected JSON.
-  public static func verifyDKIM(message: [UInt8], txtRecord: String) throws -> DKIMVerdict {
+  package static func verifyDKIM(message: [UInt8], txtRecord: String) throws -> DKIMVerdict {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-dkim-\(UUID().uuidString).eml")
     try Data(message).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
@@ -221,17 +221,17 @@ extension PythonOracle {
   }
 
   /// One DKIM-Signature of a message as dkimpy judged it.
-  public struct DKIMSignatureVerdict: Decodable, Sendable {
-    public var valid: Bool
-    public var domain: String
-    public var selector: String
-    public var algorithm: String
-    public var log: String
+  package struct DKIMSignatureVerdict: Decodable, Sendable {
+    package var valid: Bool
+    package var domain: String
+    package var selector: String
+    package var algorithm: String
+    package var log: String
   }
 
   /// Verifies every DKIM-Signature of a message on its own with dkimpy, answering DNS from
   /// `records` (`SELECTOR._domainkey.DOMAIN` → the TXT value); topmost first.
-  public static func verifyEachDKIMSignature(message: [UInt8], records: [String: String]) throws -> [DKIMSignatureVerdict] {
+  package static func verifyEachDKIMSignature(message: [UInt8], records: [String: String]) throws -> [DKIMSignatureVerdict] {
     struct Output: Decodable { var signatures: [DKIMSignatureVerdict] }
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("herald-dkim-\(UUID().uuidString).eml")
     try Data(message).write(to: file)

@@ -5,9 +5,9 @@ import Foundation
 /// ("closing" 421 and hang up, "drop" mid-DATA, "stall" after DATA, "slow" 0.2 s after DATA,
 /// "reject" 550 5.1.1 …).
 /// Started for one test, on its own port, and stopped when this is released.
-public final class ScenarioSMTPServer {
+package final class ScenarioSMTPServer {
   /// What the server does besides plain SMTP.
-  public enum Mode: String, Sendable {
+  package enum Mode: String, Sendable {
     /// No TLS, no AUTH.
     case plain
     /// STARTTLS required before MAIL, with a self-signed certificate for 127.0.0.1.
@@ -25,36 +25,36 @@ public final class ScenarioSMTPServer {
   }
 
   /// One message the server accepted.
-  public struct Message: Sendable {
+  package struct Message: Sendable {
     /// The exact bytes after dot-unstuffing.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
     /// The envelope sender.
-    public var sender: String
+    package var sender: String
     /// The envelope recipients.
-    public var recipients: [String]
+    package var recipients: [String]
     /// Which of the server's connections it came on: 1 for the first, 2 for the next, …
-    public var connection: Int
+    package var connection: Int
     /// Whether that connection was encrypted (STARTTLS or implicit TLS).
-    public var tls: Bool
+    package var tls: Bool
     /// The AUTH user name of that connection, if it authenticated.
-    public var login: String?
+    package var login: String?
   }
 
   /// One AUTH attempt as the server saw it.
-  public struct AuthAttempt: Sendable, Equatable {
+  package struct AuthAttempt: Sendable, Equatable {
     /// "PLAIN" or "LOGIN".
-    public var mechanism: String
+    package var mechanism: String
     /// The user name the client sent.
-    public var username: String
+    package var username: String
     /// The password the client sent.
-    public var password: String
+    package var password: String
     /// Whether the attempt came over TLS.
-    public var tls: Bool
+    package var tls: Bool
     /// Whether the server accepted it.
-    public var success: Bool
+    package var success: Bool
 
     /// Makes an attempt to compare with what the server saw.
-    public init(mechanism: String, username: String, password: String, tls: Bool, success: Bool) {
+    package init(mechanism: String, username: String, password: String, tls: Bool, success: Bool) {
       self.mechanism = mechanism
       self.username = username
       self.password = password
@@ -64,17 +64,17 @@ public final class ScenarioSMTPServer {
   }
 
   /// The server could not be started.
-  public struct StartError: Error, CustomStringConvertible {
+  package struct StartError: Error, CustomStringConvertible {
     /// What went wrong and what to do.
-    public var description: String
+    package var description: String
   }
 
   /// The port it listens on.
-  public let port: Int
+  package let port: Int
   /// The mode it plays.
-  public let mode: Mode
+  package let mode: Mode
   /// The self-signed certificate it presents (PEM), to give a client as its CA file.
-  public let certificateFile: URL
+  package let certificateFile: URL
   private let directory: URL
   private let server: BackgroundProcess
 
@@ -86,7 +86,7 @@ public final class ScenarioSMTPServer {
   ///   - pipelining: whether EHLO offers PIPELINING (RFC 2920); `pipelinedMails()` then
   ///     tells how each transaction's commands came.
   /// - Throws: `StartError` when openssl or the server cannot be started.
-  public init(_ mode: Mode, username: String = "press", password: String = "", pipelining: Bool = false) throws {
+  package init(_ mode: Mode, username: String = "press", password: String = "", pipelining: Bool = false) throws {
     self.mode = mode
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-scenario-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -139,7 +139,7 @@ public final class ScenarioSMTPServer {
   }
 
   /// The messages it accepted, in order.
-  public func received() throws -> [Message] {
+  package func received() throws -> [Message] {
     let maildir = directory.appendingPathComponent("mail")
     var result: [Message] = []
     var number = 1
@@ -156,7 +156,7 @@ public final class ScenarioSMTPServer {
   }
 
   /// Every MAIL FROM it was sent, in order (the address of each).
-  public func mailFromCommands() throws -> [String] {
+  package func mailFromCommands() throws -> [String] {
     let file = directory.appendingPathComponent("mail_from.log")
     guard FileManager.default.fileExists(atPath: file.path) else { return [] }
     return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map(String.init)
@@ -164,7 +164,7 @@ public final class ScenarioSMTPServer {
 
   /// For each MAIL FROM, in order, whether the commands after it came in the same write
   /// (a server started with `pipelining` only).
-  public func pipelinedMails() throws -> [Bool] {
+  package func pipelinedMails() throws -> [Bool] {
     let file = directory.appendingPathComponent("pipelined.log")
     guard FileManager.default.fileExists(atPath: file.path) else { return [] }
     return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { $0 == "1" }
@@ -172,14 +172,14 @@ public final class ScenarioSMTPServer {
 
   /// For each message it accepted, in order, whether the next transaction's commands came
   /// with the message's end (a server started with `pipelining` only).
-  public func pipelinedAfterMessages() throws -> [Bool] {
+  package func pipelinedAfterMessages() throws -> [Bool] {
     let file = directory.appendingPathComponent("ahead.log")
     guard FileManager.default.fileExists(atPath: file.path) else { return [] }
     return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { $0 == "1" }
   }
 
   /// Every AUTH attempt it saw, in order.
-  public func authAttempts() throws -> [AuthAttempt] {
+  package func authAttempts() throws -> [AuthAttempt] {
     let file = directory.appendingPathComponent("auth.jsonl")
     guard FileManager.default.fileExists(atPath: file.path) else { return [] }
     return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { line in

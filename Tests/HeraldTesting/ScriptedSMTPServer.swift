@@ -3,16 +3,16 @@ import Foundation
 /// The scripted SMTP server of Tests/Oracles/smtp_server.py (aiosmtpd) on 127.0.0.1, started
 /// for one test and stopped when this is released. Recipients choose its replies: a local
 /// part with "reject" gets 550 5.1.1, "defer" 451 4.7.1, "full" 552 5.2.2, "denied" 554 5.7.1.
-public final class ScriptedSMTPServer {
+package final class ScriptedSMTPServer {
   /// The port it listens on.
-  public let port: Int
+  package let port: Int
   /// Where it writes each accepted message (N.eml) and its envelope (N.json).
-  public let maildir: URL
+  package let maildir: URL
   private let server: BackgroundProcess
   private let directory: URL
 
   /// Starts the server and waits (up to 20 s) until it listens.
-  public init() throws {
+  package init() throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-smtp-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     maildir = directory.appendingPathComponent("mail")
@@ -34,7 +34,7 @@ public final class ScriptedSMTPServer {
   }
 
   /// The messages it accepted, in order: their exact bytes and envelope recipients.
-  public func received() throws -> [(bytes: [UInt8], recipients: [String], sender: String)] {
+  package func received() throws -> [(bytes: [UInt8], recipients: [String], sender: String)] {
     var result: [(bytes: [UInt8], recipients: [String], sender: String)] = []
     var number = 1
     while FileManager.default.fileExists(atPath: maildir.appendingPathComponent("\(number).json").path) {

@@ -2,24 +2,24 @@ import Foundation
 
 /// sisimai, the reference bounce analyser (Debian libsisimai-perl), as a peer: what it finds
 /// in message files (Tests/Oracles/sisimai_recipients.pl).
-public enum SisimaiOracle {
+package enum SisimaiOracle {
   /// One record sisimai made of a message: a failed recipient, a complaint ("feedback"), an
   /// automatic reply ("vacation").
-  public struct Record: Decodable, Sendable {
+  package struct Record: Decodable, Sendable {
     /// The recipient's address, as sisimai read it.
-    public var recipient: String
+    package var recipient: String
     /// The enhanced status code, "" when it has none.
-    public var status: String
+    package var status: String
     /// sisimai's reason: "userunknown", "mailboxfull", "feedback", "vacation", …
-    public var reason: String
+    package var reason: String
     /// The action ("failed", "delayed"), "" when it has none.
-    public var action: String
+    package var action: String
     /// The module that read it: "Postfix", "Sendmail", "AmazonSES", "RFC3464", …
-    public var agent: String
+    package var agent: String
   }
 
   /// Whether `perl -MSisimai -e1` works: libsisimai-perl is installed.
-  public static let isInstalled: Bool = {
+  package static let isInstalled: Bool = {
     (try? PythonOracle.runTool(
       "perl", ["-MSisimai", "-e1"], stdin: [], what: "perl -MSisimai", environment: ProcessInfo.processInfo.environment,
       missing: "install Perl")) != nil
@@ -27,7 +27,7 @@ public enum SisimaiOracle {
 
   /// What sisimai finds in each file, by path.
   /// - Throws: `PythonOracleError` when perl or sisimai fails, a decoding error when its output is not the expected JSON.
-  public static func records(in files: [String]) throws -> [String: [Record]] {
+  package static func records(in files: [String]) throws -> [String: [Record]] {
     let script = PythonOracle.scriptsDirectory.appendingPathComponent("sisimai_recipients.pl").path
     let json = try PythonOracle.runTool(
       "perl", [script] + files, stdin: [], what: "sisimai_recipients.pl", environment: ProcessInfo.processInfo.environment,

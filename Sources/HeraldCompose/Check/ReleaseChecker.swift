@@ -4,12 +4,12 @@ import HeraldCore
 /// Everything `herald check` looks at in a release: the front matter, the template tags,
 /// and the body's links, images and raw HTML. Errors stop a send; warnings are for a
 /// person to look at.
-public enum ReleaseChecker {
+package enum ReleaseChecker {
   /// The names a template tag in a release may start with.
   static let knownTagRoots: Set<String> = ["subscriber", "release", "organization", "list", "unsubscribe_url"]
 
   /// Checks a release that was read and composed.
-  public static func diagnostics(for composed: ComposedRelease) -> [Diagnostic] {
+  package static func diagnostics(for composed: ComposedRelease) -> [Diagnostic] {
     let release = composed.release
     let file = release.file
     var found: [Diagnostic] = []

@@ -5,30 +5,30 @@ import HeraldMail
 /// What composing needs to know about the organisation that sends: its name, sender,
 /// public address, postal address, and how to write dates and HTML. herald.yml's top-level
 /// keys are decoded into it (HeraldWorkspace).
-public struct ComposeSettings: Sendable {
+package struct ComposeSettings: Sendable {
   /// The organisation's name, shown in the footer and as the default sender name.
-  public var organization: String
+  package var organization: String
   /// The sender, `Name <press@example.org>`; its domain is used for Message-IDs and List-Id.
-  public var from: Mailbox
+  package var from: Mailbox
   /// Where replies go when the release does not say; none by default (replies go to `from`).
-  public var replyTo: Mailbox?
+  package var replyTo: Mailbox?
   /// The public web address of Herald's endpoints, used for unsubscribe and archive links,
   /// without a trailing slash.
-  public var baseURL: String
+  package var baseURL: String
   /// The public site at `baseURL`: every address mail links to is built by it.
-  public var site: PublicSite { PublicSite(baseURL: baseURL) }
+  package var site: PublicSite { PublicSite(baseURL: baseURL) }
   /// The postal address shown in every footer (CAN-SPAM, and the bulk senders' rules); nil
   /// when herald.yml has none (`herald check` warns).
-  public var postalAddress: String?
+  package var postalAddress: String?
   /// The address for mailto unsubscribe requests; by default `unsubscribe@` the sender's domain.
-  public var unsubscribeAddress: String
+  package var unsubscribeAddress: String
   /// Whether raw HTML in a release's Markdown is kept; by default false (dropped, with a warning).
-  public var allowRawHTML = false
+  package var allowRawHTML = false
   /// The time zone of Date headers and release dates; by default the machine's.
-  public var timeZone: TimeZone = .current
+  package var timeZone: TimeZone = .current
 
   /// Makes settings; the optional ones have their defaults.
-  public init(
+  package init(
     organization: String, from: Mailbox, replyTo: Mailbox? = nil, baseURL: String, postalAddress: String?,
     unsubscribeAddress: String? = nil, allowRawHTML: Bool = false, timeZone: TimeZone = .current
   ) {

@@ -5,11 +5,11 @@ import HeraldMail
 /// A message Herald writes by itself, one at a time: a subscription's confirmation, the
 /// press office's notice of a contact message. Written in Markdown like a reply, marked
 /// `Auto-Submitted: auto-generated` (RFC 3834) so that no auto-responder answers it.
-public struct ComposedNotice: Sendable {
+package struct ComposedNotice: Sendable {
   /// The message, CRLF line ends, ready for DKIM and the Outbox.
-  public var message: ComposedMessage
+  package var message: ComposedMessage
   /// Its Message-ID, without angle brackets.
-  public var messageID: String
+  package var messageID: String
 
   /// Composes a notice.
   /// - Parameters:
@@ -22,7 +22,7 @@ public struct ComposedNotice: Sendable {
   ///   - subject: The subject.
   ///   - settings: The organisation's settings (time zone, name, postal address for the footer).
   ///   - stamp: The Date header's instant and what makes the Message-ID unique.
-  public init(
+  package init(
     markdown: String, kind: MailKind, from: Mailbox, to: Mailbox, replyTo: Mailbox? = nil, subject: String, settings: ComposeSettings,
     stamp: MessageStamp
   ) {
@@ -38,7 +38,7 @@ public struct ComposedNotice: Sendable {
 
   /// Text made safe to put into Markdown: every punctuation character that Markdown could
   /// read as syntax is backslash-escaped, so a visitor's words stay words.
-  public static func escape(_ text: String) -> String {
+  package static func escape(_ text: String) -> String {
     var output = ""
     for character in text {
       if "\\`*_{}[]()#+-.!<>|~&".contains(character) { output.append("\\") }

@@ -17,16 +17,16 @@ import Mustache
 /// It is immutable apart from that cache, and can be used from many threads at once.
 // @unchecked: the [String: Any] values hold only Strings and dictionaries of Strings;
 // the cache is a Mutex.
-public struct ComposedRelease: @unchecked Sendable {
+package struct ComposedRelease: @unchecked Sendable {
   /// The release.
-  public let release: Release
+  package let release: Release
   /// The organisation's settings it was composed with (herald.yml).
-  public let settings: ComposeSettings
+  package let settings: ComposeSettings
   /// The parsed body, for checks and previews.
-  public let document: MarkdownDocument
+  package let document: MarkdownDocument
   /// Whether the body already begins with the front matter's dateline (then it is not
   /// added again, and `herald check` says so).
-  public let datelineInBody: Bool
+  package let datelineInBody: Bool
 
   private let htmlTemplate: MustacheTemplate
   private let textTemplate: MustacheTemplate
@@ -59,7 +59,7 @@ public struct ComposedRelease: @unchecked Sendable {
   ///   - settings: The organisation's settings (herald.yml).
   ///   - signer: Signs unsubscribe links with the workspace secret.
   /// - Throws: `ComposeError` `.release` when the body's template tags are malformed.
-  public init(release: Release, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner) throws {
+  package init(release: Release, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner) throws {
     self.release = release
     self.settings = settings
     self.signer = signer
@@ -149,7 +149,7 @@ public struct ComposedRelease: @unchecked Sendable {
   ///   - recipient: Who it is for.
   ///   - list: The list it is sent through, named in List-Id and the unsubscribe link.
   ///   - stamp: Its date and unique token.
-  public func message(for recipient: Recipient, list: String, stamp: MessageStamp) -> ComposedMessage {
+  package func message(for recipient: Recipient, list: String, stamp: MessageStamp) -> ComposedMessage {
     let token = signer.unsubscribeToken(subscriber: recipient.linkSubject, list: list)
     let unsubscribeURL = settings.site.url(.unsubscribe(token: token))
     let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: unsubscribeURL)
@@ -188,7 +188,7 @@ public struct ComposedRelease: @unchecked Sendable {
 
   /// The personalised HTML and text for one recipient, before transfer encoding: what
   /// `message(for:list:stamp:)` puts in its two parts.
-  public func personalisedParts(for recipient: Recipient, list: String) -> (html: String, text: String) {
+  package func personalisedParts(for recipient: Recipient, list: String) -> (html: String, text: String) {
     let token = signer.unsubscribeToken(subscriber: recipient.linkSubject, list: list)
     let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: settings.site.url(.unsubscribe(token: token)))
     if let compiled = compiledParts(for: values) {
@@ -202,7 +202,7 @@ public struct ComposedRelease: @unchecked Sendable {
   /// stylesheet (no inline styles, which a strict Content-Security-Policy blocks) and as
   /// text, rendered for no one: a `{{#subscriber.name}}` section is left out, so nothing
   /// personal is in it.
-  public func publicBody() -> (html: String, text: String) {
+  package func publicBody() -> (html: String, text: String) {
     (webBody.render(baseContext), textBody.render(textBaseContext))
   }
 

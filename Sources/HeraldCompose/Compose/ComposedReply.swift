@@ -4,13 +4,13 @@ import HeraldMail
 /// A reply to a journalist's inquiry, written in Markdown like a release and sent as the
 /// same kind of message: plain text and HTML alternatives, UTF-8, threaded to what it
 /// answers with In-Reply-To and References (RFC 5322 §3.6.4).
-public struct ComposedReply: Sendable {
+package struct ComposedReply: Sendable {
   /// The message, CRLF line ends, ready for DKIM and the Outbox.
-  public var message: ComposedMessage
+  package var message: ComposedMessage
   /// Its Message-ID, without angle brackets: replies to it come back to the inquiry.
-  public var messageID: String
+  package var messageID: String
   /// The text part, as the thread shows it.
-  public var text: String
+  package var text: String
 
   /// Composes a reply.
   /// - Parameters:
@@ -22,7 +22,7 @@ public struct ComposedReply: Sendable {
   ///   - references: The thread's Message-IDs, oldest first, without angle brackets.
   ///   - settings: The organisation's settings (time zone, name, postal address for the footer).
   ///   - stamp: The Date header's instant and what makes the Message-ID unique.
-  public init(
+  package init(
     markdown: String, from: Mailbox, to: Mailbox, subject: String, inReplyTo: String?, references: [String],
     settings: ComposeSettings, stamp: MessageStamp
   ) {
@@ -42,7 +42,7 @@ public struct ComposedReply: Sendable {
   }
 
   /// Whether a subject already says it is a reply (Re:, AW:, SV:, Réf. …).
-  public static func isReply(_ subject: String) -> Bool {
+  package static func isReply(_ subject: String) -> Bool {
     let lower = subject.lowercased()
     return ["re:", "aw:", "sv:", "vs:", "antw:", "réf:", "ref:", "r:"].contains { lower.hasPrefix($0) }
   }

@@ -3,19 +3,19 @@ import HeraldCore
 import HeraldMail
 
 /// One person a release is sent to, with what the templates may use to personalise it.
-public struct Recipient: Sendable, Hashable {
+package struct Recipient: Sendable, Hashable {
   /// The address and display name.
-  public var mailbox: Mailbox
+  package var mailbox: Mailbox
   /// The organisation they work for (a newsroom, a ministry); optional.
-  public var organization: String?
+  package var organization: String?
   /// Custom attributes, available in templates as `{{subscriber.KEY}}`.
-  public var attributes: [String: String]
+  package var attributes: [String: String]
   /// The subscriber's id in the store, named in their signed links; nil for a preview
   /// recipient who is not a subscriber (their address is used instead).
-  public var subscriberID: SubscriberID?
+  package var subscriberID: SubscriberID?
 
   /// Makes a recipient.
-  public init(mailbox: Mailbox, organization: String? = nil, attributes: [String: String] = [:], subscriberID: SubscriberID? = nil) {
+  package init(mailbox: Mailbox, organization: String? = nil, attributes: [String: String] = [:], subscriberID: SubscriberID? = nil) {
     self.mailbox = mailbox
     self.organization = organization
     self.attributes = attributes
@@ -48,20 +48,20 @@ public struct Recipient: Sendable, Hashable {
 /// What makes one message distinct in time and identity: its Date header and the unique
 /// token in its Message-ID and MIME boundary. Fixed stamps give byte-for-byte repeatable
 /// messages for golden-file tests.
-public struct MessageStamp: Sendable, Hashable {
+package struct MessageStamp: Sendable, Hashable {
   /// The Date header's instant.
-  public var date: Date
+  package var date: Date
   /// Letters and digits, unique per message.
-  public var unique: String
+  package var unique: String
 
   /// Makes a stamp.
-  public init(date: Date, unique: String) {
+  package init(date: Date, unique: String) {
     self.date = date
     self.unique = unique
   }
 
   /// A stamp dated `date` (by default now) with 80 random bits.
-  public static func now(at date: Date = Date()) -> MessageStamp {
+  package static func now(at date: Date = Date()) -> MessageStamp {
     var generator = SystemRandomNumberGenerator()
     let random = (0..<10).map { _ in UInt8.random(in: 0...255, using: &generator) }
     return MessageStamp(date: date, unique: Base32.encode(random))
@@ -69,17 +69,17 @@ public struct MessageStamp: Sendable, Hashable {
 }
 
 /// One composed message: the exact bytes to send and what identifies it.
-public struct ComposedMessage: Sendable {
+package struct ComposedMessage: Sendable {
   /// The message, CRLF line ends, ready for the spool and DKIM.
-  public var bytes: [UInt8]
+  package var bytes: [UInt8]
   /// Its Message-ID.
-  public var messageID: MessageID
+  package var messageID: MessageID
   /// The envelope recipient.
-  public var recipient: Mailbox
+  package var recipient: Mailbox
 }
 
 extension MessageStamp {
   /// A fixed stamp (2020-03-31 08:00:00 UTC, unique "0000000000000000") for output that is
   /// the same byte for byte on every run.
-  public static let fixed = MessageStamp(date: Date(timeIntervalSince1970: 1_585_641_600), unique: "0000000000000000")
+  package static let fixed = MessageStamp(date: Date(timeIntervalSince1970: 1_585_641_600), unique: "0000000000000000")
 }

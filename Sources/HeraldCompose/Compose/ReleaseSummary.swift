@@ -3,18 +3,18 @@ import HeraldMail
 /// What a release comes to as composed for one recipient, for a preview: its parts and
 /// how each is encoded, and its links, those that lead somewhere and the placeholders
 /// ("#", or empty) that are sent as plain text.
-public struct ReleaseSummary: Sendable, Equatable {
+package struct ReleaseSummary: Sendable, Equatable {
   /// One text part of the message.
-  public struct Part: Sendable, Equatable {
+  package struct Part: Sendable, Equatable {
     /// "text/plain" or "text/html".
-    public var contentType: String
+    package var contentType: String
     /// How it is encoded in the message.
-    public var transferEncoding: MIMEPart.TransferEncoding
+    package var transferEncoding: MIMEPart.TransferEncoding
     /// Its size in bytes, before transfer encoding.
-    public var size: Int
+    package var size: Int
 
     /// Makes a part's summary.
-    public init(contentType: String, transferEncoding: MIMEPart.TransferEncoding, size: Int) {
+    package init(contentType: String, transferEncoding: MIMEPart.TransferEncoding, size: Int) {
       self.contentType = contentType
       self.transferEncoding = transferEncoding
       self.size = size
@@ -22,14 +22,14 @@ public struct ReleaseSummary: Sendable, Equatable {
   }
 
   /// The parts, in the message's order: plain text, then HTML.
-  public var parts: [Part]
+  package var parts: [Part]
   /// Links in the body that lead somewhere.
-  public var links: Int
+  package var links: Int
   /// Links in the body whose destination is a placeholder: sent as plain text.
-  public var placeholderLinks: Int
+  package var placeholderLinks: Int
 
   /// Makes a summary.
-  public init(parts: [Part], links: Int, placeholderLinks: Int) {
+  package init(parts: [Part], links: Int, placeholderLinks: Int) {
     self.parts = parts
     self.links = links
     self.placeholderLinks = placeholderLinks
@@ -38,7 +38,7 @@ public struct ReleaseSummary: Sendable, Equatable {
 
 extension ComposedRelease {
   /// The summary of the release as composed for `recipient` on `list`.
-  public func summary(for recipient: Recipient, list: String) -> ReleaseSummary {
+  package func summary(for recipient: Recipient, list: String) -> ReleaseSummary {
     let (html, text) = personalisedParts(for: recipient, list: list)
     let parts = [("text/plain", Array(text.utf8)), ("text/html", Array(html.utf8))].map { type, bytes in
       ReleaseSummary.Part(contentType: type, transferEncoding: MIMEPart.transferEncoding(for: bytes), size: bytes.count)

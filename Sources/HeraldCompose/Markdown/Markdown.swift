@@ -2,13 +2,13 @@ import Foundation
 
 /// A Markdown body as a tree of blocks and inlines, read from cmark-gfm's AST: the one
 /// parse that both the HTML and the plain-text renderers, and the checks, work from.
-public struct MarkdownDocument: Sendable, Equatable {
+package struct MarkdownDocument: Sendable, Equatable {
   /// The top-level blocks.
-  public var blocks: [MarkdownBlock]
+  package var blocks: [MarkdownBlock]
 }
 
 /// A block-level element.
-public indirect enum MarkdownBlock: Sendable, Equatable {
+package indirect enum MarkdownBlock: Sendable, Equatable {
   case paragraph([MarkdownInline], line: Int)
   case heading(level: Int, [MarkdownInline], line: Int)
   case quote([MarkdownBlock])
@@ -20,12 +20,12 @@ public indirect enum MarkdownBlock: Sendable, Equatable {
 }
 
 /// A column's alignment in a GFM table.
-public enum TableAlignment: Sendable, Equatable {
+package enum TableAlignment: Sendable, Equatable {
   case none, left, center, right
 }
 
 /// An inline element.
-public indirect enum MarkdownInline: Sendable, Equatable {
+package indirect enum MarkdownInline: Sendable, Equatable {
   case text(String)
   case softBreak
   case lineBreak
@@ -40,7 +40,7 @@ public indirect enum MarkdownInline: Sendable, Equatable {
 
 extension MarkdownInline {
   /// The text of inlines without any markup, as a screen reader or alt text would have it.
-  public static func plainText(_ inlines: [MarkdownInline]) -> String {
+  package static func plainText(_ inlines: [MarkdownInline]) -> String {
     var text = ""
     for inline in inlines {
       switch inline {
@@ -56,7 +56,7 @@ extension MarkdownInline {
   }
 
   /// A link whose destination leads nowhere: empty, or "#" alone.
-  public static func isPlaceholder(destination: String) -> Bool {
+  package static func isPlaceholder(destination: String) -> Bool {
     let trimmed = destination.trimmingCharacters(in: .whitespaces)
     return trimmed.isEmpty || trimmed == "#"
   }
@@ -64,7 +64,7 @@ extension MarkdownInline {
 
 extension MarkdownDocument {
   /// Calls `visit` with every inline element, depth first, children after their parent.
-  public func forEachInline(_ visit: (MarkdownInline) -> Void) {
+  package func forEachInline(_ visit: (MarkdownInline) -> Void) {
     func walk(_ inlines: [MarkdownInline]) {
       for inline in inlines {
         visit(inline)

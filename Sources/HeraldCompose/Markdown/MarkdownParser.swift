@@ -6,7 +6,7 @@ extension MarkdownDocument {
   /// - Parameters:
   ///   - text: The Markdown.
   ///   - firstLine: The file line the text starts on, so that lines refer to the file.
-  public init(parsing text: String, firstLine: Int = 1) {
+  package init(parsing text: String, firstLine: Int = 1) {
     cmark_gfm_core_extensions_ensure_registered()
     let options = CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8
     guard let parser = cmark_parser_new(options) else { fatalError("cmark-gfm could not allocate a parser") }

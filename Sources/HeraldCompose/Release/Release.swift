@@ -2,36 +2,36 @@ import Foundation
 import HeraldMail
 
 /// A press release: its front matter and its Markdown body, as read from Releases/*.md.
-public struct Release: Sendable {
+package struct Release: Sendable {
   /// The file it was read from, as the user named it.
-  public var file: String
+  package var file: String
   /// The headline.
-  public var title: String
+  package var title: String
   /// The release date, `YYYY-MM-DD`.
-  public var date: ReleaseDate
+  package var date: ReleaseDate
   /// The email subject; the title unless given.
-  public var subject: String
+  package var subject: String
   /// "BERLIN, March 31, 2020", shown before the lead; optional.
-  public var dateline: String?
+  package var dateline: String?
   /// The inbox preheader; optional but recommended.
-  public var summary: String?
+  package var summary: String?
   /// The lists it goes to by default.
-  public var lists: [String]
+  package var lists: [String]
   /// Overrides herald.yml's sender.
-  public var from: Mailbox?
+  package var from: Mailbox?
   /// Where replies go.
-  public var replyTo: Mailbox?
+  package var replyTo: Mailbox?
   /// The language code, e.g. "en".
-  public var language: String?
+  package var language: String?
   /// Not sent or published before this instant.
-  public var embargo: Date?
+  package var embargo: Date?
   /// The Markdown body, without the front matter.
-  public var body: String
+  package var body: String
   /// The file line on which the body starts, to report body problems at their line.
-  public var bodyFirstLine: Int
+  package var bodyFirstLine: Int
 
   /// The slug of the file name without its extension: "2020-03-31-new-report".
-  public var slug: String {
+  package var slug: String {
     let name = (file as NSString).lastPathComponent
     let base = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
     return Release.slugify(base)
@@ -39,13 +39,13 @@ public struct Release: Sendable {
 
   /// The slug a person means by naming a release on the command line: a release file's
   /// ("Releases/2020-03-31-new-report.md" → "2020-03-31-new-report"), or a slug as given.
-  public static func slug(naming reference: String) -> String {
+  package static func slug(naming reference: String) -> String {
     let name = (reference as NSString).lastPathComponent
     return name.hasSuffix(".md") ? slugify(String(name.dropLast(3))) : reference
   }
 
   /// Lowercase ASCII letters, digits and single hyphens, for file names and ids.
-  public static func slugify(_ text: String) -> String {
+  package static func slugify(_ text: String) -> String {
     let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
     var slug = ""
     for scalar in folded.unicodeScalars {
@@ -61,16 +61,16 @@ public struct Release: Sendable {
 }
 
 /// A calendar date without a time, as written in front matter.
-public struct ReleaseDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+package struct ReleaseDate: Sendable, Hashable, Comparable, CustomStringConvertible {
   /// The year.
-  public var year: Int
+  package var year: Int
   /// The month, 1–12.
-  public var month: Int
+  package var month: Int
   /// The day of the month.
-  public var day: Int
+  package var day: Int
 
   /// Parses `YYYY-MM-DD`; nil if it is not a real date.
-  public init?(_ text: String) {
+  package init?(_ text: String) {
     let parts = text.split(separator: "-")
     guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
       let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
@@ -84,7 +84,7 @@ public struct ReleaseDate: Sendable, Hashable, Comparable, CustomStringConvertib
   }
 
   /// The day `instant` falls on in `timeZone`: "today" where the press office is.
-  public init(_ instant: Date, in timeZone: TimeZone) {
+  package init(_ instant: Date, in timeZone: TimeZone) {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = timeZone
     let parts = calendar.dateComponents([.year, .month, .day], from: instant)
@@ -94,17 +94,17 @@ public struct ReleaseDate: Sendable, Hashable, Comparable, CustomStringConvertib
   }
 
   /// "2020-03-31".
-  public var description: String {
+  package var description: String {
     String(format: "%04d-%02d-%02d", year, month, day)
   }
 
   /// "31 March 2020", for the page.
-  public var longForm: String {
+  package var longForm: String {
     let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     return "\(day) \(months[month - 1]) \(year)"
   }
 
-  public static func < (lhs: Self, rhs: Self) -> Bool {
+  package static func < (lhs: Self, rhs: Self) -> Bool {
     (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
   }
 }

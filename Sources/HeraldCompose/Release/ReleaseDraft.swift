@@ -2,14 +2,14 @@ import Foundation
 
 /// The text of a new release, as `herald new` writes it: front matter filled in and a body
 /// skeleton (dateline, lead, quote, details, about, contact) to write over.
-public struct ReleaseDraft: Sendable {
+package struct ReleaseDraft: Sendable {
   /// The file's text.
-  public let text: String
+  package let text: String
   /// Its file name in Releases/: the date and the title's slug, "2021-05-06-coastal-cities-brace.md".
-  public let fileName: String
+  package let fileName: String
 
   /// Makes a draft.
-  public init(title: String, date: ReleaseDate, lists: [String], settings: ComposeSettings) {
+  package init(title: String, date: ReleaseDate, lists: [String], settings: ComposeSettings) {
     fileName = "\(date)-\(Release.slugify(title)).md"
     func quoted(_ value: String) -> String {
       "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""

@@ -6,7 +6,7 @@ import HeraldYAML
 extension Release {
   /// The largest release file accepted. A press release is a few kilobytes; anything near
   /// this is a mistake (a pasted image, a wrong file), and every recipient would get it.
-  public static let maximumFileSize = 1_000_000
+  package static let maximumFileSize = 1_000_000
 
   /// The keys front matter may contain.
   static let knownKeys: Set<String> = [
@@ -16,7 +16,7 @@ extension Release {
   /// Reads a release file.
   /// - Parameter path: The file, as the user named it (messages repeat it).
   /// - Throws: `ComposeError` `.release` naming the file and line of every problem found.
-  public init(contentsOf path: String) throws {
+  package init(contentsOf path: String) throws {
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -27,7 +27,7 @@ extension Release {
   }
 
   /// Reads a release from its bytes.
-  public init(data: Data, file: String) throws {
+  package init(data: Data, file: String) throws {
     guard data.count <= Release.maximumFileSize else {
       throw ComposeError(.release, file: file,
         "is \(data.count.formatted(.byteCount(style: .file))); the limit is \(Release.maximumFileSize.formatted(.byteCount(style: .file))). Link to large documents instead of pasting them in")
@@ -41,7 +41,7 @@ extension Release {
   }
 
   /// Reads a release from its text.
-  public init(text rawText: String, file: String) throws {
+  package init(text rawText: String, file: String) throws {
     var text = rawText.replacingOccurrences(of: "\r\n", with: "\n")
     if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -119,7 +119,7 @@ extension Release {
   }
 
   /// Parses an ISO 8601 instant with a zone offset or Z.
-  public static func parseInstant(_ text: String) -> Date? {
+  package static func parseInstant(_ text: String) -> Date? {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime]
     if let date = formatter.date(from: text) { return date }

@@ -3,26 +3,26 @@ import Mustache
 
 /// The HTML and plain-text templates a release is rendered into, from the workspace's
 /// Templates/ folder.
-public struct ReleaseTemplates: Sendable {
+package struct ReleaseTemplates: Sendable {
   /// Templates/release.html.mustache.
-  public var html: MustacheTemplate
+  package var html: MustacheTemplate
   /// Templates/release.txt.mustache.
-  public var text: MustacheTemplate
+  package var text: MustacheTemplate
 
   /// The file names in Templates/.
-  public static let htmlFile = "release.html.mustache"
-  public static let textFile = "release.txt.mustache"
+  package static let htmlFile = "release.html.mustache"
+  package static let textFile = "release.txt.mustache"
 
   /// Makes templates from their text.
   /// - Throws: `ComposeError` `.template` with the file and line of a syntax error.
-  public init(html: String, htmlFile: String, text: String, textFile: String) throws {
+  package init(html: String, htmlFile: String, text: String, textFile: String) throws {
     self.html = try Self.parse(html, file: htmlFile)
     self.text = try Self.parse(text, file: textFile)
   }
 
   /// Loads the templates from a folder.
   /// - Throws: `ComposeError` `.template` when one is missing, unreadable or malformed.
-  public init(directory: URL) throws {
+  package init(directory: URL) throws {
     func read(_ name: String) throws -> (String, String) {
       let url = directory.appendingPathComponent(name)
       guard let data = FileManager.default.contents(atPath: url.path) else {

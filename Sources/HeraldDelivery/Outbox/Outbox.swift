@@ -16,9 +16,9 @@ import Synchronization
 /// `tmp/`, flushed, then renamed in, so a file in a state folder is always complete. In
 /// `deferred/` a file's modification time is its next attempt, so claiming needs no reads.
 /// Damaged files found while claiming are moved to `corrupt/` and logged.
-public final class Outbox: @unchecked Sendable {
+package final class Outbox: @unchecked Sendable {
   /// Where a message is in its life.
-  public enum State: String, Sendable, CaseIterable, Hashable {
+  package enum State: String, Sendable, CaseIterable, Hashable {
     /// Waiting to be sent, due now.
     case queue
     /// Claimed by a sender, being sent.
@@ -34,25 +34,25 @@ public final class Outbox: @unchecked Sendable {
   }
 
   /// A message and the state it is in.
-  public struct Entry: Sendable, Equatable {
+  package struct Entry: Sendable, Equatable {
     /// The folder the message is in.
-    public var state: State
+    package var state: State
     /// The message.
-    public var message: OutboxMessage
+    package var message: OutboxMessage
   }
 
   /// How many messages are in each state, in all and per campaign.
-  public struct Counts: Sendable, Equatable {
+  package struct Counts: Sendable, Equatable {
     /// Messages per state; every state is present, 0 if empty.
-    public var byState: [State: Int]
+    package var byState: [State: Int]
     /// Messages per campaign, then per state (only states that have some).
-    public var byCampaign: [CampaignID: [State: Int]]
+    package var byCampaign: [CampaignID: [State: Int]]
     /// All messages in the Outbox.
-    public var total: Int { byState.values.reduce(0, +) }
+    package var total: Int { byState.values.reduce(0, +) }
   }
 
   /// The Outbox folder, e.g. the workspace's Outbox/.
-  public let directory: URL
+  package let directory: URL
   let path: String
   let logger: Logger
   private let stateFDs: [State: Int32]
@@ -76,7 +76,7 @@ public final class Outbox: @unchecked Sendable {
   ///
   /// Opening moves nothing: call `recover()` once on start, before any claims.
   /// - Throws: `DeliveryError` `.spool` if a folder cannot be made or opened.
-  public init(directory: URL, logger: Logger = Logger(label: "herald.outbox")) throws {
+  package init(directory: URL, logger: Logger = Logger(label: "herald.outbox")) throws {
     self.directory = directory
     self.path = directory.path
     self.logger = logger
@@ -135,7 +135,7 @@ public final class Outbox: @unchecked Sendable {
   /// filesystem), then all are renamed into `queue/`, then `queue/` is flushed once. If writing fails, nothing is enqueued.
   /// - Throws: `DeliveryError` `.invalidMessage` for an id that cannot name a file, `.spool`
   ///   if the disk cannot take them.
-  public func enqueue(_ messages: [OutboxMessage]) throws {
+  package func enqueue(_ messages: [OutboxMessage]) throws {
     for message in messages where !OutboxMessage.isValidID(message.id) {
       throw DeliveryError(.invalidMessage, "message id “\(message.id)” cannot name a spool file: use OutboxMessage.makeID()")
     }
@@ -203,7 +203,7 @@ public final class Outbox: @unchecked Sendable {
   /// them. Every claimed message must end with `markSent`, `markDeferred` or `markFailed`.
   /// A damaged file is moved to `corrupt/` and logged, and the claim goes on.
   /// - Throws: `DeliveryError` `.spool` if the folders cannot be read or renamed in.
-  public func claim(limit: Int, now: Date = Date()) throws -> [OutboxMessage] {
+  package func claim(limit: Int, now: Date = Date()) throws -> [OutboxMessage] {
     guard limit > 0 else { return [] }
     var claimed: [OutboxMessage] = []
     while claimed.count < limit {
@@ -294,7 +294,7 @@ public final class Outbox: @unchecked Sendable {
   /// - Returns: The message with the attempt added.
   /// - Throws: `DeliveryError` `.notFound` if it is not in `active/`, `.spool` on a disk error.
   @discardableResult
-  public func markSent(_ message: OutboxMessage, reply: String, at: Date = Date()) throws -> OutboxMessage {
+  package func markSent(_ message: OutboxMessage, reply: String, at: Date = Date()) throws -> OutboxMessage {
     var updated = message
     updated.attempts.append(.init(at: at, reply: reply, outcome: .sent))
     try finish(updated, to: .sent)
@@ -306,7 +306,7 @@ public final class Outbox: @unchecked Sendable {
   /// - Returns: The message with the attempt added and its next attempt at `retryAt`.
   /// - Throws: `DeliveryError` `.notFound` if it is not in `active/`, `.spool` on a disk error.
   @discardableResult
-  public func markDeferred(_ message: OutboxMessage, reply: String, retryAt: Date, at: Date = Date()) throws -> OutboxMessage {
+  package func markDeferred(_ message: OutboxMessage, reply: String, retryAt: Date, at: Date = Date()) throws -> OutboxMessage {
     var updated = message
     updated.attempts.append(.init(at: at, reply: reply, outcome: .deferred))
     updated.nextAttempt = retryAt.outboxMilliseconds
@@ -318,7 +318,7 @@ public final class Outbox: @unchecked Sendable {
   /// - Returns: The message with the attempt added.
   /// - Throws: `DeliveryError` `.notFound` if it is not in `active/`, `.spool` on a disk error.
   @discardableResult
-  public func markFailed(_ message: OutboxMessage, reply: String, at: Date = Date()) throws -> OutboxMessage {
+  package func markFailed(_ message: OutboxMessage, reply: String, at: Date = Date()) throws -> OutboxMessage {
     var updated = message
     updated.attempts.append(.init(at: at, reply: reply, outcome: .failed))
     try finish(updated, to: .failed)
@@ -328,7 +328,7 @@ public final class Outbox: @unchecked Sendable {
   /// Puts a claimed message back in the queue untried (a run that stops with messages
   /// claimed ahead of its connections).
   /// - Throws: `DeliveryError` `.spool` if it cannot be moved.
-  public func unclaim(_ message: OutboxMessage) throws {
+  package func unclaim(_ message: OutboxMessage) throws {
     if let claimed = claimedFiles.withLock({ $0.removeValue(forKey: message.id) }) { close(claimed.descriptor) }
     _ = try SpoolFiles.move(fd(.active), message.id, fd(.queue), message.id, "\(folder(.active))/\(message.id) to queue/")
     invalidateScan()
@@ -338,7 +338,7 @@ public final class Outbox: @unchecked Sendable {
   /// (results are otherwise flushed in groups, at least once a second, by a thread of the
   /// Outbox). Call it when a run ends.
   /// - Throws: `DeliveryError` `.spool` if the disk cannot be flushed.
-  public func flushResults() throws {
+  package func flushResults() throws {
     try flusher.flushNow()
   }
 
@@ -392,40 +392,40 @@ public final class Outbox: @unchecked Sendable {
 
   /// Keeps a queued or deferred message back until `release`.
   /// - Throws: `DeliveryError` `.notFound` if it is not in `queue/` or `deferred/`.
-  public func hold(_ id: String) throws {
+  package func hold(_ id: String) throws {
     try move(id, from: [.queue, .deferred], to: .hold, action: "hold")
   }
 
   /// Puts a held message back in the queue, due now.
   /// - Throws: `DeliveryError` `.notFound` if it is not in `hold/`.
-  public func release(_ id: String) throws {
+  package func release(_ id: String) throws {
     try move(id, from: [.hold], to: .queue, action: "release")
   }
 
   /// Makes a deferred message due now by moving it to the queue.
   /// - Throws: `DeliveryError` `.notFound` if it is not in `deferred/`.
-  public func retry(_ id: String) throws {
+  package func retry(_ id: String) throws {
     try move(id, from: [.deferred], to: .queue, action: "retry")
   }
 
   /// Makes every deferred message due now.
   /// - Returns: How many were moved.
   @discardableResult
-  public func retryAll() throws -> Int {
+  package func retryAll() throws -> Int {
     try moveAll(from: .deferred, to: .queue) { _ in true }
   }
 
   /// Holds every queued or deferred message of a campaign.
   /// - Returns: How many were held.
   @discardableResult
-  public func hold(campaign: CampaignID) throws -> Int {
+  package func hold(campaign: CampaignID) throws -> Int {
     try moveAll(from: .queue, to: .hold) { $0 == campaign } + moveAll(from: .deferred, to: .hold) { $0 == campaign }
   }
 
   /// Releases every held message of a campaign into the queue.
   /// - Returns: How many were released.
   @discardableResult
-  public func release(campaign: CampaignID) throws -> Int {
+  package func release(campaign: CampaignID) throws -> Int {
     try moveAll(from: .hold, to: .queue) { $0 == campaign }
   }
 
@@ -434,7 +434,7 @@ public final class Outbox: @unchecked Sendable {
   /// - Returns: How many were deleted.
   /// - Throws: `DeliveryError` `.invalidMessage` for `.active`, which senders own.
   @discardableResult
-  public func purge(state: State, olderThan cutoff: Date) throws -> Int {
+  package func purge(state: State, olderThan cutoff: Date) throws -> Int {
     guard state != .active else {
       throw DeliveryError(.invalidMessage, "cannot purge active/: those messages are being sent; stop the senders and run recover() first")
     }
@@ -457,7 +457,7 @@ public final class Outbox: @unchecked Sendable {
   /// is its work in progress: nothing is touched, and 0 is returned.
   /// - Returns: How many messages went back to the queue.
   @discardableResult
-  public func recover() throws -> Int {
+  package func recover() throws -> Int {
     // Alone with the Outbox? An exclusive lock is granted only if no other process holds
     // its shared one; this process's own shared lock turns into it.
     guard SpoolFiles.lock(lockFD, F_WRLCK, wait: false) else {
@@ -518,7 +518,7 @@ public final class Outbox: @unchecked Sendable {
 
   /// The message with `id`, in whichever state it is.
   /// - Throws: `DeliveryError` `.notFound` if no state has it, `.corrupt` if its file is damaged.
-  public func message(id: String) throws -> Entry {
+  package func message(id: String) throws -> Entry {
     if OutboxMessage.isValidID(id) {
       // active/ first: a message caught between two folders is still being worked on.
       for state in [State.active, .queue, .deferred, .hold, .sent, .failed] {
@@ -532,7 +532,7 @@ public final class Outbox: @unchecked Sendable {
 
   /// The messages in a state (all states if nil), of a campaign (all if nil), oldest first.
   /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
-  public func list(state: State? = nil, campaign: CampaignID? = nil) throws -> [Entry] {
+  package func list(state: State? = nil, campaign: CampaignID? = nil) throws -> [Entry] {
     var entries: [Entry] = []
     for state in state.map({ [$0] }) ?? State.allCases {
       for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {
@@ -550,7 +550,7 @@ public final class Outbox: @unchecked Sendable {
   /// The envelopes of the messages in `states`: each file's header only (campaign, sender,
   /// recipient, subscriber, list; `bytes` empty, and attempts only those in the header).
   /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
-  public func envelopes(in states: [State]) throws -> [Entry] {
+  package func envelopes(in states: [State]) throws -> [Entry] {
     var entries: [Entry] = []
     for state in states {
       for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {
@@ -563,13 +563,13 @@ public final class Outbox: @unchecked Sendable {
 
   /// How many messages are in one state: names only, no file is read.
   /// - Throws: `DeliveryError` `.spool` on a disk error.
-  public func count(in state: State) throws -> Int {
+  package func count(in state: State) throws -> Int {
     try SpoolFiles.names(in: folder(state)).reduce(0) { $0 + (OutboxMessage.isValidID($1) ? 1 : 0) }
   }
 
   /// How many messages are in each state, in all and per campaign. Reads only headers.
   /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
-  public func counts() throws -> Counts {
+  package func counts() throws -> Counts {
     var counts = Counts(byState: Dictionary(uniqueKeysWithValues: State.allCases.map { ($0, 0) }), byCampaign: [:])
     for state in State.allCases {
       for name in try SpoolFiles.names(in: folder(state)) where OutboxMessage.isValidID(name) {
@@ -582,7 +582,7 @@ public final class Outbox: @unchecked Sendable {
   }
 
   /// When the earliest deferred message is due, or nil if none is deferred.
-  public func nextDeferredAttempt() throws -> Date? {
+  package func nextDeferredAttempt() throws -> Date? {
     var earliest: Date?
     for name in try SpoolFiles.names(in: folder(.deferred)) where OutboxMessage.isValidID(name) {
       if let due = try SpoolFiles.modificationTime(fd(.deferred), name, folder(.deferred)), earliest.map({ due < $0 }) ?? true {

@@ -3,21 +3,21 @@ import HeraldCore
 
 /// One message to one recipient in the Outbox: its envelope, its delivery history and the
 /// exact bytes to send.
-public struct OutboxMessage: Sendable, Equatable {
+package struct OutboxMessage: Sendable, Equatable {
   /// What happened on one delivery attempt.
-  public typealias Outcome = DeliveryOutcome
+  package typealias Outcome = DeliveryOutcome
 
   /// One delivery attempt and the relay's reply.
-  public struct Attempt: Sendable, Equatable {
+  package struct Attempt: Sendable, Equatable {
     /// When the attempt ended; kept to the millisecond.
-    public var at: Date
+    package var at: Date
     /// The full SMTP reply line, e.g. "451 4.7.1 Try later".
-    public var reply: String
+    package var reply: String
     /// What the attempt led to.
-    public var outcome: Outcome
+    package var outcome: Outcome
 
     /// Makes an attempt record; `at` is rounded to the millisecond, as it is stored.
-    public init(at: Date, reply: String, outcome: Outcome) {
+    package init(at: Date, reply: String, outcome: Outcome) {
       self.at = at.outboxMilliseconds
       self.reply = reply
       self.outcome = outcome
@@ -27,25 +27,25 @@ public struct OutboxMessage: Sendable, Equatable {
   /// Unique within the Outbox, sorts by enqueue time, and is the file's name: 26 characters
   /// of Crockford base32 (48 bits of milliseconds, then 80 bits that count up within a
   /// millisecond from a random start), like a ULID.
-  public var id: String
+  package var id: String
   /// The campaign the message belongs to.
-  public var campaign: CampaignID
+  package var campaign: CampaignID
   /// The envelope sender (SMTP MAIL FROM), e.g. "bounces@example.org".
-  public var sender: String
+  package var sender: String
   /// The one envelope recipient (SMTP RCPT TO).
-  public var recipient: String
+  package var recipient: String
   /// The subscriber in the store the message goes to, if any.
-  public var subscriber: SubscriberID?
+  package var subscriber: SubscriberID?
   /// The list the recipient was taken from, if any.
-  public var list: String?
+  package var list: String?
   /// When the message was made; the retry policy counts its age from here.
-  public var created: Date
+  package var created: Date
   /// Every delivery attempt, oldest first.
-  public var attempts: [Attempt]
+  package var attempts: [Attempt]
   /// When the message may next be tried; the Outbox claims it from deferred/ no earlier.
-  public var nextAttempt: Date
+  package var nextAttempt: Date
   /// The exact message bytes as sent: CRLF line ends, already signed.
-  public var bytes: [UInt8]
+  package var bytes: [UInt8]
 
   /// Makes a message that has not been tried yet.
   ///
@@ -53,7 +53,7 @@ public struct OutboxMessage: Sendable, Equatable {
   /// - Parameters:
   ///   - id: A new id by default; give one only to keep an existing message's id.
   ///   - nextAttempt: When to try first; `created` by default.
-  public init(
+  package init(
     id: String = OutboxMessage.makeID(), campaign: CampaignID, sender: String, recipient: String,
     subscriber: SubscriberID? = nil, list: String? = nil, created: Date = Date(),
     attempts: [Attempt] = [], nextAttempt: Date? = nil, bytes: [UInt8]
@@ -71,12 +71,12 @@ public struct OutboxMessage: Sendable, Equatable {
   }
 
   /// A new message id: later calls in this process always give larger ids.
-  public static func makeID(now: Date = Date()) -> String {
+  package static func makeID(now: Date = Date()) -> String {
     IDGenerator.shared.next(milliseconds: UInt64(max(0, now.timeIntervalSince1970 * 1000)))
   }
 
   /// Whether `id` can name a spool file: 1 to 64 characters of A–Z, a–z, 0–9, "-" and "_".
-  public static func isValidID(_ id: String) -> Bool {
+  package static func isValidID(_ id: String) -> Bool {
     guard (1...64).contains(id.utf8.count) else { return false }
     return id.utf8.allSatisfy { byte in
       (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)

@@ -9,38 +9,38 @@ import Synchronization
 /// relay works on the current one; stopping leaves nothing claimed), within the rate limit. Each result is recorded in the Outbox
 /// at once: 2xx sent, 4xx/552/no answer deferred with backoff, 5xx failed. When the relay
 /// itself keeps failing (no answer, 421, AUTH refused), the run pauses and says why.
-public final class Deliverer: Sendable {
+package final class Deliverer: Sendable {
   /// One message's result, for progress and the delivery log.
-  public struct Result: Sendable {
+  package struct Result: Sendable {
     /// The message, with the attempt recorded.
-    public var message: OutboxMessage
+    package var message: OutboxMessage
     /// What the attempt came to.
-    public var outcome: DeliveryOutcome
+    package var outcome: DeliveryOutcome
     /// The relay's reply, when it answered.
-    public var reply: SMTPReply?
+    package var reply: SMTPReply?
     /// The reply line, or why there was none: what the Outbox and the delivery log keep.
-    public var detail: String
+    package var detail: String
     /// Why, with what is particular to this message taken out, so that results group by
     /// reason ("the relay refused the connection", "451 4.3.0 Temporary lookup failure");
     /// empty for a message that was sent.
-    public var reason: String
+    package var reason: String
     /// A permanent failure of the recipient's mailbox (5.1.x about the recipient, 5.2.1):
     /// the address should be suppressed.
-    public var mailboxGone: Bool
+    package var mailboxGone: Bool
   }
 
   /// What a run did.
-  public struct Report: Sendable, Equatable {
-    public var sent = 0
-    public var deferred = 0
-    public var failed = 0
+  package struct Report: Sendable, Equatable {
+    package var sent = 0
+    package var deferred = 0
+    package var failed = 0
     /// Why the run paused early, if it did.
-    public var paused: String?
+    package var paused: String?
     /// How many messages were deferred or failed for each reason.
-    public var reasons: [DeliveryOutcome: [String: Int]] = [:]
+    package var reasons: [DeliveryOutcome: [String: Int]] = [:]
 
     /// Makes a report (an empty one by default).
-    public init(sent: Int = 0, deferred: Int = 0, failed: Int = 0, paused: String? = nil) {
+    package init(sent: Int = 0, deferred: Int = 0, failed: Int = 0, paused: String? = nil) {
       self.sent = sent
       self.deferred = deferred
       self.failed = failed
@@ -48,7 +48,7 @@ public final class Deliverer: Sendable {
     }
 
     /// Counts one result.
-    public mutating func add(_ result: Result) {
+    package mutating func add(_ result: Result) {
       switch result.outcome {
       case .sent: sent += 1
       case .deferred: deferred += 1
@@ -58,7 +58,7 @@ public final class Deliverer: Sendable {
     }
 
     /// Adds another run's counts (herald deliver --watch sums its runs).
-    public mutating func add(_ other: Report) {
+    package mutating func add(_ other: Report) {
       sent += other.sent
       deferred += other.deferred
       failed += other.failed
@@ -68,14 +68,14 @@ public final class Deliverer: Sendable {
     }
 
     /// The reasons for one outcome, most frequent first (then by text, for a stable order).
-    public func reasons(for outcome: DeliveryOutcome) -> [(reason: String, count: Int)] {
+    package func reasons(for outcome: DeliveryOutcome) -> [(reason: String, count: Int)] {
       (reasons[outcome] ?? [:]).map { (reason: $0.key, count: $0.value) }
         .sorted { $0.count != $1.count ? $0.count > $1.count : $0.reason < $1.reason }
     }
   }
 
   /// Makes a transport for one connection; called once per sending thread.
-  public typealias TransportFactory = @Sendable () throws -> any MessageTransport
+  package typealias TransportFactory = @Sendable () throws -> any MessageTransport
 
   private let outbox: Outbox
   private let makeTransport: TransportFactory
@@ -91,7 +91,7 @@ public final class Deliverer: Sendable {
 
   /// Makes a deliverer that sends through the relay over libcurl; nothing is sent until
   /// `deliverDue`.
-  public convenience init(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver")) {
+  package convenience init(outbox: Outbox, relay: RelayConfiguration, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver")) {
     let transfers = TransferInterrupt()
     self.init(outbox: outbox, policy: policy, logger: logger, transfers: transfers) {
       try SMTPConnection(configuration: relay, logger: logger, interrupt: transfers)
@@ -103,7 +103,7 @@ public final class Deliverer: Sendable {
   /// - Parameters:
   ///   - transfers: what `interrupt()` sets; the transports should watch it.
   ///   - clock: the time the sending pace is kept by (a test's is virtual).
-  public init(
+  package init(
     outbox: Outbox, policy: DeliveryPolicy = DeliveryPolicy(), logger: Logger = Logger(label: "herald.deliver"),
     transfers: TransferInterrupt = TransferInterrupt(), clock: PaceClock = .system, transport: @escaping TransportFactory
   ) {
@@ -117,7 +117,7 @@ public final class Deliverer: Sendable {
 
   /// Asks a running `deliverDue` to stop: messages in flight finish and are recorded,
   /// nothing more is claimed. Safe from any thread.
-  public func stop() {
+  package func stop() {
     stopped.store(true, ordering: .relaxed)
     current.withLock { $0 }?.stopSenders()
   }
@@ -125,7 +125,7 @@ public final class Deliverer: Sendable {
   /// Stops at once: `stop()`, and the transfers in flight are ended; their messages go back
   /// to the queue (they may have reached the relay: at least once, never lost). For a
   /// shutdown that can wait no longer. Safe from any thread.
-  public func interrupt() {
+  package func interrupt() {
     transfers.interrupt()
     stop()
   }
@@ -148,7 +148,7 @@ public final class Deliverer: Sendable {
   ///   - producing: true while another thread is still enqueueing the campaign: when
   ///     nothing is due, the senders wait for more instead of returning, so sending starts
   ///     with the first enqueued batch (each message is durable before it can be claimed).
-  public func deliverDue(onResult: @escaping @Sendable (Result) -> Void = { _ in }, producing: @escaping @Sendable () -> Bool = { false }) -> Report {
+  package func deliverDue(onResult: @escaping @Sendable (Result) -> Void = { _ in }, producing: @escaping @Sendable () -> Bool = { false }) -> Report {
     stopped.store(false, ordering: .relaxed)
     let pace = SendingPace(perSecond: policy.perSecond, perHour: policy.perHour)
     let connections = max(1, policy.connections)

@@ -3,27 +3,27 @@ import HeraldCore
 import HeraldMail
 
 /// How delivery behaves: how many connections, how fast, when to stop trying.
-public struct DeliveryPolicy: Sendable {
+package struct DeliveryPolicy: Sendable {
   /// Parallel SMTP connections to the relay.
-  public var connections = 4
+  package var connections = 4
   /// At most this many messages per second across all connections; nil for no limit.
-  public var perSecond: Double?
+  package var perSecond: Double?
   /// At most this many messages per hour across all connections; nil for no limit.
-  public var perHour: Double?
+  package var perHour: Double?
   /// Attempts in a row that show the relay itself failing (no answer, 421, AUTH refused)
   /// before the run pauses with a report instead of burning through the list.
-  public var pauseAfterConsecutiveRelayFailures = 10
+  package var pauseAfterConsecutiveRelayFailures = 10
   /// When to retry a deferred message and when to give up.
-  public var retry = RetryPolicy()
+  package var retry = RetryPolicy()
   /// The CPU priority of the sending threads.
-  public var priority = SendingPriority.normal
+  package var priority = SendingPriority.normal
 
   /// The defaults: 4 connections, no rate limit, pause after 10 relay failures in a row.
-  public init() {}
+  package init() {}
 }
 
 /// The CPU priority of the threads that send.
-public enum SendingPriority: Sendable, Equatable {
+package enum SendingPriority: Sendable, Equatable {
   /// Like every other thread of the process.
   case normal
   /// Below the rest of the process (nice 10 on Linux): in a process that also answers
@@ -34,7 +34,7 @@ public enum SendingPriority: Sendable, Equatable {
 }
 
 /// What one attempt means for its message, from the relay's answer (RFC 5321 §4.2).
-public enum DeliveryVerdict: Sendable, Equatable {
+package enum DeliveryVerdict: Sendable, Equatable {
   /// 2xx: accepted by the relay.
   case sent
   /// 4xx, 552, timeouts, connection failures, and refusals of the relay rather than the
@@ -45,7 +45,7 @@ public enum DeliveryVerdict: Sendable, Equatable {
   case failed(suppress: Bool)
 
   /// Classifies a transport's outcome.
-  public init(_ outcome: TransportOutcome) {
+  package init(_ outcome: TransportOutcome) {
     switch outcome {
     case .noReply:
       self = .deferred
@@ -63,7 +63,7 @@ public enum DeliveryVerdict: Sendable, Equatable {
   }
 
   /// The outcome recorded for it.
-  public var outcome: DeliveryOutcome {
+  package var outcome: DeliveryOutcome {
     switch self {
     case .sent: return .sent
     case .deferred: return .deferred
@@ -75,7 +75,7 @@ public enum DeliveryVerdict: Sendable, Equatable {
   /// 530/534/535/538 or 5.7.8 (authentication), 5.1.7/5.1.8 (the relay refuses our sender
   /// address: every message would fail the same way, and no subscriber is to blame).
   /// Deferred, and many in a row pause the run.
-  public static func isRelayProblem(_ reply: SMTPReply) -> Bool {
+  package static func isRelayProblem(_ reply: SMTPReply) -> Bool {
     if [421, 530, 534, 535, 538].contains(reply.code) { return true }
     guard let code = reply.enhancedCode else { return false }
     return code.isAuthenticationFailure || code.isAboutSenderAddress

@@ -4,7 +4,7 @@ import HeraldCore
 /// The time a delivery run keeps its pace by (`DeliveryPolicy.perSecond`, `perHour`): the
 /// system's monotonic clock, whose waits a stop ends early, or a virtual one for tests,
 /// whose waits take no time and move it forward instead.
-public final class PaceClock: Sendable {
+package final class PaceClock: Sendable {
   /// The virtual time, for a test's clock; nil for the system's.
   private let virtualTime: Shared<TimeInterval>?
 
@@ -13,14 +13,14 @@ public final class PaceClock: Sendable {
   }
 
   /// The system's monotonic clock.
-  public static let system = PaceClock(virtual: false)
+  package static let system = PaceClock(virtual: false)
 
   /// A clock for tests: it starts at 0 and a wait moves it to the wait's end at once (the
   /// latest end, as waits on several connections overlap).
-  public static func virtual() -> PaceClock { PaceClock(virtual: true) }
+  package static func virtual() -> PaceClock { PaceClock(virtual: true) }
 
   /// Seconds on this clock.
-  public var now: TimeInterval {
+  package var now: TimeInterval {
     virtualTime?.value ?? ProcessInfo.processInfo.systemUptime
   }
 

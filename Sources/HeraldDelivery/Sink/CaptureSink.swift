@@ -8,23 +8,23 @@ import Synchronization
 /// Herald's own relay for previews, `make demo` and tests. It can inject faults: defer a
 /// share of messages (451), reject recipients matching a pattern (550 5.1.1), or drop the
 /// connection in the middle of DATA.
-public final class CaptureSink: Sendable {
+package final class CaptureSink: Sendable {
   /// Faults to inject, for demos and tests.
-  public struct Faults: Sendable {
+  package struct Faults: Sendable {
     /// The share of messages answered 451 4.7.1 after DATA (0…1).
-    public var deferRate: Double = 0
+    package var deferRate: Double = 0
     /// The share of connections dropped in the middle of DATA (0…1).
-    public var dropRate: Double = 0
+    package var dropRate: Double = 0
     /// Recipients containing this text get 550 5.1.1 at RCPT.
-    public var rejectPattern: String?
+    package var rejectPattern: String?
     /// No faults.
-    public init() {}
+    package init() {}
   }
 
   /// The port it listens on.
-  public let port: Int
+  package let port: Int
   /// Where messages are stored: NNNNNN.eml, with the envelope in NNNNNN.envelope.
-  public let maildir: URL
+  package let maildir: URL
   private let listener: Int32
   private let faults: Faults
   private let counter = Atomic<Int>(0)
@@ -32,7 +32,7 @@ public final class CaptureSink: Sendable {
 
   /// Listens on 127.0.0.1:`port` (0: any free port) and serves connections on their own threads.
   /// - Throws: `DeliveryError` `.connection` when the port cannot be had.
-  public init(port: Int = 2525, maildir: URL, faults: Faults = Faults()) throws {
+  package init(port: Int = 2525, maildir: URL, faults: Faults = Faults()) throws {
     try FileManager.default.createDirectory(at: maildir, withIntermediateDirectories: true)
     self.maildir = maildir
     self.faults = faults
@@ -60,7 +60,7 @@ public final class CaptureSink: Sendable {
   deinit { close(listener) }
 
   /// Accepts connections until `stop()`; each is served on a thread of its own.
-  public func run() {
+  package func run() {
     while !stopped.load(ordering: .relaxed) {
       let client = accept(listener, nil, nil)
       if client < 0 {
@@ -73,13 +73,13 @@ public final class CaptureSink: Sendable {
   }
 
   /// Stops accepting (connections in progress finish).
-  public func stop() {
+  package func stop() {
     stopped.store(true, ordering: .relaxed)
     shutdown(listener, Int32(SHUT_RDWR))
   }
 
   /// How many messages it has stored.
-  public var storedCount: Int { counter.load(ordering: .relaxed) }
+  package var storedCount: Int { counter.load(ordering: .relaxed) }
 
   private func serve(_ client: Int32) {
     defer { close(client) }

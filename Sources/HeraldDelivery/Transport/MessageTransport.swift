@@ -4,7 +4,7 @@ import HeraldMail
 /// to one subscriber. `SMTPConnection` does it over libcurl; tests use one in memory.
 ///
 /// A transport is used by one thread at a time: the `Deliverer` makes one per connection.
-public protocol MessageTransport: AnyObject {
+package protocol MessageTransport: AnyObject {
   /// Sends one message to one recipient and returns the server's final reply, or why
   /// there was none.
   func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome
@@ -21,16 +21,16 @@ public protocol MessageTransport: AnyObject {
 }
 
 /// The envelope of a message a connection is to send next: enough to open its transaction.
-public struct Envelope: Sendable, Equatable {
+package struct Envelope: Sendable, Equatable {
   /// MAIL FROM.
-  public var sender: String
+  package var sender: String
   /// RCPT TO.
-  public var recipient: String
+  package var recipient: String
   /// The message's size in bytes (MAIL FROM's SIZE, RFC 1870).
-  public var size: Int
+  package var size: Int
 
   /// Makes an envelope.
-  public init(sender: String, recipient: String, size: Int) {
+  package init(sender: String, recipient: String, size: Int) {
     self.sender = sender
     self.recipient = recipient
     self.size = size
@@ -39,7 +39,7 @@ public struct Envelope: Sendable, Equatable {
 
 extension MessageTransport {
   /// Sends, then asks for the next message: a transport with nothing to pipeline.
-  public func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome {
+  package func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome {
     let outcome = send(from: sender, to: recipient, message: message)
     _ = next()
     return outcome
@@ -47,7 +47,7 @@ extension MessageTransport {
 }
 
 /// What became of one message on a transport.
-public enum TransportOutcome: Sendable, Equatable {
+package enum TransportOutcome: Sendable, Equatable {
   /// The server answered; its reply says accepted (2xx), try later (4xx) or refused (5xx).
   case reply(SMTPReply)
   /// No answer: the connection failed or timed out (deferred, like a 4xx).
@@ -55,33 +55,33 @@ public enum TransportOutcome: Sendable, Equatable {
 }
 
 /// Why a message got no answer from the relay, in words for people, grouped by kind.
-public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
+package struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
   /// What went wrong, for grouping and for people.
-  public struct Kind: Hashable, Sendable, CustomStringConvertible {
+  package struct Kind: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case refused, unreachable, unresolved, timeout, tls, login, broken, local, interrupted }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// Nothing listens at the relay's address and port.
-    public static var refused: Self { Self(.refused) }
+    package static var refused: Self { Self(.refused) }
     /// The relay's host cannot be reached.
-    public static var unreachable: Self { Self(.unreachable) }
+    package static var unreachable: Self { Self(.unreachable) }
     /// The relay's name has no address.
-    public static var unresolved: Self { Self(.unresolved) }
+    package static var unresolved: Self { Self(.unresolved) }
     /// The relay did not answer in time.
-    public static var timeout: Self { Self(.timeout) }
+    package static var timeout: Self { Self(.timeout) }
     /// TLS could not be set up (no STARTTLS, a certificate that cannot be verified).
-    public static var tls: Self { Self(.tls) }
+    package static var tls: Self { Self(.tls) }
     /// The relay refused the AUTH credentials.
-    public static var login: Self { Self(.login) }
+    package static var login: Self { Self(.login) }
     /// The connection broke or the relay said something that is not SMTP.
-    public static var broken: Self { Self(.broken) }
+    package static var broken: Self { Self(.broken) }
     /// Herald could not set up the transfer (a libcurl option refused).
-    public static var local: Self { Self(.local) }
+    package static var local: Self { Self(.local) }
     /// Herald ended the transfer (`TransferInterrupt`): the message goes back to the queue.
-    public static var interrupted: Self { Self(.interrupted) }
+    package static var interrupted: Self { Self(.interrupted) }
 
     /// The kind, said plainly: "the relay refused the connection".
-    public var description: String {
+    package var description: String {
       switch base {
       case .refused: return "the relay refused the connection"
       case .unreachable: return "the relay cannot be reached"
@@ -97,16 +97,16 @@ public struct TransportFailure: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// What went wrong.
-  public var kind: Kind
+  package var kind: Kind
   /// The particulars, in libcurl's words ("Failed to connect to 127.0.0.1 port 2525 …").
-  public var detail: String
+  package var detail: String
 
   /// Makes a failure.
-  public init(_ kind: Kind, detail: String) {
+  package init(_ kind: Kind, detail: String) {
     self.kind = kind
     self.detail = detail
   }
 
   /// "no reply: the relay refused the connection (Couldn't connect to server …)".
-  public var description: String { "no reply: \(kind) (\(detail))" }
+  package var description: String { "no reply: \(kind) (\(detail))" }
 }

@@ -6,43 +6,43 @@ import Logging
 
 /// Where and how to reach the relay. Every field has its default here, and only here:
 /// herald.yml's `relay:` and `delivery:` override them.
-public struct RelayConfiguration: CurlConnectionSettings, Sendable, Equatable {
+package struct RelayConfiguration: CurlConnectionSettings, Sendable, Equatable {
   /// How the connection is protected: `required` (smtps://, or STARTTLS that must succeed;
   /// the default for hosts other than loopback), `opportunistic` (STARTTLS when offered),
   /// `none` (loopback relays only).
-  public typealias TLS = TLSPolicy
+  package typealias TLS = TLSPolicy
 
   /// `smtp://host:port` (STARTTLS as `tls` says) or `smtps://host:465` (TLS from the start);
   /// nil until herald.yml's `relay:` or `--smtp` names one.
-  public var url: String?
+  package var url: String?
   /// STARTTLS policy; by default `required`, or `none` when the relay is on loopback.
-  public var tls: TLSPolicy {
+  package var tls: TLSPolicy {
     get { tlsPolicy ?? .default(for: url) }
     set { tlsPolicy = newValue }
   }
   private var tlsPolicy: TLSPolicy?
   /// The AUTH user name, if the relay wants one.
-  public var username: String?
+  package var username: String?
   /// The AUTH password: from the environment or a 0600 file, never from argv or a log.
-  public var password: String?
+  package var password: String?
   /// A CA bundle to trust instead of the system's (a private relay's certificate).
-  public var caFile: String?
+  package var caFile: String?
   /// Seconds to wait for the connection, TLS and greeting (RFC 5321 §4.5.3.2 allows 5 minutes).
-  public var connectTimeout: TimeInterval = 60
+  package var connectTimeout: TimeInterval = 60
   /// Seconds to wait for any one reply, the one after the message's end included, before
   /// giving up on the connection (RFC 5321 §4.5.3.2: 5 minutes per command).
-  public var commandTimeout: TimeInterval = 300
+  package var commandTimeout: TimeInterval = 300
   /// Seconds one message may take in all: connecting when needed, MAIL FROM, the message,
   /// and the reply after it (RFC 5321 §4.5.3.2 allows 10 minutes for that reply alone).
-  public var messageTimeout: TimeInterval = 600
+  package var messageTimeout: TimeInterval = 600
   /// Messages sent on one connection before it is closed and opened anew.
-  public var messagesPerConnection: Int = 1000
+  package var messagesPerConnection: Int = 1000
 
   /// The defaults, with no relay named yet.
-  public init() {}
+  package init() {}
 
   /// A configuration for `url`; `tls` by default is `required` unless the host is loopback.
-  public init(url: String, tls: TLSPolicy? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
+  package init(url: String, tls: TLSPolicy? = nil, username: String? = nil, password: String? = nil, caFile: String? = nil) {
     self.url = url
     self.tlsPolicy = tls
     self.username = username
@@ -51,7 +51,7 @@ public struct RelayConfiguration: CurlConnectionSettings, Sendable, Equatable {
   }
 
   /// Whether `url` is an smtp:// or smtps:// address with a host.
-  public static func isValid(url: String) -> Bool {
+  package static func isValid(url: String) -> Bool {
     guard let parsed = URL(string: url), let scheme = parsed.scheme, ["smtp", "smtps"].contains(scheme.lowercased()) else { return false }
     return !(parsed.host ?? "").isEmpty
   }
@@ -68,7 +68,7 @@ public struct RelayConfiguration: CurlConnectionSettings, Sendable, Equatable {
 /// per message) waits for each reply in turn and scans every byte it uploads, about 11 polls,
 /// 5 writes and 4 reads a message, which cost more CPU than the rest of a delivery. Without
 /// PIPELINING the commands go one at a time, each reply awaited. Not Sendable: one per thread.
-public final class SMTPConnection: MessageTransport, CurlTraceReceiver {
+package final class SMTPConnection: MessageTransport, CurlTraceReceiver {
   private let curl: CurlEasy
   private let configuration: RelayConfiguration
   private let logger: Logger
@@ -117,7 +117,7 @@ public final class SMTPConnection: MessageTransport, CurlTraceReceiver {
   /// - Parameter interrupt: ends the transfer in progress when set (a shutdown's deadline).
   /// - Throws: `DeliveryError` `.connection` when no relay is named or libcurl cannot be
   ///   set up (an option it refuses is named).
-  public init(configuration: RelayConfiguration, logger: Logger = Logger(label: "herald.smtp"), interrupt: TransferInterrupt? = nil) throws {
+  package init(configuration: RelayConfiguration, logger: Logger = Logger(label: "herald.smtp"), interrupt: TransferInterrupt? = nil) throws {
     guard let url = configuration.url else {
       throw DeliveryError(.connection, "no relay to send through: pass --smtp smtp://host:port, or set “relay:” in herald.yml")
     }
@@ -173,10 +173,10 @@ public final class SMTPConnection: MessageTransport, CurlTraceReceiver {
   }
 
   /// What happened to one message (the transport's outcome).
-  public typealias Outcome = TransportOutcome
+  package typealias Outcome = TransportOutcome
 
   /// Sends one message to one recipient and returns the server's final reply.
-  public func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome {
+  package func send(from sender: String, to recipient: String, message: [UInt8]) -> TransportOutcome {
     send(from: sender, to: recipient, message: message) { nil }
   }
 
@@ -184,7 +184,7 @@ public final class SMTPConnection: MessageTransport, CurlTraceReceiver {
   /// for the envelope of the message to send after it while the relay answers this one's
   /// commands, and with PIPELINING sends that envelope's commands with this message's end
   /// (RFC 2920 §3.1: the end of data may start a group), to be answered when it is sent.
-  public func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome {
+  package func send(from sender: String, to recipient: String, message: [UInt8], next: () -> Envelope?) -> TransportOutcome {
     let deadline = Deadline(start: Self.now(), configuration: configuration)
     let envelope = Envelope(sender: sender, recipient: recipient, size: message.count)
     // Commands sent ahead for another message: that transaction is open (its DATA may have
@@ -587,7 +587,7 @@ public final class SMTPConnection: MessageTransport, CurlTraceReceiver {
   /// One piece of libcurl's trace while it connects, to the logger; what answers an AUTH
   /// challenge (334) and an AUTH command's initial response are replaced, as they carry
   /// the credentials.
-  public func curlTrace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
+  package func curlTrace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
     guard tracing, connecting else { return }
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
     let line: String

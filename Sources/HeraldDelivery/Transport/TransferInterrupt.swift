@@ -4,15 +4,15 @@ import Synchronization
 /// long as it may. A connection given one checks it while libcurl works (about once a
 /// second, and as data moves); its message's outcome is then `TransportFailure.Kind.interrupted`
 /// and it goes back to the queue, neither sent nor deferred.
-public final class TransferInterrupt: Sendable {
+package final class TransferInterrupt: Sendable {
   private let flag = Atomic<Bool>(false)
 
   /// Makes one that is not set.
-  public init() {}
+  package init() {}
 
   /// Ends the transfers in progress and any that starts later.
-  public func interrupt() { flag.store(true, ordering: .relaxed) }
+  package func interrupt() { flag.store(true, ordering: .relaxed) }
 
   /// Whether `interrupt()` was called.
-  public var isInterrupted: Bool { flag.load(ordering: .relaxed) }
+  package var isInterrupted: Bool { flag.load(ordering: .relaxed) }
 }

@@ -1,6 +1,6 @@
 /// What the inbox did for one failed recipient of a bounce. Its raw value is what
 /// `herald inbox import --json` writes as `result`; `description` says it to people.
-public enum BounceAction: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
+package enum BounceAction: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
   /// A permanent failure of a mailbox that is gone (5.1.x, 5.2.1): bounced, and suppressed.
   case bouncedAndSuppressed = "bounced-and-suppressed"
   /// A permanent failure that is not of the mailbox (a full mailbox, say): bounced.
@@ -19,11 +19,11 @@ public enum BounceAction: String, Sendable, Hashable, Codable, CaseIterable, Cus
   case noKnownCampaign = "no-known-campaign"
 
   /// Whether the subscriber's status changed.
-  public var changesStatus: Bool {
+  package var changesStatus: Bool {
     self == .bouncedAndSuppressed || self == .bounced || self == .bouncedAfterSoftBounces
   }
 
-  public var description: String {
+  package var description: String {
     switch self {
     case .bouncedAndSuppressed: return "bounced and suppressed"
     case .bounced: return "bounced"

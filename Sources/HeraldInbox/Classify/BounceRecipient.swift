@@ -1,28 +1,28 @@
 import HeraldMail
 
 /// One recipient of a bounce report: the address a message did not reach, and why.
-public struct BounceRecipient: Sendable, Hashable, Codable {
+package struct BounceRecipient: Sendable, Hashable, Codable {
   /// The address, lowercased, without its type ("rfc822;").
-  public var address: String
+  package var address: String
   /// What the reporting mail system did.
-  public var action: DeliveryAction
+  package var action: DeliveryAction
   /// The enhanced status code (RFC 3463), from the report's `Status` or the diagnostic.
-  public var status: EnhancedStatusCode?
+  package var status: EnhancedStatusCode?
   /// The remote server's words: "550 5.1.1 <x@example.com>: Recipient address rejected: User unknown".
-  public var diagnostic: String?
+  package var diagnostic: String?
   /// The server that refused, when the report names it: "mx.example.com".
-  public var remoteMTA: String?
+  package var remoteMTA: String?
   /// Whether the refusal is about the sender rather than the mailbox: a policy or reputation
   /// code (X.7.x), the sender's address (X.1.7, X.1.8), or words that say so (a block
   /// list, SPF, DKIM, DMARC, spam). The address itself may be fine.
-  public var blamesSender: Bool
+  package var blamesSender: Bool
   /// Whether the failure is permanent, when the mail system says so apart from the status:
   /// Amazon SES's `bounceType` (Permanent, or Transient and Undetermined), Sendmail's
   /// "Deferred" until the queue gave up. Nil when only the action and status tell.
-  public var declaredPermanent: Bool?
+  package var declaredPermanent: Bool?
 
   /// Makes a recipient; `blamesSender` is worked out from the status and diagnostic unless given.
-  public init(
+  package init(
     address: String, action: DeliveryAction, status: EnhancedStatusCode? = nil, diagnostic: String? = nil,
     remoteMTA: String? = nil, blamesSender: Bool? = nil, declaredPermanent: Bool? = nil
   ) {
@@ -37,7 +37,7 @@ public struct BounceRecipient: Sendable, Hashable, Codable {
 
   /// The mail system gave up for good: the action is `failed`, and it said the failure is
   /// permanent (`declaredPermanent`), or else the status, if any, is permanent (5.x.x).
-  public var isPermanent: Bool {
+  package var isPermanent: Bool {
     action == .failed && (declaredPermanent ?? status.map { $0.statusClass == .permanent } ?? true)
   }
 

@@ -1,19 +1,19 @@
 /// What a bounce says: who did not get a message, what happened, and which message it was.
-public struct BounceReport: Sendable, Codable {
+package struct BounceReport: Sendable, Codable {
   /// The shape it came in: "RFC 3464", "RFC 6533", or the mail system's own ("Exim", "qmail",
   /// "Sendmail", "Gmail", "Yahoo", "Microsoft", "Amazon SES"); "text" for an unknown notice.
-  public var format: String
+  package var format: String
   /// Every recipient the report names, in its order.
-  public var recipients: [BounceRecipient]
+  package var recipients: [BounceRecipient]
   /// The Message-ID of the message that bounced, without angle brackets (as
   /// `ReceivedMessage.messageID`), when the report returns it: a returned message or its
   /// headers, Gmail's `X-Original-Message-ID`, or a quoted "Message-ID:" line.
-  public var originalMessageID: String?
+  package var originalMessageID: String?
   /// The mail system that wrote the report: "mail.example.org".
-  public var reportingMTA: String?
+  package var reportingMTA: String?
 
   /// Makes a report.
-  public init(format: String, recipients: [BounceRecipient], originalMessageID: String? = nil, reportingMTA: String? = nil) {
+  package init(format: String, recipients: [BounceRecipient], originalMessageID: String? = nil, reportingMTA: String? = nil) {
     self.format = format
     self.recipients = recipients
     self.originalMessageID = originalMessageID

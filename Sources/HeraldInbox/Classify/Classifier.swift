@@ -17,12 +17,12 @@ import HeraldMail
 ///
 /// It works on the parsed structure and looks at the first few kB of text only: it runs
 /// for every message of an inbox.
-public enum Classifier {
+package enum Classifier {
   /// Classifies one message.
   /// - Parameters:
   ///   - message: The parsed message.
   ///   - context: The workspace's unsubscribe and own addresses, and its languages.
-  public static func classify(_ message: ReceivedMessage, context: ClassifierContext) -> Classification {
+  package static func classify(_ message: ReceivedMessage, context: ClassifierContext) -> Classification {
     let header = message.header
     guard !header.fields.isEmpty else {
       return Classification(kind: .unreadable, reason: "it has no header, so it is not mail")

@@ -1,21 +1,21 @@
 /// What the classifier must know about this workspace: its own addresses and the
 /// languages its readers write in.
-public struct ClassifierContext: Sendable {
+package struct ClassifierContext: Sendable {
   /// The List-Unsubscribe mailto addresses (herald.yml's `unsubscribe_address`), lowercased.
-  public var unsubscribeAddresses: [String]
+  package var unsubscribeAddresses: [String]
   /// The workspace's own From and Reply-To addresses, lowercased.
-  public var ownAddresses: [String] {
+  package var ownAddresses: [String] {
     didSet { ownIDSuffixes = Self.idSuffixes(ownAddresses) }
   }
   /// "@domain>" for each domain of `ownAddresses`: how the Message-IDs we write end.
   private(set) var ownIDSuffixes: [[UInt8]] = []
   /// The languages of the configured lists ("en", "de", "fr"), whose words for "take me off
   /// the list" are recognised; English is always included.
-  public var languages: [String]
+  package var languages: [String]
 
   /// Makes a context; addresses are lowercased, language tags reduced to their language
   /// ("de-AT" is "de") and English added.
-  public init(unsubscribeAddresses: [String] = [], ownAddresses: [String] = [], languages: [String] = ["en"]) {
+  package init(unsubscribeAddresses: [String] = [], ownAddresses: [String] = [], languages: [String] = ["en"]) {
     self.unsubscribeAddresses = unsubscribeAddresses.map { $0.lowercased() }
     self.ownAddresses = ownAddresses.map { $0.lowercased() }
     self.ownIDSuffixes = Self.idSuffixes(self.ownAddresses)

@@ -1,28 +1,28 @@
 /// What a complaint says: which message a recipient marked as spam. It comes as a feedback
 /// report (RFC 5965) or as an Amazon SES complaint notification.
-public struct ComplaintReport: Sendable, Codable {
+package struct ComplaintReport: Sendable, Codable {
   /// The kind of feedback, lowercased: "abuse", "fraud", "not-spam", "virus", "other";
   /// "unknown" when the report leaves it out.
-  public var feedbackType: String
+  package var feedbackType: String
   /// The recipient who complained, lowercased: the report's `Original-Rcpt-To`, else the
   /// returned message's To; the first of `recipients`. Providers often redact it; the
   /// Message-ID still names them.
-  public var recipient: String?
+  package var recipient: String?
   /// Every recipient who complained, lowercased (Amazon SES may name several); empty when
   /// the report names none.
-  public var recipients: [String]
+  package var recipients: [String]
   /// The Message-ID of the message complained about, without angle brackets.
-  public var originalMessageID: String?
+  package var originalMessageID: String?
   /// The software that wrote the report.
-  public var userAgent: String?
+  package var userAgent: String?
 
   /// Makes a report about one recipient.
-  public init(feedbackType: String, recipient: String? = nil, originalMessageID: String? = nil, userAgent: String? = nil) {
+  package init(feedbackType: String, recipient: String? = nil, originalMessageID: String? = nil, userAgent: String? = nil) {
     self.init(feedbackType: feedbackType, recipients: recipient.map { [$0] } ?? [], originalMessageID: originalMessageID, userAgent: userAgent)
   }
 
   /// Makes a report about any number of recipients.
-  public init(feedbackType: String, recipients: [String], originalMessageID: String? = nil, userAgent: String? = nil) {
+  package init(feedbackType: String, recipients: [String], originalMessageID: String? = nil, userAgent: String? = nil) {
     self.feedbackType = feedbackType
     self.recipient = recipients.first
     self.recipients = recipients
@@ -35,7 +35,7 @@ public struct ComplaintReport: Sendable, Codable {
   }
 
   /// Reads a report, also one stored before `recipients` was (its `recipient` alone).
-  public init(from decoder: any Decoder) throws {
+  package init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     feedbackType = try container.decode(String.self, forKey: .feedbackType)
     recipient = try container.decodeIfPresent(String.self, forKey: .recipient)

@@ -1,5 +1,5 @@
 /// What a mail system did with a message for one recipient: RFC 3464's `Action` field.
-public enum DeliveryAction: String, Sendable, Codable {
+package enum DeliveryAction: String, Sendable, Codable {
   /// It could not be delivered, and the mail system has stopped trying.
   case failed
   /// It has not been delivered yet; the mail system keeps trying.

@@ -14,7 +14,7 @@ import Logging
 /// those ("Too large response headers"), cuts lines longer than half its buffer, and ends
 /// the command early at a line of the message that starts with its tag. Here a literal is
 /// read by its size, byte for byte, whatever it holds.
-public final class IMAPMailbox: CurlTraceReceiver {
+package final class IMAPMailbox: CurlTraceReceiver {
   private let curl: CurlEasy
   private let configuration: MailboxConfiguration
   private let logger: Logger
@@ -56,7 +56,7 @@ public final class IMAPMailbox: CurlTraceReceiver {
   /// - Throws: `InboxError` `.mailbox` when the URL is not an imap:// or imaps:// address of
   ///   a mailbox, would send the password in the clear off this machine, or libcurl cannot
   ///   be set up.
-  public init(configuration: MailboxConfiguration, logger: Logger = Logger(label: "herald.imap")) throws {
+  package init(configuration: MailboxConfiguration, logger: Logger = Logger(label: "herald.imap")) throws {
     let address = try Self.parse(url: configuration.url)
     if address.scheme == "imap" && configuration.tls == .none && !address.isLoopback {
       throw InboxError(
@@ -120,7 +120,7 @@ public final class IMAPMailbox: CurlTraceReceiver {
   /// UIDVALIDITY and UIDNEXT of the mailbox (EXAMINE: read-only, changes nothing).
   /// - Throws: `InboxError` `.mailbox` when the server cannot be reached or logged in to,
   ///   or the mailbox does not exist.
-  public func status() throws -> (uidValidity: UInt32, uidNext: UInt32?) {
+  package func status() throws -> (uidValidity: UInt32, uidNext: UInt32?) {
     let responses = try open(readOnly: true)
     var validity: UInt32?
     var next: UInt32?
@@ -144,7 +144,7 @@ public final class IMAPMailbox: CurlTraceReceiver {
   ///
   /// A server answers `n:*` with the last UID even when it is below n (RFC 3501: `*` is the
   /// largest UID in use, and `n:*` the range between the two): those are left out.
-  public func uids(from first: UInt32) throws -> [UInt32] {
+  package func uids(from first: UInt32) throws -> [UInt32] {
     if selection == nil {
       _ = try open(readOnly: true)
     } else {
@@ -163,7 +163,7 @@ public final class IMAPMailbox: CurlTraceReceiver {
 
   /// The whole message, byte for byte, without marking it seen (UID FETCH uid BODY.PEEK[]).
   /// - Returns: nil when the UID no longer exists.
-  public func fetch(uid: UInt32) throws -> [UInt8]? {
+  package func fetch(uid: UInt32) throws -> [UInt8]? {
     if selection == nil { _ = try open(readOnly: true) }
     for response in try execute("UID FETCH \(uid) BODY.PEEK[]") where response.tag == "*" {
       let words = response.text.split(separator: " ", maxSplits: 2)
@@ -175,7 +175,7 @@ public final class IMAPMailbox: CurlTraceReceiver {
   }
 
   /// Marks a message \Seen (UID STORE uid +FLAGS (\Seen)).
-  public func markSeen(uid: UInt32) throws {
+  package func markSeen(uid: UInt32) throws {
     if selection != .readWrite { _ = try open(readOnly: false) }
     _ = try execute("UID STORE \(uid) +FLAGS.SILENT (\\Seen)")
   }
@@ -186,7 +186,7 @@ public final class IMAPMailbox: CurlTraceReceiver {
   /// message marked \Deleted in the mailbox).
   /// - Throws: `InboxError` `.mailbox`; its underlying `IMAPFailure` is `.noMailbox` when
   ///   the mailbox to move to does not exist.
-  public func move(uid: UInt32, to destination: String) throws {
+  package func move(uid: UInt32, to destination: String) throws {
     let target = MailboxName(destination)
     let capabilities = try serverCapabilities()
     if selection != .readWrite { _ = try open(readOnly: false) }
@@ -463,7 +463,7 @@ public final class IMAPMailbox: CurlTraceReceiver {
 
   /// One piece of libcurl's trace of the login: the tags of the commands it sends (always),
   /// and the lines to the logger at trace level, credentials withheld.
-  public func curlTrace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
+  package func curlTrace(_ type: curl_infotype, _ bytes: UnsafeRawBufferPointer) {
     let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .newlines)
     switch type {
     case CURLINFO_HEADER_OUT:

@@ -4,7 +4,7 @@ import HeraldCore
 /// Where received mail is read from, for `herald inbox import`: one .eml file, a Maildir
 /// (its new/ and cur/), or an mbox file. Messages are handed over one at a time, so that
 /// any number of them needs the memory of one.
-public enum MailSource: Sendable, Equatable {
+package enum MailSource: Sendable, Equatable {
   /// One message in a file.
   case file(URL)
   /// A Maildir: a folder with new/ and cur/ (and tmp/, which holds nothing finished).
@@ -23,7 +23,7 @@ public enum MailSource: Sendable, Equatable {
   /// kept with the bytes; the parser does not read it as a header.
   /// - Throws: `InboxError` `.source` when the path does not exist, or is a folder that is
   ///   not a Maildir.
-  public static func detect(_ path: String, mboxFormat: MboxReader.Format = .mboxrd) throws -> MailSource {
+  package static func detect(_ path: String, mboxFormat: MboxReader.Format = .mboxrd) throws -> MailSource {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -50,14 +50,14 @@ public enum MailSource: Sendable, Equatable {
 
   /// One message read from a source: its bytes and where it came from ("inbox.mbox:1204",
   /// "Maildir/new/1733…").
-  public struct Item: Sendable {
-    public var bytes: [UInt8]
-    public var origin: String
+  package struct Item: Sendable {
+    package var bytes: [UInt8]
+    package var origin: String
   }
 
   /// Hands each message to `body`, in order (a Maildir's by file name, new/ then cur/).
   /// - Throws: `InboxError` `.source` when the source cannot be read; what `body` throws.
-  public func forEach(_ body: (Item) throws -> Void) throws {
+  package func forEach(_ body: (Item) throws -> Void) throws {
     try forEach(unreadable: { _, error in throw error }, body)
   }
 
@@ -66,7 +66,7 @@ public enum MailSource: Sendable, Equatable {
   /// 50 MB) to `unreadable`, with its path, and goes on.
   /// - Throws: `InboxError` `.source` when the source cannot be read (the .eml file, the
   ///   mbox); what `body` or `unreadable` throws.
-  public func forEach(unreadable: (String, InboxError) throws -> Void, _ body: (Item) throws -> Void) throws {
+  package func forEach(unreadable: (String, InboxError) throws -> Void, _ body: (Item) throws -> Void) throws {
     switch self {
     case .file(let url):
       try body(Item(bytes: try Self.read(url), origin: url.path))
@@ -118,5 +118,5 @@ public enum MailSource: Sendable, Equatable {
   }
 
   /// The largest message read.
-  public static let maximumSize = 50_000_000
+  package static let maximumSize = 50_000_000
 }

@@ -8,9 +8,9 @@ import HeraldCore
 /// Lines of a message that began "From " were written with a ">" in front. In mboxrd every
 /// line of ">"s followed by "From " got one more, and one is taken off again; in mboxo only
 /// ">From " was written, and only that is undone (">>From " stays as it is).
-public final class MboxReader {
+package final class MboxReader {
   /// How quoted "From " lines are read.
-  public enum Format: String, Sendable, CaseIterable {
+  package enum Format: String, Sendable, CaseIterable {
     /// One ">" is taken off every line of ">"s then "From " (Qmail, Mutt, most tools today).
     case mboxrd
     /// Only ">From " loses its ">" (the oldest form).
@@ -25,12 +25,12 @@ public final class MboxReader {
   private var atEnd = false
   private var started = false
   /// The line (1-based) of the From_ line of the message `next()` returned last.
-  public private(set) var messageLine = 0
+  package private(set) var messageLine = 0
   private var linesRead = 0
 
   /// Opens an mbox file.
   /// - Throws: `InboxError` `.source` when it cannot be opened.
-  public init(path: String, format: Format = .mboxrd) throws {
+  package init(path: String, format: Format = .mboxrd) throws {
     descriptor = FileIO.openFile(path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
       throw InboxError(.source, "cannot open \(path): \(String(cString: strerror(errno)))", underlying: SystemError(errno))
@@ -116,7 +116,7 @@ public final class MboxReader {
   /// nil at the end of the file.
   /// - Throws: `InboxError` `.source` when the file is not an mbox (its first line is not a
   ///   From_ line) or cannot be read.
-  public func next() throws -> [UInt8]? {
+  package func next() throws -> [UInt8]? {
     if !started {
       // Skip blank lines at the very start; the first line must be a From_ line.
       while let first = try nextLine() {

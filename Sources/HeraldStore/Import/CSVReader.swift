@@ -10,7 +10,7 @@ import Foundation
 #endif
 
 /// The text encoding a CSV file is read in.
-public enum CSVEncoding: String, Sendable {
+package enum CSVEncoding: String, Sendable {
   /// UTF-8, with or without a byte order mark: Excel's "CSV UTF-8", Mailchimp, listmonk.
   case utf8
   /// Windows-1251: Excel's plain "CSV" on Russian, Ukrainian, Bulgarian or Serbian Windows.
@@ -20,50 +20,50 @@ public enum CSVEncoding: String, Sendable {
 }
 
 /// One record of a CSV file.
-public struct CSVRecord: Sendable, Hashable {
+package struct CSVRecord: Sendable, Hashable {
   /// The fields, with quotes removed and decoded from the file's encoding.
-  public var fields: [String]
+  package var fields: [String]
   /// The 1-based physical line the record starts on. Every line break before it counts,
   /// including those of empty lines and those inside quoted fields.
-  public var line: Int
+  package var line: Int
 
   /// Makes a record.
-  public init(fields: [String], line: Int) {
+  package init(fields: [String], line: Int) {
     self.fields = fields
     self.line = line
   }
 }
 
 /// A CSV file that cannot be read, or a record in it that cannot.
-public struct CSVError: Error, Sendable, CustomStringConvertible {
+package struct CSVError: Error, Sendable, CustomStringConvertible {
   /// What kind of problem it is, for code that reacts to it.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
+  package struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case encoding, unterminatedQuote, fieldTooLong, unreadable }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// The file is UTF-16 or UTF-32, or a record is not valid UTF-8 in a UTF-8 file.
-    public static var encoding: Self { Self(.encoding) }
+    package static var encoding: Self { Self(.encoding) }
     /// A quoted field is still open at the end of the file.
-    public static var unterminatedQuote: Self { Self(.unterminatedQuote) }
+    package static var unterminatedQuote: Self { Self(.unterminatedQuote) }
     /// A record is longer than ``CSVReader/maximumRecordBytes``.
-    public static var fieldTooLong: Self { Self(.fieldTooLong) }
+    package static var fieldTooLong: Self { Self(.fieldTooLong) }
     /// The file cannot be opened or read.
-    public static var unreadable: Self { Self(.unreadable) }
+    package static var unreadable: Self { Self(.unreadable) }
     /// The code's name, such as `unterminatedQuote`.
-    public var description: String { base.rawValue }
+    package var description: String { base.rawValue }
   }
 
   /// The kind of problem.
-  public var code: Code
+  package var code: Code
   /// The file, as its URL's path was given.
-  public var file: String
+  package var file: String
   /// The 1-based line the problem is on, when it is on one.
-  public var line: Int?
+  package var line: Int?
   /// A sentence a person can act on: what failed, where, and what to do.
-  public var message: String
+  package var message: String
 
   /// Makes an error.
-  public init(_ code: Code, file: String, line: Int?, _ message: String) {
+  package init(_ code: Code, file: String, line: Int?, _ message: String) {
     self.code = code
     self.file = file
     self.line = line
@@ -71,7 +71,7 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
   }
 
   /// `file:line: message`, the form editors and terminals link to.
-  public var description: String {
+  package var description: String {
     if let line { return "\(file):\(line): \(message)" }
     return "\(file): \(message)"
   }
@@ -90,22 +90,22 @@ public struct CSVError: Error, Sendable, CustomStringConvertible {
 ///   or Latin-1 by a heuristic over its bytes above 0x7F (`LegacyEncoding.guess`), with a warning;
 /// - the delimiter: the most frequent of `,`, `;` and tab outside quotes in the first
 ///   record, comma on a tie.
-public final class CSVReader {
+package final class CSVReader {
   /// The longest record accepted, in bytes: a quote that is never closed would otherwise
   /// make the reader buffer the rest of a large file.
-  public static let maximumRecordBytes = 1 << 20
+  package static let maximumRecordBytes = 1 << 20
 
   /// The smallest sample of the file's start that encoding detection looks at.
   static let minimumSampleBytes = 64 << 10
 
   /// The field separator found in the first record: `,`, `;` or a tab.
-  public let delimiter: Character
+  package let delimiter: Character
   /// The encoding the file is read in.
-  public let encoding: CSVEncoding
+  package let encoding: CSVEncoding
   /// What a person should check, such as an encoding that was guessed.
-  public private(set) var warnings: [String]
+  package private(set) var warnings: [String]
   /// The file, as its URL's path was given; errors and warnings name it so.
-  public let file: String
+  package let file: String
 
   private enum State {
     case betweenRecords, fieldStart, unquoted, quoted, quoteInQuoted, afterQuoted
@@ -143,7 +143,7 @@ public final class CSVReader {
   ///     `max(chunkSize, 64 KiB)` bytes whatever it is.
   /// - Throws: `CSVError` `.unreadable` when the file cannot be opened or read,
   ///   `.encoding` when it is UTF-16 or UTF-32.
-  public init(url: URL, chunkSize: Int = 1 << 20) throws {
+  package init(url: URL, chunkSize: Int = 1 << 20) throws {
     let file = url.relativePath
     let descriptor = open(url.path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else {
@@ -181,7 +181,7 @@ public final class CSVReader {
   /// - Returns: The record, or nil at the end of the file.
   /// - Throws: `CSVError`. After `.encoding` (a record that is not valid UTF-8) the record
   ///   is skipped and reading can go on; after any other error the reader throws it again.
-  public func nextRecord() throws -> CSVRecord? {
+  package func nextRecord() throws -> CSVRecord? {
     if let failure { throw failure }
     do {
       while true {

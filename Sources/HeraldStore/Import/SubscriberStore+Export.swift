@@ -12,7 +12,7 @@ extension SubscriberStore {
   ///   - output: receives the CSV text in pieces (a file handle, a buffer).
   /// - Returns: how many members were written.
   @discardableResult
-  public func exportCSV(
+  package func exportCSV(
     list listName: String, status: MembershipStatus? = nil, neutralizingFormulas: Bool = true, to output: (String) throws -> Void
   ) throws -> Int {
     try read { db in

@@ -4,41 +4,41 @@ import HeraldMail
 
 extension SubscriberStore {
   /// How an import went.
-  public struct ImportReport: Sendable, Codable {
+  package struct ImportReport: Sendable, Codable {
     /// A row that was not imported, and why.
-    public struct Problem: Sendable, Codable, CustomStringConvertible {
-      public var line: Int
-      public var email: String
-      public var reason: String
-      public var description: String { "line \(line): \(email.isEmpty ? "(no address)" : email): \(reason)" }
+    package struct Problem: Sendable, Codable, CustomStringConvertible {
+      package var line: Int
+      package var email: String
+      package var reason: String
+      package var description: String { "line \(line): \(email.isEmpty ? "(no address)" : email): \(reason)" }
     }
 
-    public var file: String
-    public var list: String
-    public var dryRun: Bool
+    package var file: String
+    package var list: String
+    package var dryRun: Bool
     /// The file's encoding as read, and what to know about it.
-    public var encoding: String
-    public var warnings: [String] = []
-    public var rows = 0
+    package var encoding: String
+    package var warnings: [String] = []
+    package var rows = 0
     /// New to the list (a new subscriber, or a known one joining this list).
-    public var added = 0
+    package var added = 0
     /// Already on the list; their details or status changed.
-    public var updated = 0
+    package var updated = 0
     /// Already on the list as they are.
-    public var unchanged = 0
+    package var unchanged = 0
     /// The same address again later in the file: counted once.
-    public var duplicates = 0
+    package var duplicates = 0
     /// Rows with no valid address.
-    public var rejected = 0
+    package var rejected = 0
     /// Valid addresses kept out: suppressed, or unsubscribed/bounced/complained before
     /// (those only without `resubscribe`).
-    public var keptOut = 0
+    package var keptOut = 0
     /// Rows imported with a name or organisation cleaned of line breaks and other control
     /// characters (each is among the problems, with its line).
-    public var cleaned = 0
+    package var cleaned = 0
     /// The first problems (rejected, kept out, cleaned), with their lines; at most `problemLimit`.
-    public var problems: [Problem] = []
-    public static let problemLimit = 1000
+    package var problems: [Problem] = []
+    package static let problemLimit = 1000
 
     mutating func problem(_ line: Int, _ email: String, _ reason: String) {
       if problems.count < Self.problemLimit { problems.append(Problem(line: line, email: email, reason: reason)) }
@@ -57,7 +57,7 @@ extension SubscriberStore {
   ///   - dryRun: do everything, report, and change nothing.
   ///   - displayName: the file as the user named it, for line references and consent evidence.
   ///   - progress: called every 10,000 rows with the number of rows read so far.
-  public func importCSV(
+  package func importCSV(
     _ url: URL, displayName: String? = nil, into listName: String, status: MembershipStatus = .subscribed,
     dryRun: Bool = false, resubscribe: Bool = false, progress: ((Int) -> Void)? = nil
   ) throws -> ImportReport {

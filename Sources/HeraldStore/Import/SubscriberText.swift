@@ -2,11 +2,11 @@
 /// without control characters. Names end up in header fields and templates, where a line
 /// break or a NUL would split or cut what is written; so they are cleaned when they come in
 /// (an import, `subscribers add`, a web form), and the caller is told.
-public enum SubscriberText {
+package enum SubscriberText {
   /// `text` with line breaks, tabs, NUL and other control characters (and Unicode's line
   /// and paragraph separators) replaced by a space, runs of spaces made one, and the ends
   /// trimmed; with what was found, for the report ("a line break"), or nil when it was clean.
-  public static func cleaned(_ text: String) -> (text: String, found: String?) {
+  package static func cleaned(_ text: String) -> (text: String, found: String?) {
     // The common case: plain text without a control character, checked on the UTF-8 bytes
     // (C0 controls and DEL are single bytes; C1 controls are C2 80–9F; U+2028/2029 are E2 80 A8/A9).
     var utf8 = text.utf8

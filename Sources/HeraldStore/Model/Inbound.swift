@@ -2,34 +2,34 @@ import Foundation
 import HeraldCore
 
 /// A message the inbox read, as the store keeps it (its bytes are a file in Inbox/).
-public struct InboundRecord: Sendable, Hashable, Codable {
-  public var id: Int64
+package struct InboundRecord: Sendable, Hashable, Codable {
+  package var id: Int64
   /// Its Message-ID, without angle brackets.
-  public var messageID: String?
+  package var messageID: String?
   /// SHA-256 of its bytes, hex: how a message without a Message-ID is recognised again.
-  public var digest: String
+  package var digest: String
   /// When it was sent (its Date), else when it was read.
-  public var receivedAt: Date
+  package var receivedAt: Date
   /// When Herald read it.
-  public var importedAt: Date
+  package var importedAt: Date
   /// Where it was read from: a file, or a mailbox and UID.
-  public var origin: String
-  public var fromAddress: String?
-  public var fromName: String?
-  public var subject: String?
-  public var kind: InboundClass
+  package var origin: String
+  package var fromAddress: String?
+  package var fromName: String?
+  package var subject: String?
+  package var kind: InboundClass
   /// Why it is of that class, in plain words.
-  public var reason: String
+  package var reason: String
   /// The release it answers or is about, when known.
-  public var release: String?
+  package var release: String?
   /// The subscriber it is from or about, when known.
-  public var subscriber: SubscriberID?
+  package var subscriber: SubscriberID?
   /// Its bytes, relative to the workspace (Inbox/messages/…).
-  public var rawFile: String
+  package var rawFile: String
   /// The classification's particulars as JSON (a bounce's recipients, a complaint's report).
-  public var details: String?
+  package var details: String?
 
-  public init(
+  package init(
     id: Int64 = 0, messageID: String?, digest: String, receivedAt: Date, importedAt: Date = Date(), origin: String,
     fromAddress: String?, fromName: String?, subject: String?, kind: InboundClass, reason: String, release: String?,
     subscriber: SubscriberID?, rawFile: String, details: String?
@@ -53,9 +53,9 @@ public struct InboundRecord: Sendable, Hashable, Codable {
 }
 
 /// One thing reading a message changed, kept so that a reclassification can undo it.
-public struct InboundAction: Sendable, Hashable, Codable {
+package struct InboundAction: Sendable, Hashable, Codable {
   /// What was done.
-  public enum Kind: String, Sendable, Hashable, Codable {
+  package enum Kind: String, Sendable, Hashable, Codable {
     /// A membership became bounced (`previousStatus` is what it was).
     case bounced
     /// A membership became complained.
@@ -72,20 +72,20 @@ public struct InboundAction: Sendable, Hashable, Codable {
     case inquiry
   }
 
-  public var id: Int64
-  public var kind: Kind
-  public var subscriber: SubscriberID?
-  public var address: String?
-  public var list: String?
+  package var id: Int64
+  package var kind: Kind
+  package var subscriber: SubscriberID?
+  package var address: String?
+  package var list: String?
   /// The membership's status before, for bounced, complained and unsubscribed.
-  public var previousStatus: MembershipStatus?
+  package var previousStatus: MembershipStatus?
   /// Particulars: the campaign of a soft bounce, the inquiry's id, the reply that blamed the sender.
-  public var detail: String
-  public var at: Date
+  package var detail: String
+  package var at: Date
   /// When a reclassification undid it.
-  public var undoneAt: Date?
+  package var undoneAt: Date?
 
-  public init(
+  package init(
     id: Int64 = 0, kind: Kind, subscriber: SubscriberID?, address: String?, list: String? = nil, previousStatus: MembershipStatus? = nil,
     detail: String = "", at: Date = Date(), undoneAt: Date? = nil
   ) {
@@ -102,7 +102,7 @@ public struct InboundAction: Sendable, Hashable, Codable {
 }
 
 /// Where an inquiry stands.
-public enum InquiryStatus: String, Sendable, Hashable, Codable, CaseIterable {
+package enum InquiryStatus: String, Sendable, Hashable, Codable, CaseIterable {
   /// Just arrived; nobody has looked.
   case new
   /// Someone is on it.
@@ -116,28 +116,28 @@ public enum InquiryStatus: String, Sendable, Hashable, Codable, CaseIterable {
 }
 
 /// A journalist's question and its thread.
-public struct Inquiry: Sendable, Hashable, Codable {
-  public var id: Int64
-  public var subscriber: SubscriberID?
-  public var fromAddress: String
-  public var fromName: String?
-  public var organization: String?
-  public var subject: String
+package struct Inquiry: Sendable, Hashable, Codable {
+  package var id: Int64
+  package var subscriber: SubscriberID?
+  package var fromAddress: String
+  package var fromName: String?
+  package var organization: String?
+  package var subject: String
   /// The release it is about, when known.
-  public var release: String?
-  public var status: InquiryStatus
-  public var assignee: String?
-  public var dueAt: Date?
-  public var createdAt: Date
-  public var updatedAt: Date
+  package var release: String?
+  package var status: InquiryStatus
+  package var assignee: String?
+  package var dueAt: Date?
+  package var createdAt: Date
+  package var updatedAt: Date
   /// When the first reply went out.
-  public var firstAnswerAt: Date?
+  package var firstAnswerAt: Date?
 }
 
 /// One entry of an inquiry's thread.
-public struct InquiryEntry: Sendable, Hashable, Codable {
+package struct InquiryEntry: Sendable, Hashable, Codable {
   /// What it is.
-  public enum Kind: String, Sendable, Hashable, Codable {
+  package enum Kind: String, Sendable, Hashable, Codable {
     /// A message from the journalist.
     case message
     /// A reply sent from Herald.
@@ -150,19 +150,19 @@ public struct InquiryEntry: Sendable, Hashable, Codable {
     case assign
   }
 
-  public var id: Int64
-  public var kind: Kind
+  package var id: Int64
+  package var kind: Kind
   /// The received message, for `.message`.
-  public var inbound: Int64?
+  package var inbound: Int64?
   /// Its Message-ID (received, or of the reply sent), without angle brackets.
-  public var messageID: String?
-  public var author: String?
-  public var text: String
+  package var messageID: String?
+  package var author: String?
+  package var text: String
   /// The attachments' files, relative to the workspace.
-  public var attachments: [String]
-  public var at: Date
+  package var attachments: [String]
+  package var at: Date
 
-  public init(
+  package init(
     id: Int64 = 0, kind: Kind, inbound: Int64? = nil, messageID: String? = nil, author: String? = nil, text: String,
     attachments: [String] = [], at: Date = Date()
   ) {

@@ -2,62 +2,62 @@ import HeraldCore
 import Foundation
 
 /// A mailing list: press releases in English, a newsletter, embargoed briefings.
-public struct MailingList: Sendable, Hashable, Codable {
+package struct MailingList: Sendable, Hashable, Codable {
   /// The database id.
-  public var id: Int64
+  package var id: Int64
   /// The slug, lowercase letters, digits and hyphens: "press-en".
-  public var name: String
+  package var name: String
   /// What people see: "Press releases (English)".
-  public var title: String
+  package var title: String
   /// A sentence about what the list sends.
-  public var description: String
+  package var description: String
   /// The language of what it sends, e.g. "en"; optional.
-  public var language: String?
+  package var language: String?
   /// Whether a new subscriber must confirm by email before receiving anything.
-  public var doubleOptIn: Bool
+  package var doubleOptIn: Bool
   /// When it was made.
-  public var createdAt: Date
+  package var createdAt: Date
   /// Whether it has a subscription form on the web (`herald serve`).
-  public var isPublic = false
+  package var isPublic = false
   /// What the subscription form says a subscriber agrees to, recorded with their consent.
-  public var consentText = ""
+  package var consentText = ""
 }
 
 /// How many members a list has in each state.
-public struct ListCounts: Sendable, Hashable, Codable {
-  public var subscribed = 0
-  public var pending = 0
-  public var unsubscribed = 0
-  public var bounced = 0
-  public var complained = 0
+package struct ListCounts: Sendable, Hashable, Codable {
+  package var subscribed = 0
+  package var pending = 0
+  package var unsubscribed = 0
+  package var bounced = 0
+  package var complained = 0
 
   /// No members.
-  public init() {}
+  package init() {}
 
   /// Members in any state.
-  public var total: Int { subscribed + pending + unsubscribed + bounced + complained }
+  package var total: Int { subscribed + pending + unsubscribed + bounced + complained }
 }
 
 /// A person who may receive mail.
-public struct Subscriber: Sendable, Hashable, Codable {
+package struct Subscriber: Sendable, Hashable, Codable {
   /// The store's number for them; also their key in signed links.
-  public var id: SubscriberID
+  package var id: SubscriberID
   /// The address, normalised (an IDN domain in its ASCII form).
-  public var email: String
+  package var email: String
   /// The display name.
-  public var name: String?
+  package var name: String?
   /// The organisation (a newsroom, a ministry).
-  public var organization: String?
+  package var organization: String?
   /// A language code, e.g. "de".
-  public var language: String?
+  package var language: String?
   /// Custom attributes from imports, available to templates.
-  public var attributes: [String: String]
+  package var attributes: [String: String]
   /// When the subscriber was first added.
-  public var createdAt: Date
+  package var createdAt: Date
 }
 
 /// The state of a subscriber on one list.
-public enum MembershipStatus: String, Sendable, Hashable, Codable, CaseIterable {
+package enum MembershipStatus: String, Sendable, Hashable, Codable, CaseIterable {
   /// Waiting for the subscriber to confirm (double opt-in).
   case pending
   /// Receives the list's mail.
@@ -71,9 +71,9 @@ public enum MembershipStatus: String, Sendable, Hashable, Codable, CaseIterable 
 }
 
 /// Where a subscriber's consent (or its withdrawal) came from: the evidence a sender keeps.
-public struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertible {
+package struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertible {
   /// What kind of evidence it is.
-  public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+  package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
     /// A row of an imported file.
     case importFile = "import"
     /// The subscription form on the web, with the visitor's address and browser.
@@ -95,12 +95,12 @@ public struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertibl
   }
 
   /// What kind of evidence it is.
-  public var kind: Kind
+  package var kind: Kind
   /// The particulars: "people.csv:12", "203.0.113.7, Mozilla/5.0 …", "herald subscribers add".
-  public var detail: String
+  package var detail: String
 
   /// Makes a source.
-  public init(_ kind: Kind, detail: String) {
+  package init(_ kind: Kind, detail: String) {
     self.kind = kind
     self.detail = detail
   }
@@ -115,43 +115,43 @@ public struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertibl
   }
 
   /// A row of an imported file.
-  public static func importFile(_ file: String, line: Int) -> Self { Self(.importFile, detail: "\(file):\(line)") }
+  package static func importFile(_ file: String, line: Int) -> Self { Self(.importFile, detail: "\(file):\(line)") }
   /// The web form, with the visitor's address and browser.
-  public static func webForm(ip: String, userAgent: String) -> Self { Self(.webForm, detail: "\(ip), \(userAgent)") }
+  package static func webForm(ip: String, userAgent: String) -> Self { Self(.webForm, detail: "\(ip), \(userAgent)") }
   /// A command typed by a person.
-  public static func commandLine(_ command: String) -> Self { Self(.commandLine, detail: command) }
+  package static func commandLine(_ command: String) -> Self { Self(.commandLine, detail: command) }
   /// A permanent failure, with the reply or report that says so.
-  public static func bounce(_ evidence: String) -> Self { Self(.bounce, detail: evidence) }
+  package static func bounce(_ evidence: String) -> Self { Self(.bounce, detail: evidence) }
 
-  public var description: String { "\(kind.rawValue) (\(detail))" }
+  package var description: String { "\(kind.rawValue) (\(detail))" }
 }
 
 /// A subscriber's membership of a list, with the evidence for its current state.
-public struct Membership: Sendable, Hashable, Codable {
-  public var list: String
-  public var status: MembershipStatus
-  public var source: ConsentSource
-  public var changedAt: Date
+package struct Membership: Sendable, Hashable, Codable {
+  package var list: String
+  package var status: MembershipStatus
+  package var source: ConsentSource
+  package var changedAt: Date
 }
 
 /// One change of a membership, for the consent history.
-public struct ConsentEvent: Sendable, Hashable, Codable {
-  public var list: String?
-  public var status: MembershipStatus
-  public var source: ConsentSource
-  public var at: Date
+package struct ConsentEvent: Sendable, Hashable, Codable {
+  package var list: String?
+  package var status: MembershipStatus
+  package var source: ConsentSource
+  package var at: Date
 }
 
 /// An address, a whole domain or an erased address (kept only as a hash) that is never sent to.
-public struct Suppression: Sendable, Hashable, Codable {
+package struct Suppression: Sendable, Hashable, Codable {
   /// What is suppressed.
-  public enum Kind: String, Sendable, Hashable, Codable {
+  package enum Kind: String, Sendable, Hashable, Codable {
     case address, domain, hashed
   }
-  public var kind: Kind
+  package var kind: Kind
   /// The lowercased address, the domain, or the hash.
-  public var value: String
+  package var value: String
   /// Why: "hard bounce: 550 5.1.1 …", "complaint", "manual: …", "forgotten".
-  public var reason: String
-  public var createdAt: Date
+  package var reason: String
+  package var createdAt: Date
 }

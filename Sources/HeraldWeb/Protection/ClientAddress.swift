@@ -8,7 +8,7 @@ import HeraldCore
 /// ("10.0.0.0/8", "fd00::/8"); host names are not resolved. An IPv4-mapped IPv6 entry
 /// ("::ffff:10.0.0.0/104") is read as the IPv4 one. An empty list trusts no one: the peer
 /// of the connection is the client.
-public struct TrustedProxies: Sendable {
+package struct TrustedProxies: Sendable {
   /// An address range: a network address and the number of leading bits that count.
   struct AddressRange: Sendable, Equatable {
     var network: IPAddress
@@ -21,7 +21,7 @@ public struct TrustedProxies: Sendable {
 
   /// Reads the entries of herald.yml's trusted proxies.
   /// - Throws: ``TrustedProxyError`` naming the first entry that is not an address or range.
-  public init(_ entries: [String]) throws {
+  package init(_ entries: [String]) throws {
     ranges = try entries.map(Self.range)
   }
 
@@ -52,7 +52,7 @@ public struct TrustedProxies: Sendable {
   ///   - remote: The connection's peer address: "192.0.2.1", "2001:db8::1", with or without
   ///     a port or brackets. When it cannot be read (a Unix socket) it is returned as given.
   ///   - forwardedFor: The values of every `X-Forwarded-For` header, in order.
-  public func client(remote: String, forwardedFor: [String]) -> String {
+  package func client(remote: String, forwardedFor: [String]) -> String {
     guard let peer = IPAddress(host: remote) else { return remote }
     guard trusts(peer) else { return peer.description }
     var nearest = peer
@@ -104,27 +104,27 @@ public struct TrustedProxies: Sendable {
 }
 
 /// A trusted proxy entry that cannot be used; thrown when the server starts.
-public struct TrustedProxyError: HeraldError {
+package struct TrustedProxyError: HeraldError {
   /// What is wrong with the entry.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
+  package struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case invalidAddress, invalidPrefix, hostBitsSet }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// The entry (or the part before "/") is not an IPv4 or IPv6 address.
-    public static var invalidAddress: Self { Self(.invalidAddress) }
+    package static var invalidAddress: Self { Self(.invalidAddress) }
     /// The part after "/" is not a prefix length the address family allows.
-    public static var invalidPrefix: Self { Self(.invalidPrefix) }
+    package static var invalidPrefix: Self { Self(.invalidPrefix) }
     /// The range's address has bits set past its prefix ("10.0.0.1/8"), so which was meant is unclear.
-    public static var hostBitsSet: Self { Self(.hostBitsSet) }
-    public var description: String { base.rawValue }
+    package static var hostBitsSet: Self { Self(.hostBitsSet) }
+    package var description: String { base.rawValue }
   }
 
   /// The kind of problem.
-  public var code: Code
+  package var code: Code
   /// The entry as written.
-  public var entry: String
-  public var message: String
-  public var underlying: (any Error & Sendable)? { nil }
+  package var entry: String
+  package var message: String
+  package var underlying: (any Error & Sendable)? { nil }
 
   init(_ code: Code, entry: String, _ message: String) {
     self.code = code

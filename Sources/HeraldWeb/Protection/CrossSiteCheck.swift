@@ -9,14 +9,14 @@ import HeraldMail
 /// not the origin of the server's base URL (`Origin: null`, from sandboxed frames, redirects
 /// across sites and `file:` pages, fails too). A request with neither header passes: it comes
 /// from an old browser or a program, and the form token still protects the form.
-public struct CrossSiteCheck: Sendable {
+package struct CrossSiteCheck: Sendable {
   /// The base URL's origin, as ``Origin`` compares it; nil when it cannot be read, and then
   /// every `Origin` header mismatches.
   let origin: Origin?
 
   /// Makes the check for a server at `baseURL` ("https://news.example.org/press"); only its
   /// scheme, host and port count.
-  public init(baseURL: String) {
+  package init(baseURL: String) {
     origin = Origin(baseURL, allowingPath: true)
   }
 
@@ -25,7 +25,7 @@ public struct CrossSiteCheck: Sendable {
   ///   - method: The request's method, as sent ("POST"); methods are case-sensitive.
   ///   - secFetchSite: The `Sec-Fetch-Site` header, if any.
   ///   - origin: The `Origin` header, if any.
-  public func allows(method: String, secFetchSite: String?, origin: String?) -> Bool {
+  package func allows(method: String, secFetchSite: String?, origin: String?) -> Bool {
     if ["GET", "HEAD", "OPTIONS"].contains(method) { return true }
     if let secFetchSite, secFetchSite.trimmingCharacters(in: .whitespaces).lowercased() == "cross-site" { return false }
     guard let origin else { return true }

@@ -6,12 +6,12 @@ import HeraldCore
 /// default, and the RFC 8058 one-click unsubscribe `List-Unsubscribe=One-Click`) and
 /// `multipart/form-data` (RFC 7578). Text must be UTF-8. No form takes files, so a part
 /// with a file name is refused.
-public struct FormBody: Sendable {
+package struct FormBody: Sendable {
   /// The fields in the order they were sent; a name may appear more than once.
-  public var fields: [(name: String, value: String)]
+  package var fields: [(name: String, value: String)]
 
   /// The value of the first field named `name`.
-  public subscript(_ name: String) -> String? {
+  package subscript(_ name: String) -> String? {
     fields.first { $0.name == name }?.value
   }
 
@@ -23,7 +23,7 @@ public struct FormBody: Sendable {
   /// - Throws: ``FormBodyError``: `.unsupportedType` for another media type, a character set
   ///   other than UTF-8, or a file (HTTP 415); `.tooLarge` past a limit (413); `.malformed`
   ///   when the body does not follow its encoding (400).
-  public static func parse(_ body: [UInt8], contentType: String?, limits: FormLimits = .init()) throws -> FormBody {
+  package static func parse(_ body: [UInt8], contentType: String?, limits: FormLimits = .init()) throws -> FormBody {
     guard body.count <= limits.maximumBytes else {
       throw FormBodyError(.tooLarge, "the form is \(body.count) bytes long; at most \(limits.maximumBytes) are accepted")
     }
@@ -205,16 +205,16 @@ public struct FormBody: Sendable {
 }
 
 /// The most a form body may hold.
-public struct FormLimits: Sendable {
+package struct FormLimits: Sendable {
   /// The most bytes in the whole body.
-  public var maximumBytes: Int
+  package var maximumBytes: Int
   /// The most fields.
-  public var maximumFields: Int
+  package var maximumFields: Int
   /// The most bytes in one field's name or value, after decoding.
-  public var maximumFieldBytes: Int
+  package var maximumFieldBytes: Int
 
   /// Makes limits; the defaults suit a contact form.
-  public init(maximumBytes: Int = 16_384, maximumFields: Int = 64, maximumFieldBytes: Int = 10_000) {
+  package init(maximumBytes: Int = 16_384, maximumFields: Int = 64, maximumFieldBytes: Int = 10_000) {
     self.maximumBytes = maximumBytes
     self.maximumFields = maximumFields
     self.maximumFieldBytes = maximumFieldBytes
@@ -222,25 +222,25 @@ public struct FormLimits: Sendable {
 }
 
 /// A request body that cannot be read as a form.
-public struct FormBodyError: HeraldError {
+package struct FormBodyError: HeraldError {
   /// What is wrong with the body.
-  public struct Code: Hashable, Sendable, CustomStringConvertible {
+  package struct Code: Hashable, Sendable, CustomStringConvertible {
     private enum Base: String { case unsupportedType, tooLarge, malformed }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// Not a form encoding we read, not UTF-8, or a file (HTTP 415).
-    public static var unsupportedType: Self { Self(.unsupportedType) }
+    package static var unsupportedType: Self { Self(.unsupportedType) }
     /// Past one of the ``FormLimits`` (HTTP 413).
-    public static var tooLarge: Self { Self(.tooLarge) }
+    package static var tooLarge: Self { Self(.tooLarge) }
     /// The body does not follow its encoding (HTTP 400).
-    public static var malformed: Self { Self(.malformed) }
-    public var description: String { base.rawValue }
+    package static var malformed: Self { Self(.malformed) }
+    package var description: String { base.rawValue }
   }
 
   /// The kind of problem.
-  public var code: Code
-  public var message: String
-  public var underlying: (any Error & Sendable)? { nil }
+  package var code: Code
+  package var message: String
+  package var underlying: (any Error & Sendable)? { nil }
 
   init(_ code: Code, _ message: String) {
     self.code = code

@@ -12,7 +12,7 @@ import HeraldMail
 /// The token is not single-use: within its lifetime it can be replayed, which the rate
 /// limiter bounds. It binds nothing about the client, so it stops forgery only together
 /// with ``CrossSiteCheck`` (another site cannot read our page to copy the token).
-public struct FormToken: Sendable {
+package struct FormToken: Sendable {
   /// Longer than any token we issue for a sensible form name; spares the MAC on junk.
   static let maximumLength = 1024
 
@@ -25,7 +25,7 @@ public struct FormToken: Sendable {
   ///   - signer: The workspace's signer.
   ///   - minimumAge: Seconds a person needs at least to fill in the form.
   ///   - maximumAge: Seconds after which a page must be loaded again.
-  public init(signer: LinkSigner, minimumAge: TimeInterval = 2, maximumAge: TimeInterval = 2 * 3600) {
+  package init(signer: LinkSigner, minimumAge: TimeInterval = 2, maximumAge: TimeInterval = 2 * 3600) {
     precondition(minimumAge >= 0 && maximumAge > minimumAge, "a form token needs 0 ≤ minimumAge < maximumAge")
     self.signer = signer
     self.minimumAge = minimumAge
@@ -33,7 +33,7 @@ public struct FormToken: Sendable {
   }
 
   /// A token for the form named `form` ("subscribe", "contact"), to put in a hidden field.
-  public func issue(form: String, at date: Date) -> String {
+  package func issue(form: String, at date: Date) -> String {
     signer.token(.form, fields: [form, String(Self.second(of: date))])
   }
 
@@ -47,7 +47,7 @@ public struct FormToken: Sendable {
   /// is ahead) is ``FormTokenProblem/expired``: it is genuine, so not forged, but its age is
   /// unknown, and reloading the page issues one on the current clock, which is what the
   /// person has to do.
-  public func check(_ token: String?, form: String, at date: Date) -> FormTokenProblem? {
+  package func check(_ token: String?, form: String, at date: Date) -> FormTokenProblem? {
     guard let token, !token.isEmpty else { return .missing }
     guard token.utf8.count <= Self.maximumLength, let fields = try? signer.verify(token, purpose: .form),
       let stamp = fields.last, let issued = Int(stamp), String(issued) == stamp
@@ -68,7 +68,7 @@ public struct FormToken: Sendable {
 }
 
 /// Why a form's token does not pass ``FormToken/check(_:form:at:)``.
-public enum FormTokenProblem: Sendable, Equatable {
+package enum FormTokenProblem: Sendable, Equatable {
   /// The submission has no token (or an empty one): not sent from our page.
   case missing
   /// The token was not issued by this server or has been altered.

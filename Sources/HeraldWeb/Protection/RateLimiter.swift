@@ -10,9 +10,9 @@ import Synchronization
 /// full gives that key a fresh burst, so this only happens when more than `maximumKeys`
 /// clients are active at once; it then drops an eighth of the bound in one sweep, so that a
 /// flood of new keys costs a sweep per `maximumKeys / 8` keys and not one per request.
-public final class RateLimiter: Sendable {
+package final class RateLimiter: Sendable {
   /// What ``RateLimiter/take(_:at:)`` decided.
-  public enum Decision: Sendable, Equatable {
+  package enum Decision: Sendable, Equatable {
     /// The request may go ahead.
     case allowed
     /// The request is refused; the key gets a token again in `retryAfter` whole seconds
@@ -39,7 +39,7 @@ public final class RateLimiter: Sendable {
   ///   - rate: Tokens added to each key's bucket per second.
   ///   - burst: The size of each bucket: the requests a key may make at once.
   ///   - maximumKeys: The most keys held at once.
-  public init(rate: Double, burst: Int, maximumKeys: Int = 100_000) {
+  package init(rate: Double, burst: Int, maximumKeys: Int = 100_000) {
     precondition(rate > 0 && rate.isFinite, "a rate limiter needs a positive rate")
     precondition(burst >= 1, "a rate limiter needs a burst of at least 1")
     precondition(maximumKeys >= 1, "a rate limiter needs room for at least one key")
@@ -52,7 +52,7 @@ public final class RateLimiter: Sendable {
   /// Takes a token from `key`'s bucket at `date`, if it has one.
   ///
   /// A `date` earlier than the key's last request (the clock stepped back) refills nothing.
-  public func take(_ key: String, at date: Date) -> Decision {
+  package func take(_ key: String, at date: Date) -> Decision {
     let now = date.timeIntervalSince1970
     return buckets.withLock { buckets in
       var bucket: Bucket
