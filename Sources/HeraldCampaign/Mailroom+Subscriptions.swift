@@ -52,8 +52,9 @@ extension Mailroom {
 
   /// What a confirmation link's token says.
   package enum ConfirmationLink: Sendable, Equatable {
-    /// Genuine and within its lifetime: the subscriber and list it confirms.
-    case valid(SubscriberID, list: String)
+    /// Genuine and within its lifetime: the subscriber and list it confirms, and when it
+    /// was issued (to the second).
+    case valid(SubscriberID, list: String, issued: Date)
     /// Genuine, and older than `web.confirmation_lifetime`.
     case expired
   }
@@ -66,7 +67,7 @@ extension Mailroom {
     else { return nil }
     let age = clock.now.timeIntervalSince(issued)
     guard age >= -60 else { return nil }  // issued in the future: not ours
-    return age > configuration.web.confirmationLifetime ? .expired : .valid(id, list: list)
+    return age > configuration.web.confirmationLifetime ? .expired : .valid(id, list: list, issued: issued)
   }
 
   /// The subscriber and list of an unsubscribe link's token; nil when it is not one of ours.
@@ -77,9 +78,14 @@ extension Mailroom {
     return (id, list)
   }
 
-  /// Confirms a pending subscription (the confirmation link's button), with the evidence.
-  package func confirmSubscription(_ subscriber: SubscriberID, list: String, source: ConsentSource) async throws -> SubscriberStore.Confirmation {
-    try await BlockingWork.run { [self] in try store.confirmSubscription(subscriber, list: list, source: source, at: clock.now) }
+  /// Confirms a subscription (the confirmation link's button), with the evidence: a link
+  /// issued before the person last unsubscribed confirms nothing.
+  package func confirmSubscription(
+    _ subscriber: SubscriberID, list: String, issued: Date, source: ConsentSource
+  ) async throws -> SubscriberStore.Confirmation {
+    try await BlockingWork.run { [self] in
+      try store.confirmSubscription(subscriber, list: list, issued: issued, source: source, at: clock.now)
+    }
   }
 
   /// Unsubscribes by link from `list`, or from every list when nil, with the evidence.

@@ -34,8 +34,8 @@ extension SubscriberStore {
       _ = fields.clean()  // callers that want to say so clean first with SubscriberText
       let (id, subscriberChange) = try Self.upsertSubscriber(fields, at: now, in: db)
       let current = try Self.membershipStatus(subscriber: id, list: list.id, in: db)
-      if let current, [.unsubscribed, .bounced, .complained].contains(current), current != status, !resubscribe {
-        throw StoreError(.invalidInput, "\(address) is \(current.rawValue) from “\(list.name)”; Herald does not add it back unless you pass --resubscribe (and have their fresh consent)")
+      if let left = try Self.optOut(subscriber: id, list: list.id, current: current, in: db), current != status, !resubscribe {
+        throw StoreError(.invalidInput, "\(address) is \(left.rawValue) from “\(list.name)”; Herald does not add it back unless you pass --resubscribe (and have their fresh consent)")
       }
       let membershipChanged = try Self.setMembership(subscriber: id, list: list, status: status, source: source, at: now, importRun: nil, in: db)
       let change: Change = subscriberChange == .added ? .added : (subscriberChange == .updated || membershipChanged ? .updated : .unchanged)
@@ -71,14 +71,15 @@ extension SubscriberStore {
       }
       // The history: earlier states (consent_event) and the current ones (membership).
       let history = try Row.fetchAll(db, sql: """
-        SELECT list_name, status, source, source_detail, at, id FROM consent_event WHERE subscriber_id = ?
+        SELECT list_name, status, source, source_detail, at, id, kind FROM consent_event WHERE subscriber_id = ?
         UNION ALL
-        SELECT list.name, status, source, source_detail, changed_at, 9223372036854775807 FROM membership
+        SELECT list.name, status, source, source_detail, changed_at, 9223372036854775807, 'state' FROM membership
         JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?
         ORDER BY 5, 6
         """, arguments: [id, id]).map { row in
         ConsentEvent(list: row[0], status: MembershipStatus(rawValue: row[1]) ?? .pending,
-          source: ConsentSource(stored: row[2], detail: row[3]), at: Date(timeIntervalSince1970: row[4]))
+          source: ConsentSource(stored: row[2], detail: row[3]), at: Date(timeIntervalSince1970: row[4]),
+          kind: ConsentEvent.Kind(rawValue: row[6]) ?? .state)
       }
       return Profile(subscriber: subscriber, memberships: memberships, history: history, suppressed: try Self.suppressionReason(for: address, in: db))
     }
@@ -307,6 +308,31 @@ extension SubscriberStore {
       db.cachedStatement(sql: "SELECT status FROM membership WHERE subscriber_id = ? AND list_id = ?"), arguments: [subscriber, list]
     ).flatMap(MembershipStatus.init(rawValue:))
   }
+
+  /// Whether a membership stands for the person having left the list, and how: it is
+  /// unsubscribed, bounced or complained, or it is pending (a subscription form asked for
+  /// it, which proves nothing) since it was one of those. Only the person's confirmation,
+  /// or `--resubscribe` with their fresh consent, brings such a membership back.
+  /// - Parameter current: the membership's status, as the caller has just read it.
+  /// - Returns: the status they left with, or nil.
+  static func optOut(subscriber: Int64, list: Int64, current: MembershipStatus?, in db: Database) throws -> MembershipStatus? {
+    switch current {
+    case let status? where optOutStatuses.contains(status):
+      return status
+    case .pending?:
+      // The state the pending one replaced: a form of an earlier Herald made an
+      // unsubscribed membership pending.
+      let before = try String.fetchOne(db, sql: """
+        SELECT status FROM consent_event WHERE subscriber_id = ? AND list_id = ? AND kind = 'state' ORDER BY at DESC, id DESC LIMIT 1
+        """, arguments: [subscriber, list]).flatMap(MembershipStatus.init(rawValue:))
+      return before.flatMap { optOutStatuses.contains($0) ? $0 : nil }
+    default:
+      return nil
+    }
+  }
+
+  /// The statuses of someone who left a list: nothing but their own consent brings them back.
+  static let optOutStatuses: Set<MembershipStatus> = [.unsubscribed, .bounced, .complained]
 
   /// Sets a membership's status with its evidence; the change goes into the history.
   /// - Returns: whether the status changed.

@@ -9,8 +9,9 @@ extension SubscriberStore {
   /// What a subscription request came to. The web page says the same in every case, so
   /// that nobody can learn through it who is subscribed.
   package enum SubscriptionRequest: Sendable, Equatable {
-    /// A confirmation must be sent to the address (double opt-in, or fresh consent after an
-    /// unsubscribe or a bounce); the membership is pending until it is confirmed.
+    /// A confirmation must be sent to the address: double opt-in (the membership is pending
+    /// until it is confirmed), or fresh consent after an unsubscribe, a bounce or a
+    /// complaint (the membership stays as it is until it is confirmed).
     case confirm(SubscriberID)
     /// Subscribed at once (a single opt-in list, an address new to it).
     case subscribed(SubscriberID)
@@ -21,8 +22,10 @@ extension SubscriberStore {
 
   /// Asks for a subscription from the web form: the address's membership of `list` becomes
   /// pending (and a confirmation is due) or subscribed, with the evidence in `source`.
-  /// An existing subscriber's name and organisation are not changed by the form: anybody
-  /// can type anybody's address.
+  /// A form proves nothing about who sent it, so it changes nothing a stranger could use:
+  /// an existing subscriber's name and organisation stay, and a membership that is
+  /// unsubscribed, bounced or complained stays so (the request goes into its consent
+  /// history, and a confirmation is due: only its link brings the person back).
   /// - Parameters:
   ///   - cooldown: a confirmation sent less than this long ago is not sent again.
   /// - Throws: `.invalidInput` for an address that is not one; `.notFound` for an unknown list.
@@ -52,10 +55,15 @@ extension SubscriberStore {
       case nil where !list.doubleOptIn:
         _ = try Self.setMembership(subscriber: id, list: list, status: .subscribed, source: source, at: now, importRun: nil, in: db)
         return .subscribed(SubscriberID(id))
-      default:
-        // Double opt-in, or back after leaving or bouncing: only their own confirmation
-        // brings them back.
+      case nil:
         _ = try Self.setMembership(subscriber: id, list: list, status: .pending, source: source, at: now, importRun: nil, in: db)
+      case let left?:
+        // Back after leaving, bouncing or complaining: the state stays until their own
+        // confirmation; the request is kept as evidence beside it.
+        try db.execute(sql: """
+          INSERT INTO consent_event (subscriber_id, list_id, list_name, status, source, source_detail, at, kind)
+          VALUES (?, ?, ?, ?, ?, ?, ?, 'request')
+          """, arguments: [id, list.id, list.name, left.rawValue, source.kind.rawValue, source.detail, now.timeIntervalSince1970])
       }
       if let sent = try Double.fetchOne(
         db, sql: "SELECT sent_at FROM confirmation_sent WHERE subscriber_id = ? AND list_id = ?", arguments: [id, list.id]),
@@ -72,26 +80,45 @@ extension SubscriberStore {
 
   /// What confirming a subscription came to.
   package enum Confirmation: Sendable, Equatable {
-    /// The membership was pending and is now subscribed.
+    /// The membership was waiting for this confirmation and is now subscribed.
     case confirmed
     /// It was subscribed already (the link was used twice): nothing changed.
     case alreadySubscribed
-    /// It is no longer pending (unsubscribed, bounced, deleted since): nothing changed.
+    /// It is not waiting for this confirmation (unsubscribed or bounced since the link was
+    /// issued, deleted): nothing changed.
     case notPending
   }
 
-  /// Confirms a pending subscription (double opt-in), with the evidence in `source`.
-  package func confirmSubscription(_ subscriber: SubscriberID, list: String, source: ConsentSource, at now: Date = Date()) throws -> Confirmation {
+  /// Confirms a subscription by the link mailed to its address, with the evidence in
+  /// `source`: a pending membership (double opt-in), or one that left (unsubscribed,
+  /// bounced, complained) and asked to come back. Only a link issued after the person
+  /// last left counts: one mailed before an unsubscribe never undoes it.
+  /// - Parameter issued: when the confirmation link was issued (its token says, to the second).
+  package func confirmSubscription(
+    _ subscriber: SubscriberID, list: String, issued: Date, source: ConsentSource, at now: Date = Date()
+  ) throws -> Confirmation {
     try write { db in
-      guard let list = try? Self.list(named: list, in: db) else { return .notPending }
-      switch try Self.membershipStatus(subscriber: subscriber.rawValue, list: list.id, in: db) {
-      case .pending?:
-        _ = try Self.setMembership(subscriber: subscriber.rawValue, list: list, status: .subscribed, source: source, at: now, importRun: nil, in: db)
-        try db.execute(sql: "DELETE FROM confirmation_sent WHERE subscriber_id = ? AND list_id = ?", arguments: [subscriber.rawValue, list.id])
-        return .confirmed
-      case .subscribed?: return .alreadySubscribed
-      default: return .notPending
+      guard let list = try? Self.list(named: list, in: db),
+        let row = try Row.fetchOne(
+          db, sql: "SELECT status, changed_at FROM membership WHERE subscriber_id = ? AND list_id = ?", arguments: [subscriber.rawValue, list.id]),
+        let status = MembershipStatus(rawValue: row["status"])
+      else { return .notPending }
+      if status == .subscribed { return .alreadySubscribed }
+      // When the person last left: now, or before a pending state a form made.
+      let leftAt: Double?
+      if Self.optOutStatuses.contains(status) {
+        leftAt = row["changed_at"]
+      } else {
+        leftAt = try Double.fetchOne(db, sql: """
+          SELECT MAX(at) FROM consent_event WHERE subscriber_id = ? AND list_id = ? AND kind = 'state' AND status IN ('unsubscribed', 'bounced', 'complained')
+          """, arguments: [subscriber.rawValue, list.id])
       }
+      // The token's time is whole seconds, rounded down: a link issued in the second of
+      // the unsubscribe may be older than it, and does not count.
+      if let leftAt, issued.timeIntervalSince1970 <= leftAt.rounded(.down) { return .notPending }
+      _ = try Self.setMembership(subscriber: subscriber.rawValue, list: list, status: .subscribed, source: source, at: now, importRun: nil, in: db)
+      try db.execute(sql: "DELETE FROM confirmation_sent WHERE subscriber_id = ? AND list_id = ?", arguments: [subscriber.rawValue, list.id])
+      return .confirmed
     }
   }
 

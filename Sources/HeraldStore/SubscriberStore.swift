@@ -16,6 +16,10 @@ package final class SubscriberStore: Sendable {
   /// is turned off on the pool's connections).
   let checkpointer: WALCheckpointer
 
+  /// The store's files that other users could read when it was opened, made owner-only
+  /// since: the caller tells people (each is also logged as a warning).
+  package let tightenedFiles: [StoreFiles.Tightened]
+
   /// How long a writer waits for another process's write to finish.
   package static let busyTimeout: TimeInterval = 30
 
@@ -38,6 +42,12 @@ package final class SubscriberStore: Sendable {
     do {
       try FileManager.default.createDirectory(
         atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+      do {
+        tightenedFiles = try StoreFiles.secure(path)
+      } catch {
+        throw StoreError(.database, "cannot make the subscriber database \(path) owner-only: \(error). Check that you own the file and its folder", underlying: error)
+      }
+      for file in tightenedFiles { logger.warning("\(file)") }
       pool = try DatabasePool(path: path, configuration: configuration)
       let migrator = Migrations.migrator
       if try pool.read({ try migrator.hasBeenSuperseded($0) }) {

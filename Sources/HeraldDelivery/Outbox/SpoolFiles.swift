@@ -122,11 +122,12 @@ enum SpoolFiles {
   /// Writes a new file `name` (replacing a leftover of the same name) with `parts` one after
   /// another, and returns its open descriptor so the caller can flush and close it.
   static func create(_ dirfd: Int32, _ name: String, _ path: String, _ parts: [UInt8]...) throws -> Int32 {
-    var fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+    // Owner-only: a message holds its recipient's address and name.
+    var fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     if fd < 0 && errno == EEXIST {
       // A leftover from a process that died mid-write: it was never renamed, so it is no message.
       unlinkat(dirfd, name, 0)
-      fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+      fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
     }
     if fd < 0 { throw spoolError("create", "\(path)/\(name)") }
     do {

@@ -219,6 +219,61 @@ enum Migrations {
         );
         """)
     }
+    migrator.registerMigration("v6: ids never reused; subscription requests in the consent history") { db in
+      // Subscriber ids are signed into every unsubscribe and confirmation link, and inquiry
+      // ids are what the press office types to answer one: an id that came back after its
+      // row was deleted (SQLite reuses the largest rowid when its row is gone) would send an
+      // old link or answer to another person. AUTOINCREMENT never gives an id twice. A
+      // column's AUTOINCREMENT cannot be added in place: each table is rebuilt (SQLite's
+      // twelve steps, https://sqlite.org/lang_altertable.html#otheralter) keeping every id;
+      // the migrator runs this with foreign keys off and checks them all before it commits
+      // (PRAGMA foreign_key_check), so every reference to an id stays as it was.
+      try db.execute(sql: """
+        CREATE TABLE new_subscriber (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          email TEXT NOT NULL,
+          -- The address lowercased: addresses are unique compared without case.
+          email_key TEXT NOT NULL UNIQUE,
+          -- For domain suppressions (checked against the small suppression table: no index).
+          domain TEXT NOT NULL,
+          name TEXT,
+          organization TEXT,
+          language TEXT,
+          attributes TEXT NOT NULL DEFAULT '{}',
+          created_at REAL NOT NULL
+        );
+        INSERT INTO new_subscriber (id, email, email_key, domain, name, organization, language, attributes, created_at)
+          SELECT id, email, email_key, domain, name, organization, language, attributes, created_at FROM subscriber;
+        DROP TABLE subscriber;
+        ALTER TABLE new_subscriber RENAME TO subscriber;
+        CREATE TABLE new_inquiry (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          subscriber_id INTEGER REFERENCES subscriber(id) ON DELETE SET NULL,
+          from_address TEXT NOT NULL,
+          from_name TEXT,
+          organization TEXT,
+          subject TEXT NOT NULL,
+          release TEXT,
+          status TEXT NOT NULL CHECK (status IN ('new', 'open', 'waiting', 'answered', 'closed')),
+          assignee TEXT,
+          due_at REAL,
+          created_at REAL NOT NULL,
+          updated_at REAL NOT NULL,
+          first_answer_at REAL
+        );
+        INSERT INTO new_inquiry SELECT id, subscriber_id, from_address, from_name, organization, subject, release, status, assignee, due_at,
+          created_at, updated_at, first_answer_at FROM inquiry;
+        DROP TABLE inquiry;
+        ALTER TABLE new_inquiry RENAME TO inquiry;
+        CREATE INDEX inquiry_status ON inquiry(status, created_at);
+        CREATE INDEX inquiry_release ON inquiry(release);
+        -- A request that changed no state (the form for an address that had left: only
+        -- the confirmation it sends brings them back) is kept in the history too.
+        ALTER TABLE consent_event ADD COLUMN kind TEXT NOT NULL DEFAULT 'state' CHECK (kind IN ('state', 'request'));
+        """)
+      // Inserting the rows with their ids set each table's sequence to its largest id; an
+      // empty table starts at 1 either way.
+    }
     return migrator
   }
 }

@@ -121,9 +121,12 @@ extension SubscriberStore {
     let findSubscriber = try RawStatement("SELECT id FROM subscriber WHERE email_key = ?", in: db)
     let findMembership = try RawStatement("SELECT status, import_run FROM membership WHERE subscriber_id = ? AND list_id = ?", in: db)
     let markRun = try RawStatement("UPDATE membership SET import_run = ? WHERE subscriber_id = ? AND list_id = ?", in: db)
-    // The highest subscriber id before a batch, and the subscribers made since: those of a
+    // The highest subscriber id given before a batch (ids are never reused: the sequence
+    // can be past the largest id still there), and the subscribers made since: those of a
     // batch some of whose addresses were in the store already.
-    let highestID = try RawStatement("SELECT COALESCE(MAX(id), 0) FROM subscriber", in: db)
+    let highestID = try RawStatement("""
+      SELECT MAX(COALESCE((SELECT MAX(id) FROM subscriber), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'subscriber'), 0))
+      """, in: db)
     let findNew = try RawStatement("SELECT id, email_key FROM subscriber WHERE id > ?", in: db)
     let membershipColumns = "(subscriber_id, list_id, status, source, source_detail, changed_at, import_run)"
     // New subscribers (most rows of an import) are written many to a statement: SQLite's
@@ -161,7 +164,8 @@ extension SubscriberStore {
       try subscribers.execute(batch.flatMap { Self.subscriberRow($0.fields, key: $0.key, at: now) }) { _ in }
       // Which rows made a new subscriber, and with which id. When every row did (the common
       // case), their ids are consecutive in the order of the rows: SQLite gives a new row
-      // the largest rowid so far plus one. Otherwise each address is looked up.
+      // the largest id it ever gave plus one (AUTOINCREMENT). Otherwise each address is
+      // looked up.
       var ids: [Int64?]
       if db.changesCount == batch.count {
         ids = (0..<batch.count).map { before + 1 + Int64($0) }
@@ -211,9 +215,11 @@ extension SubscriberStore {
           return
         }
       }
-      if let current, [.unsubscribed, .bounced, .complained].contains(current), !resubscribe {
+      // Whatever state a subscription form left (a request proves nothing until it is
+      // confirmed), someone who left is kept out.
+      if !resubscribe, let left = try optOut(subscriber: existingID, list: list.id, current: current, in: db) {
         report.keptOut += 1
-        report.problem(pending.line, address, "\(current.rawValue) before; kept out (use --resubscribe with fresh consent)")
+        report.problem(pending.line, address, "\(left.rawValue) before; kept out (use --resubscribe with fresh consent)")
         // Mark it so a repeat of the address counts as a duplicate, not kept out twice.
         try markRun.execute([.integer(run), .integer(existingID), .integer(list.id)])
         return

@@ -134,12 +134,24 @@ package struct Membership: Sendable, Hashable, Codable {
   package var changedAt: Date
 }
 
-/// One change of a membership, for the consent history.
+/// One entry of a membership's consent history: a state it was in, or a request that
+/// changed no state.
 package struct ConsentEvent: Sendable, Hashable, Codable {
+  /// What the entry records.
+  package enum Kind: String, Sendable, Hashable, Codable {
+    /// The membership was in `status` from `at`, with `source` as its evidence.
+    case state
+    /// At `at`, `source` asked for a subscription while the membership was `status`
+    /// (unsubscribed, bounced, complained), which it stayed: only the confirmation sent to
+    /// the address brings it back.
+    case request
+  }
+
   package var list: String?
   package var status: MembershipStatus
   package var source: ConsentSource
   package var at: Date
+  package var kind: Kind = .state
 }
 
 /// An address, a whole domain or an erased address (kept only as a hash) that is never sent to.

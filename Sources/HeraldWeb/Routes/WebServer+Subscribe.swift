@@ -66,7 +66,7 @@ extension WebServer {
       switch self.mailroom.confirmationLink(token) {
       case .none: return self.notFound()
       case .some(.expired): return self.expiredConfirmation()
-      case .some(.valid(let subscriber, let list)):
+      case .some(.valid(let subscriber, let list, _)):
         guard let (person, _) = try await self.mailroom.subscriber(subscriber) else { return self.notFound() }
         return self.page("confirm", [
           "email": person.email, "action": PublicPage.confirm(token: token).path, "token": token,
@@ -77,7 +77,7 @@ extension WebServer {
     }
     router.post(RouterPath(.confirm)) { request, context in
       guard let token = context.parameters.value(of: .confirm), let link = self.mailroom.confirmationLink(token) else { return self.notFound() }
-      guard case .valid(let subscriber, let list) = link else { return self.expiredConfirmation() }
+      guard case .valid(let subscriber, let list, let issued) = link else { return self.expiredConfirmation() }
       if let refusal = self.refusal(request, context) { return refusal }
       let form: FormBody
       switch await self.readForm(request) {
@@ -88,8 +88,10 @@ extension WebServer {
         return self.problem(.badRequest, heading: "Please try again", message: problem.message + " (Open the link in the email again.)")
       }
       if self.isBot(form) { return self.notFound() }
+      // A forgotten subscriber's link works for nobody (ids are never given again).
+      guard try await self.mailroom.subscriber(subscriber) != nil else { return self.notFound() }
       let source = ConsentSource(.confirmation, detail: self.evidence(request, context))
-      switch try await self.mailroom.confirmSubscription(subscriber, list: list, source: source) {
+      switch try await self.mailroom.confirmSubscription(subscriber, list: list, issued: issued, source: source) {
       case .confirmed, .alreadySubscribed:
         return self.page("confirmed", [
           "heading": "You are subscribed",

@@ -13,15 +13,15 @@ extension WebServer {
   ///   token is the authority, and doing it twice changes nothing.
   /// - GET never changes anything (mail scanners open every link): it shows a page whose
   ///   button POSTs, for this list or every list.
-  /// - A forged, altered or malformed token gets the 404 page, like an unknown address.
+  /// - A forged, altered or malformed token, or one whose subscriber was forgotten, gets the
+  ///   404 page, like an unknown address.
   func addUnsubscribeRoutes(to router: Router<WebContext>) {
     router.get(RouterPath(.unsubscribe)) { _, context in
       guard let token = context.parameters.value(of: .unsubscribe), let (subscriber, list) = self.mailroom.unsubscribeLink(token) else {
         return self.notFound()
       }
-      guard let (person, _) = try await self.mailroom.subscriber(subscriber) else {
-        return self.page("unsubscribed", ["email": "This address", "what": "us: it is not on any list"])
-      }
+      // A forgotten subscriber's link works for nobody (ids are never given again).
+      guard let (person, _) = try await self.mailroom.subscriber(subscriber) else { return self.notFound() }
       return self.page("unsubscribe", [
         "email": person.email, "action": PublicPage.unsubscribe(token: token).path, "token": token,
         "list": ["name": list, "title": await self.listTitle(list)],
@@ -37,6 +37,7 @@ extension WebServer {
       case .success(let body): form = body
       case .failure(let refusal): return refusal.response
       }
+      guard let (person, _) = try await self.mailroom.subscriber(subscriber) else { return self.notFound() }
       if form["List-Unsubscribe"] == "One-Click" {
         try await self.mailroom.unsubscribe(
           subscriber, list: list, source: ConsentSource(.unsubscribeLink, detail: "one-click, \(self.evidence(request, context))"))
@@ -48,9 +49,6 @@ extension WebServer {
       if let refusal = self.refusal(request, context) { return refusal }
       if let problem = self.formToken.check(form["form_token"], form: "unsubscribe", at: self.mailroom.clock.now) {
         return self.problem(.badRequest, heading: "Please try again", message: problem.message + " (Open the link in the email again.)")
-      }
-      guard let (person, _) = try await self.mailroom.subscriber(subscriber) else {
-        return self.page("unsubscribed", ["email": "This address", "what": "us: it is not on any list"])
       }
       if self.isBot(form) { return self.page("unsubscribed", ["email": person.email, "what": "this list"]) }
       let everything = form["scope"] == "all"

@@ -34,6 +34,8 @@ struct CheckCommand: ParsableCommand {
     } catch let error as any DiagnosedError where !error.diagnostics.isEmpty {
       diagnostics = error.diagnostics
     }
+    // The workspace's personal data that other users of the machine can read.
+    diagnostics += workspace.filesReadableByOthers().map { Diagnostic(.warning, file: Terminal.display($0.url), line: nil, $0.description) }
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.count - errors
     if json {

@@ -71,7 +71,9 @@ struct SubscribersCommand: ParsableCommand {
       Terminal.say()
       Terminal.say(Terminal.paint("History", .bold))
       for event in profile.history {
-        Terminal.say("  \(formatter.string(from: event.at))  \(event.list ?? "-")  \(event.status.rawValue)  \(event.source)")
+        // A request that changed no state says so: the status is the one it left as it was.
+        let what = event.kind == .request ? "requested (stayed \(event.status.rawValue) until confirmed)" : event.status.rawValue
+        Terminal.say("  \(formatter.string(from: event.at))  \(event.list ?? "-")  \(what)  \(event.source)")
       }
       if !deliveries.isEmpty {
         Terminal.say()

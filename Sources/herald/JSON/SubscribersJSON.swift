@@ -200,17 +200,21 @@ struct SubscriberProfileJSON: Encodable {
   }
 
   /// One change of a membership; `list` is left out for changes of the address itself.
+  /// `kind` is "state" (the membership was `status` from `at`) or "request" (a
+  /// subscription asked for while it was `status`, which it stayed until confirmed).
   struct ConsentEvent: Encodable {
     var list: String?
     var status: MembershipStatus
     var source: Source
     var at: Date
+    var kind: HeraldStore.ConsentEvent.Kind
 
     init(_ event: HeraldStore.ConsentEvent) {
       list = event.list
       status = event.status
       source = Source(event.source)
       at = event.at
+      kind = event.kind
     }
   }
 

@@ -23,11 +23,21 @@ struct WorkspaceOptions: ParsableArguments {
 
   /// The workspace's subscriber store, opened (and created or migrated) on first use.
   func store() throws -> SubscriberStore {
-    try value.openStore(logger: logger)
+    let store = try value.openStore(logger: logger)
+    Self.sayTightened(store)
+    return store
   }
 
   /// The workspace's outgoing mail: configuration, store, Outbox and DKIM keys.
   func mailroom() throws -> Mailroom {
-    try Mailroom(workspace: value, logger: logger)
+    let mailroom = try Mailroom(workspace: value, logger: logger)
+    Self.sayTightened(mailroom.store)
+    return mailroom
+  }
+
+  /// Says which of the store's files were readable by others and are owner-only now (once:
+  /// the next run finds them so).
+  private static func sayTightened(_ store: SubscriberStore) {
+    for file in store.tightenedFiles { Terminal.warning("\(file)") }
   }
 }
