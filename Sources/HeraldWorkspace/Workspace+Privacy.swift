@@ -25,19 +25,25 @@ extension Workspace {
   }
 
   /// Files that hold personal data or secrets and that users other than their owner can
-  /// read: the subscriber store and its companions and the lists in Lists/, the Outbox's
-  /// messages, received mail and attachments in Inbox/, the secret, keys and passwords in
-  /// .herald/, and CSV exports at the top of the workspace. A folder with more than a few
-  /// such files is named once, with their count.
+  /// read: the subscriber store and its companions (Lists/herald.sqlite, -wal, -shm,
+  /// -journal), the Outbox's messages, received mail and attachments in Inbox/, and the
+  /// secret, keys and passwords in .herald/. A folder with more than a few such files is
+  /// named once, with their count. (Exports are written owner-only; the lists' CSV files
+  /// beside the store are the press office's own and are not looked at.)
   package func filesReadableByOthers() -> [ReadableFile] {
     var found: [ReadableFile] = []
-    for folder in ["Lists", "Inbox", "Outbox", ".herald"] {
+    for name in ["", "-wal", "-shm", "-journal"] {
+      let url = URL(fileURLWithPath: databaseFile.path + name)
+      if let mode = Self.readableByOthers(url) { found.append(ReadableFile(url: url, mode: mode, count: 1)) }
+    }
+    for folder in ["Outbox", "Inbox", ".herald"] {
       let directory = root.appendingPathComponent(folder)
       var files: [(URL, UInt16)] = []
       guard let walker = FileManager.default.enumerator(atPath: directory.path) else { continue }
       while let relative = walker.nextObject() as? String {
-        // The Outbox's lock file holds nothing.
-        if folder == "Outbox" && relative == "lock" { continue }
+        // The Outbox's lock and git's placeholder hold nothing.
+        let name = (relative as NSString).lastPathComponent
+        if name == ".gitkeep" || (folder == "Outbox" && relative == "lock") { continue }
         let url = directory.appendingPathComponent(relative)
         if let mode = Self.readableByOthers(url) { files.append((url, mode)) }
       }
@@ -47,11 +53,6 @@ extension Workspace {
       } else {
         found += files.map { ReadableFile(url: $0.0, mode: $0.1, count: 1) }
       }
-    }
-    let top = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
-    for name in top.sorted() where name.lowercased().hasSuffix(".csv") {
-      let url = root.appendingPathComponent(name)
-      if let mode = Self.readableByOthers(url) { found.append(ReadableFile(url: url, mode: mode, count: 1)) }
     }
     return found
   }
