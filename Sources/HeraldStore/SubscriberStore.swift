@@ -45,7 +45,7 @@ package final class SubscriberStore: Sendable {
       do {
         tightenedFiles = try StoreFiles.secure(path)
       } catch {
-        throw StoreError(.database, "cannot make the subscriber database \(path) owner-only: \(error). Check that you own the file and its folder", underlying: error)
+        throw StoreError(.database, "cannot make the subscriber database \(path) owner-only: \(error). Check that you own the file and its folder", underlying: error as? POSIXError)
       }
       for file in tightenedFiles { logger.warning("\(file)") }
       pool = try DatabasePool(path: path, configuration: configuration)

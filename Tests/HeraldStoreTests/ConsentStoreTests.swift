@@ -42,7 +42,7 @@ struct ConsentStoreTests {
     let path = temporary.directory.appendingPathComponent("old.sqlite").path
     try oldDatabase(at: path)
     let store = try SubscriberStore(path: path)
-    try store.read { db in
+    try store.read { db throws in
       #expect(try Int64.fetchAll(db, sql: "SELECT id FROM subscriber ORDER BY id") == [1, 2, 7])
       #expect(try Int64.fetchAll(db, sql: "SELECT id FROM inquiry ORDER BY id") == [2, 5])
       #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
@@ -67,9 +67,9 @@ struct ConsentStoreTests {
     try store.unsubscribe(email: "ann@example.org", list: "press-en", source: .commandLine("test"))
     #expect(try store.profile(email: "ann@example.org").history.map(\.status) == [.subscribed, .unsubscribed])
     try store.forget(email: "cat@example.com")
-    try store.read { db in
+    try store.read { db throws in
       #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery") == 0)
-      #expect(try Int64?.fetchOne(db, sql: "SELECT subscriber_id FROM inquiry WHERE id = 5") == .some(nil))
+      #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inquiry WHERE id = 5 AND subscriber_id IS NULL") == 1)
     }
     // The forgotten newest subscriber's id is not given to the next one, nor by an import.
     let (next, _) = try store.addSubscriber(email: "dan@example.net", list: "press-en", source: .commandLine("test"))
