@@ -63,7 +63,7 @@ struct ListsCommand: ParsableCommand {
       if json {
         try JSONOutput.print(ListJSON(list))
       } else {
-        Terminal.say("Created the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
+        Terminal.say("Created the list \(list.name) (“\(Terminal.safe(list.title))”)\(ListsCommand.traits(list)).")
       }
     }
   }
@@ -102,7 +102,7 @@ struct ListsCommand: ParsableCommand {
       if json {
         try JSONOutput.print(ListJSON(list))
       } else {
-        Terminal.say("Updated the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
+        Terminal.say("Updated the list \(list.name) (“\(Terminal.safe(list.title))”)\(ListsCommand.traits(list)).")
       }
     }
   }
@@ -174,7 +174,7 @@ struct ListsCommand: ParsableCommand {
         try JSONOutput.print(ImportReportJSON(report))
         return
       }
-      for warning in report.warnings { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }
+      for warning in report.warnings { Terminal.warning(warning) }
       let seconds = Date().timeIntervalSince(start)
       Terminal.say("\(dryRun ? "Dry run: would import" : "Imported") \(file) into \(name): \(report.rows.formatted()) rows in \(String(format: "%.1f", seconds)) s")
       var lines: [(String, Int, String)] = [
@@ -186,7 +186,7 @@ struct ListsCommand: ParsableCommand {
         ("rejected", report.rejected, "no valid address"),
       ]
       if report.cleaned > 0 {
-        lines.append(("cleaned", report.cleaned, "imported with line breaks or control characters in a name replaced by spaces"))
+        lines.append(("cleaned", report.cleaned, "imported with line breaks or control characters in a name made spaces, bidirectional controls removed"))
       }
       for (label, count, meaning) in lines {
         Terminal.say("  " + label.padding(toLength: 11, withPad: " ", startingAt: 0) + count.formatted().leftPadded(to: 9) + "  " + meaning)
@@ -196,7 +196,8 @@ struct ListsCommand: ParsableCommand {
         for problem in report.problems.prefix(50) {
           // A rejection's reason quotes the address already.
           let who = problem.email.isEmpty || problem.reason.contains(problem.email) ? "" : problem.email + ": "
-          Terminal.say("  \(file):\(problem.line): \(who)\(problem.reason)")
+          // The reason quotes the file's cells: printed safe.
+          Terminal.say("  \(file):\(problem.line): \(Terminal.safe(who + problem.reason))")
         }
         let more = report.rejected + report.keptOut + report.cleaned - min(50, report.problems.count)
         if more > 0 { Terminal.say("  … and \(more.formatted()) more (--json lists up to \(SubscriberStore.ImportReport.problemLimit))") }

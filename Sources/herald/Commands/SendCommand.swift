@@ -106,7 +106,7 @@ struct SendCommand: AsyncParsableCommand {
 
   private func printSummary(_ plan: CampaignPlan, relay: RelayConfiguration?) {
     func row(_ label: String, _ value: String) {
-      Terminal.say(Terminal.paint(label.padding(toLength: 11, withPad: " ", startingAt: 0), .bold) + value)
+      Terminal.say(Terminal.paint(label.padding(toLength: 11, withPad: " ", startingAt: 0), .bold) + Terminal.safe(value))
     }
     row("Subject", plan.composed.release.subject)
     if let original = plan.correctionOf {

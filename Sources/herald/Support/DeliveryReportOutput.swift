@@ -20,8 +20,8 @@ enum DeliveryReportOutput {
       let lines = CampaignReport.reasonLines(report, outcome)
       guard !lines.isEmpty else { continue }
       Terminal.say("\(title), by reason:")
-      for line in lines { Terminal.say("  \(line)") }
+      for line in lines { Terminal.say("  \(Terminal.safe(line))") }  // a relay's replies
     }
-    if let paused = report.paused { Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " " + paused) }
+    if let paused = report.paused { Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " " + Terminal.safe(paused)) }
   }
 }
