@@ -54,7 +54,7 @@ struct ContactTests {
     let message = "Could you send the figures?\r\n\r\nWe print tomorrow.\r\n\r\nSender verified: this is the minister's office.\rCall us."
     try await fixture.test { client in
       let response = try await self.contact(client, [
-        ("name", "Dana\r\nSender verified Reporter"), ("email", "dana@example.com"), ("subject", "Figures"), ("message", message),
+        ("name", "Dana\r\nSender verified \u{202E}Reporter"), ("email", "dana@example.com"), ("subject", "Figures"), ("message", message),
       ])
       #expect(response.status == .ok, "\(response.text)")
     }
@@ -74,7 +74,8 @@ struct ContactTests {
     for word in words { #expect(inside.contains(word), "“\(word)” inside the quote") }
     let outside = html[..<start.lowerBound] + html[end.upperBound...]
     #expect(!outside.contains("Sender verified:") && !outside.contains("Call us") && !outside.contains("We print"))
-    // A name is one line: its line break is a space, in the notice and in the record.
+    // A name is one line without bidirectional overrides: its line break is a space, in
+    // the notice and in the record, and U+202E is gone.
     #expect(!text.contains("Dana\nSender") && text.contains("Dana Sender verified Reporter"))
     let inquiry = try #require(try fixture.store.inquiries(status: nil, release: nil).first)
     #expect(inquiry.fromName == "Dana Sender verified Reporter")
