@@ -47,8 +47,11 @@ enum Terminal {
   /// Prints diagnostics as `file:line: error: message`, errors red, warnings yellow.
   static func report(_ diagnostics: [Diagnostic], to descriptor: Int32 = STDERR_FILENO) {
     for diagnostic in diagnostics {
-      let label = diagnostic.severity == .error
-        ? paint("error:", .red, on: descriptor) : paint("warning:", .yellow, on: descriptor)
+      let label = switch diagnostic.severity {
+      case .error: paint("error:", .red, on: descriptor)
+      case .warning: paint("warning:", .yellow, on: descriptor)
+      case .note: paint("note:", .bold, on: descriptor)
+      }
       let location = diagnostic.line.map { "\(diagnostic.file):\($0):" } ?? "\(diagnostic.file):"
       let line = "\(safe(location)) \(label) \(safe(diagnostic.message))"
       if descriptor == STDERR_FILENO { warn(line) } else { say(line) }
