@@ -66,3 +66,88 @@ struct TerminalSafetyTests {
     #expect(((bert?["profile"] as? [String: Any])?["subscriber"] as? [String: Any])?["name"] as? String == "Bert nosnhoJ")
   }
 }
+
+/// End to end: herald send says whether it published, and publishes a private list's
+/// release only when the release says so; herald check tells beforehand (issue 14, item 7).
+struct PublishOnSendCommandTests {
+  let root: URL
+  init() throws { root = try HeraldProcess.workspace(list: "partners", readers: 2).root }
+
+  func herald(_ arguments: String...) throws -> HeraldProcess.Result {
+    try HeraldProcess.run(arguments, in: root)
+  }
+
+  func release(_ name: String, front: String = "") throws -> String {
+    let path = "Releases/\(name).md"
+    try Data("---\ntitle: \"Briefing\"\ndate: 2026-12-02\nlists: [partners]\n\(front)---\n\nFor partners only.\n".utf8)
+      .write(to: root.appendingPathComponent(path))
+    return path
+  }
+
+  @Test func sendingToAPrivateListSaysItIsNotPublishedAndWhy() throws {
+    let path = try release("2026-12-02-briefing")
+    let check = try herald("check", path)
+    #expect(check.status == 0)
+    #expect(check.stdout.contains("\(path):4: note: herald send will not publish this release in the web archive: the list partners is private"), "\(check.stdout)")
+    let sent = try herald("send", path, "--queue-only", "--yes")
+    #expect(sent.status == 0, "\(sent.stderr)")
+    #expect(sent.stdout.contains("Not published to the archive: the list partners is private; add publish: true to the front matter to publish it."), "\(sent.stdout)")
+    let again = try herald("send", try release("2026-12-02-other"), "--queue-only", "--yes", "--json")
+    let json = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
+    let archive = json?["archive"] as? [String: Any]
+    #expect(archive?["published"] as? Bool == false && archive?["url"] is NSNull, "\(again.stdout)")
+  }
+
+  @Test func publishTrueOverAPrivateListPublishesAndCheckWarns() throws {
+    let path = try release("2026-12-02-announced", front: "publish: true\n")
+    let check = try herald("check", path)
+    #expect(check.stdout.contains("\(path):5: warning: herald send publishes this release in the public web archive and feed (publish: true), although the list partners is private"), "\(check.stdout)")
+    let sent = try herald("send", path, "--queue-only", "--yes", "--json")
+    #expect(sent.status == 0, "\(sent.stderr)")
+    let archive = (try JSONSerialization.jsonObject(with: Data(sent.stdout.utf8)) as? [String: Any])?["archive"] as? [String: Any]
+    #expect(archive?["published"] as? Bool == true)
+    #expect(archive?["url"] as? String == "https://news.example.org/releases/2026-12-02-announced", "\(sent.stdout)")
+  }
+}
+
+/// End to end: a public list without double opt-in must be asked for by name, says why
+/// it is not advised, and herald check warns about it (issue 14, item 8).
+struct SingleOptInTests {
+  let root: URL
+  init() throws { root = try HeraldProcess.workspace(list: "press-en", readers: 1).root }
+
+  func herald(_ arguments: String...) throws -> HeraldProcess.Result {
+    try HeraldProcess.run(arguments, in: root)
+  }
+
+  @Test func aPublicListWithoutDoubleOptInIsAUsageErrorUnlessSaid() throws {
+    let refused = try herald("lists", "create", "open", "--public")
+    #expect(refused.status == 64, "\(refused.stderr)")
+    #expect(refused.stderr.contains("GDPR") && refused.stderr.contains("Gmail") && refused.stderr.contains("--single-opt-in"), "\(refused.stderr)")
+    #expect(try herald("lists", "--json").stdout.contains("\"open\"") == false, "nothing was made")
+
+    let said = try herald("lists", "create", "open", "--public", "--single-opt-in")
+    #expect(said.status == 0, "\(said.stderr)")
+    #expect(said.stderr.contains("warning: the list open is public without double opt-in") && said.stderr.contains("GDPR"), "\(said.stderr)")
+    #expect(try herald("lists", "create", "confirmed", "--public", "--double-opt-in").status == 0)
+  }
+
+  @Test func updatingAListToPublicSingleOptInNeedsSayingSoToo() throws {
+    let refused = try herald("lists", "update", "press-en", "--public")
+    #expect(refused.status == 64 && refused.stderr.contains("--single-opt-in"), "\(refused.stderr)")
+    let lists = try JSONSerialization.jsonObject(with: Data(try herald("lists", "--json").stdout.utf8)) as? [[String: Any]]
+    #expect(lists?.first?["public"] as? Bool == false, "nothing was changed")
+
+    #expect(try herald("lists", "update", "press-en", "--public", "--enable-double-opt-in").status == 0)
+    let off = try herald("lists", "update", "press-en", "--disable-double-opt-in")
+    #expect(off.status == 64, "\(off.stderr)")
+    let said = try herald("lists", "update", "press-en", "--single-opt-in")
+    #expect(said.status == 0 && said.stderr.contains("warning: the list press-en is public without double opt-in"), "\(said.stderr)")
+  }
+
+  @Test func checkWarnsAboutPublicSingleOptInLists() throws {
+    #expect(try herald("lists", "create", "open", "--public", "--single-opt-in").status == 0)
+    let check = try herald("check", "Releases/2020-03-31-water-report.md")
+    #expect(check.stdout.contains("warning: the list open has a public subscription form without double opt-in"), "\(check.stdout)")
+  }
+}
