@@ -102,7 +102,7 @@ struct SubscribersCommand: ParsableCommand {
     func run() throws {
       let lists = try options.store().unsubscribe(email: email, list: list, source: .commandLine("herald subscribers unsubscribe"))
       if json { try JSONOutput.print(UnsubscribedJSON(email: email, unsubscribedFrom: lists)); return }
-      Terminal.say(Terminal.safe(lists.isEmpty ? "\(email) was already unsubscribed." : "Unsubscribed \(email) from \(lists.joined(separator: ", ")).")
+      Terminal.say(Terminal.safe(lists.isEmpty ? "\(email) was already unsubscribed." : "Unsubscribed \(email) from \(lists.joined(separator: ", "))."))
     }
   }
 
