@@ -45,6 +45,8 @@ package struct CampaignPlan: Sendable {
   package var warnings: [Diagnostic]
   /// The bulk senders' rules the configuration breaks (`SendingRules`).
   package var sendingWarnings: [String]
+  /// Whether sending it puts it in the public web archive, and why.
+  package var publishing: PublishDecision
 
   /// Subscribers who have a message of this release in the Outbox already.
   var skipping: Set<SubscriberID>
@@ -72,8 +74,10 @@ package struct CampaignResult: Sendable {
   package var delivery: Deliverer.Report?
   /// Outbox/reports/CAMPAIGN.txt, when delivery ran.
   package var reportFile: URL?
-  /// The release as the web archive holds it now; nil when it could not be published
-  /// (`publishProblem` says why).
+  /// Whether the send was to publish the release in the web archive, and why.
+  package var publishing: PublishDecision
+  /// The release as the web archive holds it now; nil when it was not to be published
+  /// (`publishing`) or could not be (`publishProblem` says why).
   package var published: Publication?
   /// Why the release could not be published to the archive.
   package var publishProblem: String?

@@ -27,10 +27,15 @@ extension Mailroom {
 
   /// Publishes the release file at `path` (a path, or a name inside Releases/).
   /// - Throws: `ComposeError` for a release that cannot be read, `CampaignError`
-  ///   `.releaseHasErrors` for one with errors.
+  ///   `.releaseHasErrors` for one with errors, `.invalidRequest` for one whose front
+  ///   matter says `publish: false` (an internal release is never published).
   @discardableResult
   package func publish(release path: String, at time: Date = Date()) throws -> Publication {
     let composed = try workspace.composeRelease(path, configuration: configuration)
+    if composed.release.publish == false {
+      throw CampaignError(
+        .invalidRequest, "\(path) says publish: false, so it is kept out of the public archive; remove that line to publish it")
+    }
     let diagnostics = ReleaseChecker.diagnostics(for: composed)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; it was not published", diagnostics: diagnostics)

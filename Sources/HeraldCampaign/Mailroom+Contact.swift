@@ -53,8 +53,15 @@ extension Mailroom {
   /// writer, so that answering the notice answers them.
   /// - Throws: `CampaignError` `.invalidRequest` for an address that is not one; what
   ///   keeping or recording throws (nothing is recorded then).
-  package func receiveContact(_ form: ContactMessage) async throws -> ContactReceipt {
-    try await BlockingWork.run { [self] in
+  package func receiveContact(_ message: ContactMessage) async throws -> ContactReceipt {
+    // Name, organisation and subject are one line each, without bidirectional overrides,
+    // as a subscriber's name is (`SubscriberText`): they go into header fields, the
+    // notice's own lines and the terminal.
+    var form = message
+    form.name = SubscriberText.cleaned(form.name).text
+    form.organization = form.organization.map { SubscriberText.cleaned($0).text }.flatMap { $0.isEmpty ? nil : $0 }
+    form.subject = SubscriberText.cleaned(form.subject).text
+    return try await BlockingWork.run { [self, form] in
       let now = clock.now
       let writer: Mailbox
       do {
@@ -114,7 +121,9 @@ extension Mailroom {
     if let release { lines.append("- About: \(ComposedNotice.escape(release))") }
     lines.append("- Subject: \(ComposedNotice.escape(message.subject))")
     lines.append("")
-    lines += message.text.split(separator: "\n", omittingEmptySubsequences: false).map { "> " + ComposedNotice.escape(String($0)) }
+    // Every line of the message is quoted, whatever ends it (CRLF, CR, LF, U+2028…): a
+    // line left unquoted would read as the notice's own words ("sender verified").
+    lines += message.text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map { "> " + ComposedNotice.escape(String($0)) }
     let notice = ComposedNotice(
       markdown: lines.joined(separator: "\n"), kind: .contactNotice, from: compose.from, to: Mailbox(address: to),
       replyTo: Mailbox(name: message.name, address: writer.address), subject: "Inquiry \(inquiry): \(message.subject)", settings: compose,

@@ -112,6 +112,9 @@ package final class Mailroom: Sendable {
       try store.forEachRecipient(audience, excludingReceived: excluding) { if skipping.contains($0.subscriber.id) { inOutbox += 1 } }
     }
     let date = request.sendAt.map { max($0, now) } ?? now
+    // Published only when everyone could have subscribed, or the release says so.
+    let reached = try request.correctionOf.map { try store.lists(ofCampaign: $0.rawValue) } ?? lists
+    let publishing = PublishDecision(release: release, lists: reached, known: try store.lists())
     return CampaignPlan(
       campaign: campaign, composed: composed, audience: audience, lists: request.correctionOf == nil ? lists : [],
       correctionOf: request.correctionOf, releasePath: request.release, recipients: count.recipients - inOutbox,
@@ -119,7 +122,7 @@ package final class Mailroom: Sendable {
       date: date, scheduled: request.sendAt.map { $0 > now } ?? false,
       sender: (release.from ?? configuration.compose.from).address, signers: signers,
       warnings: diagnostics, sendingWarnings: SendingRules.warnings(composed: composed, configuration: configuration, signers: signers),
-      skipping: skipping)
+      publishing: publishing, skipping: skipping)
   }
 
   // MARK: Sending
@@ -179,7 +182,10 @@ package final class Mailroom: Sendable {
     var publishProblem: String?
     if enqueueError == nil {
       EnqueueMark.end(plan.campaign, release: plan.releasePath, outbox: outbox.directory)
-      // Sent is published: the archive shows it from the send's time (or its embargo's end).
+    }
+    if enqueueError == nil, plan.publishing.publishes {
+      // Sent to public lists (or publish: true) is published: the archive shows it from the
+      // send's time (or its embargo's end).
       do {
         published = try await BlockingWork.run { [self] in try publish(plan.composed, at: plan.date, campaign: plan.campaign) }
       } catch {
@@ -203,7 +209,8 @@ package final class Mailroom: Sendable {
         underlying: enqueueError)
     }
     return CampaignResult(
-      campaign: plan.campaign, enqueued: enqueued, delivery: report, reportFile: reportFile, published: published, publishProblem: publishProblem)
+      campaign: plan.campaign, enqueued: enqueued, delivery: report, reportFile: reportFile, publishing: plan.publishing, published: published,
+      publishProblem: publishProblem)
   }
 
   /// A delivery run beside the enqueueing, on a thread of its own; nil without a session.

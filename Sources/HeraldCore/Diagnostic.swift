@@ -8,6 +8,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     case error
     /// It can be used, but someone should look.
     case warning
+    /// Nothing is wrong; worth knowing before sending (the release will not be published).
+    case note
   }
 
   /// Error or warning.

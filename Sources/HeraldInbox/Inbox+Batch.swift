@@ -179,9 +179,12 @@ extension Inbox {
     let recording = fresh.filter { prepared[$0].seen == nil }
     let records = recording.map { index in
       let item = prepared[index]
+      // The sender's display name is kept as a subscriber's name is: one line, without
+      // bidirectional overrides (an inquiry's sender is shown in lists and the desk).
+      let fromName = item.sender?.name.map { SubscriberText.cleaned($0).text }.flatMap { $0.isEmpty ? nil : $0 }
       return InboundRecord(
         messageID: item.messageID, digest: item.digest, receivedAt: item.message.date ?? now, importedAt: now,
-        origin: origins[index], fromAddress: item.sender?.address.lowercased(), fromName: item.sender?.name, subject: item.message.subject,
+        origin: origins[index], fromAddress: item.sender?.address.lowercased(), fromName: fromName, subject: item.message.subject,
         kind: item.classification.kind, reason: item.classification.reason, release: item.release, subscriber: item.subscriber,
         rawFile: item.rawFile, details: item.details)
     }

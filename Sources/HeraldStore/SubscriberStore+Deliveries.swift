@@ -112,4 +112,14 @@ extension SubscriberStore {
         arguments: [subscriber.rawValue])
     }
   }
+
+  /// The lists a campaign reached its recipients through, by name, as the delivery log
+  /// has them (what a correction of it goes through).
+  package func lists(ofCampaign campaign: String) throws -> [String] {
+    try read { db in
+      try String.fetchAll(
+        db, sql: "SELECT DISTINCT list_name FROM delivery WHERE campaign = ? AND list_name IS NOT NULL ORDER BY list_name",
+        arguments: [campaign])
+    }
+  }
 }

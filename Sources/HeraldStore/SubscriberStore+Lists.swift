@@ -31,12 +31,20 @@ extension SubscriberStore {
   }
 
   /// Changes a list's settings; what `change` leaves alone stays as it is.
+  /// - Parameter change: changes the list as it is in the transaction; what it throws (a
+  ///   change that is refused) is thrown as it is, and nothing is changed.
   /// - Throws: `.notFound` for an unknown list.
   @discardableResult
-  package func updateList(_ name: String, _ change: (inout MailingList) -> Void) throws -> MailingList {
-    try write { db in
+  package func updateList(_ name: String, _ change: (inout MailingList) throws -> Void) throws -> MailingList {
+    var refusal: (any Error)?
+    let updated = try write { db -> MailingList? in
       var list = try Self.list(named: name, in: db)
-      change(&list)
+      do {
+        try change(&list)
+      } catch {
+        refusal = error  // not a database error: `write` would wrap it
+        return nil
+      }
       list.name = name
       try db.execute(
         sql: """
@@ -45,6 +53,9 @@ extension SubscriberStore {
         arguments: [list.title, list.description, list.language, list.doubleOptIn, list.isPublic, list.consentText, list.id])
       return list
     }
+    if let refusal { throw refusal }
+    guard let updated else { preconditionFailure("a list update returned no list without a refusal") }
+    return updated
   }
 
   /// Every list, by name.

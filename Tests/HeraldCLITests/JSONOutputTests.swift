@@ -56,7 +56,7 @@ struct JSONOutputTests {
     record("dkim keygen", try json("dkim", "keygen", "--algorithm", "ed25519", "--json"))
     record("dkim show", try json("dkim", "show", "--json"))
     record("lists create", try json("lists", "create", "press-de", "--language", "de", "--json"))
-    record("lists update", try json("lists", "update", "press-de", "--public", "--json"))
+    record("lists update", try json("lists", "update", "press-de", "--public", "--enable-double-opt-in", "--json"))
     record("lists import", try json("lists", "import", "press-en", "more.csv", "--dry-run", "--json"))
     record("lists", try json("lists", "--json"))
     record("subscribers add", try json("subscribers", "add", "jo@example.org", "--list", "press-de", "--json"))

@@ -170,11 +170,11 @@ struct MendsTests {
     let imported = try herald("lists", "import", "a", "in.csv")
     #expect(imported.status == 0, "\(imported.stderr)")
     #expect(imported.stdout.contains("cleaned            1"), "\(imported.stdout)")
-    #expect(imported.stdout.contains("in.csv:2: ann@example.org: the name had a line break; replaced by spaces"), "\(imported.stdout)")
+    #expect(imported.stdout.contains("in.csv:2: ann@example.org: the name had a line break (replaced by a space)"), "\(imported.stdout)")
     #expect(try herald("subscribers", "show", "ann@example.org").stdout.hasPrefix("Ann Bcc: victim@example.org <ann@example.org>"))
     let added = try herald("subscribers", "add", "jo@example.org", "--list", "a", "--name", "Jo\r\nSmith", "--organization", "Daily\u{7}")
     #expect(added.status == 0, "\(added.stderr)")
-    #expect(added.stderr.contains("warning: --name had a line break; it was replaced by a space"), "\(added.stderr)")
+    #expect(added.stderr.contains("warning: --name had a line break (replaced by a space)"), "\(added.stderr)")
     #expect(added.stderr.contains("warning: --organization had a control character"), "\(added.stderr)")
     #expect(try herald("subscribers", "show", "jo@example.org").stdout.hasPrefix("Jo Smith <jo@example.org>"))
   }

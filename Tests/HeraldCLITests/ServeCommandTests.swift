@@ -22,11 +22,15 @@ struct ServeCommandTests {
 
   @Test func theListUnsubscribeURLOfASentMessageUnsubscribesAndTheNextSendLeavesThemOut() throws {
     let (root, addresses) = try HeraldProcess.workspace(list: "press-en", readers: 4)
+    // A public list: what is sent to it is published (a private list's release is not).
+    #expect(try HeraldProcess.run(["lists", "update", "press-en", "--public", "--enable-double-opt-in"], in: root).status == 0)
     let relay = try ScriptedSMTPServer()
     let sent = try HeraldProcess.run(
       ["send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(relay.port)", "--yes"], in: root)
     #expect(sent.status == 0, "\(sent.stderr)")
-    #expect(sent.stdout.contains("Archive: https://news.example.org/releases/2020-03-31-water-report"), "\(sent.stdout)")
+    #expect(
+      sent.stdout.contains("Published to the archive at https://news.example.org/releases/2020-03-31-water-report: every list it goes to is public"),
+      "\(sent.stdout)")
     let leaver = addresses[1]
     let message = try #require(try relay.received().first { $0.recipients == [leaver] })
     let header = try #require(try inspectMessage(message.bytes).header("List-Unsubscribe").first)

@@ -48,6 +48,40 @@ struct ContactTests {
     #expect(parsed.header("Subject").first == "Inquiry \(inquiry.id): Figures for Leipzig")
   }
 
+  @Test func theNoticeQuotesEveryParagraphOfAMessageSentWithCRLFLineBreaks() async throws {
+    // Browsers send a textarea's line breaks as CRLF; the third paragraph tries to pass
+    // for the notice's own words.
+    let message = "Could you send the figures?\r\n\r\nWe print tomorrow.\r\n\r\nSender verified: this is the minister's office.\rCall us."
+    try await fixture.test { client in
+      let response = try await self.contact(client, [
+        ("name", "Dana\r\nSender verified \u{202E}Reporter"), ("email", "dana@example.com"), ("subject", "Figures"), ("message", message),
+      ])
+      #expect(response.status == .ok, "\(response.text)")
+    }
+    let notice = try #require(try fixture.queued().first)
+    let parsed = try inspectMessage(notice.bytes)
+    let text = try #require(parsed.parts.first { $0.contentType == "text/plain" }?.content)
+    let html = try #require(parsed.parts.first { $0.contentType == "text/html" }?.content)
+    let words = ["Could you send", "We print tomorrow", "Sender verified: this is", "Call us"]
+    for word in words {
+      let lines = text.split(whereSeparator: \.isNewline).filter { $0.contains(word) }
+      #expect(lines.count == 1 && lines.allSatisfy { $0.hasPrefix(">") }, "“\(word)” quoted in the text part: \(text)")
+    }
+    // In the HTML part the writer's words are inside the one blockquote, none outside it.
+    let start = try #require(html.range(of: "<blockquote"))
+    let end = try #require(html.range(of: "</blockquote>"))
+    let inside = html[start.lowerBound..<end.upperBound]
+    for word in words { #expect(inside.contains(word), "“\(word)” inside the quote") }
+    let outside = html[..<start.lowerBound] + html[end.upperBound...]
+    #expect(!outside.contains("Sender verified:") && !outside.contains("Call us") && !outside.contains("We print"))
+    // A name is one line without bidirectional overrides: its line break is a space, in
+    // the notice and in the record, and U+202E is gone.
+    #expect(!text.contains("Dana\nSender") && text.contains("Dana Sender verified Reporter"))
+    let inquiry = try #require(try fixture.store.inquiries(status: nil, release: nil).first)
+    #expect(inquiry.fromName == "Dana Sender verified Reporter")
+    #expect(try fixture.store.inquiry(inquiry.id).entries.first?.text.contains("\r") == false, "line breaks are LF from the door on")
+  }
+
   @Test func wordsAskingToUnsubscribeInTheFormUnsubscribeNobody() async throws {
     try await fixture.test { client in
       _ = try await self.contact(client, [

@@ -25,6 +25,12 @@ package struct Release: Sendable {
   package var language: String?
   /// Not sent or published before this instant.
   package var embargo: Date?
+  /// Whether `herald send` puts it in the public web archive: `true` always, `false`
+  /// never, nil (not said) when every list it goes to is public (`PublishDecision`).
+  package var publish: Bool?
+  /// The lines of front matter keys that checks point to ("lists", "publish"); the front
+  /// matter's first line for a key that is not there.
+  package var frontMatterLines: [String: Int] = [:]
   /// The Markdown body, without the front matter.
   package var body: String
   /// The file line on which the body starts, to report body problems at their line.

@@ -10,7 +10,7 @@ extension Release {
 
   /// The keys front matter may contain.
   static let knownKeys: Set<String> = [
-    "title", "date", "subject", "dateline", "summary", "lists", "from", "reply_to", "language", "embargo",
+    "title", "date", "subject", "dateline", "summary", "lists", "from", "reply_to", "language", "embargo", "publish",
   ]
 
   /// Reads a release file.
@@ -99,6 +99,7 @@ extension Release {
       }
       return instant
     } ?? nil
+    let publish = yaml.collect(&problems) { try yaml.bool("publish") } ?? nil
     guard problems.isEmpty, let title, let date else {
       throw ComposeError(.release, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -113,6 +114,8 @@ extension Release {
     self.replyTo = replyTo
     self.language = language
     self.embargo = embargo
+    self.publish = publish
+    self.frontMatterLines = ["lists": yaml.line("lists"), "publish": yaml.line("publish")]
     lines.removeSubrange(0...closing)
     self.body = lines.joined(separator: "\n")
     self.bodyFirstLine = closing + 2

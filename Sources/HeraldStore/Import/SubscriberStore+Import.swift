@@ -270,7 +270,7 @@ extension SubscriberStore {
         language: ColumnMap.value(record.fields, columns.language), attributes: columns.attributes(in: record.fields))
       if let found = fields.clean() {
         report.cleaned += 1
-        report.problem(record.line, address, "\(found); replaced by spaces")
+        report.problem(record.line, address, found)
       }
       batch.append(Pending(line: record.line, key: EmailAddress.key(address), fields: fields))
       if batch.count >= Self.importBatchSize { try flush() }

@@ -1,29 +1,45 @@
+import HeraldCore
+
 /// The text of a subscriber's name and organisation as the store keeps it: one line,
 /// without control characters. Names end up in header fields and templates, where a line
 /// break or a NUL would split or cut what is written; so they are cleaned when they come in
-/// (an import, `subscribers add`, a web form), and the caller is told.
+/// (an import, `subscribers add`, a web form), and the caller is told. Bidirectional
+/// controls (U+202E and friends, `TerminalText.isBidirectionalControl`) are removed: in a
+/// name they only serve to make it read as something else ("Anna" shown over "annA"), in a
+/// list, a header or a terminal.
 package enum SubscriberText {
   /// `text` with line breaks, tabs, NUL and other control characters (and Unicode's line
-  /// and paragraph separators) replaced by a space, runs of spaces made one, and the ends
-  /// trimmed; with what was found, for the report ("a line break"), or nil when it was clean.
+  /// and paragraph separators) replaced by a space, bidirectional controls removed, runs of
+  /// spaces made one, and the ends trimmed; with what was found and done, for the report
+  /// ("a line break (replaced by a space)"), or nil when it was clean.
   package static func cleaned(_ text: String) -> (text: String, found: String?) {
     // The common case: plain text without a control character, checked on the UTF-8 bytes
-    // (C0 controls and DEL are single bytes; C1 controls are C2 80–9F; U+2028/2029 are E2 80 A8/A9).
+    // (C0 controls and DEL are single bytes; C1 controls are C2 80–9F; U+2028/2029 are E2 80 A8/A9;
+    // the bidirectional controls are D8 9C, E2 80 8E/8F, E2 80 AA–AE and E2 81 A6–A9).
     var utf8 = text.utf8
     let plain = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
       for (index, byte) in bytes.enumerated() {
         if byte < 0x20 || byte == 0x7F { return false }
         if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]) { return false }
-        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 { return false }
+        if byte == 0xD8, index + 1 < bytes.count, bytes[index + 1] == 0x9C { return false }
+        if byte == 0xE2, index + 2 < bytes.count {
+          let (second, third) = (bytes[index + 1], bytes[index + 2])
+          if second == 0x80, [0x8E, 0x8F, 0xA8, 0xA9].contains(third) || (0xAA...0xAE).contains(third) { return false }
+          if second == 0x81, (0xA6...0xA9).contains(third) { return false }
+        }
       }
       return true
-    } ?? !text.unicodeScalars.contains(where: isControl)
+    } ?? !text.unicodeScalars.contains(where: { isControl($0) || TerminalText.isBidirectionalControl($0) })
     _ = utf8
     if plain { return (text, nil) }
-    var lineBreak = false, null = false, other = false
+    var lineBreak = false, null = false, other = false, bidirectional = false
     var output = String.UnicodeScalarView()
     var lastWasSpace = true  // drops leading spaces
     for scalar in text.unicodeScalars {
+      if TerminalText.isBidirectionalControl(scalar) {
+        bidirectional = true
+        continue
+      }
       if isControl(scalar) {
         switch scalar.value {
         case 0x0A, 0x0D, 0x85, 0x2028, 0x2029: lineBreak = true
@@ -40,9 +56,12 @@ package enum SubscriberText {
     }
     var cleaned = String(output)
     while cleaned.hasSuffix(" ") { cleaned.removeLast() }
-    let found = [lineBreak ? "a line break" : nil, null ? "a NUL character" : nil, other ? "a control character" : nil]
+    let spaced = [lineBreak ? "a line break" : nil, null ? "a NUL character" : nil, other ? "a control character" : nil]
       .compactMap { $0 }.joined(separator: " and ")
-    return (cleaned, found)
+    let found = [
+      spaced.isEmpty ? nil : spaced + " (replaced by a space)", bidirectional ? "a bidirectional control character (removed)" : nil,
+    ].compactMap { $0 }.joined(separator: " and ")
+    return (cleaned, found.isEmpty ? nil : found)
   }
 
   private static func isControl(_ scalar: Unicode.Scalar) -> Bool {

@@ -23,6 +23,19 @@ package struct MailingList: Sendable, Hashable, Codable {
   package var consentText = ""
 }
 
+extension MailingList {
+  /// Whether anyone can put any address on it without its owner's word: a web form
+  /// (public) that does not ask for a confirmation (not double opt-in).
+  package var isPublicSingleOptIn: Bool { isPublic && !doubleOptIn }
+
+  /// Why a public list should be double opt-in, for people deciding otherwise.
+  package static let whyDoubleOptIn =
+    "with double opt-in, an address typed into the subscription form gets a confirmation link and receives nothing until its "
+    + "owner clicks it; without it, anyone can put any address on the list. Double opt-in is the norm: the GDPR asks you to "
+    + "demonstrate each subscriber's consent (Art. 7(1)), which a typed address does not, and Gmail's and Yahoo's bulk sender "
+    + "rules (2024) expect recipients who asked for the mail, while mail to people who never did brings spam complaints"
+}
+
 /// How many members a list has in each state.
 package struct ListCounts: Sendable, Hashable, Codable {
   package var subscribed = 0

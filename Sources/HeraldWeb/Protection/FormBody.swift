@@ -56,6 +56,26 @@ package struct FormBody: Sendable {
     return FormBody(fields: reader.fields)
   }
 
+  /// `text` with every line break as a bare LF: browsers send a textarea's line breaks as
+  /// CRLF (HTML's form encoding), and a lone CR is one to a terminal and to mail readers.
+  /// Everything behind the door splits lines on LF alone, so a CR must not reach it: a
+  /// quoted message would end at the first CRLF paragraph, and a CR overwrites a line.
+  static func unifyingLineBreaks(_ text: String) -> String {
+    guard text.utf8.contains(UInt8(ascii: "\r")) else { return text }
+    var output = String.UnicodeScalarView()
+    var afterCR = false
+    for scalar in text.unicodeScalars {
+      if scalar == "\r" {
+        output.append("\n")
+        afterCR = true
+        continue
+      }
+      if !(scalar == "\n" && afterCR) { output.append(scalar) }
+      afterCR = false
+    }
+    return String(output)
+  }
+
   /// Refuses a character set other than UTF-8 (or its subset US-ASCII).
   static func requireUTF8(charset: String?) throws {
     guard let charset else { return }
@@ -79,7 +99,7 @@ package struct FormBody: Sendable {
         throw FormBodyError(
           .tooLarge, "the form field “\(name.prefix(40))” is longer than \(limits.maximumFieldBytes) bytes; shorten it")
       }
-      fields.append((name, try text(value, of: name)))
+      fields.append((name, FormBody.unifyingLineBreaks(try text(value, of: name))))
     }
 
     /// Text from a name's or a value's bytes.

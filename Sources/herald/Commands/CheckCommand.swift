@@ -9,7 +9,11 @@ struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check",
     abstract: "Check a release's front matter and text; list every problem as file:line: message.",
-    discussion: "Exits with status 1 if there is any error; warnings alone exit 0."
+    discussion: """
+      Also says whether herald send will publish it in the web archive (a release to a private list is not, unless \
+      publish: true), and warns about public lists without double opt-in. Exits with status 1 if there is any error; \
+      warnings and notes alone exit 0.
+      """
   )
 
   @OptionGroup var options: WorkspaceOptions
@@ -31,18 +35,25 @@ struct CheckCommand: ParsableCommand {
       diagnostics += SendingRules.warnings(composed: composed, configuration: configuration).map {
         Diagnostic(.warning, file: Terminal.display(workspace.configurationFile), line: nil, $0)
       }
+      // Where it goes: published or not, and public lists that take anyone's address. A
+      // workspace without a store has no lists yet (and check does not make one).
+      if FileManager.default.fileExists(atPath: workspace.databaseFile.path) {
+        diagnostics += AudienceCheck.diagnostics(
+          for: composed.release, lists: try workspace.openStore(logger: options.logger).lists(),
+          listsFile: Terminal.display(workspace.databaseFile))
+      }
     } catch let error as any DiagnosedError where !error.diagnostics.isEmpty {
       diagnostics = error.diagnostics
     }
     // The workspace's personal data that other users of the machine can read.
     diagnostics += workspace.filesReadableByOthers().map { Diagnostic(.warning, file: Terminal.display($0.url), line: nil, $0.description) }
     let errors = diagnostics.filter { $0.severity == .error }.count
-    let warnings = diagnostics.count - errors
+    let warnings = diagnostics.filter { $0.severity == .warning }.count
     if json {
       try JSONOutput.print(CheckJSON(file: release, errors: errors, warnings: warnings, problems: diagnostics.map(DiagnosticJSON.init)))
     } else {
       Terminal.report(diagnostics, to: STDOUT_FILENO)
-      if diagnostics.isEmpty {
+      if errors + warnings == 0 {
         Terminal.say("\(release): " + Terminal.paint("no problems found", .green))
       } else {
         Terminal.say("\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")")

@@ -30,8 +30,9 @@ struct InboxCommand: ParsableCommand {
       try? JSONOutput.printLine(InboxOutcomeJSON(outcome))
       return
     }
-    let who = record.fromAddress ?? "(no sender)"
-    let subject = record.subject.map { "“\($0.shortened(to: 60))”" } ?? "(no subject)"
+    // The sender, the subject and a bounce's diagnostics were written by others: printed safe.
+    let who = Terminal.safe(record.fromAddress ?? "(no sender)")
+    let subject = record.subject.map { "“\(Terminal.safe($0.shortened(to: 60)))”" } ?? "(no subject)"
     if outcome.duplicate {
       Terminal.say("  seen before     \(who)  \(subject)")
       return
@@ -41,7 +42,7 @@ struct InboxCommand: ParsableCommand {
     if let inquiry = outcome.inquiry { line += "  → inquiry \(inquiry)" }
     Terminal.say(line)
     for recipient in outcome.recipients {
-      Terminal.say("      \(recipient.address) \(recipient.status ?? "") \(recipient.action): \(recipient.resultDescription)")
+      Terminal.say(Terminal.safe("      \(recipient.address) \(recipient.status ?? "") \(recipient.action): \(recipient.resultDescription)"))
     }
   }
 
@@ -56,7 +57,7 @@ struct InboxCommand: ParsableCommand {
   /// Says that a message could not be read or kept (on standard error: standard output
   /// stays one JSON object per message read).
   static func failure(_ failure: Inbox.Failure) {
-    Terminal.warning("\(failure.origin) was not read: \(failure.error)")
+    Terminal.warning("\(failure.origin) was not read: \(failure.error)")  // warning prints it safe
   }
 
   struct List: ParsableCommand {
@@ -153,14 +154,16 @@ struct InboxCommand: ParsableCommand {
         try JSONOutput.print(InboundMessageJSON(record, actions: actions))
         return
       }
-      Terminal.say(Terminal.paint("Message \(record.id): \(record.kind.rawValue)", .bold) + " (\(record.reason))")
-      Terminal.say("From      \(record.fromName.map { "\($0) <\(record.fromAddress ?? "")>" } ?? record.fromAddress ?? "-")")
-      Terminal.say("Subject   \(record.subject ?? "-")")
+      // What the message said of itself was written by others: printed safe.
+      Terminal.say(Terminal.paint("Message \(record.id): \(record.kind.rawValue)", .bold) + " (\(Terminal.safe(record.reason)))")
+      Terminal.say("From      \(Terminal.safe(record.fromName.map { "\($0) <\(record.fromAddress ?? "")>" } ?? record.fromAddress ?? "-"))")
+      Terminal.say("Subject   \(Terminal.safe(record.subject ?? "-"))")
       Terminal.say("Received  \(ISO8601DateFormatter().string(from: record.receivedAt))")
-      if let release = record.release { Terminal.say("Release   \(release)") }
-      Terminal.say("File      \(record.rawFile)")
+      if let release = record.release { Terminal.say("Release   \(Terminal.safe(release))") }
+      Terminal.say("File      \(Terminal.safe(record.rawFile))")
       for action in actions {
-        Terminal.say("Changed   \(action.kind.rawValue) \(action.address ?? "")\(action.list.map { " on \($0)" } ?? "")\(action.detail.isEmpty ? "" : ": \(action.detail)")\(action.undoneAt == nil ? "" : " (undone)")")
+        let what = "\(action.address ?? "")\(action.list.map { " on \($0)" } ?? "")\(action.detail.isEmpty ? "" : ": \(action.detail)")"
+        Terminal.say("Changed   \(action.kind.rawValue) \(Terminal.safe(what))\(action.undoneAt == nil ? "" : " (undone)")")
       }
     }
   }

@@ -65,23 +65,25 @@ struct InquiriesCommand: ParsableCommand {
         return
       }
       let formatter = ISO8601DateFormatter()
-      Terminal.say(Terminal.paint("Inquiry \(inquiry.id): \(inquiry.subject)", .bold))
-      Terminal.say("From      \(inquiry.fromName.map { "\($0) <\(inquiry.fromAddress)>" } ?? inquiry.fromAddress)\(inquiry.organization.map { ", \($0)" } ?? "")")
-      Terminal.say("Status    \(inquiry.status.rawValue)\(inquiry.assignee.map { ", assigned to \($0)" } ?? "")")
-      if let release = inquiry.release { Terminal.say("Release   \(release)") }
+      // Everything but the numbers and dates was written by others: printed safe.
+      Terminal.say(Terminal.paint("Inquiry \(inquiry.id): \(Terminal.safe(inquiry.subject))", .bold))
+      let from = inquiry.fromName.map { "\($0) <\(inquiry.fromAddress)>" } ?? inquiry.fromAddress
+      Terminal.say("From      \(Terminal.safe(from + (inquiry.organization.map { ", \($0)" } ?? "")))")
+      Terminal.say("Status    \(inquiry.status.rawValue)\(inquiry.assignee.map { ", assigned to \(Terminal.safe($0))" } ?? "")")
+      if let release = inquiry.release { Terminal.say("Release   \(Terminal.safe(release))") }
       if let due = inquiry.dueAt { Terminal.say("Due       \(formatter.string(from: due))") }
       for entry in entries {
         Terminal.say()
-        let who = entry.author ?? "-"
+        let who = Terminal.safe(entry.author ?? "-")
         switch entry.kind {
         case .message: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) wrote:", .bold))
         case .reply: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) replied:", .bold))
         case .note: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  note by \(who):", .dim))
-        case .status: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) set the status to \(entry.text)", .dim)); continue
-        case .assign: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) assigned it to \(entry.text)", .dim)); continue
+        case .status: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) set the status to \(Terminal.safe(entry.text))", .dim)); continue
+        case .assign: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) assigned it to \(Terminal.safe(entry.text))", .dim)); continue
         }
-        Terminal.say(entry.text.trimmingCharacters(in: .whitespacesAndNewlines))
-        for attachment in entry.attachments { Terminal.say("  attachment: \(attachment)") }
+        Terminal.say(Terminal.safe(entry.text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        for attachment in entry.attachments { Terminal.say("  attachment: \(Terminal.safe(attachment))") }
       }
     }
   }
@@ -150,7 +152,7 @@ struct InquiriesCommand: ParsableCommand {
         try JSONOutput.print(InquiryReplyJSON(inquiry: id, messageID: sent.messageID, to: sent.to, delivered: sent.delivered))
         return
       }
-      Terminal.say("Reply to inquiry \(id) written to the Outbox for \(sent.to) (Message-ID <\(sent.messageID)>).")
+      Terminal.say("Reply to inquiry \(id) written to the Outbox for \(Terminal.safe(sent.to)) (Message-ID <\(sent.messageID)>).")
       switch sent.delivered {
       case .sent?: Terminal.say("Sent.")
       case .deferred?: Terminal.say("The relay deferred it; herald deliver retries it.")

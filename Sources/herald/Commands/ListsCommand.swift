@@ -48,10 +48,18 @@ struct ListsCommand: ParsableCommand {
     @Option(help: "The language of what it sends, like en.") var language: String?
     @Flag(name: .customLong("double-opt-in"), help: "New subscribers must confirm by email first.") var doubleOptIn = false
     @Flag(name: .customLong("public"), help: "Give it a subscription form on the web (herald serve).") var isPublic = false
+    @Flag(name: .customLong("single-opt-in"), help: "With --public: let the form subscribe an address without a confirmation (not advised).")
+    var singleOptIn = false
     @Option(help: ArgumentHelp("What its web form says a subscriber agrees to.", valueName: "TEXT")) var consent: String?
     @Flag(help: "Print JSON.") var json = false
 
+    func validate() throws {
+      if singleOptIn && doubleOptIn { throw ValidationError("--single-opt-in and --double-opt-in contradict each other; choose one") }
+      if isPublic && !doubleOptIn && !singleOptIn { throw ListsCommand.singleOptInNeedsSaying(name) }
+    }
+
     func run() throws {
+      if isPublic && singleOptIn { ListsCommand.warnSingleOptIn(name) }
       let store = try options.store()
       var list = try store.createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
       if isPublic || consent != nil {
@@ -63,7 +71,7 @@ struct ListsCommand: ParsableCommand {
       if json {
         try JSONOutput.print(ListJSON(list))
       } else {
-        Terminal.say("Created the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
+        Terminal.say("Created the list \(list.name) (“\(Terminal.safe(list.title))”)\(ListsCommand.traits(list)).")
       }
     }
   }
@@ -77,6 +85,8 @@ struct ListsCommand: ParsableCommand {
     @Option(help: "The language of what it sends, like en.") var language: String?
     @Flag(inversion: .prefixedEnableDisable, help: "New subscribers must confirm by email first.") var doubleOptIn: Bool?
     @Flag(help: "A subscription form on the web (--public), or none (--private).") var visibility: Visibility?
+    @Flag(name: .customLong("single-opt-in"), help: "Let a public list's form subscribe an address without a confirmation (not advised); turns double opt-in off.")
+    var singleOptIn = false
     @Option(help: ArgumentHelp("What its web form says a subscriber agrees to.", valueName: "TEXT")) var consent: String?
     @Flag(help: "Print JSON.") var json = false
 
@@ -85,26 +95,49 @@ struct ListsCommand: ParsableCommand {
     }
 
     func validate() throws {
-      if title == nil && description == nil && language == nil && doubleOptIn == nil && visibility == nil && consent == nil {
-        throw ValidationError("say what to change: --title, --description, --language, --enable-double-opt-in/--disable-double-opt-in, --public/--private or --consent")
+      if title == nil && description == nil && language == nil && doubleOptIn == nil && visibility == nil && consent == nil && !singleOptIn {
+        throw ValidationError(
+          "say what to change: --title, --description, --language, --enable-double-opt-in/--disable-double-opt-in, --single-opt-in, --public/--private or --consent")
+      }
+      if singleOptIn && doubleOptIn == true {
+        throw ValidationError("--single-opt-in and --enable-double-opt-in contradict each other; choose one")
       }
     }
 
     func run() throws {
+      // A change that leaves the list public without double opt-in must say so (--single-opt-in):
+      // anyone could then put any address on it. Checked in the change's own transaction.
+      let changesOptIn = visibility == .public || doubleOptIn == false || singleOptIn
       let list = try options.store().updateList(name) { list in
         if let title { list.title = title }
         if let description { list.description = description }
         if let language { list.language = language.isEmpty ? nil : language }
         if let doubleOptIn { list.doubleOptIn = doubleOptIn }
+        if singleOptIn { list.doubleOptIn = false }
         if let visibility { list.isPublic = visibility == .public }
         if let consent { list.consentText = consent }
+        if changesOptIn && list.isPublicSingleOptIn && !singleOptIn { throw ListsCommand.singleOptInNeedsSaying(name) }
       }
+      if list.isPublicSingleOptIn { ListsCommand.warnSingleOptIn(name) }
       if json {
         try JSONOutput.print(ListJSON(list))
       } else {
-        Terminal.say("Updated the list \(list.name) (“\(list.title)”)\(ListsCommand.traits(list)).")
+        Terminal.say("Updated the list \(list.name) (“\(Terminal.safe(list.title))”)\(ListsCommand.traits(list)).")
       }
     }
+  }
+
+  /// The usage error for a list made public without double opt-in and without saying so.
+  static func singleOptInNeedsSaying(_ name: String) -> ValidationError {
+    ValidationError(
+      "a public list without double opt-in lets anyone subscribe any address: \(MailingList.whyDoubleOptIn). "
+        + "Add --double-opt-in (lists create) or --enable-double-opt-in (lists update); "
+        + "or, if the list's subscribers are confirmed some other way, say so with --single-opt-in")
+  }
+
+  /// Says, on standard error, why a public single opt-in list is not advised.
+  static func warnSingleOptIn(_ name: String) {
+    Terminal.warning("the list \(name) is public without double opt-in (--single-opt-in): \(MailingList.whyDoubleOptIn)")
   }
 
   /// ", double opt-in, public".
@@ -174,7 +207,7 @@ struct ListsCommand: ParsableCommand {
         try JSONOutput.print(ImportReportJSON(report))
         return
       }
-      for warning in report.warnings { Terminal.warn(Terminal.paint("warning:", .yellow, on: STDERR_FILENO) + " " + warning) }
+      for warning in report.warnings { Terminal.warning(warning) }
       let seconds = Date().timeIntervalSince(start)
       Terminal.say("\(dryRun ? "Dry run: would import" : "Imported") \(file) into \(name): \(report.rows.formatted()) rows in \(String(format: "%.1f", seconds)) s")
       var lines: [(String, Int, String)] = [
@@ -186,7 +219,7 @@ struct ListsCommand: ParsableCommand {
         ("rejected", report.rejected, "no valid address"),
       ]
       if report.cleaned > 0 {
-        lines.append(("cleaned", report.cleaned, "imported with line breaks or control characters in a name replaced by spaces"))
+        lines.append(("cleaned", report.cleaned, "imported with line breaks or control characters in a name made spaces, bidirectional controls removed"))
       }
       for (label, count, meaning) in lines {
         Terminal.say("  " + label.padding(toLength: 11, withPad: " ", startingAt: 0) + count.formatted().leftPadded(to: 9) + "  " + meaning)
@@ -196,7 +229,8 @@ struct ListsCommand: ParsableCommand {
         for problem in report.problems.prefix(50) {
           // A rejection's reason quotes the address already.
           let who = problem.email.isEmpty || problem.reason.contains(problem.email) ? "" : problem.email + ": "
-          Terminal.say("  \(file):\(problem.line): \(who)\(problem.reason)")
+          // The reason quotes the file's cells: printed safe.
+          Terminal.say("  \(file):\(problem.line): \(Terminal.safe(who + problem.reason))")
         }
         let more = report.rejected + report.keptOut + report.cleaned - min(50, report.problems.count)
         if more > 0 { Terminal.say("  … and \(more.formatted()) more (--json lists up to \(SubscriberStore.ImportReport.problemLimit))") }

@@ -74,11 +74,12 @@ struct OutboxCommand: ParsableCommand {
       let entry = try outbox.message(id: id)
       let m = entry.message
       let formatter = ISO8601DateFormatter()
-      Terminal.say("Id         \(m.id)\nState      \(entry.state.rawValue)\nCampaign   \(m.campaign)\nFrom       <\(m.sender)>\nTo         <\(m.recipient)>")
+      Terminal.say("Id         \(m.id)\nState      \(entry.state.rawValue)\nCampaign   \(m.campaign)\nFrom       <\(Terminal.safe(m.sender))>\nTo         <\(Terminal.safe(m.recipient))>")
       Terminal.say("Created    \(formatter.string(from: m.created))\nNext try   \(formatter.string(from: m.nextAttempt))")
-      for attempt in m.attempts { Terminal.say("Attempt    \(formatter.string(from: attempt.at))  \(attempt.outcome.rawValue)  \(attempt.reply)") }
+      for attempt in m.attempts { Terminal.say("Attempt    \(formatter.string(from: attempt.at))  \(attempt.outcome.rawValue)  \(Terminal.safe(attempt.reply))") }
       Terminal.say()
-      Terminal.say(String(decoding: m.bytes, as: UTF8.self))
+      // The message as spooled, its CRLF line ends as lines; anything else safe.
+      Terminal.say(Terminal.safe(String(decoding: m.bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")))
     }
   }
 

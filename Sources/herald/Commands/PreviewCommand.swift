@@ -94,14 +94,14 @@ struct PreviewCommand: ParsableCommand {
       ("DKIM", dkim),
     ]
     for (label, value) in rows {
-      Terminal.say(Terminal.paint(label.padding(toLength: 9, withPad: " ", startingAt: 0), .bold) + value)
+      Terminal.say(Terminal.paint(label.padding(toLength: 9, withPad: " ", startingAt: 0), .bold) + Terminal.safe(value))
     }
     let count = diagnostics.count + sendingWarnings.count
     if count > 0 {
       Terminal.say()
       Terminal.say(Terminal.paint("\(count) warning\(count == 1 ? "" : "s")", .yellow))
       Terminal.report(diagnostics, to: STDOUT_FILENO)
-      for warning in sendingWarnings { Terminal.say("herald.yml: " + Terminal.paint("warning:", .yellow) + " " + warning) }
+      for warning in sendingWarnings { Terminal.say("herald.yml: " + Terminal.paint("warning:", .yellow) + " " + Terminal.safe(warning)) }
     }
   }
 }

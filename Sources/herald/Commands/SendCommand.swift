@@ -90,23 +90,27 @@ struct SendCommand: AsyncParsableCommand {
         Terminal.say("They go out at \(ISO8601DateFormatter().string(from: plan.date)) with the next herald deliver (from cron, or a herald deliver --watch that keeps running).")
       }
     }
+    let archive = ArchiveJSON(result, site: mailroom.site)
     if !json, let published = result.published {
-      Terminal.say("Archive: \(mailroom.site.url(.release(slug: published.slug)))"
-        + (published.visibleFrom > Date() ? " (from \(ISO8601DateFormatter().string(from: published.visibleFrom)))" : ""))
+      Terminal.say("Published to the archive at \(archive.url ?? "")"
+        + (published.visibleFrom > Date() ? " (from \(ISO8601DateFormatter().string(from: published.visibleFrom)))" : "")
+        + ": \(result.publishing.explanation).")
+    } else if !json, !result.publishing.publishes {
+      Terminal.say("Not published to the archive: \(result.publishing.explanation).")
     }
     if let problem = result.publishProblem { Terminal.warning("the release was sent but not published to the web archive: \(problem); run herald publish") }
     guard let report = result.delivery else {
-      if json { try JSONOutput.print(EnqueuedJSON(campaign: result.campaign, enqueued: result.enqueued)) }
+      if json { try JSONOutput.print(EnqueuedJSON(campaign: result.campaign, enqueued: result.enqueued, archive: archive)) }
       return
     }
-    try DeliveryReportOutput.print(report, json: json, campaign: result.campaign, enqueued: result.enqueued)
+    try DeliveryReportOutput.print(report, json: json, campaign: result.campaign, enqueued: result.enqueued, archive: archive)
     if !json, let file = result.reportFile { Terminal.say("Report: \(Terminal.display(file))") }
     if report.paused != nil { throw ExitCode.failure }
   }
 
   private func printSummary(_ plan: CampaignPlan, relay: RelayConfiguration?) {
     func row(_ label: String, _ value: String) {
-      Terminal.say(Terminal.paint(label.padding(toLength: 11, withPad: " ", startingAt: 0), .bold) + value)
+      Terminal.say(Terminal.paint(label.padding(toLength: 11, withPad: " ", startingAt: 0), .bold) + Terminal.safe(value))
     }
     row("Subject", plan.composed.release.subject)
     if let original = plan.correctionOf {
@@ -125,6 +129,7 @@ struct SendCommand: AsyncParsableCommand {
       : plan.signers.map { "\(DKIMRecord(signer: $0).name) (\($0.key.algorithm.rawValue))" }.joined(separator: ", "))
     let relayText = relay?.url ?? (dryRun ? "none: --dry-run" : plan.scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: plan.date))" : "none: --queue-only")
     row("Relay", relayText)
+    row("Archive", (plan.publishing.publishes ? "published when sent: " : "not published: ") + plan.publishing.explanation)
     for warning in plan.sendingWarnings { Terminal.warning(warning) }
   }
 }

@@ -23,11 +23,11 @@ struct SubscribersCommand: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
-      // Names go into header fields: a line break or a NUL is cleaned here, and said.
+      // Names go into header fields: a line break, a NUL or a bidirectional control is cleaned here, and said.
       func cleaned(_ value: String?, _ option: String) -> String? {
         guard let value else { return nil }
         let result = SubscriberText.cleaned(value)
-        if let found = result.found { Terminal.warning("\(option) had \(found); it was replaced by a space") }
+        if let found = result.found { Terminal.warning("\(option) had \(found)") }
         return result.text.isEmpty ? nil : result.text
       }
       let (subscriber, change) = try options.store().addSubscriber(
@@ -38,7 +38,7 @@ struct SubscribersCommand: ParsableCommand {
         try JSONOutput.print(SubscriberAddedJSON(email: subscriber.email, id: subscriber.id, list: list, change: change.rawValue))
       } else {
         let what = change == .added ? "Added" : change == .updated ? "Updated" : "Already there:"
-        Terminal.say("\(what) \(subscriber.email) on \(list)\(pending ? " (pending confirmation)" : "").")
+        Terminal.say("\(what) \(Terminal.safe(subscriber.email)) on \(Terminal.safe(list))\(pending ? " (pending confirmation)" : "").")
       }
     }
   }
@@ -58,12 +58,16 @@ struct SubscribersCommand: ParsableCommand {
       }
       let s = profile.subscriber
       let formatter = ISO8601DateFormatter()
-      Terminal.say(Terminal.paint(s.name.map { "\($0) <\(s.email)>" } ?? s.email, .bold))
-      if let organization = s.organization { Terminal.say("Organization  \(organization)") }
-      if let language = s.language { Terminal.say("Language      \(language)") }
-      for (key, value) in s.attributes.sorted(by: { $0.key < $1.key }) { Terminal.say("\(key.padding(toLength: 13, withPad: " ", startingAt: 0)) \(value)") }
+      // Names, attributes, evidence (a browser's User-Agent) and a relay's replies were
+      // written by others: printed safe.
+      Terminal.say(Terminal.paint(Terminal.safe(s.name.map { "\($0) <\(s.email)>" } ?? s.email), .bold))
+      if let organization = s.organization { Terminal.say("Organization  \(Terminal.safe(organization))") }
+      if let language = s.language { Terminal.say("Language      \(Terminal.safe(language))") }
+      for (key, value) in s.attributes.sorted(by: { $0.key < $1.key }) {
+        Terminal.say("\(Terminal.safe(key.padding(toLength: 13, withPad: " ", startingAt: 0))) \(Terminal.safe(value))")
+      }
       Terminal.say("Since         \(formatter.string(from: s.createdAt))")
-      if let suppressed = profile.suppressed { Terminal.say(Terminal.paint("Suppressed    \(suppressed): never sent to", .red)) }
+      if let suppressed = profile.suppressed { Terminal.say(Terminal.paint("Suppressed    \(Terminal.safe(suppressed)): never sent to", .red)) }
       Terminal.say()
       Terminal.table([["LIST", "STATUS", "SINCE", "EVIDENCE"]] + profile.memberships.map {
         [$0.list, $0.status.rawValue, formatter.string(from: $0.changedAt), $0.source.description]
@@ -73,13 +77,13 @@ struct SubscribersCommand: ParsableCommand {
       for event in profile.history {
         // A request that changed no state says so: the status is the one it left as it was.
         let what = event.kind == .request ? "requested (stayed \(event.status.rawValue) until confirmed)" : event.status.rawValue
-        Terminal.say("  \(formatter.string(from: event.at))  \(event.list ?? "-")  \(what)  \(event.source)")
+        Terminal.say("  \(formatter.string(from: event.at))  \(event.list ?? "-")  \(what)  \(Terminal.safe(event.source.description))")
       }
       if !deliveries.isEmpty {
         Terminal.say()
         Terminal.say(Terminal.paint("Deliveries", .bold))
         for delivery in deliveries {
-          Terminal.say("  \(formatter.string(from: delivery.at))  \(delivery.release)  \(delivery.outcome)  \(delivery.reply)")
+          Terminal.say("  \(formatter.string(from: delivery.at))  \(delivery.release)  \(delivery.outcome)  \(Terminal.safe(delivery.reply))")
         }
       }
     }
@@ -100,7 +104,7 @@ struct SubscribersCommand: ParsableCommand {
     func run() throws {
       let lists = try options.store().unsubscribe(email: email, list: list, source: .commandLine("herald subscribers unsubscribe"))
       if json { try JSONOutput.print(UnsubscribedJSON(email: email, unsubscribedFrom: lists)); return }
-      Terminal.say(lists.isEmpty ? "\(email) was already unsubscribed." : "Unsubscribed \(email) from \(lists.joined(separator: ", ")).")
+      Terminal.say(Terminal.safe(lists.isEmpty ? "\(email) was already unsubscribed." : "Unsubscribed \(email) from \(lists.joined(separator: ", "))."))
     }
   }
 
@@ -115,7 +119,7 @@ struct SubscribersCommand: ParsableCommand {
     func run() throws {
       let suppression = try options.store().suppress(target, reason: reason)
       if json { try JSONOutput.print(SuppressionJSON(kind: suppression.kind.rawValue, value: suppression.value, reason: suppression.reason)); return }
-      Terminal.say("Suppressed \(suppression.kind == .domain ? "every address at " : "")\(suppression.value): \(suppression.reason).")
+      Terminal.say(Terminal.safe("Suppressed \(suppression.kind == .domain ? "every address at " : "")\(suppression.value): \(suppression.reason)."))
     }
   }
 

@@ -20,14 +20,16 @@ struct DeliveryReportJSON: Encodable {
   var campaign: CampaignID?
   /// How many a send enqueued; left out for herald deliver.
   var enqueued: Int?
+  /// Whether a send published the release; left out for herald deliver.
+  var archive: ArchiveJSON?
 
   enum CodingKeys: String, CodingKey {
-    case sent, deferred, failed, paused, campaign, enqueued
+    case sent, deferred, failed, paused, campaign, enqueued, archive
     case deferredReasons = "deferred_reasons"
     case failedReasons = "failed_reasons"
   }
 
-  init(_ report: Deliverer.Report, campaign: CampaignID? = nil, enqueued: Int? = nil) {
+  init(_ report: Deliverer.Report, campaign: CampaignID? = nil, enqueued: Int? = nil, archive: ArchiveJSON? = nil) {
     sent = report.sent
     deferred = report.deferred
     failed = report.failed
@@ -36,6 +38,34 @@ struct DeliveryReportJSON: Encodable {
     failedReasons = report.reasons(for: .failed).map { ReasonJSON(reason: $0.reason, count: $0.count) }
     self.campaign = campaign
     self.enqueued = enqueued
+    self.archive = archive
+  }
+}
+
+/// Whether `herald send` published the release in the web archive, and why:
+/// `{"published": false, "reason": "the list partners is private; …", "url": null}`.
+struct ArchiveJSON: Encodable {
+  var published: Bool
+  var reason: String
+  /// The release's page in the archive when it was published.
+  @Nullable var url: String?
+
+  enum CodingKeys: String, CodingKey {
+    case published, reason, url
+  }
+
+  /// What a send did.
+  init(_ result: CampaignResult, site: PublicSite) {
+    published = result.published != nil
+    reason = result.publishProblem.map { "it could not be published: \($0)" } ?? result.publishing.explanation
+    url = result.published.map { site.url(.release(slug: $0.slug)) }
+  }
+
+  /// What a send would do (--dry-run).
+  init(_ decision: PublishDecision) {
+    published = decision.publishes
+    reason = decision.explanation
+    url = nil
   }
 }
 
@@ -56,9 +86,11 @@ struct SendPlanJSON: Encodable {
   /// Always 0: a dry run sends nothing.
   var sent = 0
   var warnings: [String]
+  /// Whether sending it would publish it; `url` is null.
+  var archive: ArchiveJSON
 
   enum CodingKeys: String, CodingKey {
-    case campaign, recipients, suppressed, lists, sent, warnings
+    case campaign, recipients, suppressed, lists, sent, warnings, archive
     case alreadyReceived = "already_received"
     case inOutbox = "in_outbox"
   }
@@ -71,6 +103,7 @@ struct SendPlanJSON: Encodable {
     inOutbox = plan.inOutbox
     lists = plan.lists
     warnings = plan.sendingWarnings
+    archive = ArchiveJSON(plan.publishing)
   }
 }
 
@@ -78,6 +111,7 @@ struct SendPlanJSON: Encodable {
 struct EnqueuedJSON: Encodable {
   var campaign: CampaignID
   var enqueued: Int
+  var archive: ArchiveJSON
 }
 
 /// `herald outbox --json`: counts by state and by campaign, and the next retry.

@@ -10,9 +10,9 @@ enum DeliveryReportOutput {
   /// - Parameters:
   ///   - campaign: a send's campaign, and `enqueued` how many messages it wrote (`herald
   ///     send`); both nil for `herald deliver`.
-  static func print(_ report: Deliverer.Report, json: Bool, campaign: CampaignID? = nil, enqueued: Int? = nil) throws {
+  static func print(_ report: Deliverer.Report, json: Bool, campaign: CampaignID? = nil, enqueued: Int? = nil, archive: ArchiveJSON? = nil) throws {
     if json {
-      try JSONOutput.print(DeliveryReportJSON(report, campaign: campaign, enqueued: enqueued))
+      try JSONOutput.print(DeliveryReportJSON(report, campaign: campaign, enqueued: enqueued, archive: archive))
       return
     }
     Terminal.say("Sent \(report.sent.formatted()), deferred \(report.deferred.formatted()) (retried later by herald deliver), failed \(report.failed.formatted()).")
@@ -20,8 +20,8 @@ enum DeliveryReportOutput {
       let lines = CampaignReport.reasonLines(report, outcome)
       guard !lines.isEmpty else { continue }
       Terminal.say("\(title), by reason:")
-      for line in lines { Terminal.say("  \(line)") }
+      for line in lines { Terminal.say("  \(Terminal.safe(line))") }  // a relay's replies
     }
-    if let paused = report.paused { Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " " + paused) }
+    if let paused = report.paused { Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " " + Terminal.safe(paused)) }
   }
 }

@@ -19,11 +19,11 @@ enum DeliveryEvents {
       guard done > 0 && !json else { return }
       Terminal.say("\(Date().formatted(date: .omitted, time: .standard))  sent \(report.sent.formatted()), deferred \(report.deferred.formatted()), failed \(report.failed.formatted())")
       for (outcome, title) in [(DeliveryOutcome.deferred, "deferred"), (.failed, "failed")] {
-        for line in CampaignReport.reasonLines(report, outcome, limit: 3) { Terminal.say("    \(title): \(line)") }
+        for line in CampaignReport.reasonLines(report, outcome, limit: 3) { Terminal.say("    \(title): \(Terminal.safe(line))") }
       }
     case .paused(let why, let retryAt):
       // A failing relay: say why, and try again later instead of giving up.
-      Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " \(why); trying again in \(Int(retryAt.timeIntervalSinceNow.rounded())) s")
+      Terminal.warn(Terminal.paint("paused:", .yellow, on: STDERR_FILENO) + " \(Terminal.safe(why)); trying again in \(Int(retryAt.timeIntervalSinceNow.rounded())) s")
     case .failed(let error, let retryIn):
       Terminal.warning("the Outbox could not be read: \(error); trying again in \(retryIn.components.seconds) s")
     }

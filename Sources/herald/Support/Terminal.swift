@@ -4,8 +4,16 @@ import HeraldCompose
 import HeraldCore
 
 /// Output for people: colour only on a terminal and never with NO_COLOR set; problems go
-/// to standard error.
+/// to standard error. Text that others wrote (names, subjects, messages, a relay's replies)
+/// is printed through `safe`, so that its control characters are shown, not obeyed: table
+/// cells, warnings and errors always are; a line of `say` escapes the values it puts in.
 enum Terminal {
+  /// Text others wrote, with control and bidirectional characters shown escaped
+  /// (`TerminalText.escaped`): `\r`, `\u{202E}`.
+  static func safe(_ text: String) -> String {
+    TerminalText.escaped(text)
+  }
+
   /// Whether standard output (or error) is a terminal that wants colour.
   static func colours(_ descriptor: Int32) -> Bool {
     isatty(descriptor) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -39,10 +47,13 @@ enum Terminal {
   /// Prints diagnostics as `file:line: error: message`, errors red, warnings yellow.
   static func report(_ diagnostics: [Diagnostic], to descriptor: Int32 = STDERR_FILENO) {
     for diagnostic in diagnostics {
-      let label = diagnostic.severity == .error
-        ? paint("error:", .red, on: descriptor) : paint("warning:", .yellow, on: descriptor)
+      let label = switch diagnostic.severity {
+      case .error: paint("error:", .red, on: descriptor)
+      case .warning: paint("warning:", .yellow, on: descriptor)
+      case .note: paint("note:", .bold, on: descriptor)
+      }
       let location = diagnostic.line.map { "\(diagnostic.file):\($0):" } ?? "\(diagnostic.file):"
-      let line = "\(location) \(label) \(diagnostic.message)"
+      let line = "\(safe(location)) \(label) \(safe(diagnostic.message))"
       if descriptor == STDERR_FILENO { warn(line) } else { say(line) }
     }
   }
@@ -55,16 +66,18 @@ enum Terminal {
       // A file's problems are the whole error; a campaign's explain the error that follows.
       if !(error is CampaignError) { return }
     }
-    warn(paint("error:", .red, on: STDERR_FILENO) + " " + error.message)
+    warn(paint("error:", .red, on: STDERR_FILENO) + " " + safe(error.message))
   }
 
   /// Prints a warning on standard error.
   static func warning(_ text: String) {
-    warn(paint("warning:", .yellow, on: STDERR_FILENO) + " " + text)
+    warn(paint("warning:", .yellow, on: STDERR_FILENO) + " " + safe(text))
   }
 
-  /// Prints rows as aligned columns; the first row is the header.
+  /// Prints rows as aligned columns; the first row is the header. Every cell is printed
+  /// `safe`, on one line.
   static func table(_ rows: [[String]], rightAligned: Set<Int> = []) {
+    let rows = rows.map { $0.map { safe($0.replacingOccurrences(of: "\n", with: " ")) } }
     guard let first = rows.first else { return }
     var widths = Array(repeating: 0, count: first.count)
     for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
