@@ -15,7 +15,10 @@ extension Mailroom {
   package func publish(_ composed: ComposedRelease, at time: Date = Date(), campaign: CampaignID? = nil) throws -> Publication {
     let release = composed.release
     let body = composed.publicBody()
-    let visible = max(time, release.embargo ?? time)
+    // In whole seconds: the store keeps seconds since 1970 and Date counts from 2001, so a
+    // fraction may come back a hair later than it went in, and a release published "now"
+    // would not be visible now. A whole second survives the round trip exactly.
+    let visible = Date(timeIntervalSince1970: max(time, release.embargo ?? time).timeIntervalSince1970.rounded(.down))
     try store.publish(Publication(
       slug: release.slug, title: release.title, subject: release.subject, summary: release.summary, dateline: release.dateline,
       language: release.language, releaseDate: release.date.description, visibleFrom: visible, publishedAt: time,

@@ -13,8 +13,11 @@ package enum StoreFiles {
     /// Its mode now, e.g. 0o600.
     package var mode: UInt16
 
-    package var description: String {
-      "\(path) could be read by other users (mode \(String(previousMode, radix: 8))); it holds personal data and is now owner-only (mode \(String(mode, radix: 8)))"
+    package var description: String { "\(path) \(reason)" }
+
+    /// What happened, without the path (for a diagnostic that names the file).
+    package var reason: String {
+      "could be read by other users (mode \(String(previousMode, radix: 8))); it holds personal data and is now owner-only (mode \(String(mode, radix: 8)))"
     }
   }
 

@@ -38,9 +38,10 @@ struct CheckCommand: ParsableCommand {
       // Where it goes: published or not, and public lists that take anyone's address. A
       // workspace without a store has no lists yet (and check does not make one).
       if FileManager.default.fileExists(atPath: workspace.databaseFile.path) {
-        diagnostics += AudienceCheck.diagnostics(
-          for: composed.release, lists: try workspace.openStore(logger: options.logger).lists(),
-          listsFile: Terminal.display(workspace.databaseFile))
+        // Opening the store makes its files owner-only: said as check's own warnings below.
+        let store = try workspace.openStore(logger: options.logger)
+        diagnostics += store.tightenedFiles.map { Diagnostic(.warning, file: Terminal.display(URL(fileURLWithPath: $0.path)), line: nil, $0.reason) }
+        diagnostics += AudienceCheck.diagnostics(for: composed.release, lists: try store.lists(), listsFile: Terminal.display(workspace.databaseFile))
       }
     } catch let error as any DiagnosedError where !error.diagnostics.isEmpty {
       diagnostics = error.diagnostics
