@@ -34,14 +34,32 @@ package struct Workspace: Sendable {
   /// Whether the folder is a workspace (has herald.yml).
   package var exists: Bool { FileManager.default.fileExists(atPath: configurationFile.path) }
 
-  /// Throws unless the folder is a workspace: a typo in --workspace must not silently
-  /// make a database or an Outbox somewhere new.
-  /// - Throws: `WorkspaceError` `.notAWorkspace` saying how to make one.
-  package func checkExists() throws {
-    guard exists else {
-      throw WorkspaceError(.notAWorkspace,
-        "\(configurationFile.path) is missing: this folder is not a Herald workspace. Run “herald init \(root.path)” to make one, or pass --workspace DIR")
+  /// The workspace that holds `folder`, found as git finds its repository: the folder
+  /// itself or the nearest one above it with a herald.yml; nil when there is none up to
+  /// the file system's root.
+  package static func enclosing(_ folder: URL) -> Workspace? {
+    var candidate = folder.standardizedFileURL
+    while true {
+      let workspace = Workspace(root: candidate)
+      if workspace.exists { return workspace }
+      let parent = candidate.deletingLastPathComponent().standardizedFileURL
+      if parent.path == candidate.path { return nil }
+      candidate = parent
     }
+  }
+
+  /// Throws unless the folder is a workspace: a typo in --workspace must not silently
+  /// make a database or an Outbox somewhere new. Inside another workspace, the advice is
+  /// that workspace, never to make one inside it.
+  /// - Throws: `WorkspaceError` `.notAWorkspace` saying what to do.
+  package func checkExists() throws {
+    guard !exists else { return }
+    if let outer = Workspace.enclosing(root.deletingLastPathComponent()) {
+      throw WorkspaceError(.notAWorkspace,
+        "\(configurationFile.path) is missing: this folder is not a Herald workspace, but it is inside the workspace \(outer.root.path). Run herald there or in any folder inside it without --workspace, or pass --workspace \(outer.root.path)")
+    }
+    throw WorkspaceError(.notAWorkspace,
+      "\(configurationFile.path) is missing: this folder is not a Herald workspace, and no folder above it is one. Run “herald init \(root.path)” to make one, or pass --workspace DIR")
   }
 
   /// Reads herald.yml.

@@ -10,7 +10,8 @@ struct Herald: AsyncParsableCommand {
     abstract: "Write press releases in Markdown; send them as correct, good-looking email.",
     discussion: """
       Every command works on a workspace: a folder with herald.yml, Templates/, Lists/, \
-      Outbox/ and Releases/. It is the current folder unless --workspace says otherwise; \
+      Outbox/ and Releases/. It is the current folder or the nearest one above it with a \
+      herald.yml (as git finds its repository), unless --workspace says otherwise; \
       “herald init DIR” makes one.
 
       Exit status: 0 done, 1 failed (the error says why), 64 wrong arguments (usage). \
@@ -36,6 +37,10 @@ struct Herald: AsyncParsableCommand {
     sigaddset(&stopSignals, SIGTERM)
     sigaddset(&stopSignals, SIGINT)
     pthread_sigmask(SIG_UNBLOCK, &stopSignals, nil)
+    if let typo = CommandTypo.find(in: Array(CommandLine.arguments.dropFirst()), under: Herald.self) {
+      Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + typo.message)
+      Foundation.exit(ExitCode.validationFailure.rawValue)
+    }
     do {
       var command = try parseAsRoot()
       if var command = command as? any AsyncParsableCommand {

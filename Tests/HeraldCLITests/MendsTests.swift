@@ -56,12 +56,99 @@ struct MendsTests {
     #expect(!result.stderr.contains("Usage:"), "a runtime failure is not a usage error")
   }
 
+  @Test func aSendWithoutYesAndNoTerminalExitsAsTheReadmeSays() throws {
+    // The README's exit status table names the missing --yes in one row: that row's status
+    // is what Herald gives.
+    let readme = try String(contentsOf: PythonOracle.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    let row = try #require(readme.split(separator: "\n").first { $0.hasPrefix("| ") && $0.contains("a missing `--yes`") }, "no README row")
+    let documented = try #require(Int32(row.split(separator: "|")[0].trimmingCharacters(in: .whitespaces)))
+    _ = try herald("lists", "create", "press-en")
+    _ = try herald("subscribers", "add", "reader@example.com", "--list", "press-en")
+    let result = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:9")
+    #expect(result.status == documented, "\(result.stderr)")
+    #expect(result.stderr.contains("add --yes"), "\(result.stderr)")
+    #expect(result.stdout.contains("Recipients") || result.stdout.contains("recipients"), "the plan is shown first: \(result.stdout)")
+    #expect(Self.spooled(in: root) == 0, "nothing was enqueued")
+  }
+
+  static func spooled(in root: URL) -> Int {
+    ["queue", "active", "deferred", "sent", "failed", "hold"].reduce(0) { total, state in
+      total + ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Outbox/\(state)").path).count) ?? 0)
+    }
+  }
+
   @Test func aFolderThatIsNotAWorkspaceIsNamedAndNothingIsCreated() throws {
     let empty = try HeraldProcess.temporaryDirectory()
     let result = try HeraldProcess.run(["lists"], in: empty)
     #expect(result.status == 1)
     #expect(result.stderr.hasPrefix("error: \(empty.path)/herald.yml is missing: this folder is not a Herald workspace"), "\(result.stderr)")
     #expect(try FileManager.default.contentsOfDirectory(atPath: empty.path).isEmpty)
+  }
+
+  @Test(arguments: [
+    (["sned", "Releases/2020-03-31-water-report.md"], "“sned” is not a command of herald. Did you mean “herald send”?"),
+    (["lists", "improt", "press-en", "x.csv"], "“improt” is not a command of herald lists. Did you mean “herald lists import”?"),
+    (["inquiries", "shwo", "1"], "Did you mean “herald inquiries show”?"),
+    (["frobnicate"], "“frobnicate” is not a command of herald. Run “herald --help” to see the commands."),
+  ])
+  func aMistypedCommandIsAUsageErrorThatSaysWhichWasMeant(_ arguments: [String], _ message: String) throws {
+    let result = try HeraldProcess.run(arguments, in: root)
+    #expect(result.status == 64, "\(result.stderr)")
+    #expect(result.stderr.contains(message), "\(result.stderr)")
+  }
+
+  @Test func theSingularFormsOfCommandsWork() throws {
+    _ = try herald("list", "create", "press-en")
+    #expect(try herald("list").stdout.contains("press-en"))
+    _ = try herald("subscriber", "add", "reader@example.com", "--list", "press-en")
+    #expect(try herald("subscriber", "show", "reader@example.com").stdout.contains("press-en"))
+    #expect(try herald("inquiry").status == 0)
+  }
+
+  @Test func aCommandInsideAWorkspaceFindsItAsGitFindsItsRepository() throws {
+    _ = try herald("lists", "create", "press-en")
+    let releases = root.appendingPathComponent("Releases")
+    let nested = releases.appendingPathComponent("drafts/2026")
+    try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+    // From a folder two levels below Releases/: the workspace above, and its list.
+    let lists = try HeraldProcess.run(["lists"], in: nested)
+    #expect(lists.status == 0, "\(lists.stderr)")
+    #expect(lists.stdout.contains("press-en"), "\(lists.stdout)")
+    // A release named as the shell means it, from Releases/.
+    let check = try HeraldProcess.run(["check", "2020-03-31-water-report.md"], in: releases)
+    #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+    // Nothing of a workspace was made below.
+    #expect(!FileManager.default.fileExists(atPath: releases.appendingPathComponent("Lists").path))
+    #expect(!FileManager.default.fileExists(atPath: nested.appendingPathComponent("Outbox").path))
+  }
+
+  @Test func aSubfolderNamedAsTheWorkspaceIsNeverAdvisedToBecomeOne() throws {
+    let releases = root.appendingPathComponent("Releases")
+    let result = try herald("lists", "--workspace", releases.path)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("inside the workspace \(root.standardizedFileURL.path)"), "\(result.stderr)")
+    #expect(!result.stderr.contains("herald init"), "\(result.stderr)")
+  }
+
+  @Test func theSinkPrintsALinePerMessageUnlessQuiet() throws {
+    _ = try herald("lists", "create", "press-en")
+    _ = try herald("subscribers", "add", "reader@example.com", "--list", "press-en")
+    for quiet in [false, true] {
+      let maildir = root.appendingPathComponent(quiet ? "quiet" : "loud")
+      let sink = try BackgroundProcess.herald(["sink", "--port", "0", "--maildir", maildir.path] + (quiet ? ["--quiet"] : []), in: root)
+      let port = try #require(try sink.waitForOutput(#"listening on smtp://127\.0\.0\.1:([0-9]+)"#), "\(sink.output)")
+      let sent = try herald(
+        "send", "Releases/2020-03-31-water-report.md", "--smtp", "smtp://127.0.0.1:\(port)", "--yes", "--again")
+      #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
+      let line = #"000001  from [^ ]+@[^ ]+  to reader@example\.com  “New study: cities lose a third of their drinking water to leaks”"#
+      if quiet {
+        #expect(try NSRegularExpression(pattern: line).firstMatch(in: sink.output, range: NSRange(sink.output.startIndex..., in: sink.output)) == nil)
+        #expect(FileManager.default.fileExists(atPath: maildir.appendingPathComponent("000001.eml").path))
+      } else {
+        #expect(try sink.waitForOutput(line) != nil, "\(sink.output)")
+      }
+      sink.stop()
+    }
   }
 
   // MARK: Why messages were deferred

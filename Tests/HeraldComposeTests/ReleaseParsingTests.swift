@@ -106,4 +106,20 @@ struct ReleaseParsingTests {
   func slugsAreLowercaseASCII(_ title: String, _ slug: String) {
     #expect(Release.slugify(title) == slug)
   }
+
+  @Test(arguments: [
+    // 65 characters as a slug: the last word would be cut at 60.
+    ("Ministers agree on a framework for transboundary water governance", "ministers-agree-on-a-framework-for-transboundary-water"),
+    // A hyphen right after the limit: the 60 characters before it are whole words.
+    (String(repeating: "abcd ", count: 10) + "abcdefghij tail", String(repeating: "abcd-", count: 10) + "abcdefghij"),
+    // Otherwise at the last hyphen within the limit.
+    (String(repeating: "abcd ", count: 12) + "tail", String(String(repeating: "abcd-", count: 12).dropLast())),
+    // One word longer than the limit has nowhere to be cut but the limit.
+    (String(repeating: "x", count: 70), String(repeating: "x", count: 60)),
+  ])
+  func longSlugsAreCutAtAWordBoundary(_ title: String, _ slug: String) {
+    let made = Release.slugify(title)
+    #expect(made == slug)
+    #expect(made.count <= 60)
+  }
 }

@@ -63,6 +63,40 @@ struct InboxIntakeTests {
     #expect(try kept().files.count == 2 && kept().temporary.isEmpty)
   }
 
+  @Test func severalPathsAndAFolderOfEmlFilesAreReadInTheirOrder() throws {
+    // A folder of saved replies (not a Maildir), a single .eml file and an mbox, in one import.
+    let replies = fixture.workspace.root.appendingPathComponent("Replies")
+    try FileManager.default.createDirectory(at: replies, withIntermediateDirectories: true)
+    try Data(InboxFixtures.bytes("gmail-vacation.eml")).write(to: replies.appendingPathComponent("b.eml"))
+    try Data(InboxFixtures.bytes("postfix-dsn-5.1.1.eml")).write(to: replies.appendingPathComponent("a.eml"))
+    try Data("not a message file".utf8).write(to: replies.appendingPathComponent("notes.txt"))
+    let single = fixture.workspace.root.appendingPathComponent("one.eml")
+    try Data(InboxFixtures.bytes("reply-with-attachment.eml")).write(to: single)
+    let mbox = try mbox([Array("From: Reader <reader1@example.com>\r\nTo: pressoffice@example.org\r\nSubject: Q\r\nMessage-ID: <several@example.com>\r\n\r\nWhen?\r\n".utf8)])
+    guard case .mbox(let mboxURL, _) = mbox else { Issue.record("not an mbox"); return }
+
+    let source = try MailSource.detect(paths: [replies.path, single.path, mboxURL.path])
+    #expect(source == .several([.folder(URL(fileURLWithPath: replies.path)), .file(single), mbox]))
+    var origins: [String] = []
+    let summary = try fixture.inbox.importMessages(from: source) { origins.append($0.origin) }
+    #expect(summary.total == 4 && summary.failed == 0)
+    #expect(origins.prefix(3) == [replies.appendingPathComponent("a.eml").path, replies.appendingPathComponent("b.eml").path, single.path])
+    #expect(origins.last?.hasPrefix(mboxURL.path) == true)
+  }
+
+  @Test func aMistypedPathAmongSeveralStopsTheImportBeforeAnythingIsRead() throws {
+    let single = fixture.workspace.root.appendingPathComponent("one.eml")
+    try Data(InboxFixtures.bytes("gmail-vacation.eml")).write(to: single)
+    let missing = fixture.workspace.root.appendingPathComponent("Replise").path
+    let error = try #require(throws: InboxError.self) { try MailSource.detect(paths: [single.path, missing]) }
+    #expect(error.message.hasPrefix("\(missing): no such file or folder"), "\(error.message)")
+    let empty = fixture.workspace.root.appendingPathComponent("Empty")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    let notMail = try #require(throws: InboxError.self) { try MailSource.detect(empty.path) }
+    #expect(notMail.message.contains("no .eml files"), "\(notMail.message)")
+    #expect(try fixture.store.inboundCounts().isEmpty)
+  }
+
   @Test func whatIsToldIsRecordedAndOnTheDisk() throws {
     let folder = try fixture.maildir(InboxFixtures.all)
     var told = 0

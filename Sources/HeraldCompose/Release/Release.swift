@@ -62,7 +62,17 @@ package struct Release: Sendable {
       }
     }
     while slug.hasSuffix("-") { slug.removeLast() }
-    return slug.isEmpty ? "release" : String(slug.prefix(60))
+    return slug.isEmpty ? "release" : shortened(slug, to: 60)
+  }
+
+  /// A slug of at most `limit` characters, cut at the last word boundary (hyphen) within
+  /// it so that no word is cut in half; a first word longer than the limit is cut.
+  static func shortened(_ slug: String, to limit: Int) -> String {
+    guard slug.count > limit else { return slug }
+    let head = slug.prefix(limit + 1)  // the character after the limit: a hyphen ends a word there
+    if head.last == "-" { return String(head.dropLast()) }
+    guard let cut = head.lastIndex(of: "-") else { return String(slug.prefix(limit)) }
+    return String(head[..<cut])
   }
 }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import HeraldMail
 import Synchronization
 
 /// A small SMTP server on loopback that accepts messages and stores each as an .eml file:
@@ -29,13 +30,28 @@ package final class CaptureSink: Sendable {
   private let faults: Faults
   private let counter = Atomic<Int>(0)
   private let stopped = Atomic<Bool>(false)
+  private let onMessage: (@Sendable (Captured) -> Void)?
+
+  /// A message stored, as a line of the sink's output says it.
+  package struct Captured: Sendable, Equatable {
+    /// Its number, the name of its files (000001.eml).
+    package var number: Int
+    /// The envelope's sender.
+    package var sender: String
+    /// The envelope's recipients.
+    package var recipients: [String]
+    /// The Subject header, decoded; nil when it has none.
+    package var subject: String?
+  }
 
   /// Listens on 127.0.0.1:`port` (0: any free port) and serves connections on their own threads.
+  /// - Parameter onMessage: called on the connection's thread after each message is stored.
   /// - Throws: `DeliveryError` `.connection` when the port cannot be had.
-  package init(port: Int = 2525, maildir: URL, faults: Faults = Faults()) throws {
+  package init(port: Int = 2525, maildir: URL, faults: Faults = Faults(), onMessage: (@Sendable (Captured) -> Void)? = nil) throws {
     try FileManager.default.createDirectory(at: maildir, withIntermediateDirectories: true)
     self.maildir = maildir
     self.faults = faults
+    self.onMessage = onMessage
     let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard socket >= 0 else { throw DeliveryError(.connection, "cannot open a socket: \(String(cString: strerror(errno)))") }
     var yes: Int32 = 1
@@ -128,6 +144,9 @@ package final class CaptureSink: Sendable {
           let envelope = "MAIL FROM:<\(sender ?? "")>\n" + recipients.map { "RCPT TO:<\($0)>\n" }.joined()
           try? Data(envelope.utf8).write(to: maildir.appendingPathComponent("\(name).envelope"), options: .atomic)
           connection.send("250 2.0.0 Ok: queued as \(name)")
+          if let onMessage {
+            onMessage(Captured(number: number, sender: sender ?? "", recipients: recipients, subject: ReceivedMessage(parsing: data).subject))
+          }
         }
         sender = nil
         recipients = []

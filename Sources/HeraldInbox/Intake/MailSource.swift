@@ -11,10 +11,23 @@ package enum MailSource: Sendable, Equatable {
   case maildir(URL)
   /// An mbox file of many messages.
   case mbox(URL, MboxReader.Format)
+  /// A folder of message files that is not a Maildir (saved replies, `Replies/`): its
+  /// `.eml` files, by name.
+  case folder(URL)
+  /// Several sources, read one after the other (`herald inbox import Replies/ inbox.mbox`).
+  indirect case several([MailSource])
 
-  /// What a path is: a folder with new/ or cur/ is a Maildir; a file named `*.eml` is one
-  /// message; another file whose first line starts with "From " is an mbox; any other file
-  /// is one message.
+  /// What each of `paths` is (see `detect(_:mboxFormat:)`), all of them before anything is
+  /// read, so that a mistyped third path stops the import before the first is read.
+  /// - Throws: `InboxError` `.source` naming the first path that cannot be read.
+  package static func detect(paths: [String], mboxFormat: MboxReader.Format = .mboxrd) throws -> MailSource {
+    let sources = try paths.map { try detect($0, mboxFormat: mboxFormat) }
+    return sources.count == 1 ? sources[0] : .several(sources)
+  }
+
+  /// What a path is: a folder with new/ or cur/ is a Maildir; another folder with .eml
+  /// files in it is a folder of messages; a file named `*.eml` is one message; another
+  /// file whose first line starts with "From " is an mbox; any other file is one message.
   ///
   /// An .eml file may begin with a "From " line too: tools that save one message (procmail,
   /// formail, mutt) write its envelope line first. Such a file is not an mbox, and a line
@@ -22,20 +35,21 @@ package enum MailSource: Sendable, Equatable {
   /// splits nothing: none was quoted, as an mbox writer would have. The envelope line is
   /// kept with the bytes; the parser does not read it as a header.
   /// - Throws: `InboxError` `.source` when the path does not exist, or is a folder that is
-  ///   not a Maildir.
+  ///   neither a Maildir nor holds .eml files.
   package static func detect(_ path: String, mboxFormat: MboxReader.Format = .mboxrd) throws -> MailSource {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      throw InboxError(.source, "\(path) does not exist; give an .eml file, a Maildir folder or an mbox file")
+      throw InboxError(.source, "\(path): no such file or folder; give .eml files, a folder of them, a Maildir folder or an mbox file")
     }
     if isDirectory.boolValue {
       let hasNew = FileManager.default.fileExists(atPath: url.appendingPathComponent("new").path)
       let hasCur = FileManager.default.fileExists(atPath: url.appendingPathComponent("cur").path)
-      guard hasNew || hasCur else {
-        throw InboxError(.source, "\(path) is a folder but not a Maildir (it has no new/ or cur/); give an .eml file, a Maildir folder or an mbox file")
+      if hasNew || hasCur { return .maildir(url) }
+      guard !messageFiles(in: url).isEmpty else {
+        throw InboxError(.source, "\(path) is a folder with no .eml files and is not a Maildir (it has no new/ or cur/); give .eml files, a folder of them, a Maildir folder or an mbox file")
       }
-      return .maildir(url)
+      return .folder(url)
     }
     if url.pathExtension.lowercased() == "eml" { return .file(url) }
     let handle = FileIO.openFile(path, O_RDONLY | O_CLOEXEC)
@@ -74,24 +88,38 @@ package enum MailSource: Sendable, Equatable {
       for folder in ["new", "cur"] {
         let directory = url.appendingPathComponent(folder)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { continue }
-        for name in names.sorted() where !name.hasPrefix(".") {
-          let file = directory.appendingPathComponent(name)
-          let bytes: [UInt8]
-          do {
-            bytes = try Self.read(file)
-          } catch let error as InboxError {
-            try unreadable(file.path, error)
-            continue
-          }
-          try body(Item(bytes: bytes, origin: file.path))
-        }
+        try Self.readEach(names.sorted().filter { !$0.hasPrefix(".") }.map { directory.appendingPathComponent($0) }, unreadable: unreadable, body)
       }
+    case .folder(let url):
+      try Self.readEach(Self.messageFiles(in: url), unreadable: unreadable, body)
+    case .several(let sources):
+      for source in sources { try source.forEach(unreadable: unreadable, body) }
     case .mbox(let url, let format):
       let reader = try MboxReader(path: url.path, format: format)
       while let bytes = try reader.next() {
         try body(Item(bytes: bytes, origin: "\(url.path):\(reader.messageLine)"))
       }
     }
+  }
+
+  /// Hands each file's bytes to `body`, and each file that cannot be read to `unreadable`.
+  private static func readEach(_ files: [URL], unreadable: (String, InboxError) throws -> Void, _ body: (Item) throws -> Void) throws {
+    for file in files {
+      let bytes: [UInt8]
+      do {
+        bytes = try read(file)
+      } catch let error as InboxError {
+        try unreadable(file.path, error)
+        continue
+      }
+      try body(Item(bytes: bytes, origin: file.path))
+    }
+  }
+
+  /// The .eml files directly in a folder, by name.
+  static func messageFiles(in folder: URL) -> [URL] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    return names.filter { !$0.hasPrefix(".") && ($0 as NSString).pathExtension.lowercased() == "eml" }.sorted().map { folder.appendingPathComponent($0) }
   }
 
   /// The bytes of one file, refusing anything over 50 MB (no mail a press office gets).

@@ -90,14 +90,14 @@ struct InboxCommand: ParsableCommand {
 
   struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "import", abstract: "Read one .eml file, a Maildir (new/ and cur/) or an mbox file.")
+      commandName: "import", abstract: "Read .eml files, folders of them, Maildirs (new/ and cur/) and mbox files.")
     @OptionGroup var options: WorkspaceOptions
-    @Argument(help: ArgumentHelp("The file or folder.", valueName: "PATH")) var path: String
+    @Argument(help: ArgumentHelp("The files and folders, read in this order.", valueName: "PATH")) var paths: [String]
     @Option(help: "How an mbox quotes “From ” lines: mboxrd (the default) or mboxo.") var format: MboxReader.Format = .mboxrd
     @Flag(help: "Print one JSON object per message read.") var json = false
 
     func run() throws {
-      let source = try MailSource.detect(path, mboxFormat: format)
+      let source = try MailSource.detect(paths: paths, mboxFormat: format)
       let inbox = try Inbox(mailroom: try options.mailroom(), logger: options.logger)
       let summary = try inbox.importMessages(from: source, onMessage: { InboxCommand.report($0, json: json) }, onFailure: InboxCommand.failure)
       InboxCommand.summary(summary, json: json)

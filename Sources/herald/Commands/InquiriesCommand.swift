@@ -14,7 +14,8 @@ struct InquiriesCommand: ParsableCommand {
     abstract: "The questions journalists sent back: list, read, assign, note, answer.",
     discussion: "An inquiry is new, open, waiting, answered or closed. A reply (--file REPLY.md) goes out through the Outbox, threaded to the question, and the inquiry becomes answered.",
     subcommands: [List.self, Show.self, Assign.self, Note.self, Status.self, Reply.self],
-    defaultSubcommand: List.self)
+    defaultSubcommand: List.self,
+    aliases: ["inquiry"])
 
   /// Who is doing this, for the thread: $HERALD_USER, else the login name.
   static var author: String {

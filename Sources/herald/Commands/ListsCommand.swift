@@ -8,16 +8,32 @@ struct ListsCommand: ParsableCommand {
     commandName: "lists",
     abstract: "Show, create, delete, import and export subscriber lists.",
     subcommands: [Show.self, Create.self, Update.self, Delete.self, Import.self, Export.self],
-    defaultSubcommand: Show.self
+    defaultSubcommand: Show.self,
+    aliases: ["list"]
   )
 
   struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "A table of lists with their member counts.")
+    static let configuration = CommandConfiguration(
+      commandName: "show", abstract: "A table of lists with their member counts, or one list's members (herald lists show NAME).")
     @OptionGroup var options: WorkspaceOptions
+    @Argument(help: ArgumentHelp("A list whose members to show, a page at a time.", valueName: "NAME")) var name: String?
+    @Option(help: "With NAME: only members with this status (subscribed, pending, unsubscribed, bounced, complained).") var status: MembershipStatus?
+    @Option(help: "With NAME: the page to show, from 1.") var page: Int = 1
+    @Option(name: .customLong("per-page"), help: "With NAME: members on a page (1–10000).") var perPage: Int = 50
     @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+      if name == nil && (status != nil || page != 1) { throw ValidationError("--status and --page need a list: herald lists show NAME --page 2") }
+      guard page >= 1 else { throw ValidationError("--page counts from 1") }
+      guard (1...10_000).contains(perPage) else { throw ValidationError("--per-page is from 1 to 10000") }
+    }
 
     func run() throws {
       let store = try options.store()
+      if let name {
+        try showMembers(of: name, in: store)
+        return
+      }
       let (lists, counts) = (try store.lists(), try store.counts())
       if json {
         try JSONOutput.print(lists.map { ListCountsJSON(list: ListJSON($0), counts: counts[$0.name] ?? ListCounts()) })
@@ -36,6 +52,41 @@ struct ListsCommand: ParsableCommand {
         ])
       }
       Terminal.table(rows, rightAligned: [3, 4, 5, 6, 7])
+    }
+
+    /// One page of a list's members, by address, with the command for the next page.
+    private func showMembers(of list: String, in store: SubscriberStore) throws {
+      let members = try store.members(ofList: list, status: status, page: page, perPage: perPage)
+      if json {
+        try JSONOutput.print(MemberPageJSON(list: list, members))
+        return
+      }
+      let which = status.map { "\($0.rawValue) " } ?? ""
+      guard members.total > 0 else {
+        Terminal.say("\(list) has no \(which)members.")
+        return
+      }
+      guard !members.members.isEmpty else {
+        Terminal.say("\(list) has \(members.total) \(which)member(s) on \(members.pages) page(s); there is no page \(page).")
+        return
+      }
+      let day = Date.ISO8601FormatStyle().year().month().day()
+      var rows = [["EMAIL", "NAME", "ORGANISATION", "STATUS", "SINCE"]]
+      for member in members.members {
+        rows.append([
+          Terminal.shown(member.subscriber.email), Terminal.shown(member.subscriber.name ?? ""), Terminal.shown(member.subscriber.organization ?? ""),
+          member.status.rawValue, member.since.formatted(day),
+        ])
+      }
+      Terminal.table(rows)
+      let first = (members.page - 1) * members.perPage + 1
+      var footer = "\(first)–\(first + members.members.count - 1) of \(members.total) \(which)member(s), page \(members.page) of \(members.pages)."
+      if members.page < members.pages {
+        let status = status.map { " --status \($0.rawValue)" } ?? ""
+        let size = perPage == 50 ? "" : " --per-page \(perPage)"
+        footer += " Next: herald lists show \(list)\(status)\(size) --page \(members.page + 1)"
+      }
+      Terminal.say(footer)
     }
   }
 

@@ -64,7 +64,7 @@ struct SendCommand: AsyncParsableCommand {
     }
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
     if !yes {
-      guard isatty(STDIN_FILENO) == 1 else { throw CommandFailure("add --yes to send without a terminal to confirm on; nothing was sent") }
+      guard isatty(STDIN_FILENO) == 1 else { throw ValidationError("there is no terminal to confirm the send on: add --yes to send; nothing was sent") }
       FileHandle.standardOutput.write(Data("Send to \(plan.recipients.formatted()) recipients? [y/N] ".utf8))
       guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
         Terminal.say("Nothing was sent.")

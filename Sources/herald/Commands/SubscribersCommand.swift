@@ -7,7 +7,8 @@ struct SubscribersCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "subscribers",
     abstract: "Add, show, unsubscribe, suppress and forget subscribers.",
-    subcommands: [Add.self, Show.self, Unsubscribe.self, Suppress.self, Unsuppress.self, Forget.self]
+    subcommands: [Add.self, Show.self, Unsubscribe.self, Suppress.self, Unsuppress.self, Forget.self],
+    aliases: ["subscriber"]
   )
 
   struct Add: ParsableCommand {

@@ -54,6 +54,41 @@ struct ListCountsJSON: Encodable {
   }
 }
 
+/// A list's members, a page of them (`herald lists show NAME --json`).
+struct MemberPageJSON: Encodable {
+  var list: String
+  var total: Int
+  var page: Int
+  var pages: Int
+  var perPage: Int
+  var members: [Member]
+
+  struct Member: Encodable {
+    var email: String
+    @Nullable var name: String?
+    @Nullable var organization: String?
+    var status: String
+    /// When the membership took its status (ISO 8601, UTC).
+    var since: Date
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case list, total, page, pages, members
+    case perPage = "per_page"
+  }
+
+  init(list: String, _ page: SubscriberStore.MemberPage) {
+    self.list = list
+    total = page.total
+    self.page = page.page
+    pages = page.pages
+    perPage = page.perPage
+    members = page.members.map {
+      Member(email: $0.subscriber.email, name: $0.subscriber.name, organization: $0.subscriber.organization, status: $0.status.rawValue, since: $0.since)
+    }
+  }
+}
+
 /// `herald lists delete --json`.
 struct ListDeletedJSON: Encodable {
   var deleted: String

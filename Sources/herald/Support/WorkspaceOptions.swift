@@ -7,15 +7,21 @@ import Logging
 
 /// The options every command on a workspace takes: which workspace, and how much to log.
 struct WorkspaceOptions: ParsableArguments {
-  @Option(name: .long, help: ArgumentHelp("The workspace folder.", valueName: "DIR"))
-  var workspace: String = "."
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The workspace folder (default: the current folder or the nearest one above it with a herald.yml, as git finds its repository).",
+      valueName: "DIR"))
+  var workspace: String?
 
   @Flag(help: "Log what Herald does to standard error (HERALD_LOG=trace shows the SMTP dialogue too).")
   var verbose = false
 
   /// The workspace.
   var value: Workspace {
-    Workspace(root: URL(fileURLWithPath: workspace, isDirectory: true))
+    if let workspace { return Workspace(root: URL(fileURLWithPath: workspace, isDirectory: true)) }
+    let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+    return Workspace.enclosing(here) ?? Workspace(root: here)
   }
 
   /// A logger for the libraries.
