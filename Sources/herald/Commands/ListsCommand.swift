@@ -74,7 +74,8 @@ struct ListsCommand: ParsableCommand {
       var rows = [["EMAIL", "NAME", "ORGANISATION", "STATUS", "SINCE"]]
       for member in members.members {
         rows.append([
-          Terminal.shown(member.subscriber.email), Terminal.shown(member.subscriber.name ?? ""), Terminal.shown(member.subscriber.organization ?? ""),
+          // Table cells are made safe for the terminal by Terminal.table.
+          member.subscriber.email, member.subscriber.name ?? "", member.subscriber.organization ?? "",
           member.status.rawValue, member.since.formatted(day),
         ])
       }

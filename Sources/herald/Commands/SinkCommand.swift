@@ -40,9 +40,9 @@ struct SinkCommand: ParsableCommand {
   /// One line per message stored: its number, sender, recipients and subject (what others
   /// wrote, shown safely on a terminal). Written unbuffered, one write a line, as they come.
   private static func say(_ message: CaptureSink.Captured) {
-    let subject = message.subject.map { "“\(Terminal.shown($0))”" } ?? "(no subject)"
-    let line = String(format: "%06d", message.number) + "  from \(Terminal.shown(message.sender))"
-      + "  to \(message.recipients.map(Terminal.shown).joined(separator: ", "))  \(subject)\n"
+    let subject = message.subject.map { "“\(Terminal.safe($0))”" } ?? "(no subject)"
+    let line = String(format: "%06d", message.number) + "  from \(Terminal.safe(message.sender))"
+      + "  to \(message.recipients.map(Terminal.safe).joined(separator: ", "))  \(subject)\n"
     FileHandle.standardOutput.write(Data(line.utf8))
   }
 }

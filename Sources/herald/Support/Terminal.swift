@@ -69,20 +69,6 @@ enum Terminal {
     warn(paint("error:", .red, on: STDERR_FILENO) + " " + safe(error.message))
   }
 
-  /// Text that others wrote, safe to print on a terminal: control characters (but line
-  /// breaks and tabs) shown as escapes instead of acting on the terminal.
-  static func shown(_ text: String) -> String {
-    var output = ""
-    for scalar in text.unicodeScalars {
-      if scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\t" {
-        output += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
-      } else {
-        output.unicodeScalars.append(scalar)
-      }
-    }
-    return output
-  }
-
   /// Prints a warning on standard error.
   static func warning(_ text: String) {
     warn(paint("warning:", .yellow, on: STDERR_FILENO) + " " + safe(text))
