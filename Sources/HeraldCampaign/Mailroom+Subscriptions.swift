@@ -89,6 +89,32 @@ extension Mailroom {
     try await BlockingWork.run { [self] in try store.unsubscribe(subscriber, list: list, source: source, at: clock.now) }
   }
 
+  /// Takes an unsubscribe by link durably, whether or not the store can be written now: it
+  /// is appended to the store's journal and flushed (with the others that came meanwhile)
+  /// before this returns, and recorded in the store as soon as the store is free
+  /// (`UnsubscribeService`, or the next send). A one-click unsubscribe never waits for
+  /// another process's write, and is never lost to one.
+  /// - Parameter list: the list, or nil for every list.
+  /// - Throws: `StoreError` when neither the journal nor the store could take it.
+  package func takeUnsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource) async throws {
+    let entry = UnsubscribeJournal.Entry(subscriber: subscriber, list: list, source: source, at: clock.now)
+    do {
+      try await store.unsubscribes.append(entry)
+    } catch let error as StoreError {
+      // The journal's disk refused (full, a permission): the store itself may still take it.
+      logger.error("the unsubscribe journal could not be written; recording in the store", metadata: ["error": "\(error)"])
+      try await unsubscribe(subscriber, list: list, source: source)
+    }
+  }
+
+  /// A service that records the unsubscribes of the journal in the store as soon as it can
+  /// be written (see `UnsubscribeService`).
+  package func unsubscribeService(
+    retryLimit: Duration = UnsubscribeService.defaultRetryLimit, onEvent: @escaping @Sendable (UnsubscribeService.Event) -> Void = { _ in }
+  ) -> UnsubscribeService {
+    UnsubscribeService(store: store, retryLimit: retryLimit, onEvent: onEvent)
+  }
+
   /// The subscriber with this id and their memberships, or nil (forgotten, never there).
   package func subscriber(_ id: SubscriberID) async throws -> (Subscriber, [Membership])? {
     try await BlockingWork.run { [self] in try store.subscriber(id: id) }

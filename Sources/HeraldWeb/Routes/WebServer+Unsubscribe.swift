@@ -14,6 +14,10 @@ extension WebServer {
   /// - GET never changes anything (mail scanners open every link): it shows a page whose
   ///   button POSTs, for this list or every list.
   /// - A forged, altered or malformed token gets the 404 page, like an unknown address.
+  ///
+  /// Both take the unsubscribe durably in the store's journal (`Mailroom.takeUnsubscribe`)
+  /// before answering; the store records it as soon as it can be written, so a store that
+  /// another process holds neither delays the answer nor loses the unsubscribe.
   func addUnsubscribeRoutes(to router: Router<WebContext>) {
     router.get(RouterPath(.unsubscribe)) { _, context in
       guard let token = context.parameters.value(of: .unsubscribe), let (subscriber, list) = self.mailroom.unsubscribeLink(token) else {
@@ -38,7 +42,8 @@ extension WebServer {
       case .failure(let refusal): return refusal.response
       }
       if form["List-Unsubscribe"] == "One-Click" {
-        try await self.mailroom.unsubscribe(
+        // Durable before the answer, whether or not the store can be written now.
+        try await self.mailroom.takeUnsubscribe(
           subscriber, list: list, source: ConsentSource(.unsubscribeLink, detail: "one-click, \(self.evidence(request, context))"))
         return Response(
           status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
@@ -55,7 +60,7 @@ extension WebServer {
       if self.isBot(form) { return self.page("unsubscribed", ["email": person.email, "what": "this list"]) }
       let everything = form["scope"] == "all"
       let source = ConsentSource(.unsubscribeLink, detail: "page, \(self.evidence(request, context))")
-      try await self.mailroom.unsubscribe(subscriber, list: everything ? nil : list, source: source)
+      try await self.mailroom.takeUnsubscribe(subscriber, list: everything ? nil : list, source: source)
       return self.page("unsubscribed", [
         "email": person.email,
         "what": everything ? "any list of \(self.site["organization"] as? String ?? "ours")" : "“\(await self.listTitle(list))”",

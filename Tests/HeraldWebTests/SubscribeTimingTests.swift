@@ -1,0 +1,87 @@
+import Foundation
+import HeraldStore
+import HeraldTesting
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@testable import HeraldWeb
+
+/// The subscription form's answer takes as long whether the address is new, subscribed
+/// already or suppressed: its time says nothing about who is on a list.
+struct SubscribeTimingTests {
+  let fixture: WebFixture
+  init() throws {
+    // Room for the requests this measures: the rate limit is not what is tested here.
+    fixture = try WebFixture(web: ["  forms_per_minute: 100000", "  form_burst: 100000"])
+    try fixture.store.suppress("suppressed@example.org", reason: "asked never to be written to")
+  }
+
+  func subscribe(_ client: any TestClientProtocol, email: String) async throws -> TestResponse {
+    let fields = [("form_token", fixture.formToken("subscribe")), ("email", email), ("name", "Kim Reporter"), ("consent", "yes"), ("website", "")]
+    return try await client.execute(uri: "/subscribe/press-de", method: .post, headers: formHeaders, body: formBody(fields))
+  }
+
+  /// A benchmark, not a timed unit test: 30 requests per case, interleaved, each after the
+  /// work the one before handed over is done, and the cases' medians compared.
+  @Test func theAnswersMediansForANewASubscribedAndASuppressedAddressDifferByLessThanAMillisecond() async throws {
+    let requests = 30
+    let cases = ["new", "subscribed", "suppressed"]
+    let clock = ContinuousClock()
+    let times = try await fixture.test { client in
+      var times: [String: [Duration]] = [:]
+      // One of each first, not counted: the first requests pay for warming up.
+      for round in -1..<requests {
+        for name in cases {
+          let email = switch name {
+          case "new": "new\(round + 1)@example.net"
+          case "subscribed": "reader1@example.com"
+          default: "suppressed@example.org"
+          }
+          await self.fixture.server.subscriptions.idle()
+          var response: TestResponse?
+          let time = try await clock.measure { response = try await self.subscribe(client, email: email) }
+          #expect(response?.status == .ok, "\(name): \(response?.text ?? "")")
+          if round >= 0 { times[name, default: []].append(time) }
+        }
+      }
+      return times
+    }
+    let medians = times.mapValues { $0.sorted()[$0.count / 2] }
+    let spread = try #require(medians.values.max()) - (try #require(medians.values.min()))
+    #expect(spread < .milliseconds(1), "medians: \(medians)")
+  }
+
+  @Test func theNewAddressesConfirmationReachesTheOutboxAfterTheAnswer() async throws {
+    try await fixture.test { client in
+      let response = try await self.subscribe(client, email: "kim@example.net")
+      #expect(response.status == .ok)
+      await self.fixture.server.subscriptions.idle()
+      let mail = try self.fixture.queued()
+      #expect(mail.count == 1 && mail.first?.recipient == "kim@example.net")
+      #expect(try self.fixture.status("kim@example.net", "press-de") == .pending)
+    }
+  }
+
+  @Test func requestsStillQueuedWhenTheServerStopsAreHandledBeforeItExits() async throws {
+    try await fixture.test { client in
+      for index in 1...5 {
+        let response = try await self.subscribe(client, email: "late\(index)@example.net")
+        #expect(response.status == .ok)
+      }
+    }
+    let recipients = Set(try fixture.queued().map(\.recipient))
+    #expect(recipients == Set((1...5).map { "late\($0)@example.net" }))
+  }
+
+  @Test func aMalformedAddressIsStillShownItsMistakeAtOnce() async throws {
+    try await fixture.test { client in
+      let response = try await self.subscribe(client, email: "not an address")
+      #expect(response.status == .unprocessableContent)
+      #expect(response.text.contains("Enter an email address like name@example.org."))
+    }
+    #expect(try fixture.queued().isEmpty)
+  }
+}
