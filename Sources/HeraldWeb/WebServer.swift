@@ -115,7 +115,7 @@ package final class WebServer: Sendable {
   /// The Hummingbird application listening on `host`:`port` (0: a free port), with the
   /// limits on what a client may send: header sizes, and an idle timeout for slow clients.
   /// `services` run in its service group beside the HTTP server (delivery of the Outbox, the
-  /// inbox's fetch, the archive's refresh), after the server's own (recording unsubscribes,
+  /// inbox's fetch, the archive's refresh), besides the server's own (recording unsubscribes,
   /// handling subscription requests): on SIGTERM or SIGINT the server stops accepting and
   /// finishes the requests in flight first, then they are shut down, so that what the last
   /// requests handed over is recorded before the process exits.
@@ -131,7 +131,9 @@ package final class WebServer: Sendable {
       router: router(),
       server: .http1(configuration: http),
       configuration: .init(address: .hostname(host, port: port), serverName: nil),
-      services: [unsubscribes, subscriptions] + services,
+      // Stopped in reverse order after the server: queued subscriptions, then unsubscribes,
+      // are handled before delivery stops, so their mail goes out with this run.
+      services: services + [unsubscribes, subscriptions],
       onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
       logger: logger)
   }

@@ -44,6 +44,7 @@ struct UnsubscribeJournalTests {
 
   @Test func manyAppendsAtOnceAreAllKept() async throws {
     let id = try subscriberID()
+    let journal = self.journal
     try await withThrowingTaskGroup(of: Void.self) { group in
       for index in 0..<200 {
         group.addTask {

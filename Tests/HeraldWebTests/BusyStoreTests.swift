@@ -78,7 +78,7 @@ struct BusyStoreTests {
 /// Another process holding the write lock of a SQLite database (Python's sqlite3, `BEGIN
 /// IMMEDIATE`) until released; killed with SIGKILL (children of the test runner ignore
 /// SIGTERM), which ends its transaction.
-final class StoreWriteLock {
+final class StoreWriteLock: @unchecked Sendable {  // the process is only asked whether it runs, and signalled
   private let process: BackgroundProcess
 
   init(_ database: URL) throws {
