@@ -38,16 +38,19 @@ extension Mailroom {
   /// - Throws: `StoreError` (`.invalidInput` for an address that is not one, `.notFound`
   ///   for an unknown list); what composing or enqueueing the confirmation throws.
   package func requestSubscription(_ form: SubscriptionForm) async throws -> SubscriberStore.SubscriptionRequest {
-    try await BlockingWork.run { [self] in
-      let now = clock.now
-      let outcome = try store.requestSubscription(
-        email: form.email, name: form.name, organization: form.organization, list: form.list, source: form.source,
-        cooldown: configuration.web.confirmationCooldown, at: now)
-      if case .confirm(let subscriber) = outcome {
-        try sendConfirmation(to: try EmailAddress.normalize(form.email), subscriber: subscriber, list: try store.list(named: form.list), at: now)
-      }
-      return outcome
+    try await BlockingWork.run { [self] in try requestSubscriptionNow(form) }
+  }
+
+  /// `requestSubscription` on the caller's thread (one that may block: `SubscriptionRequests`').
+  package func requestSubscriptionNow(_ form: SubscriptionForm) throws -> SubscriberStore.SubscriptionRequest {
+    let now = clock.now
+    let outcome = try store.requestSubscription(
+      email: form.email, name: form.name, organization: form.organization, list: form.list, source: form.source,
+      cooldown: configuration.web.confirmationCooldown, at: now)
+    if case .confirm(let subscriber) = outcome {
+      try sendConfirmation(to: try EmailAddress.normalize(form.email), subscriber: subscriber, list: try store.list(named: form.list), at: now)
     }
+    return outcome
   }
 
   /// What a confirmation link's token says.

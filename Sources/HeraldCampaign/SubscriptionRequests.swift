@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import HeraldCore
 import HeraldStore
@@ -87,11 +90,22 @@ package final class SubscriptionRequests: Service, Sendable {
     await handleQueued()
   }
 
-  /// Handles requests until the queue is empty, then wakes whoever waits for that.
+  /// Handles requests until the queue is empty, then wakes whoever waits for that: on a
+  /// thread of its own below the requests' CPU priority (nice 10), so that composing,
+  /// signing and flushing a confirmation takes only the CPU the requests leave, and the
+  /// answers that follow come as fast whatever the one before was.
   private func handleQueued() async {
-    while let form = take() {
-      await handle(form)
+    _ = try? await BlockingWork.runOnThread(named: "herald-subscriptions") { [self] in
+      Self.lowerThisThreadsPriority()
+      while let form = take() { handle(form) }
     }
+  }
+
+  private static func lowerThisThreadsPriority() {
+    #if os(Linux)
+    // On Linux a thread has its own nice value; 0 names the calling thread.
+    _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+    #endif
   }
 
   /// The next request, marking the queue as being worked on; nil (and the idle waiters
@@ -110,14 +124,14 @@ package final class SubscriptionRequests: Service, Sendable {
     return form
   }
 
-  private func handle(_ form: Mailroom.SubscriptionForm) async {
-    var pause: Duration = .milliseconds(200)
+  private func handle(_ form: Mailroom.SubscriptionForm) {
+    var pause: TimeInterval = 0.2
     for attempt in 1...Self.attempts {
       do {
-        onEvent(.handled(try await mailroom.requestSubscription(form), list: form.list))
+        onEvent(.handled(try mailroom.requestSubscriptionNow(form), list: form.list))
         return
       } catch let error as StoreError where error.code == .busy && attempt < Self.attempts {
-        try? await Task.sleep(for: pause)
+        Thread.sleep(forTimeInterval: pause)
         pause *= 2
       } catch {
         onEvent(.failed(error, list: form.list))

@@ -15,7 +15,7 @@ struct SubscribeTimingTests {
   let fixture: WebFixture
   init() throws {
     // Room for the requests this measures: the rate limit is not what is tested here.
-    fixture = try WebFixture(web: ["  forms_per_minute: 100000", "  form_burst: 100000"])
+    fixture = try WebFixture(web: ["  forms_per_minute: 10000", "  form_burst: 1000"])
     try fixture.store.suppress("suppressed@example.org", reason: "asked never to be written to")
   }
 
