@@ -13,7 +13,7 @@ import Testing
 /// Another herald process holds the store's write lock (an import, a send recording its
 /// results): the server keeps answering, and no unsubscribe is lost.
 struct BusyStoreTests {
-  @Test func oneClicksAreTakenWhileAnotherProcessHoldsTheStoreAndRecordedOnceWhenItIsFree() async throws {
+  @Test(.timeLimit(.minutes(2))) func oneClicksAreTakenWhileAnotherProcessHoldsTheStoreAndRecordedOnceWhenItIsFree() async throws {
     let (busy, busySignal) = AsyncStream<Void>.makeStream()
     let fixture = try WebFixture(storeBusyTimeout: 0.2) { event in
       if case .busy = event { busySignal.yield() }
@@ -55,8 +55,10 @@ struct BusyStoreTests {
       #expect(lock.isHeld, "all answered while the store was locked")
       #expect(try fixture.status("reader2@example.com") == .subscribed, "the store could not be written yet")
       // The service tried and found the store busy for longer than the busy timeout.
-      var signals = busy.makeAsyncIterator()
-      _ = await signals.next()
+      if fixture.store.unsubscribes.hasPending {
+        var signals = busy.makeAsyncIterator()
+        _ = await signals.next()
+      }
       lock.release()
     }
     // The server stopped gracefully: what the journal held is in the store, once.
