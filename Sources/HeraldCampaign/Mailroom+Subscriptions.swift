@@ -38,16 +38,19 @@ extension Mailroom {
   /// - Throws: `StoreError` (`.invalidInput` for an address that is not one, `.notFound`
   ///   for an unknown list); what composing or enqueueing the confirmation throws.
   package func requestSubscription(_ form: SubscriptionForm) async throws -> SubscriberStore.SubscriptionRequest {
-    try await BlockingWork.run { [self] in
-      let now = clock.now
-      let outcome = try store.requestSubscription(
-        email: form.email, name: form.name, organization: form.organization, list: form.list, source: form.source,
-        cooldown: configuration.web.confirmationCooldown, at: now)
-      if case .confirm(let subscriber) = outcome {
-        try sendConfirmation(to: try EmailAddress.normalize(form.email), subscriber: subscriber, list: try store.list(named: form.list), at: now)
-      }
-      return outcome
+    try await BlockingWork.run { [self] in try requestSubscriptionNow(form) }
+  }
+
+  /// `requestSubscription` on the caller's thread (one that may block: `SubscriptionRequests`').
+  package func requestSubscriptionNow(_ form: SubscriptionForm) throws -> SubscriberStore.SubscriptionRequest {
+    let now = clock.now
+    let outcome = try store.requestSubscription(
+      email: form.email, name: form.name, organization: form.organization, list: form.list, source: form.source,
+      cooldown: configuration.web.confirmationCooldown, at: now)
+    if case .confirm(let subscriber) = outcome {
+      try sendConfirmation(to: try EmailAddress.normalize(form.email), subscriber: subscriber, list: try store.list(named: form.list), at: now)
     }
+    return outcome
   }
 
   /// What a confirmation link's token says.
@@ -93,6 +96,32 @@ extension Mailroom {
   @discardableResult
   package func unsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource) async throws -> [String] {
     try await BlockingWork.run { [self] in try store.unsubscribe(subscriber, list: list, source: source, at: clock.now) }
+  }
+
+  /// Takes an unsubscribe by link durably, whether or not the store can be written now: it
+  /// is appended to the store's journal and flushed (with the others that came meanwhile)
+  /// before this returns, and recorded in the store as soon as the store is free
+  /// (`UnsubscribeService`, or the next send). A one-click unsubscribe never waits for
+  /// another process's write, and is never lost to one.
+  /// - Parameter list: the list, or nil for every list.
+  /// - Throws: `StoreError` when neither the journal nor the store could take it.
+  package func takeUnsubscribe(_ subscriber: SubscriberID, list: String?, source: ConsentSource) async throws {
+    let entry = UnsubscribeJournal.Entry(subscriber: subscriber, list: list, source: source, at: clock.now)
+    do {
+      try await store.unsubscribes.append(entry)
+    } catch let error as StoreError {
+      // The journal's disk refused (full, a permission): the store itself may still take it.
+      logger.error("the unsubscribe journal could not be written; recording in the store", metadata: ["error": "\(error)"])
+      try await unsubscribe(subscriber, list: list, source: source)
+    }
+  }
+
+  /// A service that records the unsubscribes of the journal in the store as soon as it can
+  /// be written (see `UnsubscribeService`).
+  package func unsubscribeService(
+    retryLimit: Duration = UnsubscribeService.defaultRetryLimit, onEvent: @escaping @Sendable (UnsubscribeService.Event) -> Void = { _ in }
+  ) -> UnsubscribeService {
+    UnsubscribeService(store: store, retryLimit: retryLimit, onEvent: onEvent)
   }
 
   /// The subscriber with this id and their memberships, or nil (forgotten, never there).

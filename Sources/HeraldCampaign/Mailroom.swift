@@ -33,13 +33,18 @@ package final class Mailroom: Sendable {
   let outboxChanged = Wakeup()
 
   /// Opens a workspace's configuration, store, Outbox and DKIM keys.
-  /// - Parameter clock: what `now` is for forms, links and one-off mail (tests set it).
+  /// - Parameters:
+  ///   - clock: what `now` is for forms, links and one-off mail (tests set it).
+  ///   - storeBusyTimeout: how long a store write waits for another process's (tests shorten it).
   /// - Throws: `WorkspaceError` (not a workspace, a key file others can read),
   ///   `.configuration` (herald.yml), `StoreError`, `DeliveryError`.
-  package init(workspace: Workspace, clock: WallClock = .system, logger: Logger = Logger(label: "herald")) throws {
+  package init(
+    workspace: Workspace, clock: WallClock = .system, storeBusyTimeout: TimeInterval = SubscriberStore.defaultBusyTimeout,
+    logger: Logger = Logger(label: "herald")
+  ) throws {
     self.workspace = workspace
     self.configuration = try workspace.configuration()
-    self.store = try workspace.openStore(logger: logger)
+    self.store = try workspace.openStore(busyTimeout: storeBusyTimeout, logger: logger)
     self.outbox = try workspace.openOutbox(logger: logger)
     self.signers = try workspace.dkimSigners(configuration)
     self.site = configuration.compose.site
@@ -67,6 +72,9 @@ package final class Mailroom: Sendable {
   ///   still waiting, no lists), `ComposeError` for a release that cannot be read,
   ///   `StoreError` for an unknown list or campaign.
   package func plan(_ request: CampaignRequest, now: Date = Date()) throws -> CampaignPlan {
+    // Unsubscribes taken while the store was busy (by herald serve, perhaps one that has
+    // stopped since) count before anyone is chosen: nobody who unsubscribed gets this.
+    try store.applyPendingUnsubscribes()
     let composed = try workspace.composeRelease(request.release, configuration: configuration)
     let diagnostics = ReleaseChecker.diagnostics(for: composed)
     if diagnostics.contains(where: { $0.severity == .error }) {
@@ -167,6 +175,8 @@ package final class Mailroom: Sendable {
     _ plan: CampaignPlan, session: DeliverySession?, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }
   ) async throws -> CampaignResult {
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
+    // And those taken since the plan was made.
+    try await BlockingWork.run { [store] in _ = try store.applyPendingUnsubscribes() }
     try EnqueueMark.begin(plan.campaign, release: plan.releasePath, recipients: plan.recipients, outbox: outbox.directory)
     let enqueueing = Flag()  // set when enqueueing has ended
     async let delivered = deliver(with: session, while: { !enqueueing.isSet }, onResult: onResult)

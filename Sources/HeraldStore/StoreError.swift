@@ -5,7 +5,7 @@ import HeraldCore
 package struct StoreError: HeraldError {
   /// What kind of failure it is.
   package struct Code: Hashable, Sendable, CustomStringConvertible {
-    private enum Base: String { case notFound, alreadyExists, invalidInput, database, importFailed }
+    private enum Base: String { case notFound, alreadyExists, invalidInput, database, busy, importFailed }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// A list or subscriber that is not in the store.
@@ -16,6 +16,9 @@ package struct StoreError: HeraldError {
     package static var invalidInput: Self { Self(.invalidInput) }
     /// The database cannot be opened, migrated, read or written.
     package static var database: Self { Self(.database) }
+    /// Another process held the database's write lock for longer than the busy timeout:
+    /// the same write may succeed later.
+    package static var busy: Self { Self(.busy) }
     /// An import that was stopped; nothing was changed.
     package static var importFailed: Self { Self(.importFailed) }
     package var description: String { base.rawValue }

@@ -20,15 +20,24 @@ package final class SubscriberStore: Sendable {
   /// since: the caller tells people (each is also logged as a warning).
   package let tightenedFiles: [StoreFiles.Tightened]
 
-  /// How long a writer waits for another process's write to finish.
-  package static let busyTimeout: TimeInterval = 30
+  /// The unsubscribes taken while the store may be busy (Lists/unsubscribes.journal),
+  /// applied by `applyPendingUnsubscribes()`.
+  package let unsubscribes: UnsubscribeJournal
+  /// How long a writer of this store waits for another process's write to finish.
+  package let busyTimeout: TimeInterval
+
+  /// How long a writer waits for another process's write to finish, unless told otherwise.
+  package static let defaultBusyTimeout: TimeInterval = 30
 
   /// Opens (creating if needed) and migrates the database at `path`.
+  /// - Parameter busyTimeout: how long a write waits for another process's (tests shorten it).
   /// - Throws: `StoreError` `.database` when it cannot be opened or is from a newer Herald.
-  package init(path: String, logger: Logger = Logger(label: "herald.store")) throws {
+  package init(path: String, busyTimeout: TimeInterval = SubscriberStore.defaultBusyTimeout, logger: Logger = Logger(label: "herald.store")) throws {
     self.logger = logger
+    self.busyTimeout = busyTimeout
+    unsubscribes = UnsubscribeJournal(directory: (path as NSString).deletingLastPathComponent, logger: logger)
     var configuration = Configuration()
-    configuration.busyMode = .timeout(Self.busyTimeout)
+    configuration.busyMode = .timeout(busyTimeout)
     configuration.foreignKeysEnabled = true
     configuration.prepareDatabase { db in
       // NORMAL is durable in WAL mode except across power loss of the last transactions.
@@ -73,7 +82,7 @@ package final class SubscriberStore: Sendable {
     } catch let error as StoreError {
       throw error
     } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-      throw StoreError(.database, "the subscriber database is busy: another herald process has been writing for over \(Int(Self.busyTimeout)) s; try again when it is done")
+      throw StoreError(.busy, "the subscriber database is busy: another herald process has been writing for over \(busyTimeout.formatted()) s; try again when it is done", underlying: error)
     } catch {
       throw StoreError(.database, "the subscriber database could not be updated: \(error)")
     }

@@ -32,16 +32,42 @@ package final class WebServer: Sendable {
   let crossSite: CrossSiteCheck
   let site: [String: any Sendable]
   let logger: Logger
+  /// Records the unsubscribes taken in the store's journal once the store is free.
+  let unsubscribes: UnsubscribeService
+  /// Subscription requests, handled after the form is answered.
+  let subscriptions: SubscriptionRequests
 
   /// Makes the server of a workspace: reads herald.yml's `web:` section, the templates
   /// (Templates/web/, else Herald's defaults) and the published releases. The time of day
   /// (forms' minimum age, links' expiry, rates, embargoes) is the mailroom's clock.
+  /// - Parameter onUnsubscribeEvent: told what the service that records unsubscribes in the
+  ///   store did (they are logged too).
   /// - Throws: `WebError` `.template` for a template that does not parse, `.configuration`
   ///   for a `web.trusted_proxies` entry that is not an address or range; `WorkspaceError`
   ///   for a missing link secret.
-  package init(mailroom: Mailroom, logger: Logger = Logger(label: "herald.web")) throws {
+  package init(
+    mailroom: Mailroom, logger: Logger = Logger(label: "herald.web"),
+    onUnsubscribeEvent: @escaping @Sendable (UnsubscribeService.Event) -> Void = { _ in }
+  ) throws {
     self.mailroom = mailroom
     self.logger = logger
+    unsubscribes = mailroom.unsubscribeService { event in
+      switch event {
+      case .applied(let count): logger.info("unsubscribes recorded in the store", metadata: ["count": "\(count)"])
+      case .busy(let wait): logger.notice("the store is busy; unsubscribes wait in the journal", metadata: ["retry_in": "\(wait)"])
+      case .failed(let error, let wait):
+        logger.error("unsubscribes could not be recorded yet", metadata: ["error": "\(error)", "retry_in": "\(wait)"])
+      case .leftInJournal: logger.warning("stopping with unsubscribes in the journal: the next herald serve or send records them")
+      }
+      onUnsubscribeEvent(event)
+    }
+    subscriptions = SubscriptionRequests(mailroom: mailroom) { event in
+      switch event {
+      case .handled(let outcome, let list): logger.debug("subscription request", metadata: ["list": "\(list)", "outcome": "\(outcome)"])
+      case .failed(let error, let list): logger.error("a subscription request failed", metadata: ["list": "\(list)", "error": "\(error)"])
+      case .dropped(let list): logger.warning("too many subscription requests waiting; one was dropped", metadata: ["list": "\(list)"])
+      }
+    }
     let configuration = mailroom.configuration
     settings = configuration.web
     pages = try WebPages(workspace: mailroom.workspace)
@@ -89,8 +115,10 @@ package final class WebServer: Sendable {
   /// The Hummingbird application listening on `host`:`port` (0: a free port), with the
   /// limits on what a client may send: header sizes, and an idle timeout for slow clients.
   /// `services` run in its service group beside the HTTP server (delivery of the Outbox, the
-  /// inbox's fetch, the archive's refresh): on SIGTERM or SIGINT the server stops accepting
-  /// and finishes the requests in flight first, then they are shut down.
+  /// inbox's fetch, the archive's refresh), besides the server's own (recording unsubscribes,
+  /// handling subscription requests): on SIGTERM or SIGINT the server stops accepting and
+  /// finishes the requests in flight first, then they are shut down, so that what the last
+  /// requests handed over is recorded before the process exits.
   /// - Parameter onListening: told the port once the server listens.
   package func application(
     host: String, port: Int, services: [any Service] = [], onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -103,7 +131,9 @@ package final class WebServer: Sendable {
       router: router(),
       server: .http1(configuration: http),
       configuration: .init(address: .hostname(host, port: port), serverName: nil),
-      services: services,
+      // Stopped in reverse order after the server: queued subscriptions, then unsubscribes,
+      // are handled before delivery stops, so their mail goes out with this run.
+      services: services + [unsubscribes, subscriptions],
       onServerRunning: { channel in await onListening(channel.localAddress?.port ?? port) },
       logger: logger)
   }

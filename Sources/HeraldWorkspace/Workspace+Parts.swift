@@ -11,9 +11,11 @@ extension Workspace {
   /// The subscriber store, Lists/herald.sqlite, opened (and created or migrated).
   /// - Throws: `WorkspaceError` `.notAWorkspace` when the folder has no herald.yml (a typo
   ///   in --workspace must not create a database somewhere new), `StoreError` otherwise.
-  package func openStore(logger: Logger = Logger(label: "herald.store")) throws -> SubscriberStore {
+  package func openStore(
+    busyTimeout: TimeInterval = SubscriberStore.defaultBusyTimeout, logger: Logger = Logger(label: "herald.store")
+  ) throws -> SubscriberStore {
     try checkExists()
-    return try SubscriberStore(path: databaseFile.path, logger: logger)
+    return try SubscriberStore(path: databaseFile.path, busyTimeout: busyTimeout, logger: logger)
   }
 
   /// The Outbox, opened (its folders made if needed).

@@ -48,6 +48,19 @@ struct CampaignPlanTests {
 
   init() throws { fixture = try CampaignFixture() }
 
+  @Test func unsubscribesLeftInTheJournalByAStoppedServerAreRecordedBeforeASendPlansItsRecipients() async throws {
+    // A server took the unsubscribe while the store was busy and stopped before recording it.
+    let server = try fixture.mailroom()
+    let id = try #require(try server.store.subscriber(address: "reader3@example.com")).id
+    try await server.store.unsubscribes.append(
+      .init(subscriber: id, list: "press-en", source: ConsentSource(.unsubscribeLink, detail: "one-click, 192.0.2.1, Test/1.0"), at: Date()))
+    let sender = try fixture.mailroom()
+    let plan = try sender.plan(CampaignRequest(release: fixture.release), now: Date(timeIntervalSince1970: 1_800_000_000))
+    #expect(plan.recipients == 4, "reader3 unsubscribed")
+    #expect(try sender.store.profile(email: "reader3@example.com").memberships.first?.status == .unsubscribed)
+    #expect(!sender.store.unsubscribes.hasPending)
+  }
+
   @Test func aPlanCountsWhoGetsItAndWhoIsLeftOutWithoutWritingAnything() throws {
     let mailroom = try fixture.mailroom()
     try mailroom.store.suppress("reader1@example.com", reason: "test")

@@ -24,8 +24,14 @@ struct WebFixture {
   /// The server's clock: it reads the real time until a test moves it.
   let clock = TestClock()
 
-  /// - Parameter web: lines of herald.yml's `web:` section ("  forms_per_minute: 1").
-  init(web: [String] = []) throws {
+  /// - Parameters:
+  ///   - web: lines of herald.yml's `web:` section ("  forms_per_minute: 1").
+  ///   - storeBusyTimeout: how long the server's store writes wait for another process's.
+  ///   - onUnsubscribeEvent: told what the server's service recording unsubscribes did.
+  init(
+    web: [String] = [], storeBusyTimeout: TimeInterval = SubscriberStore.defaultBusyTimeout,
+    onUnsubscribeEvent: @escaping @Sendable (UnsubscribeService.Event) -> Void = { _ in }
+  ) throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-web-\(UUID().uuidString)")
     workspace = Workspace(root: root)
     try workspace.initialize()
@@ -43,9 +49,9 @@ struct WebFixture {
       try store.addSubscriber(email: "reader\(index)@example.com", name: "Reader \(index)", list: "press-en", source: .commandLine("test"))
     }
     try store.addSubscriber(email: "reader1@example.com", list: "press-de", source: .commandLine("test"))
-    mailroom = try Mailroom(workspace: workspace, clock: clock.wallClock)
+    mailroom = try Mailroom(workspace: workspace, clock: clock.wallClock, storeBusyTimeout: storeBusyTimeout)
     try mailroom.publish(release: WorkspaceDefaults.sampleReleasePath, at: clock.now.addingTimeInterval(-3600))
-    server = try WebServer(mailroom: mailroom)
+    server = try WebServer(mailroom: mailroom, onUnsubscribeEvent: onUnsubscribeEvent)
   }
 
   var store: SubscriberStore { mailroom.store }
@@ -71,7 +77,8 @@ struct WebFixture {
   }
 
   /// Runs `body` against the server listening on a free loopback port.
-  func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+  @discardableResult
+  func test<Value: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
     try await server.application(host: "127.0.0.1", port: 0).test(.live, body)
   }
 }

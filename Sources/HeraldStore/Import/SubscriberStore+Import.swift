@@ -90,7 +90,7 @@ extension SubscriberStore {
     } catch let error as CSVError {
       throw StoreError(.importFailed, "\(error.description). Nothing was imported")
     } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-      throw StoreError(.database, "the subscriber database is busy: another herald process has been writing for over \(Int(Self.busyTimeout)) s; nothing was imported, try again when it is done")
+      throw StoreError(.busy, "the subscriber database is busy: another herald process has been writing for over \(busyTimeout.formatted()) s; nothing was imported, try again when it is done")
     } catch {
       throw StoreError(.importFailed, "the import stopped: \(error). Nothing was imported")
     }

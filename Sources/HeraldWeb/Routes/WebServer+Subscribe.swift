@@ -11,7 +11,10 @@ extension WebServer {
   /// form, and `.confirm` the confirmation page a double opt-in list's mail links to.
   ///
   /// Every answer to the form is the same page, whether the address was new, subscribed
-  /// already, or suppressed: nobody learns through it who is on a list. A second request
+  /// already, or suppressed, and it comes as fast: the form's handler checks only what does
+  /// not depend on who is on the list (the address's syntax, the list) and hands the request
+  /// to a service (`SubscriptionRequests`) that records it and writes the confirmation after
+  /// the answer. Nobody learns through it who is on a list. A second request
   /// within the cooldown sends no second mail. The confirmation link expires, and, like the
   /// unsubscribe link, confirms only by the POST of the page its GET shows.
   func addSubscribeRoutes(to router: Router<WebContext>) {
@@ -55,10 +58,11 @@ extension WebServer {
 
       let consent = list.consentText.isEmpty ? self.defaultConsent(list) : list.consentText
       let source = ConsentSource(.webForm, detail: "\(self.evidence(request, context)); agreed to: “\(consent)”")
-      let outcome = try await self.mailroom.requestSubscription(.init(
+      // Handled after the answer: the time of the answer is the same whether the address is
+      // new (a confirmation to write), subscribed already or suppressed (nothing to write).
+      self.subscriptions.submit(.init(
         email: email, name: values["name"].flatMap { $0.isEmpty ? nil : $0 },
         organization: values["organization"].flatMap { $0.isEmpty ? nil : $0 }, list: list.name, source: source))
-      self.logger.debug("subscription request", metadata: ["list": "\(list.name)", "outcome": "\(outcome)"])
       return self.subscribeSent(list, email: email)
     }
     router.get(RouterPath(.confirm)) { _, context in

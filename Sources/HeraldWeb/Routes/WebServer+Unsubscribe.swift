@@ -15,6 +15,10 @@ extension WebServer {
   ///   button POSTs, for this list or every list.
   /// - A forged, altered or malformed token, or one whose subscriber was forgotten, gets the
   ///   404 page, like an unknown address.
+  ///
+  /// Both take the unsubscribe durably in the store's journal (`Mailroom.takeUnsubscribe`)
+  /// before answering; the store records it as soon as it can be written, so a store that
+  /// another process holds neither delays the answer nor loses the unsubscribe.
   func addUnsubscribeRoutes(to router: Router<WebContext>) {
     router.get(RouterPath(.unsubscribe)) { _, context in
       guard let token = context.parameters.value(of: .unsubscribe), let (subscriber, list) = self.mailroom.unsubscribeLink(token) else {
@@ -39,7 +43,8 @@ extension WebServer {
       }
       guard let (person, _) = try await self.mailroom.subscriber(subscriber) else { return self.notFound() }
       if form["List-Unsubscribe"] == "One-Click" {
-        try await self.mailroom.unsubscribe(
+        // Durable before the answer, whether or not the store can be written now.
+        try await self.mailroom.takeUnsubscribe(
           subscriber, list: list, source: ConsentSource(.unsubscribeLink, detail: "one-click, \(self.evidence(request, context))"))
         return Response(
           status: .ok, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
@@ -53,7 +58,7 @@ extension WebServer {
       if self.isBot(form) { return self.page("unsubscribed", ["email": person.email, "what": "this list"]) }
       let everything = form["scope"] == "all"
       let source = ConsentSource(.unsubscribeLink, detail: "page, \(self.evidence(request, context))")
-      try await self.mailroom.unsubscribe(subscriber, list: everything ? nil : list, source: source)
+      try await self.mailroom.takeUnsubscribe(subscriber, list: everything ? nil : list, source: source)
       return self.page("unsubscribed", [
         "email": person.email,
         "what": everything ? "any list of \(self.site["organization"] as? String ?? "ours")" : "“\(await self.listTitle(list))”",
