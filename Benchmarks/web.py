@@ -296,6 +296,22 @@ def store_state(ws):
         database.close()
 
 
+def journaled(ws):
+    """The subscribers whose unsubscribe the server has taken durably but the store has not
+    recorded yet: the lines of Lists/unsubscribes.journal (and .applying, while a process
+    applies it). Issue 14: a one-click is answered once it is in the journal, fsynced."""
+    taken = set()
+    for name in ("unsubscribes.journal", "unsubscribes.applying"):
+        try:
+            with open(os.path.join(ws, "Lists", name), encoding="utf-8") as f:
+                for line in f:
+                    if line.endswith("\n"):  # a torn last line was never answered 200
+                        taken.add(json.loads(line)["subscriber"])
+        except FileNotFoundError:
+            pass
+    return taken
+
+
 def one_click(server, ws, work, seconds=SECONDS):
     """The one-click run and the check against the store."""
     return check_one_click(server, ws, *one_click_run(server, ws, work, seconds))
@@ -324,8 +340,10 @@ def one_click_run(server, ws, work, seconds, paths=None):
                for line in result["output"].splitlines() if line.startswith("one-click: ")]
     if len(threads) != THREADS:
         raise RuntimeError(f"the one-click script reported {len(threads)} threads, expected {THREADS}:\n{result['output']}")
+    # Read the journal before the store: what leaves the journal meanwhile is in the store.
+    pending = journaled(ws)
     unsubscribed_during, _ = store_state(ws)
-    return result, paths, threads, unsubscribed_during
+    return result, paths, threads, unsubscribed_during | pending
 
 
 def check_one_click(server, ws, result, paths, threads, unsubscribed_during):
@@ -345,7 +363,7 @@ def check_one_click(server, ws, result, paths, threads, unsubscribed_during):
     if failed_again:
         problems.append(f"{len(failed_again)} repeated POSTs did not get 200, e.g. {failed_again[:3]}")
     if not len(expected) - CONNECTIONS <= len(unsubscribed_during) <= len(expected):
-        problems.append(f"{len(unsubscribed_during):,} unsubscribed right after the run for {len(expected):,} tokens sent "
+        problems.append(f"{len(unsubscribed_during):,} unsubscribed (in the store or its journal) right after the run for {len(expected):,} tokens sent "
                         f"(at most {CONNECTIONS} may still have been in flight)")
     if unsubscribed != expected:
         problems.append(f"{len(unsubscribed - expected)} unsubscribed whose token was not sent, "
@@ -501,7 +519,7 @@ def main():
               f"(one run; {click_state['posts']:,} POSTs of {click_state['tokens_sent']:,} distinct tokens, "
               f"then each once more)")
         print(f"                {click_state['unsubscribed']:,} unsubscribed, {click_state['consent_events']:,} consent events "
-              f"('subscribed' replaced), {click_state['unsubscribed_after_run']:,} of them right after the run")
+              f"('subscribed' replaced), {click_state['unsubscribed_after_run']:,} of them taken (store or journal) right after the run")
         for problem in click_problems:
             print(f"                PROBLEM: {problem}")
         verdict = "meets" if clicks["requests_per_second"] >= TARGET_ONE_CLICK_RPS and not click_problems else "MISSES"
