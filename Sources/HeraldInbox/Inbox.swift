@@ -182,7 +182,9 @@ package final class Inbox: Sendable {
         .init(
           fromAddress: record.fromAddress ?? "unknown", fromName: record.fromName, subject: record.subject ?? "(no subject)", release: record.release,
           messageID: record.messageID, answers: message.inReplyTo + message.references.reversed(), text: message.bodyText,
-          attachments: attachments, at: record.receivedAt, organization: message.header["Organization"]),
+          // When Herald received it, never the sender's Date: header (a wrong clock or a
+          // forged date would make the time to the first answer a fiction).
+          attachments: attachments, at: record.importedAt, organization: message.header["Organization"]),
         inbound: changes.inbound, changes: &changes)
       return ([], inquiry)
     case .autoReply, .unreadable:

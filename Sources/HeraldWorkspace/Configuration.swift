@@ -29,6 +29,8 @@ package struct Configuration: Sendable {
   package var inbox: InboxSettings?
   /// How `herald serve` listens and protects its forms (`web:`).
   package var web = WebSettings()
+  /// How answers to inquiries are written (`replies:`).
+  package var replies = ReplySettings()
 
   /// Makes a configuration in code, with the defaults for everything but the organisation.
   package init(compose: ComposeSettings) {
@@ -38,7 +40,7 @@ package struct Configuration: Sendable {
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "relay", "delivery", "dkim", "inbox", "web",
+    "allow_raw_html", "time_zone", "relay", "delivery", "dkim", "inbox", "web", "replies",
   ]
 
   /// The keys of the `delivery:` section.
@@ -129,6 +131,11 @@ package struct Configuration: Sendable {
       problems.append(contentsOf: section.keyProblems)
       web = WebSettings.read(section, problems: &problems)
     }
+    var replies = ReplySettings()
+    if let section = yaml.collect(&problems, { try yaml.section("replies", known: ReplySettings.knownKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      replies = ReplySettings.read(section, problems: &problems)
+    }
     guard problems.isEmpty, let organization, let from, let baseURL, let timeZone else {
       throw WorkspaceError(.configuration, diagnostics: problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -141,6 +148,7 @@ package struct Configuration: Sendable {
     self.dkim = dkim
     self.inbox = inbox
     self.web = web
+    self.replies = replies
   }
 
   /// Reads `delivery:` straight into the relay configuration and the delivery policy:

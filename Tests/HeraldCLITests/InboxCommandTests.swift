@@ -115,7 +115,7 @@ struct InboxCommandTests {
     let server = try ScriptedSMTPServer()
     let reply = root.appendingPathComponent("reply.md")
     try "Dear Dana,\n\nthe figures for **Leipzig** and Dresden are attached; Dr. Durand can speak on Thursday.\n".write(to: reply, atomically: true, encoding: .utf8)
-    let sent = try herald("inquiries", "reply", "\(id)", "--file", reply.path, "--smtp", "smtp://127.0.0.1:\(server.port)", "--json")
+    let sent = try herald("inquiries", "reply", "\(id)", "--file", reply.path, "--smtp", "smtp://127.0.0.1:\(server.port)", "--yes", "--json")
     #expect(sent.status == 0, "\(sent.stderr)")
     let answer = try JSONSerialization.jsonObject(with: Data(sent.stdout.utf8)) as! [String: Any]
     #expect(answer["delivered"] as? String == "sent")

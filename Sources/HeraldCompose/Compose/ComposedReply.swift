@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldMail
 
 /// A reply to a journalist's inquiry, written in Markdown like a release and sent as the
@@ -22,13 +23,18 @@ package struct ComposedReply: Sendable {
   ///   - references: The thread's Message-IDs, oldest first, without angle brackets.
   ///   - settings: The organisation's settings (time zone, name, postal address for the footer).
   ///   - stamp: The Date header's instant and what makes the Message-ID unique.
+  ///   - quoting: The question answered, quoted below the answer; nil for none.
+  ///
+  /// The reply keeps its line breaks as written (a signature stays on its lines).
   package init(
     markdown: String, from: Mailbox, to: Mailbox, subject: String, inReplyTo: String?, references: [String],
-    settings: ComposeSettings, stamp: MessageStamp
+    settings: ComposeSettings, stamp: MessageStamp, quoting question: Question? = nil
   ) {
     let replySubject = Self.isReply(subject) ? subject : "Re: " + subject
+    let body = markdown.trimmingCharacters(in: .whitespacesAndNewlines) + (question.map { "\n\n" + $0.quoted(in: settings.timeZone) } ?? "")
     let composed = OneOffMessage(
-      markdown: markdown, kind: .inquiryReply, from: from, recipient: to, subject: replySubject, settings: settings, stamp: stamp
+      markdown: body, kind: .inquiryReply, from: from, recipient: to, subject: replySubject, settings: settings, stamp: stamp,
+      keepingLineBreaks: true
     ) { header in
       if let inReplyTo { header.append("In-Reply-To", .raw("<\(inReplyTo)>")) }
       let thread = (references + [inReplyTo].compactMap { $0 }).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
@@ -39,6 +45,31 @@ package struct ComposedReply: Sendable {
     self.message = composed.message
     self.messageID = composed.messageID
     self.text = composed.text
+  }
+
+  /// The question a reply answers, quoted below it as mail programs do.
+  package struct Question: Sendable {
+    /// Who asked: "Dmitri Ivanov <dmitri@example.com>".
+    package var author: String
+    /// When Herald received it.
+    package var at: Date
+    /// What they wrote (text, not Markdown: quoted word for word).
+    package var text: String
+
+    /// Makes a question.
+    package init(author: String, at: Date, text: String) {
+      self.author = author
+      self.at = at
+      self.text = text
+    }
+
+    /// Markdown: "On …, … wrote:" and each line of the text quoted, escaped so that the
+    /// writer's words stay words (no links, no emphasis of theirs in our message).
+    func quoted(in timeZone: TimeZone) -> String {
+      let lines = text.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n", omittingEmptySubsequences: false)
+      let quote = lines.map { $0.trimmingCharacters(in: .whitespaces).isEmpty ? ">" : "> " + ComposedNotice.escape(String($0)) }
+      return "On \(ComposedNotice.escape(LocalTime(timeZone: timeZone).string(at))), \(ComposedNotice.escape(author)) wrote:\n\n" + quote.joined(separator: "\n")
+    }
   }
 
   /// Whether a subject already says it is a reply (Re:, AW:, SV:, Réf. …).

@@ -15,12 +15,13 @@ struct OneOffMessage {
 
   /// - Parameters:
   ///   - kind: what it is, named in its Message-ID.
+  ///   - keepingLineBreaks: every line break as written (a letter), not reflowed.
   ///   - fields: adds the fields of its kind after the common ones.
   init(
     markdown: String, kind: MailKind, from: Mailbox, recipient: Mailbox, subject: String, settings: ComposeSettings,
-    stamp: MessageStamp, fields: (inout MessageHeader) -> Void
+    stamp: MessageStamp, keepingLineBreaks: Bool = false, fields: (inout MessageHeader) -> Void
   ) {
-    let (text, html) = Self.body(markdown: markdown, settings: settings)
+    let (text, html) = Self.body(markdown: markdown, settings: settings, keepingLineBreaks: keepingLineBreaks)
     let messageID = MessageID(kind: kind, unique: stamp.unique, domain: from.domain)
     var header = MessageHeader()
     header.append("From", .mailboxes([from]))
@@ -40,8 +41,9 @@ struct OneOffMessage {
 
   /// A one-off message's text and HTML from Markdown, with the organisation's name and
   /// postal address below it: replies, confirmations and notifications look alike.
-  static func body(markdown: String, settings: ComposeSettings) -> (text: String, html: String) {
-    let document = MarkdownDocument(parsing: markdown)
+  static func body(markdown: String, settings: ComposeSettings, keepingLineBreaks: Bool = false) -> (text: String, html: String) {
+    let parsed = MarkdownDocument(parsing: markdown)
+    let document = keepingLineBreaks ? parsed.keepingLineBreaks() : parsed
     let body = HTMLRenderer(allowRawHTML: false).render(document)
     let text = TextRenderer().render(document) + "\n--\n" + settings.organization + "\n" + (settings.postalAddress.map { $0 + "\n" } ?? "")
     let html = """

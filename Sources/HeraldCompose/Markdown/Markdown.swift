@@ -105,3 +105,37 @@ extension MarkdownDocument {
     return lines(blocks)
   }
 }
+
+extension MarkdownDocument {
+  /// The document with every line break kept as written (a soft break becomes a hard one):
+  /// for a letter, whose signature and address stay on their lines, unlike a release,
+  /// whose paragraphs reflow.
+  package func keepingLineBreaks() -> MarkdownDocument {
+    MarkdownDocument(blocks: blocks.map { $0.keepingLineBreaks() })
+  }
+}
+
+extension MarkdownBlock {
+  fileprivate func keepingLineBreaks() -> MarkdownBlock {
+    switch self {
+    case .paragraph(let inlines, let line): .paragraph(inlines.map { $0.keepingLineBreaks() }, line: line)
+    case .heading(let level, let inlines, let line): .heading(level: level, inlines.map { $0.keepingLineBreaks() }, line: line)
+    case .quote(let blocks): .quote(blocks.map { $0.keepingLineBreaks() })
+    case .list(let ordered, let start, let tight, let items): .list(ordered: ordered, start: start, tight: tight, items: items.map { $0.map { $0.keepingLineBreaks() } })
+    case .code, .html, .rule, .table: self
+    }
+  }
+}
+
+extension MarkdownInline {
+  fileprivate func keepingLineBreaks() -> MarkdownInline {
+    switch self {
+    case .softBreak: .lineBreak
+    case .emphasis(let inlines): .emphasis(inlines.map { $0.keepingLineBreaks() })
+    case .strong(let inlines): .strong(inlines.map { $0.keepingLineBreaks() })
+    case .strikethrough(let inlines): .strikethrough(inlines.map { $0.keepingLineBreaks() })
+    case .link(let destination, let title, let inlines, let line): .link(destination: destination, title: title, inlines.map { $0.keepingLineBreaks() }, line: line)
+    case .text, .lineBreak, .code, .html, .image: self
+    }
+  }
+}

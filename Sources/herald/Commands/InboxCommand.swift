@@ -78,10 +78,10 @@ struct InboxCommand: ParsableCommand {
         Terminal.say("Nothing read yet: herald inbox fetch (with an inbox: section in herald.yml) or herald inbox import PATH.")
         return
       }
-      let formatter = ISO8601DateFormatter()
-      Terminal.table([["ID", "CLASS", "RECEIVED", "FROM", "SUBJECT", "RELEASE"]] + records.map {
-        ["\($0.id)", $0.kind.rawValue, formatter.string(from: $0.receivedAt), $0.fromAddress ?? "-", ($0.subject ?? "").shortened(to: 50), $0.release ?? "-"]
-      })
+      let time = try options.localTime()
+      Terminal.table([["ID", "CLASS", "RECEIVED \(time.zone())", "FROM", "SUBJECT", "RELEASE"]] + records.map {
+        ["\($0.id)", $0.kind.rawValue, time.short($0.importedAt), $0.fromAddress ?? "-", $0.subject ?? "", $0.release ?? "-"]
+      }, shrinking: [3: 16, 4: 16, 5: 12])
       let counts = try store.inboundCounts()
       Terminal.say()
       Terminal.say(InboundClass.allCases.compactMap { kind in counts[kind].map { "\($0) \(kind.rawValue)" } }.joined(separator: ", "))
@@ -158,7 +158,8 @@ struct InboxCommand: ParsableCommand {
       Terminal.say(Terminal.paint("Message \(record.id): \(record.kind.rawValue)", .bold) + " (\(Terminal.safe(record.reason)))")
       Terminal.say("From      \(Terminal.safe(record.fromName.map { "\($0) <\(record.fromAddress ?? "")>" } ?? record.fromAddress ?? "-"))")
       Terminal.say("Subject   \(Terminal.safe(record.subject ?? "-"))")
-      Terminal.say("Received  \(ISO8601DateFormatter().string(from: record.receivedAt))")
+      let time = try options.localTime()
+      Terminal.say("Received  \(time.string(record.importedAt))" + (record.receivedAt == record.importedAt ? "" : " (its Date: says \(time.string(record.receivedAt)))"))
       if let release = record.release { Terminal.say("Release   \(Terminal.safe(release))") }
       Terminal.say("File      \(Terminal.safe(record.rawFile))")
       for action in actions {

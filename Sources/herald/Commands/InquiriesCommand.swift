@@ -42,14 +42,16 @@ struct InquiriesCommand: ParsableCommand {
         Terminal.say(status == nil && slug == nil ? "No inquiries yet. Replies come in with herald inbox fetch or herald inbox import." : "No inquiries match.")
         return
       }
-      let formatter = ISO8601DateFormatter()
-      Terminal.table([["ID", "STATUS", "RECEIVED", "FROM", "SUBJECT", "RELEASE", "ASSIGNEE"]] + inquiries.map { inquiry in
+      // Fits an 80-column terminal: the organisation in a column of its own, the long
+      // columns shortened; `show` has everything, `--json` too (UTC).
+      let time = try options.localTime()
+      Terminal.table([["ID", "STATUS", "RECEIVED", "FROM", "ORGANISATION", "SUBJECT", "ASSIGNEE"]] + inquiries.map { inquiry in
         [
-          "\(inquiry.id)", inquiry.status.rawValue, formatter.string(from: inquiry.createdAt),
-          (inquiry.fromName.map { "\($0) <\(inquiry.fromAddress)>" } ?? inquiry.fromAddress) + (inquiry.organization.map { ", \($0)" } ?? ""),
-          inquiry.subject.shortened(to: 50), inquiry.release ?? "-", inquiry.assignee ?? "-",
+          "\(inquiry.id)", inquiry.status.rawValue, time.short(inquiry.createdAt), inquiry.fromName ?? inquiry.fromAddress, inquiry.organization ?? "-",
+          inquiry.subject, inquiry.assignee ?? "-",
         ]
-      })
+      }, shrinking: [3: 12, 4: 12, 5: 12, 6: 8])
+      Terminal.say("Received in \(time.zone()). The whole thread: herald inquiries show ID")
     }
   }
 
@@ -65,23 +67,27 @@ struct InquiriesCommand: ParsableCommand {
         try JSONOutput.print(InquiryJSON(inquiry, thread: entries))
         return
       }
-      let formatter = ISO8601DateFormatter()
+      let time = try options.localTime()
       // Everything but the numbers and dates was written by others: printed safe.
       Terminal.say(Terminal.paint("Inquiry \(inquiry.id): \(Terminal.safe(inquiry.subject))", .bold))
       let from = inquiry.fromName.map { "\($0) <\(inquiry.fromAddress)>" } ?? inquiry.fromAddress
       Terminal.say("From      \(Terminal.safe(from + (inquiry.organization.map { ", \($0)" } ?? "")))")
       Terminal.say("Status    \(inquiry.status.rawValue)\(inquiry.assignee.map { ", assigned to \(Terminal.safe($0))" } ?? "")")
       if let release = inquiry.release { Terminal.say("Release   \(Terminal.safe(release))") }
-      if let due = inquiry.dueAt { Terminal.say("Due       \(formatter.string(from: due))") }
+      Terminal.say("Received  \(time.string(inquiry.createdAt))")
+      if let answered = inquiry.firstAnswerAt {
+        Terminal.say("Answered  \(time.string(answered)), \(LocalTime.span(answered.timeIntervalSince(inquiry.createdAt))) after it came in")
+      }
+      if let due = inquiry.dueAt { Terminal.say("Due       \(time.string(due))") }
       for entry in entries {
         Terminal.say()
         let who = Terminal.safe(entry.author ?? "-")
         switch entry.kind {
-        case .message: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) wrote:", .bold))
-        case .reply: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) replied:", .bold))
-        case .note: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  note by \(who):", .dim))
-        case .status: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) set the status to \(Terminal.safe(entry.text))", .dim)); continue
-        case .assign: Terminal.say(Terminal.paint("\(formatter.string(from: entry.at))  \(who) assigned it to \(Terminal.safe(entry.text))", .dim)); continue
+        case .message: Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) wrote:", .bold))
+        case .reply: Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) replied:", .bold))
+        case .note: Terminal.say(Terminal.paint("\(time.string(entry.at))  note by \(who):", .dim))
+        case .status: Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) set the status to \(Terminal.safe(entry.text))", .dim)); continue
+        case .assign: Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) assigned it to \(Terminal.safe(entry.text))", .dim)); continue
         }
         Terminal.say(Terminal.safe(entry.text.trimmingCharacters(in: .whitespacesAndNewlines)))
         for attachment in entry.attachments { Terminal.say("  attachment: \(Terminal.safe(attachment))") }
@@ -131,24 +137,57 @@ struct InquiriesCommand: ParsableCommand {
 
   struct Reply: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "reply", abstract: "Answer an inquiry: REPLY.md (Markdown) is sent through the Outbox, threaded to the question.")
+      commandName: "reply",
+      abstract: "Answer an inquiry: REPLY.md (Markdown) is shown, then sent through the relay, threaded to the question.",
+      discussion: """
+        The reply keeps its line breaks as written, and the question is quoted below it \
+        (herald.yml's replies.quote_question, or --no-quote). On a terminal Herald asks before \
+        it sends; --yes sends without asking, --dry-run only shows it. Like herald send, it \
+        needs a relay (--smtp or herald.yml's relay:) unless --queue-only leaves it in the \
+        Outbox for herald deliver.
+        """)
     @OptionGroup var options: WorkspaceOptions
     @Argument(help: "The inquiry's number.") var id: Int64
     @Option(help: ArgumentHelp("The reply, in Markdown.", valueName: "REPLY.md")) var file: String
     @Option(help: ArgumentHelp("The relay for this run, overriding herald.yml.", valueName: "URL")) var smtp: String?
     @Flag(name: .customLong("queue-only"), help: "Write it to the Outbox; leave sending to herald deliver.") var queueOnly = false
+    @Flag(name: .customLong("dry-run"), help: "Show the reply as it would be sent; send nothing.") var dryRun = false
+    @Flag(help: "Send without asking (for scripts).") var yes = false
+    @Flag(inversion: .prefixedNo, help: "Quote the question below the answer (default: herald.yml's replies.quote_question, on).") var quote: Bool?
     @Flag(help: "Print JSON.") var json = false
 
     func run() throws {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), !isDirectory.boolValue else {
+        throw CommandFailure("\(file): no such file; write the reply in a Markdown file and give its path with --file")
+      }
       guard let data = FileManager.default.contents(atPath: file), let markdown = String(validating: data, as: UTF8.self) else {
-        throw CommandFailure("cannot read \(file) as UTF-8 text; write the reply in a Markdown file")
+        throw CommandFailure("cannot read \(file) as UTF-8 text; save the reply as UTF-8")
       }
       let mailroom = try options.mailroom()
       let inbox = try Inbox(mailroom: mailroom, logger: options.logger)
-      // Sent at once when a relay is named (--smtp or herald.yml), unless --queue-only.
-      let relay = queueOnly ? nil : try mailroom.configuredRelay(override: smtp)
+      // Like herald send: it goes now, through a relay, unless it is only to be queued.
+      let relay = queueOnly || dryRun ? nil : try mailroom.relay(override: smtp)
+      let draft = try inbox.draftReply(to: id, markdown: markdown, quotingQuestion: quote ?? mailroom.configuration.replies.quoteQuestion)
+      if json && dryRun {
+        try JSONOutput.print(InquiryReplyDraftJSON(draft))
+        return
+      }
+      if !json { show(draft, relay: relay?.url) }
+      if dryRun {
+        Terminal.say("Nothing was sent (--dry-run).")
+        return
+      }
+      if !yes {
+        guard isatty(STDIN_FILENO) == 1 else { throw ValidationError("there is no terminal to confirm the reply on: add --yes to send it; nothing was sent") }
+        FileHandle.standardOutput.write(Data("Send this reply to \(Terminal.safe(draft.to.address))? [y/N] ".utf8))
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+          Terminal.say("Nothing was sent.")
+          return
+        }
+      }
       let session = relay.map { mailroom.deliverySession(relay: $0, onWarning: { Terminal.warning($0) }) }
-      let sent = try inbox.reply(to: id, markdown: markdown, author: InquiriesCommand.author, session: session)
+      let sent = try inbox.send(draft, author: InquiriesCommand.author, session: session)
       if json {
         try JSONOutput.print(InquiryReplyJSON(inquiry: id, messageID: sent.messageID, to: sent.to, delivered: sent.delivered))
         return
@@ -158,8 +197,19 @@ struct InquiriesCommand: ParsableCommand {
       case .sent?: Terminal.say("Sent.")
       case .deferred?: Terminal.say("The relay deferred it; herald deliver retries it.")
       case .failed?: Terminal.warning("the relay refused it; see herald outbox list --state failed")
-      case nil: Terminal.say(relay == nil && !queueOnly ? "No relay is configured: herald deliver --smtp URL sends it." : "herald deliver sends it.")
+      case nil: Terminal.say("herald deliver sends it.")
       }
     }
+
+    /// The reply as it will go: who to, the subject, the relay, and the text part.
+    private func show(_ draft: Inbox.ReplyDraft, relay: String?) {
+      Terminal.say("To        \(Terminal.safe(draft.to.name.map { "\($0) <\(draft.to.address)>" } ?? draft.to.address))")
+      Terminal.say("Subject   \(Terminal.safe(draft.subject))")
+      Terminal.say("Relay     \(relay ?? (dryRun ? "none: --dry-run" : "none: --queue-only (herald deliver sends it)"))")
+      Terminal.say()
+      Terminal.say(Terminal.safe(draft.composed.text.trimmingCharacters(in: .newlines)))
+      Terminal.say()
+    }
   }
+
 }

@@ -70,13 +70,13 @@ struct ListsCommand: ParsableCommand {
         Terminal.say("\(list) has \(members.total) \(which)member(s) on \(members.pages) page(s); there is no page \(page).")
         return
       }
-      let day = Date.ISO8601FormatStyle().year().month().day()
+      let time = try options.localTime()
       var rows = [["EMAIL", "NAME", "ORGANISATION", "STATUS", "SINCE"]]
       for member in members.members {
         rows.append([
           // Table cells are made safe for the terminal by Terminal.table.
           member.subscriber.email, member.subscriber.name ?? "", member.subscriber.organization ?? "",
-          member.status.rawValue, member.since.formatted(day),
+          member.status.rawValue, time.day(member.since),
         ])
       }
       Terminal.table(rows)

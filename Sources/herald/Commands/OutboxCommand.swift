@@ -40,7 +40,7 @@ struct OutboxCommand: ParsableCommand {
       }
       rows.append(["total"] + states.map { "\(counts.byState[$0] ?? 0)" })
       Terminal.table(rows, rightAligned: Set(1...states.count))
-      if let next { Terminal.say("Next retry: \(ISO8601DateFormatter().string(from: next))") }
+      if let next { Terminal.say("Next retry: \(try options.localTime().precise(next))") }
     }
   }
 
@@ -73,10 +73,10 @@ struct OutboxCommand: ParsableCommand {
       let outbox = try OutboxCommand.open(options)
       let entry = try outbox.message(id: id)
       let m = entry.message
-      let formatter = ISO8601DateFormatter()
+      let time = try options.localTime()
       Terminal.say("Id         \(m.id)\nState      \(entry.state.rawValue)\nCampaign   \(m.campaign)\nFrom       <\(Terminal.safe(m.sender))>\nTo         <\(Terminal.safe(m.recipient))>")
-      Terminal.say("Created    \(formatter.string(from: m.created))\nNext try   \(formatter.string(from: m.nextAttempt))")
-      for attempt in m.attempts { Terminal.say("Attempt    \(formatter.string(from: attempt.at))  \(attempt.outcome.rawValue)  \(Terminal.safe(attempt.reply))") }
+      Terminal.say("Created    \(time.precise(m.created))\nNext try   \(time.precise(m.nextAttempt))")
+      for attempt in m.attempts { Terminal.say("Attempt    \(time.precise(attempt.at))  \(attempt.outcome.rawValue)  \(Terminal.safe(attempt.reply))") }
       Terminal.say()
       // The message as spooled, its CRLF line ends as lines; anything else safe.
       Terminal.say(Terminal.safe(String(decoding: m.bytes, as: UTF8.self).replacingOccurrences(of: "\r\n", with: "\n")))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCompose
+import HeraldCore
 import HeraldStore
 
 struct ReportCommand: ParsableCommand {
@@ -36,15 +37,8 @@ struct ReportCommand: ParsableCommand {
     Terminal.say("  answered    " + figures.answered.formatted().leftPadded(to: 7))
     Terminal.say("  open        " + figures.open.formatted().leftPadded(to: 7))
     if let median = figures.medianFirstAnswer {
-      Terminal.say("  median time to the first answer: \(Self.duration(median))")
+      // From when Herald received each question to its first answer.
+      Terminal.say("  median time to the first answer: \(LocalTime.span(median))")
     }
-  }
-
-  /// "2 h 15 min", "40 min", "3 d 4 h".
-  static func duration(_ seconds: TimeInterval) -> String {
-    let minutes = Int((seconds / 60).rounded())
-    if minutes < 60 { return "\(minutes) min" }
-    if minutes < 48 * 60 { return "\(minutes / 60) h \(minutes % 60) min" }
-    return "\(minutes / 1440) d \((minutes % 1440) / 60) h"
   }
 }

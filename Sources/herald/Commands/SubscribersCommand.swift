@@ -58,7 +58,7 @@ struct SubscribersCommand: ParsableCommand {
         return
       }
       let s = profile.subscriber
-      let formatter = ISO8601DateFormatter()
+      let time = try options.localTime()
       // Names, attributes, evidence (a browser's User-Agent) and a relay's replies were
       // written by others: printed safe.
       Terminal.say(Terminal.paint(Terminal.safe(s.name.map { "\($0) <\(s.email)>" } ?? s.email), .bold))
@@ -67,24 +67,24 @@ struct SubscribersCommand: ParsableCommand {
       for (key, value) in s.attributes.sorted(by: { $0.key < $1.key }) {
         Terminal.say("\(Terminal.safe(key.padding(toLength: 13, withPad: " ", startingAt: 0))) \(Terminal.safe(value))")
       }
-      Terminal.say("Since         \(formatter.string(from: s.createdAt))")
+      Terminal.say("Since         \(time.precise(s.createdAt))")
       if let suppressed = profile.suppressed { Terminal.say(Terminal.paint("Suppressed    \(Terminal.safe(suppressed)): never sent to", .red)) }
       Terminal.say()
       Terminal.table([["LIST", "STATUS", "SINCE", "EVIDENCE"]] + profile.memberships.map {
-        [$0.list, $0.status.rawValue, formatter.string(from: $0.changedAt), $0.source.description]
+        [$0.list, $0.status.rawValue, time.precise($0.changedAt), $0.source.description]
       })
       Terminal.say()
       Terminal.say(Terminal.paint("History", .bold))
       for event in profile.history {
         // A request that changed no state says so: the status is the one it left as it was.
         let what = event.kind == .request ? "requested (stayed \(event.status.rawValue) until confirmed)" : event.status.rawValue
-        Terminal.say("  \(formatter.string(from: event.at))  \(event.list ?? "-")  \(what)  \(Terminal.safe(event.source.description))")
+        Terminal.say("  \(time.precise(event.at))  \(event.list ?? "-")  \(what)  \(Terminal.safe(event.source.description))")
       }
       if !deliveries.isEmpty {
         Terminal.say()
         Terminal.say(Terminal.paint("Deliveries", .bold))
         for delivery in deliveries {
-          Terminal.say("  \(formatter.string(from: delivery.at))  \(delivery.release)  \(delivery.outcome)  \(Terminal.safe(delivery.reply))")
+          Terminal.say("  \(time.precise(delivery.at))  \(delivery.release)  \(delivery.outcome)  \(Terminal.safe(delivery.reply))")
         }
       }
     }

@@ -219,6 +219,29 @@ struct InquiryJSON: Encodable {
 }
 
 /// `herald inquiries reply --json`: the reply written, and whether it went out at once.
+/// `herald inquiries reply --dry-run --json`: the reply as it would be sent.
+struct InquiryReplyDraftJSON: Encodable {
+  var inquiry: Int64
+  var to: String
+  var subject: String
+  var messageID: String
+  /// The text part, as the journalist would read it.
+  var text: String
+
+  enum CodingKeys: String, CodingKey {
+    case inquiry, to, subject, text
+    case messageID = "message_id"
+  }
+
+  init(_ draft: Inbox.ReplyDraft) {
+    inquiry = draft.inquiry.id
+    to = draft.to.address
+    subject = draft.subject
+    messageID = draft.composed.messageID
+    text = draft.composed.text
+  }
+}
+
 struct InquiryReplyJSON: Encodable {
   var inquiry: Int64
   var messageID: String

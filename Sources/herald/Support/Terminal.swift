@@ -76,17 +76,36 @@ enum Terminal {
 
   /// Prints rows as aligned columns; the first row is the header. Every cell is printed
   /// `safe`, on one line.
-  static func table(_ rows: [[String]], rightAligned: Set<Int> = []) {
+  /// - Parameter shrinking: columns that may be shortened (with "…") so that the table fits
+  ///   the terminal's width (`width`), each with the narrowest it may become; the widest
+  ///   is shortened first.
+  static func table(_ rows: [[String]], rightAligned: Set<Int> = [], shrinking: [Int: Int] = [:]) {
     let rows = rows.map { $0.map { safe($0.replacingOccurrences(of: "\n", with: " ")) } }
     guard let first = rows.first else { return }
     var widths = Array(repeating: 0, count: first.count)
     for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+    if let limit = width, !shrinking.isEmpty {
+      var excess = widths.reduce(2 * (widths.count - 1), +) - limit
+      while excess > 0, let widest = shrinking.filter({ widths[$0.key] > $0.value }).max(by: { widths[$0.key] < widths[$1.key] })?.key {
+        widths[widest] -= 1
+        excess -= 1
+      }
+    }
     for (number, row) in rows.enumerated() {
       let line = row.enumerated().map { index, cell in
-        rightAligned.contains(index) ? cell.leftPadded(to: widths[index]) : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+        let cell = cell.count > widths[index] ? cell.shortened(to: widths[index]) : cell
+        return rightAligned.contains(index) ? cell.leftPadded(to: widths[index]) : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
       }.joined(separator: "  ").trimmingTrailingWhitespace()
       say(number == 0 ? paint(line, .bold) : line)
     }
+  }
+
+  /// How many columns a table may take: the terminal's, on a terminal; else $COLUMNS when
+  /// set (a script or a test saying how wide); else none (a file takes whole lines).
+  static var width: Int? {
+    var size = winsize()
+    if isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
   }
 
   /// Runs `handler` on SIGINT or SIGTERM instead of dying, until the returned sources are

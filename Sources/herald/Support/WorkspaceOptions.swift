@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCampaign
+import HeraldCore
 import HeraldStore
 import HeraldWorkspace
 import Logging
@@ -32,6 +33,11 @@ struct WorkspaceOptions: ParsableArguments {
     let store = try value.openStore(logger: logger)
     Self.sayTightened(store)
     return store
+  }
+
+  /// Times as people read them: in herald.yml's `time_zone:`, with the zone named.
+  func localTime() throws -> LocalTime {
+    LocalTime(timeZone: try value.configuration().compose.timeZone)
   }
 
   /// The workspace's outgoing mail: configuration, store, Outbox and DKIM keys.
