@@ -136,48 +136,39 @@ extension SubscriberStore {
     }
   }
 
-  /// The subscriber columns a condition may name, with the SQL that reads each (fixed text:
-  /// a field a person writes only chooses one of these, or is bound as a parameter).
-  private static let conditionColumns: KeyValuePairs<String, String> = [
-    "email": "c.email", "name": "c.name", "organization": "c.organization", "language": "c.language", "domain": "c.domain",
+  /// The subscriber columns a condition may name, with the SQL that reads each: fixed text,
+  /// which a field a person writes only chooses from.
+  private static let conditionColumns: [(field: String, sql: String)] = [
+    ("email", "c.email"), ("name", "c.name"), ("organization", "c.organization"), ("organisation", "c.organization"),
+    ("language", "c.language"), ("domain", "c.domain"),
   ]
-
-  /// The field a condition names: a column, or an attribute some subscriber has (its name
-  /// compared without case); nil for a column.
-  /// - Throws: `.invalidInput` naming an unknown field, with the one meant when it is close.
-  private static func attribute(named field: String, knownKeys: () throws -> [String]) throws -> String? {
-    let folded = SubscriberCondition.folded(field)
-    if folded == "organisation" || conditionColumns.contains(where: { $0.key == folded }) { return nil }
-    let keys = try knownKeys()
-    if let key = keys.first(where: { SubscriberCondition.folded($0) == folded }) { return key }
-    let known = conditionColumns.map(\.key) + keys
-    let meant = Suggestion.closest(to: field, among: known).map { " (did you mean “\($0)”?)" } ?? ""
-    throw StoreError(.invalidInput,
-      "no subscriber has a field “\(field)”\(meant); a condition names one of \(known.map { "“\($0)”" }.joined(separator: ", "))")
-  }
 
   /// `AND EXISTS (…)` for the memberships whose subscriber (`m.subscriber_id`) meets every
   /// condition, and its arguments; empty for no conditions. Values and attribute names are
   /// bound, never written into the SQL.
+  /// - Throws: `.invalidInput` for a field that is neither a column nor an attribute any
+  ///   subscriber has, naming it and the one meant when it is close.
   private static func matching(_ conditions: [SubscriberCondition], in db: Database) throws -> (String, StatementArguments) {
     guard !conditions.isEmpty else { return ("", []) }
-    var keys: [String]?
-    func knownKeys() throws -> [String] {
-      if let keys { return keys }
-      let found = try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM subscriber s, json_each(s.attributes) j ORDER BY j.key")
-      keys = found
-      return found
+    // Attribute names are compared without case: an import keeps a header as written ("Beat").
+    lazy var attributeNames = Result {
+      try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM subscriber s, json_each(s.attributes) j ORDER BY j.key")
     }
     var tests: [String] = []
     var arguments = StatementArguments()
     for condition in conditions {
+      let name = SubscriberCondition.folded(condition.field)
       let field: String
-      if try attribute(named: condition.field, knownKeys: knownKeys) != nil {
+      if let column = conditionColumns.first(where: { $0.field == name }) {
+        field = column.sql
+      } else if try attributeNames.get().contains(where: { SubscriberCondition.folded($0) == name }) {
         field = "(SELECT j.value FROM json_each(c.attributes) j WHERE herald_fold(j.key) = ? LIMIT 1)"
-        arguments += [SubscriberCondition.folded(condition.field)]
+        arguments += [name]
       } else {
-        let name = SubscriberCondition.folded(condition.field)
-        field = conditionColumns.first { $0.key == (name == "organisation" ? "organization" : name) }!.value
+        let known = conditionColumns.map(\.field).filter { $0 != "organisation" } + (try attributeNames.get())
+        let meant = Suggestion.closest(to: condition.field, among: known).map { " (did you mean “\($0)”?)" } ?? ""
+        throw StoreError(.invalidInput,
+          "no subscriber has a field “\(condition.field)”\(meant); a condition names one of \(known.map { "“\($0)”" }.joined(separator: ", "))")
       }
       let folded = "herald_fold(COALESCE(\(field), ''))"
       switch condition.comparison {

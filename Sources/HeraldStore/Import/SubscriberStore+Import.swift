@@ -307,7 +307,7 @@ extension SubscriberStore {
     }
     try flush()
     if !duplicates.isEmpty {
-      report.duplicateRows = try explain(duplicates.map { ($0.line, $0.key, $0.fields) }, url: url, columns: columns, in: db)
+      report.duplicateRows = try explain(duplicates.map { (line: $0.line, key: $0.key, fields: $0.fields) }, url: url, columns: columns, in: db)
     }
   }
 

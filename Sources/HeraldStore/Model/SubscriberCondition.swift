@@ -90,7 +90,7 @@ package struct SubscriberCondition: Sendable, Hashable, Codable, CustomStringCon
   /// every connection.
   static var foldFunction: DatabaseFunction {
     DatabaseFunction("herald_fold", argumentCount: 1, pure: true) { values in
-      String.fromDatabaseValue(values[0]).map(folded)
+      String.fromDatabaseValue(values[0]).map { SubscriberCondition.folded($0) }
     }
   }
 
