@@ -7,13 +7,13 @@ import Testing
 /// (`herald send --where`), read from text, and applied by the store's recipients query.
 struct SegmentTests {
   /// List "press" (and "other", with one more member) imported from a file with beat,
-  /// country and outlet attributes, in scripts that SQLite's lower() does not fold.
+  /// country and desk attributes, in scripts that SQLite's lower() does not fold.
   private func store() throws -> TemporaryStore {
     let t = try TemporaryStore()
     try t.store.createList(name: "press")
     try t.store.createList(name: "other")
     let csv = """
-      email,name,organization,language,Beat,country,outlet
+      email,name,organization,language,Beat,country,desk
       anna@example.org,Anna Schmidt,Example Daily,de,Energy,SE,Daily
       bob@example.com,Bob Jones,The Example Times,en,energy policy,DK,Times
       chloe@example.org,Chloé Martin,Radio Exemple,fr,climate,SE,
@@ -49,7 +49,7 @@ struct SegmentTests {
   @Test func differsIncludesThoseWhoDoNotHaveTheField() throws {
     let t = try store()
     #expect(try emails(t, ["country!=SE"]) == ["bob", "dmitri", "eva"])
-    #expect(try emails(t, ["outlet!=daily"]) == ["bob", "chloe", "dmitri", "eva"])
+    #expect(try emails(t, ["desk!=daily"]) == ["bob", "chloe", "dmitri", "eva"])
     // An empty value: those who have none, or those who have one.
     #expect(try emails(t, ["country="]) == ["eva"])
     #expect(try emails(t, ["country!="]) == ["anna", "bob", "chloe", "dmitri"])
@@ -66,7 +66,7 @@ struct SegmentTests {
     let t = try store()
     #expect(try emails(t, ["beat=энергетика"]) == ["dmitri"])
     #expect(try emails(t, ["name~дмитрий"]) == ["dmitri"])
-    #expect(try emails(t, ["outlet=тв"]) == ["dmitri"])
+    #expect(try emails(t, ["desk=тв"]) == ["dmitri"])
     #expect(try emails(t, ["name~CHLOÉ"]) == ["chloe"])
     // é written as e and a combining accent is the same é.
     #expect(try emails(t, ["name~chloe\u{301}"]) == ["chloe"])
