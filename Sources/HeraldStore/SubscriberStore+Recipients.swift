@@ -151,8 +151,11 @@ extension SubscriberStore {
   private static func matching(_ conditions: [SubscriberCondition], in db: Database) throws -> (String, StatementArguments) {
     guard !conditions.isEmpty else { return ("", []) }
     // Attribute names are compared without case: an import keeps a header as written ("Beat").
+    // (One spelling of each, "Beat" and "beat" being one field.)
     lazy var attributeNames = Result {
-      try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM subscriber s, json_each(s.attributes) j ORDER BY j.key")
+      var seen = Set<String>()
+      return try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM subscriber s, json_each(s.attributes) j ORDER BY j.key")
+        .filter { seen.insert(SubscriberCondition.folded($0)).inserted }
     }
     var tests: [String] = []
     var arguments = StatementArguments()
