@@ -47,6 +47,9 @@ package struct CampaignPlan: Sendable {
   package var sendingWarnings: [String]
   /// Whether sending it puts it in the public web archive, and why.
   package var publishing: PublishDecision
+  /// The conditions its recipients meet (`--where`), recorded with the campaign; for a
+  /// correction, those its original's recipients met (it goes to the same people).
+  package var conditions: [SubscriberCondition] = []
 
   /// Subscribers who have a message of this release in the Outbox already.
   var skipping: Set<SubscriberID>
@@ -56,6 +59,9 @@ package struct CampaignPlan: Sendable {
     guard recipients == 0 else { return nil }
     if alreadyReceived + inOutbox > 0 { return "everyone already received this release; add --again to send it anyway" }
     if suppressed > 0 { return "no one to send to: every member is suppressed" }
+    if correctionOf == nil && !conditions.isEmpty {
+      return "no one to send to: no subscribed member of the lists meets \(conditions.map(\.description).joined(separator: " and "))"
+    }
     return correctionOf == nil ? "no one to send to: the lists have no subscribed members" : "no one to send to: no one the campaign reached is still subscribed"
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import HeraldDelivery
+import HeraldStore
 
 /// The report of a send, kept beside the Outbox: Outbox/reports/CAMPAIGN.json for scripts
 /// and CAMPAIGN.txt for people, each written whole. It says how many were sent, deferred
@@ -11,7 +12,8 @@ package enum CampaignReport {
   /// - Throws: `FileError` when the reports folder cannot be written.
   @discardableResult
   package static func write(
-    campaign: CampaignID, subject: String, lists: [String], enqueued: Int, report: Deliverer.Report, outbox: URL, finished: Date = Date()
+    campaign: CampaignID, subject: String, lists: [String], conditions: [SubscriberCondition] = [], enqueued: Int, report: Deliverer.Report,
+    outbox: URL, finished: Date = Date()
   ) throws -> URL {
     let directory = outbox.appendingPathComponent("reports")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -19,17 +21,21 @@ package enum CampaignReport {
     func reasons(_ outcome: DeliveryOutcome) -> [[String: Any]] {
       report.reasons(for: outcome).map { ["reason": $0.reason, "count": $0.count] }
     }
-    let object: [String: Any] = [
+    var object: [String: Any] = [
       "campaign": campaign.rawValue, "subject": subject, "lists": lists, "enqueued": enqueued, "sent": report.sent,
       "deferred": report.deferred, "failed": report.failed, "paused": report.paused.map { $0 as Any } ?? NSNull(), "finished": time,
       "deferred_reasons": reasons(.deferred), "failed_reasons": reasons(.failed),
     ]
+    // Only a send to part of its lists has conditions: the members who met them.
+    if !conditions.isEmpty {
+      object["where"] = conditions.map { ["field": $0.field, "operator": $0.comparison.rawValue, "value": $0.value] }
+    }
     let json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try DurableFile.write(json, to: directory.appendingPathComponent("\(campaign).json"))
     var text = """
       Campaign  \(campaign)
       Subject   \(subject)
-      Lists     \(lists.joined(separator: ", "))
+      Lists     \(lists.joined(separator: ", "))\(conditions.isEmpty ? "" : "\nWhere     " + SubscriberCondition.sentence(conditions))
       Finished  \(time)
 
       Enqueued  \(enqueued)

@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldStore
 
 /// What a person asks for when sending a release: which release, to whom, when.
 package struct CampaignRequest: Sendable {
@@ -14,6 +15,8 @@ package struct CampaignRequest: Sendable {
   package var sendAt: Date?
   /// Send also to those who already received the release.
   package var again = false
+  /// Send only to the members of the lists who meet every condition (`--where`); empty for all.
+  package var conditions: [SubscriberCondition] = []
 
   /// A request to send `release` to its own lists, now.
   package init(release: String) {

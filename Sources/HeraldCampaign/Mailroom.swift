@@ -89,8 +89,11 @@ package final class Mailroom: Sendable {
     if request.correctionOf != nil && !request.lists.isEmpty {
       throw CampaignError(.invalidRequest, "a correction goes to its campaign's recipients; leave out --list")
     }
+    if request.correctionOf != nil && !request.conditions.isEmpty {
+      throw CampaignError(.invalidRequest, "a correction goes to exactly those its campaign reached, who met its conditions; leave out --where")
+    }
     let lists = request.lists.isEmpty ? release.lists : request.lists
-    let audience: SubscriberStore.Audience = request.correctionOf.map { .campaign($0) } ?? .lists(lists)
+    let audience: SubscriberStore.Audience = request.correctionOf.map { .campaign($0) } ?? .lists(lists, where: request.conditions)
     if case .lists = audience, lists.isEmpty {
       throw CampaignError(.invalidRequest, "the release names no lists; pass --list NAME, or add “lists: [NAME]” to its front matter")
     }
@@ -123,6 +126,8 @@ package final class Mailroom: Sendable {
     // Published only when everyone could have subscribed, or the release says so.
     let reached = try request.correctionOf.map { try store.lists(ofCampaign: $0.rawValue) } ?? lists
     let publishing = PublishDecision(release: release, lists: reached, known: try store.lists())
+    // A correction goes to the people its original reached: they met its conditions.
+    let conditions = try request.correctionOf.map { try store.conditions(ofCampaign: $0) } ?? request.conditions
     return CampaignPlan(
       campaign: campaign, composed: composed, audience: audience, lists: request.correctionOf == nil ? lists : [],
       correctionOf: request.correctionOf, releasePath: request.release, recipients: count.recipients - inOutbox,
@@ -130,7 +135,7 @@ package final class Mailroom: Sendable {
       date: date, scheduled: request.sendAt.map { $0 > now } ?? false,
       sender: (release.from ?? configuration.compose.from).address, signers: signers,
       warnings: diagnostics, sendingWarnings: SendingRules.warnings(composed: composed, configuration: configuration, signers: signers),
-      publishing: publishing, skipping: skipping)
+      publishing: publishing, conditions: conditions, skipping: skipping)
   }
 
   // MARK: Sending
@@ -175,8 +180,11 @@ package final class Mailroom: Sendable {
     _ plan: CampaignPlan, session: DeliverySession?, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }
   ) async throws -> CampaignResult {
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
-    // And those taken since the plan was made.
-    try await BlockingWork.run { [store] in _ = try store.applyPendingUnsubscribes() }
+    // And those taken since the plan was made; then the conditions the recipients met.
+    try await BlockingWork.run { [store] in
+      _ = try store.applyPendingUnsubscribes()
+      try store.recordConditions(plan.conditions, of: plan.campaign, at: plan.date)
+    }
     try EnqueueMark.begin(plan.campaign, release: plan.releasePath, recipients: plan.recipients, outbox: outbox.directory)
     let enqueueing = Flag()  // set when enqueueing has ended
     async let delivered = deliver(with: session, while: { !enqueueing.isSet }, onResult: onResult)
@@ -208,8 +216,8 @@ package final class Mailroom: Sendable {
     if let report {
       reportFile = try CampaignReport.write(
         campaign: plan.campaign, subject: plan.composed.release.subject,
-        lists: plan.correctionOf.map { ["correction of \($0)"] } ?? plan.lists, enqueued: enqueued, report: report,
-        outbox: outbox.directory)
+        lists: plan.correctionOf.map { ["correction of \($0)"] } ?? plan.lists, conditions: plan.conditions, enqueued: enqueued,
+        report: report, outbox: outbox.directory)
     }
     if let enqueueError {
       throw CampaignError(.enqueueIncomplete,

@@ -13,8 +13,9 @@ extension SubscriberStore {
 
   /// Who a send goes to.
   package enum Audience: Sendable, Equatable {
-    /// Members subscribed to any of these lists, each address once (the first list wins).
-    case lists([String])
+    /// Members subscribed to any of these lists, each address once (the first list wins),
+    /// who meet every condition (none: all of them).
+    case lists([String], where: [SubscriberCondition] = [])
     /// Those a campaign was delivered to (the relay accepted it) who are still subscribed
     /// to the list it reached them through: the audience of a correction.
     case campaign(CampaignID)
@@ -108,9 +109,10 @@ extension SubscriberStore {
   /// it is empty by definition.
   private static func members(_ audience: Audience, in db: Database) throws -> (sql: String, arguments: StatementArguments)? {
     switch audience {
-    case .lists(let names):
+    case .lists(let names, let conditions):
       let lists = try names.map { try list(named: $0, in: db) }
       guard !lists.isEmpty else { return nil }
+      let (matching, matchingArguments) = try Self.matching(conditions, in: db)
       // Rank each list by its place in the request, so a member of several gets the first.
       let rank = "CASE m.list_id " + lists.indices.map { "WHEN \(lists[$0].id) THEN \($0) " }.joined() + "END"
       let name = "CASE MIN(\(rank)) " + lists.indices.map { "WHEN \($0) THEN ? " }.joined() + "END"
@@ -119,8 +121,8 @@ extension SubscriberStore {
       // twice as fast as grouping joined rows (measured on 300,000 memberships).
       return ("""
         SELECT subscriber_id, \(name) AS list_name FROM membership m
-        WHERE m.list_id IN (\(placeholders)) AND m.status = 'subscribed' GROUP BY subscriber_id
-        """, StatementArguments(lists.map(\.name)) + StatementArguments(lists.map(\.id)))
+        WHERE m.list_id IN (\(placeholders)) AND m.status = 'subscribed' \(matching) GROUP BY subscriber_id
+        """, StatementArguments(lists.map(\.name)) + StatementArguments(lists.map(\.id)) + matchingArguments)
     case .campaign(let campaign):
       guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM delivery WHERE campaign = ? AND outcome = 'sent')", arguments: [campaign.rawValue]) == true else {
         throw StoreError(.notFound, "campaign “\(campaign)” reached no one: check its name in Outbox/reports/ or with herald outbox")
@@ -132,5 +134,53 @@ extension SubscriberStore {
         WHERE d.campaign = ? AND d.outcome = 'sent' GROUP BY d.subscriber_id
         """, [campaign.rawValue])
     }
+  }
+
+  /// The subscriber columns a condition may name, with the SQL that reads each: fixed text,
+  /// which a field a person writes only chooses from.
+  private static let conditionColumns: [(field: String, sql: String)] = [
+    ("email", "c.email"), ("name", "c.name"), ("organization", "c.organization"), ("organisation", "c.organization"),
+    ("language", "c.language"), ("domain", "c.domain"),
+  ]
+
+  /// `AND EXISTS (…)` for the memberships whose subscriber (`m.subscriber_id`) meets every
+  /// condition, and its arguments; empty for no conditions. Values and attribute names are
+  /// bound, never written into the SQL.
+  /// - Throws: `.invalidInput` for a field that is neither a column nor an attribute any
+  ///   subscriber has, naming it and the one meant when it is close.
+  private static func matching(_ conditions: [SubscriberCondition], in db: Database) throws -> (String, StatementArguments) {
+    guard !conditions.isEmpty else { return ("", []) }
+    // Attribute names are compared without case: an import keeps a header as written ("Beat").
+    // (One spelling of each, "Beat" and "beat" being one field.)
+    lazy var attributeNames = Result {
+      var seen = Set<String>()
+      return try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM subscriber s, json_each(s.attributes) j ORDER BY j.key")
+        .filter { seen.insert(SubscriberCondition.folded($0)).inserted }
+    }
+    var tests: [String] = []
+    var arguments = StatementArguments()
+    for condition in conditions {
+      let name = SubscriberCondition.folded(condition.field)
+      let field: String
+      if let column = conditionColumns.first(where: { $0.field == name }) {
+        field = column.sql
+      } else if try attributeNames.get().contains(where: { SubscriberCondition.folded($0) == name }) {
+        field = "(SELECT j.value FROM json_each(c.attributes) j WHERE herald_fold(j.key) = ? LIMIT 1)"
+        arguments += [name]
+      } else {
+        let known = conditionColumns.map(\.field).filter { $0 != "organisation" } + (try attributeNames.get())
+        let meant = Suggestion.closest(to: condition.field, among: known).map { " (did you mean “\($0)”?)" } ?? ""
+        throw StoreError(.invalidInput,
+          "no subscriber has a field “\(condition.field)”\(meant); a condition names one of \(known.map { "“\($0)”" }.joined(separator: ", "))")
+      }
+      let folded = "herald_fold(COALESCE(\(field), ''))"
+      switch condition.comparison {
+      case .equals: tests.append("\(folded) = ?")
+      case .contains: tests.append("instr(\(folded), ?) > 0")
+      case .differs: tests.append("\(folded) <> ?")
+      }
+      arguments += [SubscriberCondition.folded(condition.value)]
+    }
+    return ("AND EXISTS (SELECT 1 FROM subscriber c WHERE c.id = m.subscriber_id AND \(tests.joined(separator: " AND ")))", arguments)
   }
 }

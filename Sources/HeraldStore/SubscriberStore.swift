@@ -46,6 +46,8 @@ package final class SubscriberStore: Sendable {
       try db.execute(sql: "PRAGMA cache_size = -16384")
       // No checkpoint inside a writer's commit: the WALCheckpointer makes them.
       try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+      // Case-insensitive comparison in any script, for a send's conditions (--where).
+      db.add(function: SubscriberCondition.foldFunction)
     }
     checkpointer = WALCheckpointer(path: path, logger: logger)
     do {

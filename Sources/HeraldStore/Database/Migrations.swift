@@ -274,6 +274,18 @@ enum Migrations {
       // Inserting the rows with their ids set each table's sequence to its largest id; an
       // empty table starts at 1 either way.
     }
+    migrator.registerMigration("segments: the conditions a campaign's recipients met (send --where)") { db in
+      // A send to part of a list (--where beat=energy) keeps its conditions, so that a
+      // report, and a correction, can say whom the campaign was for.
+      try db.execute(sql: """
+        CREATE TABLE campaign_condition (
+          campaign TEXT PRIMARY KEY,
+          -- JSON: [{"field": "beat", "operator": "=", "value": "energy"}, …]
+          conditions TEXT NOT NULL,
+          at REAL NOT NULL
+        );
+        """)
+    }
     return migrator
   }
 }

@@ -15,12 +15,50 @@ struct ColumnMap {
   /// Other columns, kept as attributes: (column, attribute name).
   var attributes: [(Int, String)] = []
 
-  static let emailNames: Set<String> = ["email", "email address", "e-mail", "e-mail address", "mail", "emailaddress"]
-  static let nameNames: Set<String> = ["name", "full name", "fullname", "display name"]
-  static let firstNames: Set<String> = ["first name", "firstname", "given name", "fname"]
-  static let lastNames: Set<String> = ["last name", "lastname", "surname", "family name", "lname"]
-  static let organizationNames: Set<String> = ["organization", "organisation", "company", "org", "employer", "newsroom", "outlet", "media"]
-  static let languageNames: Set<String> = ["language", "lang", "locale"]
+  // Headers in English, then in the languages of the lists (Swedish, Danish, Norwegian,
+  // Finnish, German, Dutch, French, Spanish, Italian, Portuguese, Polish, Czech, Russian,
+  // Ukrainian), compared lowercased with "_" as a space.
+  static let emailNames: Set<String> = [
+    "email", "email address", "e-mail", "e-mail address", "mail", "emailaddress",
+    "e-post", "epost", "e-postadress", "epostadress", "e-postadresse", "e-mailadresse", "sähköposti", "sähköpostiosoite",
+    "e-mail-adresse", "emailadresse", "e-mailadres", "courriel", "adresse e-mail", "adresse email", "adresse électronique",
+    "adresse courriel", "correo", "correo electrónico", "correo electronico", "posta elettronica", "indirizzo email",
+    "endereço de email", "endereço de e-mail", "adres e-mail", "e-mailová adresa", "почта", "эл. почта", "эл.почта",
+    "электронная почта", "адрес электронной почты", "e-mail адрес", "email адрес", "електронна пошта", "пошта",
+  ]
+  static let nameNames: Set<String> = [
+    "name", "full name", "fullname", "display name",
+    "namn", "fullständigt namn", "navn", "fulde navn", "fullt navn", "nimi", "koko nimi", "vollständiger name", "naam",
+    "volledige naam", "nom", "nom complet", "nombre completo", "nome", "nome completo", "imię i nazwisko", "jméno",
+    "celé jméno", "имя", "фио", "полное имя", "ім'я", "піб",
+  ]
+  static let firstNames: Set<String> = [
+    "first name", "firstname", "given name", "fname",
+    "förnamn", "fornavn", "etunimi", "vorname", "voornaam", "prénom", "prenom", "nombre", "nome proprio", "primeiro nome",
+    "imię", "křestní jméno",
+  ]
+  static let lastNames: Set<String> = [
+    "last name", "lastname", "surname", "family name", "lname",
+    "efternamn", "efternavn", "etternavn", "sukunimi", "nachname", "familienname", "achternaam", "nom de famille",
+    "apellido", "apellidos", "cognome", "sobrenome", "apelido", "nazwisko", "příjmení", "фамилия", "прізвище",
+  ]
+  static let organizationNames: Set<String> = [
+    "organization", "organisation", "company", "org", "employer", "newsroom", "outlet", "media",
+    "företag", "redaktion", "tidning", "medie", "virksomhed", "firma", "organisasjon", "organisaatio", "yritys", "media-alusta",
+    "unternehmen", "medium", "organisatie", "bedrijf", "redactie", "organisme", "société", "entreprise", "média", "rédaction",
+    "organización", "empresa", "medio", "organizzazione", "azienda", "testata", "organização", "organizacja", "redakcja",
+    "organizace", "redakce", "организация", "компания", "издание", "сми", "редакция", "організація", "видання",
+  ]
+  static let languageNames: Set<String> = [
+    "language", "lang", "locale",
+    "språk", "sprog", "kieli", "sprache", "taal", "langue", "idioma", "lingua", "língua", "język", "jazyk", "язык", "мова",
+  ]
+  /// A name column that is a part of the name when the file has the other part: French
+  /// "Nom" beside "Prénom" is the family name, Russian "Имя" beside "Фамилия" the given one.
+  static let namePartNames: [String: NamePart] = ["nom": .last, "имя": .first, "ім'я": .first, "jméno": .first, "nome": .first, "navn": .first]
+
+  enum NamePart { case first, last }
+
   /// Columns that describe a subscription in another system (status, dates, Mailchimp's
   /// rating and geo data), not the person: not imported.
   static let ignoredNames: Set<String> = [
@@ -60,6 +98,14 @@ struct ColumnMap {
       case "attributes", "attribs": attributesJSON = index
       case _ where Self.ignoredNames.contains(key): break
       default: attributes.append((index, raw.trimmingCharacters(in: .whitespacesAndNewlines)))
+      }
+    }
+    // "Nom" with "Prénom", "Имя" with "Фамилия": the name column is one part of the name.
+    if let column = name, let part = Self.namePartNames[Self.normalize(header[column])], (firstName ?? lastName) != nil {
+      switch part {
+      case .last where lastName == nil: (lastName, name) = (column, nil)
+      case .first where firstName == nil: (firstName, name) = (column, nil)
+      default: break
       }
     }
     guard let email else {

@@ -38,6 +38,32 @@ extension SubscriberStore {
     package var cleaned = 0
     /// The first problems (rejected, kept out, cleaned), with their lines; at most `problemLimit`.
     package var problems: [Problem] = []
+    /// The first duplicates, with the row that counts and what they would have changed;
+    /// at most `problemLimit`.
+    package var duplicateRows: [Duplicate] = []
+
+    /// A row whose address is on an earlier row of the file: the earlier row counts (it
+    /// was imported, or kept out), this one is left out.
+    package struct Duplicate: Sendable, Codable, Equatable {
+      package var line: Int
+      package var email: String
+      /// The row that counts: the address's first row with a valid address.
+      package var firstLine: Int
+      /// What this row would have changed, had it counted: each field whose value it has
+      /// and that differs from what the subscriber has now. Empty: nothing.
+      package var changes: [Change]
+    }
+
+    /// A field a duplicate row would have changed.
+    package struct Change: Sendable, Codable, Equatable, CustomStringConvertible {
+      /// `name`, `organization`, `language`, or an attribute's name.
+      package var field: String
+      /// What the subscriber has (nil: nothing).
+      package var kept: String?
+      /// What the duplicate row has.
+      package var ignored: String
+      package var description: String { "\(field) from “\(kept ?? "")” to “\(ignored)”" }
+    }
     package static let problemLimit = 1000
 
     mutating func problem(_ line: Int, _ email: String, _ reason: String) {
@@ -79,7 +105,7 @@ extension SubscriberStore {
         defer { try? db.execute(sql: "PRAGMA cache_size = -16384") }
         try db.inTransaction(.immediate) {
           try Self.runImport(
-            reader: reader, file: file, listName: listName, status: status, resubscribe: resubscribe, progress: progress,
+            reader: reader, url: url, file: file, listName: listName, status: status, resubscribe: resubscribe, progress: progress,
             report: &report, in: db)
           return dryRun ? .rollback : .commit
         }
@@ -98,11 +124,12 @@ extension SubscriberStore {
     // Rows are written in batches, and those already in the store after the new ones:
     // problems are listed in the file's order all the same.
     report.problems.sort { $0.line < $1.line }
+    report.duplicateRows.sort { $0.line < $1.line }
     return report
   }
 
   private static func runImport(
-    reader: CSVReader, file: String, listName: String, status: MembershipStatus, resubscribe: Bool,
+    reader: CSVReader, url: URL, file: String, listName: String, status: MembershipStatus, resubscribe: Bool,
     progress: ((Int) -> Void)?, report: inout ImportReport, in db: Database
   ) throws {
     let list = try Self.list(named: listName, in: db)
@@ -150,6 +177,8 @@ extension SubscriberStore {
     }
     var batch: [Pending] = []
     batch.reserveCapacity(Self.importBatchSize)
+    /// The first duplicates, explained once the file is read (`explain`).
+    var duplicates: [Pending] = []
 
     /// Writes the batch: its new subscribers and their memberships in two statements, then
     /// the rest (addresses already in the store, or twice in the batch) one by one, in order.
@@ -212,6 +241,7 @@ extension SubscriberStore {
         current = findMembership.text(0).flatMap(MembershipStatus.init(rawValue:))
         if findMembership.int64(1) == run {
           report.duplicates += 1
+          if duplicates.count < ImportReport.problemLimit { duplicates.append(pending) }
           return
         }
       }
@@ -276,6 +306,45 @@ extension SubscriberStore {
       if batch.count >= Self.importBatchSize { try flush() }
     }
     try flush()
+    if !duplicates.isEmpty {
+      report.duplicateRows = try explain(duplicates.map { (line: $0.line, key: $0.key, fields: $0.fields) }, url: url, columns: columns, in: db)
+    }
+  }
+
+  /// Says of each duplicate row which row counts and what it would have changed. The row
+  /// that counts is found by reading the file again up to it (only when there are
+  /// duplicates: remembering every row's line would make memory grow with the file); what
+  /// it would have changed, against the subscriber as the import left them (in its
+  /// transaction, so a dry run says the same).
+  private static func explain(
+    _ duplicates: [(line: Int, key: String, fields: SubscriberFields)], url: URL, columns: ColumnMap, in db: Database
+  ) throws -> [ImportReport.Duplicate] {
+    var firstLines: [String: Int] = [:]
+    var wanted = Set(duplicates.map(\.key))
+    let reader = try CSVReader(url: url)
+    _ = try reader.nextRecord()  // the header
+    while !wanted.isEmpty, let record = try reader.nextRecord() {
+      guard let raw = ColumnMap.value(record.fields, columns.email), let address = try? EmailAddress.normalize(raw) else { continue }
+      let key = EmailAddress.key(address)
+      if wanted.remove(key) != nil { firstLines[key] = record.line }
+    }
+    let stored = try db.makeStatement(sql: "SELECT name, organization, language, attributes FROM subscriber WHERE email_key = ?")
+    return try duplicates.map { duplicate in
+      var changes: [ImportReport.Change] = []
+      if let row = try Row.fetchOne(stored, arguments: [duplicate.key]) {
+        // As an import updates a subscriber: a value the row has replaces a different one.
+        func compare(_ field: String, _ kept: String?, _ value: String?) {
+          if let value, !value.isEmpty, value != kept { changes.append(.init(field: field, kept: kept, ignored: value)) }
+        }
+        compare("name", row[0], duplicate.fields.name)
+        compare("organization", row[1], duplicate.fields.organization)
+        compare("language", row[2], duplicate.fields.language)
+        let attributes = decodeAttributes(row[3])
+        for key in duplicate.fields.attributes.keys.sorted() { compare(key, attributes[key], duplicate.fields.attributes[key]) }
+      }
+      return ImportReport.Duplicate(
+        line: duplicate.line, email: duplicate.fields.email, firstLine: firstLines[duplicate.key] ?? duplicate.line, changes: changes)
+    }
   }
 
   /// Rows written per statement by an import.

@@ -287,6 +287,18 @@ struct ListsCommand: ParsableCommand {
         let more = report.rejected + report.keptOut + report.cleaned - min(50, report.problems.count)
         if more > 0 { Terminal.say("  … and \(more.formatted()) more (--json lists up to \(SubscriberStore.ImportReport.problemLimit))") }
       }
+      if !report.duplicateRows.isEmpty {
+        Terminal.say()
+        for duplicate in report.duplicateRows.prefix(50) {
+          // The changes quote the file's cells: printed safe.
+          let changes = duplicate.changes.isEmpty
+            ? "it would have changed nothing"
+            : "it would have changed " + duplicate.changes.map(\.description).joined(separator: ", ")
+          Terminal.say("  \(file):\(duplicate.line): \(duplicate.email) again: line \(duplicate.firstLine) counts, this row was left out; \(Terminal.safe(changes))")
+        }
+        let more = report.duplicates - min(50, report.duplicateRows.count)
+        if more > 0 { Terminal.say("  … and \(more.formatted()) more duplicates (--json lists up to \(SubscriberStore.ImportReport.problemLimit))") }
+      }
       if dryRun { Terminal.say("Nothing was changed (--dry-run).") }
     }
   }

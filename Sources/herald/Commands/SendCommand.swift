@@ -4,6 +4,7 @@ import HeraldCampaign
 import HeraldCore
 import HeraldDelivery
 import HeraldMail
+import HeraldStore
 
 struct SendCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -32,11 +33,26 @@ struct SendCommand: AsyncParsableCommand {
     "Send this release as a correction to exactly those an earlier campaign reached (still subscribed, not suppressed).",
     valueName: "CAMPAIGN"))
   var correctionOf: CampaignID?
+  @Option(name: .customLong("where"), help: ArgumentHelp(
+    "Send only to members whose field equals (=), contains (~) or differs from (!=) a value, without case (repeat: all must hold).",
+    valueName: "FIELD=VALUE"), transform: { try SendCommand.condition($0) })
+  var conditions: [SubscriberCondition] = []
   @Flag(help: "Print the report as JSON.") var json = false
+
+  static func condition(_ text: String) throws -> SubscriberCondition {
+    do {
+      return try SubscriberCondition(parsing: text)
+    } catch let error as StoreError {
+      throw ValidationError(error.message)
+    }
+  }
 
   func validate() throws {
     if correctionOf != nil && !list.isEmpty {
       throw ValidationError("--correction-of goes to that campaign's recipients; leave out --list")
+    }
+    if correctionOf != nil && !conditions.isEmpty {
+      throw ValidationError("--correction-of goes to exactly those that campaign reached, who met its conditions; leave out --where")
     }
     if dryRun && queueOnly { throw ValidationError("--dry-run sends nothing; leave out --queue-only") }
   }
@@ -48,6 +64,7 @@ struct SendCommand: AsyncParsableCommand {
     request.correctionOf = correctionOf
     request.sendAt = at?.date
     request.again = again
+    request.conditions = conditions
     let plan: CampaignPlan
     do {
       plan = try mailroom.plan(request)
@@ -118,6 +135,7 @@ struct SendCommand: AsyncParsableCommand {
     } else {
       row("Lists", plan.lists.joined(separator: ", "))
     }
+    if !plan.conditions.isEmpty { row("Where", SubscriberCondition.sentence(plan.conditions)) }
     let notes = [
       plan.suppressed > 0 ? "\(plan.suppressed.formatted()) suppressed left out" : nil,
       plan.alreadyReceived > 0 ? "\(plan.alreadyReceived.formatted()) already received it; --again to include them" : nil,

@@ -88,9 +88,12 @@ struct SendPlanJSON: Encodable {
   var warnings: [String]
   /// Whether sending it would publish it; `url` is null.
   var archive: ArchiveJSON
+  /// The conditions the recipients meet (`--where`; a correction's, its original's); empty: all members.
+  var conditions: [ConditionJSON]
 
   enum CodingKeys: String, CodingKey {
     case campaign, recipients, suppressed, lists, sent, warnings, archive
+    case conditions = "where"
     case alreadyReceived = "already_received"
     case inOutbox = "in_outbox"
   }
@@ -104,6 +107,26 @@ struct SendPlanJSON: Encodable {
     lists = plan.lists
     warnings = plan.sendingWarnings
     archive = ArchiveJSON(plan.publishing)
+    conditions = plan.conditions.map(ConditionJSON.init)
+  }
+}
+
+/// A condition on subscribers' fields (`herald send --where beat=energy`).
+struct ConditionJSON: Encodable {
+  var field: String
+  /// "=", "~" or "!=".
+  var comparison: String
+  var value: String
+
+  enum CodingKeys: String, CodingKey {
+    case field, value
+    case comparison = "operator"
+  }
+
+  init(_ condition: SubscriberCondition) {
+    field = condition.field
+    comparison = condition.comparison.rawValue
+    value = condition.value
   }
 }
 

@@ -111,6 +111,8 @@ struct ImportReportJSON: Encodable {
   var cleaned: Int
   /// The first rows not imported as they were, with why.
   var problems: [Problem]
+  /// The first duplicate rows: the line that counts, and what each would have changed.
+  var duplicateRows: [Duplicate]
 
   struct Problem: Encodable {
     var line: Int
@@ -118,10 +120,30 @@ struct ImportReportJSON: Encodable {
     var reason: String
   }
 
+  struct Duplicate: Encodable {
+    var line: Int
+    var email: String
+    var firstLine: Int
+    var wouldChange: [Change]
+
+    struct Change: Encodable {
+      var field: String
+      @Nullable var kept: String?
+      var ignored: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case line, email
+      case firstLine = "first_line"
+      case wouldChange = "would_change"
+    }
+  }
+
   enum CodingKeys: String, CodingKey {
     case file, list, encoding, warnings, rows, added, updated, unchanged, duplicates, rejected, cleaned, problems
     case dryRun = "dry_run"
     case keptOut = "kept_out"
+    case duplicateRows = "duplicate_rows"
   }
 
   init(_ report: SubscriberStore.ImportReport) {
@@ -139,6 +161,11 @@ struct ImportReportJSON: Encodable {
     keptOut = report.keptOut
     cleaned = report.cleaned
     problems = report.problems.map { Problem(line: $0.line, email: $0.email, reason: $0.reason) }
+    duplicateRows = report.duplicateRows.map { duplicate in
+      Duplicate(
+        line: duplicate.line, email: duplicate.email, firstLine: duplicate.firstLine,
+        wouldChange: duplicate.changes.map { Duplicate.Change(field: $0.field, kept: $0.kept, ignored: $0.ignored) })
+    }
   }
 }
 
