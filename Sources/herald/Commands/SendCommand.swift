@@ -33,15 +33,25 @@ struct SendCommand: AsyncParsableCommand {
     valueName: "CAMPAIGN"))
   var correctionOf: CampaignID?
   @Flag(help: "Print the report as JSON.") var json = false
+  @Option(name: .customLong("test-to"), help: ArgumentHelp(
+    "Send only a test copy, marked [TEST], to these addresses (comma-separated): exactly what one subscriber would get. Recorded as no delivery.",
+    valueName: "ADDRESS[,ADDRESS]"))
+  var testTo: String?
+  @Option(name: .customLong("as"), help: ArgumentHelp("With --test-to: the subscriber whose message it is (default: the first recipient).", valueName: "EMAIL"))
+  var testAs: String?
+  @Flag(name: .customLong("list-recipients"), help: "With --dry-run: list who would get it.") var listRecipients = false
 
   func validate() throws {
     if correctionOf != nil && !list.isEmpty {
       throw ValidationError("--correction-of goes to that campaign's recipients; leave out --list")
     }
     if dryRun && queueOnly { throw ValidationError("--dry-run sends nothing; leave out --queue-only") }
+    if listRecipients && !dryRun { throw ValidationError("--list-recipients lists who a --dry-run would send to; add --dry-run") }
+    try validateTestCopy()
   }
 
   func run() async throws {
+    if let testTo { return try sendTestCopy(to: testTo) }
     let mailroom = try options.mailroom()
     var request = CampaignRequest(release: release)
     request.lists = list
@@ -59,7 +69,13 @@ struct SendCommand: AsyncParsableCommand {
     let relay = dryRun || queueOnly ? nil : try mailroom.relay(for: plan, override: smtp)
     if !json { printSummary(plan, relay: relay) }
     if dryRun {
-      if json { try JSONOutput.print(SendPlanJSON(plan)) }
+      if json {
+        var recipients: [RecipientJSON] = []
+        try mailroom.forEachRecipient(of: plan) { recipients.append(RecipientJSON($0)) }
+        try JSONOutput.print(SendPlanJSON(plan, recipientList: recipients))
+      } else if listRecipients {
+        try printRecipients(of: plan, mailroom: mailroom)
+      }
       return
     }
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }

@@ -88,14 +88,18 @@ struct SendPlanJSON: Encodable {
   var warnings: [String]
   /// Whether sending it would publish it; `url` is null.
   var archive: ArchiveJSON
+  /// Who would get it, as the send would write their messages.
+  var recipientList: [RecipientJSON]
 
   enum CodingKeys: String, CodingKey {
     case campaign, recipients, suppressed, lists, sent, warnings, archive
     case alreadyReceived = "already_received"
     case inOutbox = "in_outbox"
+    case recipientList = "recipient_list"
   }
 
-  init(_ plan: CampaignPlan) {
+  init(_ plan: CampaignPlan, recipientList: [RecipientJSON]) {
+    self.recipientList = recipientList
     campaign = plan.campaign
     recipients = plan.recipients
     suppressed = plan.suppressed
