@@ -66,8 +66,8 @@ extension Mailroom {
     let release = composed.release
     let lists = request.lists.isEmpty ? release.lists : request.lists
     let audience = SubscriberStore.Audience.lists(lists)
-    let diagnostics = ReleaseChecker.diagnostics(for: composed)
-      + (try RecipientCheck.diagnostics(for: release, audience: request.lists.isEmpty ? nil : audience, store: store))
+    let diagnostics = try ReleaseChecker.diagnostics(for: composed)
+      + RecipientCheck.diagnostics(for: release, audience: request.lists.isEmpty ? nil : audience, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; no test copy was sent", diagnostics: diagnostics)
     }

@@ -68,8 +68,8 @@ package final class Mailroom: Sendable {
   ///   `StoreError` for an unknown list or campaign.
   package func plan(_ request: CampaignRequest, now: Date = Date()) throws -> CampaignPlan {
     let composed = try workspace.composeRelease(request.release, configuration: configuration)
-    let diagnostics = ReleaseChecker.diagnostics(for: composed)
-      + (try RecipientCheck.diagnostics(for: composed.release, audience: request.checkedAudience, store: store))
+    let diagnostics = try ReleaseChecker.diagnostics(for: composed)
+      + RecipientCheck.diagnostics(for: composed.release, audience: request.checkedAudience, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import HeraldCompose
 import HeraldCore
 import HeraldMail
@@ -16,9 +17,10 @@ package enum RecipientCheck {
   ///   campaign it does not know.
   package static func diagnostics(for release: Release, audience: SubscriberStore.Audience? = nil, store: SubscriberStore) throws -> [Diagnostic] {
     var found: [Diagnostic] = []
-    let lists = Set(try store.lists().map(\.name))
+    let lists = try Set(store.lists().map(\.name))
     if audience == nil || audience == .lists(release.lists) {
-      for name in release.lists where !lists.contains(name) {
+      // A name that is no list name at all is ReleaseChecker's error already.
+      for name in release.lists where !lists.contains(name) && name == Release.slugify(name) {
         let suggestion = Suggestion.closest(to: name, among: lists).map { " (did you mean “\($0)”?)" } ?? ""
         found.append(Diagnostic(.error, file: release.file, line: release.frontMatterLines["lists"],
           "the list “\(name)” in “lists:” does not exist\(suggestion); "
@@ -28,7 +30,7 @@ package enum RecipientCheck {
 
     let uses = ReleaseChecker.subscriberFields(in: release)
     guard !uses.isEmpty else { return found }
-    let fields = Recipient.standardFields.union(try store.attributeKeys())
+    let fields = try Recipient.standardFields.union(store.attributeKeys())
     for use in uses where !fields.contains(use.key) {
       let suggestion = Suggestion.closest(to: use.key, among: fields).map { " (did you mean “\($0)”?)" } ?? ""
       found.append(Diagnostic(.error, file: release.file, line: use.line,
@@ -39,13 +41,13 @@ package enum RecipientCheck {
     // Who would find a field empty: a section on it ({{#subscriber.KEY}}) says what they
     // read instead, so only the fields without one are counted.
     let personal = uses.filter { fields.contains($0.key) && !$0.guarded }
-    let audience = audience ?? .lists(release.lists.filter(lists.contains))
-    if case .lists(let names) = audience, names.isEmpty || !names.allSatisfy(lists.contains) { return found }
+    let reached = audience ?? .lists(release.lists.filter { lists.contains($0) })
+    if case .lists(let names) = reached, names.isEmpty || !names.allSatisfy({ lists.contains($0) }) { return found }
     guard !personal.isEmpty else { return found }
     var empty: [String: Int] = [:]
     let total: Int
     do {
-      total = try store.forEachRecipient(audience) { recipient in
+      total = try store.forEachRecipient(reached) { recipient in
         let person = Recipient(recipient.subscriber)
         for use in personal where person.templateValue(use.key) == nil { empty[use.key, default: 0] += 1 }
       }

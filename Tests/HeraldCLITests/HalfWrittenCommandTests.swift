@@ -74,14 +74,14 @@ struct HalfWrittenCommandTests {
     #expect(test.status == 0, "\(test.stderr)")
     #expect(test.stdout.contains("Sent a test copy to me@example.org.") && test.stdout.contains("bob.jones@example.com (Jones, Bob, The Example Times)"))
     let copies = try server.received()
-    #expect(copies.map(\.recipients) == [["me@example.org"], ["desk@example.org"]])
+    #expect(copies.count == 2 && Set(copies.flatMap(\.recipients)) == ["me@example.org", "desk@example.org"])
     for copy in copies {
       let message = try inspectMessage(copy.bytes)
       #expect(message.header("Subject") == ["[TEST] New study: cities lose a third of their drinking water to leaks"])
       #expect(message.header("To") == copy.recipients)
       #expect(message.header("List-Unsubscribe").isEmpty)
       let text = try #require(message.parts.first { $0.contentType == "text/plain" }?.content)
-      #expect(text.contains("Dear Jones, Bob,") && text.contains("bob.jones@example.com (The Example Times)"), "\(text)")
+      #expect(text.contains("Dear Jones, Bob,") && text.contains("bob.jones@example.com") && text.contains("(The Example Times)"), "\(text)")
     }
 
     // The real send is not held back by the test copy: everyone gets it, and the report counts only them.
@@ -112,7 +112,7 @@ struct HalfWrittenCommandTests {
   }
 
   @Test func aDryRunListsItsRecipientsOnRequestAndInJSON() throws {
-    #expect(try herald("subscribers", "suppress", "grace.obi@example.org").status == 0)
+    #expect(try herald("subscribers", "suppress", "grace.obi@example.org", "--reason", "test").status == 0)
     let listed = try herald("send", release, "--dry-run", "--list-recipients")
     #expect(listed.status == 0, "\(listed.stderr)")
     #expect(listed.stdout.contains("EMAIL") && listed.stdout.contains("Jones, Bob") && listed.stdout.contains("hiro.tanaka@example.com"))

@@ -89,7 +89,7 @@ struct TestCopyTests {
     request.subscriber = "READER2@example.com"
     let session = mailroom.deliverySession(relay: RelayConfiguration(url: "smtp://127.0.0.1:25"), transport: relay.transport)
     let result = try mailroom.sendTestCopy(request, session: session)
-    #expect(relay.delivered.map(\.recipient) == ["me@example.org", "desk@example.org"])
+    #expect(Set(relay.delivered.map(\.recipient)) == ["me@example.org", "desk@example.org"] && relay.tried.count == 2)
     #expect(result.copies.map(\.outcome) == [.sent, .sent])
     #expect(result.subscriber.email == "reader2@example.com" && result.list == "press-en")
     #expect(result.campaign.kind == .testCopy && result.campaign.release == nil)

@@ -128,7 +128,7 @@ package enum ReleaseChecker {
       var rest = line[...]
       while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
         let inside = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-        let sigil = inside.first.flatMap { "#^/&{".contains($0) ? $0 : nil }
+        let sigil: Character? = inside.first.flatMap { first -> Character? in "#^/&{".contains(first) ? first : nil }
         let name = (sigil == nil ? inside[...] : inside.dropFirst()).trimmingCharacters(in: CharacterSet(charactersIn: " {}"))
         rest = rest[close.upperBound...]
         guard name.hasPrefix("subscriber."), name.count > "subscriber.".count else { continue }

@@ -32,7 +32,7 @@ extension SendCommand {
   }
 
   /// `--test-to`: what one subscriber would get, to the given addresses only, through the relay.
-  func sendTestCopy(to testTo: String) async throws {
+  func sendTestCopy() async throws {
     let mailroom = try options.mailroom()
     var request = TestCopyRequest(release: release, to: try testAddresses)
     request.subscriber = testAs

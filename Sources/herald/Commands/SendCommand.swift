@@ -51,7 +51,7 @@ struct SendCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    if let testTo { return try sendTestCopy(to: testTo) }
+    if testTo != nil { return try await sendTestCopy() }
     let mailroom = try options.mailroom()
     var request = CampaignRequest(release: release)
     request.lists = list
