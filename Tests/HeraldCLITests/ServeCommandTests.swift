@@ -56,9 +56,9 @@ struct ServeCommandTests {
     // Written over: a draft that still holds herald new's placeholders is not sent.
     let draft = root.appendingPathComponent(drafted.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
     let text = try String(contentsOf: draft, encoding: .utf8)
-    let header = text.components(separatedBy: "\n---\n")[0].replacingOccurrences(of: "CITY,", with: "HAMBURG,")
+    let frontMatter = text.components(separatedBy: "\n---\n")[0].replacingOccurrences(of: "CITY,", with: "HAMBURG,")
       .replacingOccurrences(of: "One sentence that inboxes show next to the subject.", with: "Tides of 3.5 metres are expected.")
-    try (header + "\n---\n\nPorts on the North Sea close on Friday.\n").write(to: draft, atomically: true, encoding: .utf8)
+    try (frontMatter + "\n---\n\nPorts on the North Sea close on Friday.\n").write(to: draft, atomically: true, encoding: .utf8)
     let second = try HeraldProcess.run(
       ["send", drafted.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "--smtp", "smtp://127.0.0.1:\(relay.port)", "--yes"], in: root)
     #expect(second.status == 0, "\(second.stderr)")

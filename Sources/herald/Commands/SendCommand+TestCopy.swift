@@ -41,7 +41,7 @@ extension SendCommand {
     let session = mailroom.deliverySession(relay: relay, onWarning: { Terminal.warning($0) })
     let result: TestCopyResult
     do {
-      result = try await BlockingWork.runOnThread(named: "herald-test-copy") { try mailroom.sendTestCopy(request, session: session) }
+      result = try await BlockingWork.runOnThread(named: "herald-test-copy") { [request] in try mailroom.sendTestCopy(request, session: session) }
     } catch let error as CampaignError where error.code == .releaseHasErrors {
       Terminal.report(error.diagnostics)
       throw CampaignError(.releaseHasErrors, "the release has errors (above); no test copy was sent")
