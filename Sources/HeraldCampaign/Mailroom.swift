@@ -76,7 +76,8 @@ package final class Mailroom: Sendable {
     // stopped since) count before anyone is chosen: nobody who unsubscribed gets this.
     try store.applyPendingUnsubscribes()
     let composed = try workspace.composeRelease(request.release, configuration: configuration)
-    let diagnostics = ReleaseChecker.diagnostics(for: composed)
+    let diagnostics = try ReleaseChecker.diagnostics(for: composed)
+      + RecipientCheck.diagnostics(for: composed.release, audience: request.checkedAudience, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
     }

@@ -13,4 +13,7 @@ public enum MailKind: String, Sendable, Hashable, CaseIterable, Codable {
   case inquiryReply = "inquiry-reply"
   /// A message written in the web contact form, kept as received mail.
   case contactMessage = "contact-message"
+  /// A test copy of a release: what one subscriber would get, sent to the press office's
+  /// own addresses, never recorded as a delivery (`herald send --test-to`).
+  case testCopy = "test-copy"
 }

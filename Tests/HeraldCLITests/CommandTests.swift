@@ -117,12 +117,15 @@ struct CommandTests {
     #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("none").path))
   }
 
-  @Test func newDraftsAReleaseThatPassesCheckAndNeverOverwrites() throws {
+  @Test func newDraftsAReleaseThatCheckRefusesOnlyForItsPlaceholdersAndNeverOverwrites() throws {
     let result = try herald("new", "--workspace", "ws", "Élan: a new report", "--list", "press-en", "--date", "2021-05-06")
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout.trimmingCharacters(in: .newlines).hasSuffix("Releases/2021-05-06-elan-a-new-report.md"))
+    // Half-written until its placeholders are replaced (issue 15): those are its only errors.
     let check = try herald("check", "--workspace", "ws", "ws/Releases/2021-05-06-elan-a-new-report.md")
-    #expect(check.status == 0, "\(check.stdout)")
+    #expect(check.status == 1, "\(check.stdout)")
+    let errors = check.stdout.split(separator: "\n").filter { $0.contains("error:") }
+    #expect(!errors.isEmpty && errors.allSatisfy { $0.contains("herald new") }, "\(check.stdout)")
     let again = try herald("new", "--workspace", "ws", "Élan: a new report", "--date", "2021-05-06")
     #expect(again.status == 1)
     #expect(again.stderr.contains("already exists"))

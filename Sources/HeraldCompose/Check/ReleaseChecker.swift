@@ -32,6 +32,10 @@ package enum ReleaseChecker {
       warn(composed.document.firstParagraphLine ?? release.bodyFirstLine,
         "the text already begins with the dateline “\(dateline)”, which the front matter's “dateline:” also gives; it is not added twice. Remove one of them")
     }
+    found += placeholderErrors(in: release)
+    for heading in composed.document.headingsRepeating(title: release.title) {
+      warn(heading, "this heading repeats the title, which the email already shows above the text: it would show twice. Remove the heading")
+    }
     if release.body.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
       found.append(Diagnostic(.error, file: file, line: release.bodyFirstLine, "the release has no text after the front matter"))
     }
@@ -72,6 +76,29 @@ package enum ReleaseChecker {
     return found.sorted { ($0.line ?? 0, $0.severity == .error ? 0 : 1) < ($1.line ?? 0, $1.severity == .error ? 0 : 1) }
   }
 
+  /// The placeholder text `herald new` wrote (`ReleaseDraft.Placeholder`) that is still in
+  /// the release: errors, for a half-written release must not go out.
+  static func placeholderErrors(in release: Release) -> [Diagnostic] {
+    typealias Placeholder = ReleaseDraft.Placeholder
+    var found: [Diagnostic] = []
+    func error(_ line: Int?, _ message: String) { found.append(Diagnostic(.error, file: release.file, line: line, message)) }
+    if let dateline = release.dateline, dateline.hasPrefix(Placeholder.datelineCity + ",") {
+      error(release.frontMatterLines["dateline"],
+        "the dateline “\(dateline)” still begins with the placeholder “\(Placeholder.datelineCity)” that herald new wrote; write the city, e.g. “BERLIN, …”")
+    }
+    if release.summary == Placeholder.summary {
+      error(release.frontMatterLines["summary"],
+        "the “summary” is still the sample that herald new wrote (“\(Placeholder.summary)”); write one sentence about this release")
+    }
+    for (offset, line) in release.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      for placeholder in Placeholder.body where line.contains(placeholder) {
+        error(release.bodyFirstLine + offset,
+          "“\(placeholder)” is placeholder text that herald new wrote; replace it with the release's own words, or remove it")
+      }
+    }
+    return found
+  }
+
   static let rawHTMLWarning = "raw HTML is dropped from the email (herald.yml does not set allow_raw_html: true)"
 
   /// The 1-based line of the first section tag ({{#name}} or {{^name}}) that is never closed.
@@ -93,6 +120,29 @@ package enum ReleaseChecker {
     return open.first?.line
   }
 
+  /// Each `{{subscriber.KEY}}` the release's text uses, once per key, at its first line.
+  package static func subscriberFields(in release: Release) -> [SubscriberFieldUse] {
+    var uses: [SubscriberFieldUse] = []
+    var guarded: Set<String> = []
+    for (offset, line) in release.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+      var rest = line[...]
+      while let open = rest.range(of: "{{"), let close = rest[open.upperBound...].range(of: "}}") {
+        let inside = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+        let sigil: Character? = inside.first.flatMap { first -> Character? in "#^/&{".contains(first) ? first : nil }
+        let name = (sigil == nil ? inside[...] : inside.dropFirst()).trimmingCharacters(in: CharacterSet(charactersIn: " {}"))
+        rest = rest[close.upperBound...]
+        guard name.hasPrefix("subscriber."), name.count > "subscriber.".count else { continue }
+        let key = String(name.dropFirst("subscriber.".count))
+        if sigil == "#" || sigil == "^" { guarded.insert(key) }
+        if sigil != "/", !uses.contains(where: { $0.key == key }) {
+          uses.append(SubscriberFieldUse(key: key, line: release.bodyFirstLine + offset, text: String(line)))
+        }
+      }
+    }
+    for index in uses.indices { uses[index].guarded = guarded.contains(uses[index].key) }
+    return uses
+  }
+
   /// The names inside {{…}} tags on a line, without sigils (#, ^, /, &, {).
   static func templateTags(in line: Substring) -> [String] {
     var tags: [String] = []
@@ -110,5 +160,28 @@ package enum ReleaseChecker {
       rest = rest[close.upperBound...]
     }
     return tags
+  }
+}
+
+/// A `{{subscriber.KEY}}` value in a release's text, where it is first used.
+package struct SubscriberFieldUse: Sendable, Equatable {
+  /// The field's name: "name", "beat".
+  package var key: String
+  /// The release file's line where it is first used.
+  package var line: Int
+  /// That line's text.
+  package var text: String
+  /// Whether the text also has a section on it ({{#subscriber.KEY}} or {{^…}}), which
+  /// says what to show when it is empty.
+  package var guarded = false
+
+  /// The line as a recipient without a value reads it: every tag of the field left out
+  /// ("Dear {{subscriber.name}}," reads "Dear ,").
+  package var textWithoutValue: String {
+    var text = self.text
+    for form in ["{{{subscriber.\(key)}}}", "{{&subscriber.\(key)}}", "{{subscriber.\(key)}}", "{{ subscriber.\(key) }}"] {
+      text = text.replacingOccurrences(of: form, with: "")
+    }
+    return text.trimmingCharacters(in: .whitespaces)
   }
 }

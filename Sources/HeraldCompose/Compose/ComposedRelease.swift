@@ -149,7 +149,11 @@ package struct ComposedRelease: @unchecked Sendable {
   ///   - recipient: Who it is for.
   ///   - list: The list it is sent through, named in List-Id and the unsubscribe link.
   ///   - stamp: Its date and unique token.
-  package func message(for recipient: Recipient, list: String, stamp: MessageStamp) -> ComposedMessage {
+  ///   - testCopyTo: for a test copy, the address it goes to instead: the recipient's
+  ///     message, to that address, its subject marked “[TEST]”, its Message-ID of kind
+  ///     `.testCopy`, and without List-Unsubscribe (whose one-click button would
+  ///     unsubscribe the recipient).
+  package func message(for recipient: Recipient, list: String, stamp: MessageStamp, testCopyTo: Mailbox? = nil) -> ComposedMessage {
     let token = signer.unsubscribeToken(subscriber: recipient.linkSubject, list: list)
     let unsubscribeURL = settings.site.url(.unsubscribe(token: token))
     let values = PersonalValues(recipient: recipient, list: list, unsubscribeURL: unsubscribeURL)
@@ -161,19 +165,22 @@ package struct ComposedRelease: @unchecked Sendable {
       parts = [.text(subtype: "plain", content: Array(rendered.text.utf8)), .text(subtype: "html", content: Array(rendered.html.utf8))]
     }
 
-    let messageID = MessageID(
-      release: slug, recipient: signer.recipientKey(for: recipient.mailbox.address), unique: stamp.unique, domain: fromDomain)
+    let messageID = testCopyTo == nil
+      ? MessageID(release: slug, recipient: signer.recipientKey(for: recipient.mailbox.address), unique: stamp.unique, domain: fromDomain)
+      : MessageID(kind: .testCopy, unique: stamp.unique, domain: fromDomain)
     var header = MessageHeader()
     header.append("From", fromField)
-    header.append("To", .mailboxes([recipient.mailbox]))
+    header.append("To", .mailboxes([testCopyTo ?? recipient.mailbox]))
     if let replyToField { header.append("Reply-To", replyToField) }
-    header.append("Subject", subjectField)
+    header.append("Subject", testCopyTo == nil ? subjectField : MessageHeader.encodedField("Subject", .text(Self.testCopyMark + release.subject)))
     header.append("Date", .raw(MailDate.format(stamp.date, in: settings.timeZone)))
     header.append("Message-ID", .raw(messageID.description))
     if let languageField { header.append("Content-Language", languageField) }
     header.append("List-Id", .raw("<\(MessageID.atomText(list)).\(fromDomain)>"))
-    header.append("List-Unsubscribe", .raw("<\(unsubscribeURL)>, <mailto:\(settings.unsubscribeAddress)?subject=unsubscribe%20\(token)>"))
-    header.append("List-Unsubscribe-Post", unsubscribePostField)
+    if testCopyTo == nil {
+      header.append("List-Unsubscribe", .raw("<\(unsubscribeURL)>, <mailto:\(settings.unsubscribeAddress)?subject=unsubscribe%20\(token)>"))
+      header.append("List-Unsubscribe-Post", unsubscribePostField)
+    }
     // Asks Exchange and Outlook not to answer a bulk message with an out-of-office reply.
     header.append("X-Auto-Response-Suppress", autoResponseField)
 
@@ -183,8 +190,11 @@ package struct ComposedRelease: @unchecked Sendable {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(parts.reduce(2048) { $0 + $1.estimatedSize })
     Message(header: header, body: body).encode(into: &bytes)
-    return ComposedMessage(bytes: bytes, messageID: messageID, recipient: recipient.mailbox)
+    return ComposedMessage(bytes: bytes, messageID: messageID, recipient: testCopyTo ?? recipient.mailbox)
   }
+
+  /// What a test copy's subject begins with.
+  package static let testCopyMark = "[TEST] "
 
   /// The personalised HTML and text for one recipient, before transfer encoding: what
   /// `message(for:list:stamp:)` puts in its two parts.
@@ -243,6 +253,20 @@ extension MarkdownDocument {
     }
     let wanted = key(dateline)
     return !wanted.isEmpty && key(String(MarkdownInline.plainText(inlines).prefix(dateline.count * 2 + 8))).hasPrefix(wanted)
+  }
+
+  /// The lines of the top-level headings whose text is the title (compared by letters
+  /// and digits): the email shows the title above the body, so such a heading shows twice.
+  func headingsRepeating(title: String) -> [Int] {
+    func key(_ text: String) -> String {
+      String(text.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+    }
+    let wanted = key(title)
+    guard !wanted.isEmpty else { return [] }
+    return blocks.compactMap { block in
+      guard case .heading(_, let inlines, let line) = block, key(MarkdownInline.plainText(inlines)) == wanted else { return nil }
+      return line
+    }
   }
 
   /// The line of the first paragraph, when the body starts with one.

@@ -42,7 +42,13 @@ package struct Recipient: Sendable, Hashable {
     return fields.sorted { $0.key < $1.key }
   }
 
-  private static let standardFields: Set<String> = ["email", "name", "first_name", "organization"]
+  /// The value `{{subscriber.KEY}}` gives for them; nil when it is empty or they have none.
+  package func templateValue(_ key: String) -> String? {
+    templateFields.first { $0.key == key }?.value
+  }
+
+  /// The fields every recipient has (empty or not), whatever their attributes.
+  package static let standardFields: Set<String> = ["email", "name", "first_name", "organization"]
 }
 
 /// What makes one message distinct in time and identity: its Date header and the unique

@@ -28,7 +28,7 @@ package struct Release: Sendable {
   /// Whether `herald send` puts it in the public web archive: `true` always, `false`
   /// never, nil (not said) when every list it goes to is public (`PublishDecision`).
   package var publish: Bool?
-  /// The lines of front matter keys that checks point to ("lists", "publish"); the front
+  /// The line of each front matter key, for checks to point to ("lists", "summary"); the front
   /// matter's first line for a key that is not there.
   package var frontMatterLines: [String: Int] = [:]
   /// The Markdown body, without the front matter.

@@ -22,30 +22,51 @@ package struct ReleaseDraft: Sendable {
       title: \(quoted(title))
       date: \(date)
       # subject: "A shorter subject line"   # optional, defaults to the title
-      dateline: "CITY, \(months[date.month - 1]) \(date.day), \(date.year)"
-      summary: "One sentence that inboxes show next to the subject."
+      dateline: "\(Placeholder.datelineCity), \(months[date.month - 1]) \(date.day), \(date.year)"
+      summary: "\(Placeholder.summary)"
       \(listLine)
       language: en
       # embargo: \(date)T10:00:00+00:00   # optional: not sent or published before
       ---
 
-      The lead: who did what, when, where and why, in one or two sentences. The dateline
+      \(Placeholder.lead) The dateline
       above is put in front of this paragraph.
 
-      "A quote that says why it matters," said **Full Name**, title at \(settings.organization).
+      "\(Placeholder.quote)," said **\(Placeholder.fullName)**, title at \(settings.organization).
 
       ## Details
 
-      - The first fact.
-      - The second fact, with a [link](https://www.example.org/).
+      - \(Placeholder.firstFact)
+      - \(Placeholder.secondFact), with a [link](https://www.example.org/).
 
       ### About \(settings.organization)
 
-      One paragraph about the organisation.
+      \(Placeholder.about)
 
       For questions, contact **\(contact.name ?? "the press office")** at
       [\(contact.address)](mailto:\(contact.address)).
 
       """
+  }
+}
+
+extension ReleaseDraft {
+  /// The placeholder text the skeleton holds, written by `herald new` and found by
+  /// `herald check` from this one definition, so that the two cannot drift apart. A
+  /// release that still holds one is half-written: an error.
+  package enum Placeholder {
+    /// The city the dateline starts with: "CITY, May 6, 2021".
+    package static let datelineCity = "CITY"
+    /// The sample `summary:`.
+    package static let summary = "One sentence that inboxes show next to the subject."
+    /// The placeholders of the body, each on one line of the skeleton.
+    package static let lead = "The lead: who did what, when, where and why, in one or two sentences."
+    package static let quote = "A quote that says why it matters"
+    package static let fullName = "Full Name"
+    package static let firstFact = "The first fact."
+    package static let secondFact = "The second fact"
+    package static let about = "One paragraph about the organisation."
+    /// Every placeholder of the body, as it is found in a line of the release.
+    package static let body = [lead, quote, fullName, firstFact, secondFact, about]
   }
 }

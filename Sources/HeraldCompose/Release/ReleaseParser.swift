@@ -115,7 +115,7 @@ extension Release {
     self.language = language
     self.embargo = embargo
     self.publish = publish
-    self.frontMatterLines = ["lists": yaml.line("lists"), "publish": yaml.line("publish")]
+    self.frontMatterLines = Dictionary(uniqueKeysWithValues: Release.knownKeys.map { ($0, yaml.line($0)) })
     lines.removeSubrange(0...closing)
     self.body = lines.joined(separator: "\n")
     self.bodyFirstLine = closing + 2

@@ -42,6 +42,8 @@ struct CheckCommand: ParsableCommand {
         let store = try workspace.openStore(logger: options.logger)
         diagnostics += store.tightenedFiles.map { Diagnostic(.warning, file: Terminal.display(URL(fileURLWithPath: $0.path)), line: nil, $0.reason) }
         diagnostics += AudienceCheck.diagnostics(for: composed.release, lists: try store.lists(), listsFile: Terminal.display(workspace.databaseFile))
+        // Its lists exist, its {{subscriber.KEY}} fields are ones subscribers have, and who would find one empty.
+        diagnostics += try RecipientCheck.diagnostics(for: composed.release, store: store)
       }
     } catch let error as any DiagnosedError where !error.diagnostics.isEmpty {
       diagnostics = error.diagnostics

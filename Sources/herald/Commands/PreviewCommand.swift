@@ -4,6 +4,7 @@ import HeraldCampaign
 import HeraldCompose
 import HeraldCore
 import HeraldMail
+import HeraldStore
 import HeraldWorkspace
 
 struct PreviewCommand: ParsableCommand {
@@ -18,7 +19,8 @@ struct PreviewCommand: ParsableCommand {
   @Argument(help: ArgumentHelp("The release file.", valueName: "RELEASE.md"))
   var release: String
 
-  @Option(name: .long, help: ArgumentHelp("The recipient to personalise for.", valueName: "\"Name <email>\""))
+  @Option(name: .long, help: ArgumentHelp(
+    "The recipient to personalise for; a subscriber's address gives their own name, organisation and fields.", valueName: "\"Name <email>\""))
   var to: String = "Alex Example <alex@example.com>"
 
   @Option(name: .long, help: ArgumentHelp("The recipient's organisation.", valueName: "NAME"))
@@ -53,7 +55,14 @@ struct PreviewCommand: ParsableCommand {
     // The message as sent: signed with every configured key.
     let signers = try workspace.dkimSigners(configuration)
     let stamp = deterministic ? MessageStamp.fixed : MessageStamp.now()
-    let person = Recipient(mailbox: recipient, organization: organization)
+    var person = Recipient(mailbox: recipient, organization: organization)
+    // A subscriber's preview is their own message: their name, organisation and fields.
+    if FileManager.default.fileExists(atPath: workspace.databaseFile.path),
+      let subscriber = try workspace.openStore(logger: options.logger).subscriber(address: recipient.address)
+    {
+      person = Recipient(subscriber)
+      if let organization { person.organization = organization }
+    }
     let listName = list ?? composed.release.lists.first ?? "press"
     let message = composed.message(for: person, list: listName, stamp: stamp)
     let bytes = try MessageSigning.sign(message.bytes, with: signers, at: stamp.date)

@@ -38,6 +38,13 @@ struct SendCommand: AsyncParsableCommand {
     valueName: "FIELD=VALUE"), transform: { try SendCommand.condition($0) })
   var conditions: [SubscriberCondition] = []
   @Flag(help: "Print the report as JSON.") var json = false
+  @Option(name: .customLong("test-to"), help: ArgumentHelp(
+    "Send only a test copy, marked [TEST], to these addresses (comma-separated): exactly what one subscriber would get. Recorded as no delivery.",
+    valueName: "ADDRESS[,ADDRESS]"))
+  var testTo: String?
+  @Option(name: .customLong("as"), help: ArgumentHelp("With --test-to: the subscriber whose message it is (default: the first recipient).", valueName: "EMAIL"))
+  var testAs: String?
+  @Flag(name: .customLong("list-recipients"), help: "With --dry-run: list who would get it.") var listRecipients = false
 
   static func condition(_ text: String) throws -> SubscriberCondition {
     do {
@@ -55,9 +62,12 @@ struct SendCommand: AsyncParsableCommand {
       throw ValidationError("--correction-of goes to exactly those that campaign reached, who met its conditions; leave out --where")
     }
     if dryRun && queueOnly { throw ValidationError("--dry-run sends nothing; leave out --queue-only") }
+    if listRecipients && !dryRun { throw ValidationError("--list-recipients lists who a --dry-run would send to; add --dry-run") }
+    try validateTestCopy()
   }
 
   func run() async throws {
+    if testTo != nil { return try await sendTestCopy() }
     let mailroom = try options.mailroom()
     var request = CampaignRequest(release: release)
     request.lists = list
@@ -76,7 +86,13 @@ struct SendCommand: AsyncParsableCommand {
     let relay = dryRun || queueOnly ? nil : try mailroom.relay(for: plan, override: smtp)
     if !json { printSummary(plan, relay: relay) }
     if dryRun {
-      if json { try JSONOutput.print(SendPlanJSON(plan)) }
+      if json {
+        var recipients: [RecipientJSON] = []
+        try mailroom.forEachRecipient(of: plan) { recipients.append(RecipientJSON($0)) }
+        try JSONOutput.print(SendPlanJSON(plan, recipientList: recipients))
+      } else if listRecipients {
+        try printRecipients(of: plan, mailroom: mailroom)
+      }
       return
     }
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }

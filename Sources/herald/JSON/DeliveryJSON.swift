@@ -90,15 +90,19 @@ struct SendPlanJSON: Encodable {
   var archive: ArchiveJSON
   /// The conditions the recipients meet (`--where`; a correction's, its original's); empty: all members.
   var conditions: [ConditionJSON]
+  /// Who would get it, as the send would write their messages.
+  var recipientList: [RecipientJSON]
 
   enum CodingKeys: String, CodingKey {
     case campaign, recipients, suppressed, lists, sent, warnings, archive
     case conditions = "where"
     case alreadyReceived = "already_received"
     case inOutbox = "in_outbox"
+    case recipientList = "recipient_list"
   }
 
-  init(_ plan: CampaignPlan) {
+  init(_ plan: CampaignPlan, recipientList: [RecipientJSON]) {
+    self.recipientList = recipientList
     campaign = plan.campaign
     recipients = plan.recipients
     suppressed = plan.suppressed
