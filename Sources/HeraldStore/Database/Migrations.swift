@@ -274,6 +274,13 @@ enum Migrations {
       // Inserting the rows with their ids set each table's sequence to its largest id; an
       // empty table starts at 1 either way.
     }
+    migrator.registerMigration("v7: lists that take embargoed copies") { db in
+      try db.execute(sql: """
+        -- Members of such a list (vetted journalists) get a release under embargo before it
+        -- lifts, marked; everyone else at the lift.
+        ALTER TABLE list ADD COLUMN embargoed_copies INTEGER NOT NULL DEFAULT 0;
+        """)
+    }
     return migrator
   }
 }

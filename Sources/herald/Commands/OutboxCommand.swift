@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCampaign
+import HeraldCompose
 import HeraldCore
 import HeraldDelivery
 
@@ -24,10 +25,11 @@ struct OutboxCommand: ParsableCommand {
       let outbox = try OutboxCommand.open(options)
       let counts = try outbox.counts()
       let next = try outbox.nextDeferredAttempt()
+      let scheduled = try outbox.scheduled()
       let states = Outbox.State.allCases
       for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warning(warning) }
       if json {
-        try JSONOutput.print(OutboxSummaryJSON(counts, nextRetry: next))
+        try JSONOutput.print(OutboxSummaryJSON(counts, nextRetry: next, scheduled: scheduled))
         return
       }
       guard counts.total > 0 else {
@@ -40,6 +42,11 @@ struct OutboxCommand: ParsableCommand {
       }
       rows.append(["total"] + states.map { "\(counts.byState[$0] ?? 0)" })
       Terminal.table(rows, rightAligned: Set(1...states.count))
+      // Scheduled messages wait in deferred/ too: say which, and when they go, in the workspace's zone.
+      let zone = (try? options.value.configuration())?.compose.timeZone ?? .current
+      for (campaign, waiting) in scheduled.sorted(by: { $0.key < $1.key }) {
+        Terminal.say("Scheduled: \(waiting.count.formatted()) of \(campaign), from \(EmbargoTime.readable(waiting.first, in: zone)) (herald deliver sends them then)")
+      }
       if let next { Terminal.say("Next retry: \(ISO8601DateFormatter().string(from: next))") }
     }
   }
