@@ -158,23 +158,24 @@ struct OutboxSummaryJSON: Encodable {
   /// Per campaign, every state.
   var campaigns: [String: [String: Int]]
   @Nullable var nextRetry: Date?
-  /// Per campaign, the messages that wait for a time set when they were written (--at, or
-  /// an embargo's lift): how many, and when the first is due.
-  var scheduled: [String: ScheduledJSON]
+  /// The messages that wait for a time set when they were written (--at, or an embargo's
+  /// lift): per campaign, how many, and when the first is due.
+  var scheduled: [ScheduledJSON]
 
   enum CodingKeys: String, CodingKey {
     case total, states, campaigns, scheduled
     case nextRetry = "next_retry"
   }
 
-  /// `{"count": 5, "at": "2026-12-08T05:00:00Z"}`.
+  /// `{"at": "2026-12-08T05:00:00Z", "campaign": "…", "count": 5}`.
   struct ScheduledJSON: Encodable {
+    var campaign: CampaignID
     var count: Int
     var at: Date
   }
 
   init(_ counts: Outbox.Counts, nextRetry: Date?, scheduled: [CampaignID: Outbox.Scheduled] = [:]) {
-    self.scheduled = Dictionary(uniqueKeysWithValues: scheduled.map { ($0.key.rawValue, ScheduledJSON(count: $0.value.count, at: $0.value.first)) })
+    self.scheduled = scheduled.sorted { $0.key < $1.key }.map { ScheduledJSON(campaign: $0.key, count: $0.value.count, at: $0.value.first) }
     let states = Outbox.State.allCases
     func byState(_ counts: [Outbox.State: Int]) -> [String: Int] {
       Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, counts[$0] ?? 0) })
