@@ -71,6 +71,7 @@ struct EmbargoMarkingTests {
 
   @Test func theReaderZoneComesFromTheirTimeZoneField() {
     #expect(EmbargoMarking.readerZone(["time_zone": "America/New_York"]) == Self.newYork)
+    #expect(EmbargoMarking.readerZone(["Time zone": "America/New_York"]) == Self.newYork)
     #expect(EmbargoMarking.readerZone(["time_zone": "Mars/Olympus"]) == nil)
     #expect(EmbargoMarking.readerZone([:]) == nil)
   }

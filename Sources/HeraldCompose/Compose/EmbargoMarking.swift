@@ -21,10 +21,13 @@ package struct EmbargoMarking: Sendable, Hashable {
   /// The subscriber field that holds a reader's time zone (an IANA name, Europe/Berlin).
   package static let timeZoneField = "time_zone"
 
-  /// The reader's zone, from their `time_zone` field; nil when they have none, or one that
+  /// The reader's zone, from their `time_zone` field (a column named so in an import, or
+  /// "Time zone", "TimeZone": compared by its letters); nil when they have none, or one that
   /// is not a zone's name.
   package static func readerZone(_ attributes: [String: String]) -> TimeZone? {
-    guard let name = attributes[timeZoneField]?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return nil }
+    func key(_ name: String) -> String { String(name.lowercased().filter { $0.isLetter }) }
+    let value = attributes[timeZoneField] ?? attributes.first { key($0.key) == "timezone" }?.value
+    guard let name = value?.trimmingCharacters(in: .whitespaces), !name.isEmpty else { return nil }
     return TimeZone(identifier: name)
   }
 

@@ -58,16 +58,20 @@ package struct EmbargoTime: Sendable, Hashable {
     return readable(in: writtenIn) + " (" + readable(in: workspace) + ")"
   }
 
-  /// The zone's short name at `instant`: its abbreviation when it has one of letters
-  /// ("CET", "EST"), else its offset ("UTC+01:00", "UTC").
+  /// The zone's short name at `instant`: "UTC" for UTC; its abbreviation when it has one
+  /// of letters ("CET", "EST", "GMT" for London in winter), else its offset ("UTC+01:00").
   package static func name(of zone: TimeZone, at instant: Date) -> String {
+    let offset = zone.secondsFromGMT(for: instant)
+    if Self.universal.contains(zone.identifier) { return "UTC" }
     if let abbreviation = zone.abbreviation(for: instant), !abbreviation.isEmpty,
-       abbreviation.allSatisfy({ $0.isLetter && $0.isASCII }), !["GMT", "UTC"].contains(abbreviation) || zone.secondsFromGMT(for: instant) == 0 {
+       abbreviation.allSatisfy({ $0.isLetter && $0.isASCII }), abbreviation != "GMT" || offset == 0 {
       return abbreviation
     }
-    let offset = zone.secondsFromGMT(for: instant)
     guard offset != 0 else { return "UTC" }
     let minutes = abs(offset) / 60
     return "UTC" + (offset < 0 ? "-" : "+") + String(format: "%02d:%02d", minutes / 60, minutes % 60)
   }
+
+  /// The names of UTC itself (a fixed offset of 0 is named "GMT" by Foundation).
+  private static let universal: Set<String> = ["UTC", "GMT", "Etc/UTC", "Etc/GMT", "UCT", "Etc/UCT", "Universal", "Etc/Universal", "Zulu", "Etc/Zulu"]
 }

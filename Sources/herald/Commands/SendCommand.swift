@@ -120,7 +120,7 @@ struct SendCommand: AsyncParsableCommand {
     let zone = plan.composed.settings.timeZone
     let copies = embargo.copies == 0 ? "No embargoed copies (no list it goes to takes them)"
       : "\(embargo.copies.formatted()) embargoed copies (marked “\(plan.composed.settings.embargoPrefix) …”) "
-        + (plan.scheduled || plan.date > Date() ? "go at \(EmbargoTime.readable(plan.date, in: zone))" : "go now")
+        + (plan.date > Date() ? "go at \(EmbargoTime.readable(plan.date, in: zone))" : "go now")
         + " to \(embargo.copyLists.joined(separator: ", "))"
     let rest = embargo.atLift == 0 ? "no one waits for the lift"
       : "\(embargo.atLift.formatted()) are scheduled for the lift, \(embargo.time.readable(in: zone)), and wait in the Outbox until herald deliver sends them then"
