@@ -31,7 +31,7 @@ package struct EmbargoedSend: Sendable, Equatable {
 extension Mailroom {
   /// The release's embargo when it is still on at `sendTime`; nil when there is none or it
   /// has lifted (then the release goes to everyone as it is).
-  func embargo(of release: Release, at sendTime: Date) -> EmbargoTime? {
+  func embargoInForce(of release: Release, at sendTime: Date) -> EmbargoTime? {
     guard let time = release.embargoTime, time.instant > sendTime else { return nil }
     return time
   }

@@ -75,7 +75,7 @@ package final class Mailroom: Sendable {
       throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
     }
     let release = composed.release
-    let embargo = embargo(of: release, at: request.sendAt.map { max($0, now) } ?? now)
+    let embargo = embargoInForce(of: release, at: request.sendAt.map { max($0, now) } ?? now)
     if request.correctionOf != nil && !request.lists.isEmpty {
       throw CampaignError(.invalidRequest, "a correction goes to its campaign's recipients; leave out --list")
     }
