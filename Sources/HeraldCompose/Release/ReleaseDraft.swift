@@ -26,7 +26,7 @@ package struct ReleaseDraft: Sendable {
       summary: "One sentence that inboxes show next to the subject."
       \(listLine)
       language: en
-      # embargo: \(date)T10:00:00+00:00   # optional: not sent or published before
+      # embargo: \(date)T10:00:00+00:00   # optional: until then only lists that take embargoed copies get it, marked
       ---
 
       The lead: who did what, when, where and why, in one or two sentences. The dateline
