@@ -231,7 +231,6 @@ package struct ComposedRelease: @unchecked Sendable {
   /// An embargoed copy's banner on top of a rendered part; the part as it is otherwise.
   private func marked(html: String) -> String { embargoMarking.map { $0.marking(html: html) } ?? html }
   private func marked(text: String) -> String { embargoMarking.map { $0.marking(text: text) } ?? text }
-  }
 
   /// The compiled parts for the values' signature, made and checked on first use.
   private func compiledParts(for values: PersonalValues) -> (html: EncodedPartTemplate, text: EncodedPartTemplate)? {
