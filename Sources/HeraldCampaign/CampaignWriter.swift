@@ -83,11 +83,12 @@ struct CampaignWriter {
         if let embargo {
           if embargo.sendsCopy(through: recipient.list) {
             let zone = EmbargoMarking.readerZone(subscriber.attributes)
-            release = copies[zone?.identifier ?? ""] ?? {
-              let copy = composed.embargoed(EmbargoMarking(embargo.time, readerZone: zone, settings: composed.settings))
-              copies[zone?.identifier ?? ""] = copy
-              return copy
-            }()
+            if let made = copies[zone?.identifier ?? ""] {
+              release = made
+            } else {
+              release = composed.embargoed(EmbargoMarking(embargo.time, readerZone: zone, settings: composed.settings))
+              copies[zone?.identifier ?? ""] = release
+            }
           } else {
             when = max(embargo.lift, date)
           }
