@@ -63,7 +63,7 @@ package struct EmbargoTime: Sendable, Hashable {
   package static func name(of zone: TimeZone, at instant: Date) -> String {
     let offset = zone.secondsFromGMT(for: instant)
     if Self.universal.contains(zone.identifier) { return "UTC" }
-    if let abbreviation = zone.abbreviation(for: instant), !abbreviation.isEmpty,
+    if let abbreviation = ZoneAbbreviation.of(zone, at: instant) ?? zone.abbreviation(for: instant), !abbreviation.isEmpty,
        abbreviation.allSatisfy({ $0.isLetter && $0.isASCII }), abbreviation != "GMT" || offset == 0 {
       return abbreviation
     }
