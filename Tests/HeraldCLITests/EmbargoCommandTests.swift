@@ -120,7 +120,8 @@ struct EmbargoCommandTests {
     for name in all where !envelopes.contains(name) {
       let message = try inspectMessage(Array(try Data(contentsOf: maildir.appendingPathComponent(name))))
       #expect(message.header("Subject").first == "New study: cities lose a third of their drinking water to leaks")
-      #expect(!(message.parts.first?.content ?? "").contains("EMBARGOED"))
+      let text = message.parts.first?.content ?? ""
+      #expect(text.hasPrefix("Institute for Example Studies") && !text.contains("EMBARGOED"))
     }
   }
 
