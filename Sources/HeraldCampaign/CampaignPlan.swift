@@ -35,8 +35,11 @@ package struct CampaignPlan: Sendable {
   /// When the messages are dated, and aged from for retries: now, or the time a
   /// scheduled send goes out.
   package var date: Date
-  /// Whether it waits in the Outbox for `herald deliver` at `date`.
+  /// Whether it waits in the Outbox for `herald deliver` at `date` (or, under embargo with
+  /// no embargoed copies to send, at the lift).
   package var scheduled: Bool
+  /// Under embargo at `date`: who gets an embargoed copy then, and who at the lift.
+  package var embargo: EmbargoedSend?
   /// The envelope sender (MAIL FROM).
   package var sender: String
   /// The DKIM keys every message is signed with, one signature each.

@@ -1,19 +1,24 @@
 import Foundation
+import HeraldCompose
 import HeraldCore
 import HeraldDelivery
 import HeraldStore
 
 /// The report of a send, kept beside the Outbox: Outbox/reports/CAMPAIGN.json for scripts
 /// and CAMPAIGN.txt for people, each written whole. It says how many were sent, deferred
-/// and failed, and why, grouped by reason.
+/// and failed, and why, grouped by reason, and how many wait for their time (the part of an
+/// embargoed send that goes when the embargo lifts).
 package enum CampaignReport {
   /// Writes both files.
+  /// - Parameters:
+  ///   - scheduled: the messages of the campaign that wait in the Outbox for their time;
+  ///     `timeZone` is the one people read that time in (herald.yml's).
   /// - Returns: the text file.
   /// - Throws: `FileError` when the reports folder cannot be written.
   @discardableResult
   package static func write(
     campaign: CampaignID, subject: String, lists: [String], conditions: [SubscriberCondition] = [], enqueued: Int, report: Deliverer.Report,
-    outbox: URL, finished: Date = Date()
+    outbox: URL, finished: Date = Date(), scheduled: Outbox.Scheduled? = nil, timeZone: TimeZone = .current
   ) throws -> URL {
     let directory = outbox.appendingPathComponent("reports")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -24,7 +29,8 @@ package enum CampaignReport {
     var object: [String: Any] = [
       "campaign": campaign.rawValue, "subject": subject, "lists": lists, "enqueued": enqueued, "sent": report.sent,
       "deferred": report.deferred, "failed": report.failed, "paused": report.paused.map { $0 as Any } ?? NSNull(), "finished": time,
-      "deferred_reasons": reasons(.deferred), "failed_reasons": reasons(.failed),
+      "deferred_reasons": reasons(.deferred), "failed_reasons": reasons(.failed), "scheduled": scheduled?.count ?? 0,
+      "scheduled_at": scheduled.map { ISO8601DateFormatter().string(from: $0.first) as Any } ?? NSNull(),
     ]
     // Only a send to part of its lists has conditions: the members who met them.
     if !conditions.isEmpty {
@@ -44,6 +50,9 @@ package enum CampaignReport {
       Failed    \(report.failed)
 
       """
+    if let scheduled, scheduled.count > 0 {
+      text += "Scheduled \(scheduled.count)   (at \(EmbargoTime.readable(scheduled.first, in: timeZone)), when the embargo lifts: herald deliver sends them then)\n"
+    }
     for (outcome, title) in [(DeliveryOutcome.deferred, "Deferred, by reason"), (.failed, "Failed, by reason")] {
       let lines = reasonLines(report, outcome)
       if !lines.isEmpty { text += "\n\(title):\n" + lines.map { "  \($0)\n" }.joined() }

@@ -19,6 +19,9 @@ struct CampaignWriter {
   /// When the messages are dated, and aged from for the retry policy: now, or the time a
   /// scheduled send goes out.
   var date: Date
+  /// Under embargo: recipients through lists that take embargoed copies get a marked copy
+  /// at `date`, the others the release at the lift (held in the Outbox until then).
+  var embargo: EmbargoedSend? = nil
 
   /// Writes a message for each recipient that `recipients` hands to its body, but those in
   /// `skipping` (subscriber ids), in batches.
@@ -64,6 +67,8 @@ struct CampaignWriter {
       }
     }
     var composedCount = 0
+    // Embargoed copies, one per reader's zone that the banner and subject are written in.
+    var copies: [String: ComposedRelease] = [:]
     var batch: [OutboxMessage] = []
     var failure: Error?
     do {
@@ -73,11 +78,26 @@ struct CampaignWriter {
         let person = Recipient(
           mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
           attributes: subscriber.attributes, subscriberID: subscriber.id)
-        let message = composed.message(
-          for: person, list: recipient.list, stamp: MessageStamp(date: date, unique: OutboxMessage.makeID(now: date).lowercased()))
+        var release = composed
+        var when = date
+        if let embargo {
+          if embargo.sendsCopy(through: recipient.list) {
+            let zone = EmbargoMarking.readerZone(subscriber.attributes)
+            if let made = copies[zone?.identifier ?? ""] {
+              release = made
+            } else {
+              release = composed.embargoed(EmbargoMarking(embargo.time, readerZone: zone, settings: composed.settings))
+              copies[zone?.identifier ?? ""] = release
+            }
+          } else {
+            when = max(embargo.lift, date)
+          }
+        }
+        let message = release.message(
+          for: person, list: recipient.list, stamp: MessageStamp(date: when, unique: OutboxMessage.makeID(now: when).lowercased()))
         batch.append(OutboxMessage(
           campaign: campaign, sender: sender, recipient: subscriber.email, subscriber: subscriber.id, list: recipient.list,
-          created: date, bytes: message.bytes))
+          created: when, bytes: message.bytes))
         composedCount += 1
         // Small first batches, so that sending starts at once; then bigger ones.
         if batch.count >= (composedCount <= 1000 ? 100 : 1000) {

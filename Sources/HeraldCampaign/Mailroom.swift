@@ -66,9 +66,11 @@ package final class Mailroom: Sendable {
   // MARK: Planning
 
   /// Works out a send without writing anything: composes the release, checks it, applies
-  /// the embargo and the correction rules, and counts who gets it and who is left out.
+  /// the embargo (lists that take embargoed copies get one at the send's time, the others
+  /// the release when it lifts: `EmbargoedSend`) and the correction rules, and counts who
+  /// gets it and who is left out.
   /// - Parameter now: the present, for the embargo, scheduling and the campaign's name.
-  /// - Throws: `CampaignError` (release errors, embargo, a correction whose original is
+  /// - Throws: `CampaignError` (release errors, a correction whose original is
   ///   still waiting, no lists), `ComposeError` for a release that cannot be read,
   ///   `StoreError` for an unknown list or campaign.
   package func plan(_ request: CampaignRequest, now: Date = Date()) throws -> CampaignPlan {
@@ -82,18 +84,15 @@ package final class Mailroom: Sendable {
       throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
     }
     let release = composed.release
-    if let embargo = release.embargo, embargo > (request.sendAt ?? now) {
-      let time = ISO8601DateFormatter().string(from: embargo)
-      throw CampaignError(.embargoed,
-        "the release is under embargo until \(time); nothing was sent. Send it later, or schedule it with --at \(time) or later")
-    }
+    let embargo = embargoInForce(of: release, at: request.sendAt.map { max($0, now) } ?? now)
     if request.correctionOf != nil && !request.lists.isEmpty {
       throw CampaignError(.invalidRequest, "a correction goes to its campaign's recipients; leave out --list")
     }
     if request.correctionOf != nil && !request.conditions.isEmpty {
       throw CampaignError(.invalidRequest, "a correction goes to exactly those its campaign reached, who met its conditions; leave out --where")
     }
-    let lists = request.lists.isEmpty ? release.lists : request.lists
+    var lists = request.lists.isEmpty ? release.lists : request.lists
+    if embargo != nil { lists = try copyListsFirst(lists) }
     let audience: SubscriberStore.Audience = request.correctionOf.map { .campaign($0) } ?? .lists(lists, where: request.conditions)
     if case .lists = audience, lists.isEmpty {
       throw CampaignError(.invalidRequest, "the release names no lists; pass --list NAME, or add “lists: [NAME]” to its front matter")
@@ -129,11 +128,14 @@ package final class Mailroom: Sendable {
     let publishing = PublishDecision(release: release, lists: reached, known: try store.lists())
     // A correction goes to the people its original reached: they met its conditions.
     let conditions = try request.correctionOf.map { try store.conditions(ofCampaign: $0) } ?? request.conditions
+    let embargoed = try embargo.map {
+      try embargoedSend($0, audience: audience, lists: reached, excludingReceived: excluding, skipping: skipping)
+    }
     return CampaignPlan(
       campaign: campaign, composed: composed, audience: audience, lists: request.correctionOf == nil ? lists : [],
       correctionOf: request.correctionOf, releasePath: request.release, recipients: count.recipients - inOutbox,
       suppressed: count.suppressed, alreadyReceived: count.alreadyReceived, inOutbox: inOutbox, again: request.again,
-      date: date, scheduled: request.sendAt.map { $0 > now } ?? false,
+      date: date, scheduled: (request.sendAt.map { $0 > now } ?? false) || embargoed?.copies == 0, embargo: embargoed,
       sender: (release.from ?? configuration.compose.from).address, signers: signers,
       warnings: diagnostics, sendingWarnings: SendingRules.warnings(composed: composed, configuration: configuration, signers: signers),
       publishing: publishing, conditions: conditions, skipping: skipping)
@@ -190,7 +192,8 @@ package final class Mailroom: Sendable {
     let enqueueing = Flag()  // set when enqueueing has ended
     async let delivered = deliver(with: session, while: { !enqueueing.isSet }, onResult: onResult)
     let writer = CampaignWriter(
-      composed: plan.composed, campaign: plan.campaign, sender: plan.sender, signers: plan.signers, outbox: outbox, date: plan.date)
+      composed: plan.composed, campaign: plan.campaign, sender: plan.sender, signers: plan.signers, outbox: outbox, date: plan.date,
+      embargo: plan.embargo)
     let (enqueued, enqueueError) = try await BlockingWork.runOnThread(named: "herald-enqueue") { [store] in
       writer.write(skipping: plan.skipping) { body in
         try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived, body)
@@ -218,7 +221,9 @@ package final class Mailroom: Sendable {
       reportFile = try CampaignReport.write(
         campaign: plan.campaign, subject: plan.composed.release.subject,
         lists: plan.correctionOf.map { ["correction of \($0)"] } ?? plan.lists, conditions: plan.conditions, enqueued: enqueued,
-        report: report, outbox: outbox.directory)
+        report: report, outbox: outbox.directory,
+        scheduled: plan.embargo.flatMap { $0.atLift > 0 ? Outbox.Scheduled(count: $0.atLift, first: $0.lift) : nil },
+        timeZone: configuration.compose.timeZone)
     }
     if let enqueueError {
       throw CampaignError(.enqueueIncomplete,

@@ -48,9 +48,12 @@ extension SubscriberStore {
       list.name = name
       try db.execute(
         sql: """
-          UPDATE list SET title = ?, description = ?, language = ?, double_opt_in = ?, public = ?, consent_text = ? WHERE id = ?
+          UPDATE list SET title = ?, description = ?, language = ?, double_opt_in = ?, public = ?, consent_text = ?, embargoed_copies = ?
+          WHERE id = ?
           """,
-        arguments: [list.title, list.description, list.language, list.doubleOptIn, list.isPublic, list.consentText, list.id])
+        arguments: [
+          list.title, list.description, list.language, list.doubleOptIn, list.isPublic, list.consentText, list.embargoedCopies, list.id,
+        ])
       return list
     }
     if let refusal { throw refusal }
@@ -117,6 +120,6 @@ extension SubscriberStore {
     MailingList(
       id: row["id"], name: row["name"], title: row["title"], description: row["description"], language: row["language"],
       doubleOptIn: row["double_opt_in"], createdAt: Date(timeIntervalSince1970: row["created_at"]), isPublic: row["public"],
-      consentText: row["consent_text"])
+      consentText: row["consent_text"], embargoedCopies: row["embargoed_copies"])
   }
 }

@@ -40,7 +40,7 @@ package struct Configuration: Sendable {
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "relay", "delivery", "dkim", "inbox", "web", "replies",
+    "allow_raw_html", "time_zone", "embargo_prefix", "relay", "delivery", "dkim", "inbox", "web", "replies",
   ]
 
   /// The keys of the `delivery:` section.
@@ -95,6 +95,14 @@ package struct Configuration: Sendable {
       return zone
     }
     let allowRawHTML = yaml.collect(&problems) { try yaml.bool("allow_raw_html") } ?? nil
+    let embargoPrefix = yaml.collect(&problems) { () throws -> String? in
+      guard let prefix = try yaml.string("embargo_prefix") else { return nil }
+      let trimmed = prefix.trimmingCharacters(in: .whitespaces)
+      guard !trimmed.isEmpty, !trimmed.contains(where: \.isNewline) else {
+        throw yaml.error("embargo_prefix", "must be one line of text, like “EMBARGOED until” (the time it lifts and a colon follow it)")
+      }
+      return trimmed
+    } ?? nil
     var relay = RelayConfiguration()
     relay.url = yaml.collect(&problems) { () throws -> String? in
       guard let url = try yaml.string("relay") else { return nil }
@@ -141,7 +149,8 @@ package struct Configuration: Sendable {
     }
     self.init(compose: ComposeSettings(
       organization: organization, from: from, replyTo: replyTo, baseURL: baseURL, postalAddress: postalAddress,
-      unsubscribeAddress: unsubscribeAddress, allowRawHTML: allowRawHTML ?? false, timeZone: timeZone))
+      unsubscribeAddress: unsubscribeAddress, allowRawHTML: allowRawHTML ?? false, timeZone: timeZone,
+      embargoPrefix: embargoPrefix ?? ComposeSettings.defaultEmbargoPrefix))
     self.relay = relay
     self.relayPasswordFile = passwordFile
     self.delivery = delivery

@@ -32,7 +32,8 @@ struct StoreCommandTests {
     #expect(imported.stdout.contains("people.csv:4: “bad-address” is not a valid email address"))
 
     let table = try herald("lists")
-    #expect(table.stdout.contains("press-en  Press releases (English)  -              2        0"), "\(table.stdout)")
+    // The EMBARGOED column (issue 15) says whether a list takes embargoed copies.
+    #expect(table.stdout.contains("press-en  Press releases (English)  -     -                   2        0"), "\(table.stdout)")
     let lists = try json(try herald("lists", "--json")) as! [[String: Any]]
     #expect(lists.first?["subscribed"] as? Int == 2)
 

@@ -26,11 +26,17 @@ package struct ComposeSettings: Sendable {
   package var allowRawHTML = false
   /// The time zone of Date headers and release dates; by default the machine's.
   package var timeZone: TimeZone = .current
+  /// What opens the subject of an embargoed copy, before the time it lifts and a colon:
+  /// "EMBARGOED until 8 December 2026, 06:00 CET: …".
+  package var embargoPrefix = ComposeSettings.defaultEmbargoPrefix
+  /// `embargoPrefix`'s default.
+  package static let defaultEmbargoPrefix = "EMBARGOED until"
 
   /// Makes settings; the optional ones have their defaults.
   package init(
     organization: String, from: Mailbox, replyTo: Mailbox? = nil, baseURL: String, postalAddress: String?,
-    unsubscribeAddress: String? = nil, allowRawHTML: Bool = false, timeZone: TimeZone = .current
+    unsubscribeAddress: String? = nil, allowRawHTML: Bool = false, timeZone: TimeZone = .current,
+    embargoPrefix: String = ComposeSettings.defaultEmbargoPrefix
   ) {
     self.organization = organization
     self.from = from
@@ -40,5 +46,6 @@ package struct ComposeSettings: Sendable {
     self.unsubscribeAddress = unsubscribeAddress ?? "unsubscribe@\(from.domain)"
     self.allowRawHTML = allowRawHTML
     self.timeZone = timeZone
+    self.embargoPrefix = embargoPrefix
   }
 }

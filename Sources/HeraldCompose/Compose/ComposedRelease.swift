@@ -44,10 +44,12 @@ package struct ComposedRelease: @unchecked Sendable {
   private let from: Mailbox
   private let fromDomain: String
   private let rewrapsText: Bool
-  private let skeletons = SkeletonCache()
+  private var skeletons = SkeletonCache()
   private let fromField: MessageHeader.Value
   private let replyToField: MessageHeader.Value?
-  private let subjectField: MessageHeader.Value
+  private var subjectField: MessageHeader.Value
+  /// How this copy is marked as embargoed; nil for the ordinary release.
+  package private(set) var embargoMarking: EmbargoMarking?
   private let languageField: MessageHeader.Value?
   private let unsubscribePostField: MessageHeader.Value
   private let autoResponseField: MessageHeader.Value
@@ -144,6 +146,19 @@ package struct ComposedRelease: @unchecked Sendable {
     self.autoResponseField = MessageHeader.encodedField("X-Auto-Response-Suppress", .raw("OOF, AutoReply"))
   }
 
+  /// The same release as an embargoed copy: the embargo in the subject and as a banner at
+  /// the top of both parts, as `marking` says it for one reader's zone.
+  package func embargoed(_ marking: EmbargoMarking) -> ComposedRelease {
+    var copy = self
+    copy.embargoMarking = marking
+    copy.skeletons = SkeletonCache()  // the parts differ: their compiled forms too
+    copy.subjectField = MessageHeader.encodedField("Subject", .text(marking.subject(release.subject)))
+    return copy
+  }
+
+  /// The subject as the messages carry it (with the embargo, in an embargoed copy).
+  package var subject: String { embargoMarking.map { $0.subject(release.subject) } ?? release.subject }
+
   /// The message for one recipient.
   /// - Parameters:
   ///   - recipient: Who it is for.
@@ -220,17 +235,21 @@ package struct ComposedRelease: @unchecked Sendable {
     let html = htmlTemplate.render(values.context(base: baseContext, markers: false), library: htmlLibrary)
     var text = textTemplate.render(values.context(base: textBaseContext, markers: false), library: textLibrary)
     if rewrapsText { text = TextRenderer.rewrapPersonalised(text) }
-    return (html, text)
+    return (marked(html: html), marked(text: text))
   }
+
+  /// An embargoed copy's banner on top of a rendered part; the part as it is otherwise.
+  private func marked(html: String) -> String { embargoMarking.map { $0.marking(html: html) } ?? html }
+  private func marked(text: String) -> String { embargoMarking.map { $0.marking(text: text) } ?? text }
 
   /// The compiled parts for the values' signature, made and checked on first use.
   private func compiledParts(for values: PersonalValues) -> (html: EncodedPartTemplate, text: EncodedPartTemplate)? {
     skeletons.entry(for: values.signature) {
       let html = EncodedPartTemplate(
-        subtype: "html", skeleton: Skeleton(rendered: htmlTemplate.render(values.context(base: baseContext, markers: true), library: htmlLibrary)),
+        subtype: "html", skeleton: Skeleton(rendered: marked(html: htmlTemplate.render(values.context(base: baseContext, markers: true), library: htmlLibrary))),
         rewraps: false)
       let text = EncodedPartTemplate(
-        subtype: "plain", skeleton: Skeleton(rendered: textTemplate.render(values.context(base: textBaseContext, markers: true), library: textLibrary)),
+        subtype: "plain", skeleton: Skeleton(rendered: marked(text: textTemplate.render(values.context(base: textBaseContext, markers: true), library: textLibrary))),
         rewraps: rewrapsText)
       let real = render(values)
       let reproduces = html.text(values.values) == real.html && text.text(values.values) == real.text

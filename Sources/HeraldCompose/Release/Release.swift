@@ -23,8 +23,15 @@ package struct Release: Sendable {
   package var replyTo: Mailbox?
   /// The language code, e.g. "en".
   package var language: String?
-  /// Not sent or published before this instant.
-  package var embargo: Date?
+  /// Under embargo until then: journalists on lists that take embargoed copies get it
+  /// before, marked; everyone else, the archive and the press kit at that moment. Kept in
+  /// the zone it was written in.
+  package var embargoTime: EmbargoTime?
+  /// The instant the embargo lifts (`embargoTime`'s); set, it is kept in UTC.
+  package var embargo: Date? {
+    get { embargoTime?.instant }
+    set { embargoTime = newValue.map { EmbargoTime(instant: $0, writtenIn: TimeZone(secondsFromGMT: 0)!) } }
+  }
   /// Whether `herald send` puts it in the public web archive: `true` always, `false`
   /// never, nil (not said) when every list it goes to is public (`PublishDecision`).
   package var publish: Bool?

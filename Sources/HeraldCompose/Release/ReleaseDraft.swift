@@ -26,7 +26,7 @@ package struct ReleaseDraft: Sendable {
       summary: "\(Placeholder.summary)"
       \(listLine)
       language: en
-      # embargo: \(date)T10:00:00+00:00   # optional: not sent or published before
+      # embargo: \(date)T10:00:00+00:00   # optional: until then only lists that take embargoed copies get it, marked
       ---
 
       \(Placeholder.lead) The dateline

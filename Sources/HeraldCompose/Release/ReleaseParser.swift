@@ -92,9 +92,9 @@ extension Release {
     let from = yaml.collect(&problems) { try mailbox("from") } ?? nil
     let replyTo = yaml.collect(&problems) { try mailbox("reply_to") } ?? nil
     let language = yaml.collect(&problems) { try yaml.string("language") } ?? nil
-    let embargo = yaml.collect(&problems) { () throws -> Date? in
+    let embargo = yaml.collect(&problems) { () throws -> EmbargoTime? in
       guard let text = try yaml.string("embargo") else { return nil }
-      guard let instant = Release.parseInstant(text) else {
+      guard let instant = EmbargoTime(parsing: text) else {
         throw yaml.error("embargo", "“\(text)” is not a date and time with a zone; write it like 2020-03-31T10:00:00+03:00")
       }
       return instant
@@ -113,7 +113,7 @@ extension Release {
     self.from = from
     self.replyTo = replyTo
     self.language = language
-    self.embargo = embargo
+    self.embargoTime = embargo
     self.publish = publish
     self.frontMatterLines = Dictionary(uniqueKeysWithValues: Release.knownKeys.map { ($0, yaml.line($0)) })
     lines.removeSubrange(0...closing)

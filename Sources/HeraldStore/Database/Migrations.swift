@@ -274,6 +274,13 @@ enum Migrations {
       // Inserting the rows with their ids set each table's sequence to its largest id; an
       // empty table starts at 1 either way.
     }
+    migrator.registerMigration("v7: lists that take embargoed copies") { db in
+      try db.execute(sql: """
+        -- Members of such a list (vetted journalists) get a release under embargo before it
+        -- lifts, marked; everyone else at the lift.
+        ALTER TABLE list ADD COLUMN embargoed_copies INTEGER NOT NULL DEFAULT 0;
+        """)
+    }
     migrator.registerMigration("segments: the conditions a campaign's recipients met (send --where)") { db in
       // A send to part of a list (--where beat=energy) keeps its conditions, so that a
       // report, and a correction, can say whom the campaign was for.

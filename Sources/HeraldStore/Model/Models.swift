@@ -21,6 +21,9 @@ package struct MailingList: Sendable, Hashable, Codable {
   package var isPublic = false
   /// What the subscription form says a subscriber agrees to, recorded with their consent.
   package var consentText = ""
+  /// Whether its members (vetted journalists) receive a release under embargo before it
+  /// lifts, marked as embargoed; off by default: the others get it when the embargo lifts.
+  package var embargoedCopies = false
 }
 
 extension MailingList {

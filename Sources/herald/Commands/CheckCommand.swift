@@ -31,6 +31,7 @@ struct CheckCommand: ParsableCommand {
       let configuration = try workspace.configuration()
       let composed = try workspace.composeRelease(release, configuration: configuration, signed: false)
       diagnostics = ReleaseChecker.diagnostics(for: composed)
+      diagnostics += ReleaseChecker.embargoDiagnostics(for: composed.release, timeZone: configuration.compose.timeZone, now: Date())
       // The bulk senders' rules that herald.yml breaks, as warnings on herald.yml.
       diagnostics += SendingRules.warnings(composed: composed, configuration: configuration).map {
         Diagnostic(.warning, file: Terminal.display(workspace.configurationFile), line: nil, $0)

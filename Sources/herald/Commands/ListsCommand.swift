@@ -43,15 +43,16 @@ struct ListsCommand: ParsableCommand {
         Terminal.say("No lists yet. Make one with: herald lists create press-en --title \"Press releases (English)\"")
         return
       }
-      var rows = [["LIST", "TITLE", "FORM", "SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED"]]
+      var rows = [["LIST", "TITLE", "FORM", "EMBARGOED", "SUBSCRIBED", "PENDING", "UNSUBSCRIBED", "BOUNCED", "COMPLAINED"]]
       for list in lists {
         let count = counts[list.name] ?? ListCounts()
         rows.append([
-          list.name, list.title, list.isPublic ? (list.doubleOptIn ? "public, confirmed" : "public") : "-", "\(count.subscribed)", "\(count.pending)", "\(count.unsubscribed)", "\(count.bounced)",
+          list.name, list.title, list.isPublic ? (list.doubleOptIn ? "public, confirmed" : "public") : "-",
+          list.embargoedCopies ? "copies" : "-", "\(count.subscribed)", "\(count.pending)", "\(count.unsubscribed)", "\(count.bounced)",
           "\(count.complained)",
         ])
       }
-      Terminal.table(rows, rightAligned: [3, 4, 5, 6, 7])
+      Terminal.table(rows, rightAligned: [4, 5, 6, 7, 8])
     }
 
     /// One page of a list's members, by address, with the command for the next page.
@@ -103,6 +104,8 @@ struct ListsCommand: ParsableCommand {
     @Flag(name: .customLong("single-opt-in"), help: "With --public: let the form subscribe an address without a confirmation (not advised).")
     var singleOptIn = false
     @Option(help: ArgumentHelp("What its web form says a subscriber agrees to.", valueName: "TEXT")) var consent: String?
+    @Flag(name: .customLong("embargoed-copies"), help: "Its members (vetted journalists) get releases under embargo before the embargo lifts, marked as embargoed.")
+    var embargoedCopies = false
     @Flag(help: "Print JSON.") var json = false
 
     func validate() throws {
@@ -114,9 +117,10 @@ struct ListsCommand: ParsableCommand {
       if isPublic && singleOptIn { ListsCommand.warnSingleOptIn(name) }
       let store = try options.store()
       var list = try store.createList(name: name, title: title, description: description, language: language, doubleOptIn: doubleOptIn)
-      if isPublic || consent != nil {
+      if isPublic || consent != nil || embargoedCopies {
         list = try store.updateList(name) { list in
           list.isPublic = isPublic
+          list.embargoedCopies = embargoedCopies
           if let consent { list.consentText = consent }
         }
       }
@@ -140,6 +144,9 @@ struct ListsCommand: ParsableCommand {
     @Flag(name: .customLong("single-opt-in"), help: "Let a public list's form subscribe an address without a confirmation (not advised); turns double opt-in off.")
     var singleOptIn = false
     @Option(help: ArgumentHelp("What its web form says a subscriber agrees to.", valueName: "TEXT")) var consent: String?
+    @Flag(name: .customLong("embargoed-copies"), inversion: .prefixedNo,
+      help: "Its members get releases under embargo before the embargo lifts, marked (--embargoed-copies), or at the lift (--no-embargoed-copies).")
+    var embargoedCopies: Bool?
     @Flag(help: "Print JSON.") var json = false
 
     enum Visibility: String, EnumerableFlag {
@@ -147,9 +154,11 @@ struct ListsCommand: ParsableCommand {
     }
 
     func validate() throws {
-      if title == nil && description == nil && language == nil && doubleOptIn == nil && visibility == nil && consent == nil && !singleOptIn {
+      if title == nil && description == nil && language == nil && doubleOptIn == nil && visibility == nil && consent == nil && !singleOptIn
+        && embargoedCopies == nil
+      {
         throw ValidationError(
-          "say what to change: --title, --description, --language, --enable-double-opt-in/--disable-double-opt-in, --single-opt-in, --public/--private or --consent")
+          "say what to change: --title, --description, --language, --enable-double-opt-in/--disable-double-opt-in, --single-opt-in, --public/--private, --consent or --embargoed-copies/--no-embargoed-copies")
       }
       if singleOptIn && doubleOptIn == true {
         throw ValidationError("--single-opt-in and --enable-double-opt-in contradict each other; choose one")
@@ -168,6 +177,7 @@ struct ListsCommand: ParsableCommand {
         if singleOptIn { list.doubleOptIn = false }
         if let visibility { list.isPublic = visibility == .public }
         if let consent { list.consentText = consent }
+        if let embargoedCopies { list.embargoedCopies = embargoedCopies }
         if changesOptIn && list.isPublicSingleOptIn && !singleOptIn { throw ListsCommand.singleOptInNeedsSaying(name) }
       }
       if list.isPublicSingleOptIn { ListsCommand.warnSingleOptIn(name) }
@@ -195,6 +205,7 @@ struct ListsCommand: ParsableCommand {
   /// ", double opt-in, public".
   static func traits(_ list: MailingList) -> String {
     (list.doubleOptIn ? ", double opt-in" : "") + (list.isPublic ? ", with a subscription form on the web" : "")
+      + (list.embargoedCopies ? ", takes embargoed copies" : "")
   }
 
   struct Delete: ParsableCommand {

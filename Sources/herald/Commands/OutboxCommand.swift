@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCampaign
+import HeraldCompose
 import HeraldCore
 import HeraldDelivery
 
@@ -24,10 +25,11 @@ struct OutboxCommand: ParsableCommand {
       let outbox = try OutboxCommand.open(options)
       let counts = try outbox.counts()
       let next = try outbox.nextDeferredAttempt()
+      let scheduled = try outbox.scheduled()
       let states = Outbox.State.allCases
       for warning in EnqueueMark.interrupted(outbox: outbox) { Terminal.warning(warning) }
       if json {
-        try JSONOutput.print(OutboxSummaryJSON(counts, nextRetry: next))
+        try JSONOutput.print(OutboxSummaryJSON(counts, nextRetry: next, scheduled: scheduled))
         return
       }
       guard counts.total > 0 else {
@@ -40,7 +42,12 @@ struct OutboxCommand: ParsableCommand {
       }
       rows.append(["total"] + states.map { "\(counts.byState[$0] ?? 0)" })
       Terminal.table(rows, rightAligned: Set(1...states.count))
-      if let next { Terminal.say("Next retry: \(try options.localTime().precise(next))") }
+      // Scheduled messages wait in deferred/ too: say which, and when they go, in the workspace's zone.
+      let time = try options.localTime()
+      for (campaign, waiting) in scheduled.sorted(by: { $0.key < $1.key }) {
+        Terminal.say("Scheduled: \(waiting.count.formatted()) of \(campaign), from \(EmbargoTime.readable(waiting.first, in: time.timeZone)) (herald deliver sends them then)")
+      }
+      if let next { Terminal.say("Next retry: \(time.precise(next))") }
     }
   }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCompose
 import HeraldCore
+import HeraldDelivery
 import HeraldStore
 
 struct ReportCommand: ParsableCommand {
@@ -16,11 +17,17 @@ struct ReportCommand: ParsableCommand {
   func run() throws {
     let slug = Release.slug(naming: release)
     let figures = try options.store().releaseFigures(slug)
+    // What waits in the Outbox for its time (the part of an embargoed send that goes at the lift).
+    let scheduled = try options.value.openOutbox(logger: options.logger).scheduled()
+      .filter { [slug, slug + "-correction"].contains($0.key.releaseKey) }.values
+      .reduce(nil as Outbox.Scheduled?) { sum, next in
+        Outbox.Scheduled(count: (sum?.count ?? 0) + next.count, first: min(sum?.first ?? next.first, next.first))
+      }
     if json {
-      try JSONOutput.print(ReleaseFiguresJSON(figures))
+      try JSONOutput.print(ReleaseFiguresJSON(figures, scheduled: scheduled))
       return
     }
-    guard !figures.campaigns.isEmpty || figures.inquiries > 0 else {
+    guard !figures.campaigns.isEmpty || figures.inquiries > 0 || scheduled != nil else {
       Terminal.say("Nothing is known about \(slug) yet: it has not been sent (herald send) and no reply has come back.")
       return
     }
@@ -32,6 +39,10 @@ struct ReportCommand: ParsableCommand {
       ("Complained", figures.complained), ("Unsubscribed", figures.unsubscribed), ("Auto-replies", figures.autoReplies),
     ]
     for (label, value) in rows { Terminal.say(label.padding(toLength: 14, withPad: " ", startingAt: 0) + value.formatted().leftPadded(to: 7)) }
+    if let scheduled {
+      let zone = (try? options.value.configuration())?.compose.timeZone ?? .current
+      Terminal.say("Scheduled     " + scheduled.count.formatted().leftPadded(to: 7) + "   from \(EmbargoTime.readable(scheduled.first, in: zone)) (herald deliver sends them then)")
+    }
     Terminal.say()
     Terminal.say("Inquiries     " + figures.inquiries.formatted().leftPadded(to: 7))
     Terminal.say("  answered    " + figures.answered.formatted().leftPadded(to: 7))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeraldCampaign
+import HeraldCompose
 import HeraldCore
 import HeraldDelivery
 import HeraldMail
@@ -119,7 +120,9 @@ struct SendCommand: AsyncParsableCommand {
 
     if !json {
       Terminal.say("Enqueued \(result.enqueued.formatted()) messages as campaign \(result.campaign).")
-      if plan.scheduled {
+      if let embargo = plan.embargo {
+        Terminal.say(Self.embargoLine(embargo, plan: plan))
+      } else if plan.scheduled {
         Terminal.say("They go out at \(ISO8601DateFormatter().string(from: plan.date)) with the next herald deliver (from cron, or a herald deliver --watch that keeps running).")
       }
     }
@@ -133,12 +136,28 @@ struct SendCommand: AsyncParsableCommand {
     }
     if let problem = result.publishProblem { Terminal.warning("the release was sent but not published to the web archive: \(problem); run herald publish") }
     guard let report = result.delivery else {
-      if json { try JSONOutput.print(EnqueuedJSON(campaign: result.campaign, enqueued: result.enqueued, archive: archive)) }
+      if json {
+        try JSONOutput.print(
+          EnqueuedJSON(campaign: result.campaign, enqueued: result.enqueued, archive: archive, embargo: plan.embargo.map(EmbargoJSON.init)))
+      }
       return
     }
-    try DeliveryReportOutput.print(report, json: json, campaign: result.campaign, enqueued: result.enqueued, archive: archive)
+    try DeliveryReportOutput.print(
+      report, json: json, campaign: result.campaign, enqueued: result.enqueued, archive: archive, embargo: plan.embargo.map(EmbargoJSON.init))
     if !json, let file = result.reportFile { Terminal.say("Report: \(Terminal.display(file))") }
     if report.paused != nil { throw ExitCode.failure }
+  }
+
+  /// What an embargoed send did: who got a marked copy, and who waits for the lift.
+  static func embargoLine(_ embargo: EmbargoedSend, plan: CampaignPlan) -> String {
+    let zone = plan.composed.settings.timeZone
+    let copies = embargo.copies == 0 ? "No embargoed copies (no list it goes to takes them)"
+      : "\(embargo.copies.formatted()) embargoed copies (marked “\(plan.composed.settings.embargoPrefix) …”) "
+        + (plan.date > Date() ? "go at \(EmbargoTime.readable(plan.date, in: zone))" : "go now")
+        + " to \(embargo.copyLists.joined(separator: ", "))"
+    let rest = embargo.atLift == 0 ? "no one waits for the lift"
+      : "\(embargo.atLift.formatted()) are scheduled for the lift, \(embargo.time.readable(in: zone)), and wait in the Outbox until herald deliver sends them then"
+    return copies + "; " + rest + "."
   }
 
   private func printSummary(_ plan: CampaignPlan, relay: RelayConfiguration?) {
@@ -158,10 +177,16 @@ struct SendCommand: AsyncParsableCommand {
       plan.inOutbox > 0 ? "\(plan.inOutbox.formatted()) have it in the Outbox already (waiting, or sent just before an interruption)" : nil,
     ].compactMap { $0 }
     row("Recipients", "\(plan.recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
+    if let embargo = plan.embargo {
+      let zone = plan.composed.settings.timeZone
+      row("Embargo", "until \(embargo.time.readable(in: zone)): \(embargo.copies.formatted()) embargoed copies now"
+        + (embargo.copyLists.isEmpty ? " (no list takes embargoed copies: lists update NAME --embargoed-copies)" : " (\(embargo.copyLists.joined(separator: ", ")))")
+        + ", \(embargo.atLift.formatted()) at the lift" + (embargo.liftLists.isEmpty ? "" : " (\(embargo.liftLists.joined(separator: ", ")))"))
+    }
     row("DKIM", plan.signers.isEmpty
       ? "none: messages go out unsigned (herald dkim keygen makes a key)"
       : plan.signers.map { "\(DKIMRecord(signer: $0).name) (\($0.key.algorithm.rawValue))" }.joined(separator: ", "))
-    let relayText = relay?.url ?? (dryRun ? "none: --dry-run" : plan.scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: plan.date))" : "none: --queue-only")
+    let relayText = relay?.url ?? (dryRun ? "none: --dry-run" : plan.scheduled ? "herald deliver, at \(ISO8601DateFormatter().string(from: plan.embargo?.lift ?? plan.date))" : "none: --queue-only")
     row("Relay", relayText)
     row("Archive", (plan.publishing.publishes ? "published when sent: " : "not published: ") + plan.publishing.explanation)
     for warning in plan.sendingWarnings { Terminal.warning(warning) }

@@ -22,14 +22,17 @@ struct DeliveryReportJSON: Encodable {
   var enqueued: Int?
   /// Whether a send published the release; left out for herald deliver.
   var archive: ArchiveJSON?
+  /// A send under embargo: who got a copy now, who gets it at the lift; left out otherwise.
+  var embargo: EmbargoJSON?
 
   enum CodingKeys: String, CodingKey {
-    case sent, deferred, failed, paused, campaign, enqueued, archive
+    case sent, deferred, failed, paused, campaign, enqueued, archive, embargo
     case deferredReasons = "deferred_reasons"
     case failedReasons = "failed_reasons"
   }
 
-  init(_ report: Deliverer.Report, campaign: CampaignID? = nil, enqueued: Int? = nil, archive: ArchiveJSON? = nil) {
+  init(_ report: Deliverer.Report, campaign: CampaignID? = nil, enqueued: Int? = nil, archive: ArchiveJSON? = nil, embargo: EmbargoJSON? = nil) {
+    self.embargo = embargo
     sent = report.sent
     deferred = report.deferred
     failed = report.failed
@@ -69,6 +72,34 @@ struct ArchiveJSON: Encodable {
   }
 }
 
+/// A send under embargo: `{"until": "2026-12-08T05:00:00Z", "copies": 3, "copy_lists":
+/// ["press-vetted"], "at_lift": 8, "lift_lists": ["press-en"]}`.
+struct EmbargoJSON: Encodable {
+  /// When the embargo lifts, and the rest goes.
+  var until: Date
+  /// How many get an embargoed copy at the send's time, through which lists.
+  var copies: Int
+  var copyLists: [String]
+  /// How many get it at the lift, through which lists.
+  var atLift: Int
+  var liftLists: [String]
+
+  enum CodingKeys: String, CodingKey {
+    case until, copies
+    case copyLists = "copy_lists"
+    case atLift = "at_lift"
+    case liftLists = "lift_lists"
+  }
+
+  init(_ send: EmbargoedSend) {
+    until = send.lift
+    copies = send.copies
+    copyLists = send.copyLists
+    atLift = send.atLift
+    liftLists = send.liftLists
+  }
+}
+
 /// Why messages were deferred or failed, and how many.
 struct ReasonJSON: Encodable {
   var reason: String
@@ -92,9 +123,11 @@ struct SendPlanJSON: Encodable {
   var conditions: [ConditionJSON]
   /// Who would get it, as the send would write their messages.
   var recipientList: [RecipientJSON]
+  /// Under embargo: who would get a copy now, who at the lift; null otherwise.
+  @Nullable var embargo: EmbargoJSON?
 
   enum CodingKeys: String, CodingKey {
-    case campaign, recipients, suppressed, lists, sent, warnings, archive
+    case campaign, recipients, suppressed, lists, sent, warnings, archive, embargo
     case conditions = "where"
     case alreadyReceived = "already_received"
     case inOutbox = "in_outbox"
@@ -112,6 +145,7 @@ struct SendPlanJSON: Encodable {
     warnings = plan.sendingWarnings
     archive = ArchiveJSON(plan.publishing)
     conditions = plan.conditions.map(ConditionJSON.init)
+    embargo = plan.embargo.map(EmbargoJSON.init)
   }
 }
 
@@ -139,6 +173,8 @@ struct EnqueuedJSON: Encodable {
   var campaign: CampaignID
   var enqueued: Int
   var archive: ArchiveJSON
+  /// A send under embargo; left out otherwise.
+  var embargo: EmbargoJSON?
 }
 
 /// `herald outbox --json`: counts by state and by campaign, and the next retry.
@@ -149,13 +185,24 @@ struct OutboxSummaryJSON: Encodable {
   /// Per campaign, every state.
   var campaigns: [String: [String: Int]]
   @Nullable var nextRetry: Date?
+  /// The messages that wait for a time set when they were written (--at, or an embargo's
+  /// lift): per campaign, how many, and when the first is due.
+  var scheduled: [ScheduledJSON]
 
   enum CodingKeys: String, CodingKey {
-    case total, states, campaigns
+    case total, states, campaigns, scheduled
     case nextRetry = "next_retry"
   }
 
-  init(_ counts: Outbox.Counts, nextRetry: Date?) {
+  /// `{"at": "2026-12-08T05:00:00Z", "campaign": "…", "count": 5}`.
+  struct ScheduledJSON: Encodable {
+    var campaign: CampaignID
+    var count: Int
+    var at: Date
+  }
+
+  init(_ counts: Outbox.Counts, nextRetry: Date?, scheduled: [CampaignID: Outbox.Scheduled] = [:]) {
+    self.scheduled = scheduled.sorted { $0.key < $1.key }.map { ScheduledJSON(campaign: $0.key, count: $0.value.count, at: $0.value.first) }
     let states = Outbox.State.allCases
     func byState(_ counts: [Outbox.State: Int]) -> [String: Int] {
       Dictionary(uniqueKeysWithValues: states.map { ($0.rawValue, counts[$0] ?? 0) })
@@ -228,14 +275,21 @@ struct ReleaseFiguresJSON: Encodable {
   var open: Int
   /// Seconds; left out until an inquiry is answered.
   var medianFirstAnswer: TimeInterval?
+  /// Messages that wait in the Outbox for their time (an embargo's lift, --at), and when
+  /// the first goes (null: none waits).
+  var scheduled: Int
+  @Nullable var scheduledAt: Date?
 
   enum CodingKeys: String, CodingKey {
-    case release, campaigns, sent, deferred, failed, bounced, complained, unsubscribed, inquiries, answered, open
+    case release, campaigns, sent, deferred, failed, bounced, complained, unsubscribed, inquiries, answered, open, scheduled
+    case scheduledAt = "scheduled_at"
     case autoReplies = "auto_replies"
     case medianFirstAnswer = "median_first_answer"
   }
 
-  init(_ figures: SubscriberStore.ReleaseFigures) {
+  init(_ figures: SubscriberStore.ReleaseFigures, scheduled: Outbox.Scheduled? = nil) {
+    self.scheduled = scheduled?.count ?? 0
+    scheduledAt = scheduled?.first
     release = figures.release
     campaigns = figures.campaigns
     sent = figures.sent

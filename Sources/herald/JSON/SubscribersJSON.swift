@@ -14,12 +14,15 @@ struct ListJSON: Encodable {
   /// Whether it has a subscription form on the web.
   var isPublic: Bool
   var consentText: String
+  /// Whether its members get releases under embargo before the embargo lifts.
+  var embargoedCopies: Bool
 
   enum CodingKeys: String, CodingKey {
     case name, title, description, language
     case doubleOptIn = "double_opt_in"
     case isPublic = "public"
     case consentText = "consent_text"
+    case embargoedCopies = "embargoed_copies"
   }
 
   init(_ list: MailingList) {
@@ -30,6 +33,7 @@ struct ListJSON: Encodable {
     doubleOptIn = list.doubleOptIn
     isPublic = list.isPublic
     consentText = list.consentText
+    embargoedCopies = list.embargoedCopies
   }
 }
 

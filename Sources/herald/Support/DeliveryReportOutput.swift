@@ -10,9 +10,11 @@ enum DeliveryReportOutput {
   /// - Parameters:
   ///   - campaign: a send's campaign, and `enqueued` how many messages it wrote (`herald
   ///     send`); both nil for `herald deliver`.
-  static func print(_ report: Deliverer.Report, json: Bool, campaign: CampaignID? = nil, enqueued: Int? = nil, archive: ArchiveJSON? = nil) throws {
+  static func print(
+    _ report: Deliverer.Report, json: Bool, campaign: CampaignID? = nil, enqueued: Int? = nil, archive: ArchiveJSON? = nil, embargo: EmbargoJSON? = nil
+  ) throws {
     if json {
-      try JSONOutput.print(DeliveryReportJSON(report, campaign: campaign, enqueued: enqueued, archive: archive))
+      try JSONOutput.print(DeliveryReportJSON(report, campaign: campaign, enqueued: enqueued, archive: archive, embargo: embargo))
       return
     }
     Terminal.say("Sent \(report.sent.formatted()), deferred \(report.deferred.formatted()) (retried later by herald deliver), failed \(report.failed.formatted()).")
