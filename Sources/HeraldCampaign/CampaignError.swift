@@ -7,13 +7,11 @@ import HeraldCore
 package struct CampaignError: DiagnosedError {
   /// What kind of failure it is.
   package struct Code: Hashable, Sendable, CustomStringConvertible {
-    private enum Base: String { case releaseHasErrors, embargoed, invalidRequest, correctionWaiting, nothingToSend, enqueueIncomplete, signing }
+    private enum Base: String { case releaseHasErrors, invalidRequest, correctionWaiting, nothingToSend, enqueueIncomplete, signing }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// `herald check` finds errors in the release (`diagnostics` lists them).
     package static var releaseHasErrors: Self { Self(.releaseHasErrors) }
-    /// The release may not go out before its embargo.
-    package static var embargoed: Self { Self(.embargoed) }
     /// The request contradicts itself or the release (no lists, a list with a correction).
     package static var invalidRequest: Self { Self(.invalidRequest) }
     /// The campaign a correction corrects still has messages waiting in the Outbox.

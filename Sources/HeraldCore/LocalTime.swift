@@ -12,8 +12,7 @@ public struct LocalTime: Sendable {
     self.timeZone = timeZone
   }
 
-  /// The date and time to the minute, with the zone: "2026-12-06 14:05 CET". The zone's
-  /// abbreviation where it has a common one, else its offset ("GMT+3").
+  /// The date and time to the minute, with the zone: "2026-12-06 14:05 CET".
   public func string(_ date: Date) -> String {
     "\(format(date, "yyyy-MM-dd HH:mm")) \(zone(at: date))"
   }
@@ -33,9 +32,10 @@ public struct LocalTime: Sendable {
     format(date, "MM-dd HH:mm")
   }
 
-  /// The zone's name at `date`, for a table's header: "CET", "CEST", "GMT+3".
+  /// The zone's name at `date`: "CET", "CEST", "MSK", as the system's time zone database
+  /// writes it (`ZoneAbbreviation`), else Foundation's ("GMT+3").
   public func zone(at date: Date = Date()) -> String {
-    timeZone.abbreviation(for: date) ?? timeZone.identifier
+    ZoneAbbreviation.of(timeZone, at: date) ?? timeZone.abbreviation(for: date) ?? timeZone.identifier
   }
 
   private func format(_ date: Date, _ pattern: String) -> String {

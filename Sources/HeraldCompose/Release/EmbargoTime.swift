@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// When a release's embargo lifts: an instant, and the zone it was written in
 /// (`embargo: 2026-12-08T06:00:00+01:00` is kept as +01:00, so that messages say 06:00, not

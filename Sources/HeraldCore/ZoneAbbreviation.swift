@@ -4,10 +4,10 @@ import Synchronization
 /// A zone's abbreviation at an instant ("CET", "EST", "JST") as the system's time zone
 /// database (/usr/share/zoneinfo, TZif, RFC 8536) writes it. Foundation on Linux gives
 /// "GMT+1" for Europe/Berlin in most locales (ICU's names), which says less than "CET".
-enum ZoneAbbreviation {
+public enum ZoneAbbreviation {
   /// The abbreviation in force in `zone` at `instant`; nil when the database has no file
   /// for the zone or none of its local time types matches.
-  static func of(_ zone: TimeZone, at instant: Date) -> String? {
+  public static func of(_ zone: TimeZone, at instant: Date) -> String? {
     guard let types = cache.withLock({ $0[zone.identifier] }) ?? load(zone.identifier) else { return nil }
     let offset = zone.secondsFromGMT(for: instant)
     let daylight = zone.isDaylightSavingTime(for: instant)
