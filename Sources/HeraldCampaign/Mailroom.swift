@@ -79,7 +79,7 @@ package final class Mailroom: Sendable {
     try store.applyPendingUnsubscribes()
     let composed = try workspace.composeRelease(request.release, configuration: configuration)
     let diagnostics = try ReleaseChecker.diagnostics(for: composed)
-      + RecipientCheck.diagnostics(for: composed.release, audience: request.checkedAudience, store: store)
+      + RecipientCheck.diagnostics(for: composed.release, audience: request.checkedAudience, conditions: request.conditions, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
     }

@@ -12,13 +12,18 @@ package enum RecipientCheck {
   /// - Parameters:
   ///   - audience: who it goes to; nil for the release's own lists. Its `lists:` are
   ///     checked only when they are what it goes to.
+  ///   - conditions: `--where`'s, for the release's own lists (an `audience` has its own).
   ///   - store: the workspace's store.
   /// - Throws: `StoreError` when the store cannot be read, or `audience` names a list or a
   ///   campaign it does not know.
-  package static func diagnostics(for release: Release, audience: SubscriberStore.Audience? = nil, store: SubscriberStore) throws -> [Diagnostic] {
+  package static func diagnostics(
+    for release: Release, audience: SubscriberStore.Audience? = nil, conditions: [SubscriberCondition] = [], store: SubscriberStore
+  ) throws -> [Diagnostic] {
     var found: [Diagnostic] = []
     let lists = try Set(store.lists().map(\.name))
-    if audience == nil || audience == .lists(release.lists) {
+    // The release's own lists are checked when the send goes to them (with or without --where).
+    let named: [String]? = audience.map { if case .lists(let names, _) = $0 { names } else { [] } }
+    if named == nil || named == release.lists {
       // A name that is no list name at all is ReleaseChecker's error already.
       for name in release.lists where !lists.contains(name) && name == Release.slugify(name) {
         let suggestion = Suggestion.closest(to: name, among: lists).map { " (did you mean “\($0)”?)" } ?? ""
@@ -41,7 +46,7 @@ package enum RecipientCheck {
     // Who would find a field empty: a section on it ({{#subscriber.KEY}}) says what they
     // read instead, so only the fields without one are counted.
     let personal = uses.filter { fields.contains($0.key) && !$0.guarded }
-    let reached = audience ?? .lists(release.lists.filter { lists.contains($0) })
+    let reached = audience ?? .lists(release.lists.filter { lists.contains($0) }, where: conditions)
     if case .lists(let names, _) = reached, names.isEmpty || !names.allSatisfy({ lists.contains($0) }) { return found }
     guard !personal.isEmpty else { return found }
     var empty: [String: Int] = [:]

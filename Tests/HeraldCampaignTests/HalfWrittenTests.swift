@@ -53,6 +53,21 @@ struct RecipientCheckTests {
     #expect(warning.message.contains("empty for 3 of 8 recipients") && warning.message.contains("“Dear ,”"), "\(warning.message)")
   }
 
+  @Test func anEmptyFieldIsCountedAmongTheMembersTheConditionsReach() throws {
+    let store = try fixture.mailroom().store
+    // Three without a name, one of them on the water beat: --where beat=water reaches one of them.
+    for (index, beat) in ["water", "energy", "energy"].enumerated() {
+      try store.addSubscriber(email: "nameless\(index)@example.com", attributes: ["beat": beat], list: "press-en", source: .commandLine("test"))
+    }
+    try personalise("Dear {{subscriber.name}},")
+    let release = try Release(contentsOf: fixture.release)
+    let conditions = [try SubscriberCondition(parsing: "beat=water")]
+    let reached = try store.recipientCount(.lists(release.lists, where: conditions)).recipients
+    let warning = try #require(
+      try RecipientCheck.diagnostics(for: release, conditions: conditions, store: store).first { $0.message.contains("{{subscriber.name}}") })
+    #expect(warning.message.contains("empty for 1 of \(reached) recipients"), "\(warning.message)")
+  }
+
   @Test func aFieldInsideItsOwnSectionIsNotWarned() throws {
     try (try fixture.mailroom()).store.addSubscriber(email: "nameless@example.com", list: "press-en", source: .commandLine("test"))
     try personalise("{{#subscriber.name}}Dear {{subscriber.name}},{{/subscriber.name}}")
