@@ -24,24 +24,47 @@ struct SubscribeTimingTests {
     return try await client.execute(uri: "/subscribe/press-de", method: .post, headers: formHeaders, body: formBody(fields))
   }
 
-  /// A benchmark, not a timed unit test: 30 requests per case, interleaved, each after the
-  /// work the one before handed over is done, and the cases' medians compared. The machine
-  /// is shared (the whole suite runs in parallel), so a measurement disturbed by others is
-  /// taken again, at most three times: a difference in the code shows in every one (before
-  /// this change the new address's median was about 4.5 ms above the others').
+  /// A benchmark, not a timed unit test: 30 rounds of one request per case, back to back
+  /// (in a turning order), each after the work the one before handed over is done. The
+  /// machine is shared (the whole suite runs in parallel), and its load drifts by more than
+  /// a millisecond between rounds; the three requests of a round share the moment's load,
+  /// so each case is compared with each other within its round, and the medians of those
+  /// differences must be under a millisecond (as must the cases' own medians, on a quiet
+  /// machine: both are reported). A measurement disturbed by others is taken again, at most
+  /// three times; a difference in the code shows in every one (before this change the new
+  /// address's answer was about 4.5 ms slower in every round).
   @Test func theAnswersMediansForANewASubscribedAndASuppressedAddressDifferByLessThanAMillisecond() async throws {
-    var measured: [[String: Duration]] = []
+    var measured: [(perCase: [String: Duration], paired: Duration)] = []
     for attempt in 0..<3 {
-      let medians = try await medians(requests: 30, first: attempt * 31)
-      measured.append(medians)
-      if medians.values.max()! - medians.values.min()! < .milliseconds(1) { break }
+      let times = try await rounds(30, first: attempt * 31)
+      let result = (perCase: times.mapValues(Self.median), paired: Self.largestPairedMedian(times))
+      measured.append(result)
+      if result.paired < .milliseconds(1) { break }
     }
-    let best = measured.map { $0.values.max()! - $0.values.min()! }.min()!
-    #expect(best < .milliseconds(1), "medians: \(measured)")
+    let best = measured.map(\.paired).min()!
+    #expect(best < .milliseconds(1), "largest median of paired differences, and each case's median: \(measured)")
   }
 
-  /// The median time of the answer for each case, over `requests` requests each.
-  func medians(requests: Int, first: Int) async throws -> [String: Duration] {
+  static func median(_ values: [Duration]) -> Duration {
+    values.sorted()[values.count / 2]
+  }
+
+  /// The largest, over the pairs of cases, of the median of their differences round by round.
+  static func largestPairedMedian(_ times: [String: [Duration]]) -> Duration {
+    let names = times.keys.sorted()
+    var largest: Duration = .zero
+    for (index, first) in names.enumerated() {
+      for second in names[(index + 1)...] {
+        let differences = zip(times[first]!, times[second]!).map { $0 - $1 }
+        let middle = median(differences)
+        largest = max(largest, middle < .zero ? .zero - middle : middle)
+      }
+    }
+    return largest
+  }
+
+  /// The answer's time for each case, round by round.
+  func rounds(_ requests: Int, first: Int) async throws -> [String: [Duration]] {
     let cases = ["new", "subscribed", "suppressed"]
     let clock = ContinuousClock()
     let times = try await fixture.test { client in
@@ -66,7 +89,7 @@ struct SubscribeTimingTests {
       }
       return times
     }
-    return times.mapValues { $0.sorted()[$0.count / 2] }
+    return times
   }
 
   @Test func theNewAddressesConfirmationReachesTheOutboxAfterTheAnswer() async throws {
