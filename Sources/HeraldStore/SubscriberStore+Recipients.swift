@@ -154,8 +154,7 @@ extension SubscriberStore {
     // (One spelling of each, "Beat" and "beat" being one field.)
     lazy var attributeNames = Result {
       var seen = Set<String>()
-      return try String.fetchAll(db, sql: "SELECT DISTINCT j.key FROM subscriber s, json_each(s.attributes) j ORDER BY j.key")
-        .filter { seen.insert(SubscriberCondition.folded($0)).inserted }
+      return try attributeKeys(in: db).sorted().filter { seen.insert(SubscriberCondition.folded($0)).inserted }
     }
     var tests: [String] = []
     var arguments = StatementArguments()
