@@ -30,6 +30,11 @@ public enum PublicPage: Sendable, Hashable {
   case stylesheet
   /// A published release.
   case release(slug: String)
+  /// A file published with a release (a photo, its rendition, a document), by its digest:
+  /// `/releases/SLUG/files/DIGEST/NAME`.
+  case releaseFile(slug: String, file: PressKitFile)
+  /// Every listed file of a release's press kit in one ZIP: `/releases/SLUG/press-kit.zip`.
+  case pressKit(slug: String)
   /// The unsubscribe page of a signed token; RFC 8058's one-click POST goes to it too.
   case unsubscribe(token: String)
   /// The confirmation page of a double opt-in subscription.
@@ -48,6 +53,8 @@ public enum PublicPage: Sendable, Hashable {
     case .feed: return .feed
     case .stylesheet: return .stylesheet
     case .release: return .release
+    case .releaseFile: return .releaseFile
+    case .pressKit: return .pressKit
     case .unsubscribe: return .unsubscribe
     case .confirm: return .confirm
     case .lists: return .lists
@@ -60,7 +67,8 @@ public enum PublicPage: Sendable, Hashable {
   public var path: String {
     switch self {
     case .home, .feed, .stylesheet, .lists: return route.path()
-    case .release(let slug): return route.path(slug)
+    case .release(let slug), .pressKit(let slug): return route.path(slug)
+    case .releaseFile(let slug, let file): return route.path(slug, file.digest, file.name)
     case .unsubscribe(let token), .confirm(let token): return route.path(token)
     case .subscribe(let list): return route.path(list)
     case .contact(let release):
@@ -91,6 +99,11 @@ public struct PublicRoute: Sendable, Hashable, CustomStringConvertible {
   public static let stylesheet = PublicRoute(.literal("style.css"))
   /// `/releases/:slug`
   public static let release = PublicRoute(.literal("releases"), .parameter("slug"))
+  /// `/releases/:slug/files/:digest/:name`
+  public static let releaseFile = PublicRoute(
+    .literal("releases"), .parameter("slug"), .literal("files"), .parameter("digest"), .parameter("name"))
+  /// `/releases/:slug/press-kit.zip`
+  public static let pressKit = PublicRoute(.literal("releases"), .parameter("slug"), .literal("press-kit.zip"))
   /// `/unsubscribe/:token`
   public static let unsubscribe = PublicRoute(.literal("unsubscribe"), .parameter("token"))
   /// `/confirm/:token`
@@ -112,10 +125,15 @@ public struct PublicRoute: Sendable, Hashable, CustomStringConvertible {
     }.joined(separator: "/")
   }
 
-  /// The name of the route's parameter, for the router to read; nil for a route without one.
-  public var parameter: String? {
-    for case .parameter(let name) in segments { return name }
-    return nil
+  /// The name of the route's (first) parameter, for the router to read; nil for a route without one.
+  public var parameter: String? { parameters.first }
+
+  /// The names of the route's parameters, in order.
+  public var parameters: [String] {
+    segments.compactMap { segment in
+      if case .parameter(let name) = segment { return name }
+      return nil
+    }
   }
 
   public var description: String { pattern }

@@ -12,17 +12,19 @@ extension SubscriberStore {
       try db.execute(
         sql: """
           INSERT INTO publication (slug, title, subject, summary, dateline, language, release_date, visible_from, published_at,
-            changed_at, campaign, html, text)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            changed_at, campaign, html, text, files)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           ON CONFLICT(slug) DO UPDATE SET title = excluded.title, subject = excluded.subject, summary = excluded.summary,
             dateline = excluded.dateline, language = excluded.language, release_date = excluded.release_date,
             visible_from = MAX(publication.visible_from, excluded.visible_from), changed_at = excluded.changed_at,
-            campaign = COALESCE(excluded.campaign, publication.campaign), html = excluded.html, text = excluded.text
+            campaign = COALESCE(excluded.campaign, publication.campaign), html = excluded.html, text = excluded.text,
+            files = excluded.files
           """,
         arguments: [
           publication.slug, publication.title, publication.subject, publication.summary, publication.dateline, publication.language,
           publication.releaseDate, publication.visibleFrom.timeIntervalSince1970, publication.publishedAt.timeIntervalSince1970,
           Date().timeIntervalSince1970, publication.campaign, publication.html, publication.text,
+          String(decoding: try JSONEncoder().encode(publication.files), as: UTF8.self),
         ])
     }
   }
@@ -62,7 +64,9 @@ extension SubscriberStore {
     Publication(
       slug: row["slug"], title: row["title"], subject: row["subject"], summary: row["summary"], dateline: row["dateline"],
       language: row["language"], releaseDate: row["release_date"], visibleFrom: Date(timeIntervalSince1970: row["visible_from"]),
-      publishedAt: Date(timeIntervalSince1970: row["published_at"]), campaign: row["campaign"], html: row["html"], text: row["text"])
+      publishedAt: Date(timeIntervalSince1970: row["published_at"]), campaign: row["campaign"], html: row["html"], text: row["text"],
+      // Written by publish(_:) from [PressKitFile]; a row it cannot read shows no files.
+      files: (try? JSONDecoder().decode([PressKitFile].self, from: Data((row["files"] as String? ?? "[]").utf8))) ?? [])
   }
 }
 
@@ -87,11 +91,14 @@ package struct Publication: Sendable, Hashable, Codable {
   package var html: String
   /// The body as text.
   package var text: String
+  /// The files published with it (photos, their renditions, documents), kept in Media/.
+  package var files: [PressKitFile]
 
   /// Makes a publication.
   package init(
     slug: String, title: String, subject: String, summary: String? = nil, dateline: String? = nil, language: String? = nil,
-    releaseDate: String, visibleFrom: Date, publishedAt: Date, campaign: String? = nil, html: String, text: String
+    releaseDate: String, visibleFrom: Date, publishedAt: Date, campaign: String? = nil, html: String, text: String,
+    files: [PressKitFile] = []
   ) {
     self.slug = slug
     self.title = title
@@ -105,5 +112,6 @@ package struct Publication: Sendable, Hashable, Codable {
     self.campaign = campaign
     self.html = html
     self.text = text
+    self.files = files
   }
 }

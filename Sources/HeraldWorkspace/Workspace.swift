@@ -21,6 +21,9 @@ package struct Workspace: Sendable {
   package var databaseFile: URL { listsDirectory.appendingPathComponent("herald.sqlite") }
   package var outboxDirectory: URL { root.appendingPathComponent("Outbox") }
   package var releasesDirectory: URL { root.appendingPathComponent("Releases") }
+  /// Published files and image renditions by content (SHA-256), `Media/ab/abcdef…`: made
+  /// once, reused by every check, send and page; ignored by git (rebuilt from Releases/).
+  package var mediaDirectory: URL { root.appendingPathComponent("Media") }
   /// The private folder for the secret; ignored by git.
   package var privateDirectory: URL { root.appendingPathComponent(".herald") }
   /// The link-signing secret: 32 random bytes, file mode 0600.

@@ -293,6 +293,13 @@ enum Migrations {
         );
         """)
     }
+    migrator.registerMigration("press kit: the files published with a release") { db in
+      try db.execute(sql: """
+        -- JSON: [PressKitFile] (name, kind, media type, size, SHA-256 digest…); the bytes are
+        -- in the workspace's Media/ folder by digest.
+        ALTER TABLE publication ADD COLUMN files TEXT NOT NULL DEFAULT '[]';
+        """)
+    }
     return migrator
   }
 }
