@@ -131,6 +131,22 @@ struct CommandTests {
     #expect(again.stderr.contains("already exists"))
   }
 
+  @Test func newTransliteratesACyrillicTitleAndWritesInItsLanguage() throws {
+    let result = try herald("new", "--workspace", "ws", "ПИР-Центр: 50 лет Договору", "--date", "2026-12-06")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.trimmingCharacters(in: .newlines).hasSuffix("Releases/2026-12-06-pir-centr-50-let-dogovoru.md"))
+    let text = try String(contentsOf: workspace.appendingPathComponent("Releases/2026-12-06-pir-centr-50-let-dogovoru.md"), encoding: .utf8)
+    #expect(text.contains("\nlanguage: ru\n"))
+    #expect(text.contains("dateline: \"CITY, 6 декабря 2026 г.\""), "\(text)")
+    let german = try herald("new", "--workspace", "ws", "Neue Studie", "--date", "2026-12-06", "--language", "de")
+    #expect(german.status == 0, "\(german.stderr)")
+    let draft = try String(contentsOf: workspace.appendingPathComponent("Releases/2026-12-06-neue-studie.md"), encoding: .utf8)
+    #expect(draft.contains("\nlanguage: de\n") && draft.contains("6. Dezember 2026"), "\(draft)")
+    let wrong = try herald("new", "--workspace", "ws", "Title", "--language", "english")
+    #expect(wrong.status == 64)
+    #expect(wrong.stderr.contains("--language"))
+  }
+
   @Test func unknownConfigurationKeyIsNamedWithFileAndLine() throws {
     let config = try String(contentsOf: workspace.appendingPathComponent("herald.yml"), encoding: .utf8)
     let lines = config.split(separator: "\n", omittingEmptySubsequences: false).count - (config.hasSuffix("\n") ? 1 : 0)

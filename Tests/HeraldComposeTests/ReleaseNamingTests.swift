@@ -31,4 +31,52 @@ struct ReleaseNamingTests {
     #expect(draft.fileName == "2021-05-06-coastal-cities-brace-for-record-tides.md")
     #expect(draft.text.contains("date: 2021-05-06\n"))
   }
+
+  @Test(arguments: [
+    // The issue's own example: the Cyrillic title lost every letter ("2026-12-06-50").
+    ("ПИР-Центр: 50 лет Договору о нераспространении", "pir-centr-50-let-dogovoru-o-nerasprostranenii"),
+    ("Νέα έκθεση για το νερό", "nea-ekthese-gia-to-nero"),
+    ("Straße der Zukunft", "strasse-der-zukunft"),
+    ("Україна: нова доповідь", "ukraina-nova-dopovid"),
+  ])
+  func titlesInOtherScriptsBecomeReadableASCIISlugs(_ title: String, _ slug: String) {
+    #expect(Release.slugify(title) == slug)
+  }
+
+  @Test(arguments: [
+    ("ПИР-Центр: 50 лет Договору", "ru"),
+    ("Україна: нова доповідь", "uk"),
+    ("Νέα έκθεση για το νερό", "el"),
+    ("New report: 50 years of the Treaty", "en"),
+    ("ПИР-Центр: NPT at 50", "ru"),  // mostly Cyrillic letters
+    ("2026", "en"),
+  ])
+  func aDraftsLanguageComesFromItsTitlesScript(_ title: String, _ language: String) {
+    let draft = ReleaseDraft(title: title, date: ReleaseDate("2026-12-06")!, lists: [], settings: Fixtures.settings)
+    #expect(draft.language == language)
+    #expect(draft.text.contains("\nlanguage: \(language)\n"))
+  }
+
+  @Test(arguments: [
+    ("en", "March 31, 2020"),
+    ("ru", "31 марта 2020 г."),
+    ("de", "31. März 2020"),
+    ("fr", "31 mars 2020"),
+    ("es", "31 de marzo de 2020"),
+  ])
+  func aDraftsDatelineGivesTheDateInItsLanguage(_ language: String, _ date: String) {
+    let draft = ReleaseDraft(title: "Title", date: ReleaseDate("2020-03-31")!, lists: [], language: language, settings: Fixtures.settings)
+    #expect(draft.text.contains("dateline: \"CITY, \(date)\"\n"), "\(draft.text)")
+    #expect(draft.text.contains("\nlanguage: \(language)\n"))
+  }
+
+  @Test(arguments: ["en", "pt-BR", "sr-Latn", "de"])
+  func languageTagsAreAccepted(_ tag: String) {
+    #expect(ReleaseDraft.isLanguageTag(tag))
+  }
+
+  @Test(arguments: ["", "english", "e", "ru_RU", "ru-", "fr--ca", "ру"])
+  func otherLanguageTagsAreNot(_ tag: String) {
+    #expect(!ReleaseDraft.isLanguageTag(tag))
+  }
 }

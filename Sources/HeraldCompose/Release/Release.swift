@@ -57,9 +57,13 @@ package struct Release: Sendable {
     return name.hasSuffix(".md") ? slugify(String(name.dropLast(3))) : reference
   }
 
-  /// Lowercase ASCII letters, digits and single hyphens, for file names and ids.
+  /// Lowercase ASCII letters, digits and single hyphens, for file names and ids. A title in
+  /// another script is transliterated first (ICU's Any-Latin, as Foundation offers it):
+  /// "ПИР-Центр: 50 лет Договору" → "pir-centr-50-let-dogovoru", "Νέα έκθεση" → "nea-ekthese".
   package static func slugify(_ text: String) -> String {
-    let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+    // Latin-ASCII also spells out what folding would drop: "ß" → "ss", "Ø" → "O", "æ" → "ae".
+    let latin = text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+    let folded = latin.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
     var slug = ""
     for scalar in folded.unicodeScalars {
       if scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar)) {

@@ -8,13 +8,20 @@ package struct ReleaseDraft: Sendable {
   /// Its file name in Releases/: the date and the title's slug, "2021-05-06-coastal-cities-brace.md".
   package let fileName: String
 
+  /// The language the draft is written in: `--language`, else the one its title's script
+  /// suggests (Cyrillic → ru, Greek → el…), else English.
+  package let language: String
+
   /// Makes a draft.
-  package init(title: String, date: ReleaseDate, lists: [String], settings: ComposeSettings) {
+  /// - Parameters:
+  ///   - language: The release's language (a BCP 47 tag such as "ru"); nil to guess it from the title.
+  package init(title: String, date: ReleaseDate, lists: [String], language: String? = nil, settings: ComposeSettings) {
     fileName = "\(date)-\(Release.slugify(title)).md"
+    let language = language ?? WritingSystem(of: title)?.likelyLanguage(of: title) ?? "en"
+    self.language = language
     func quoted(_ value: String) -> String {
       "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
-    let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
     let contact = settings.replyTo ?? settings.from
     let listLine = lists.isEmpty ? "lists: []                 # the lists it goes to, e.g. [press-en]" : "lists: [\(lists.joined(separator: ", "))]"
     text = """
@@ -22,10 +29,10 @@ package struct ReleaseDraft: Sendable {
       title: \(quoted(title))
       date: \(date)
       # subject: "A shorter subject line"   # optional, defaults to the title
-      dateline: "\(Placeholder.datelineCity), \(months[date.month - 1]) \(date.day), \(date.year)"
+      dateline: "\(Placeholder.datelineCity), \(Self.datelineDate(date, language: language))"
       summary: "\(Placeholder.summary)"
       \(listLine)
-      language: en
+      language: \(language)
       # embargo: \(date)T10:00:00+00:00   # optional: until then only lists that take embargoed copies get it, marked
       ---
 
@@ -51,6 +58,23 @@ package struct ReleaseDraft: Sendable {
 }
 
 extension ReleaseDraft {
+  /// The date as a dateline gives it in `language`: "March 31, 2020", "31 марта 2020 г.",
+  /// "31. März 2020" (ICU's long date; English for a language it does not know).
+  package static func datelineDate(_ date: ReleaseDate, language: String) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+    let day = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: 12))!
+    let formatter = DateFormatter()
+    formatter.calendar = calendar
+    formatter.timeZone = calendar.timeZone
+    let known = Locale.availableIdentifiers.contains(language) || Locale.availableIdentifiers.contains(where: { $0.hasPrefix(language + "_") })
+    formatter.locale = Locale(identifier: known ? language : "en_US")
+    formatter.dateStyle = .long
+    // ICU puts no-break spaces in some languages' dates ("2020\u{A0}г."): invisible in an
+    // editor, and a press officer retyping the dateline would not match them. Plain spaces.
+    return String(formatter.string(from: day).map { $0 == "\u{A0}" || $0 == "\u{202F}" ? " " : $0 })
+  }
+
   /// The placeholder text the skeleton holds, written by `herald new` and found by
   /// `herald check` from this one definition, so that the two cannot drift apart. A
   /// release that still holds one is half-written: an error.
@@ -68,5 +92,15 @@ extension ReleaseDraft {
     package static let about = "One paragraph about the organisation."
     /// Every placeholder of the body, as it is found in a line of the release.
     package static let body = [lead, quote, fullName, firstFact, secondFact, about]
+  }
+}
+
+extension ReleaseDraft {
+  /// Whether `tag` looks like a BCP 47 language tag Herald can use: a two- or three-letter
+  /// language, then optional subtags of letters and digits ("en", "pt-BR", "sr-Latn").
+  package static func isLanguageTag(_ tag: String) -> Bool {
+    let parts = tag.split(separator: "-", omittingEmptySubsequences: false)
+    guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+    return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
   }
 }

@@ -21,7 +21,13 @@ struct NewCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The release date, YYYY-MM-DD (default: today).", valueName: "DATE"))
   var date: String?
 
+  @Option(name: .long, help: ArgumentHelp("The release's language, e.g. en, ru, de (default: from the title's script: Cyrillic ru, Greek el…; else en).", valueName: "CODE"))
+  var language: String?
+
   func validate() throws {
+    if let language, !ReleaseDraft.isLanguageTag(language) {
+      throw ValidationError("--language “\(language)” is not a language code; write one like en, ru, de or pt-BR")
+    }
     if let date, ReleaseDate(date) == nil {
       throw ValidationError("--date “\(date)” is not a date; write it as YYYY-MM-DD, e.g. 2020-03-31")
     }
@@ -37,7 +43,7 @@ struct NewCommand: ParsableCommand {
     let workspace = options.value
     let configuration = try workspace.configuration()
     let day = date.flatMap { ReleaseDate($0) } ?? ReleaseDate(Date(), in: configuration.compose.timeZone)
-    let draft = ReleaseDraft(title: title, date: day, lists: list, settings: configuration.compose)
+    let draft = ReleaseDraft(title: title, date: day, lists: list, language: language, settings: configuration.compose)
     guard try workspace.write(draft) else {
       Terminal.report([Diagnostic(.error, file: Terminal.display(workspace.releaseFile(for: draft)), line: nil,
         "already exists; edit it, or choose another title or --date")])
