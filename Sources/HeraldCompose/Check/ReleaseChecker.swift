@@ -33,6 +33,7 @@ package enum ReleaseChecker {
         "the text already begins with the dateline “\(dateline)”, which the front matter's “dateline:” also gives; it is not added twice. Remove one of them")
     }
     found += placeholderErrors(in: release)
+    found += splitSentenceWarnings(in: composed.document, file: file)
     for heading in composed.document.headingsRepeating(title: release.title) {
       warn(heading, "this heading repeats the title, which the email already shows above the text: it would show twice. Remove the heading")
     }
