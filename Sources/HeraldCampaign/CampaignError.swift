@@ -7,7 +7,7 @@ import HeraldCore
 package struct CampaignError: DiagnosedError {
   /// What kind of failure it is.
   package struct Code: Hashable, Sendable, CustomStringConvertible {
-    private enum Base: String { case releaseHasErrors, invalidRequest, correctionWaiting, nothingToSend, enqueueIncomplete, signing }
+    private enum Base: String { case releaseHasErrors, invalidRequest, correctionWaiting, nothingToSend, enqueueIncomplete, signing, spamCheck }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// `herald check` finds errors in the release (`diagnostics` lists them).
@@ -22,6 +22,8 @@ package struct CampaignError: DiagnosedError {
     package static var enqueueIncomplete: Self { Self(.enqueueIncomplete) }
     /// A message could not be DKIM-signed.
     package static var signing: Self { Self(.signing) }
+    /// SpamAssassin could not score the message (`herald check --spam`).
+    package static var spamCheck: Self { Self(.spamCheck) }
     package var description: String { base.rawValue }
   }
 

@@ -31,6 +31,8 @@ package struct Configuration: Sendable {
   package var web = WebSettings()
   /// How answers to inquiries are written (`replies:`).
   package var replies = ReplySettings()
+  /// The SpamAssassin score above which `herald check --spam` fails (`spam_threshold`).
+  package var spamThreshold = SpamThreshold.default
 
   /// Makes a configuration in code, with the defaults for everything but the organisation.
   package init(compose: ComposeSettings) {
@@ -40,7 +42,7 @@ package struct Configuration: Sendable {
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "embargo_prefix", "relay", "delivery", "dkim", "inbox", "web", "replies",
+    "allow_raw_html", "time_zone", "embargo_prefix", "spam_threshold", "relay", "delivery", "dkim", "inbox", "web", "replies",
   ]
 
   /// The keys of the `delivery:` section.
@@ -103,6 +105,13 @@ package struct Configuration: Sendable {
       }
       return trimmed
     } ?? nil
+    let spamThreshold = yaml.collect(&problems) { () throws -> Double? in
+      guard let value = try yaml.double("spam_threshold") else { return nil }
+      guard value > 0, value < 100 else {
+        throw yaml.error("spam_threshold", "must be a SpamAssassin score between 0 and 100, like 5.0 (its default) or 3.5 (stricter)")
+      }
+      return value
+    } ?? nil
     var relay = RelayConfiguration()
     relay.url = yaml.collect(&problems) { () throws -> String? in
       guard let url = try yaml.string("relay") else { return nil }
@@ -158,6 +167,7 @@ package struct Configuration: Sendable {
     self.inbox = inbox
     self.web = web
     self.replies = replies
+    self.spamThreshold = spamThreshold ?? SpamThreshold.default
   }
 
   /// Reads `delivery:` straight into the relay configuration and the delivery policy:
@@ -206,4 +216,9 @@ package struct Configuration: Sendable {
       problems.append(contentsOf: yaml.error("maximal_backoff", "must not be shorter than minimal_backoff").diagnostics)
     }
   }
+}
+
+/// SpamAssassin's own: a score above 5 is spam to most filters that use it.
+package enum SpamThreshold {
+  package static let `default` = 5.0
 }

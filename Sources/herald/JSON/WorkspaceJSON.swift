@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCampaign
 import HeraldCore
 import HeraldCompose
 import HeraldMail
@@ -19,6 +20,25 @@ struct CheckJSON: Encodable {
   var errors: Int
   var warnings: Int
   var problems: [DiagnosticJSON]
+  /// SpamAssassin's verdict, with --spam.
+  var spam: SpamJSON?
+}
+
+/// SpamAssassin's score of the sample message and the rules that fired.
+struct SpamJSON: Encodable {
+  var score: Double
+  var threshold: Double
+  var passed: Bool
+  var to: String
+  var rules: [SpamCheck.Rule]
+
+  init(_ verdict: SpamCheck.Verdict, to: String) {
+    score = verdict.score
+    threshold = verdict.threshold
+    passed = !verdict.fails
+    self.to = to
+    rules = verdict.rules
+  }
 }
 
 /// A problem found in a file.
