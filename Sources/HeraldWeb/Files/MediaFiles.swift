@@ -57,7 +57,9 @@ final class MediaFiles: Sendable {
 
   /// The response to a GET (or HEAD) of `file`; nil when its bytes are not in Media/ (it
   /// is logged; the caller answers 404).
-  func response(_ file: MediaFile, request: Request, context: WebContext) async -> Response? {
+  /// - Parameter logMissing: whether missing bytes are an error to log (not when the
+  ///   caller makes the file then, as a press kit's ZIP is).
+  func response(_ file: MediaFile, request: Request, context: WebContext, logMissing: Bool = true) async -> Response? {
     var headers: HTTPFields = [
       .contentType: file.contentType, .eTag: file.etag, .cacheControl: "public, max-age=31536000, immutable",
       .acceptRanges: "bytes", .contentDisposition: file.contentDisposition,
@@ -72,6 +74,7 @@ final class MediaFiles: Sendable {
     } else if let size = await sizeOnDisk(file) {
       source = .disk(size)
     } else {
+      guard logMissing else { return nil }
       logger.error(
         "a published file is missing from Media/; publish its release again to put it back",
         metadata: ["file": "\(file.label)", "media": "\(file.storagePath)"])

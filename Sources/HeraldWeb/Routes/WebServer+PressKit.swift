@@ -33,7 +33,7 @@ extension WebServer {
         storagePath: "press-kits/\(archive.digest).zip", size: release.kit?.size ?? Int.max, etag: "\"\(archive.digest)\"",
         contentType: "application/zip", contentDisposition: ContentDisposition.value(attachment: true, filename: PressKitArchive.downloadName(slug: slug)),
         label: "the press kit of \(slug)")
-      if let response = await self.media.response(served, request: request, context: context) { return response }
+      if let response = await self.media.response(served, request: request, context: context, logMissing: false) { return response }
       // Not made when the archive was (or removed since): made now, once however many ask.
       do {
         try await self.pressKitBuilds.make(archive, in: self.media.directory)
