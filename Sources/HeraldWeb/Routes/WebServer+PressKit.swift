@@ -15,7 +15,9 @@ extension WebServer {
       let digest = context.parameters.get(names[1]) ?? ""
       // The router gives the segment as sent: the name may be percent-encoded ("%D0%BE…").
       let name = context.parameters.get(names[2]).flatMap { $0.removingPercentEncoding } ?? ""
-      guard let release = self.archive.release(slug),
+      // A digest is 64 lowercase hex digits; anything else is not an address of a file.
+      guard digest.utf8.count == 64, digest.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }),
+        let release = self.archive.release(slug),
         let file = release.publication.files.first(where: { $0.digest == digest && $0.name == name })
       else { return self.notFound() }
       let served = MediaFile(
