@@ -25,6 +25,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    // The press kit's ZIP (issue 16): a maintained ZIP writer, members stored or deflated.
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // C: cmark-gfm, the reference CommonMark/GFM parser (Debian libcmark-gfm-dev).
@@ -58,6 +60,9 @@ let package = Package(
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldYAML", "CCmark",
         .product(name: "Mustache", package: "swift-mustache"),
+        // The press kit's ZIP and the digest that names it.
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
 
@@ -219,6 +224,9 @@ let package = Package(
         "HeraldMail", "HeraldTesting",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
+        // The press kit's tests: files named by their SHA-256, the server's log read back.
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
     .testTarget(

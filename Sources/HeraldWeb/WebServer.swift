@@ -36,6 +36,10 @@ package final class WebServer: Sendable {
   let unsubscribes: UnsubscribeService
   /// Subscription requests, handled after the form is answered.
   let subscriptions: SubscriptionRequests
+  /// The published files in Media/, as the press kit's addresses serve them.
+  let media: MediaFiles
+  /// Press kits' ZIPs made on request (when the archive could not make one).
+  let pressKitBuilds = PressKitBuilds()
 
   /// Makes the server of a workspace: reads herald.yml's `web:` section, the templates
   /// (Templates/web/, else Herald's defaults) and the published releases. The time of day
@@ -90,9 +94,10 @@ package final class WebServer: Sendable {
     ]
     if let address = configuration.compose.postalAddress { site["postal_address"] = address }
     self.site = site
+    media = MediaFiles(directory: mailroom.workspace.mediaDirectory, logger: logger)
     archive = Archive(
       store: mailroom.store, pages: pages, site: site, organization: configuration.compose.organization, publicSite: mailroom.site,
-      clock: mailroom.clock, logger: logger)
+      clock: mailroom.clock, mediaDirectory: mailroom.workspace.mediaDirectory, logger: logger)
     archive.refresh()
   }
 
@@ -106,6 +111,7 @@ package final class WebServer: Sendable {
     let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: PageMiddleware(server: self))
     addArchiveRoutes(to: router)
+    addPressKitRoutes(to: router)
     addUnsubscribeRoutes(to: router)
     addSubscribeRoutes(to: router)
     addContactRoutes(to: router)

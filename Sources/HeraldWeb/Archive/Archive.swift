@@ -42,6 +42,11 @@ final class Archive: Sendable {
     var all: [Publication] = []
     /// The visible releases, newest first (for the contact form's choice).
     var visible: [Publication] = []
+    /// The visible releases by slug: whose files are served now.
+    var published: [String: Publication] = [:]
+    /// The press kits' ZIPs made when the snapshot was, by slug, with their sizes (also of
+    /// releases still under embargo, so that the page is ready when it lifts).
+    var kits: [String: PressKitZIP] = [:]
     /// The next embargo to lift, when one is pending.
     var nextChange: Date?
     /// The store's publications version this was made from.
@@ -55,14 +60,19 @@ final class Archive: Sendable {
   private let publicSite: PublicSite
   private let clock: WallClock
   private let logger: Logger
+  /// The workspace's Media/ folder: published files, and the press kits' ZIPs.
+  let mediaDirectory: URL
   private let snapshot = Mutex(Snapshot())
   /// Release pages already rendered, by slug and the content they were made from.
   private let rendered = Mutex([String: (Publication, StaticPage)]())
+  /// The ZIPs those pages link to (a ZIP made later changes the page).
+  private let renderedKits = Mutex([String: PressKitZIP]())
 
   init(
     store: SubscriberStore, pages: WebPages, site: [String: any Sendable], organization: String, publicSite: PublicSite, clock: WallClock,
-    logger: Logger
+    mediaDirectory: URL, logger: Logger
   ) {
+    self.mediaDirectory = mediaDirectory
     self.store = store
     self.pages = pages
     self.site = site
@@ -75,14 +85,27 @@ final class Archive: Sendable {
   /// The page, if it is visible now. An embargo that has ended is seen here: the pages are
   /// rendered again (from memory: the store is not read).
   func page(_ page: PublicPage) -> StaticPage? {
+    currentSnapshot().pages[page]
+  }
+
+  /// A release visible now, with its press kit's ZIP when one was made: what its files'
+  /// addresses may serve. Nil for a release that is not published or still under embargo.
+  func release(_ slug: String) -> (publication: Publication, kit: PressKitZIP?)? {
+    let shown = currentSnapshot()
+    guard let publication = shown.published[slug] else { return nil }
+    return (publication, shown.kits[slug])
+  }
+
+  /// The snapshot as of now: rendered again (from memory) when an embargo has ended.
+  private func currentSnapshot() -> Snapshot {
     let now = clock.now
     let current = snapshot.withLock { $0 }
     if let next = current.nextChange, next <= now {
-      let rebuilt = build(current.all, version: current.version, now: now)
+      let rebuilt = build(current.all, kits: current.kits, version: current.version, now: now)
       snapshot.withLock { $0 = rebuilt }
-      return rebuilt.pages[page]
+      return rebuilt
     }
-    return current.pages[page]
+    return current
   }
 
   /// The releases visible now, newest first.
@@ -97,7 +120,7 @@ final class Archive: Sendable {
       let current = snapshot.withLock { $0 }
       guard version != current.version || (current.nextChange.map { $0 <= now } ?? false) else { return }
       let all = try store.publications()
-      let next = build(all, version: version, now: now)
+      let next = build(all, kits: makeKits(all, made: current.kits), version: version, now: now)
       snapshot.withLock { $0 = next }
       logger.debug("archive rendered", metadata: ["visible": "\(next.visible.count)", "publications": "\(all.count)"])
     } catch {
@@ -106,23 +129,49 @@ final class Archive: Sendable {
     }
   }
 
-  private func build(_ all: [Publication], version: String, now: Date) -> Snapshot {
+  /// The press kits' ZIPs of `all`, made in Media/ when they are not there (kept from
+  /// `made` when their content has not changed). A kit that cannot be made is logged and
+  /// left out: its page shows the files without the ZIP.
+  private func makeKits(_ all: [Publication], made: [String: PressKitZIP]) -> [String: PressKitZIP] {
+    var kits: [String: PressKitZIP] = [:]
+    for publication in all {
+      let archive = PressKitArchive(files: publication.files)
+      guard !archive.isEmpty else { continue }
+      if let kit = made[publication.slug], kit.archive == archive {
+        kits[publication.slug] = kit
+        continue
+      }
+      do {
+        kits[publication.slug] = PressKitZIP(archive: archive, size: try archive.make(in: mediaDirectory).size)
+      } catch {
+        logger.error("the press kit's ZIP could not be made", metadata: ["release": "\(publication.slug)", "error": "\(error)"])
+      }
+    }
+    return kits
+  }
+
+  private func build(_ all: [Publication], kits: [String: PressKitZIP], version: String, now: Date) -> Snapshot {
     let visible = all.filter { $0.visibleFrom <= now }.sorted { ($0.visibleFrom, $0.slug) > ($1.visibleFrom, $1.slug) }
     var result = Snapshot(
-      all: all, visible: visible, nextChange: all.filter { $0.visibleFrom > now }.map(\.visibleFrom).min(), version: version)
+      all: all, visible: visible, published: Dictionary(visible.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first }), kits: kits,
+      nextChange: all.filter { $0.visibleFrom > now }.map(\.visibleFrom).min(), version: version)
     let cache = rendered.withLock { $0 }
+    let cachedKits = renderedKits.withLock { $0 }
     var kept: [String: (Publication, StaticPage)] = [:]
     for publication in visible {
       let page: StaticPage
-      if let (was, cached) = cache[publication.slug], was == publication {
+      if let (was, cached) = cache[publication.slug], was == publication, cachedKits[publication.slug] == kits[publication.slug] {
         page = cached
       } else {
-        page = StaticPage(pages.render("release", context(site: site, ["release": releaseValues(publication, html: true)])), contentType: "text/html; charset=utf-8")
+        var values = releaseValues(publication, html: true)
+        if let kit = pressKitValues(publication, zip: kits[publication.slug]) { values["press_kit"] = kit }
+        page = StaticPage(pages.render("release", context(site: site, ["release": values])), contentType: "text/html; charset=utf-8")
       }
       kept[publication.slug] = (publication, page)
       result.pages[.release(slug: publication.slug)] = page
     }
     rendered.withLock { $0 = kept }
+    renderedKits.withLock { $0 = kits }
     result.pages[.home] = StaticPage(
       pages.render("index", context(site: site, ["releases": visible.map { releaseValues($0, html: false) }])), contentType: "text/html; charset=utf-8")
     result.pages[.feed] = StaticPage(
