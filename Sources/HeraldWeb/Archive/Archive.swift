@@ -38,6 +38,9 @@ final class Archive: Sendable {
   /// The pages by page, and when that changes next.
   struct Snapshot: Sendable {
     var pages: [PublicPage: StaticPage] = [:]
+    /// The index in each language it can be shown in (the site's, and every language a
+    /// visible release is in), chosen per request by Accept-Language.
+    var indexes: [String: StaticPage] = [:]
     /// Every publication, visible or not yet.
     var all: [Publication] = []
     /// The visible releases, newest first (for the contact form's choice).
@@ -55,14 +58,21 @@ final class Archive: Sendable {
   private let publicSite: PublicSite
   private let clock: WallClock
   private let logger: Logger
+  /// Herald's words in every language, for pages in a release's language.
+  private let strings: StringsCatalog
+  /// The site's language (herald.yml's web.language), a primary subtag.
+  let siteLanguage: String
   private let snapshot = Mutex(Snapshot())
-  /// Release pages already rendered, by slug and the content they were made from.
-  private let rendered = Mutex([String: (Publication, StaticPage)]())
+  /// Release pages already rendered, by address, with the content and the alternates'
+  /// languages they were made from.
+  private let rendered = Mutex([PublicPage: (Publication, [String], StaticPage)]())
 
   init(
     store: SubscriberStore, pages: WebPages, site: [String: any Sendable], organization: String, publicSite: PublicSite, clock: WallClock,
-    logger: Logger
+    logger: Logger, strings: StringsCatalog = .english
   ) {
+    self.strings = strings
+    self.siteLanguage = LanguageTag.primary(site["language"] as? String ?? "en")
     self.store = store
     self.pages = pages
     self.site = site
@@ -88,6 +98,15 @@ final class Archive: Sendable {
   /// The releases visible now, newest first.
   var visible: [Publication] { snapshot.withLock { $0.visible } }
 
+  /// The index in the language a visitor reads best (their Accept-Language, weighed by its
+  /// q-values, among the languages it is shown in), else the site's.
+  func index(acceptLanguage: String?) -> StaticPage? {
+    _ = page(.home)  // an embargo that has ended is seen here too
+    let indexes = snapshot.withLock { $0.indexes }
+    let language = AcceptLanguage(acceptLanguage).best(of: Array(indexes.keys)) ?? siteLanguage
+    return indexes[language] ?? indexes[siteLanguage]
+  }
+
   /// Renders again when the publications have changed or an embargo has ended. Cheap when
   /// nothing has: one small query. Blocking (SQLite): call it off the event loop.
   func refresh() {
@@ -107,40 +126,100 @@ final class Archive: Sendable {
   }
 
   private func build(_ all: [Publication], version: String, now: Date) -> Snapshot {
-    let visible = all.filter { $0.visibleFrom <= now }.sorted { ($0.visibleFrom, $0.slug) > ($1.visibleFrom, $1.slug) }
+    let shown = all.filter { $0.visibleFrom <= now }
+    // A translation shows no earlier than its original: the embargo holds every language.
+    let originals = Set(shown.filter { !$0.translation }.map(\.slug))
+    let visibleAll = shown.filter { !$0.translation || originals.contains($0.slug) }
+      .sorted { ($0.visibleFrom, $0.slug, $0.translation ? 1 : 0) > ($1.visibleFrom, $1.slug, $1.translation ? 1 : 0) }
+    // One entry per release (the original): the contact form's choice, the default feed.
+    let visible = visibleAll.filter { !$0.translation }
     var result = Snapshot(
       all: all, visible: visible, nextChange: all.filter { $0.visibleFrom > now }.map(\.visibleFrom).min(), version: version)
+    // Each release's languages, the original first.
+    let editions = Dictionary(grouping: visibleAll, by: \.slug).mapValues { $0.sorted { !$0.translation && $1.translation } }
     let cache = rendered.withLock { $0 }
-    var kept: [String: (Publication, StaticPage)] = [:]
-    for publication in visible {
+    var kept: [PublicPage: (Publication, [String], StaticPage)] = [:]
+    for publication in visibleAll {
+      let family = editions[publication.slug] ?? [publication]
+      let address = Self.page(of: publication)
+      let languages = family.map { language(of: $0) }
       let page: StaticPage
-      if let (was, cached) = cache[publication.slug], was == publication {
+      if let (was, wasLanguages, cached) = cache[address], was == publication, wasLanguages == languages {
         page = cached
       } else {
-        page = StaticPage(pages.render("release", context(site: site, ["release": releaseValues(publication, html: true)])), contentType: "text/html; charset=utf-8")
+        var values = releaseValues(publication, html: true)
+        values["alternates"] = alternates(family, current: publication)
+        values["translated"] = family.count > 1
+        page = StaticPage(
+          pages.render("release", context(site: site, ["release": values], language: language(of: publication), strings: strings)),
+          contentType: "text/html; charset=utf-8")
       }
-      kept[publication.slug] = (publication, page)
-      result.pages[.release(slug: publication.slug)] = page
+      kept[address] = (publication, languages, page)
+      result.pages[address] = page
     }
     rendered.withLock { $0 = kept }
-    result.pages[.home] = StaticPage(
-      pages.render("index", context(site: site, ["releases": visible.map { releaseValues($0, html: false) }])), contentType: "text/html; charset=utf-8")
+    // The index in each language: every release once, in that language where it has it;
+    // and each language's feed.
+    for code in Set([siteLanguage] + visibleAll.map { language(of: $0) }) {
+      let releases = visible.map { original -> [String: Any] in
+        let family = editions[original.slug] ?? [original]
+        let chosen = family.first { language(of: $0) == code } ?? original
+        var values = releaseValues(chosen, html: false)
+        values["alternates"] = alternates(family, current: chosen)
+        values["translated"] = family.count > 1
+        return values
+      }
+      result.indexes[code] = StaticPage(
+        pages.render("index", context(site: site, ["releases": releases], language: code, strings: strings)),
+        contentType: "text/html; charset=utf-8")
+      result.pages[.languageFeed(language: code)] = StaticPage(
+        AtomFeed.xml(
+          visibleAll.filter { language(of: $0) == code }, organization: organization, site: publicSite, updated: now,
+          language: code, title: strings.table(for: code)["press_releases"]),
+        contentType: "application/atom+xml; charset=utf-8")
+    }
+    result.pages[.home] = result.indexes[siteLanguage]
     result.pages[.feed] = StaticPage(
       AtomFeed.xml(visible, organization: organization, site: publicSite, updated: now), contentType: "application/atom+xml; charset=utf-8")
     return result
   }
 
+  /// A publication's address: the original's /releases/SLUG, a translation's /LANG/releases/SLUG.
+  static func page(of publication: Publication) -> PublicPage {
+    .release(slug: publication.slug, language: publication.language.map(LanguageTag.primary), translation: publication.translation)
+  }
+
+  /// A publication's language, a primary subtag; the site's when it says none.
+  private func language(of publication: Publication) -> String {
+    LanguageTag.primary(publication.language ?? siteLanguage)
+  }
+
+  /// The languages of a release, for its `hreflang` alternates and its language switch:
+  /// each with its own name ("Русский"), its address, and whether it is the page's own.
+  private func alternates(_ family: [Publication], current: Publication) -> [[String: Any]] {
+    family.map { publication in
+      let page = Self.page(of: publication)
+      let code = language(of: publication)
+      return [
+        "language": code, "name": LanguageTag.autonym(code), "path": page.path, "url": publicSite.url(page),
+        "current": publication.translation == current.translation && publication.language == current.language,
+      ]
+    }
+  }
+
   private func releaseValues(_ publication: Publication, html: Bool) -> [String: Any] {
     var values: [String: Any] = [
-      "slug": publication.slug, "url": PublicPage.release(slug: publication.slug).path, "title": publication.title, "subject": publication.subject,
-      "date": ReleaseDate(publication.releaseDate)?.longForm ?? publication.releaseDate, "date_iso": publication.releaseDate,
-      "language": publication.language ?? (site["language"] as? String ?? "en"),
+      "slug": publication.slug, "url": Self.page(of: publication).path, "title": publication.title, "subject": publication.subject,
+      "date": ReleaseDate(publication.releaseDate)?.longForm(in: language(of: publication)) ?? publication.releaseDate,
+      "date_iso": publication.releaseDate, "language": publication.language ?? siteLanguage,
     ]
     if let summary = publication.summary, !summary.isEmpty { values["summary"] = summary }
     if let dateline = publication.dateline { values["dateline"] = dateline }
     if html {
       values["html"] = publication.html
       values["contact_url"] = PublicPage.contact(release: publication.slug).path
+      // x-default: the original's address.
+      values["default_url"] = publicSite.url(.release(slug: publication.slug))
     }
     return values
   }
@@ -164,9 +243,26 @@ struct ArchiveRefresh: Service {
   }
 }
 
-/// A page's context: the site's values and the page's own.
+/// A page's context: the site's values and the page's own, with Herald's words
+/// (`{{strings.KEY}}`) in the site's language.
 func context(site: [String: any Sendable], _ values: [String: Any]) -> [String: Any] {
   var context = values
   context["site"] = site
+  if context["strings"] == nil, let words = site["strings"] { context["strings"] = words }
+  return context
+}
+
+/// A page's context in a language of its own (a release's, an index's): its `<html lang>`,
+/// its feed, and Herald's words in that language.
+func context(site: [String: any Sendable], _ values: [String: Any], language: String, strings: StringsCatalog) -> [String: Any] {
+  var site = site
+  site["language"] = language
+  if var paths = site["paths"] as? [String: String] {
+    paths["language_feed"] = PublicPage.languageFeed(language: language).path
+    site["paths"] = paths
+  }
+  var context = values
+  context["site"] = site
+  context["strings"] = strings.table(for: language).values
   return context
 }

@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var options: WorkspaceOptions
 
-  @Argument(help: ArgumentHelp("The release file.", valueName: "RELEASE.md"))
+  @Argument(help: ArgumentHelp("The release file (any of its translations: all are checked), or its slug.", valueName: "RELEASE.md"))
   var release: String
 
   @Flag(help: "Print the problems as JSON.")
@@ -29,8 +29,14 @@ struct CheckCommand: ParsableCommand {
     let workspace = options.value
     do {
       let configuration = try workspace.configuration()
-      let composed = try workspace.composeRelease(release, configuration: configuration, signed: false)
-      diagnostics = ReleaseChecker.diagnostics(for: composed)
+      let family = try workspace.composeFamily(release, configuration: configuration, signed: false)
+      let composed = family.first
+      // Each translation, and where they disagree (lists, embargo, files).
+      diagnostics = ReleaseChecker.diagnostics(for: family)
+      // Keys in the workspace's Templates/strings/*.yml that Herald does not know.
+      diagnostics += try workspace.strings().warnings.map {
+        Diagnostic($0.severity, file: Terminal.display(URL(fileURLWithPath: $0.file)), line: $0.line, $0.message)
+      }
       diagnostics += ReleaseChecker.embargoDiagnostics(for: composed.release, timeZone: configuration.compose.timeZone, now: Date())
       // The bulk senders' rules that herald.yml breaks, as warnings on herald.yml.
       diagnostics += SendingRules.warnings(composed: composed, configuration: configuration).map {
