@@ -123,6 +123,23 @@ struct TranslatedArchiveTests {
     }
   }
 
+  @Test func theConfirmationOfAGermanListIsInGerman() async throws {
+    try await fixture.test { client in
+      let fields = [
+        ("form_token", fixture.formToken("subscribe")), ("email", "kim@example.net"), ("name", "Kim"), ("consent", "yes"), ("website", ""),
+      ]
+      let response = try await client.execute(uri: "/subscribe/press-de", method: .post, headers: formHeaders, body: formBody(fields))
+      #expect(response.status == .ok)
+    }
+    let mail = try #require(try fixture.queued().first)
+    let parsed = try inspectMessage(mail.bytes)
+    #expect(parsed.header("Subject") == ["Bitte bestätigen Sie: Pressemitteilungen"])
+    let text = try #require(parsed.parts.first { $0.contentType == "text/plain" }?.content)
+    #expect(text.hasPrefix("Bitte bestätigen Sie, dass Sie *Pressemitteilungen* von Institute for\n"), "\(text)")
+    #expect(text.contains("an die Adresse kim@example.net erhalten möchten:"), "\(text)")
+    #expect(text.contains("Abonnement bestätigen") && text.contains("Der Link ist bis "), "\(text)")
+  }
+
   @Test func aRussianWorkspaceServesItsPagesInRussian() async throws {
     let russian = try WebFixture(web: ["  language: ru"])
     try await russian.test { client in

@@ -59,5 +59,10 @@ extension StringsTable {
     ("send", "Send"),
     ("message_received", "Message received"),
     ("message_reached_press_office", "Thank you, your message has reached the press office"),
+    ("confirm_subject", "Please confirm: {list}"),
+    ("confirm_request", "Please confirm that you want to receive {list} from {organization} at {address}:"),
+    ("confirm_button", "Confirm the subscription"),
+    ("confirm_lifetime", "The link is good for {lifetime}."),
+    ("confirm_ignore", "If you did not ask for this, ignore this message: without your confirmation nothing is sent to you."),
   ]
 }

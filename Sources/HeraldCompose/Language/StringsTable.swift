@@ -15,6 +15,14 @@ package struct StringsTable: Sendable, Hashable {
   /// shows on the page rather than nothing).
   package subscript(key: String) -> String { values[key] ?? key }
 
+  /// The words for `key` with each `{name}` in them replaced by `values[name]`: for words
+  /// Herald puts together in code (a confirmation mail), where each language has its own order.
+  package func filling(_ key: String, _ values: [String: String]) -> String {
+    var text = self[key]
+    for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+    return text
+  }
+
   /// The keys every table has, in English's order: the known keys of an override.
   package static let keys: [String] = english.map(\.key)
 
