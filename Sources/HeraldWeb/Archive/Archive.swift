@@ -170,7 +170,8 @@ final class Archive: Sendable {
         return values
       }
       result.indexes[code] = StaticPage(
-        pages.render("index", context(site: site, ["releases": releases], language: code, strings: strings)),
+        // The site's own index links the site's feed (every release); another language's, its own.
+        pages.render("index", context(site: site, ["releases": releases], language: code, strings: strings, languageFeed: code != siteLanguage)),
         contentType: "text/html; charset=utf-8")
       result.pages[.languageFeed(language: code)] = StaticPage(
         AtomFeed.xml(
@@ -253,11 +254,13 @@ func context(site: [String: any Sendable], _ values: [String: Any]) -> [String: 
 }
 
 /// A page's context in a language of its own (a release's, an index's): its `<html lang>`,
-/// its feed, and Herald's words in that language.
-func context(site: [String: any Sendable], _ values: [String: Any], language: String, strings: StringsCatalog) -> [String: Any] {
+/// its feed (with `languageFeed`), and Herald's words in that language.
+func context(
+  site: [String: any Sendable], _ values: [String: Any], language: String, strings: StringsCatalog, languageFeed: Bool = true
+) -> [String: Any] {
   var site = site
   site["language"] = language
-  if var paths = site["paths"] as? [String: String] {
+  if languageFeed, var paths = site["paths"] as? [String: String] {
     paths["language_feed"] = PublicPage.languageFeed(language: language).path
     site["paths"] = paths
   }
