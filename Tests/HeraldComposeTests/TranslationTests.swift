@@ -123,6 +123,19 @@ struct TranslationTests {
     #expect(message.contains("Content-Language: ru\r\n"))
   }
 
+  @Test func anEmbargoedCopyIsMarkedInItsLanguage() throws {
+    let time = try #require(EmbargoTime(parsing: "2026-12-08T06:00:00+01:00"))
+    var settings = Fixtures.settings
+    settings.timeZone = TimeZone(identifier: "Europe/Berlin")!
+    let catalog = try StringsCatalog(shipped: shippedTables(), overrides: [:])
+    let russian = EmbargoMarking(time, readerZone: nil, settings: settings, strings: catalog.table(for: "ru"))
+    #expect(russian.subject("Новое исследование") == "ЭМБАРГО до 8 декабря 2026\u{202F}г., 06:00 CET: Новое исследование")
+    #expect(russian.marking(text: "").hasPrefix("*** ЭМБАРГО ДО 8 декабря 2026\u{202F}г., 06:00 CET ***\nНе для публикации"))
+    // herald.yml's own prefix still opens the subject.
+    settings.embargoPrefix = "Под эмбарго до"
+    #expect(EmbargoMarking(time, readerZone: nil, settings: settings, strings: catalog.table(for: "ru")).subject("X").hasPrefix("Под эмбарго до 8 декабря"))
+  }
+
   @Test func everyShippedTableIsCompleteAndEnglishMatchesTheBuiltInWords() throws {
     let shipped = shippedTables()
     #expect(Set(shipped.keys) == ["en", "ru", "de", "fr", "es"])

@@ -20,7 +20,7 @@ package struct EmbargoMarking: Sendable, Hashable {
   /// - Parameter strings: the words of the release's language; herald.yml's own
   ///   `embargo_prefix`, when it sets one, still opens the subject.
   package init(_ time: EmbargoTime, readerZone: TimeZone?, settings: ComposeSettings, strings: StringsTable? = nil) {
-    self.until = time.readable(forReaderIn: readerZone, workspace: settings.timeZone)
+    self.until = time.readable(forReaderIn: readerZone, workspace: settings.timeZone, language: strings?.language)
     self.subjectPrefix = settings.embargoPrefix
     if let strings {
       if settings.embargoPrefix == ComposeSettings.defaultEmbargoPrefix { subjectPrefix = strings["embargoed_until"] }
