@@ -67,7 +67,7 @@ extension Mailroom {
     let lists = request.lists.isEmpty ? release.lists : request.lists
     let audience = SubscriberStore.Audience.lists(lists)
     let diagnostics = try ReleaseChecker.diagnostics(for: family)
-      + RecipientCheck.diagnostics(for: release, audience: request.lists.isEmpty ? nil : audience, store: store)
+      + RecipientCheck.diagnostics(for: family.family, audience: request.lists.isEmpty ? nil : audience, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; no test copy was sent", diagnostics: diagnostics)
     }

@@ -80,7 +80,7 @@ package final class Mailroom: Sendable {
     let family = try workspace.composeFamily(request.release, configuration: configuration)
     let composed = family.first
     let diagnostics = try ReleaseChecker.diagnostics(for: family)
-      + RecipientCheck.diagnostics(for: composed.release, audience: request.checkedAudience, conditions: request.conditions, store: store)
+      + RecipientCheck.diagnostics(for: family.family, audience: request.checkedAudience, conditions: request.conditions, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
     }

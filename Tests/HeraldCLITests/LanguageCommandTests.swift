@@ -106,6 +106,18 @@ struct LanguageCommandTests {
     #expect(try String(contentsOf: root.appendingPathComponent("q/message.txt"), encoding: .utf8).contains("Press release - 31 March 2020"))
   }
 
+  @Test func aFieldNoSubscriberHasIsAnErrorInATranslationToo() throws {
+    defer { sink.stop() }
+    let file = root.appendingPathComponent("Releases/2020-03-31-water-report.ru.md")
+    try (try String(contentsOf: file, encoding: .utf8) + "\nДля {{subscriber.beet}}.\n").write(to: file, atomically: true, encoding: .utf8)
+    let check = try herald("check", "2020-03-31-water-report")
+    #expect(check.status == 1)
+    #expect(check.stdout.contains("2020-03-31-water-report.ru.md:54: error: no subscriber has the field “beet”"), "\(check.stdout)")
+    #expect(check.stdout.contains("(did you mean “beat”?)"), "\(check.stdout)")
+    let send = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", relay, "--yes")
+    #expect(send.status == 1 && (send.stdout + send.stderr).contains("water-report.ru.md:54: error: no subscriber has the field “beet”"), "\(send.stdout)\(send.stderr)")
+  }
+
   @Test func checkChecksEveryTranslationAndWarnsWhereTheyDisagree() throws {
     defer { sink.stop() }
     let clean = try herald("check", "2020-03-31-water-report")

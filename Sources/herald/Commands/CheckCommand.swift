@@ -50,7 +50,7 @@ struct CheckCommand: ParsableCommand {
         diagnostics += store.tightenedFiles.map { Diagnostic(.warning, file: Terminal.display(URL(fileURLWithPath: $0.path)), line: nil, $0.reason) }
         diagnostics += AudienceCheck.diagnostics(for: composed.release, lists: try store.lists(), listsFile: Terminal.display(workspace.databaseFile))
         // Its lists exist, its {{subscriber.KEY}} fields are ones subscribers have, and who would find one empty.
-        diagnostics += try RecipientCheck.diagnostics(for: composed.release, store: store)
+        diagnostics += try RecipientCheck.diagnostics(for: family.family, store: store)
       }
     } catch let error as any DiagnosedError where !error.diagnostics.isEmpty {
       diagnostics = error.diagnostics
