@@ -47,9 +47,4 @@ package struct ComposedFamily: Sendable {
     let language = choice.language(subscriber: subscriberLanguage, list: listLanguage)
     return (language, composed(in: language))
   }
-
-  /// Every translation's language with the composed release.
-  package var byLanguage: [(language: String, release: ComposedRelease)] {
-    Array(zip(family.languages, translations)).map { (language: $0.0, release: $0.1) }
-  }
 }

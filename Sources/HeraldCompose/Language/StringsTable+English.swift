@@ -27,7 +27,7 @@ extension StringsTable {
     ("questions_about_release", "Questions about this release?"),
     ("write_to_press_office", "Write to the press office"),
     ("languages", "Languages"),
-    ("also_in", "Also in"),
+    ("also_in", "Also in:"),
     ("back_to_releases", "Back to the press releases"),
     ("leave_field_empty", "Leave this field empty"),
     ("email_address", "Email address"),
