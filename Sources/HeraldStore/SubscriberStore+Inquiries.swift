@@ -241,8 +241,11 @@ extension SubscriberStore {
   package struct LanguageFigures: Sendable, Codable, Hashable {
     /// The language (a primary subtag, "ru").
     package var language: String
+    /// Subscribers whose last attempt the relay accepted.
     package var sent = 0
+    /// Subscribers whose last attempt was deferred (still being retried).
     package var deferred = 0
+    /// Subscribers whose message failed for good.
     package var failed = 0
   }
 
