@@ -121,7 +121,13 @@ let package = Package(
         .embedInCode("Resources/Templates/web/subscribe.mustache"),
         .embedInCode("Resources/Templates/web/unsubscribe.mustache"),
         .embedInCode("Resources/Templates/web/unsubscribed.mustache"),
+        .embedInCode("Resources/Templates/strings/en.yml"),
+        .embedInCode("Resources/Templates/strings/ru.yml"),
+        .embedInCode("Resources/Templates/strings/de.yml"),
+        .embedInCode("Resources/Templates/strings/fr.yml"),
+        .embedInCode("Resources/Templates/strings/es.yml"),
         .embedInCode("Resources/sample-release.md"),
+        .embedInCode("Resources/sample-release.ru.md"),
         .embedInCode("Resources/sample-list.csv"),
       ]
     ),
@@ -244,6 +250,6 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
-    .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting"]),
+    .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting", "HeraldDelivery"]),
   ]
 )

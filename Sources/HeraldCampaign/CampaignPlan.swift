@@ -11,8 +11,10 @@ import HeraldStore
 package struct CampaignPlan: Sendable {
   /// The campaign's name, as the Outbox, the delivery log and the reports know it.
   package var campaign: CampaignID
-  /// The release, composed once.
+  /// The release, composed once (in its first language).
   package var composed: ComposedRelease
+  /// The release with its translations, each composed once; every reader gets theirs.
+  package var family: ComposedFamily
   /// Who it goes to.
   package var audience: SubscriberStore.Audience
   /// The lists it goes through (empty for a correction, which follows its original).

@@ -22,6 +22,11 @@ struct CampaignWriter {
   /// Under embargo: recipients through lists that take embargoed copies get a marked copy
   /// at `date`, the others the release at the lift (held in the Outbox until then).
   var embargo: EmbargoedSend? = nil
+  /// The release with its translations: each recipient gets theirs (`LanguageChoice`); nil
+  /// or a family of one, everyone gets `composed`.
+  var family: ComposedFamily? = nil
+  /// The lists' languages by name, for readers whose own language is not known.
+  var listLanguages: [String: String] = [:]
 
   /// Writes a message for each recipient that `recipients` hands to its body, but those in
   /// `skipping` (subscriber ids), in batches.
@@ -79,15 +84,22 @@ struct CampaignWriter {
           mailbox: Mailbox(name: subscriber.name, address: subscriber.email), organization: subscriber.organization,
           attributes: subscriber.attributes, subscriberID: subscriber.id)
         var release = composed
+        var language: String?
+        if let family, family.family.isTranslated {
+          let chosen = family.composed(subscriberLanguage: subscriber.language, listLanguage: listLanguages[recipient.list])
+          language = chosen.language
+          release = chosen.release
+        }
         var when = date
         if let embargo {
           if embargo.sendsCopy(through: recipient.list) {
             let zone = EmbargoMarking.readerZone(subscriber.attributes)
-            if let made = copies[zone?.identifier ?? ""] {
+            let key = (language ?? "") + "/" + (zone?.identifier ?? "")
+            if let made = copies[key] {
               release = made
             } else {
-              release = composed.embargoed(EmbargoMarking(embargo.time, readerZone: zone, settings: composed.settings))
-              copies[zone?.identifier ?? ""] = release
+              release = release.embargoed(EmbargoMarking(embargo.time, readerZone: zone, settings: release.settings, strings: release.strings))
+              copies[key] = release
             }
           } else {
             when = max(embargo.lift, date)
@@ -97,7 +109,7 @@ struct CampaignWriter {
           for: person, list: recipient.list, stamp: MessageStamp(date: when, unique: OutboxMessage.makeID(now: when).lowercased()))
         batch.append(OutboxMessage(
           campaign: campaign, sender: sender, recipient: subscriber.email, subscriber: subscriber.id, list: recipient.list,
-          created: when, bytes: message.bytes))
+          language: language, created: when, bytes: message.bytes))
         composedCount += 1
         // Small first batches, so that sending starts at once; then bigger ones.
         if batch.count >= (composedCount <= 1000 ? 100 : 1000) {

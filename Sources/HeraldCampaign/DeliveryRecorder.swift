@@ -44,7 +44,9 @@ package final class DeliveryRecorder: Sendable {
   /// Records one result: a log row, and for a failure that is the recipient's, the bounce.
   package func record(_ result: Deliverer.Result) {
     if let subscriber = result.message.subscriber {
-      add(.init(subscriber: subscriber, campaign: result.message.campaign, list: result.message.list, outcome: result.outcome, reply: result.detail))
+      add(.init(
+        subscriber: subscriber, campaign: result.message.campaign, list: result.message.list, language: result.message.language,
+        outcome: result.outcome, reply: result.detail))
     }
     guard result.outcome == .failed, let reply = result.reply, Self.isBounce(reply) else { return }
     do {

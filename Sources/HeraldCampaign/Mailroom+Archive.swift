@@ -19,13 +19,27 @@ extension Mailroom {
     // fraction may come back a hair later than it went in, and a release published "now"
     // would not be visible now. A whole second survives the round trip exactly.
     let visible = Date(timeIntervalSince1970: max(time, release.embargo ?? time).timeIntervalSince1970.rounded(.down))
+    // A translation is published under its language (the primary subtag): its address.
+    let language = release.isTranslation ? ReleaseFamily.language(of: release) : release.language
     try store.publish(Publication(
       slug: release.slug, title: release.title, subject: release.subject, summary: release.summary, dateline: release.dateline,
-      language: release.language, releaseDate: release.date.description, visibleFrom: visible, publishedAt: time,
-      campaign: campaign?.description, html: body.html, text: body.text))
-    return try store.publication(release.slug) ?? Publication(
+      language: language, releaseDate: release.date.description, visibleFrom: visible, publishedAt: time,
+      campaign: campaign?.description, html: body.html, text: body.text, translation: release.isTranslation))
+    return try store.publication(release.slug, translation: release.isTranslation ? language : nil) ?? Publication(
       slug: release.slug, title: release.title, subject: release.subject, releaseDate: release.date.description, visibleFrom: visible,
       publishedAt: time, html: body.html, text: body.text)
+  }
+
+  /// Publishes a release and each of its translations (each at its own address); returns
+  /// the original's publication.
+  @discardableResult
+  package func publish(_ family: ComposedFamily, at time: Date = Date(), campaign: CampaignID? = nil) throws -> Publication {
+    var first: Publication?
+    for composed in family.translations {
+      let published = try publish(composed, at: time, campaign: campaign)
+      if first == nil { first = published }
+    }
+    return first!
   }
 
   /// Publishes the release file at `path` (a path, or a name inside Releases/).
@@ -34,16 +48,17 @@ extension Mailroom {
   ///   matter says `publish: false` (an internal release is never published).
   @discardableResult
   package func publish(release path: String, at time: Date = Date()) throws -> Publication {
-    let composed = try workspace.composeRelease(path, configuration: configuration)
+    let family = try workspace.composeFamily(path, configuration: configuration)
+    let composed = family.first
     if composed.release.publish == false {
       throw CampaignError(
         .invalidRequest, "\(path) says publish: false, so it is kept out of the public archive; remove that line to publish it")
     }
-    let diagnostics = ReleaseChecker.diagnostics(for: composed)
+    let diagnostics = ReleaseChecker.diagnostics(for: family)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; it was not published", diagnostics: diagnostics)
     }
-    return try publish(composed, at: time)
+    return try publish(family, at: time)
   }
 
   /// Takes a release out of the archive (by its slug); its page is gone at once.

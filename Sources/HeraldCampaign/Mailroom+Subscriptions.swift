@@ -140,17 +140,29 @@ extension Mailroom {
     let compose = configuration.compose
     let token = try linkSigner().confirmationToken(subscriber: subscriber.description, list: list.name, issued: now)
     let link = site.url(.confirm(token: token))
-    let organization = ComposedNotice.escape(compose.organization)
+    // In the list's language (what its members read), else the site's; Herald's words.
+    let language = list.language ?? configuration.web.language
+    let words = ((try? workspace.strings()) ?? .english).table(for: language)
+    let until = DateFormatter()
+    until.locale = Locale(identifier: LanguageTag.primary(language))
+    until.timeZone = compose.timeZone
+    until.dateStyle = .long
+    until.timeStyle = .short
+    let values = [
+      "list": "**\(ComposedNotice.escape(list.title))**", "organization": ComposedNotice.escape(compose.organization),
+      "address": ComposedNotice.escape(address), "lifetime": TimeSpan.describe(configuration.web.confirmationLifetime),
+      "until": until.string(from: now.addingTimeInterval(configuration.web.confirmationLifetime)),
+    ]
     let markdown = """
-      Please confirm that you want to receive **\(ComposedNotice.escape(list.title))** from \(organization) at \(ComposedNotice.escape(address)):
+      \(words.filling("confirm_request", values))
 
-      [Confirm the subscription](\(link))
+      [\(words["confirm_button"])](\(link))
 
-      The link is good for \(TimeSpan.describe(configuration.web.confirmationLifetime)). If you did not ask for this, ignore this message: without your confirmation nothing is sent to you.
+      \(words.filling("confirm_lifetime", values)) \(words["confirm_ignore"])
       """
     let notice = ComposedNotice(
       markdown: markdown, kind: .confirmation, from: compose.from, to: Mailbox(address: address), replyTo: compose.replyTo,
-      subject: "Please confirm: \(list.title)", settings: compose, stamp: MessageStamp.now(at: now))
+      subject: words.filling("confirm_subject", ["list": list.title]), settings: compose, stamp: MessageStamp.now(at: now))
     try enqueue(notice.message, kind: .confirmation, subscriber: subscriber, at: now)
   }
 }

@@ -62,12 +62,12 @@ extension Mailroom {
   ///   recipients); `ComposeError`, `StoreError`, `DeliveryError`.
   package func sendTestCopy(_ request: TestCopyRequest, session: DeliverySession?, now: Date = Date()) throws -> TestCopyResult {
     guard !request.to.isEmpty else { throw CampaignError(.invalidRequest, "a test copy needs an address to go to: --test-to ADDRESS") }
-    let composed = try workspace.composeRelease(request.release, configuration: configuration)
-    let release = composed.release
+    let family = try workspace.composeFamily(request.release, configuration: configuration)
+    let release = family.first.release
     let lists = request.lists.isEmpty ? release.lists : request.lists
     let audience = SubscriberStore.Audience.lists(lists)
-    let diagnostics = try ReleaseChecker.diagnostics(for: composed)
-      + RecipientCheck.diagnostics(for: release, audience: request.lists.isEmpty ? nil : audience, store: store)
+    let diagnostics = try ReleaseChecker.diagnostics(for: family)
+      + RecipientCheck.diagnostics(for: family.family, audience: request.lists.isEmpty ? nil : audience, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; no test copy was sent", diagnostics: diagnostics)
     }
@@ -79,6 +79,9 @@ extension Mailroom {
     let campaign = CampaignID(kind: .testCopy, started: now)
     let sender = (release.from ?? configuration.compose.from).address
     let person = Recipient(chosen.subscriber)
+    // In the language that subscriber would get.
+    let listLanguage = try store.lists().first { $0.name == chosen.list }?.language
+    let composed = family.composed(subscriberLanguage: chosen.subscriber.language, listLanguage: listLanguage).release
     let messages = request.to.map { address in
       let message = composed.message(for: person, list: chosen.list, stamp: .now(at: now), testCopyTo: address)
       // No subscriber: the delivery log records nothing, and no one's state changes.
@@ -94,7 +97,7 @@ extension Mailroom {
     }
     let delivered = results.value
     return TestCopyResult(
-      campaign: campaign, subject: ComposedRelease.testCopyMark + release.subject, subscriber: chosen.subscriber, list: chosen.list,
+      campaign: campaign, subject: ComposedRelease.testCopyMark + composed.release.subject, subscriber: chosen.subscriber, list: chosen.list,
       copies: messages.map { TestCopyResult.Copy(to: $0.recipient, outcome: delivered[$0.id]?.outcome, detail: delivered[$0.id]?.detail) })
   }
 

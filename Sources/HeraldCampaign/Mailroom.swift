@@ -77,9 +77,10 @@ package final class Mailroom: Sendable {
     // Unsubscribes taken while the store was busy (by herald serve, perhaps one that has
     // stopped since) count before anyone is chosen: nobody who unsubscribed gets this.
     try store.applyPendingUnsubscribes()
-    let composed = try workspace.composeRelease(request.release, configuration: configuration)
-    let diagnostics = try ReleaseChecker.diagnostics(for: composed)
-      + RecipientCheck.diagnostics(for: composed.release, audience: request.checkedAudience, conditions: request.conditions, store: store)
+    let family = try workspace.composeFamily(request.release, configuration: configuration)
+    let composed = family.first
+    let diagnostics = try ReleaseChecker.diagnostics(for: family)
+      + RecipientCheck.diagnostics(for: family.family, audience: request.checkedAudience, conditions: request.conditions, store: store)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw CampaignError(.releaseHasErrors, "the release has errors; nothing was sent", diagnostics: diagnostics)
     }
@@ -132,7 +133,7 @@ package final class Mailroom: Sendable {
       try embargoedSend($0, audience: audience, lists: reached, excludingReceived: excluding, skipping: skipping)
     }
     return CampaignPlan(
-      campaign: campaign, composed: composed, audience: audience, lists: request.correctionOf == nil ? lists : [],
+      campaign: campaign, composed: composed, family: family, audience: audience, lists: request.correctionOf == nil ? lists : [],
       correctionOf: request.correctionOf, releasePath: request.release, recipients: count.recipients - inOutbox,
       suppressed: count.suppressed, alreadyReceived: count.alreadyReceived, inOutbox: inOutbox, again: request.again,
       date: date, scheduled: (request.sendAt.map { $0 > now } ?? false) || embargoed?.copies == 0, embargo: embargoed,
@@ -191,9 +192,16 @@ package final class Mailroom: Sendable {
     try EnqueueMark.begin(plan.campaign, release: plan.releasePath, recipients: plan.recipients, outbox: outbox.directory)
     let enqueueing = Flag()  // set when enqueueing has ended
     async let delivered = deliver(with: session, while: { !enqueueing.isSet }, onResult: onResult)
+    // The lists' languages, for readers whose own is not known (a translated release only).
+    var listLanguages: [String: String] = [:]
+    if plan.family.family.isTranslated {
+      listLanguages = try await BlockingWork.run { [store] in
+        Dictionary(try store.lists().compactMap { list in list.language.map { (list.name, $0) } }) { first, _ in first }
+      }
+    }
     let writer = CampaignWriter(
       composed: plan.composed, campaign: plan.campaign, sender: plan.sender, signers: plan.signers, outbox: outbox, date: plan.date,
-      embargo: plan.embargo)
+      embargo: plan.embargo, family: plan.family, listLanguages: listLanguages)
     let (enqueued, enqueueError) = try await BlockingWork.runOnThread(named: "herald-enqueue") { [store] in
       writer.write(skipping: plan.skipping) { body in
         try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived, body)
@@ -209,7 +217,7 @@ package final class Mailroom: Sendable {
       // Sent to public lists (or publish: true) is published: the archive shows it from the
       // send's time (or its embargo's end).
       do {
-        published = try await BlockingWork.run { [self] in try publish(plan.composed, at: plan.date, campaign: plan.campaign) }
+        published = try await BlockingWork.run { [self] in try publish(plan.family, at: plan.date, campaign: plan.campaign) }
       } catch {
         publishProblem = "\(error)"
         logger.warning("the release was sent but could not be published to the archive", metadata: ["error": "\(error)"])

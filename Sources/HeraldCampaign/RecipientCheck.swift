@@ -69,6 +69,19 @@ package enum RecipientCheck {
   }
 }
 
+extension RecipientCheck {
+  /// The errors and warnings for a release and its translations: the first language's as
+  /// `diagnostics(for:…)` gives them (its lists are the send's), and for each translation the
+  /// `{{subscriber.KEY}}` fields no subscriber has. (How many would find a field empty is
+  /// counted for the first language only: who reads which translation is decided per send.)
+  package static func diagnostics(
+    for family: ReleaseFamily, audience: SubscriberStore.Audience? = nil, conditions: [SubscriberCondition] = [], store: SubscriberStore
+  ) throws -> [Diagnostic] {
+    try diagnostics(for: family.first, audience: audience, conditions: conditions, store: store)
+      + family.releases.dropFirst().flatMap { try diagnostics(for: $0, audience: .lists([]), store: store) }
+  }
+}
+
 extension Recipient {
   /// A subscriber as a recipient of their mail: their name, organisation and attributes,
   /// and their id in their signed links.

@@ -28,8 +28,13 @@ public enum PublicPage: Sendable, Hashable {
   case feed
   /// The pages' stylesheet.
   case stylesheet
-  /// A published release.
+  /// A published release, in its first language: `/releases/SLUG`.
   case release(slug: String)
+  /// A published release's translation into another language: `/LANG/releases/SLUG`
+  /// (the language first, so no address of a release's files or press kit is like it).
+  case translation(slug: String, language: String)
+  /// The Atom feed of the releases in one language: `/LANG/feed.atom`.
+  case languageFeed(language: String)
   /// A file published with a release (a photo, its rendition, a document), by its digest:
   /// `/releases/SLUG/files/DIGEST/NAME`.
   case releaseFile(slug: String, file: PressKitFile)
@@ -53,6 +58,8 @@ public enum PublicPage: Sendable, Hashable {
     case .feed: return .feed
     case .stylesheet: return .stylesheet
     case .release: return .release
+    case .translation: return .translation
+    case .languageFeed: return .languageFeed
     case .releaseFile: return .releaseFile
     case .pressKit: return .pressKit
     case .unsubscribe: return .unsubscribe
@@ -68,6 +75,8 @@ public enum PublicPage: Sendable, Hashable {
     switch self {
     case .home, .feed, .stylesheet, .lists: return route.path()
     case .release(let slug), .pressKit(let slug): return route.path(slug)
+    case .translation(let slug, let language): return route.path(language, slug)
+    case .languageFeed(let language): return route.path(language)
     case .releaseFile(let slug, let file): return route.path(slug, file.digest, file.name)
     case .unsubscribe(let token), .confirm(let token): return route.path(token)
     case .subscribe(let list): return route.path(list)
@@ -99,6 +108,10 @@ public struct PublicRoute: Sendable, Hashable, CustomStringConvertible {
   public static let stylesheet = PublicRoute(.literal("style.css"))
   /// `/releases/:slug`
   public static let release = PublicRoute(.literal("releases"), .parameter("slug"))
+  /// `/:language/releases/:slug`
+  public static let translation = PublicRoute(.parameter("language"), .literal("releases"), .parameter("slug"))
+  /// `/:language/feed.atom`
+  public static let languageFeed = PublicRoute(.parameter("language"), .literal("feed.atom"))
   /// `/releases/:slug/files/:digest/:name`
   public static let releaseFile = PublicRoute(
     .literal("releases"), .parameter("slug"), .literal("files"), .parameter("digest"), .parameter("name"))
@@ -166,5 +179,14 @@ public struct PublicRoute: Sendable, Hashable, CustomStringConvertible {
       }
     }
     return encoded
+  }
+}
+
+extension PublicPage {
+  /// A release's page in one of its languages: its first language (the original, `translation`
+  /// false) at `/releases/SLUG`, a translation at `/LANG/releases/SLUG`.
+  public static func release(slug: String, language: String?, translation: Bool) -> PublicPage {
+    guard translation, let language, !language.isEmpty else { return .release(slug: slug) }
+    return .translation(slug: slug, language: language)
   }
 }

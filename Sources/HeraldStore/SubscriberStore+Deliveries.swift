@@ -12,6 +12,8 @@ extension SubscriberStore {
     package var release: String
     /// The list it went through.
     package var list: String?
+    /// The language of the translation it was in; nil for a release without translations.
+    package var language: String?
     /// What the attempt came to.
     package var outcome: DeliveryOutcome
     /// The relay's reply line, or why there was none.
@@ -20,10 +22,11 @@ extension SubscriberStore {
     package var at: Date
 
     /// Makes an attempt to record; `release` is the campaign's release key.
-    package init(campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
+    package init(campaign: CampaignID, list: String?, language: String? = nil, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
       self.campaign = campaign
       self.release = campaign.releaseKey
       self.list = list
+      self.language = language
       self.outcome = outcome
       self.reply = reply
       self.at = at
@@ -36,9 +39,12 @@ extension SubscriberStore {
     package var delivery: Delivery
 
     /// Makes a record.
-    package init(subscriber: SubscriberID, campaign: CampaignID, list: String?, outcome: DeliveryOutcome, reply: String, at: Date = Date()) {
+    package init(
+      subscriber: SubscriberID, campaign: CampaignID, list: String?, language: String? = nil, outcome: DeliveryOutcome, reply: String,
+      at: Date = Date()
+    ) {
       self.subscriber = subscriber
-      delivery = Delivery(campaign: campaign, list: list, outcome: outcome, reply: reply, at: at)
+      delivery = Delivery(campaign: campaign, list: list, language: language, outcome: outcome, reply: reply, at: at)
     }
   }
 
@@ -53,7 +59,7 @@ extension SubscriberStore {
     try write { db in
       var statements: [Int: RawStatement] = [:]
       var values: [SQLValue] = []
-      values.reserveCapacity(Self.deliveryRowsPerStatement * 7)
+      values.reserveCapacity(Self.deliveryRowsPerStatement * 8)
       var start = records.startIndex
       while start < records.endIndex {
         let rows = records[start..<min(start + Self.deliveryRowsPerStatement, records.endIndex)]
@@ -62,10 +68,10 @@ extension SubscriberStore {
         if let prepared = statements[rows.count] {
           statement = prepared
         } else {
-          let placeholders = repeatElement("(?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
+          let placeholders = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
           statement = try RawStatement("""
-            INSERT INTO delivery (subscriber_id, release, campaign, list_name, outcome, reply, at)
-            SELECT column1, column2, column3, column4, column5, column6, column7 FROM (VALUES \(placeholders))
+            INSERT INTO delivery (subscriber_id, release, campaign, list_name, outcome, reply, at, language)
+            SELECT column1, column2, column3, column4, column5, column6, column7, column8 FROM (VALUES \(placeholders))
             WHERE EXISTS (SELECT 1 FROM subscriber WHERE id = column1)
             """, in: db)
           statements[rows.count] = statement
@@ -75,7 +81,7 @@ extension SubscriberStore {
           let delivery = record.delivery
           values += [
             .integer(record.subscriber.rawValue), .text(delivery.release), .text(delivery.campaign.rawValue), .text(delivery.list),
-            .text(delivery.outcome.rawValue), .text(delivery.reply), .real(delivery.at.timeIntervalSince1970),
+            .text(delivery.outcome.rawValue), .text(delivery.reply), .real(delivery.at.timeIntervalSince1970), .text(delivery.language),
           ]
         }
         try statement.execute(values) { _ in }

@@ -232,6 +232,21 @@ extension SubscriberStore {
     package var open = 0
     /// The median time from an inquiry's arrival to its first answer, in seconds.
     package var medianFirstAnswer: TimeInterval?
+    /// For a release sent in several languages: the deliveries per language of the
+    /// translation sent, by each subscriber's last attempt; empty otherwise.
+    package var languages: [LanguageFigures] = []
+  }
+
+  /// A release's deliveries in one language.
+  package struct LanguageFigures: Sendable, Codable, Hashable {
+    /// The language (a primary subtag, "ru").
+    package var language: String
+    /// Subscribers whose last attempt the relay accepted.
+    package var sent = 0
+    /// Subscribers whose last attempt was deferred (still being retried).
+    package var deferred = 0
+    /// Subscribers whose message failed for good.
+    package var failed = 0
   }
 
   /// The figures of a release (by its slug).
@@ -254,6 +269,26 @@ extension SubscriberStore {
         case nil: break
         }
       }
+      // The same, per language of the translation each got (rows from before translations
+      // have none, and are left out).
+      let byLanguage = try Row.fetchAll(db, sql: """
+        SELECT d.language, d.outcome, COUNT(*) FROM delivery d
+        JOIN (SELECT subscriber_id, MAX(id) AS last FROM delivery WHERE release = ? GROUP BY subscriber_id) l ON l.last = d.id
+        WHERE d.language IS NOT NULL GROUP BY d.language, d.outcome ORDER BY d.language
+        """, arguments: [release])
+      var languages: [String: LanguageFigures] = [:]
+      for row in byLanguage {
+        let language: String = row[0]
+        var entry = languages[language] ?? LanguageFigures(language: language)
+        switch DeliveryOutcome(rawValue: row[1]) {
+        case .sent: entry.sent = row[2]
+        case .deferred: entry.deferred = row[2]
+        case .failed: entry.failed = row[2]
+        case nil: break
+        }
+        languages[language] = entry
+      }
+      figures.languages = languages.values.sorted { $0.language < $1.language }
       // Bounced: memberships whose status became bounced with evidence from this release's
       // failures (the SMTP reply) or from its bounces in the inbox.
       figures.bounced = try Int.fetchOne(db, sql: """

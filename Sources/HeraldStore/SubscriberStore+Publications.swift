@@ -11,17 +11,17 @@ extension SubscriberStore {
     try write { db in
       try db.execute(
         sql: """
-          INSERT INTO publication (slug, title, subject, summary, dateline, language, release_date, visible_from, published_at,
-            changed_at, campaign, html, text, files)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          ON CONFLICT(slug) DO UPDATE SET title = excluded.title, subject = excluded.subject, summary = excluded.summary,
+          INSERT INTO publication (slug, translation, title, subject, summary, dateline, language, release_date, visible_from,
+            published_at, changed_at, campaign, html, text, files)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          ON CONFLICT(slug, translation) DO UPDATE SET title = excluded.title, subject = excluded.subject, summary = excluded.summary,
             dateline = excluded.dateline, language = excluded.language, release_date = excluded.release_date,
             visible_from = MAX(publication.visible_from, excluded.visible_from), changed_at = excluded.changed_at,
             campaign = COALESCE(excluded.campaign, publication.campaign), html = excluded.html, text = excluded.text,
             files = excluded.files
           """,
         arguments: [
-          publication.slug, publication.title, publication.subject, publication.summary, publication.dateline, publication.language,
+          publication.slug, publication.translationKey, publication.title, publication.subject, publication.summary, publication.dateline, publication.language,
           publication.releaseDate, publication.visibleFrom.timeIntervalSince1970, publication.publishedAt.timeIntervalSince1970,
           Date().timeIntervalSince1970, publication.campaign, publication.html, publication.text,
           String(decoding: try JSONEncoder().encode(publication.files), as: UTF8.self),
@@ -29,7 +29,7 @@ extension SubscriberStore {
     }
   }
 
-  /// Takes a release out of the archive.
+  /// Takes a release out of the archive, with every translation.
   /// - Returns: whether it was published.
   @discardableResult
   package func withdraw(_ slug: String) throws -> Bool {
@@ -39,16 +39,26 @@ extension SubscriberStore {
     }
   }
 
-  /// Every publication, newest first (embargoed ones too: the caller decides what is visible).
+  /// Every publication, newest first, each original before its translations (embargoed
+  /// ones too: the caller decides what is visible).
   package func publications() throws -> [Publication] {
     try read { db in
-      try Row.fetchAll(db, sql: "SELECT * FROM publication ORDER BY visible_from DESC, slug").map(Self.publication(from:))
+      try Row.fetchAll(db, sql: "SELECT * FROM publication ORDER BY visible_from DESC, slug, translation").map(Self.publication(from:))
     }
   }
 
-  /// The publication of a release, or nil.
+  /// The publication of a release in its first language (the original), or nil.
   package func publication(_ slug: String) throws -> Publication? {
-    try read { db in try Row.fetchOne(db, sql: "SELECT * FROM publication WHERE slug = ?", arguments: [slug]).map(Self.publication(from:)) }
+    try publication(slug, translation: nil)
+  }
+
+  /// The publication of a release's translation into `translation` (a primary subtag), or
+  /// of the original when nil.
+  package func publication(_ slug: String, translation: String?) throws -> Publication? {
+    try read { db in
+      try Row.fetchOne(db, sql: "SELECT * FROM publication WHERE slug = ? AND translation = ?", arguments: [slug, translation ?? ""])
+        .map(Self.publication(from:))
+    }
   }
 
   /// Changes whenever a publication is added, changed or withdrawn: a cheap question to ask
@@ -66,7 +76,8 @@ extension SubscriberStore {
       language: row["language"], releaseDate: row["release_date"], visibleFrom: Date(timeIntervalSince1970: row["visible_from"]),
       publishedAt: Date(timeIntervalSince1970: row["published_at"]), campaign: row["campaign"], html: row["html"], text: row["text"],
       // Written by publish(_:) from [PressKitFile]; a row it cannot read shows no files.
-      files: (try? JSONDecoder().decode([PressKitFile].self, from: Data((row["files"] as String? ?? "[]").utf8))) ?? [])
+      files: (try? JSONDecoder().decode([PressKitFile].self, from: Data((row["files"] as String? ?? "[]").utf8))) ?? [],
+      translation: (row["translation"] as String? ?? "") != "")
   }
 }
 
@@ -93,12 +104,18 @@ package struct Publication: Sendable, Hashable, Codable {
   package var text: String
   /// The files published with it (photos, their renditions, documents), kept in Media/.
   package var files: [PressKitFile]
+  /// Whether it is a translation (at /LANG/releases/SLUG), not the original in the
+  /// release's first language (at /releases/SLUG).
+  package var translation: Bool = false
+
+  /// The store's key beside the slug: "" for the original, the language for a translation.
+  var translationKey: String { translation ? (language ?? "") : "" }
 
   /// Makes a publication.
   package init(
     slug: String, title: String, subject: String, summary: String? = nil, dateline: String? = nil, language: String? = nil,
     releaseDate: String, visibleFrom: Date, publishedAt: Date, campaign: String? = nil, html: String, text: String,
-    files: [PressKitFile] = []
+    files: [PressKitFile] = [], translation: Bool = false
   ) {
     self.slug = slug
     self.title = title
@@ -113,5 +130,6 @@ package struct Publication: Sendable, Hashable, Codable {
     self.html = html
     self.text = text
     self.files = files
+    self.translation = translation
   }
 }

@@ -93,11 +93,14 @@ package final class WebServer: Sendable {
       ],
     ]
     if let address = configuration.compose.postalAddress { site["postal_address"] = address }
+    // Herald's words on the pages: the site's language's, a release's page in its own.
+    let strings = try mailroom.workspace.strings()
+    site["strings"] = strings.table(for: settings.language).values
     self.site = site
     media = MediaFiles(directory: mailroom.workspace.mediaDirectory, logger: logger)
     archive = Archive(
       store: mailroom.store, pages: pages, site: site, organization: configuration.compose.organization, publicSite: mailroom.site,
-      clock: mailroom.clock, mediaDirectory: mailroom.workspace.mediaDirectory, logger: logger)
+      clock: mailroom.clock, mediaDirectory: mailroom.workspace.mediaDirectory, logger: logger, strings: strings)
     archive.refresh()
   }
 

@@ -125,7 +125,7 @@ package struct Workspace: Sendable {
     var report = InitializationReport()
     let fileManager = FileManager.default
     do {
-      for directory in ["", "Templates", "Templates/web", "Lists", "Outbox", "Releases", ".herald"] {
+      for directory in ["", "Templates", "Templates/web", "Templates/strings", "Lists", "Outbox", "Releases", ".herald"] {
         let url = directory.isEmpty ? root : root.appendingPathComponent(directory)
         var isDirectory: ObjCBool = false
         if fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) {

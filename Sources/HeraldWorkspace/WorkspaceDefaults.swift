@@ -14,6 +14,9 @@ package enum WorkspaceDefaults {
   /// The sample release's path inside a workspace.
   package static let sampleReleasePath = "Releases/2020-03-31-water-report.md"
 
+  /// The sample release's Russian translation (the same slug, `.ru` before `.md`).
+  package static let sampleTranslationPath = "Releases/2020-03-31-water-report.ru.md"
+
   /// The sample list's path inside a workspace.
   package static let sampleListPath = "Lists/press-en.csv"
 
@@ -24,8 +27,19 @@ package enum WorkspaceDefaults {
     File(path: "Templates/" + ReleaseTemplates.htmlFile, contents: PackageResources.release_html_mustache),
     File(path: "Templates/" + ReleaseTemplates.textFile, contents: PackageResources.release_txt_mustache),
     File(path: sampleReleasePath, contents: PackageResources.sample_release_md),
+    File(path: sampleTranslationPath, contents: PackageResources.sample_release_ru_md),
     File(path: sampleListPath, contents: PackageResources.sample_list_csv),
-  ] + webTemplates
+  ] + webTemplates + stringsTables
+
+  /// Herald's own words in each language it ships (Templates/strings/LANG.yml): copied into
+  /// a new workspace to be edited, and the base under a workspace's own.
+  package static let stringsTables: [File] = [
+    File(path: "Templates/strings/en.yml", contents: PackageResources.en_yml),
+    File(path: "Templates/strings/ru.yml", contents: PackageResources.ru_yml),
+    File(path: "Templates/strings/de.yml", contents: PackageResources.de_yml),
+    File(path: "Templates/strings/fr.yml", contents: PackageResources.fr_yml),
+    File(path: "Templates/strings/es.yml", contents: PackageResources.es_yml),
+  ]
 
   /// The web server's pages and stylesheet (Templates/web/), also its defaults when a
   /// workspace made before them has none.

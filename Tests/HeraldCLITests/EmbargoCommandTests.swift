@@ -117,12 +117,20 @@ struct EmbargoCommandTests {
     #expect(lifted.stdout.contains("\"sent\" : 7"), "\(lifted.stdout)")
     let all = try FileManager.default.contentsOfDirectory(atPath: maildir.path).filter { $0.hasSuffix(".eml") }
     #expect(all.count == 10)
+    var russian = 0
     for name in all where !envelopes.contains(name) {
       let message = try inspectMessage(Array(try Data(contentsOf: maildir.appendingPathComponent(name))))
+      // Dmitri reads Russian: he gets the sample's translation, under the same embargo.
+      if message.header("Content-Language") == ["ru"] {
+        russian += 1
+        #expect(message.header("Subject").first == "Новое исследование: города теряют треть питьевой воды из-за утечек")
+        continue
+      }
       #expect(message.header("Subject").first == "New study: cities lose a third of their drinking water to leaks")
       let text = message.parts.first?.content ?? ""
       #expect(text.hasPrefix("Institute for Example Studies") && !text.contains("EMBARGOED"))
     }
+    #expect(russian == 1)
   }
 
   @Test func checkShowsTheEmbargoInTheWorkspacesZoneAndWarnsWhenItIsClose() throws {

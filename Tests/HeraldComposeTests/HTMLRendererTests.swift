@@ -57,7 +57,7 @@ struct HTMLRendererTests {
     let result = try html("Body.")
     #expect(result.contains("Institute for Example Studies"))
     #expect(result.contains("12 Example Square, 10115 Berlin, Germany"))
-    #expect(result.contains("You receive this release because alex@example.com (Example Daily) is subscribed to the list &ldquo;press-en&rdquo;"))
+    #expect(result.contains("You receive this release because alex@example.com (Example Daily) is subscribed to the list “press-en”"))
     #expect(result.contains(">Unsubscribe</a>"))
     #expect(result.contains("href=\"https://news.example.org/unsubscribe/"))
   }

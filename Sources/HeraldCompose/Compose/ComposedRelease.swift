@@ -27,6 +27,8 @@ package struct ComposedRelease: @unchecked Sendable {
   /// Whether the body already begins with the front matter's dateline (then it is not
   /// added again, and `herald check` says so).
   package let datelineInBody: Bool
+  /// Herald's own words in the release's language (`{{strings.KEY}}` in the templates).
+  package let strings: StringsTable
 
   private let htmlTemplate: MustacheTemplate
   private let textTemplate: MustacheTemplate
@@ -60,9 +62,13 @@ package struct ComposedRelease: @unchecked Sendable {
   ///   - templates: The HTML and text templates.
   ///   - settings: The organisation's settings (herald.yml).
   ///   - signer: Signs unsubscribe links with the workspace secret.
+  ///   - strings: Herald's words in the release's language; English by default.
   /// - Throws: `ComposeError` `.release` when the body's template tags are malformed.
-  package init(release: Release, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner) throws {
+  package init(
+    release: Release, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner, strings: StringsTable? = nil
+  ) throws {
     self.release = release
+    self.strings = strings ?? StringsCatalog.english.table(for: "en")
     self.settings = settings
     self.signer = signer
     self.slug = release.slug
@@ -115,11 +121,11 @@ package struct ComposedRelease: @unchecked Sendable {
       "title": title,
       "title_underline": String(repeating: "=", count: title.count),
       "subject": release.subject,
-      "date": release.date.longForm,
+      "date": release.date.longForm(in: release.language),
       "date_iso": release.date.description,
       "slug": release.slug,
       "language": release.language ?? "en",
-      "url": settings.site.url(.release(slug: release.slug)),
+      "url": settings.site.url(release.page),
     ]
     if let dateline = release.dateline { releaseValues["dateline"] = dateline }
     if let summary = release.summary, !summary.isEmpty { releaseValues["summary"] = summary }
@@ -128,14 +134,15 @@ package struct ComposedRelease: @unchecked Sendable {
       "postal_address": settings.postalAddress ?? "",
       "base_url": settings.baseURL,
     ]
-    self.baseContext = ["release": releaseValues, "organization": organization, "preheader_padding": Self.preheaderPadding]
+    let words = self.strings.values
+    self.baseContext = ["release": releaseValues, "organization": organization, "preheader_padding": Self.preheaderPadding, "strings": words]
     // In the plain text, a long title is wrapped like a paragraph and underlined to its
     // longest line, as headings in the body are.
     let titleLines = TextRenderer.wrap(title, width: TextRenderer().width)
     var textRelease = releaseValues
     textRelease["title"] = titleLines.joined(separator: "\n")
     textRelease["title_underline"] = String(repeating: "=", count: titleLines.map(\.count).max() ?? 0)
-    self.textBaseContext = ["release": textRelease, "organization": organization, "preheader_padding": Self.preheaderPadding]
+    self.textBaseContext = ["release": textRelease, "organization": organization, "preheader_padding": Self.preheaderPadding, "strings": words]
 
     // The fields that are the same in every message, encoded once.
     self.fromField = MessageHeader.encodedField("From", .mailboxes([from]))

@@ -11,11 +11,22 @@ package struct EmbargoMarking: Sendable, Hashable {
   package var until: String
   /// What opens the subject (herald.yml's `embargo_prefix`): "EMBARGOED until".
   package var subjectPrefix: String
+  /// What opens the banner: "EMBARGOED UNTIL".
+  package var headlinePrefix = "EMBARGOED UNTIL"
+  /// The banner's second line.
+  package var instruction = EmbargoMarking.instruction
 
   /// The marking of `time` for a reader in `readerZone` (nil: not known).
-  package init(_ time: EmbargoTime, readerZone: TimeZone?, settings: ComposeSettings) {
-    self.until = time.readable(forReaderIn: readerZone, workspace: settings.timeZone)
+  /// - Parameter strings: the words of the release's language; herald.yml's own
+  ///   `embargo_prefix`, when it sets one, still opens the subject.
+  package init(_ time: EmbargoTime, readerZone: TimeZone?, settings: ComposeSettings, strings: StringsTable? = nil) {
+    self.until = time.readable(forReaderIn: readerZone, workspace: settings.timeZone, language: strings?.language)
     self.subjectPrefix = settings.embargoPrefix
+    if let strings {
+      if settings.embargoPrefix == ComposeSettings.defaultEmbargoPrefix { subjectPrefix = strings["embargoed_until"] }
+      headlinePrefix = strings["embargo_headline"]
+      instruction = strings["embargo_instruction"]
+    }
   }
 
   /// The subscriber field that holds a reader's time zone (an IANA name, Europe/Berlin).
@@ -37,13 +48,13 @@ package struct EmbargoMarking: Sendable, Hashable {
   }
 
   /// The banner's words: "EMBARGOED UNTIL 8 December 2026, 06:00 CET".
-  package var headline: String { "EMBARGOED UNTIL \(until)" }
+  package var headline: String { "\(headlinePrefix) \(until)" }
   /// The banner's second line.
   package static let instruction = "Not for publication, broadcast or posting before then."
 
   /// The text part with the banner above everything else.
   package func marking(text: String) -> String {
-    (TextRenderer.wrap("*** \(headline) ***", width: TextRenderer().width) + TextRenderer.wrap(Self.instruction, width: TextRenderer().width))
+    (TextRenderer.wrap("*** \(headline) ***", width: TextRenderer().width) + TextRenderer.wrap(instruction, width: TextRenderer().width))
       .joined(separator: "\n") + "\n\n" + text
   }
 
@@ -53,7 +64,7 @@ package struct EmbargoMarking: Sendable, Hashable {
     let banner = """
       <div style="margin:0;padding:14px 16px;background-color:#fef3c7;border-bottom:3px solid #b45309;color:#78350f;\
       font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.4;text-align:center;">\
-      <strong>\(Markup.escape(headline))</strong><br>\(Markup.escape(Self.instruction))</div>
+      <strong>\(Markup.escape(headline))</strong><br>\(Markup.escape(instruction))</div>
 
       """
     guard let open = html.range(of: "<body", options: .caseInsensitive),

@@ -35,17 +35,18 @@ package struct EmbargoTime: Sendable, Hashable {
   }
 
   /// "8 December 2026, 06:00 CET": the time in `zone`, with the zone named.
-  package func readable(in zone: TimeZone) -> String {
-    Self.readable(instant, in: zone)
+  package func readable(in zone: TimeZone, language: String? = nil) -> String {
+    Self.readable(instant, in: zone, language: language)
   }
 
   /// "8 December 2026, 06:00 CET": any instant in `zone`, with the zone named, as a person
-  /// reads a time (a scheduled send's, an embargo's).
-  package static func readable(_ instant: Date, in zone: TimeZone) -> String {
+  /// reads a time (a scheduled send's, an embargo's); the day in `language`'s words
+  /// ("8 декабря 2026 г., 06:00 CET"), English by default.
+  package static func readable(_ instant: Date, in zone: TimeZone, language: String? = nil) -> String {
     var calendar = Calendar(identifier: .gregorian)
     calendar.timeZone = zone
     let parts = calendar.dateComponents([.hour, .minute], from: instant)
-    let day = ReleaseDate(instant, in: zone).longForm
+    let day = ReleaseDate(instant, in: zone).longForm(in: language)
     return "\(day), " + String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0) + " " + Self.name(of: zone, at: instant)
   }
 
@@ -53,10 +54,10 @@ package struct EmbargoTime: Sendable, Hashable {
   /// zone it was written in, named as the workspace's zone when that has the same offset
   /// then ("06:00 CET"), else by its offset with the workspace's time beside it
   /// ("06:00 UTC+01:00 (05:00 GMT)").
-  package func readable(forReaderIn readerZone: TimeZone?, workspace: TimeZone) -> String {
-    if let readerZone { return readable(in: readerZone) }
-    if workspace.secondsFromGMT(for: instant) == writtenIn.secondsFromGMT(for: instant) { return readable(in: workspace) }
-    return readable(in: writtenIn) + " (" + readable(in: workspace) + ")"
+  package func readable(forReaderIn readerZone: TimeZone?, workspace: TimeZone, language: String? = nil) -> String {
+    if let readerZone { return readable(in: readerZone, language: language) }
+    if workspace.secondsFromGMT(for: instant) == writtenIn.secondsFromGMT(for: instant) { return readable(in: workspace, language: language) }
+    return readable(in: writtenIn, language: language) + " (" + readable(in: workspace, language: language) + ")"
   }
 
   /// The zone's short name at `instant`: "UTC" for UTC; its abbreviation when it has one

@@ -43,18 +43,29 @@ package struct Release: Sendable {
   /// The file line on which the body starts, to report body problems at their line.
   package var bodyFirstLine: Int
 
-  /// The slug of the file name without its extension: "2020-03-31-new-report".
-  package var slug: String {
-    let name = (file as NSString).lastPathComponent
-    let base = name.hasSuffix(".md") ? String(name.dropLast(3)) : name
-    return Release.slugify(base)
-  }
+  /// The slug of the file name without its extension and language tag: "2020-03-31-new-report"
+  /// for 2020-03-31-new-report.md and for its translation 2020-03-31-new-report.ru.md.
+  package var slug: String { Release.slug(naming: file) }
 
   /// The slug a person means by naming a release on the command line: a release file's
-  /// ("Releases/2020-03-31-new-report.md" → "2020-03-31-new-report"), or a slug as given.
+  /// ("Releases/2020-03-31-new-report.md" or "….ru.md" → "2020-03-31-new-report"), or a slug as given.
   package static func slug(naming reference: String) -> String {
     let name = (reference as NSString).lastPathComponent
-    return name.hasSuffix(".md") ? slugify(String(name.dropLast(3))) : reference
+    guard name.hasSuffix(".md") else { return reference }
+    var base = String(name.dropLast(3))
+    if let tag = fileLanguage(name) { base = String(base.dropLast(tag.count + 1)) }
+    return slugify(base)
+  }
+
+  /// The language tag a translation's file name ends in: "ru" for "2020-03-31-report.ru.md";
+  /// nil for a file without one (the tag is a known two-letter primary language subtag).
+  package static func fileLanguage(_ file: String) -> String? {
+    let name = (file as NSString).lastPathComponent
+    guard name.hasSuffix(".md") else { return nil }
+    let base = name.dropLast(3)
+    guard let dot = base.lastIndex(of: "."), dot > base.startIndex else { return nil }
+    let tag = String(base[base.index(after: dot)...])
+    return LanguageTag.isKnownPrimary(tag) ? tag : nil
   }
 
   /// Lowercase ASCII letters, digits and single hyphens, for file names and ids. A title in
@@ -125,11 +136,8 @@ package struct ReleaseDate: Sendable, Hashable, Comparable, CustomStringConverti
     String(format: "%04d-%02d-%02d", year, month, day)
   }
 
-  /// "31 March 2020", for the page.
-  package var longForm: String {
-    let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-    return "\(day) \(months[month - 1]) \(year)"
-  }
+  /// "31 March 2020", for the page: `longForm(in: "en")`.
+  package var longForm: String { longForm(in: "en") }
 
   package static func < (lhs: Self, rhs: Self) -> Bool {
     (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)

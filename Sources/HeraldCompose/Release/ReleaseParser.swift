@@ -100,6 +100,17 @@ extension Release {
       return instant
     } ?? nil
     let publish = yaml.collect(&problems) { try yaml.bool("publish") } ?? nil
+    // A translation's file name and its front matter must say the same language: the file
+    // name groups it with its family, the front matter says what readers get.
+    if let tag = Release.fileLanguage(file) {
+      if let language, LanguageTag.primary(language) != tag {
+        problems.append(Diagnostic(.error, file: file, line: yaml.line("language"),
+          "“language: \(language)” disagrees with the file name, which ends in “.\(tag).md”; write “language: \(tag)”, or rename the file to end in “.\(LanguageTag.primary(language)).md”"))
+      } else if language == nil {
+        problems.append(Diagnostic(.error, file: file, line: yaml.line("language"),
+          "the file name ends in “.\(tag).md”, a translation into \(LanguageTag.autonym(tag)), but the front matter has no language; add “language: \(tag)”"))
+      }
+    }
     guard problems.isEmpty, let title, let date else {
       throw ComposeError(.release, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }

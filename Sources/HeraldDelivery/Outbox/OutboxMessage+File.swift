@@ -15,6 +15,7 @@ import Foundation
 //   Recipient: ada@example.com
 //   Subscriber: 42                  (optional)
 //   List: press                     (optional)
+//   Language: ru                    (optional: the translation it is in)
 //   Created: 2025-03-01T09:00:00.000Z
 //   Next-Attempt: 2025-03-01T09:05:00.000Z
 //   Attempt: 2025-03-01T09:00:01.250Z deferred 451 4.7.1 Try later   (one per attempt)
@@ -51,6 +52,7 @@ extension OutboxMessage {
     line("Recipient", recipient)
     if let subscriber { line("Subscriber", subscriber.description) }
     if let list { line("List", list) }
+    if let language { line("Language", language) }
     line("Created", SpoolText.format(created))
     line("Next-Attempt", SpoolText.format(nextAttempt))
     for attempt in attempts {
@@ -205,13 +207,13 @@ extension OutboxMessage {
     let message = OutboxMessage(
       id: id, campaign: campaign, sender: try required(.sender),
       recipient: try required(.recipient), subscriber: fields[HeaderKey.subscriber.rawValue].flatMap(SubscriberID.init),
-      list: fields[HeaderKey.list.rawValue], created: try date(.created), attempts: attempts, nextAttempt: try date(.nextAttempt), bytes: [])
+      list: fields[HeaderKey.list.rawValue], language: fields[HeaderKey.language.rawValue], created: try date(.created), attempts: attempts, nextAttempt: try date(.nextAttempt), bytes: [])
     return ParsedHeader(message: message, bodyOffset: start, size: size)
   }
 
   /// The header's keys, but Attempt (which may repeat).
   private enum HeaderKey: Int, CaseIterable {
-    case id, campaign, sender, recipient, subscriber, list, created, nextAttempt, size
+    case id, campaign, sender, recipient, subscriber, list, created, nextAttempt, size, language
 
     var name: String {
       switch self {
@@ -224,6 +226,7 @@ extension OutboxMessage {
       case .created: "Created"
       case .nextAttempt: "Next-Attempt"
       case .size: "Size"
+      case .language: "Language"
       }
     }
 

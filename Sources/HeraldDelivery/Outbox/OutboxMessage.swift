@@ -38,6 +38,9 @@ package struct OutboxMessage: Sendable, Equatable {
   package var subscriber: SubscriberID?
   /// The list the recipient was taken from, if any.
   package var list: String?
+  /// The language of the translation the message is in (a primary subtag, "ru"), when the
+  /// release has translations; nil otherwise.
+  package var language: String?
   /// When the message was made; the retry policy counts its age from here.
   package var created: Date
   /// Every delivery attempt, oldest first.
@@ -55,7 +58,7 @@ package struct OutboxMessage: Sendable, Equatable {
   ///   - nextAttempt: When to try first; `created` by default.
   package init(
     id: String = OutboxMessage.makeID(), campaign: CampaignID, sender: String, recipient: String,
-    subscriber: SubscriberID? = nil, list: String? = nil, created: Date = Date(),
+    subscriber: SubscriberID? = nil, list: String? = nil, language: String? = nil, created: Date = Date(),
     attempts: [Attempt] = [], nextAttempt: Date? = nil, bytes: [UInt8]
   ) {
     self.id = id
@@ -64,6 +67,7 @@ package struct OutboxMessage: Sendable, Equatable {
     self.recipient = recipient
     self.subscriber = subscriber
     self.list = list
+    self.language = language
     self.created = created.outboxMilliseconds
     self.attempts = attempts
     self.nextAttempt = (nextAttempt ?? created).outboxMilliseconds

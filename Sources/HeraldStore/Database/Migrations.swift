@@ -300,6 +300,40 @@ enum Migrations {
         ALTER TABLE publication ADD COLUMN files TEXT NOT NULL DEFAULT '[]';
         """)
     }
+    migrator.registerMigration("languages: the language each recipient was sent; a publication per translation") { db in
+      try db.execute(sql: """
+        -- The language of the translation a recipient was sent (a primary subtag, "ru");
+        -- NULL for rows written before translations.
+        ALTER TABLE delivery ADD COLUMN language TEXT;
+        -- A release is published once per language: the original (translation = '') at
+        -- /releases/SLUG, each translation (translation = its language) at /LANG/releases/SLUG.
+        -- SQLite cannot change a primary key: the table is made again, its rows kept as originals.
+        CREATE TABLE publication_by_language (
+          slug TEXT NOT NULL,
+          translation TEXT NOT NULL DEFAULT '',
+          title TEXT NOT NULL,
+          subject TEXT NOT NULL,
+          summary TEXT,
+          dateline TEXT,
+          language TEXT,
+          release_date TEXT NOT NULL,
+          visible_from REAL NOT NULL,
+          published_at REAL NOT NULL,
+          changed_at REAL NOT NULL,
+          campaign TEXT,
+          html TEXT NOT NULL,
+          text TEXT NOT NULL,
+          files TEXT NOT NULL DEFAULT '[]',
+          PRIMARY KEY (slug, translation)
+        );
+        INSERT INTO publication_by_language (slug, translation, title, subject, summary, dateline, language, release_date,
+          visible_from, published_at, changed_at, campaign, html, text, files)
+        SELECT slug, '', title, subject, summary, dateline, language, release_date, visible_from, published_at, changed_at,
+          campaign, html, text, files FROM publication;
+        DROP TABLE publication;
+        ALTER TABLE publication_by_language RENAME TO publication;
+        """)
+    }
     return migrator
   }
 }

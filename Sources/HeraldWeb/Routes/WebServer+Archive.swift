@@ -9,11 +9,25 @@ extension WebServer {
   /// addresses `PublicRoute` defines. All are rendered already; a request only looks one up.
   func addArchiveRoutes(to router: Router<WebContext>) {
     let stylesheet = StaticPage(String(decoding: pages.stylesheet, as: UTF8.self), contentType: "text/css; charset=utf-8")
-    router.get(RouterPath(.home)) { request, _ in self.serve(self.archive.page(.home), request: request) }
+    router.get(RouterPath(.home)) { request, _ in
+      // In the visitor's language where releases are in it: caches must keep one per language.
+      var response = self.serve(self.archive.index(acceptLanguage: request.headers[.acceptLanguage]), request: request)
+      response.headers[.vary] = "Accept-Language"
+      return response
+    }
     router.get(RouterPath(.feed)) { request, _ in self.serve(self.archive.page(.feed), request: request) }
     router.get(RouterPath(.release)) { request, context in
       let slug = context.parameters.value(of: .release) ?? ""
       return self.serve(self.archive.page(.release(slug: slug)), request: request)
+    }
+    router.get(RouterPath(.translation)) { request, context in
+      let slug = context.parameters.get("slug") ?? ""
+      let language = context.parameters.get("language") ?? ""
+      return self.serve(self.archive.page(.translation(slug: slug, language: language)), request: request)
+    }
+    router.get(RouterPath(.languageFeed)) { request, context in
+      let language = context.parameters.value(of: .languageFeed) ?? ""
+      return self.serve(self.archive.page(.languageFeed(language: language)), request: request)
     }
     router.get(RouterPath(.stylesheet)) { request, _ in self.serve(stylesheet, request: request, robots: false) }
   }

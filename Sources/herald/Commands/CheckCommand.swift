@@ -21,7 +21,7 @@ struct CheckCommand: ParsableCommand {
 
   @OptionGroup var options: WorkspaceOptions
 
-  @Argument(help: ArgumentHelp("The release file.", valueName: "RELEASE.md"))
+  @Argument(help: ArgumentHelp("The release file (any of its translations: all are checked), or its slug.", valueName: "RELEASE.md"))
   var release: String
 
   @Flag(help: "Also score the message with SpamAssassin (local tests only) and fail above herald.yml's spam_threshold.")
@@ -44,8 +44,14 @@ struct CheckCommand: ParsableCommand {
     let workspace = options.value
     do {
       let configuration = try workspace.configuration()
-      let composed = try workspace.composeRelease(release, configuration: configuration, signed: false)
-      diagnostics = ReleaseChecker.diagnostics(for: composed)
+      let family = try workspace.composeFamily(release, configuration: configuration, signed: false)
+      let composed = family.first
+      // Each translation, and where they disagree (lists, embargo, files).
+      diagnostics = ReleaseChecker.diagnostics(for: family)
+      // Keys in the workspace's Templates/strings/*.yml that Herald does not know.
+      diagnostics += try workspace.strings().warnings.map {
+        Diagnostic($0.severity, file: Terminal.display(URL(fileURLWithPath: $0.file)), line: $0.line, $0.message)
+      }
       diagnostics += ReleaseChecker.embargoDiagnostics(for: composed.release, timeZone: configuration.compose.timeZone, now: Date())
       // The bulk senders' rules that herald.yml breaks, as warnings on herald.yml.
       diagnostics += SendingRules.warnings(composed: composed, configuration: configuration).map {
@@ -59,7 +65,7 @@ struct CheckCommand: ParsableCommand {
         diagnostics += store.tightenedFiles.map { Diagnostic(.warning, file: Terminal.display(URL(fileURLWithPath: $0.path)), line: nil, $0.reason) }
         diagnostics += AudienceCheck.diagnostics(for: composed.release, lists: try store.lists(), listsFile: Terminal.display(workspace.databaseFile))
         // Its lists exist, its {{subscriber.KEY}} fields are ones subscribers have, and who would find one empty.
-        diagnostics += try RecipientCheck.diagnostics(for: composed.release, store: store)
+        diagnostics += try RecipientCheck.diagnostics(for: family.family, store: store)
       }
       if spam && !diagnostics.contains(where: { $0.severity == .error }) {
         spamVerdict = try scoreWithSpamAssassin(composed, workspace: workspace, configuration: configuration)

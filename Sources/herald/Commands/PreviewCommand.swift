@@ -16,7 +16,7 @@ struct PreviewCommand: ParsableCommand {
 
   @OptionGroup var options: WorkspaceOptions
 
-  @Argument(help: ArgumentHelp("The release file.", valueName: "RELEASE.md"))
+  @Argument(help: ArgumentHelp("The release file (any of its translations), or its slug.", valueName: "RELEASE.md"))
   var release: String
 
   @Option(name: .long, help: ArgumentHelp(
@@ -28,6 +28,10 @@ struct PreviewCommand: ParsableCommand {
 
   @Option(name: .long, help: ArgumentHelp("The list named in List-Id and the unsubscribe link (default: the release's first).", valueName: "NAME"))
   var list: String?
+
+  @Option(name: .long, help: ArgumentHelp(
+    "The translation to show (default: the one the recipient gets: their language, else the list's, else the first).", valueName: "LANG"))
+  var language: String?
 
   @Option(name: .long, help: ArgumentHelp("Where to write the files (default: preview/SLUG in the workspace).", valueName: "DIR"))
   var out: String?
@@ -47,8 +51,9 @@ struct PreviewCommand: ParsableCommand {
     }
     let workspace = options.value
     let configuration = try workspace.configuration()
-    let composed = try workspace.composeRelease(release, configuration: configuration)
-    let diagnostics = ReleaseChecker.diagnostics(for: composed)
+    let family = try workspace.composeFamily(release, configuration: configuration)
+    var composed = family.first
+    let diagnostics = ReleaseChecker.diagnostics(for: family)
     if diagnostics.contains(where: { $0.severity == .error }) {
       throw ComposeError(.release, diagnostics)
     }
@@ -56,14 +61,20 @@ struct PreviewCommand: ParsableCommand {
     let signers = try workspace.dkimSigners(configuration)
     let stamp = deterministic ? MessageStamp.fixed : MessageStamp.now()
     var person = Recipient(mailbox: recipient, organization: organization)
-    // A subscriber's preview is their own message: their name, organisation and fields.
-    if FileManager.default.fileExists(atPath: workspace.databaseFile.path),
-      let subscriber = try workspace.openStore(logger: options.logger).subscriber(address: recipient.address)
-    {
-      person = Recipient(subscriber)
-      if let organization { person.organization = organization }
-    }
     let listName = list ?? composed.release.lists.first ?? "press"
+    var subscriberLanguage: String?
+    var listLanguage: String?
+    // A subscriber's preview is their own message: their name, organisation and fields, their language.
+    if FileManager.default.fileExists(atPath: workspace.databaseFile.path) {
+      let store = try workspace.openStore(logger: options.logger)
+      if let subscriber = try store.subscriber(address: recipient.address) {
+        person = Recipient(subscriber)
+        if let organization { person.organization = organization }
+        subscriberLanguage = subscriber.language
+      }
+      listLanguage = try store.lists().first { $0.name == listName }?.language
+    }
+    composed = family.composed(in: language ?? family.choice.language(subscriber: subscriberLanguage, list: listLanguage))
     let message = composed.message(for: person, list: listName, stamp: stamp)
     let bytes = try MessageSigning.sign(message.bytes, with: signers, at: stamp.date)
     let parts = composed.personalisedParts(for: person, list: listName)

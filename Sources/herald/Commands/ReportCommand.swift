@@ -39,6 +39,17 @@ struct ReportCommand: ParsableCommand {
       ("Complained", figures.complained), ("Unsubscribed", figures.unsubscribed), ("Auto-replies", figures.autoReplies),
     ]
     for (label, value) in rows { Terminal.say(label.padding(toLength: 14, withPad: " ", startingAt: 0) + value.formatted().leftPadded(to: 7)) }
+    if !figures.languages.isEmpty {
+      // A release sent in several languages: who got which translation.
+      Terminal.say()
+      Terminal.say("By language         Sent  Deferred    Failed")
+      for entry in figures.languages {
+        let name = "\(LanguageTag.autonym(entry.language)) (\(entry.language))"
+        Terminal.say(
+          "  " + name.padding(toLength: 15, withPad: " ", startingAt: 0) + entry.sent.formatted().leftPadded(to: 7)
+            + entry.deferred.formatted().leftPadded(to: 10) + entry.failed.formatted().leftPadded(to: 10))
+      }
+    }
     if let scheduled {
       let zone = (try? options.value.configuration())?.compose.timeZone ?? .current
       Terminal.say("Scheduled     " + scheduled.count.formatted().leftPadded(to: 7) + "   from \(EmbargoTime.readable(scheduled.first, in: zone)) (herald deliver sends them then)")

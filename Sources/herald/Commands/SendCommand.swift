@@ -18,7 +18,7 @@ struct SendCommand: AsyncParsableCommand {
   )
 
   @OptionGroup var options: WorkspaceOptions
-  @Argument(help: ArgumentHelp("The release file.", valueName: "RELEASE.md")) var release: String
+  @Argument(help: ArgumentHelp("The release file (any of its translations), or its slug.", valueName: "RELEASE.md")) var release: String
   @Option(name: .long, help: ArgumentHelp("A list to send to (repeat for several; default: the release's lists).", valueName: "NAME"))
   var list: [String] = []
   @Option(help: ArgumentHelp("The relay for this run, overriding herald.yml.", valueName: "URL")) var smtp: String?
@@ -165,6 +165,10 @@ struct SendCommand: AsyncParsableCommand {
       Terminal.say(Terminal.paint(label.padding(toLength: 11, withPad: " ", startingAt: 0), .bold) + Terminal.safe(value))
     }
     row("Subject", plan.composed.release.subject)
+    if plan.family.family.isTranslated {
+      // Each reader gets their language: theirs, else their list's, else the first.
+      row("Languages", plan.family.family.languages.map { "\(LanguageTag.autonym($0)) (\($0))" }.joined(separator: ", ") + ": each reader in theirs, else the first")
+    }
     if let original = plan.correctionOf {
       row("Correction", "of campaign \(original): to those it reached who are still subscribed")
     } else {

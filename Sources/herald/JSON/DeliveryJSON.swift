@@ -279,9 +279,11 @@ struct ReleaseFiguresJSON: Encodable {
   /// the first goes (null: none waits).
   var scheduled: Int
   @Nullable var scheduledAt: Date?
+  /// Per language of the translation sent, for a release with translations; empty otherwise.
+  var languages: [SubscriberStore.LanguageFigures]
 
   enum CodingKeys: String, CodingKey {
-    case release, campaigns, sent, deferred, failed, bounced, complained, unsubscribed, inquiries, answered, open, scheduled
+    case release, campaigns, sent, deferred, failed, bounced, complained, unsubscribed, inquiries, answered, open, scheduled, languages
     case scheduledAt = "scheduled_at"
     case autoReplies = "auto_replies"
     case medianFirstAnswer = "median_first_answer"
@@ -303,5 +305,6 @@ struct ReleaseFiguresJSON: Encodable {
     answered = figures.answered
     open = figures.open
     medianFirstAnswer = figures.medianFirstAnswer
+    languages = figures.languages
   }
 }
