@@ -22,10 +22,24 @@ extension Mailroom {
     try store.publish(Publication(
       slug: release.slug, title: release.title, subject: release.subject, summary: release.summary, dateline: release.dateline,
       language: release.language, releaseDate: release.date.description, visibleFrom: visible, publishedAt: time,
-      campaign: campaign?.description, html: body.html, text: body.text))
+      campaign: campaign?.description, html: body.html, text: body.text, files: try publishedFiles(composed)))
     return try store.publication(release.slug) ?? Publication(
       slug: release.slug, title: release.title, subject: release.subject, releaseDate: release.date.description, visibleFrom: visible,
       publishedAt: time, html: body.html, text: body.text)
+  }
+
+  /// The files published with a release (photos, their renditions, documents, attachments),
+  /// every one of them checked to be in Media/ first: the web server serves exactly these.
+  /// - Throws: `CampaignError` `.releaseHasErrors` when one is missing from Media/ (removed
+  ///   since the release was composed).
+  func publishedFiles(_ composed: ComposedRelease) throws -> [PressKitFile] {
+    let folder = MediaFolder(directory: workspace.mediaDirectory)
+    let files = composed.media.publishedFiles
+    if let missing = files.first(where: { !folder.contains($0) }) {
+      throw CampaignError(.releaseHasErrors,
+        "\(missing.name) is not in \(folder.directory.path) any more; run herald check \(composed.release.file) to make it again, then publish")
+    }
+    return files
   }
 
   /// Publishes the release file at `path` (a path, or a name inside Releases/).

@@ -36,7 +36,8 @@ extension Workspace {
     let templates = try templates()
     let release = try Release(contentsOf: releasePath(path))
     let signer = signed ? try linkSigner() : LinkSigner(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
-    return try ComposedRelease(release: release, templates: templates, settings: configuration.compose, signer: signer)
+    return try ComposedRelease(
+      release: release, templates: templates, settings: configuration.compose, signer: signer, mediaFolder: MediaFolder(directory: mediaDirectory))
   }
 
   /// A release path as a person gave it: as the shell means it when that file exists, else

@@ -25,6 +25,9 @@ package enum WorkspaceDefaults {
     File(path: "Templates/" + ReleaseTemplates.textFile, contents: PackageResources.release_txt_mustache),
     File(path: sampleReleasePath, contents: PackageResources.sample_release_md),
     File(path: sampleListPath, contents: PackageResources.sample_list_csv),
+    // The sample release's photo and report (made by scripts/make-sample-media).
+    File(path: "Releases/water-losses.jpg", contents: PackageResources.sample_photo_jpg),
+    File(path: "Releases/counting-the-drops.pdf", contents: PackageResources.sample_report_pdf),
   ] + webTemplates
 
   /// The web server's pages and stylesheet (Templates/web/), also its defaults when a
