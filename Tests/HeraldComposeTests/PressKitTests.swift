@@ -117,6 +117,37 @@ struct PressKitTests {
     #expect(item.file.alt == "The new director")
   }
 
+  @Test func anUprightJPEGIsPublishedWithItsOwnPixelsAndOnlyTheKeptMetadata() throws {
+    try fixtures.jpeg("Releases/street.jpg", width: 2400, height: 1600, exif: [
+      "-GPSLatitude=48.85", "-GPSLatitudeRef=N", "-SerialNumber=CAM-9-SECRET", "-Copyright=Example Agency",
+      "-Comment=shot from my flat",
+    ])
+    let source = Array(try Data(contentsOf: fixtures.url("Releases/street.jpg")))
+    let composed = try fixtures.compose("![A street](street.jpg)\n")
+    let item = try #require(composed.media.items["street.jpg"])
+    let published = Array(try Data(contentsOf: fixtures.media.url(of: item.file)))
+    // The compressed pixels are the source's, byte for byte: nothing was decoded or lost.
+    func scans(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+      let start = (0..<bytes.count - 1).first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xDA }!
+      return bytes[start...]
+    }
+    #expect(scans(published) == scans(source))
+    #expect(item.file.width == 2400 && item.file.height == 1600)
+    let tags = try MediaFixtures.exif(fixtures.media.url(of: item.file))
+    #expect(tags["GPSLatitude"] == nil && tags["SerialNumber"] == nil && tags["Comment"] == nil, "\(tags)")
+    #expect(tags["Copyright"] == "Example Agency", "\(tags)")
+  }
+
+  @Test func anythingAfterTheEndOfAJPEGIsNotPublished() throws {
+    try fixtures.jpeg("Releases/plain.jpg", width: 64, height: 48)
+    let bytes = Array(try Data(contentsOf: fixtures.url("Releases/plain.jpg"))) + Array("a phone's hidden second image".utf8)
+    let segments = try #require(JPEGSegments(bytes))
+    let rewritten = segments.rewritten(exif: nil, xmp: nil)
+    #expect(rewritten.suffix(2) == [0xFF, 0xD9])
+    #expect(segments.width == 64 && segments.height == 48 && segments.orientation == 1)
+    #expect(JPEGSegments(Array("not a jpeg".utf8)) == nil)
+  }
+
   @Test func aSmallPhotoIsNeverEnlarged() throws {
     try fixtures.jpeg("Releases/small.jpg", width: 500, height: 400)
     let composed = try fixtures.compose("![Small](small.jpg)\n")

@@ -51,6 +51,44 @@ package struct ImageMetadata: Sendable, Equatable {
 
   // MARK: EXIF
 
+  /// A SHORT entry of the first IFD (the orientation, 0x0112).
+  static func ifd0Short(_ block: [UInt8], tag wanted: UInt16) -> Int? {
+    var found: Int?
+    walkIFD0(block) { tag, type, _, valueOffset, read in
+      if tag == wanted, type == 3 { found = read(valueOffset) }
+    }
+    return found
+  }
+
+  /// Calls `visit` with each entry of the first IFD: tag, type, count, the offset of its
+  /// value field, and a reader of 16-bit values at an offset.
+  private static func walkIFD0(_ block: [UInt8], _ visit: (UInt16, Int, Int, Int, (Int) -> Int?) -> Void) {
+    var bytes = block[...]
+    if bytes.starts(with: Array("Exif\0\0".utf8)) { bytes = bytes.dropFirst(6) }
+    let tiff = Array(bytes)
+    guard tiff.count >= 8 else { return }
+    let little: Bool
+    switch (tiff[0], tiff[1]) {
+    case (0x49, 0x49): little = true
+    case (0x4D, 0x4D): little = false
+    default: return
+    }
+    func u16(_ at: Int) -> Int? {
+      guard at >= 0, at + 2 <= tiff.count else { return nil }
+      return little ? Int(tiff[at]) | Int(tiff[at + 1]) << 8 : Int(tiff[at]) << 8 | Int(tiff[at + 1])
+    }
+    func u32(_ at: Int) -> Int? {
+      guard let a = u16(at), let b = u16(at + 2) else { return nil }
+      return little ? a | b << 16 : a << 16 | b
+    }
+    guard let ifd = u32(4), let count = u16(ifd) else { return }
+    for index in 0..<min(count, 512) {
+      let entry = ifd + 2 + index * 12
+      guard let tag = u16(entry), let type = u16(entry + 2), let length = u32(entry + 4) else { return }
+      visit(UInt16(tag), type, length, entry + 8, u16)
+    }
+  }
+
   /// The ASCII entries of the first IFD, by tag.
   static func ifd0Strings(_ block: [UInt8]) -> [UInt16: String] {
     var bytes = block[...]
