@@ -226,6 +226,16 @@ struct PressKitTests {
     #expect(message.contains("multipart/alternative") && !message.contains("multipart/related"))
   }
 
+  @Test func aFileThatIsASymbolicLinkIsStoredAsItsBytes() throws {
+    try fixtures.pdf("Shared/report.pdf", size: 1200)
+    try FileManager.default.createSymbolicLink(atPath: fixtures.url("Releases/report.pdf").path, withDestinationPath: "../Shared/report.pdf")
+    let composed = try fixtures.compose("[Report](report.pdf)\n")
+    let stored = fixtures.media.url(of: try #require(composed.media.items["report.pdf"]).file)
+    let attributes = try FileManager.default.attributesOfItem(atPath: stored.path)
+    #expect(attributes[.type] as? FileAttributeType == .typeRegular)
+    #expect(try Data(contentsOf: stored).count == 1200)
+  }
+
   @Test func aReleaseWithoutFilesHasNoPressKit() throws {
     let composed = try fixtures.compose("Just text, and [a site](https://example.org).\n")
     let parts = composed.personalisedParts(for: Fixtures.alex, list: "press-en")

@@ -46,7 +46,8 @@ package struct MediaFolder: Sendable {
     try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
     let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(digest).\(UUID().uuidString).tmp")
     do {
-      try FileManager.default.copyItem(at: source, to: temporary)
+      // The file's bytes, not a link to them: a release's file may be a symbolic link.
+      try FileManager.default.copyItem(at: source.resolvingSymlinksInPath(), to: temporary)
       // rename(2): the file appears whole or not at all.
       guard rename(temporary.path, target.path) == 0 else {
         throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
