@@ -60,6 +60,33 @@ struct PressKitCommandTests {
     #expect(eml.contains("https://news.example.org/releases/2020-03-31-water-report/files/"))
   }
 
+  @Test func thePreviewShowsThePhotoWhenOpenedInABrowser() throws {
+    let browser = try #require(HeadlessBrowser.find(), "no Chromium: run scripts/bootstrap")
+    #expect(try herald("preview", Self.sample, "--out", "shown").status == 0)
+    // What a person sees, with the copies beside message.html and without them (a broken
+    // image in the same box): the photo, a colour field, changes the picture.
+    let shown = HeadlessBrowser.artifactsDirectory.appendingPathComponent("preview-photo-\(UUID().uuidString).png")
+    let broken = HeadlessBrowser.artifactsDirectory.appendingPathComponent("preview-broken-\(UUID().uuidString).png")
+    let page = "file://" + root.appendingPathComponent("shown/message.html").path
+    try browser.screenshot(page, width: 700, height: 900, to: shown)
+    try FileManager.default.removeItem(at: root.appendingPathComponent("shown/files"))
+    try browser.screenshot(page, width: 700, height: 900, to: broken)
+    func average(_ file: URL) throws -> Double {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+      process.arguments = ["vips", "avg", file.path]
+      let pipe = Pipe()
+      process.standardOutput = pipe
+      try process.run()
+      let output = pipe.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return Double(String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
+    }
+    let withPhoto = try average(shown)
+    let withoutPhoto = try average(broken)
+    #expect(abs(withPhoto - withoutPhoto) > 2, "average pixel \(withPhoto) with the photo, \(withoutPhoto) without")
+  }
+
   @Test func theSentEmailCarriesThePhotosAbsoluteAddressAndThePressKit() throws {
     #expect(try herald("lists", "create", "press-en").status == 0)
     #expect(try herald("lists", "import", "press-en", "Lists/press-en.csv").status == 0)
