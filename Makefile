@@ -36,6 +36,7 @@ bench: bootstrap
 	python3 Benchmarks/inbox.py
 	python3 Benchmarks/web.py
 	python3 Benchmarks/presskit.py
+	python3 Benchmarks/press_kit.py
 
 clean:
 	rm -rf .build preview $(DEMO)

@@ -33,6 +33,8 @@ let package = Package(
     .systemLibrary(name: "CCmark", path: "Sources/CCmark"),
     // C: libcurl, the SMTP (and later IMAP) client (Debian libcurl4-openssl-dev).
     .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
+    // C: libvips, the images of the press kit: renditions, orientation, metadata (Debian libvips-dev).
+    .systemLibrary(name: "CVips", path: "Sources/CVips", pkgConfig: "vips"),
 
     // What every target shares: the error protocol, durable files (EINTR handled in one
     // place), and the ids and outcomes that travel between targets.
@@ -58,10 +60,11 @@ let package = Package(
     .target(
       name: "HeraldCompose",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldYAML", "CCmark",
+        "HeraldCore", "HeraldMail", "HeraldYAML", "CCmark", "CVips",
         .product(name: "Mustache", package: "swift-mustache"),
         // The press kit's ZIP and the digest that names it.
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        // SHA-256 of the press kit's files: their names in Media/.
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
@@ -129,6 +132,8 @@ let package = Package(
         .embedInCode("Resources/sample-release.md"),
         .embedInCode("Resources/sample-release.ru.md"),
         .embedInCode("Resources/sample-list.csv"),
+        .embedInCode("Resources/sample-photo.jpg"),
+        .embedInCode("Resources/sample-report.pdf"),
       ]
     ),
 

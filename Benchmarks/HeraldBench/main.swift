@@ -6,7 +6,8 @@ import HeraldStore
 import HeraldWorkspace
 
 // Benchmarks that need Herald's libraries in-process; each prints one JSON line.
-//   herald-bench compose WORKSPACE RELEASE.md [COUNT]: compose once, then personalise and
+//   herald-bench compose WORKSPACE RELEASE.md [COUNT] [--media]: compose once (--media: with its
+//   photos and files from Media/), then personalise and
 //     encode COUNT messages on one thread.
 //   herald-bench select DATABASE LIST…: stream the recipients of the lists.
 //   herald-bench dkim WORKSPACE RELEASE.md [SECONDS]: DKIM-sign (RSA-2048) the composed
@@ -129,12 +130,15 @@ guard arguments.count >= 4, arguments[1] == "compose" else {
 }
 let workspace = Workspace(root: URL(fileURLWithPath: arguments[2], isDirectory: true))
 let count = arguments.count > 4 ? Int(arguments[4]) ?? 20_000 : 20_000
+// --media: the release's photos and files resolved through the workspace's Media/ (made
+// there first by `herald check`), as herald send composes it.
+let withMedia = arguments.contains("--media")
 do {
   let setupStart = DispatchTime.now()
   let release = try Release(contentsOf: arguments[3])
   let composed = try ComposedRelease(
     release: release, templates: try workspace.templates(), settings: try workspace.configuration().compose,
-    signer: LinkSigner(secret: Array(repeating: 7, count: 32)))
+    signer: LinkSigner(secret: Array(repeating: 7, count: 32)), mediaFolder: withMedia ? MediaFolder(directory: workspace.mediaDirectory) : nil)
   let setup = Double(DispatchTime.now().uptimeNanoseconds - setupStart.uptimeNanoseconds) / 1e9
 
   let recipients = (0..<count).map { index in

@@ -24,7 +24,7 @@ extension Mailroom {
     try store.publish(Publication(
       slug: release.slug, title: release.title, subject: release.subject, summary: release.summary, dateline: release.dateline,
       language: language, releaseDate: release.date.description, visibleFrom: visible, publishedAt: time,
-      campaign: campaign?.description, html: body.html, text: body.text, translation: release.isTranslation))
+      campaign: campaign?.description, html: body.html, text: body.text, files: try publishedFiles(composed), translation: release.isTranslation))
     return try store.publication(release.slug, translation: release.isTranslation ? language : nil) ?? Publication(
       slug: release.slug, title: release.title, subject: release.subject, releaseDate: release.date.description, visibleFrom: visible,
       publishedAt: time, html: body.html, text: body.text)
@@ -40,6 +40,20 @@ extension Mailroom {
       if first == nil { first = published }
     }
     return first!
+  }
+
+  /// The files published with a release (photos, their renditions, documents, attachments),
+  /// every one of them checked to be in Media/ first: the web server serves exactly these.
+  /// - Throws: `CampaignError` `.releaseHasErrors` when one is missing from Media/ (removed
+  ///   since the release was composed).
+  func publishedFiles(_ composed: ComposedRelease) throws -> [PressKitFile] {
+    let folder = MediaFolder(directory: workspace.mediaDirectory)
+    let files = composed.media.publishedFiles
+    if let missing = files.first(where: { !folder.contains($0) }) {
+      throw CampaignError(.releaseHasErrors,
+        "\(missing.name) is not in \(folder.directory.path) any more; run herald check \(composed.release.file) to make it again, then publish")
+    }
+    return files
   }
 
   /// Publishes the release file at `path` (a path, or a name inside Releases/).

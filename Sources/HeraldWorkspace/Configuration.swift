@@ -42,7 +42,7 @@ package struct Configuration: Sendable {
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "embargo_prefix", "spam_threshold", "relay", "delivery", "dkim", "inbox", "web", "replies",
+    "allow_raw_html", "time_zone", "embargo_prefix", "spam_threshold", "relay", "delivery", "dkim", "inbox", "web", "replies", "press_kit",
   ]
 
   /// The keys of the `delivery:` section.
@@ -153,6 +153,11 @@ package struct Configuration: Sendable {
       problems.append(contentsOf: section.keyProblems)
       replies = ReplySettings.read(section, problems: &problems)
     }
+    var media = MediaSettings()
+    if let section = yaml.collect(&problems, { try yaml.section("press_kit", known: MediaSettings.knownKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      media = MediaSettings.read(section, problems: &problems)
+    }
     guard problems.isEmpty, let organization, let from, let baseURL, let timeZone else {
       throw WorkspaceError(.configuration, diagnostics: problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -160,6 +165,7 @@ package struct Configuration: Sendable {
       organization: organization, from: from, replyTo: replyTo, baseURL: baseURL, postalAddress: postalAddress,
       unsubscribeAddress: unsubscribeAddress, allowRawHTML: allowRawHTML ?? false, timeZone: timeZone,
       embargoPrefix: embargoPrefix ?? ComposeSettings.defaultEmbargoPrefix))
+    self.compose.media = media
     self.relay = relay
     self.relayPasswordFile = passwordFile
     self.delivery = delivery

@@ -38,7 +38,7 @@ extension Workspace {
     let signer = signed ? try linkSigner() : LinkSigner(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
     return try ComposedRelease(
       release: release, templates: templates, settings: configuration.compose, signer: signer,
-      strings: try strings().table(for: release.language))
+      strings: try strings().table(for: release.language), mediaFolder: MediaFolder(directory: mediaDirectory))
   }
 
   /// A release path as a person gave it: as the shell means it when that file exists, else

@@ -29,6 +29,9 @@ package enum WorkspaceDefaults {
     File(path: sampleReleasePath, contents: PackageResources.sample_release_md),
     File(path: sampleTranslationPath, contents: PackageResources.sample_release_ru_md),
     File(path: sampleListPath, contents: PackageResources.sample_list_csv),
+    // The sample release's photo and report (made by scripts/make-sample-media).
+    File(path: "Releases/water-losses.jpg", contents: PackageResources.sample_photo_jpg),
+    File(path: "Releases/counting-the-drops.pdf", contents: PackageResources.sample_report_pdf),
   ] + webTemplates + stringsTables
 
   /// Herald's own words in each language it ships (Templates/strings/LANG.yml): copied into

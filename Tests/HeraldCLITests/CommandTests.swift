@@ -41,13 +41,15 @@ struct CommandTests {
     #expect(result.stdout.contains("Subject  New study: cities lose a third of their drinking water to leaks"))
     #expect(result.stdout.contains("To       Jo Reporter <jo@example.com>"))
     #expect(result.stdout.contains("Parts    text/plain (quoted-printable), text/html (quoted-printable)"))
-    #expect(result.stdout.contains("Links    3 (2 lead nowhere)"))
-    #expect(result.stdout.contains("2020-03-31-water-report.md:35: warning: the link “summary for policymakers”"))
+    #expect(result.stdout.contains("Links    4 (2 lead nowhere)"))
+    #expect(result.stdout.contains("2020-03-31-water-report.md:37: warning: the link “summary for policymakers”"))
     let eml = try [UInt8](Data(contentsOf: root.appendingPathComponent("out/message.eml")))
     let parsed = try inspectMessage(eml)
     #expect(parsed.defects.isEmpty)
     #expect(parsed.parts[0].content == (try String(contentsOf: root.appendingPathComponent("out/message.txt"), encoding: .utf8)))
-    #expect(parsed.parts[1].content == (try String(contentsOf: root.appendingPathComponent("out/message.html"), encoding: .utf8)))
+    // message.html shows the photo and links the report from their copies beside it.
+    let local = parsed.parts[1].content?.replacingOccurrences(of: "https://news.example.org/releases/2020-03-31-water-report/files/", with: "files/")
+    #expect(local == (try String(contentsOf: root.appendingPathComponent("out/message.html"), encoding: .utf8)))
   }
 
   @Test func deterministicPreviewIsTheSameOnEveryRun() throws {
@@ -62,7 +64,7 @@ struct CommandTests {
     let result = try herald("preview", "--workspace", "ws", "Releases/2020-03-31-water-report.md", "--json", "--out", "j")
     #expect(result.status == 0)
     let summary = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
-    #expect(summary["links"] as? Int == 3)
+    #expect(summary["links"] as? Int == 4)
     #expect(summary["placeholder_links"] as? Int == 2)
     #expect((summary["files"] as? [String])?.count == 3)
   }

@@ -117,7 +117,7 @@ struct JSONOutputTests {
     let problems = try #require(check["problems"] as? [[String: Any]])
     // The herald.yml warning has no line: the key is there, null.
     #expect(problems.contains { $0["line"] is NSNull })
-    #expect(problems.contains { $0["line"] as? Int == 35 })
+    #expect(problems.contains { $0["line"] as? Int == 37 })  // the sample's first placeholder link
     let outbox = try #require(try json("outbox", "--json") as? [String: Any])
     #expect(outbox["next_retry"] is NSNull)
     let lists = try #require(try json("lists", "--json") as? [[String: Any]])

@@ -10,7 +10,7 @@ struct CheckTests {
   @Test func theSampleHasOnlyItsTwoPlaceholderLinkWarnings() throws {
     let found = ReleaseChecker.diagnostics(for: try Fixtures.compose(Fixtures.sampleRelease, file: "s.md"))
     #expect(found.count == 2)
-    #expect(found.allSatisfy { $0.severity == .warning && $0.message.contains("leads nowhere") && $0.line == 35 })
+    #expect(found.allSatisfy { $0.severity == .warning && $0.message.contains("leads nowhere") && $0.line == 37 })
   }
 
   @Test func placeholderLinksImagesWithoutAltAndRawHTMLAreWarnedAtTheirLine() throws {

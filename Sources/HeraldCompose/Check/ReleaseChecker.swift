@@ -74,6 +74,9 @@ package enum ReleaseChecker {
     if !allowsHTML {
       for line in composed.document.htmlBlockLines { warn(line, Self.rawHTMLWarning) }
     }
+    // The files it refers to: missing, outside its folder, of a kind mail must not carry,
+    // too large; and a message made too large by what it embeds or attaches.
+    found += composed.mediaDiagnostics
     return found.sorted { ($0.line ?? 0, $0.severity == .error ? 0 : 1) < ($1.line ?? 0, $1.severity == .error ? 0 : 1) }
   }
 

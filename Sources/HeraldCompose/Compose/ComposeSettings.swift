@@ -29,6 +29,8 @@ package struct ComposeSettings: Sendable {
   /// What opens the subject of an embargoed copy, before the time it lifts and a colon:
   /// "EMBARGOED until 8 December 2026, 06:00 CET: …".
   package var embargoPrefix = ComposeSettings.defaultEmbargoPrefix
+  /// How photos and files travel with a release (herald.yml's `press_kit:`).
+  package var media = MediaSettings()
   /// `embargoPrefix`'s default.
   package static let defaultEmbargoPrefix = "EMBARGOED until"
 

@@ -29,6 +29,11 @@ package struct ComposedRelease: @unchecked Sendable {
   package let datelineInBody: Bool
   /// Herald's own words in the release's language (`{{strings.KEY}}` in the templates).
   package let strings: StringsTable
+  /// The files the release uses (photos, documents, attachments), ready to publish.
+  package let media: ReleaseMedia
+  /// The embedded images (`images: inline`) and the attachments, encoded once.
+  let inlineImageParts: [MIMEPart]
+  let attachedFileParts: [MIMEPart]
 
   private let htmlTemplate: MustacheTemplate
   private let textTemplate: MustacheTemplate
@@ -63,9 +68,12 @@ package struct ComposedRelease: @unchecked Sendable {
   ///   - settings: The organisation's settings (herald.yml).
   ///   - signer: Signs unsubscribe links with the workspace secret.
   ///   - strings: Herald's words in the release's language; English by default.
+  ///   - mediaFolder: The workspace's Media/ folder, where the release's files are made and
+  ///     kept; without one, relative references are written as they are (and not checked).
   /// - Throws: `ComposeError` `.release` when the body's template tags are malformed.
   package init(
-    release: Release, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner, strings: StringsTable? = nil
+    release: Release, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner, strings: StringsTable? = nil,
+    mediaFolder: MediaFolder? = nil
   ) throws {
     self.release = release
     self.strings = strings ?? StringsCatalog.english.table(for: "en")
@@ -93,8 +101,34 @@ package struct ComposedRelease: @unchecked Sendable {
     }
     self.document = document
 
-    let bodyHTML = HTMLRenderer(allowRawHTML: settings.allowRawHTML).render(document)
-    let bodyText = TextRenderer().render(document)
+    let from = release.from ?? settings.from
+    let media = mediaFolder.map { ReleaseMedia(release: release, document: document, folder: $0, settings: settings.media) } ?? ReleaseMedia()
+    self.media = media
+    let inline = settings.media.images == .inline
+    let published = Self.references(media, site: settings.site, slug: release.slug, contentIDDomain: inline ? from.domain : nil)
+    let web = Self.references(media, site: settings.site, slug: release.slug, contentIDDomain: nil)
+    if inline {
+      var seen: Set<String> = []
+      var parts: [MIMEPart] = []
+      for item in media.order.compactMap({ media.items[$0] }) {
+        guard let mediaFolder, let rendition = item.rendition, seen.insert(rendition.digest).inserted,
+          let bytes = FileManager.default.contents(atPath: mediaFolder.url(of: rendition).path)
+        else { continue }
+        parts.append(.prepared(PreparedPart(
+          mediaType: rendition.mediaType, content: bytes, fileName: rendition.name,
+          contentID: Self.contentID(rendition, domain: from.domain), disposition: .inline)))
+      }
+      self.inlineImageParts = parts
+    } else {
+      self.inlineImageParts = []
+    }
+    self.attachedFileParts = media.attachments.compactMap { item in
+      guard let bytes = mediaFolder.flatMap({ FileManager.default.contents(atPath: $0.url(of: item.file).path) }) else { return nil }
+      return .prepared(PreparedPart(mediaType: item.file.mediaType, content: bytes, fileName: item.file.name, disposition: .attachment))
+    }
+
+    let bodyHTML = HTMLRenderer(allowRawHTML: settings.allowRawHTML, resolved: published).render(document)
+    let bodyText = TextRenderer(resolved: published).render(document)
     self.rewrapsText = bodyText.contains(TextRenderer.deferredStart)
     do {
       var htmlLibrary = MustacheLibrary()
@@ -105,7 +139,7 @@ package struct ComposedRelease: @unchecked Sendable {
       self.htmlLibrary = htmlLibrary
       self.textLibrary = textLibrary
       self.textBody = textBody
-      self.webBody = try MustacheTemplate(string: HTMLRenderer(allowRawHTML: settings.allowRawHTML, inlineStyles: false).render(document))
+      self.webBody = try MustacheTemplate(string: HTMLRenderer(allowRawHTML: settings.allowRawHTML, inlineStyles: false, resolved: web).render(document))
     } catch let error as MustacheTemplate.ParserError {
       throw ComposeError(.release, file: release.file,
         "the rendered body has malformed template tags (\(ReleaseTemplates.describe(error.error))) near “\(error.context.line)”")
@@ -113,7 +147,6 @@ package struct ComposedRelease: @unchecked Sendable {
     self.htmlTemplate = templates.html
     self.textTemplate = templates.text
 
-    let from = release.from ?? settings.from
     self.from = from
     self.fromDomain = from.domain
     let title = release.title
@@ -135,14 +168,18 @@ package struct ComposedRelease: @unchecked Sendable {
       "base_url": settings.baseURL,
     ]
     let words = self.strings.values
-    self.baseContext = ["release": releaseValues, "organization": organization, "preheader_padding": Self.preheaderPadding, "strings": words]
+    var baseContext: [String: Any] = ["release": releaseValues, "organization": organization, "preheader_padding": Self.preheaderPadding, "strings": words]
+    if let pressKit = Self.pressKitValues(media, site: settings.site, slug: release.slug) { baseContext["press_kit"] = pressKit }
+    self.baseContext = baseContext
     // In the plain text, a long title is wrapped like a paragraph and underlined to its
     // longest line, as headings in the body are.
     let titleLines = TextRenderer.wrap(title, width: TextRenderer().width)
     var textRelease = releaseValues
     textRelease["title"] = titleLines.joined(separator: "\n")
     textRelease["title_underline"] = String(repeating: "=", count: titleLines.map(\.count).max() ?? 0)
-    self.textBaseContext = ["release": textRelease, "organization": organization, "preheader_padding": Self.preheaderPadding, "strings": words]
+    var textBaseContext = baseContext
+    textBaseContext["release"] = textRelease
+    self.textBaseContext = textBaseContext
 
     // The fields that are the same in every message, encoded once.
     self.fromField = MessageHeader.encodedField("From", .mailboxes([from]))
@@ -206,7 +243,7 @@ package struct ComposedRelease: @unchecked Sendable {
     // Asks Exchange and Outlook not to answer a bulk message with an out-of-office reply.
     header.append("X-Auto-Response-Suppress", autoResponseField)
 
-    let body = MIMEPart.multipart(subtype: "alternative", boundary: MIMEPart.boundary(token: stamp.unique), parts: parts)
+    let body = mimeBody(parts, token: stamp.unique)
     // Room for the whole message up front: growing a 12 kB array by doubling copies it
     // about ten times.
     var bytes: [UInt8] = []

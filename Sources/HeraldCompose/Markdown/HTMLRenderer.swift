@@ -10,6 +10,8 @@ struct HTMLRenderer {
   /// Give every element its style inline, as mail needs. Web pages, whose Content-Security-
   /// Policy forbids inline styles, are styled by a stylesheet instead.
   var inlineStyles = true
+  /// Where the release's own files are published: relative references become their addresses.
+  var resolved = ResolvedReferences.none
 
   /// ` style="css"`, or nothing without inline styles.
   private func style(_ css: String) -> String {
@@ -33,6 +35,9 @@ struct HTMLRenderer {
     static let rule = "border:0;border-top:1px solid #e5e7eb;margin:24px 0;"
     static let link = "color:#0b5cad;text-decoration:underline;"
     static let image = "display:block;max-width:100%;height:auto;border:0;margin:0 0 16px 0;"
+    static let figure = "margin:0 0 20px 0;padding:0;"
+    static let figureImage = "display:block;max-width:100%;height:auto;border:0;margin:0 0 8px 0;"
+    static let caption = "margin:0;font-size:13px;line-height:1.45;color:#6b7280;"
     static let table = "border-collapse:collapse;width:100%;margin:0 0 16px 0;font-size:15px;"
     static let headerCell = "border-bottom:2px solid #cbd5e1;padding:6px 8px;font-weight:700;"
     static let cell = "border-bottom:1px solid #e5e7eb;padding:6px 8px;"
@@ -51,7 +56,13 @@ struct HTMLRenderer {
   private func render(_ block: MarkdownBlock, into output: inout String, tight: Bool, nested: Bool = false) {
     switch block {
     case .paragraph(let inlines, _):
-      if tight {
+      if let figure = Self.figure(inlines) {
+        // An image alone in its paragraph, with a title: a figure with its caption (a
+        // figure cannot stand inside a <p>).
+        output += "<figure\(style(Style.figure))>"
+        image(figure.source, title: "", alt: figure.alt, css: Style.figureImage, into: &output)
+        output += "<figcaption\(style(Style.caption))>\(Self.escape(figure.title))</figcaption></figure>\n"
+      } else if tight {
         render(inlines, into: &output)
       } else {
         output += "<p\(style(Style.paragraph))>"
@@ -131,7 +142,7 @@ struct HTMLRenderer {
         render(children, into: &output)
         output += "</del>"
       case .link(let destination, let title, let children, _):
-        guard let href = Self.safeURL(destination) else {
+        guard let href = resolved.links[destination] ?? Self.safeURL(destination) else {
           render(children, into: &output)
           continue
         }
@@ -140,11 +151,30 @@ struct HTMLRenderer {
         render(children, into: &output)
         output += "</a>"
       case .image(let source, let title, let alt, _):
-        guard let src = Self.safeURL(source) else { continue }
-        let titleAttribute = title.isEmpty ? "" : " title=\"\(Self.escape(title))\""
-        output += "<img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(MarkdownInline.plainText(alt)))\"\(titleAttribute)\(style(Style.image))>"
+        image(source, title: title, alt: alt, css: Style.image, into: &output)
       }
     }
+  }
+
+  /// An `<img>`: a release's own image at its published address with the size it is
+  /// shown at; any other as written.
+  private func image(_ source: String, title: String, alt: [MarkdownInline], css: String, into output: inout String) {
+    let found = resolved.images[source]
+    guard let src = found?.source ?? Self.safeURL(source) else { return }
+    let titleAttribute = title.isEmpty ? "" : " title=\"\(Self.escape(title))\""
+    var size = ""
+    if let width = found?.width, let height = found?.height { size = " width=\"\(width)\" height=\"\(height)\"" }
+    output += "<img src=\"\(Self.escape(src))\" alt=\"\(Self.escape(MarkdownInline.plainText(alt)))\"\(titleAttribute)\(size)\(style(css))>"
+  }
+
+  /// The image of a paragraph that is one image with a title (spaces around it aside).
+  static func figure(_ inlines: [MarkdownInline]) -> (source: String, title: String, alt: [MarkdownInline])? {
+    let content = inlines.filter { inline in
+      if case .text(let text) = inline { return !text.trimmingCharacters(in: .whitespaces).isEmpty }
+      return inline != .softBreak && inline != .lineBreak
+    }
+    guard content.count == 1, case .image(let source, let title, let alt, _) = content[0], !title.isEmpty else { return nil }
+    return (source, title, alt)
   }
 
   /// The URL if it leads somewhere and is safe in a mail client; nil for "#", empty,

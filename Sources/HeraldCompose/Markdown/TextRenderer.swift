@@ -7,6 +7,8 @@ import Foundation
 struct TextRenderer {
   /// The column paragraphs are wrapped at.
   var width = 72
+  /// Where the release's own files are published: relative references become their addresses.
+  var resolved = ResolvedReferences.none
 
   /// The links met so far, in order; the same URL keeps its first number.
   private final class References {
@@ -141,13 +143,17 @@ struct TextRenderer {
       case .link(let destination, _, let children, _):
         let text = inlines(children, references: references)
         output += text
-        guard let url = HTMLRenderer.safeURL(destination) else { continue }
+        guard let url = self.resolved.links[destination] ?? HTMLRenderer.safeURL(destination) else { continue }
         // An autolink shows its address already; a reference would repeat it.
         if url == text || url == "mailto:" + text { continue }
         output += " [\(references.number(for: url))]"
-      case .image(_, _, let alt, _):
+      case .image(let source, let title, let alt, _):
+        // The description, then the caption on a line of its own; a release's own photo
+        // with its address as a numbered reference, like a link.
         let text = MarkdownInline.plainText(alt)
         if !text.isEmpty { output += "[\(text)]" }
+        if let image = self.resolved.images[source] { output += " [\(references.number(for: image.original))]" }
+        if !title.isEmpty { output += (output.isEmpty ? "" : "\n") + title }
       }
     }
     return output

@@ -35,6 +35,9 @@ package struct Release: Sendable {
   /// Whether `herald send` puts it in the public web archive: `true` always, `false`
   /// never, nil (not said) when every list it goes to is public (`PublishDecision`).
   package var publish: Bool?
+  /// Files beside the release attached to every message (`attach: [report.pdf]`), as
+  /// MIME parts; none by default (files are linked, not attached).
+  package var attach: [String] = []
   /// The line of each front matter key, for checks to point to ("lists", "summary"); the front
   /// matter's first line for a key that is not there.
   package var frontMatterLines: [String: Int] = [:]

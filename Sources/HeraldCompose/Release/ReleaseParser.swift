@@ -10,7 +10,7 @@ extension Release {
 
   /// The keys front matter may contain.
   static let knownKeys: Set<String> = [
-    "title", "date", "subject", "dateline", "summary", "lists", "from", "reply_to", "language", "embargo", "publish",
+    "title", "date", "subject", "dateline", "summary", "lists", "from", "reply_to", "language", "embargo", "publish", "attach",
   ]
 
   /// Reads a release file.
@@ -111,6 +111,7 @@ extension Release {
           "the file name ends in “.\(tag).md”, a translation into \(LanguageTag.autonym(tag)), but the front matter has no language; add “language: \(tag)”"))
       }
     }
+    let attach = yaml.collect(&problems) { try yaml.strings("attach") } ?? nil
     guard problems.isEmpty, let title, let date else {
       throw ComposeError(.release, problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -126,6 +127,7 @@ extension Release {
     self.language = language
     self.embargoTime = embargo
     self.publish = publish
+    self.attach = attach ?? []
     self.frontMatterLines = Dictionary(uniqueKeysWithValues: Release.knownKeys.map { ($0, yaml.line($0)) })
     lines.removeSubrange(0...closing)
     self.body = lines.joined(separator: "\n")

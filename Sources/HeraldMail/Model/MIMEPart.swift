@@ -6,6 +6,8 @@ public enum MIMEPart: Sendable {
   case encoded(subtype: String, transferEncoding: TransferEncoding, body: [UInt8])
   /// A multipart container, `multipart/SUBTYPE` with its boundary.
   case multipart(subtype: String, boundary: String, parts: [MIMEPart])
+  /// A binary leaf encoded once (an embedded image, an attachment), copied as it is.
+  case prepared(PreparedPart)
 
   /// The transfer encoding chosen for a text leaf: quoted-printable, or base64 where
   /// that is smaller (mostly non-Latin text).
@@ -34,6 +36,7 @@ public enum MIMEPart: Sendable {
     case .text(_, let content): return 128 + content.count + content.count / 2
     case .encoded(_, _, let body): return 128 + body.count
     case .multipart(_, _, let parts): return 256 + parts.reduce(0) { $0 + $1.estimatedSize }
+    case .prepared(let part): return part.bytes.count
     }
   }
 
@@ -79,6 +82,8 @@ public enum MIMEPart: Sendable {
         part.encode(into: &output, inMultipart: true)
       }
       output.append(contentsOf: "--\(boundary)--\r\n".utf8)
+    case .prepared(let part):
+      output.append(contentsOf: part.bytes)
     }
   }
 

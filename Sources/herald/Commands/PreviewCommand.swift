@@ -81,9 +81,12 @@ struct PreviewCommand: ParsableCommand {
     let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
       ?? workspace.previewDirectory(slug: composed.release.slug)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    // The release's photos and files beside message.html, which refers to them there, so
+    // that opening it in a browser shows the photo before anything is published.
+    let local = try composed.writeLocalFiles(to: directory, media: MediaFolder(directory: workspace.mediaDirectory))
     let files = [
       (directory.appendingPathComponent("message.eml"), bytes),
-      (directory.appendingPathComponent("message.html"), Array(parts.html.utf8)),
+      (directory.appendingPathComponent("message.html"), Array(local.html(parts.html).utf8)),
       (directory.appendingPathComponent("message.txt"), Array(parts.text.utf8)),
     ]
     for (url, content) in files { try DurableFile.write(content, to: url) }
