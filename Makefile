@@ -35,8 +35,8 @@ bench: bootstrap
 	python3 Benchmarks/deliver.py
 	python3 Benchmarks/inbox.py
 	python3 Benchmarks/web.py
-	python3 Benchmarks/presskit.py
-	python3 Benchmarks/press_kit.py
+	python3 Benchmarks/presskit_serve.py
+	python3 Benchmarks/presskit_images.py
 
 clean:
 	rm -rf .build preview $(DEMO)

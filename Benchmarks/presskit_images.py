@@ -13,7 +13,7 @@ PDF. Then, with the release build:
      list in the Markdown), in the same run: with them must be no slower (images are
      referenced, not re-encoded per message).
 
-Usage: python3 Benchmarks/press_kit.py [COUNT]   (default 20000)
+Usage: python3 Benchmarks/presskit_images.py [COUNT]   (default 20000)
 """
 import email
 import email.policy

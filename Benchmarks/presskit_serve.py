@@ -25,7 +25,7 @@ Target (issue 16): the photo at >= 5,000 requests/s, no non-2xx answers; p99 rep
 photo/floor (what serving a published file costs above sending the same bytes).
 Nothing is pinned: the server and wrk share the two cores, and the machine may be shared.
 
-Usage: python3 Benchmarks/presskit.py [SECONDS [RUNS [PHOTO_BYTES]]]   (default 10 3 300000)
+Usage: python3 Benchmarks/presskit_serve.py [SECONDS [RUNS [PHOTO_BYTES]]]   (default 10 3 300000)
 """
 import hashlib
 import json
