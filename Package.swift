@@ -35,6 +35,9 @@ let package = Package(
     .systemLibrary(name: "CCurl", path: "Sources/CCurl"),
     // C: libvips, the images of the press kit: renditions, orientation, metadata (Debian libvips-dev).
     .systemLibrary(name: "CVips", path: "Sources/CVips", pkgConfig: "vips"),
+    // C: sets libvips' VIPSHOME when the program is loaded, before any thread: libvips would
+    // otherwise setenv it on its first use, racing any child process being started.
+    .target(name: "CVipsEnvironment", dependencies: ["CVips"], path: "Sources/CVipsEnvironment"),
 
     // What every target shares: the error protocol, durable files (EINTR handled in one
     // place), and the ids and outcomes that travel between targets.
@@ -60,7 +63,7 @@ let package = Package(
     .target(
       name: "HeraldCompose",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldYAML", "CCmark", "CVips",
+        "HeraldCore", "HeraldMail", "HeraldYAML", "CCmark", "CVips", "CVipsEnvironment",
         .product(name: "Mustache", package: "swift-mustache"),
         // The press kit's ZIP and the digest that names it.
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -87,7 +87,10 @@ extension Mailroom {
     _ subscriber: SubscriberID, list: String, issued: Date, source: ConsentSource
   ) async throws -> SubscriberStore.Confirmation {
     try await BlockingWork.run { [self] in
-      try store.confirmSubscription(subscriber, list: list, issued: issued, source: source, at: clock.now)
+      // An unsubscribe taken into the journal a moment ago, not yet in the store, counts:
+      // recorded first, it makes a link issued before it confirm nothing.
+      try store.applyPendingUnsubscribes()
+      return try store.confirmSubscription(subscriber, list: list, issued: issued, source: source, at: clock.now)
     }
   }
 

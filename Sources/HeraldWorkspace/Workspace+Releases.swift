@@ -93,6 +93,8 @@ extension Workspace {
     let templates = try templates()
     let family = try releaseFamily(reference)
     let signer = signed ? try linkSigner() : LinkSigner(secret: (0..<32).map { _ in UInt8.random(in: 0...255) })
-    return try ComposedFamily(family: family, templates: templates, settings: configuration.compose, signer: signer, strings: try strings())
+    return try ComposedFamily(
+      family: family, templates: templates, settings: configuration.compose, signer: signer, strings: try strings(),
+      mediaFolder: MediaFolder(directory: mediaDirectory))
   }
 }

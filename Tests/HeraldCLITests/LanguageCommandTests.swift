@@ -112,10 +112,10 @@ struct LanguageCommandTests {
     try (try String(contentsOf: file, encoding: .utf8) + "\nДля {{subscriber.beet}}.\n").write(to: file, atomically: true, encoding: .utf8)
     let check = try herald("check", "2020-03-31-water-report")
     #expect(check.status == 1)
-    #expect(check.stdout.contains("2020-03-31-water-report.ru.md:54: error: no subscriber has the field “beet”"), "\(check.stdout)")
+    #expect(check.stdout.contains("2020-03-31-water-report.ru.md:56: error: no subscriber has the field “beet”"), "\(check.stdout)")
     #expect(check.stdout.contains("(did you mean “beat”?)"), "\(check.stdout)")
     let send = try herald("send", "Releases/2020-03-31-water-report.md", "--smtp", relay, "--yes")
-    #expect(send.status == 1 && (send.stdout + send.stderr).contains("water-report.ru.md:54: error: no subscriber has the field “beet”"), "\(send.stdout)\(send.stderr)")
+    #expect(send.status == 1 && (send.stdout + send.stderr).contains("water-report.ru.md:56: error: no subscriber has the field “beet”"), "\(send.stdout)\(send.stderr)")
   }
 
   @Test func checkChecksEveryTranslationAndWarnsWhereTheyDisagree() throws {
@@ -130,6 +130,9 @@ struct LanguageCommandTests {
     var text = try String(contentsOf: file, encoding: .utf8)
     text = text.replacingOccurrences(of: "lists: [press-en]", with: "lists: [press-ru]") + "\n[Доклад](doklad.pdf)\n"
     try text.write(to: file, atomically: true, encoding: .utf8)
+    // A real document (a missing one would be an error of its own).
+    try FileManager.default.copyItem(
+      at: root.appendingPathComponent("Releases/counting-the-drops.pdf"), to: root.appendingPathComponent("Releases/doklad.pdf"))
     let warned = try herald("check", "Releases/2020-03-31-water-report.md")
     #expect(warned.status == 0, "warnings only")
     #expect(warned.stdout.contains("Releases/2020-03-31-water-report.ru.md:7: warning: its lists (press-ru) differ"), "\(warned.stdout)")

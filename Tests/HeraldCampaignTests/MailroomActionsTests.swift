@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCampaign
 import HeraldDelivery
+import HeraldStore
 import HeraldWorkspace
 import Testing
 
@@ -52,5 +53,22 @@ struct MailroomActionsTests {
     #expect(try mailroom.withdraw(publication.slug))
     #expect(try mailroom.store.publication(publication.slug) == nil)
     #expect(try !mailroom.withdraw(publication.slug), "not there any more")
+  }
+
+  @Test func anUnsubscribeStillInTheJournalStopsAConfirmationIssuedBeforeIt() async throws {
+    let mailroom = try fixture.mailroom()
+    try mailroom.store.createList(name: "press-de", doubleOptIn: true)
+    let asked = Date().addingTimeInterval(-60)
+    let request = try mailroom.store.requestSubscription(
+      email: "kim@example.net", name: nil, organization: nil, list: "press-de", source: .webForm(ip: "192.0.2.1", userAgent: "test"),
+      cooldown: 0, at: asked)
+    guard case .confirm(let id) = request else { Issue.record("expected a confirmation to be due, got \(request)"); return }
+    // The one-click unsubscribe is taken into the journal; no service has recorded it yet.
+    try await mailroom.takeUnsubscribe(id, list: "press-de", source: .webForm(ip: "192.0.2.2", userAgent: "mail provider"))
+    #expect(try mailroom.store.unsubscribes.pending().count == 1)
+    // The confirmation link from the mail sent a minute ago is clicked afterwards.
+    let answer = try await mailroom.confirmSubscription(id, list: "press-de", issued: asked, source: .webForm(ip: "192.0.2.3", userAgent: "test"))
+    #expect(answer == .notPending)
+    #expect(try mailroom.store.profile(email: "kim@example.net").memberships.first { $0.list == "press-de" }?.status == .unsubscribed)
   }
 }

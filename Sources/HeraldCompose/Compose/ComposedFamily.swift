@@ -11,15 +11,21 @@ package struct ComposedFamily: Sendable {
   package let translations: [ComposedRelease]
 
   /// Composes every translation with its language's words.
+  /// - Parameters:
+  ///   - mediaFolder: The workspace's Media/ folder, for the translations' photos and files
+  ///     (see `ComposedRelease.init`).
   /// - Throws: `ComposeError` with the problems of every translation that cannot be composed.
-  package init(family: ReleaseFamily, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner, strings: StringsCatalog) throws {
+  package init(
+    family: ReleaseFamily, templates: ReleaseTemplates, settings: ComposeSettings, signer: LinkSigner, strings: StringsCatalog,
+    mediaFolder: MediaFolder? = nil
+  ) throws {
     var composed: [ComposedRelease] = []
     var problems: [Diagnostic] = []
     for release in family.releases {
       do {
         composed.append(try ComposedRelease(
           release: release, templates: templates, settings: settings, signer: signer,
-          strings: strings.table(for: ReleaseFamily.language(of: release))))
+          strings: strings.table(for: ReleaseFamily.language(of: release)), mediaFolder: mediaFolder))
       } catch let error as ComposeError {
         problems += error.diagnostics
       }

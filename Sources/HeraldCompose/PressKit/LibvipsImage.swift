@@ -1,4 +1,5 @@
 import CVips
+import CVipsEnvironment
 import Foundation
 
 /// One libvips image, owned: the reference is dropped when this goes away. Not
@@ -15,6 +16,9 @@ final class LibvipsImage {
   /// libvips, started once per process (VIPS_INIT is not to be called concurrently);
   /// nil when it started, else its error.
   private static let started: String? = {
+    // VIPSHOME was set when the program was loaded (CVipsEnvironment), so that vips_init
+    // does not change the environment while another thread may be starting a process.
+    guard cvips_environment_prefix() != nil else { return "libvips' installation prefix (VIPSHOME) was not set when Herald started" }
     guard cvips_init() == 0 else { return LibvipsImage.lastError() }
     // Renditions are made once and cached in Media/: libvips' own operation cache would
     // only hold on to memory (and open files) between them.
