@@ -106,7 +106,7 @@ struct PressKitCommandTests {
     #expect(html.firstMatch(of: /<figure style="[^"]*"><img src="https:\/\/news\.example\.org\/releases\/2020-03-31-water-report\/files\/[0-9a-f]{64}\/water-losses\.jpg" alt="[^"]+" width="600" height="400"/) != nil, "\(html)")
     #expect(html.contains("Illustration: Institute for Example Studies</figcaption>"))
     #expect(html.contains("Press kit</h2>") && html.contains("https://news.example.org/releases/2020-03-31-water-report/press-kit.zip"))
-    #expect(text.contains("Press kit\n---------\n- water-losses.jpg (JPEG, "), "\(text)")
+    #expect(text.contains("Press kit\n---------\n- water-losses.jpg (JPEG image, "), "\(text)")
     #expect(text.contains("- counting-the-drops.pdf (PDF, 680 bytes): \(files)"), "\(text)")
 
     // The archive's publication lists the photo, its rendition and the report, all in Media/.

@@ -32,10 +32,11 @@ extension ComposedRelease {
     let listed = media.listedFiles
     guard !listed.isEmpty else { return nil }
     let files: [[String: Any]] = listed.map { file in
-      let type = MediaType.sniffedName(file.mediaType)?.name ?? file.mediaType
+      // The same words and size as the release page's press kit.
+      let type = file.typeDescription
       return [
-        "name": file.name, "url": site.url(.releaseFile(slug: slug, file: file)), "type": type, "size": ByteSize.text(file.size),
-        "label": "\(file.name) (\(type), \(ByteSize.text(file.size)))",
+        "name": file.name, "url": site.url(.releaseFile(slug: slug, file: file)), "type": type, "size": ByteCount.formatted(file.size),
+        "label": "\(file.name) (\(type), \(ByteCount.formatted(file.size)))",
       ]
     }
     // The ZIP's size is not given: it is made by the web server, and a guess could be wrong.
@@ -73,10 +74,10 @@ extension ComposedRelease {
     let line = release.attach.isEmpty ? nil : release.frontMatterLines["attach"]
     if size > limits.messageLimit {
       found.append(Diagnostic(.error, file: release.file, line: line,
-        "each message would be about \(ByteSize.text(size)), more than \(ByteSize.text(limits.messageLimit)): many mail servers refuse it. Link the files instead of attaching them (remove attach:), or set press_kit: images: linked in herald.yml"))
+        "each message would be about \(ByteCount.formatted(size)), more than \(ByteCount.formatted(limits.messageLimit)): many mail servers refuse it. Link the files instead of attaching them (remove attach:), or set press_kit: images: linked in herald.yml"))
     } else if size > limits.messageWarnSize {
       found.append(Diagnostic(.warning, file: release.file, line: line,
-        "each message will be about \(ByteSize.text(size)), more than \(ByteSize.text(limits.messageWarnSize)): slow to download and more likely to be filtered. Consider linking the files instead"))
+        "each message will be about \(ByteCount.formatted(size)), more than \(ByteCount.formatted(limits.messageWarnSize)): slow to download and more likely to be filtered. Consider linking the files instead"))
     }
     return found
   }

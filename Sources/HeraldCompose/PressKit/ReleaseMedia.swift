@@ -225,7 +225,7 @@ package struct ReleaseMedia: Sendable {
     }
     if source.size > settings.warnSize {
       diagnostics.append(Diagnostic(.warning, file: release.file, line: line,
-        "“\(name)” is \(ByteSize.text(source.size)), more than \(ByteSize.text(settings.warnSize)) (press_kit: warn_size in herald.yml); journalists on slow connections may not wait for it. Consider a smaller version"))
+        "“\(name)” is \(ByteCount.formatted(source.size)), more than \(ByteCount.formatted(settings.warnSize)) (press_kit: warn_size in herald.yml); journalists on slow connections may not wait for it. Consider a smaller version"))
     }
     return Pending(reference: reference, line: line, url: url, name: name, type: actual, digest: source.digest, size: source.size)
   }
@@ -294,16 +294,5 @@ extension MediaType {
   /// The allowed type with this Content-Type.
   static func sniffedName(_ mediaType: String) -> MediaType? {
     allowed.first { $0.mediaType == mediaType }
-  }
-}
-
-/// Sizes as people read them: "840 KB", "2.1 MB" (decimal units, as file managers show).
-package enum ByteSize {
-  /// "512 bytes", "840 KB", "2.1 MB".
-  package static func text(_ bytes: Int) -> String {
-    if bytes < 1000 { return "\(bytes) bytes" }
-    if bytes < 1_000_000 { return "\(Int((Double(bytes) / 1000).rounded())) KB" }
-    let megabytes = Double(bytes) / 1_000_000
-    return megabytes < 10 ? String(format: "%.1f MB", megabytes) : "\(Int(megabytes.rounded())) MB"
   }
 }
