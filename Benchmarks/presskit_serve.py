@@ -69,7 +69,7 @@ def photo(work):
 
 
 def publish_photo(ws, data, width, height):
-    """The photo in Media/ by digest and in the sample publication's files, as publishing does."""
+    """The photo in Media/ by digest and in the sample publication's files (the original, not its translation), as publishing does."""
     digest = hashlib.sha256(data).hexdigest()
     folder = os.path.join(ws, "Media", digest[:2])
     os.makedirs(folder, exist_ok=True)
@@ -79,7 +79,7 @@ def publish_photo(ws, data, width, height):
               "width": width, "height": height, "alt": "Noise"}]
     db = sqlite3.connect(os.path.join(ws, "Lists", "herald.sqlite"))
     with db:
-        changed = db.execute("UPDATE publication SET files = ? WHERE slug = ?", (json.dumps(files), SLUG)).rowcount
+        changed = db.execute("UPDATE publication SET files = ? WHERE slug = ? AND translation = ''", (json.dumps(files), SLUG)).rowcount
     db.close()
     if changed != 1:
         raise RuntimeError(f"the publication {SLUG} is not in the store")
