@@ -209,7 +209,9 @@ let package = Package(
     ),
 
     // Test support shared by every test target: fixtures, running the binary, Python oracles.
-    .target(name: "HeraldTesting", dependencies: ["HeraldCore", "HeraldMail", "HeraldDelivery"], path: "Tests/HeraldTesting"),
+    .target(
+      name: "HeraldTesting", dependencies: ["HeraldCore", "HeraldMail", "HeraldDelivery", .product(name: "Logging", package: "swift-log")],
+      path: "Tests/HeraldTesting"),
 
     .testTarget(name: "HeraldMailTests", dependencies: ["HeraldMail", "HeraldCore", "HeraldTesting"]),
     .testTarget(

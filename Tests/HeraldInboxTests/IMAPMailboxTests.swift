@@ -330,30 +330,6 @@ struct IMAPMailboxTests {
   }
 }
 
-/// Log lines collected from any thread.
-private final class CapturedLog: @unchecked Sendable {
-  private let lock = NSLock()
-  private var collected: [String] = []
-  func append(_ line: String) { lock.withLock { collected.append(line) } }
-  var lines: [String] { lock.withLock { collected } }
-}
-
-/// Keeps every message and its metadata, at every level.
-private struct CapturingLogHandler: LogHandler {
-  let log: CapturedLog
-  var logLevel: Logger.Level = .trace
-  var metadata: Logger.Metadata = [:]
-  var metadataProvider: Logger.MetadataProvider?
-
-  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-    get { metadata[key] }
-    set { metadata[key] = newValue }
-  }
-
-  func log(event: LogEvent) {
-    log.append("\(event.level) \(event.message) \(event.metadata ?? [:])")
-  }
-}
 
 /// A relay to an IMAP server on 127.0.0.1 that takes the AUTH= capabilities out of what the
 /// server says, so that libcurl (before 8.2, which has no AUTH=+LOGIN) logs in with the

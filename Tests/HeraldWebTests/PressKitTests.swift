@@ -443,26 +443,3 @@ func pattern(_ count: Int, seed: UInt64) -> [UInt8] {
   }
 }
 
-/// What a logger was told, one line per message.
-final class CapturedLog: Sendable {
-  private let stored = Mutex([String]())
-  func append(_ line: String) { stored.withLock { $0.append(line) } }
-  var lines: [String] { stored.withLock { $0 } }
-}
-
-/// Keeps every message and its metadata.
-struct CapturingLogHandler: LogHandler {
-  let log: CapturedLog
-  var logLevel: Logger.Level = .trace
-  var metadata: Logger.Metadata = [:]
-  var metadataProvider: Logger.MetadataProvider?
-
-  subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-    get { metadata[key] }
-    set { metadata[key] = newValue }
-  }
-
-  func log(event: LogEvent) {
-    log.append("\(event.level) \(event.message) \(event.metadata ?? [:])")
-  }
-}

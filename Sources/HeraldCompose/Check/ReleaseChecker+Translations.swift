@@ -42,43 +42,21 @@ extension ReleaseChecker {
     return found
   }
 
-  /// The relative links and images of a text (files beside the release): no scheme, no
-  /// `//`, no `#` or `mailto:` alone; without any `#fragment` or `?query`.
+  /// The relative links and images of a text (the files beside the release, as
+  /// `ReleaseMedia.isRelative` decides), without any `#fragment` or `?query`.
   static func relativeReferences(in document: MarkdownDocument) -> Set<String> {
     var found = Set<String>()
-    func consider(_ destination: String) {
-      let trimmed = destination.trimmingCharacters(in: .whitespaces)
-      guard !trimmed.isEmpty, !trimmed.hasPrefix("#"), !trimmed.hasPrefix("/"), !trimmed.hasPrefix("{{") else { return }
-      if let colon = trimmed.firstIndex(of: ":"), !trimmed[..<colon].contains("/") { return }  // a scheme: https:, mailto:
-      let path = String(trimmed.prefix { $0 != "#" && $0 != "?" })
+    document.forEachInline { inline in
+      let destination: String
+      switch inline {
+      case .link(let target, _, _, _): destination = target
+      case .image(let source, _, _, _): destination = source
+      default: return
+      }
+      guard ReleaseMedia.isRelative(destination) else { return }
+      let path = String(destination.trimmingCharacters(in: .whitespaces).prefix { $0 != "#" && $0 != "?" })
       if !path.isEmpty { found.insert(path.removingPercentEncoding ?? path) }
     }
-    func walk(_ inlines: [MarkdownInline]) {
-      for inline in inlines {
-        switch inline {
-        case .link(let destination, _, let children, _):
-          consider(destination)
-          walk(children)
-        case .image(let source, _, let alt, _):
-          consider(source)
-          walk(alt)
-        case .emphasis(let children), .strong(let children), .strikethrough(let children): walk(children)
-        default: break
-        }
-      }
-    }
-    func walk(_ blocks: [MarkdownBlock]) {
-      for block in blocks {
-        switch block {
-        case .paragraph(let inlines, _), .heading(_, let inlines, _): walk(inlines)
-        case .quote(let children): walk(children)
-        case .list(_, _, _, let items): items.forEach(walk)
-        case .table(_, let header, let rows, _): (header + rows.flatMap { $0 }).forEach(walk)
-        case .code, .html, .rule: break
-        }
-      }
-    }
-    walk(document.blocks)
     return found
   }
 
