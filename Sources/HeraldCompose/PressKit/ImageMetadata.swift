@@ -53,73 +53,26 @@ package struct ImageMetadata: Sendable, Equatable {
 
   /// A SHORT entry of the first IFD (the orientation, 0x0112).
   static func ifd0Short(_ block: [UInt8], tag wanted: UInt16) -> Int? {
+    guard let tiff = TIFFReader(exif: block) else { return nil }
     var found: Int?
-    walkIFD0(block) { tag, type, _, valueOffset, read in
-      if tag == wanted, type == 3 { found = read(valueOffset) }
+    tiff.forEachIFD0Entry { tag, type, _, entry in
+      if tag == wanted, type == 3 { found = tiff.u16(entry + 8) }
     }
     return found
   }
 
-  /// Calls `visit` with each entry of the first IFD: tag, type, count, the offset of its
-  /// value field, and a reader of 16-bit values at an offset.
-  private static func walkIFD0(_ block: [UInt8], _ visit: (UInt16, Int, Int, Int, (Int) -> Int?) -> Void) {
-    var bytes = block[...]
-    if bytes.starts(with: Array("Exif\0\0".utf8)) { bytes = bytes.dropFirst(6) }
-    let tiff = Array(bytes)
-    guard tiff.count >= 8 else { return }
-    let little: Bool
-    switch (tiff[0], tiff[1]) {
-    case (0x49, 0x49): little = true
-    case (0x4D, 0x4D): little = false
-    default: return
-    }
-    func u16(_ at: Int) -> Int? {
-      guard at >= 0, at + 2 <= tiff.count else { return nil }
-      return little ? Int(tiff[at]) | Int(tiff[at + 1]) << 8 : Int(tiff[at]) << 8 | Int(tiff[at + 1])
-    }
-    func u32(_ at: Int) -> Int? {
-      guard let a = u16(at), let b = u16(at + 2) else { return nil }
-      return little ? a | b << 16 : a << 16 | b
-    }
-    guard let ifd = u32(4), let count = u16(ifd) else { return }
-    for index in 0..<min(count, 512) {
-      let entry = ifd + 2 + index * 12
-      guard let tag = u16(entry), let type = u16(entry + 2), let length = u32(entry + 4) else { return }
-      visit(UInt16(tag), type, length, entry + 8, u16)
-    }
-  }
-
   /// The ASCII entries of the first IFD, by tag.
   static func ifd0Strings(_ block: [UInt8]) -> [UInt16: String] {
-    var bytes = block[...]
-    if bytes.starts(with: Array("Exif\0\0".utf8)) { bytes = bytes.dropFirst(6) }
-    let tiff = Array(bytes)
-    guard tiff.count >= 8 else { return [:] }
-    let little: Bool
-    switch (tiff[0], tiff[1]) {
-    case (0x49, 0x49): little = true
-    case (0x4D, 0x4D): little = false
-    default: return [:]
-    }
-    func u16(_ at: Int) -> Int? {
-      guard at >= 0, at + 2 <= tiff.count else { return nil }
-      return little ? Int(tiff[at]) | Int(tiff[at + 1]) << 8 : Int(tiff[at]) << 8 | Int(tiff[at + 1])
-    }
-    func u32(_ at: Int) -> Int? {
-      guard let a = u16(at), let b = u16(at + 2) else { return nil }
-      return little ? a | b << 16 : a << 16 | b
-    }
-    guard let ifd = u32(4), let count = u16(ifd) else { return [:] }
+    guard let tiff = TIFFReader(exif: block) else { return [:] }
     var found: [UInt16: String] = [:]
-    for index in 0..<min(count, 512) {
-      let entry = ifd + 2 + index * 12
-      guard let tag = u16(entry), let type = u16(entry + 2), let length = u32(entry + 4), type == 2, length > 0 else { continue }
-      let start = length <= 4 ? entry + 8 : (u32(entry + 8) ?? -1)
-      guard start >= 0, start + length <= tiff.count else { continue }
-      var value = Array(tiff[start..<start + length])
+    tiff.forEachIFD0Entry { tag, type, length, entry in
+      guard type == 2, length > 0 else { return }
+      let start = length <= 4 ? entry + 8 : (tiff.u32(entry + 8) ?? -1)
+      guard start >= 0, start + length <= tiff.bytes.count else { return }
+      var value = Array(tiff.bytes[start..<start + length])
       while value.last == 0 { value.removeLast() }
       let text = String(decoding: value, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-      if !text.isEmpty { found[UInt16(tag)] = text }
+      if !text.isEmpty { found[tag] = text }
     }
     return found
   }
@@ -235,5 +188,46 @@ package struct ImageMetadata: Sendable, Equatable {
       index = start + length
     }
     return found
+  }
+}
+
+/// The TIFF structure inside an EXIF block, read in its own byte order; every read is
+/// bounds-checked (a photo's metadata is whatever its file says).
+private struct TIFFReader {
+  let bytes: [UInt8]
+  let little: Bool
+
+  /// The TIFF data of `exif` ("Exif\0\0" first or not); nil when it is not TIFF.
+  init?(exif: [UInt8]) {
+    var data = exif[...]
+    if data.starts(with: Array("Exif\0\0".utf8)) { data = data.dropFirst(6) }
+    bytes = Array(data)
+    guard bytes.count >= 8 else { return nil }
+    switch (bytes[0], bytes[1]) {
+    case (0x49, 0x49): little = true
+    case (0x4D, 0x4D): little = false
+    default: return nil
+    }
+  }
+
+  func u16(_ at: Int) -> Int? {
+    guard at >= 0, at + 2 <= bytes.count else { return nil }
+    return little ? Int(bytes[at]) | Int(bytes[at + 1]) << 8 : Int(bytes[at]) << 8 | Int(bytes[at + 1])
+  }
+
+  func u32(_ at: Int) -> Int? {
+    guard let a = u16(at), let b = u16(at + 2) else { return nil }
+    return little ? a | b << 16 : a << 16 | b
+  }
+
+  /// Calls `visit` with each entry of the first IFD (at most 512): its tag, type, count and
+  /// the entry's offset (its value field is 8 bytes further).
+  func forEachIFD0Entry(_ visit: (UInt16, Int, Int, Int) -> Void) {
+    guard let ifd = u32(4), let count = u16(ifd) else { return }
+    for index in 0..<min(count, 512) {
+      let entry = ifd + 2 + index * 12
+      guard let tag = u16(entry), let type = u16(entry + 2), let length = u32(entry + 4) else { return }
+      visit(UInt16(tag), type, length, entry)
+    }
   }
 }
