@@ -44,10 +44,7 @@ package final class DeskServer: Sendable {
     self.logger = logger
     let configuration = mailroom.configuration
     settings = configuration.desk
-    var policy = DeskAccountPolicy()
-    policy.idleTimeout = settings.sessionIdle
-    policy.absoluteTimeout = settings.sessionLifetime
-    self.accounts = accounts ?? DeskAccounts(store: mailroom.store, clock: mailroom.clock, policy: policy, logger: logger)
+    self.accounts = accounts ?? DeskAccounts(store: mailroom.store, clock: mailroom.clock, policy: Self.accountPolicy(settings), logger: logger)
     pages = try DeskPages(workspace: mailroom.workspace)
     do {
       proxies = try TrustedProxies(configuration.web.trustedProxies)
@@ -61,6 +58,14 @@ package final class DeskServer: Sendable {
       throw DeskError(.template, error.message, underlying: error)
     }
     site = ["organization": configuration.compose.organization, "language": configuration.web.language]
+  }
+
+  /// The account policy of `desk:`: its session lifetimes, the rest Herald's defaults.
+  package static func accountPolicy(_ settings: DeskSettings) -> DeskAccountPolicy {
+    var policy = DeskAccountPolicy()
+    policy.idleTimeout = settings.sessionIdle
+    policy.absoluteTimeout = settings.sessionLifetime
+    return policy
   }
 
   /// The templates the workspace has of its own (the rest are Herald's defaults).

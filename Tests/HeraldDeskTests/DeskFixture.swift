@@ -36,7 +36,7 @@ struct DeskFixture {
       try (String(contentsOf: yml, encoding: .utf8) + extra).write(to: yml, atomically: true, encoding: .utf8)
     }
     mailroom = try Mailroom(workspace: workspace, clock: clock.wallClock)
-    var policy = DeskAccountPolicy()
+    var policy = DeskServer.accountPolicy(mailroom.configuration.desk)
     policy.passwordCost = 4
     let accounts = DeskAccounts(store: mailroom.store, clock: clock.wallClock, policy: policy)
     for role in DeskRole.allCases {
