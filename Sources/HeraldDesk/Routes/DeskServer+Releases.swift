@@ -41,7 +41,7 @@ extension DeskServer {
           "languages": family.languages.joined(separator: ", "), "lists": release.lists.joined(separator: ", "),
           "state": states[0].0, "state_name": states.map(\.1).joined(separator: ", "),
         ]
-        if let embargo = release.embargo { entry["embargo"] = time.short(embargo) + " " + time.zone(at: embargo) }
+        if let embargo = release.embargo { entry["embargo"] = time.string(embargo) }
         return entry
       } catch let error as any HeraldError {
         return ["file": "Releases/\(name)", "title": name, "problem": error.summary]

@@ -89,7 +89,7 @@ struct UsersCommand: ParsableCommand {
       let time = try options.localTime()
       Terminal.table([["NAME", "EMAIL", "ROLE", "STATE", "ADDED"]] + users.map { user in
         let state = user.disabled ? "disabled" : user.mustChangePassword ? "must change password" : "active"
-        return [user.name, user.email, user.role.rawValue, state, time.short(user.createdAt)]
+        return [user.name, user.email, user.role.rawValue, state, time.day(user.createdAt)]
       }, shrinking: [0: 12, 1: 16])
     }
   }
