@@ -99,8 +99,14 @@ package final class DeskServer: Sendable {
     return router
   }
 
-  /// The Hummingbird application listening on `host`:`port` (0: a free port): a service
-  /// to run in `herald serve`'s service group beside the public site.
+  /// The desk as a service for `herald serve`'s service group, beside the public site: the
+  /// application below, whose failure to listen is reported as the desk's (`DeskError`
+  /// `.startup`, naming its address and how to choose another port).
+  package func service(host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+    DeskListener(application: application(host: host, port: port, onListening: onListening), host: host, port: port)
+  }
+
+  /// The Hummingbird application listening on `host`:`port` (0: a free port).
   /// - Parameter onListening: told the port once the desk listens.
   package func application(
     host: String, port: Int, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -229,6 +235,25 @@ package final class DeskServer: Sendable {
     var fields: HTTPFields = [.location: path, .cacheControl: "no-store"]
     fields.append(contentsOf: headers)
     return Response(status: .seeOther, headers: fields)
+  }
+}
+
+/// Runs the desk's application; an address it cannot listen on is the desk's error, not the
+/// public site's.
+struct DeskListener<Application: ApplicationProtocol>: Service {
+  let application: Application
+  let host: String
+  let port: Int
+
+  func run() async throws {
+    do {
+      try await application.run()
+    } catch let error as IOError {
+      throw DeskError(
+        .startup,
+        "the desk cannot listen on \(host):\(port): \(error.description); is another server using the port? Choose another with desk.port in herald.yml or --desk-port",
+        underlying: error)
+    }
   }
 }
 

@@ -135,4 +135,15 @@ struct DeskServeTests {
     #expect(releases.body.contains("Claire Durand"))
     #expect(try curl(["http://127.0.0.1:\(deskPort)/"]).status == 303)
   }
+
+  @Test func aDeskPortInUseIsTheDesksErrorNamingItsPort() throws {
+    let root = try HeraldProcess.workspace()
+    let first = try BackgroundProcess.herald(["serve", "--port", "0", "--no-deliver"], in: root)
+    defer { first.stop() }
+    let deskPort = try #require(try first.waitForOutput("The desk listens on http://127.0.0.1:([0-9]+)"), "\(first.output)")
+    let second = try HeraldProcess.run(["serve", "--port", "0", "--no-deliver", "--desk-port", deskPort], in: root)
+    #expect(second.status == 1)
+    #expect(second.stderr.contains("the desk cannot listen on 127.0.0.1:\(deskPort)"), "\(second.stderr)")
+    #expect(second.stderr.contains("--desk-port"))
+  }
 }

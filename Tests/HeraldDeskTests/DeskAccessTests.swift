@@ -179,6 +179,10 @@ struct DeskAccessTests {
       let own = try await client.post("/users/disable", admin, [("email", "admin@example.org")])
       #expect(own.status == .unprocessableContent)
       #expect(try fixture.accounts.user(email: "admin@example.org").disabled == false)
+      // Nor lower their own role.
+      let demoted = try await client.post("/users/role", admin, [("email", "Admin@example.org"), ("role", "viewer")])
+      #expect(demoted.status == .unprocessableContent)
+      #expect(try fixture.accounts.user(email: "admin@example.org").role == .admin)
     }
   }
 }

@@ -39,6 +39,12 @@ extension DeskServer {
       guard let role = DeskRole(named: self.field(form, "role")) else {
         return try await self.usersPage(signedIn, values: ["problem": "Choose a role: \(DeskRole.names)."], status: .unprocessableContent)
       }
+      // An administrator who lowered their own role could leave the desk without one.
+      guard DeskUser.key(email) != DeskUser.key(signedIn.user.email) else {
+        return try await self.usersPage(
+          signedIn, values: ["problem": "You cannot change your own role; ask another administrator (or use herald users role)."],
+          status: .unprocessableContent)
+      }
       do {
         try await BlockingWork.run { try self.accounts.setRole(email: email, role) }
       } catch let error as DeskAccountError {

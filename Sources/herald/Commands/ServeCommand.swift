@@ -75,7 +75,7 @@ struct ServeCommand: AsyncParsableCommand {
       // --port 0 (tests, scripts) picks a free port for the desk too, unless told otherwise.
       let deskPort = self.deskPort ?? (self.port == 0 ? 0 : configuration.desk.port)
       let custom = desk.customTemplates
-      let (gated, open) = GatedService.make(desk.application(host: deskHost, port: deskPort) { port in
+      let (gated, open) = GatedService.make(desk.service(host: deskHost, port: deskPort) { port in
         let shown = deskHost.contains(":") ? "[\(deskHost)]" : deskHost
         Terminal.sayNow("The desk listens on http://\(shown):\(port) (its address: \(desk.address)); accounts: herald users.")
         if !custom.isEmpty { Terminal.sayNow("Desk pages: the workspace's own \(custom.joined(separator: ", ")) (Templates/desk/).") }
