@@ -68,7 +68,9 @@ extension SubscriberStore {
     try write { db in
       try db.execute(
         sql: "INSERT INTO desk_signin_attempt (email_key, ip, at, ok) VALUES (?, ?, ?, ?)",
-        arguments: [DeskUser.key(email), ip, now.timeIntervalSince1970, ok])
+        // What was typed is kept to an address's longest (RFC 5321): a sign-in form is no
+        // way to fill the database.
+        arguments: [String(DeskUser.key(email).prefix(254)), String(ip.prefix(64)), now.timeIntervalSince1970, ok])
     }
   }
 
@@ -87,7 +89,7 @@ extension SubscriberStore {
           arguments: [value, since.timeIntervalSince1970, value])!
         return DeskSignInFailures(count: row[0], last: (row[1] as Double?).map(Date.init(timeIntervalSince1970:)))
       }
-      return (try failures("email_key", DeskUser.key(email)), try failures("ip", ip))
+      return (try failures("email_key", String(DeskUser.key(email).prefix(254))), try failures("ip", String(ip.prefix(64))))
     }
   }
 
