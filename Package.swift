@@ -27,6 +27,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     // The press kit's ZIP (issue 16): a maintained ZIP writer, members stored or deflated.
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    // The desk's passwords (issue 17): bcrypt, a maintained slow password hash.
+    .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
   ],
   targets: [
     // C: cmark-gfm, the reference CommonMark/GFM parser (Debian libcmark-gfm-dev).
@@ -127,6 +129,14 @@ let package = Package(
         .embedInCode("Resources/Templates/web/subscribe.mustache"),
         .embedInCode("Resources/Templates/web/unsubscribe.mustache"),
         .embedInCode("Resources/Templates/web/unsubscribed.mustache"),
+        // The desk's pages (named apart from web/'s: resources are named by file name).
+        .embedInCode("Resources/Templates/desk/page.mustache"),
+        .embedInCode("Resources/Templates/desk/sign-in.mustache"),
+        .embedInCode("Resources/Templates/desk/releases.mustache"),
+        .embedInCode("Resources/Templates/desk/account.mustache"),
+        .embedInCode("Resources/Templates/desk/users.mustache"),
+        .embedInCode("Resources/Templates/desk/forbidden.mustache"),
+        .embedInCode("Resources/Templates/desk/desk.css"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
         .embedInCode("Resources/Templates/strings/de.yml"),
@@ -152,6 +162,8 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         // Delivery as a service with graceful shutdown.
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        // The desk's accounts: passwords hashed with bcrypt.
+        .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
       ]
     ),
 
@@ -186,12 +198,29 @@ let package = Package(
       ]
     ),
 
+    // The signed-in desk (issue 17): accounts, sessions, roles, the releases, on a listener of
+    // its own. It reuses the public site's protections (cross-site check, form bodies, trusted
+    // proxies, security headers) from HeraldWeb; it never imports HeraldInbox.
+    .target(
+      name: "HeraldDesk",
+      dependencies: [
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign", "HeraldWeb",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ]
+    ),
+
     // The command-line tool: the only target that talks to a terminal.
     .executableTarget(
       name: "herald",
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCampaign", "HeraldInbox",
-        "HeraldWeb", "HeraldCurl",
+        "HeraldWeb", "HeraldDesk", "HeraldCurl",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -257,6 +286,17 @@ let package = Package(
       name: "HeraldCampaignTests",
       dependencies: [
         "HeraldCampaign", "HeraldWorkspace", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldCore", "HeraldMail", "HeraldTesting",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .testTarget(
+      name: "HeraldDeskTests",
+      dependencies: [
+        "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
       ]
     ),

@@ -129,3 +129,20 @@ extension SubscriberStore {
     }
   }
 }
+
+extension SubscriberStore {
+  /// The releases the delivery log has messages sent for, by slug, with how many and the
+  /// last time (the desk's releases page).
+  package func sentReleases() throws -> [String: (count: Int, last: Date)] {
+    try read { db in
+      var sent: [String: (count: Int, last: Date)] = [:]
+      for row in try Row.fetchAll(db, sql: "SELECT release, COUNT(*), MAX(at) FROM delivery WHERE outcome = 'sent' GROUP BY release") {
+        let release: String = row[0]
+        let count: Int = row[1]
+        let last: Double = row[2]
+        sent[release] = (count: count, last: Date(timeIntervalSince1970: last))
+      }
+      return sent
+    }
+  }
+}

@@ -29,6 +29,8 @@ package struct Configuration: Sendable {
   package var inbox: InboxSettings?
   /// How `herald serve` listens and protects its forms (`web:`).
   package var web = WebSettings()
+  /// The signed-in desk's listener and sessions (`desk:`).
+  package var desk = DeskSettings()
   /// How answers to inquiries are written (`replies:`).
   package var replies = ReplySettings()
   /// The SpamAssassin score above which `herald check --spam` fails (`spam_threshold`).
@@ -42,7 +44,7 @@ package struct Configuration: Sendable {
   /// The keys herald.yml may contain.
   static let knownKeys: Set<String> = [
     "organization", "from", "reply_to", "base_url", "postal_address", "unsubscribe_address",
-    "allow_raw_html", "time_zone", "embargo_prefix", "spam_threshold", "relay", "delivery", "dkim", "inbox", "web", "replies", "press_kit",
+    "allow_raw_html", "time_zone", "embargo_prefix", "spam_threshold", "relay", "delivery", "dkim", "inbox", "web", "desk", "replies", "press_kit",
   ]
 
   /// The keys of the `delivery:` section.
@@ -148,6 +150,11 @@ package struct Configuration: Sendable {
       problems.append(contentsOf: section.keyProblems)
       web = WebSettings.read(section, problems: &problems)
     }
+    var desk = DeskSettings()
+    if let section = yaml.collect(&problems, { try yaml.section("desk", known: DeskSettings.knownKeys) }) ?? nil {
+      problems.append(contentsOf: section.keyProblems)
+      desk = DeskSettings.read(section, problems: &problems)
+    }
     var replies = ReplySettings()
     if let section = yaml.collect(&problems, { try yaml.section("replies", known: ReplySettings.knownKeys) }) ?? nil {
       problems.append(contentsOf: section.keyProblems)
@@ -172,6 +179,7 @@ package struct Configuration: Sendable {
     self.dkim = dkim
     self.inbox = inbox
     self.web = web
+    self.desk = desk
     self.replies = replies
     self.spamThreshold = spamThreshold ?? SpamThreshold.default
   }

@@ -62,4 +62,16 @@ package enum WorkspaceDefaults {
     File(path: "Templates/web/unsubscribe.mustache", contents: PackageResources.unsubscribe_mustache),
     File(path: "Templates/web/unsubscribed.mustache", contents: PackageResources.unsubscribed_mustache),
   ]
+
+  /// The desk's pages and stylesheet (Templates/desk/). Not written by `herald init`: a
+  /// workspace overrides one by putting a file of the same name in Templates/desk/.
+  package static let deskTemplates: [File] = [
+    File(path: "Templates/desk/page.mustache", contents: PackageResources.page_mustache),
+    File(path: "Templates/desk/sign-in.mustache", contents: PackageResources.sign_in_mustache),
+    File(path: "Templates/desk/releases.mustache", contents: PackageResources.releases_mustache),
+    File(path: "Templates/desk/account.mustache", contents: PackageResources.account_mustache),
+    File(path: "Templates/desk/users.mustache", contents: PackageResources.users_mustache),
+    File(path: "Templates/desk/forbidden.mustache", contents: PackageResources.forbidden_mustache),
+    File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
+  ]
 }

@@ -22,7 +22,7 @@ struct Herald: AsyncParsableCommand {
     subcommands: [
       InitCommand.self, NewCommand.self, CheckCommand.self, PreviewCommand.self, ListsCommand.self, SubscribersCommand.self,
       SendCommand.self, DeliverCommand.self, OutboxCommand.self, InboxCommand.self, InquiriesCommand.self, ReportCommand.self,
-      PublishCommand.self, ServeCommand.self, SinkCommand.self, DKIMCommand.self,
+      PublishCommand.self, ServeCommand.self, SinkCommand.self, DKIMCommand.self, UsersCommand.self,
     ]
   )
 

@@ -27,7 +27,8 @@ package enum HeraldProcess {
   }
 
   /// Runs `herald ARGUMENTS…` in `directory` with NO_COLOR set and no terminal.
-  package static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> Result {
+  /// - Parameter input: what standard input holds (a password, for `herald users`); empty when nil.
+  package static func run(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:], input: String? = nil) throws -> Result {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("herald-run-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -51,7 +52,13 @@ package enum HeraldProcess {
     process.environment = environment
     process.standardOutput = out
     process.standardError = err
-    process.standardInput = FileHandle.nullDevice
+    if let input {
+      let inURL = scratch.appendingPathComponent("in")
+      try Data(input.utf8).write(to: inURL)
+      process.standardInput = try FileHandle(forReadingFrom: inURL)
+    } else {
+      process.standardInput = FileHandle.nullDevice
+    }
     try process.run()
     process.waitUntilExit()
     return Result(

@@ -334,6 +334,51 @@ enum Migrations {
         ALTER TABLE publication_by_language RENAME TO publication;
         """)
     }
+    migrator.registerMigration("desk: users, sessions and sign-in attempts") { db in
+      try db.execute(sql: """
+        -- The people who sign in to the desk. AUTOINCREMENT: a removed user's number is never
+        -- given to someone else (sessions, assignments and the audit name users by it).
+        CREATE TABLE desk_user (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL,
+          email TEXT NOT NULL,
+          -- The address lowercased: one account per address, compared without case.
+          email_key TEXT NOT NULL UNIQUE,
+          role TEXT NOT NULL CHECK (role IN ('viewer', 'editor', 'sender', 'admin')),
+          -- bcrypt ("$2b$12$…"): the password itself is never stored.
+          password_hash TEXT NOT NULL,
+          -- A password Herald made up (users add, users passwd without one) is changed at first sign-in.
+          must_change_password INTEGER NOT NULL DEFAULT 0,
+          disabled INTEGER NOT NULL DEFAULT 0,
+          created_at REAL NOT NULL,
+          password_changed_at REAL NOT NULL
+        );
+        -- A signed-in browser. The id is the SHA-256 of the cookie's token (hex): the store never
+        -- holds a token that would sign anyone in.
+        CREATE TABLE desk_session (
+          id TEXT PRIMARY KEY,
+          user_id INTEGER NOT NULL REFERENCES desk_user(id) ON DELETE CASCADE,
+          -- The token that a form of this session carries (CSRF), random, compared in constant time.
+          form_token TEXT NOT NULL,
+          created_at REAL NOT NULL,
+          last_seen_at REAL NOT NULL,
+          ip TEXT NOT NULL,
+          user_agent TEXT NOT NULL,
+          revoked INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE INDEX desk_session_user ON desk_session(user_id);
+        -- Every sign-in, kept for the record and for throttling (per account and per address).
+        CREATE TABLE desk_signin_attempt (
+          id INTEGER PRIMARY KEY,
+          email_key TEXT NOT NULL,
+          ip TEXT NOT NULL,
+          at REAL NOT NULL,
+          ok INTEGER NOT NULL
+        );
+        CREATE INDEX desk_signin_attempt_email ON desk_signin_attempt(email_key, at);
+        CREATE INDEX desk_signin_attempt_ip ON desk_signin_attempt(ip, at);
+        """)
+    }
     return migrator
   }
 }

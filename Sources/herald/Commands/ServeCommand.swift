@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HeraldCampaign
 import HeraldCore
+import HeraldDesk
 import HeraldInbox
 import HeraldWeb
 import ServiceLifecycle
@@ -18,7 +19,10 @@ struct ServeCommand: AsyncParsableCommand {
       “herald deliver --watch” sends it. With an inbox: section in herald.yml it also reads \
       the mailbox every inbox.interval. SIGINT or SIGTERM stop it gracefully: requests and \
       SMTP transactions in flight finish (at most --grace seconds, 20 by default; then what is \
-      still sending goes back to the queue), and it exits 0.
+      still sending goes back to the queue), and it exits 0. \
+      It also runs the desk, the press office's signed-in pages, on a listener of its own \
+      (herald.yml's desk:, 127.0.0.1:8081 by default; with --port 0 and no --desk-port, a \
+      free port too); --no-desk leaves it out. Accounts: herald users.
       """
   )
 
@@ -27,12 +31,16 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The port (default: web.port, 8080; 0 picks a free one).", valueName: "PORT")) var port: Int?
   @Option(help: ArgumentHelp("The relay to deliver through, overriding herald.yml.", valueName: "URL")) var smtp: String?
   @Flag(name: .customLong("no-deliver"), help: "Only enqueue mail; leave delivery to herald deliver --watch.") var noDeliver = false
+  @Option(name: .customLong("desk-port"), help: ArgumentHelp("The desk's port (default: desk.port, 8081; 0 picks a free one).", valueName: "PORT"))
+  var deskPort: Int?
+  @Flag(name: .customLong("no-desk"), help: "Do not run the desk, even when herald.yml's desk.enabled is true.") var noDesk = false
   @Flag(name: .customLong("no-inbox"), help: "Do not read the mailbox, even when herald.yml has an inbox: section.") var noInbox = false
   @Option(help: ArgumentHelp("After SIGTERM or SIGINT, how long requests and SMTP transactions in flight may take to finish, in seconds; what is still sending then goes back to the queue.", valueName: "SECONDS"))
   var grace: Double = 20
 
   func validate() throws {
     if let port, !(0...65_535).contains(port) { throw ValidationError("--port must be from 0 to 65535") }
+    if let deskPort, !(0...65_535).contains(deskPort) { throw ValidationError("--desk-port must be from 0 to 65535") }
     guard grace >= 0 && grace <= 3600 else { throw ValidationError("--grace must be from 0 to 3600 seconds") }
   }
 
@@ -59,6 +67,24 @@ struct ServeCommand: AsyncParsableCommand {
     } else {
       reading = nil
     }
+    // The desk starts once the public site listens: the first line stays the site's address.
+    let openDesk: @Sendable () -> Void
+    if !noDesk, configuration.desk.enabled {
+      let desk = try DeskServer(mailroom: mailroom, logger: options.logger)
+      let deskHost = configuration.desk.host
+      // --port 0 (tests, scripts) picks a free port for the desk too, unless told otherwise.
+      let deskPort = self.deskPort ?? (self.port == 0 ? 0 : configuration.desk.port)
+      let custom = desk.customTemplates
+      let (gated, open) = GatedService.make(desk.service(host: deskHost, port: deskPort) { port in
+        let shown = deskHost.contains(":") ? "[\(deskHost)]" : deskHost
+        Terminal.sayNow("The desk listens on http://\(shown):\(port) (its address: \(desk.address)); accounts: herald users.")
+        if !custom.isEmpty { Terminal.sayNow("Desk pages: the workspace's own \(custom.joined(separator: ", ")) (Templates/desk/).") }
+      })
+      services.append(gated)
+      openDesk = open
+    } else {
+      openDesk = {}
+    }
     let base = mailroom.site.baseURL
     let custom = server.customTemplates
     try await server.run(host: host, port: port, services: services, gracePeriod: .milliseconds(Int64(grace * 1000))) { port in
@@ -71,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
         ?? "Mail it writes waits in the Outbox: run herald deliver --watch, or configure relay: in herald.yml.")
       if let reading { Terminal.sayNow("Reading the mailbox \(reading).") }
       Terminal.sayNow("Ctrl-C stops.")
+      openDesk()
     }
     Terminal.say("Stopped.")
   }

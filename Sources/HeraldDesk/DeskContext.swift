@@ -1,0 +1,32 @@
+import Hummingbird
+import NIOCore
+
+/// What a request carries through the desk besides itself: the peer's address (for
+/// throttling sign-ins and the record of sessions).
+package struct DeskContext: RequestContext, RemoteAddressRequestContext {
+  package var coreContext: CoreRequestContextStorage
+  /// The address of the peer that connected: the client, or a reverse proxy.
+  package let remoteAddress: SocketAddress?
+
+  package init(source: ApplicationRequestContextSource) {
+    coreContext = .init(source: source)
+    remoteAddress = source.channel.remoteAddress
+  }
+
+  /// No request body is decoded beyond a form's size.
+  package var maxUploadSize: Int { DeskLimits.formBytes }
+}
+
+/// The sizes the desk accepts, one place for each.
+enum DeskLimits {
+  /// A form's body (the desk's forms are short: no release text yet).
+  static let formBytes = 16_384
+  /// The request target (path and query).
+  static let uriBytes = 2_048
+  /// All request header fields together, and one field.
+  static let headerBytes = 16_384
+  /// Header fields in a request.
+  static let headerFields = 100
+  /// A connection that sends nothing for this long is closed (slow clients).
+  static let idleSeconds: Int64 = 30
+}

@@ -1,0 +1,52 @@
+import Foundation
+import HeraldCampaign
+import HeraldCore
+import HTTPTypes
+import Hummingbird
+
+extension DeskServer {
+  /// The sign-in page and its form, and signing out.
+  ///
+  /// A wrong password, an unknown address and a disabled account get the same page, after
+  /// the same work (`DeskAccounts.signIn` hashes a dummy); too many failures for the account
+  /// or from the address get 429 with Retry-After, without a thread waiting.
+  func addSignInRoutes(to router: Router<DeskContext>) {
+    router.get("/sign-in") { request, _ in
+      if let token = self.cookie.token(in: request.headers), try await BlockingWork.run({ try self.accounts.session(token: token) }) != nil {
+        return self.redirect("/")
+      }
+      return self.page("sign-in", [:], for: nil)
+    }
+    router.post("/sign-in") { request, context in
+      // No session yet, so no form token: the cross-site check and SameSite=Strict keep
+      // another site from signing a browser in to an account of its choosing.
+      guard self.isSameSite(request) else { return self.forbidden(nil, message: self.strings["desk_form_expired"]) }
+      let form = try await self.readForm(request)
+      let email = self.field(form, "email")
+      let password = form["password"] ?? ""
+      let client = self.client(request, context)
+      let agent = request.headers[.userAgent] ?? ""
+      let outcome = try await BlockingWork.run {
+        try self.accounts.signIn(email: email, password: password, client: client, userAgent: agent)
+      }
+      switch outcome {
+      case .signedIn(let token, _, let user):
+        return self.redirect(user.mustChangePassword ? "/account" : "/", headers: [.setCookie: self.cookie.setting(token)])
+      case .refused:
+        return self.page("sign-in", ["email": email, "problem": self.strings["desk_wrong"] ?? ""], for: nil, status: .unauthorized)
+      case .throttled(let seconds):
+        var response = self.page(
+          "sign-in",
+          ["email": email, "problem": (self.strings["desk_throttled"] ?? "").replacingOccurrences(of: "{seconds}", with: "\(seconds)")],
+          for: nil, status: .tooManyRequests)
+        response.headers[.retryAfter] = "\(seconds)"
+        return response
+      }
+    }
+    router.post("/sign-out") { request, context in
+      let (signedIn, _) = try await self.requireForm(.viewer, request, context, changingPassword: true)
+      try await BlockingWork.run { try self.accounts.store.revokeDeskSession(signedIn.session.id) }
+      return self.redirect("/sign-in", headers: [.setCookie: self.cookie.clearing])
+    }
+  }
+}
