@@ -46,7 +46,7 @@ extension DeskServer {
           status: .unprocessableContent)
       }
       do {
-        try await BlockingWork.run { try self.accounts.setRole(email: email, role) }
+        _ = try await BlockingWork.run { try self.accounts.setRole(email: email, role) }
       } catch let error as DeskAccountError {
         return try await self.usersPage(signedIn, values: ["problem": Self.sentence(error.message)], status: .unprocessableContent)
       }
