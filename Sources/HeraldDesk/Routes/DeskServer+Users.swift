@@ -60,7 +60,7 @@ extension DeskServer {
         return try await self.usersPage(signedIn, values: ["problem": "You cannot disable your own account; ask another administrator."], status: .unprocessableContent)
       }
       do {
-        try await BlockingWork.run { try self.accounts.disable(email: email) }
+        _ = try await BlockingWork.run { try self.accounts.disable(email: email) }
       } catch let error as DeskAccountError {
         return try await self.usersPage(signedIn, values: ["problem": Self.sentence(error.message)], status: .unprocessableContent)
       }
