@@ -5,20 +5,7 @@ import Testing
 /// End to end: herald send to a real SMTP server, the List-Unsubscribe URL of a captured
 /// message POSTed to `herald serve` as a mail provider does, and the next send.
 struct ServeCommandTests {
-  /// POSTs with curl, as a mail provider would; returns the status code and the body.
-  func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["curl", "-s", "-w", "\n%{http_code}", "--max-time", "10"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
-  }
+  func curl(_ arguments: [String]) throws -> (status: Int, body: String) { try Curl.run(arguments) }
 
   @Test func theListUnsubscribeURLOfASentMessageUnsubscribesAndTheNextSendLeavesThemOut() throws {
     let (root, addresses) = try HeraldProcess.workspace(list: "press-en", readers: 4)

@@ -97,19 +97,7 @@ struct UsersCommandTests {
 
 /// End-to-end: the desk that `herald serve` runs, signed in to with an account `herald users` made.
 struct DeskServeTests {
-  func curl(_ arguments: [String]) throws -> (status: Int, body: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["curl", "-s", "-w", "\n%{http_code}", "--max-time", "10"] + arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-    return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
-  }
+  func curl(_ arguments: [String]) throws -> (status: Int, body: String) { try Curl.run(arguments) }
 
   @Test func serveRunsTheDeskAfterThePublicSiteAndItSignsInAUserTheCLIMade() throws {
     let root = try HeraldProcess.workspace()
