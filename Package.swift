@@ -133,6 +133,7 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/page.mustache"),
         .embedInCode("Resources/Templates/desk/sign-in.mustache"),
         .embedInCode("Resources/Templates/desk/releases.mustache"),
+        .embedInCode("Resources/Templates/desk/overview.mustache"),
         .embedInCode("Resources/Templates/desk/account.mustache"),
         .embedInCode("Resources/Templates/desk/users.mustache"),
         .embedInCode("Resources/Templates/desk/forbidden.mustache"),

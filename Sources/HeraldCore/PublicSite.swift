@@ -164,7 +164,7 @@ public struct PublicRoute: Sendable, Hashable, CustomStringConvertible {
 
   /// A value made safe as one path segment or query value: everything but RFC 3986's
   /// unreserved characters is percent-encoded.
-  static func percentEncoded(_ value: String) -> String {
+  public static func percentEncoded(_ value: String) -> String {
     var encoded = ""
     for byte in value.utf8 {
       switch byte {

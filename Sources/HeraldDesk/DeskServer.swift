@@ -94,6 +94,7 @@ package final class DeskServer: Sendable {
     }
     addSignInRoutes(to: router)
     addReleaseRoutes(to: router)
+    addReleaseOverviewRoute(to: router)
     addAccountRoutes(to: router)
     addUserRoutes(to: router)
     return router

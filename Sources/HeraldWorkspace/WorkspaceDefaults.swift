@@ -69,6 +69,7 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/page.mustache", contents: PackageResources.page_mustache),
     File(path: "Templates/desk/sign-in.mustache", contents: PackageResources.sign_in_mustache),
     File(path: "Templates/desk/releases.mustache", contents: PackageResources.releases_mustache),
+    File(path: "Templates/desk/overview.mustache", contents: PackageResources.overview_mustache),
     File(path: "Templates/desk/account.mustache", contents: PackageResources.account_mustache),
     File(path: "Templates/desk/users.mustache", contents: PackageResources.users_mustache),
     File(path: "Templates/desk/forbidden.mustache", contents: PackageResources.forbidden_mustache),

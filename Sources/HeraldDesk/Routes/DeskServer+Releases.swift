@@ -10,7 +10,7 @@ extension DeskServer {
   /// date, languages, lists, embargo, and whether it was sent or published. Read-only here;
   /// read through the same calls as the command line (`Workspace.releaseFamily`, the store).
   func addReleaseRoutes(to router: Router<DeskContext>) {
-    router.get("/") { request, _ in
+    router.get(RouterPath(DeskRoute.releases.pattern)) { request, _ in
       let signedIn = try await self.require(.viewer, request)
       let releases = try await BlockingWork.run { try self.releaseEntries() }
       return self.page("releases", ["releases": releases], for: signedIn)
@@ -19,35 +19,45 @@ extension DeskServer {
 
   /// One entry per release file in Releases/ that is not a translation, newest file name first.
   func releaseEntries() throws -> [[String: String]] {
-    let workspace = mailroom.workspace
-    let folder = workspace.releasesDirectory
+    let folder = mailroom.workspace.releasesDirectory
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-      .filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") && Release.fileLanguage($0) == nil }
+      .filter { DeskReleaseFile.isPlainName($0) && Release.fileLanguage($0) == nil }
       .sorted(by: >)
     let sent = try mailroom.store.sentReleases()
     let published = Set(try mailroom.store.publications().map(\.slug))
+    return names.map { releaseEntry($0, sent: sent, published: published) }
+  }
+
+  /// The entry of one release file (by its name in Releases/), read from the store.
+  func releaseEntry(_ name: String) throws -> [String: String] {
+    releaseEntry(name, sent: try mailroom.store.sentReleases(), published: Set(try mailroom.store.publications().map(\.slug)))
+  }
+
+  /// The entry of one release file: title, date, languages, lists, embargo, state, its
+  /// page's address; a file that cannot be read gives its problem instead.
+  func releaseEntry(_ name: String, sent: [String: (count: Int, last: Date)], published: Set<String>) -> [String: String] {
+    let workspace = mailroom.workspace
+    let path = workspace.releasesDirectory.appendingPathComponent(name).path
     let time = LocalTime(timeZone: mailroom.configuration.compose.timeZone)
-    return names.map { name -> [String: String] in
-      let path = folder.appendingPathComponent(name).path
-      do {
-        let family = try workspace.releaseFamily(path)
-        let release = family.first
-        var states: [(String, String)] = []
-        if sent[family.slug] != nil { states.append(("sent", strings["desk_state_sent"] ?? "Sent")) }
-        if published.contains(family.slug) { states.append(("published", strings["desk_state_published"] ?? "Published")) }
-        if states.isEmpty { states.append(("draft", strings["desk_state_draft"] ?? "Draft")) }
-        var entry: [String: String] = [
-          "file": "Releases/\(name)", "title": release.title, "date": release.date.longForm(in: release.language),
-          "languages": family.languages.joined(separator: ", "), "lists": release.lists.joined(separator: ", "),
-          "state": states[0].0, "state_name": states.map(\.1).joined(separator: ", "),
-        ]
-        if let embargo = release.embargo { entry["embargo"] = time.string(embargo) }
-        return entry
-      } catch let error as any HeraldError {
-        return ["file": "Releases/\(name)", "title": name, "problem": error.summary]
-      } catch {
-        return ["file": "Releases/\(name)", "title": name, "problem": "\(error)"]
-      }
+    let link = DeskPage.release(file: name).path
+    do {
+      let family = try workspace.releaseFamily(path)
+      let release = family.first
+      var states: [(String, String)] = []
+      if sent[family.slug] != nil { states.append(("sent", strings["desk_state_sent"] ?? "Sent")) }
+      if published.contains(family.slug) { states.append(("published", strings["desk_state_published"] ?? "Published")) }
+      if states.isEmpty { states.append(("draft", strings["desk_state_draft"] ?? "Draft")) }
+      var entry: [String: String] = [
+        "file": "Releases/\(name)", "name": name, "link": link, "title": release.title, "date": release.date.longForm(in: release.language),
+        "languages": family.languages.joined(separator: ", "), "lists": release.lists.joined(separator: ", "),
+        "state": states[0].0, "state_name": states.map(\.1).joined(separator: ", "),
+      ]
+      if let embargo = release.embargo { entry["embargo"] = time.string(embargo) }
+      return entry
+    } catch let error as any HeraldError {
+      return ["file": "Releases/\(name)", "name": name, "link": link, "title": name, "problem": error.summary]
+    } catch {
+      return ["file": "Releases/\(name)", "name": name, "link": link, "title": name, "problem": "\(error)"]
     }
   }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import HeraldCore
+
+/// The desk's addresses, built in one place: pages link to them, handlers redirect to them,
+/// and the router matches the same definition (`DeskRoute`), so an address that is built is
+/// always one that is served.
+///
+/// A release is named by its file in Releases/ (`2026-12-06-report.md`, a translation
+/// `2026-12-06-report.ru.md`): the file is what the desk writes and what git sees.
+enum DeskPage: Sendable, Hashable {
+  /// The releases: `/`.
+  case releases
+  /// The sign-in form: `/sign-in`.
+  case signIn
+  /// Sign-out (POST): `/sign-out`.
+  case signOut
+  /// The signed-in user's account: `/account`.
+  case account
+  /// The users, for administrators: `/users`.
+  case users
+  /// A new release from the skeleton: `/releases/new`.
+  case newRelease
+  /// A release's overview (state, and what can be done with it): `/releases/FILE`.
+  case release(file: String)
+  /// Its editor (front matter and Markdown): `/releases/FILE/edit`.
+  case edit(file: String)
+  /// Its photos and files (upload): `/releases/FILE/files`.
+  case files(file: String)
+  /// `herald check`'s diagnostics: `/releases/FILE/check`.
+  case check(file: String)
+  /// The email as a chosen subscriber would receive it: `/releases/FILE/preview[?as=EMAIL]`.
+  case preview(file: String, recipient: String? = nil)
+  /// The email's HTML alone, for the preview's sandboxed frame: `/releases/FILE/preview/message.html[?as=EMAIL]`.
+  case previewMessage(file: String, recipient: String? = nil)
+  /// The archive page as it will look: `/releases/FILE/preview/page`.
+  case previewPage(file: String)
+  /// The plan (who gets it, who is left out and why) and the send form: `/releases/FILE/send`.
+  case send(file: String)
+  /// A campaign's progress, then its result: `/campaigns/ID`.
+  case campaign(CampaignID)
+
+  /// The route the page is served at.
+  var route: DeskRoute {
+    switch self {
+    case .releases: return .releases
+    case .signIn: return .signIn
+    case .signOut: return .signOut
+    case .account: return .account
+    case .users: return .users
+    case .newRelease: return .newRelease
+    case .release: return .release
+    case .edit: return .edit
+    case .files: return .files
+    case .check: return .check
+    case .preview: return .preview
+    case .previewMessage: return .previewMessage
+    case .previewPage: return .previewPage
+    case .send: return .send
+    case .campaign: return .campaign
+    }
+  }
+
+  /// Its path on the desk, parameters percent-encoded.
+  var path: String {
+    switch self {
+    case .releases, .signIn, .signOut, .account, .users, .newRelease: return route.path()
+    case .release(let file), .edit(let file), .files(let file), .check(let file), .previewPage(let file), .send(let file):
+      return route.path(file)
+    case .preview(let file, let recipient), .previewMessage(let file, let recipient):
+      return route.path(file) + (recipient.map { "?as=" + PublicRoute.percentEncoded($0) } ?? "")
+    case .campaign(let id): return route.path(id.description)
+    }
+  }
+}
+
+/// A route of the desk: its path with `:file` and `:campaign` parameters, what the router matches.
+struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
+  /// The route's segments; a parameter is written `:name`.
+  let pattern: String
+
+  private init(_ pattern: String) { self.pattern = pattern }
+
+  static let releases = DeskRoute("/")
+  static let signIn = DeskRoute("/sign-in")
+  static let signOut = DeskRoute("/sign-out")
+  static let account = DeskRoute("/account")
+  static let users = DeskRoute("/users")
+  static let newRelease = DeskRoute("/releases/new")
+  static let release = DeskRoute("/releases/:file")
+  static let edit = DeskRoute("/releases/:file/edit")
+  static let files = DeskRoute("/releases/:file/files")
+  static let check = DeskRoute("/releases/:file/check")
+  static let preview = DeskRoute("/releases/:file/preview")
+  static let previewMessage = DeskRoute("/releases/:file/preview/message.html")
+  static let previewPage = DeskRoute("/releases/:file/preview/page")
+  static let send = DeskRoute("/releases/:file/send")
+  static let campaign = DeskRoute("/campaigns/:campaign")
+
+  /// The route's path with its parameters filled in, in order, percent-encoded.
+  func path(_ values: String...) -> String {
+    var remaining = values[...]
+    return pattern.split(separator: "/", omittingEmptySubsequences: true).reduce("") { path, segment in
+      guard segment.hasPrefix(":"), let value = remaining.popFirst() else { return path + "/" + segment }
+      return path + "/" + PublicRoute.percentEncoded(value)
+    }.ifEmpty("/")
+  }
+
+  var description: String { pattern }
+}
+
+extension String {
+  fileprivate func ifEmpty(_ other: String) -> String { isEmpty ? other : self }
+}
