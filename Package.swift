@@ -132,6 +132,8 @@ let package = Package(
         // The desk's pages (named apart from web/'s: resources are named by file name).
         .embedInCode("Resources/Templates/desk/page.mustache"),
         .embedInCode("Resources/Templates/desk/sign-in.mustache"),
+        .embedInCode("Resources/Templates/desk/sign-in-code.mustache"),
+        .embedInCode("Resources/Templates/desk/two-step.mustache"),
         .embedInCode("Resources/Templates/desk/releases.mustache"),
         .embedInCode("Resources/Templates/desk/overview.mustache"),
         .embedInCode("Resources/Templates/desk/account.mustache"),
@@ -163,8 +165,9 @@ let package = Package(
         .product(name: "NIOPosix", package: "swift-nio"),
         // Delivery as a service with graceful shutdown.
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        // The desk's accounts: passwords hashed with bcrypt.
+        // The desk's accounts: passwords hashed with bcrypt, authenticator codes (RFC 6238).
         .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        .product(name: "HummingbirdOTP", package: "hummingbird-auth"),
       ]
     ),
 

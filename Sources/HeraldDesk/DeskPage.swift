@@ -14,8 +14,14 @@ enum DeskPage: Sendable, Hashable {
   case signIn
   /// Sign-out (POST): `/sign-out`.
   case signOut
+  /// The second step of signing in, the authenticator code: `/sign-in/code`.
+  case signInCode
   /// The signed-in user's account: `/account`.
   case account
+  /// Setting up two-step sign-in (an authenticator app): `/account/two-step`.
+  case twoStep
+  /// Turning it off (POST): `/account/two-step/off`.
+  case twoStepOff
   /// The users, for administrators: `/users`.
   case users
   /// A new release from the skeleton: `/releases/new`.
@@ -46,6 +52,9 @@ enum DeskPage: Sendable, Hashable {
     case .signIn: return .signIn
     case .signOut: return .signOut
     case .account: return .account
+    case .signInCode: return .signInCode
+    case .twoStep: return .twoStep
+    case .twoStepOff: return .twoStepOff
     case .users: return .users
     case .newRelease: return .newRelease
     case .release: return .release
@@ -63,7 +72,7 @@ enum DeskPage: Sendable, Hashable {
   /// Its path on the desk, parameters percent-encoded.
   var path: String {
     switch self {
-    case .releases, .signIn, .signOut, .account, .users, .newRelease: return route.path()
+    case .releases, .signIn, .signOut, .account, .users, .newRelease, .signInCode, .twoStep, .twoStepOff: return route.path()
     case .release(let file), .edit(let file), .files(let file), .check(let file), .previewPage(let file), .send(let file):
       return route.path(file)
     case .preview(let file, let recipient), .previewMessage(let file, let recipient):
@@ -84,6 +93,9 @@ struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
   static let signIn = DeskRoute("/sign-in")
   static let signOut = DeskRoute("/sign-out")
   static let account = DeskRoute("/account")
+  static let signInCode = DeskRoute("/sign-in/code")
+  static let twoStep = DeskRoute("/account/two-step")
+  static let twoStepOff = DeskRoute("/account/two-step/off")
   static let users = DeskRoute("/users")
   static let newRelease = DeskRoute("/releases/new")
   static let release = DeskRoute("/releases/:file")

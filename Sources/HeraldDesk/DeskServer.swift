@@ -65,6 +65,7 @@ package final class DeskServer: Sendable {
     var policy = DeskAccountPolicy()
     policy.idleTimeout = settings.sessionIdle
     policy.absoluteTimeout = settings.sessionLifetime
+    policy.twoStepFrom = settings.twoStepFrom
     return policy
   }
 
@@ -96,6 +97,7 @@ package final class DeskServer: Sendable {
     addReleaseRoutes(to: router)
     addReleaseOverviewRoute(to: router)
     addAccountRoutes(to: router)
+    addTwoStepRoutes(to: router)
     addUserRoutes(to: router)
     return router
   }
@@ -137,26 +139,39 @@ package final class DeskServer: Sendable {
   }
 
   /// The signed-in user of a request, allowed `role`; otherwise throws the refusal: a
-  /// redirect to the sign-in page without a valid session, the 403 page for a lower role,
-  /// the account page while a one-time password must be changed (unless `changingPassword`).
-  func require(_ role: DeskRole, _ request: Request, changingPassword: Bool = false) async throws -> DeskSignedIn {
+  /// redirect to the sign-in page without a valid session, to the code page while the
+  /// second step of a sign-in is still to come (unless `awaitingCode`), the 403 page for a
+  /// lower role, the account page while a one-time password must be changed or two-step
+  /// sign-in must be set up (unless `changingPassword`: the account's own pages).
+  func require(_ role: DeskRole, _ request: Request, changingPassword: Bool = false, awaitingCode: Bool = false) async throws -> DeskSignedIn {
     guard let token = cookie.token(in: request.headers),
       let signedIn = try await BlockingWork.run({ try self.accounts.session(token: token) })
     else {
-      throw DeskRefusal(redirect("/sign-in"))
+      throw DeskRefusal(redirect(DeskPage.signIn.path))
     }
-    if signedIn.user.mustChangePassword && !changingPassword { throw DeskRefusal(redirect("/account")) }
+    if signedIn.session.awaitingCode && !awaitingCode { throw DeskRefusal(redirect(DeskPage.signInCode.path)) }
+    if !changingPassword, let page = accountTask(signedIn.user) { throw DeskRefusal(redirect(page.path)) }
     guard signedIn.user.role.allows(role) else { throw DeskRefusal(forbidden(signedIn)) }
     return signedIn
+  }
+
+  /// The account page a user must see before anything else: to change a one-time password,
+  /// then to set up two-step sign-in when their role requires it; nil when there is none.
+  func accountTask(_ user: DeskUser) -> DeskPage? {
+    if user.mustChangePassword { return .account }
+    if accounts.policy.requiresTwoStep(user.role) && !user.twoStep { return .twoStep }
+    return nil
   }
 
   /// A state-changing request's user and form, after every check: signed in, sent from the
   /// desk's own pages (Sec-Fetch-Site, Origin), allowed `role`, and carrying the session's
   /// form token. Any failure throws its refusal, before anything is changed.
-  func requireForm(_ role: DeskRole, _ request: Request, _ context: DeskContext, changingPassword: Bool = false) async throws -> (DeskSignedIn, FormBody) {
-    let signedIn = try await require(.viewer, request, changingPassword: true)
+  func requireForm(
+    _ role: DeskRole, _ request: Request, _ context: DeskContext, changingPassword: Bool = false, awaitingCode: Bool = false
+  ) async throws -> (DeskSignedIn, FormBody) {
+    let signedIn = try await require(.viewer, request, changingPassword: true, awaitingCode: awaitingCode)
     guard isSameSite(request) else { throw DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"])) }
-    if signedIn.user.mustChangePassword && !changingPassword { throw DeskRefusal(redirect("/account")) }
+    if !changingPassword, let page = accountTask(signedIn.user) { throw DeskRefusal(redirect(page.path)) }
     guard signedIn.user.role.allows(role) else { throw DeskRefusal(forbidden(signedIn)) }
     let form = try await readForm(request)
     guard DeskAccounts.formTokenMatches(form["csrf"], signedIn.session) else {
@@ -201,8 +216,10 @@ package final class DeskServer: Sendable {
   // MARK: Pages
 
   /// A page rendered for `signedIn` (nil: the sign-in page) with `values`.
-  func page(_ name: String, _ values: [String: Any], for signedIn: DeskSignedIn?, status: HTTPResponse.Status = .ok) -> Response {
+  /// - Parameter csrf: the form token of a session that is not signed in yet (the code page's).
+  func page(_ name: String, _ values: [String: Any], for signedIn: DeskSignedIn?, csrf: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
     var context: [String: Any] = ["site": site, "strings": strings]
+    if let csrf { context["csrf"] = csrf }
     if let signedIn {
       context["user"] = userValues(signedIn.user)
       context["is_admin"] = signedIn.user.role.allows(.admin)
@@ -215,7 +232,7 @@ package final class DeskServer: Sendable {
   }
 
   func userValues(_ user: DeskUser) -> [String: Any] {
-    ["id": user.id.rawValue, "name": user.name, "email": user.email, "role": user.role.rawValue, "role_name": roleName(user.role), "disabled": user.disabled]
+    ["id": user.id.rawValue, "name": user.name, "email": user.email, "role": user.role.rawValue, "role_name": roleName(user.role), "disabled": user.disabled, "two_step": user.twoStep]
   }
 
   func roleName(_ role: DeskRole) -> String { strings["desk_role_\(role.rawValue)"] ?? role.rawValue }

@@ -9,12 +9,12 @@ extension SubscriberStore {
     try write { db in
       try db.execute(
         sql: """
-          INSERT INTO desk_session (id, user_id, form_token, created_at, last_seen_at, ip, user_agent, revoked)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+          INSERT INTO desk_session (id, user_id, form_token, created_at, last_seen_at, ip, user_agent, revoked, awaiting_code)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           session.id, session.userID.rawValue, session.formToken, session.createdAt.timeIntervalSince1970,
-          session.lastSeenAt.timeIntervalSince1970, session.ip, session.userAgent, session.revoked,
+          session.lastSeenAt.timeIntervalSince1970, session.ip, session.userAgent, session.revoked, session.awaitingCode,
         ])
     }
   }
@@ -106,6 +106,6 @@ extension SubscriberStore {
     DeskSession(
       id: row["id"], userID: DeskUserID(row["user_id"] as Int64), formToken: row["form_token"],
       createdAt: Date(timeIntervalSince1970: row["created_at"]), lastSeenAt: Date(timeIntervalSince1970: row["last_seen_at"]),
-      ip: row["ip"], userAgent: row["user_agent"], revoked: row["revoked"])
+      ip: row["ip"], userAgent: row["user_agent"], revoked: row["revoked"], awaitingCode: row["awaiting_code"])
   }
 }

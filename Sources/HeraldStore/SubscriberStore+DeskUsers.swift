@@ -98,6 +98,7 @@ extension SubscriberStore {
       // The table's CHECK allows only the four roles.
       role: DeskRole(rawValue: row["role"]) ?? .viewer,
       mustChangePassword: row["must_change_password"], disabled: row["disabled"],
-      createdAt: Date(timeIntervalSince1970: row["created_at"]), passwordChangedAt: Date(timeIntervalSince1970: row["password_changed_at"]))
+      createdAt: Date(timeIntervalSince1970: row["created_at"]), passwordChangedAt: Date(timeIntervalSince1970: row["password_changed_at"]),
+      twoStep: (row["totp_secret"] as String?) != nil)
   }
 }

@@ -22,6 +22,9 @@ package struct DeskSettings: Sendable, Equatable {
   package var sessionIdle: TimeInterval = 30 * 60
   /// A session ends this long after sign-in.
   package var sessionLifetime: TimeInterval = 12 * 3600
+  /// The lowest role that must sign in in two steps (password, then a code from an
+  /// authenticator app); nil: nobody must, anyone may turn it on (`two_step: off`).
+  package var twoStepFrom: DeskRole?
 
   /// The defaults.
   package init() {}
@@ -36,7 +39,7 @@ package struct DeskSettings: Sendable, Equatable {
     secureCookies ?? address.lowercased().hasPrefix("https://")
   }
 
-  static let knownKeys: Set<String> = ["enabled", "host", "port", "base_url", "secure_cookies", "session_idle", "session_lifetime"]
+  static let knownKeys: Set<String> = ["enabled", "host", "port", "base_url", "secure_cookies", "session_idle", "session_lifetime", "two_step"]
 
   /// Reads the section; problems are added for what cannot be used.
   static func read(_ yaml: YAMLMapping, problems: inout [Diagnostic]) -> DeskSettings {
@@ -63,6 +66,28 @@ package struct DeskSettings: Sendable, Equatable {
     settings.secureCookies = yaml.collect(&problems, { try yaml.bool("secure_cookies") }) ?? nil
     if let value = yaml.collect(&problems, { try yaml.positiveDuration("session_idle") }) ?? nil { settings.sessionIdle = value }
     if let value = yaml.collect(&problems, { try yaml.positiveDuration("session_lifetime") }) ?? nil { settings.sessionLifetime = value }
+    if let value = yaml.collect(&problems, { () throws -> TwoStep? in
+      guard let value = try yaml.string("two_step") else { return nil }
+      guard let choice = TwoStep(rawValue: value.trimmingCharacters(in: .whitespaces).lowercased()) else {
+        throw yaml.error("two_step", "must be off, admins (administrators must sign in with a code from an authenticator app) or everyone, not “\(value)”")
+      }
+      return choice
+    }) ?? nil {
+      settings.twoStepFrom = value.lowestRole
+    }
     return settings
+  }
+}
+
+/// herald.yml's `desk.two_step`: who must sign in with a code as well as a password.
+private enum TwoStep: String {
+  case off, admins, everyone
+
+  var lowestRole: DeskRole? {
+    switch self {
+    case .off: return nil
+    case .admins: return .admin
+    case .everyone: return .viewer
+    }
   }
 }

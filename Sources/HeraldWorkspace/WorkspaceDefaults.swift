@@ -68,6 +68,8 @@ package enum WorkspaceDefaults {
   package static let deskTemplates: [File] = [
     File(path: "Templates/desk/page.mustache", contents: PackageResources.page_mustache),
     File(path: "Templates/desk/sign-in.mustache", contents: PackageResources.sign_in_mustache),
+    File(path: "Templates/desk/sign-in-code.mustache", contents: PackageResources.sign_in_code_mustache),
+    File(path: "Templates/desk/two-step.mustache", contents: PackageResources.two_step_mustache),
     File(path: "Templates/desk/releases.mustache", contents: PackageResources.releases_mustache),
     File(path: "Templates/desk/overview.mustache", contents: PackageResources.overview_mustache),
     File(path: "Templates/desk/account.mustache", contents: PackageResources.account_mustache),

@@ -33,7 +33,7 @@ struct UsersCommandTests {
     #expect(list[0]["email"] as? String == "claire@example.org")
     #expect(list[0]["role"] as? String == "editor")
     #expect(list[0]["must_change_password"] as? Bool == false)
-    #expect(Set(list[0].keys) == ["id", "name", "email", "role", "disabled", "must_change_password", "created_at", "password_changed_at"])
+    #expect(Set(list[0].keys) == ["id", "name", "email", "role", "disabled", "must_change_password", "two_step", "created_at", "password_changed_at"])
     // The store has the bcrypt hash at cost 12, not the password.
     let database = try Data(contentsOf: root.appendingPathComponent("Lists/herald.sqlite"))
     #expect(database.range(of: Data(password.utf8)) == nil)
@@ -92,6 +92,27 @@ struct UsersCommandTests {
     #expect(user["disabled"] as? Bool == true)
     #expect(user["role"] as? String == "sender")
     #expect(try herald("users", "list").stdout.contains("disabled"))
+  }
+
+  @Test func resetTwoStepRemovesTheAuthenticator() throws {
+    #expect(try herald("users", "add", "X", "--email", "x@example.org", "--role", "admin", input: "long enough password\n").status == 0)
+    // Set up as the desk would (the secret stored), then reset from the command line.
+    let database = root.appendingPathComponent("Lists/herald.sqlite").path
+    let sql = try Process.run(URL(fileURLWithPath: "/usr/bin/python3"), arguments: [
+      "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE desk_user SET totp_secret='abcdefghijkmnopqrstu'\"); c.commit()",
+      database,
+    ])
+    sql.waitUntilExit()
+    #expect(sql.terminationStatus == 0)
+    #expect(try users()[0]["two_step"] as? Bool == true)
+    #expect(try herald("users", "list").stdout.contains("on"))
+    let reset = try herald("users", "reset-two-step", "X@example.org")
+    #expect(reset.status == 0, "\(reset.stderr)")
+    #expect(reset.stdout.contains("their sessions have ended"))
+    #expect(try users()[0]["two_step"] as? Bool == false)
+    let unknown = try herald("users", "reset-two-step", "nobody@example.org")
+    #expect(unknown.status == 1)
+    #expect(unknown.stderr.contains("nobody@example.org"))
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 import HeraldWorkspace
 import Testing
 
@@ -33,5 +34,19 @@ struct DeskSettingsTests {
     #expect(text.contains("port"))
     #expect(text.contains("must be the desk's web address"))
     #expect(error.diagnostics.allSatisfy { $0.line != nil })
+  }
+
+  @Test func twoStepIsOffByDefaultAndCanBeRequiredForAdminsOrEveryone() throws {
+    #expect(try Configuration(yaml: ConfigurationTests.valid, file: "herald.yml").desk.twoStepFrom == nil)
+    let admins = try Configuration(yaml: ConfigurationTests.valid + "desk:\n  two_step: admins\n", file: "herald.yml").desk
+    #expect(admins.twoStepFrom == .admin)
+    let everyone = try Configuration(yaml: ConfigurationTests.valid + "desk:\n  two_step: Everyone\n", file: "herald.yml").desk
+    #expect(everyone.twoStepFrom == .viewer)
+    let error = try #require(throws: WorkspaceError.self) {
+      try Configuration(yaml: ConfigurationTests.valid + "desk:\n  two_step: sometimes\n", file: "herald.yml")
+    }
+    #expect("\(error)".contains("two_step"))
+    #expect("\(error)".contains("sometimes"))
+    #expect(error.diagnostics.first?.line != nil)
   }
 }

@@ -5,7 +5,7 @@ import HeraldCore
 package struct DeskAccountError: HeraldError {
   /// What kind of failure it is.
   package struct Code: Hashable, Sendable, CustomStringConvertible {
-    private enum Base: String { case unknownUser, unknownRole, invalidInput, duplicateEmail, weakPassword, wrongPassword }
+    private enum Base: String { case unknownUser, unknownRole, invalidInput, duplicateEmail, weakPassword, wrongPassword, wrongCode, twoStepRequired }
     private let base: Base
     private init(_ base: Base) { self.base = base }
     /// No desk user has the address.
@@ -20,6 +20,10 @@ package struct DeskAccountError: HeraldError {
     package static var weakPassword: Self { Self(.weakPassword) }
     /// The current password given to change it is not the user's.
     package static var wrongPassword: Self { Self(.wrongPassword) }
+    /// An authenticator code that is not the current one (or was used already).
+    package static var wrongCode: Self { Self(.wrongCode) }
+    /// Two-step sign-in cannot be turned off: herald.yml's `desk.two_step` requires it for the role.
+    package static var twoStepRequired: Self { Self(.twoStepRequired) }
     package var description: String { base.rawValue }
   }
 

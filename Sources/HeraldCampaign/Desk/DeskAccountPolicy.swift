@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// How the desk's accounts behave: how slow a password hash is, how long a session lasts,
 /// how failed sign-ins are slowed down. Every field has a default.
@@ -20,6 +21,16 @@ package struct DeskAccountPolicy: Sendable {
   package var failureMemory: TimeInterval = 24 * 60 * 60
   /// The shortest password accepted.
   package var minimumPasswordLength = 12
+  /// The lowest role that must sign in in two steps (password, then an authenticator code);
+  /// nil: nobody must, anyone may (herald.yml `desk.two_step`).
+  package var twoStepFrom: DeskRole?
+  /// How long, after the right password, the code may take (5 minutes).
+  package var codeTimeout: TimeInterval = 5 * 60
+
+  /// Whether a user of `role` must sign in in two steps.
+  package func requiresTwoStep(_ role: DeskRole) -> Bool {
+    twoStepFrom.map { role.allows($0) } ?? false
+  }
 
   /// The defaults.
   package init() {}

@@ -163,16 +163,7 @@ package final class DeskAccounts: Sendable {
   ///   - userAgent: the browser's User-Agent (kept with the session, shortened).
   package func signIn(email: String, password: String, client: String, userAgent: String) throws -> DeskSignIn {
     let now = clock.now
-    let failures = try store.deskSignInFailures(email: email, ip: client, since: now.addingTimeInterval(-policy.failureMemory))
-    var wait: TimeInterval = 0
-    for failure in [failures.account, failures.client] {
-      guard let last = failure.last else { continue }
-      wait = max(wait, last.addingTimeInterval(policy.delay(afterFailures: failure.count)).timeIntervalSince(now))
-    }
-    if wait > 0 {
-      logger.notice("desk sign-in throttled", metadata: ["client": "\(client)", "retry_after": "\(Int(wait.rounded(.up)))"])
-      return .throttled(retryAfter: max(1, Int(wait.rounded(.up))))
-    }
+    if let wait = try throttle(email: email, client: client, at: now) { return .throttled(retryAfter: wait) }
     let credentials = try store.deskCredentials(email: email)
     // The same work whether the address is known or not: a dummy hash at the same cost.
     let matches = Bcrypt.verify(password, hash: credentials?.passwordHash ?? dummy())
@@ -181,11 +172,34 @@ package final class DeskAccounts: Sendable {
       logger.notice("desk sign-in refused", metadata: ["client": "\(client)"])
       return .refused
     }
+    if credentials.user.twoStep {
+      // Not recorded as a success: failures keep counting until the code is right, so that
+      // knowing the password does not buy fresh guesses at the code.
+      var (token, session) = Self.newSession(for: credentials.user.id, client: client, userAgent: userAgent, at: now)
+      session.awaitingCode = true
+      try store.addDeskSession(session)
+      logger.info("desk password accepted; code awaited", metadata: ["user": "\(credentials.user.id)", "client": "\(client)"])
+      return .codeNeeded(token: token, session: session, user: credentials.user)
+    }
     try store.recordDeskSignIn(email: email, ip: client, at: now, ok: true)
     let (token, session) = Self.newSession(for: credentials.user.id, client: client, userAgent: userAgent, at: now)
     try store.addDeskSession(session)
     logger.info("desk sign-in", metadata: ["user": "\(credentials.user.id)", "client": "\(client)"])
     return .signedIn(token: token, session: session, user: credentials.user)
+  }
+
+  /// The seconds to wait before another try for this account or from this address, after
+  /// the failures recorded for either; nil when a try may be made now.
+  func throttle(email: String, client: String, at now: Date) throws -> Int? {
+    let failures = try store.deskSignInFailures(email: email, ip: client, since: now.addingTimeInterval(-policy.failureMemory))
+    var wait: TimeInterval = 0
+    for failure in [failures.account, failures.client] {
+      guard let last = failure.last else { continue }
+      wait = max(wait, last.addingTimeInterval(policy.delay(afterFailures: failure.count)).timeIntervalSince(now))
+    }
+    guard wait > 0 else { return nil }
+    logger.notice("desk sign-in throttled", metadata: ["client": "\(client)", "retry_after": "\(Int(wait.rounded(.up)))"])
+    return max(1, Int(wait.rounded(.up)))
   }
 
   /// The valid session a cookie's token names, with its user; nil when the token is unknown,
@@ -196,7 +210,8 @@ package final class DeskAccounts: Sendable {
     let (session, user) = found
     let now = clock.now
     guard !session.revoked, !user.disabled else { return nil }
-    if now.timeIntervalSince(session.lastSeenAt) > policy.idleTimeout || now.timeIntervalSince(session.createdAt) > policy.absoluteTimeout {
+    let lifetime = session.awaitingCode ? policy.codeTimeout : policy.absoluteTimeout
+    if now.timeIntervalSince(session.lastSeenAt) > policy.idleTimeout || now.timeIntervalSince(session.createdAt) > lifetime {
       try store.revokeDeskSession(id)
       return nil
     }

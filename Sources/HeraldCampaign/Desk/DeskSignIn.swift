@@ -6,6 +6,9 @@ import HeraldStore
 package enum DeskSignIn: Sendable {
   /// Signed in: the token for the browser's cookie (shown once, never stored) and the session.
   case signedIn(token: String, session: DeskSession, user: DeskUser)
+  /// The password was right and the user signs in in two steps: the token is of a session
+  /// that opens only the code page, for `DeskAccountPolicy.codeTimeout`.
+  case codeNeeded(token: String, session: DeskSession, user: DeskUser)
   /// The address or the password is wrong, or the account is disabled: one answer for all,
   /// so that the answer does not tell which addresses have accounts.
   case refused

@@ -12,8 +12,8 @@ extension DeskServer {
   /// or from the address get 429 with Retry-After, without a thread waiting.
   func addSignInRoutes(to router: Router<DeskContext>) {
     router.get("/sign-in") { request, _ in
-      if let token = self.cookie.token(in: request.headers), try await BlockingWork.run({ try self.accounts.session(token: token) }) != nil {
-        return self.redirect("/")
+      if let token = self.cookie.token(in: request.headers), let signedIn = try await BlockingWork.run({ try self.accounts.session(token: token) }) {
+        return self.redirect(signedIn.session.awaitingCode ? DeskPage.signInCode.path : DeskPage.releases.path)
       }
       return self.page("sign-in", [:], for: nil)
     }
@@ -31,7 +31,10 @@ extension DeskServer {
       }
       switch outcome {
       case .signedIn(let token, _, let user):
-        return self.redirect(user.mustChangePassword ? "/account" : "/", headers: [.setCookie: self.cookie.setting(token)])
+        let next = self.accountTask(user) ?? .releases
+        return self.redirect(next.path, headers: [.setCookie: self.cookie.setting(token)])
+      case .codeNeeded(let token, _, _):
+        return self.redirect(DeskPage.signInCode.path, headers: [.setCookie: self.cookie.setting(token)])
       case .refused:
         return self.page("sign-in", ["email": email, "problem": self.strings["desk_wrong"] ?? ""], for: nil, status: .unauthorized)
       case .throttled(let seconds):
@@ -44,7 +47,7 @@ extension DeskServer {
       }
     }
     router.post("/sign-out") { request, context in
-      let (signedIn, _) = try await self.requireForm(.viewer, request, context, changingPassword: true)
+      let (signedIn, _) = try await self.requireForm(.viewer, request, context, changingPassword: true, awaitingCode: true)
       try await BlockingWork.run { try self.accounts.store.revokeDeskSession(signedIn.session.id) }
       return self.redirect("/sign-in", headers: [.setCookie: self.cookie.clearing])
     }

@@ -379,6 +379,17 @@ enum Migrations {
         CREATE INDEX desk_signin_attempt_ip ON desk_signin_attempt(ip, at);
         """)
     }
+    migrator.registerMigration("desk: two-step sign-in") { db in
+      try db.execute(sql: """
+        -- The shared secret of a user's authenticator app (RFC 6238), or NULL: no second step.
+        -- It has to be readable to check codes; the store's files are owner-only.
+        ALTER TABLE desk_user ADD COLUMN totp_secret TEXT;
+        -- The last time step whose code was accepted: a code is never accepted twice.
+        ALTER TABLE desk_user ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
+        -- A session whose password was right but whose code is still to come.
+        ALTER TABLE desk_session ADD COLUMN awaiting_code INTEGER NOT NULL DEFAULT 0;
+        """)
+    }
     return migrator
   }
 }

@@ -20,6 +20,8 @@ package struct DeskUser: Sendable, Hashable {
   package var createdAt: Date
   /// When the password was last set.
   package var passwordChangedAt: Date
+  /// Whether they sign in in two steps: the password, then a code from their authenticator app.
+  package var twoStep = false
 
   /// An address as accounts are compared: lowercased, without surrounding spaces.
   package static func key(_ email: String) -> String {
@@ -45,8 +47,15 @@ package struct DeskSession: Sendable, Hashable {
   package var userAgent: String
   /// Whether it was ended (sign-out, a password change, the account disabled).
   package var revoked: Bool
+  /// Whether the password was right but the second step (the code) is still to come: such a
+  /// session opens nothing but the code page, and is replaced by a new one when the code is.
+  package var awaitingCode: Bool
 
-  package init(id: String, userID: DeskUserID, formToken: String, createdAt: Date, lastSeenAt: Date, ip: String, userAgent: String, revoked: Bool) {
+  package init(
+    id: String, userID: DeskUserID, formToken: String, createdAt: Date, lastSeenAt: Date, ip: String, userAgent: String, revoked: Bool,
+    awaitingCode: Bool = false
+  ) {
+    self.awaitingCode = awaitingCode
     self.id = id
     self.userID = userID
     self.formToken = formToken

@@ -7,7 +7,7 @@ import HeraldStore
 struct UsersCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "users",
-    abstract: "The people who sign in to the desk: add, list, set a password, change a role, disable.",
+    abstract: "The people who sign in to the desk: add, list, set a password, change a role, disable, reset two-step sign-in.",
     discussion: """
       Roles: a viewer reads; an editor also writes releases; a sender also sends, schedules \
       and corrects; an admin also manages users. A password is read from standard input when \
@@ -16,7 +16,7 @@ struct UsersCommand: ParsableCommand {
       it once, and the person must change it when they first sign in. Passwords are never \
       taken as arguments (others can read a command line) and never logged.
       """,
-    subcommands: [Add.self, List.self, Passwd.self, Role.self, Disable.self],
+    subcommands: [Add.self, List.self, Passwd.self, Role.self, Disable.self, ResetTwoStep.self],
     defaultSubcommand: List.self,
     aliases: ["user"])
 
@@ -87,9 +87,9 @@ struct UsersCommand: ParsableCommand {
         return
       }
       let time = try options.localTime()
-      Terminal.table([["NAME", "EMAIL", "ROLE", "STATE", "ADDED"]] + users.map { user in
+      Terminal.table([["NAME", "EMAIL", "ROLE", "STATE", "TWO-STEP", "ADDED"]] + users.map { user in
         let state = user.disabled ? "disabled" : user.mustChangePassword ? "must change password" : "active"
-        return [user.name, user.email, user.role.rawValue, state, time.day(user.createdAt)]
+        return [user.name, user.email, user.role.rawValue, state, user.twoStep ? "on" : "off", time.day(user.createdAt)]
       }, shrinking: [0: 12, 1: 16])
     }
   }
@@ -138,4 +138,18 @@ struct UsersCommand: ParsableCommand {
       Terminal.say("Disabled \(Terminal.safe(user.email)): they can no longer sign in, and their sessions have ended.")
     }
   }
+  struct ResetTwoStep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "reset-two-step",
+      abstract: "Remove a user's authenticator (a lost phone): they sign in with their password and set up a new one; their sessions end.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The user's address.") var email: String
+
+    func run() throws {
+      let user = try UsersCommand.accounts(options).resetTwoStep(email: email)
+      Terminal.say("Two-step sign-in of \(Terminal.safe(user.email)) is reset: they sign in with their password alone"
+        + " (and set up a new authenticator first where desk.two_step requires it); their sessions have ended.")
+    }
+  }
+
 }

@@ -12,12 +12,14 @@ struct DeskUserJSON: Encodable {
   var role: DeskRole
   var disabled: Bool
   var mustChangePassword: Bool
+  var twoStep: Bool
   var createdAt: Date
   var passwordChangedAt: Date
 
   enum CodingKeys: String, CodingKey {
     case id, name, email, role, disabled
     case mustChangePassword = "must_change_password"
+    case twoStep = "two_step"
     case createdAt = "created_at"
     case passwordChangedAt = "password_changed_at"
   }
@@ -29,6 +31,7 @@ struct DeskUserJSON: Encodable {
     role = user.role
     disabled = user.disabled
     mustChangePassword = user.mustChangePassword
+    twoStep = user.twoStep
     createdAt = user.createdAt
     passwordChangedAt = user.passwordChangedAt
   }
