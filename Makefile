@@ -37,6 +37,7 @@ bench: bootstrap
 	python3 Benchmarks/web.py
 	python3 Benchmarks/presskit_serve.py
 	python3 Benchmarks/presskit_images.py
+	python3 Benchmarks/desk.py
 
 clean:
 	rm -rf .build preview $(DEMO)

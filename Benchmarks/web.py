@@ -202,9 +202,12 @@ def milliseconds(text):
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def wrk(url, seconds, script=None):
-    """One bounded wrk run; its requests/s, p99 (ms), answers outside 2xx/3xx, socket errors."""
+def wrk(url, seconds, script=None, headers=()):
+    """One bounded wrk run; its requests/s, p99 (ms), answers outside 2xx/3xx, socket errors.
+    `headers`: "Name: value" lines sent with every request (a session cookie)."""
     command = [WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    for header in headers:
+        command += ["-H", header]
     if script:
         command += ["-s", script]
     command.append(url)
