@@ -62,10 +62,17 @@ extension SubscriberStore {
       sql: "UPDATE desk_session SET revoked = 1 WHERE user_id = ? AND id IS NOT ?", arguments: [user.rawValue, session])
   }
 
+  /// How long the record of sign-ins is kept: long enough to look back on an incident,
+  /// not so long that a flood of failed sign-ins fills the database.
+  package static let deskSignInRecordDays = 90
+
   /// Records a sign-in: who tried (the address as typed, lowercased), from where, when, and
-  /// whether it succeeded.
+  /// whether it succeeded. Sign-ins older than `deskSignInRecordDays` are deleted.
   package func recordDeskSignIn(email: String, ip: String, at now: Date, ok: Bool) throws {
     try write { db in
+      try db.execute(
+        sql: "DELETE FROM desk_signin_attempt WHERE at < ?",
+        arguments: [now.timeIntervalSince1970 - Double(Self.deskSignInRecordDays) * 86_400])
       try db.execute(
         sql: "INSERT INTO desk_signin_attempt (email_key, ip, at, ok) VALUES (?, ?, ?, ?)",
         // What was typed is kept to an address's longest (RFC 5321): a sign-in form is no

@@ -61,6 +61,17 @@ struct DeskStoreTests {
     #expect(forgotten.client.count == 1)
   }
 
+  @Test func theSignInRecordKeepsNinetyDays() throws {
+    let t = try TemporaryStore()
+    let day = 86_400.0
+    try t.store.recordDeskSignIn(email: "old@example.org", ip: "192.0.2.1", at: now, ok: false)
+    try t.store.recordDeskSignIn(email: "recent@example.org", ip: "192.0.2.1", at: now + 10 * day, ok: false)
+    try t.store.recordDeskSignIn(email: "new@example.org", ip: "192.0.2.1", at: now + 89 * day, ok: true)
+    #expect(try t.store.deskSignIns().map(\.email) == ["new@example.org", "recent@example.org", "old@example.org"])
+    try t.store.recordDeskSignIn(email: "newer@example.org", ip: "192.0.2.1", at: now + 95 * day, ok: true)
+    #expect(try t.store.deskSignIns().map(\.email) == ["newer@example.org", "new@example.org", "recent@example.org"])
+  }
+
   @Test func rolesAreOrderedAndNamedInAnyCase() {
     #expect(DeskRole.admin.allows(.sender))
     #expect(DeskRole.sender.allows(.editor))

@@ -379,7 +379,7 @@ enum Migrations {
         CREATE INDEX desk_signin_attempt_ip ON desk_signin_attempt(ip, at);
         """)
     }
-    migrator.registerMigration("desk: two-step sign-in") { db in
+    migrator.registerMigration("desk: two-step sign-in; the sign-in record pruned by time") { db in
       try db.execute(sql: """
         -- The shared secret of a user's authenticator app (RFC 6238), or NULL: no second step.
         -- It has to be readable to check codes; the store's files are owner-only.
@@ -388,6 +388,9 @@ enum Migrations {
         ALTER TABLE desk_user ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;
         -- A session whose password was right but whose code is still to come.
         ALTER TABLE desk_session ADD COLUMN awaiting_code INTEGER NOT NULL DEFAULT 0;
+        -- Sign-ins older than the record keeps (SubscriberStore.deskSignInRecordDays) are
+        -- deleted as new ones come: by time, through this index.
+        CREATE INDEX desk_signin_attempt_at ON desk_signin_attempt(at);
         """)
     }
     return migrator
