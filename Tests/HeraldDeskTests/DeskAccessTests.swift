@@ -24,6 +24,8 @@ struct DeskAccessTests {
   static let routes: [DeskRouteCase] = [
     DeskRouteCase(method: .get, path: "/", role: .viewer),
     DeskRouteCase(method: .get, path: "/account", role: .viewer),
+    DeskRouteCase(method: .get, path: "/account/two-step", role: .viewer),
+    DeskRouteCase(method: .get, path: "/releases/2020-03-31-water-report.md", role: .viewer),
     DeskRouteCase(method: .get, path: "/users", role: .admin),
     DeskRouteCase(method: .post, path: "/users/add", role: .admin, fields: [("name", "Added Person"), ("email", "added@example.org"), ("role", "viewer")]),
     DeskRouteCase(method: .post, path: "/users/role", role: .admin, fields: [("email", "viewer@example.org"), ("role", "admin")]),

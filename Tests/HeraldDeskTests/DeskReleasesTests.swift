@@ -73,4 +73,44 @@ struct DeskBrowserTests {
       }
     }
   }
+
+  @Test func aReleasesOverviewShowsItAndTheWaysOnForTheRole() async throws {
+    let fixture = try DeskFixture()
+    try await fixture.test { client in
+      let viewer = try await client.signIn("viewer@example.org")
+      let page = try await client.execute(uri: "/releases/2020-03-31-water-report.md", method: .get, headers: viewer.headers())
+      #expect(page.status == .ok)
+      #expect(page.text.contains("Releases/2020-03-31-water-report.md"))
+      #expect(page.text.contains("href=\"/releases/2020-03-31-water-report.md/check\""))
+      #expect(page.text.contains("href=\"/releases/2020-03-31-water-report.md/preview\""))
+      // A viewer is not offered what their role cannot do.
+      #expect(!page.text.contains("/releases/2020-03-31-water-report.md/edit"))
+      #expect(!page.text.contains("/releases/2020-03-31-water-report.md/send"))
+      let sender = try await client.signIn("sender@example.org")
+      let full = try await client.execute(uri: "/releases/2020-03-31-water-report.md", method: .get, headers: sender.headers())
+      #expect(full.text.contains("href=\"/releases/2020-03-31-water-report.md/edit\""))
+      #expect(full.text.contains("href=\"/releases/2020-03-31-water-report.md/send\""))
+      // The list links to it; a translation has its own.
+      let list = try await client.execute(uri: "/", method: .get, headers: viewer.headers())
+      #expect(list.text.contains("<a href=\"/releases/2020-03-31-water-report.md\">"))
+      let translation = try await client.execute(uri: "/releases/2020-03-31-water-report.ru.md", method: .get, headers: viewer.headers())
+      #expect(translation.status == .ok)
+    }
+  }
+
+  @Test func anAddressThatNamesNoReleaseFileIsNotFound() async throws {
+    let fixture = try DeskFixture()
+    try "secret".write(to: fixture.workspace.root.appendingPathComponent("notes.md"), atomically: true, encoding: .utf8)
+    try await fixture.test { client in
+      let viewer = try await client.signIn("viewer@example.org")
+      for path in [
+        "/releases/2021-01-01-missing.md", "/releases/..%2Fnotes.md", "/releases/%2E%2E%2Fnotes.md", "/releases/herald.yml",
+        "/releases/.hidden.md", "/releases/%E2%80%AEdm.md", "/releases/a%00.md",
+      ] {
+        let response = try await client.execute(uri: path, method: .get, headers: viewer.headers())
+        #expect(response.status == .notFound, "\(path)")
+        #expect(!response.text.contains("secret"), "\(path)")
+      }
+    }
+  }
 }
