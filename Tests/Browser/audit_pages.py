@@ -15,6 +15,7 @@ Standard input, JSON:
 Standard output, JSON:
     {"pages": [{"name", "viewport", "url" (where it ended), "status" (HTTP), "title",
                 "screenshot", "violations": [{"id", "impact", "help", "nodes": [{"target", "html", "summary"}]}],
+                "keyboard": [{"element", "text", "visible"}]  what Tab reaches, in order, and whether focus shows,
                 "error" (only when the page could not be looked at)}],
      "console_errors": ["URL: message", …]}
 """
@@ -52,6 +53,8 @@ def look(browser, request: dict, page_spec: dict, viewport: str) -> dict:
             title=page.title(),
             violations=desk_browser.axe(page),
             screenshot=desk_browser.screenshot(page, request["artefacts"], f"{name}-{viewport}"),
+            # After the screenshot: the walk leaves the last element focused.
+            keyboard=desk_browser.keyboard_walk(page),
         )
     except Exception as error:  # one page that fails does not hide the others' results
         result.update(url=page.url, error=f"{type(error).__name__}: {error}")

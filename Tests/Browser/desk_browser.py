@@ -185,6 +185,35 @@ def axe(page) -> list[dict]:
     ]
 
 
+# For the focused element: a name for it, and whether focus is drawn on it (an outline, the
+# browser's own ring, or a shadow); undefined once focus has left the page or come round again.
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body || e === document.documentElement) return undefined;
+  if (window.__heraldFirstFocus === e) return undefined;
+  if (!window.__heraldFirstFocus) window.__heraldFirstFocus = e;
+  const s = getComputedStyle(e);
+  const drawn = (s.outlineStyle !== 'none' && (s.outlineStyle === 'auto' || parseFloat(s.outlineWidth) > 0)) || s.boxShadow !== 'none';
+  const what = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.getAttribute('name') ? '[name=' + e.getAttribute('name') + ']' : '')
+    + (e.getAttribute('href') ? '[href=' + e.getAttribute('href').slice(0, 60) + ']' : '');
+  return {element: what, text: (e.innerText || e.value || '').trim().slice(0, 40), visible: drawn};
+}"""
+
+
+def keyboard_walk(page, limit: int = 80) -> list[dict]:
+    """Tabs through the page from its top as a keyboard user does: every element focus
+    reaches, in order ({"element", "text", "visible"}: whether the focus is drawn on it)."""
+    page.evaluate("() => { window.__heraldFirstFocus = null; if (document.activeElement) document.activeElement.blur(); }")
+    reached = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        if not focused:
+            break
+        reached.append(focused)
+    return reached
+
+
 def screenshot(page, artefacts: str, name: str) -> str:
     """A PNG of the whole page (not only the window) in the folder `artefacts`, named
     NAME.png; returns its path."""

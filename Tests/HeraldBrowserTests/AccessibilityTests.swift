@@ -5,7 +5,8 @@ import Testing
 /// Accessibility measured, not assumed: the built `herald serve` on a workspace like the
 /// demo's, every public page, the email's HTML and every desk page looked at in Chromium at a
 /// desktop's and a phone's width, and measured with axe-core's WCAG 2.1 A/AA rules. A serious
-/// or critical violation fails the test; screenshots of every page at both widths are kept in
+/// or critical violation fails the test, and so does an element the Tab key reaches without
+/// focus drawn on it; screenshots of every page at both widths are kept in
 /// .build/test-artifacts/accessibility/.
 struct AccessibilityTests {
   /// Every page of the desk, signed in as the role that may see it (nil: signed out). The
@@ -59,7 +60,7 @@ struct AccessibilityTests {
   }
 
   @Test(.enabled(if: BrowserScript.isAvailable, "python3 cannot import playwright and axe_playwright_python: run scripts/bootstrap"))
-  func noPageAndNotTheEmailHasASeriousOrCriticalViolationAtDesktopOrPhoneWidth() throws {
+  func noPageAndNotTheEmailHasASeriousOrCriticalViolationOrHiddenFocusAtDesktopOrPhoneWidth() throws {
     let site = try ServedWorkspace()
     // A real subscription, for a confirmation page with a real token.
     #expect(try site.subscribe("kim@example.net") == 200)
@@ -83,6 +84,8 @@ struct AccessibilityTests {
     #expect(report.pages.count == pages.count * 2, "every page at both widths")
     for problem in report.unexpected(pages) { Issue.record(Comment(rawValue: problem)) }
     for violation in report.blocking { Issue.record(Comment(rawValue: violation)) }
+    // Keyboard reachable, focus visible: Tab reaches something on every page and shows where it is.
+    for problem in report.keyboardProblems { Issue.record(Comment(rawValue: problem)) }
     // The pages run no inline script or style: the browser reports what the policy refused.
     let refused = report.consoleErrors.filter { $0.contains("Content Security Policy") }
     #expect(refused.isEmpty, "\(refused.joined(separator: "\n"))")

@@ -131,6 +131,16 @@ package struct PageAudit: Encodable, Sendable {
       }
     }
 
+    /// Where a keyboard user is lost, one line each: a page the Tab key reaches nothing on, and
+    /// every element it reaches without focus drawn on it.
+    package var keyboardProblems: [String] {
+      pages.filter { $0.error == nil }.flatMap { page -> [String] in
+        let what = "\(page.name) (\(page.viewport))"
+        if page.keyboard.isEmpty { return ["\(what): the Tab key reaches nothing"] }
+        return page.keyboard.filter { !$0.visible }.map { "\(what): focus is not shown on \($0.element) “\($0.text)”" }
+      }
+    }
+
     /// How many elements each rule found, over every page and width ("color-contrast": 12).
     package var countsByRule: [String: Int] {
       pages.flatMap(\.violations).reduce(into: [:]) { counts, violation in counts[violation.id, default: 0] += violation.nodes.count }
@@ -153,10 +163,12 @@ package struct PageAudit: Encodable, Sendable {
     package var screenshot: String?
     /// What axe found.
     package var violations: [Violation]
+    /// What the Tab key reaches, in order, from the top of the page.
+    package var keyboard: [Focus]
     /// Why the page could not be looked at; nil when it was.
     package var error: String?
 
-    enum CodingKeys: String, CodingKey { case name, viewport, url, status, title, screenshot, violations, error }
+    enum CodingKeys: String, CodingKey { case name, viewport, url, status, title, screenshot, violations, keyboard, error }
 
     package init(from decoder: any Decoder) throws {
       let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -167,6 +179,7 @@ package struct PageAudit: Encodable, Sendable {
       title = try container.decodeIfPresent(String.self, forKey: .title)
       screenshot = try container.decodeIfPresent(String.self, forKey: .screenshot)
       violations = try container.decodeIfPresent([Violation].self, forKey: .violations) ?? []
+      keyboard = try container.decodeIfPresent([Focus].self, forKey: .keyboard) ?? []
       error = try container.decodeIfPresent(String.self, forKey: .error)
     }
   }
@@ -194,6 +207,16 @@ package struct PageAudit: Encodable, Sendable {
       let more = nodes.count > 3 ? "; and \(nodes.count - 3) more" : ""
       return "\(id) (\(impact)): \(help), at " + shown.joined(separator: "; ") + more
     }
+  }
+
+  /// An element the keyboard reached.
+  package struct Focus: Decodable, Sendable {
+    /// Its tag, id, name and link ("a[href=/account]").
+    package var element: String
+    /// The start of its text or value.
+    package var text: String
+    /// Whether focus is drawn on it (an outline, the browser's own ring, or a shadow).
+    package var visible: Bool
   }
 
   /// An element that breaks a rule.
