@@ -14,8 +14,9 @@ struct BrowserFormsTests {
         "public-subscribe-sent", "\(site.web)/subscribe/press-en",
         steps: [.fill("#email", "lee@example.net"), .check("#consent"), .click("main button[type=submit]")]),
     ]
-    let report = try PageAudit(pages: pages, accounts: ["admin": site.account("admin")], artefacts: BrowserScript.artefacts("browser-forms"), viewports: ["desktop"])
-      .run()
+    let audit = PageAudit(
+      pages: pages, accounts: ["admin": site.account("admin")], artefacts: BrowserScript.artefacts("browser-forms"), viewports: ["desktop"])
+    let report = try audit.run()
     // Signed in: the releases list, not the sign-in page again or a refusal.
     #expect(report.unexpected(pages).isEmpty, "\(report.unexpected(pages))")
     #expect(report.pages.first { $0.name == "desk-releases" }?.title?.hasPrefix("Releases") == true, "\(report.pages)")
