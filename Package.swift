@@ -305,5 +305,8 @@ let package = Package(
       ]
     ),
     .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting", "HeraldDelivery"]),
+    // Chromium through Playwright (Tests/Browser, Python) against the built herald: axe-core's
+    // accessibility rules, screenshots, a person's way through the desk.
+    .testTarget(name: "HeraldBrowserTests", dependencies: ["HeraldTesting"]),
   ]
 )

@@ -128,7 +128,7 @@ struct DeskAccessTests {
         #expect(policy == "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'")
         #expect(!policy.contains("unsafe-inline"))
         #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
-        #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+        #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
         if path != "/desk.css" {
           #expect(!response.text.contains("<script"), "\(path) has a script")
           #expect(!response.text.contains(" style="), "\(path) has an inline style")

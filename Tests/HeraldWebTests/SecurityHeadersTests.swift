@@ -8,7 +8,7 @@ struct SecurityHeadersTests {
     #expect(
       headers == [
         "Content-Security-Policy: default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        "Referrer-Policy: no-referrer",
+        "Referrer-Policy: same-origin",
         "X-Content-Type-Options: nosniff",
       ])
   }
