@@ -25,6 +25,10 @@ struct AccessibilityTests {
       .init("desk-release-translation", "\(desk)/releases/\(translation)", as: "admin"),
       .init("desk-release-as-viewer", "\(desk)/releases/\(release)", as: "viewer"),
       .init("desk-account", "\(desk)/account", as: "admin"),
+      .init("desk-two-step-set-up", "\(desk)/account/two-step", as: "admin"),
+      .init(
+        "desk-two-step-wrong-code", "\(desk)/account/two-step", as: "admin",
+        steps: [.fill("#code", "00000x"), .click("main form button[type=submit]")], status: 422),
       .init("desk-users", "\(desk)/users", as: "admin"),
       .init("desk-forbidden", "\(desk)/users", as: "viewer", status: 403),
       .init("desk-not-found", "\(desk)/no-such-page", as: "admin", status: 404),
