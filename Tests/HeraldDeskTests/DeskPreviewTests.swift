@@ -274,3 +274,72 @@ struct DeskPreviewBrowserTests {
     }
   }
 }
+
+/// The frame's document, as pure text in and out.
+struct PreviewFrameTests {
+  static let photo: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("herald-frame-\(UUID().uuidString).png")
+    try? Data([0x89, 0x50, 0x4E, 0x47]).write(to: url)
+    return url
+  }()
+
+  static func document(_ html: String, stylesheet: String? = nil, banner: String? = nil) -> String {
+    PreviewFrame.document(
+      html, addresses: ["https://news.example.org/releases/x/files/abc/photo.png": "/releases/x.md/preview/files/abc/photo.png"],
+      files: ["/releases/x.md/preview/files/abc/photo.png": (photo, "image/png", 4)], stylesheet: stylesheet, banner: banner)
+  }
+
+  @Test func aReleaseImageBecomesItsOwnBytes() {
+    let html = Self.document(#"<p><img src="https://news.example.org/releases/x/files/abc/photo.png" alt="A photo"></p>"#)
+    #expect(html == #"<p><img src="data:image/png;base64,iVBORw==" alt="A photo"></p>"#)
+  }
+
+  @Test(arguments: [
+    #"<img src="https://tracker.example.com/p.gif">"#, #"<img src='https://tracker.example.com/p.gif'>"#,
+    #"<img src=https://tracker.example.com/p.gif>"#, #"<img SRC = "//tracker.example.com/p.gif">"#,
+    #"<table background="https://tracker.example.com/bg.png">"#,
+  ])
+  func anyOtherImageIsEmptyAndNothingRemoteIsLeft(_ html: String) {
+    let framed = Self.document(html)
+    #expect(!framed.contains("tracker.example.com"), "\(framed)")
+    #expect(framed.contains(#"="data:,""#), "\(framed)")
+  }
+
+  @Test func sourceSetsAreDroppedAndLinksKeptAsLinks() {
+    let framed = Self.document(#"<img srcset="https://tracker.example.com/a.png 2x" alt=""><a href="https://example.org/more">More</a>"#)
+    #expect(!framed.contains("tracker.example.com"))
+    #expect(framed.contains(#"<a href="https://example.org/more">More</a>"#))
+  }
+
+  @Test func theStylesheetIsPutInPlaceAndOtherLinksGo() {
+    let framed = Self.document(
+      #"<html><head><link rel="stylesheet" href="/style.css"><link rel="alternate" href="https://news.example.org/feed.xml"></head><body class="x"><p>Text</p></body></html>"#,
+      stylesheet: "body { color: #111 } </style><script>", banner: "Preview <not> published")
+    #expect(framed.contains("<style>\nbody { color: #111 } <\\/style><script>\n</style>"))
+    #expect(!framed.contains("<link"))
+    #expect(framed.contains(#"<body class="x"><p role="note""#))
+    #expect(framed.contains("Preview &lt;not&gt; published</p><p>Text</p>"))
+  }
+}
+
+extension DeskPreviewTests {
+  @Test func theReleasesFilesAreServedToSignedInPeopleOnly() async throws {
+    let fixture = try DeskFixture.previewing(signed: false)
+    try await fixture.test { client in
+      let browser = try await client.signIn("viewer@example.org")
+      let message = try await client.execute(uri: Self.routes[2], method: .get, headers: browser.headers()).text
+      // The press kit's report, linked from the message at the desk's address.
+      let link = try #require(message.firstMatch(of: /href="(\/releases\/[^"]+\/preview\/files\/[0-9a-f]{64}\/counting-the-drops\.pdf)"/)).1
+      let file = try await client.execute(uri: String(link), method: .get, headers: browser.headers())
+      #expect(file.status == .ok)
+      #expect(file.headers[.contentType] == "application/pdf")
+      #expect(file.body.readableBytes == 680)
+      let anonymous = try await client.execute(uri: String(link), method: .get)
+      #expect(anonymous.status == .seeOther)
+      let unknown = try await client.execute(
+        uri: "/releases/\(DeskFixture.sample)/preview/files/\(String(repeating: "0", count: 64))/counting-the-drops.pdf", method: .get,
+        headers: browser.headers())
+      #expect(unknown.status == .notFound)
+    }
+  }
+}
