@@ -253,24 +253,26 @@ struct DeskPreviewTests {
   }
 }
 
-/// The preview in Chromium: the page and its frames render, and a screenshot is kept.
+/// The preview's frames in Chromium at a phone's width: each document as the desk serves it,
+/// rendered from a file (the headless browser has no session); the screenshot is kept.
 @Suite(.serialized)
 struct DeskPreviewBrowserTests {
-  @Test func thePreviewPageRendersInChromium() async throws {
+  @Test func theFramesRenderInChromiumAtPhoneWidth() async throws {
     let browser = try #require(HeadlessBrowser.find(), "no Chromium on PATH or in /usr/bin: run scripts/bootstrap")
     let fixture = try DeskFixture.previewing(signed: true)
     try await fixture.test { client in
       let signedIn = try await client.signIn("viewer@example.org")
-      _ = signedIn
-      // Chromium has no session: the frame's document (served to signed-in users) is
-      // rendered from a file, as the desk serves it.
-      let document = try await client.execute(uri: DeskPreviewTests.routes[2], method: .get, headers: signedIn.headers()).text
-      let file = HeadlessBrowser.artifactsDirectory.appendingPathComponent("desk-preview-message.html")
       try FileManager.default.createDirectory(at: HeadlessBrowser.artifactsDirectory, withIntermediateDirectories: true)
-      try document.write(to: file, atomically: true, encoding: .utf8)
-      let shot = HeadlessBrowser.artifactsDirectory.appendingPathComponent("desk-preview-message-390x844.png")
-      try await DeskBrowserTests.detached { try browser.screenshot(file.absoluteString, width: 390, height: 844, to: shot) }
-      #expect(try Data(contentsOf: shot).count > 2000)
+      for (route, name) in [(DeskPreviewTests.routes[2], "message"), (DeskPreviewTests.routes[4], "page")] {
+        let document = try await client.execute(uri: route, method: .get, headers: signedIn.headers()).text
+        let file = HeadlessBrowser.artifactsDirectory.appendingPathComponent("desk-preview-\(name).html")
+        try document.write(to: file, atomically: true, encoding: .utf8)
+        let dom = try await DeskBrowserTests.detached { try browser.dumpDOM(file.absoluteString) }
+        #expect(dom.contains("Cities lose a third of their drinking water"))
+        let shot = HeadlessBrowser.artifactsDirectory.appendingPathComponent("desk-preview-\(name)-390x844.png")
+        try await DeskBrowserTests.detached { try browser.screenshot(file.absoluteString, width: 390, height: 844, to: shot) }
+        #expect(try Data(contentsOf: shot).count > 2000)
+      }
     }
   }
 }
