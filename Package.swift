@@ -139,6 +139,8 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/account.mustache"),
         .embedInCode("Resources/Templates/desk/users.mustache"),
         .embedInCode("Resources/Templates/desk/forbidden.mustache"),
+        .embedInCode("Resources/Templates/desk/check.mustache"),
+        .embedInCode("Resources/Templates/desk/preview.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),

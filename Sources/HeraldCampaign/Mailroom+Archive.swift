@@ -14,6 +14,19 @@ extension Mailroom {
   @discardableResult
   package func publish(_ composed: ComposedRelease, at time: Date = Date(), campaign: CampaignID? = nil) throws -> Publication {
     let release = composed.release
+    let publication = try self.publication(of: composed, at: time, campaign: campaign)
+    try store.publish(publication)
+    return try store.publication(release.slug, translation: release.isTranslation ? publication.language : nil) ?? Publication(
+      slug: release.slug, title: release.title, subject: release.subject, releaseDate: release.date.description,
+      visibleFrom: publication.visibleFrom, publishedAt: time, html: publication.html, text: publication.text)
+  }
+
+  /// What the archive holds of a release once it is published at `time`: its body as the
+  /// email has it, without anything personal, its files, visible from `time` or the end of
+  /// its embargo. Nothing is written: the desk's preview shows the page it will have.
+  /// - Throws: `CampaignError` `.releaseHasErrors` when one of its files is missing from Media/.
+  package func publication(of composed: ComposedRelease, at time: Date, campaign: CampaignID? = nil) throws -> Publication {
+    let release = composed.release
     let body = composed.publicBody()
     // In whole seconds: the store keeps seconds since 1970 and Date counts from 2001, so a
     // fraction may come back a hair later than it went in, and a release published "now"
@@ -21,13 +34,10 @@ extension Mailroom {
     let visible = Date(timeIntervalSince1970: max(time, release.embargo ?? time).timeIntervalSince1970.rounded(.down))
     // A translation is published under its language (the primary subtag): its address.
     let language = release.isTranslation ? ReleaseFamily.language(of: release) : release.language
-    try store.publish(Publication(
+    return Publication(
       slug: release.slug, title: release.title, subject: release.subject, summary: release.summary, dateline: release.dateline,
       language: language, releaseDate: release.date.description, visibleFrom: visible, publishedAt: time,
-      campaign: campaign?.description, html: body.html, text: body.text, files: try publishedFiles(composed), translation: release.isTranslation))
-    return try store.publication(release.slug, translation: release.isTranslation ? language : nil) ?? Publication(
-      slug: release.slug, title: release.title, subject: release.subject, releaseDate: release.date.description, visibleFrom: visible,
-      publishedAt: time, html: body.html, text: body.text)
+      campaign: campaign?.description, html: body.html, text: body.text, files: try publishedFiles(composed), translation: release.isTranslation)
   }
 
   /// Publishes a release and each of its translations (each at its own address); returns

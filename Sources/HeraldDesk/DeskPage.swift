@@ -34,12 +34,17 @@ enum DeskPage: Sendable, Hashable {
   case files(file: String)
   /// `herald check`'s diagnostics: `/releases/FILE/check`.
   case check(file: String)
-  /// The email as a chosen subscriber would receive it: `/releases/FILE/preview[?as=EMAIL]`.
-  case preview(file: String, recipient: String? = nil)
-  /// The email's HTML alone, for the preview's sandboxed frame: `/releases/FILE/preview/message.html[?as=EMAIL]`.
-  case previewMessage(file: String, recipient: String? = nil)
-  /// The archive page as it will look: `/releases/FILE/preview/page`.
-  case previewPage(file: String)
+  /// The email as a chosen subscriber would receive it: `/releases/FILE/preview[?as=EMAIL&list=NAME&language=LANG]`.
+  case preview(file: String, recipient: String? = nil, list: String? = nil, language: String? = nil)
+  /// The email's HTML alone, for the preview's sandboxed frame: `/releases/FILE/preview/message.html[?as=EMAIL&list=NAME&language=LANG]`.
+  case previewMessage(file: String, recipient: String? = nil, list: String? = nil, language: String? = nil)
+  /// The archive page as it will look, for the preview's sandboxed frame: `/releases/FILE/preview/page[?language=LANG]`.
+  case previewPage(file: String, language: String? = nil)
+  /// SpamAssassin's score of the message (POST): `/releases/FILE/check/spam`.
+  case checkSpam(file: String)
+  /// A photo or file of the release, for its preview (from Media/, published or not):
+  /// `/releases/FILE/preview/files/DIGEST/NAME`.
+  case previewFile(file: String, digest: String, name: String)
   /// The plan (who gets it, who is left out and why) and the send form: `/releases/FILE/send`.
   case send(file: String)
   /// A campaign's progress, then its result: `/campaigns/ID`.
@@ -64,6 +69,8 @@ enum DeskPage: Sendable, Hashable {
     case .preview: return .preview
     case .previewMessage: return .previewMessage
     case .previewPage: return .previewPage
+    case .checkSpam: return .checkSpam
+    case .previewFile: return .previewFile
     case .send: return .send
     case .campaign: return .campaign
     }
@@ -73,12 +80,21 @@ enum DeskPage: Sendable, Hashable {
   var path: String {
     switch self {
     case .releases, .signIn, .signOut, .account, .users, .newRelease, .signInCode, .twoStep, .twoStepOff: return route.path()
-    case .release(let file), .edit(let file), .files(let file), .check(let file), .previewPage(let file), .send(let file):
+    case .release(let file), .edit(let file), .files(let file), .check(let file), .send(let file), .checkSpam(let file):
       return route.path(file)
-    case .preview(let file, let recipient), .previewMessage(let file, let recipient):
-      return route.path(file) + (recipient.map { "?as=" + PublicRoute.percentEncoded($0) } ?? "")
+    case .preview(let file, let recipient, let list, let language), .previewMessage(let file, let recipient, let list, let language):
+      return route.path(file) + Self.query([("as", recipient), ("list", list), ("language", language)])
+    case .previewPage(let file, let language):
+      return route.path(file) + Self.query([("language", language)])
+    case .previewFile(let file, let digest, let name): return route.path(file, digest, name)
     case .campaign(let id): return route.path(id.description)
     }
+  }
+
+  /// "?name=value&…" of the parameters that have a value, percent-encoded; "" when none has.
+  private static func query(_ parameters: [(String, String?)]) -> String {
+    let pairs = parameters.compactMap { name, value in value.map { "\(name)=" + PublicRoute.percentEncoded($0) } }
+    return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
   }
 }
 
@@ -105,6 +121,8 @@ struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
   static let preview = DeskRoute("/releases/:file/preview")
   static let previewMessage = DeskRoute("/releases/:file/preview/message.html")
   static let previewPage = DeskRoute("/releases/:file/preview/page")
+  static let checkSpam = DeskRoute("/releases/:file/check/spam")
+  static let previewFile = DeskRoute("/releases/:file/preview/files/:digest/:name")
   static let send = DeskRoute("/releases/:file/send")
   static let campaign = DeskRoute("/campaigns/:campaign")
 

@@ -96,6 +96,8 @@ package final class DeskServer: Sendable {
     addSignInRoutes(to: router)
     addReleaseRoutes(to: router)
     addReleaseOverviewRoute(to: router)
+    addCheckRoutes(to: router)
+    addPreviewRoutes(to: router)
     addAccountRoutes(to: router)
     addTwoStepRoutes(to: router)
     addUserRoutes(to: router)
@@ -319,6 +321,8 @@ struct DeskMiddleware: RouterMiddleware {
       }
     }
     for (name, value) in DeskHeaders.all {
+      // A preview's frame brings a policy of its own (PreviewFrame): kept, not replaced.
+      if name == "Content-Security-Policy", response.headers[HTTPField.Name(name)!] == PreviewFrame.contentSecurityPolicy { continue }
       if let field = HTTPField.Name(name) { response.headers[field] = value }
     }
     return response

@@ -84,8 +84,21 @@ package final class WebServer: Sendable {
       throw WebError(.configuration, "herald.yml: web.trusted_proxies: \(error)", underlying: error as? TrustedProxyError)
     }
     crossSite = CrossSiteCheck(baseURL: configuration.compose.baseURL)
+    let strings = try mailroom.workspace.strings()
+    site = Self.siteValues(configuration, publicSite: mailroom.site, strings: strings)
+    media = MediaFiles(directory: mailroom.workspace.mediaDirectory, logger: logger)
+    archive = Archive(
+      store: mailroom.store, pages: pages, site: site, organization: configuration.compose.organization, publicSite: mailroom.site,
+      clock: mailroom.clock, mediaDirectory: mailroom.workspace.mediaDirectory, logger: logger, strings: strings)
+    archive.refresh()
+  }
+
+  /// The values every page of the site sees as `site`: the organisation, its address, the
+  /// language, the paths the pages link to, Herald's words in the site's language.
+  static func siteValues(_ configuration: Configuration, publicSite: PublicSite, strings: StringsCatalog) -> [String: any Sendable] {
+    let settings = configuration.web
     var site: [String: any Sendable] = [
-      "organization": configuration.compose.organization, "base_url": mailroom.site.baseURL, "language": settings.language,
+      "organization": configuration.compose.organization, "base_url": publicSite.baseURL, "language": settings.language,
       // Where the pages link to, from the addresses the router serves.
       "paths": [
         "home": PublicPage.home.path, "feed": PublicPage.feed.path, "stylesheet": PublicPage.stylesheet.path,
@@ -94,14 +107,8 @@ package final class WebServer: Sendable {
     ]
     if let address = configuration.compose.postalAddress { site["postal_address"] = address }
     // Herald's words on the pages: the site's language's, a release's page in its own.
-    let strings = try mailroom.workspace.strings()
     site["strings"] = strings.table(for: settings.language).values
-    self.site = site
-    media = MediaFiles(directory: mailroom.workspace.mediaDirectory, logger: logger)
-    archive = Archive(
-      store: mailroom.store, pages: pages, site: site, organization: configuration.compose.organization, publicSite: mailroom.site,
-      clock: mailroom.clock, mediaDirectory: mailroom.workspace.mediaDirectory, logger: logger, strings: strings)
-    archive.refresh()
+    return site
   }
 
   /// The templates the workspace has of its own (the rest are Herald's defaults).

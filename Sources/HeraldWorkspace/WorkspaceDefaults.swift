@@ -75,6 +75,8 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/account.mustache", contents: PackageResources.account_mustache),
     File(path: "Templates/desk/users.mustache", contents: PackageResources.users_mustache),
     File(path: "Templates/desk/forbidden.mustache", contents: PackageResources.forbidden_mustache),
+    File(path: "Templates/desk/check.mustache", contents: PackageResources.check_mustache),
+    File(path: "Templates/desk/preview.mustache", contents: PackageResources.preview_mustache),
     File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
   ]
 }

@@ -24,7 +24,9 @@ struct DeskFixture {
 
   /// - Parameter desk: lines of herald.yml's `desk:` section ("  base_url: https://desk.example.org").
   /// - Parameter web: lines of its `web:` section.
-  init(desk deskLines: [String] = [], web: [String] = []) throws {
+  /// - Parameter prepare: changes to the new workspace before the desk opens it (a DKIM key,
+  ///   a release, more of herald.yml).
+  init(desk deskLines: [String] = [], web: [String] = [], prepare: (Workspace) throws -> Void = { _ in }) throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-desk-\(UUID().uuidString)")
     workspace = Workspace(root: root)
     try workspace.initialize()
@@ -35,6 +37,7 @@ struct DeskFixture {
       let yml = root.appendingPathComponent("herald.yml")
       try (String(contentsOf: yml, encoding: .utf8) + extra).write(to: yml, atomically: true, encoding: .utf8)
     }
+    try prepare(workspace)
     mailroom = try Mailroom(workspace: workspace, clock: clock.wallClock)
     var policy = DeskServer.accountPolicy(mailroom.configuration.desk)
     policy.passwordCost = 4

@@ -99,19 +99,27 @@ extension ComposedRelease {
   /// (under its digest, so names never collide), for a preview that works offline.
   /// - Returns: the addresses to replace in the HTML.
   package func writeLocalFiles(to directory: URL, media folder: MediaFolder) throws -> LocalFiles {
-    var paths: [String: String] = [:]
     for file in media.publishedFiles {
-      let url = settings.site.url(.releaseFile(slug: release.slug, file: file))
-      // The same path as on the site below the release ("files/DIGEST/NAME", the name
-      // percent-encoded in the address and as it is on disk).
-      let relative = "files/\(file.digest)/" + (url.split(separator: "/").last.map(String.init) ?? file.name)
       let target = directory.appendingPathComponent("files").appendingPathComponent(file.digest).appendingPathComponent(file.name)
       try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
       if !FileManager.default.fileExists(atPath: target.path) {
         try FileManager.default.copyItem(at: folder.url(of: file), to: target)
       }
+    }
+    return localFiles(under: "files/")
+  }
+
+  /// The release's published addresses mapped to `prefix` + "DIGEST/NAME" (the name
+  /// percent-encoded as in the published address): where a preview serves or copies them.
+  /// An embedded image (images: inline) is mapped from its Content-ID too.
+  package func localFiles(under prefix: String) -> LocalFiles {
+    var paths: [String: String] = [:]
+    for file in media.publishedFiles {
+      let url = settings.site.url(.releaseFile(slug: release.slug, file: file))
+      // The same path as on the site below the release ("files/DIGEST/NAME", the name
+      // percent-encoded in the address and as it is on disk).
+      let relative = prefix + "\(file.digest)/" + (url.split(separator: "/").last.map(String.init) ?? file.name)
       paths[url] = relative
-      // An embedded image (images: inline) is found by its Content-ID.
       if file.kind == .rendition { paths["cid:" + Self.contentID(file, domain: (release.from ?? settings.from).domain)] = relative }
     }
     return LocalFiles(paths: paths)

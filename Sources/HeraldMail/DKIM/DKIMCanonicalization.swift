@@ -3,8 +3,9 @@ protocol DKIMByteSink {
   mutating func write(_ chunk: UnsafeRawBufferPointer)
 }
 
-/// The "relaxed" canonicalisations of RFC 6376 §3.4.2 (header) and §3.4.4 (body), and the
-/// split of a message into header fields and body that they work on.
+/// The canonicalisations of RFC 6376 §3.4 — "relaxed" (§3.4.2 header, §3.4.4 body), which
+/// Herald signs with, and "simple" (§3.4.1, §3.4.3), which verifiers meet in others' mail —
+/// and the split of a message into header fields and body that they work on.
 enum DKIMCanonicalization {
   /// One header field of a message, as offsets into its bytes.
   struct Field {
@@ -146,6 +147,20 @@ enum DKIMCanonicalization {
       copied = index
     }
     sink.write(UnsafeRawBufferPointer(start: base + copied, count: end - copied))
+    withUnsafeBytes(of: (UInt8.cr, UInt8.lf)) { sink.write($0) }
+  }
+
+  /// Appends `field` simple (§3.4.1): exactly as it is, folds and all. No CRLF is appended.
+  static func appendSimple(_ field: Field, of message: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+    output.append(contentsOf: UnsafeBufferPointer(rebasing: message[field.start..<field.end]))
+  }
+
+  /// Writes `body` simple (§3.4.3) to `sink`: as it is, but the empty lines at its end
+  /// dropped and one CRLF ending it; an empty body is one CRLF.
+  static func writeSimpleBody<Sink: DKIMByteSink>(_ body: UnsafeBufferPointer<UInt8>, to sink: inout Sink) {
+    var end = body.count
+    while end >= 2, body[end - 2] == .cr, body[end - 1] == .lf { end -= 2 }
+    if end > 0 { sink.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(body)[0..<end])) }
     withUnsafeBytes(of: (UInt8.cr, UInt8.lf)) { sink.write($0) }
   }
 

@@ -211,13 +211,7 @@ final class Archive: Sendable {
       if let (was, wasLanguages, wasKit, cached) = cache[address], was == publication, wasLanguages == languages, wasKit == kit {
         page = cached
       } else {
-        var values = releaseValues(publication, html: true)
-        values["alternates"] = alternates(family, current: publication)
-        values["translated"] = family.count > 1
-        if let release = published[publication.slug], let section = pressKitValues(release, zip: kit) { values["press_kit"] = section }
-        page = StaticPage(
-          pages.render("release", context(site: site, ["release": values], language: language(of: publication), strings: strings)),
-          contentType: "text/html; charset=utf-8")
+        page = StaticPage(releasePage(publication, family: family, files: published[publication.slug], kit: kit), contentType: "text/html; charset=utf-8")
       }
       kept[address] = (publication, languages, kit, page)
       result.pages[address] = page
@@ -248,6 +242,18 @@ final class Archive: Sendable {
     result.pages[.feed] = StaticPage(
       AtomFeed.xml(visible, organization: organization, site: publicSite, updated: now), contentType: "application/atom+xml; charset=utf-8")
     return result
+  }
+
+  /// The page of one release in one language, as the site shows it: `family` its languages
+  /// (for the language switch), `files` the release with the files of all its languages
+  /// (for the press kit), `kit` its ZIP when one was made. The desk's preview renders a
+  /// release not yet published with it.
+  func releasePage(_ publication: Publication, family: [Publication], files: Publication?, kit: PressKitZIP?) -> String {
+    var values = releaseValues(publication, html: true)
+    values["alternates"] = alternates(family, current: publication)
+    values["translated"] = family.count > 1
+    if let files, let section = pressKitValues(files, zip: kit) { values["press_kit"] = section }
+    return pages.render("release", context(site: site, ["release": values], language: language(of: publication), strings: strings))
   }
 
   /// A publication's address: the original's /releases/SLUG, a translation's /LANG/releases/SLUG.

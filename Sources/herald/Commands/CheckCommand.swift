@@ -39,36 +39,18 @@ struct CheckCommand: ParsableCommand {
   }
 
   func run() throws {
-    var diagnostics: [Diagnostic]
-    var spamVerdict: (verdict: SpamCheck.Verdict, to: String)?
     let workspace = options.value
+    // The same check as the desk's (ReleaseCheck); a workspace without a store has no
+    // lists yet, and check does not make one.
+    let check = try ReleaseCheck(
+      release, workspace: workspace,
+      store: { FileManager.default.fileExists(atPath: workspace.databaseFile.path) ? try workspace.openStore(logger: options.logger) : nil },
+      now: Date(), display: Terminal.display)
+    var diagnostics = check.diagnostics
+    var spamVerdict: (verdict: SpamCheck.Verdict, to: String)?
     do {
-      let configuration = try workspace.configuration()
-      let family = try workspace.composeFamily(release, configuration: configuration, signed: false)
-      let composed = family.first
-      // Each translation, and where they disagree (lists, embargo, files).
-      diagnostics = ReleaseChecker.diagnostics(for: family)
-      // Keys in the workspace's Templates/strings/*.yml that Herald does not know.
-      diagnostics += try workspace.strings().warnings.map {
-        Diagnostic($0.severity, file: Terminal.display(URL(fileURLWithPath: $0.file)), line: $0.line, $0.message)
-      }
-      diagnostics += ReleaseChecker.embargoDiagnostics(for: composed.release, timeZone: configuration.compose.timeZone, now: Date())
-      // The bulk senders' rules that herald.yml breaks, as warnings on herald.yml.
-      diagnostics += SendingRules.warnings(composed: composed, configuration: configuration).map {
-        Diagnostic(.warning, file: Terminal.display(workspace.configurationFile), line: nil, $0)
-      }
-      // Where it goes: published or not, and public lists that take anyone's address. A
-      // workspace without a store has no lists yet (and check does not make one).
-      if FileManager.default.fileExists(atPath: workspace.databaseFile.path) {
-        // Opening the store makes its files owner-only: said as check's own warnings below.
-        let store = try workspace.openStore(logger: options.logger)
-        diagnostics += store.tightenedFiles.map { Diagnostic(.warning, file: Terminal.display(URL(fileURLWithPath: $0.path)), line: nil, $0.reason) }
-        diagnostics += AudienceCheck.diagnostics(for: composed.release, lists: try store.lists(), listsFile: Terminal.display(workspace.databaseFile))
-        // Its lists exist, its {{subscriber.KEY}} fields are ones subscribers have, and who would find one empty.
-        diagnostics += try RecipientCheck.diagnostics(for: family.family, store: store)
-      }
-      if spam && !diagnostics.contains(where: { $0.severity == .error }) {
-        spamVerdict = try scoreWithSpamAssassin(composed, workspace: workspace, configuration: configuration)
+      if spam, !check.hasErrors, let family = check.family, let configuration = check.configuration {
+        spamVerdict = try scoreWithSpamAssassin(family.first, workspace: workspace, configuration: configuration)
         if let (verdict, _) = spamVerdict, verdict.fails {
           diagnostics.append(Diagnostic(.error, file: release, line: nil,
             "SpamAssassin scores this message \(Self.points(verdict.score)), above the threshold of \(Self.points(verdict.threshold)) (herald.yml's spam_threshold): many receivers would file it as spam. Change what the rules below point to"))
@@ -78,7 +60,7 @@ struct CheckCommand: ParsableCommand {
       diagnostics = error.diagnostics
     }
     // The workspace's personal data that other users of the machine can read.
-    diagnostics += workspace.filesReadableByOthers().map { Diagnostic(.warning, file: Terminal.display($0.url), line: nil, $0.description) }
+    diagnostics += check.exposedFiles
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count
     if json {

@@ -51,33 +51,17 @@ struct PreviewCommand: ParsableCommand {
     }
     let workspace = options.value
     let configuration = try workspace.configuration()
-    let family = try workspace.composeFamily(release, configuration: configuration)
-    var composed = family.first
-    let diagnostics = ReleaseChecker.diagnostics(for: family)
-    if diagnostics.contains(where: { $0.severity == .error }) {
-      throw ComposeError(.release, diagnostics)
-    }
-    // The message as sent: signed with every configured key.
-    let signers = try workspace.dkimSigners(configuration)
-    let stamp = deterministic ? MessageStamp.fixed : MessageStamp.now()
-    var person = Recipient(mailbox: recipient, organization: organization)
-    let listName = list ?? composed.release.lists.first ?? "press"
-    var subscriberLanguage: String?
-    var listLanguage: String?
-    // A subscriber's preview is their own message: their name, organisation and fields, their language.
-    if FileManager.default.fileExists(atPath: workspace.databaseFile.path) {
-      let store = try workspace.openStore(logger: options.logger)
-      if let subscriber = try store.subscriber(address: recipient.address) {
-        person = Recipient(subscriber)
-        if let organization { person.organization = organization }
-        subscriberLanguage = subscriber.language
-      }
-      listLanguage = try store.lists().first { $0.name == listName }?.language
-    }
-    composed = family.composed(in: language ?? family.choice.language(subscriber: subscriberLanguage, list: listLanguage))
-    let message = composed.message(for: person, list: listName, stamp: stamp)
-    let bytes = try MessageSigning.sign(message.bytes, with: signers, at: stamp.date)
-    let parts = composed.personalisedParts(for: person, list: listName)
+    // The message as sent, signed with every configured key: the same preview as the desk's.
+    let preview = try ReleasePreview(
+      release, to: recipient, organization: organization, list: list, language: language, workspace: workspace,
+      configuration: configuration, signers: try workspace.dkimSigners(configuration),
+      store: FileManager.default.fileExists(atPath: workspace.databaseFile.path) ? try workspace.openStore(logger: options.logger) : nil,
+      stamp: deterministic ? MessageStamp.fixed : MessageStamp.now())
+    let composed = preview.composed
+    let message = preview.message
+    let bytes = preview.bytes
+    let signers = preview.signers
+    let diagnostics = preview.diagnostics
     let directory = out.map { URL(fileURLWithPath: $0, isDirectory: true) }
       ?? workspace.previewDirectory(slug: composed.release.slug)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -86,13 +70,13 @@ struct PreviewCommand: ParsableCommand {
     let local = try composed.writeLocalFiles(to: directory, media: MediaFolder(directory: workspace.mediaDirectory))
     let files = [
       (directory.appendingPathComponent("message.eml"), bytes),
-      (directory.appendingPathComponent("message.html"), Array(local.html(parts.html).utf8)),
-      (directory.appendingPathComponent("message.txt"), Array(parts.text.utf8)),
+      (directory.appendingPathComponent("message.html"), Array(local.html(preview.html).utf8)),
+      (directory.appendingPathComponent("message.txt"), Array(preview.text.utf8)),
     ]
     for (url, content) in files { try DurableFile.write(content, to: url) }
-    let summary = composed.summary(for: person, list: listName)
-    let partNames = summary.parts.map { "\($0.contentType) (\($0.transferEncoding.rawValue))" }
-    let sendingWarnings = SendingRules.warnings(composed: composed, configuration: configuration)
+    let summary = preview.summary
+    let partNames = preview.partNames
+    let sendingWarnings = preview.sendingWarnings
     if json {
       try JSONOutput.print(PreviewJSON(
         files: files.map(\.0.path), subject: composed.release.subject, to: message.recipient.description,
@@ -109,7 +93,7 @@ struct PreviewCommand: ParsableCommand {
     Terminal.say()
     let rows: [(String, String)] = [
       ("Subject", composed.release.subject),
-      ("From", (composed.release.from ?? configuration.compose.from).description),
+      ("From", preview.from.description),
       ("To", message.recipient.description),
       ("Size", "\(Terminal.size(bytes.count)) (\(sizes) before encoding)"),
       ("Parts", partNames.joined(separator: ", ")),
