@@ -138,6 +138,10 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/users.mustache"),
         .embedInCode("Resources/Templates/desk/forbidden.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
+        // Writing a release: new, edit, photos and files.
+        .embedInCode("Resources/Templates/desk/new-release.mustache"),
+        .embedInCode("Resources/Templates/desk/edit.mustache"),
+        .embedInCode("Resources/Templates/desk/files.mustache"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
         .embedInCode("Resources/Templates/strings/de.yml"),
@@ -293,7 +297,7 @@ let package = Package(
     .testTarget(
       name: "HeraldDeskTests",
       dependencies: [
-        "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting",
+        "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting", "HeraldWeb", "HeraldCompose",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -38,6 +38,8 @@ enum DeskPage: Sendable, Hashable {
   case send(file: String)
   /// A campaign's progress, then its result: `/campaigns/ID`.
   case campaign(CampaignID)
+  /// Removing a file of the release's folder (POST): `/releases/FILE/files/remove`.
+  case removeFile(file: String)
 
   /// The route the page is served at.
   var route: DeskRoute {
@@ -57,6 +59,7 @@ enum DeskPage: Sendable, Hashable {
     case .previewPage: return .previewPage
     case .send: return .send
     case .campaign: return .campaign
+    case .removeFile: return .removeFile
     }
   }
 
@@ -64,7 +67,8 @@ enum DeskPage: Sendable, Hashable {
   var path: String {
     switch self {
     case .releases, .signIn, .signOut, .account, .users, .newRelease: return route.path()
-    case .release(let file), .edit(let file), .files(let file), .check(let file), .previewPage(let file), .send(let file):
+    case .release(let file), .edit(let file), .files(let file), .check(let file), .previewPage(let file), .send(let file),
+      .removeFile(let file):
       return route.path(file)
     case .preview(let file, let recipient), .previewMessage(let file, let recipient):
       return route.path(file) + (recipient.map { "?as=" + PublicRoute.percentEncoded($0) } ?? "")
@@ -95,6 +99,7 @@ struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
   static let previewPage = DeskRoute("/releases/:file/preview/page")
   static let send = DeskRoute("/releases/:file/send")
   static let campaign = DeskRoute("/campaigns/:campaign")
+  static let removeFile = DeskRoute("/releases/:file/files/remove")
 
   /// The route's path with its parameters filled in, in order, percent-encoded.
   func path(_ values: String...) -> String {

@@ -74,5 +74,9 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/users.mustache", contents: PackageResources.users_mustache),
     File(path: "Templates/desk/forbidden.mustache", contents: PackageResources.forbidden_mustache),
     File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
+    // Writing a release.
+    File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),
+    File(path: "Templates/desk/edit.mustache", contents: PackageResources.edit_mustache),
+    File(path: "Templates/desk/files.mustache", contents: PackageResources.files_mustache),
   ]
 }

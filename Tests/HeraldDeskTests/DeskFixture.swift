@@ -24,13 +24,15 @@ struct DeskFixture {
 
   /// - Parameter desk: lines of herald.yml's `desk:` section ("  base_url: https://desk.example.org").
   /// - Parameter web: lines of its `web:` section.
-  init(desk deskLines: [String] = [], web: [String] = []) throws {
+  /// - Parameter sections: more of herald.yml, as it is written ("press_kit:\n  upload_limit: 10 KB\n").
+  init(desk deskLines: [String] = [], web: [String] = [], sections: String = "") throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-desk-\(UUID().uuidString)")
     workspace = Workspace(root: root)
     try workspace.initialize()
     var extra = ""
     if !deskLines.isEmpty { extra += "\ndesk:\n" + deskLines.joined(separator: "\n") + "\n" }
     if !web.isEmpty { extra += "\nweb:\n" + web.joined(separator: "\n") + "\n" }
+    if !sections.isEmpty { extra += "\n" + sections }
     if !extra.isEmpty {
       let yml = root.appendingPathComponent("herald.yml")
       try (String(contentsOf: yml, encoding: .utf8) + extra).write(to: yml, atomically: true, encoding: .utf8)
