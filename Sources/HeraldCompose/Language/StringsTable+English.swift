@@ -107,9 +107,13 @@ extension StringsTable {
     ("desk_forbidden", "Not allowed"),
     ("desk_forbidden_text", "Your role does not allow this. Ask an administrator if you need it."),
     ("desk_form_expired", "This form came from elsewhere or has expired. Open the page again and send it from there."),
-    // The desk: writing a release (new, edit, photos and files).
+    // The overview's ways on (their tables' lines came with it; the built-in list had missed them).
     ("desk_edit", "Edit"),
     ("desk_files", "Photos and files"),
+    ("desk_check", "Check"),
+    ("desk_preview", "Preview"),
+    ("desk_send", "Send"),
+    // The desk: writing a release (new, edit, photos and files).
     ("desk_new_release", "New release"),
     ("desk_new_title", "Title (the headline)"),
     ("desk_new_date", "Release date"),
