@@ -142,6 +142,10 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/check.mustache"),
         .embedInCode("Resources/Templates/desk/preview.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
+        // Writing a release: new, edit, photos and files.
+        .embedInCode("Resources/Templates/desk/new-release.mustache"),
+        .embedInCode("Resources/Templates/desk/edit.mustache"),
+        .embedInCode("Resources/Templates/desk/files.mustache"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
         .embedInCode("Resources/Templates/strings/de.yml"),
@@ -298,7 +302,7 @@ let package = Package(
     .testTarget(
       name: "HeraldDeskTests",
       dependencies: [
-        "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting",
+        "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting", "HeraldWeb", "HeraldCompose",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,3 +1,4 @@
+import HeraldWeb
 import Hummingbird
 import NIOCore
 
@@ -19,8 +20,15 @@ package struct DeskContext: RequestContext, RemoteAddressRequestContext {
 
 /// The sizes the desk accepts, one place for each.
 enum DeskLimits {
-  /// A form's body (the desk's forms are short: no release text yet).
+  /// A form's body (the desk's forms are short, but for a release's text).
   static let formBytes = 16_384
+  /// The limits of a short form.
+  static let form = FormLimits(maximumBytes: formBytes)
+  /// The editor's form, a release's text with its token: 1 MiB (a release file is at most
+  /// 1 MB, `Release.maximumFileSize`).
+  static let releaseFormBytes = 1_048_576
+  /// The limits of the editor's form: the body, and each of its two texts, at most 1 MB.
+  static let releaseForm = FormLimits(maximumBytes: releaseFormBytes, maximumFields: 8, maximumFieldBytes: releaseFormBytes)
   /// The request target (path and query).
   static let uriBytes = 2_048
   /// All request header fields together, and one field.

@@ -49,6 +49,8 @@ enum DeskPage: Sendable, Hashable {
   case send(file: String)
   /// A campaign's progress, then its result: `/campaigns/ID`.
   case campaign(CampaignID)
+  /// Removing a file of the release's folder (POST): `/releases/FILE/files/remove`.
+  case removeFile(file: String)
 
   /// The route the page is served at.
   var route: DeskRoute {
@@ -73,6 +75,7 @@ enum DeskPage: Sendable, Hashable {
     case .previewFile: return .previewFile
     case .send: return .send
     case .campaign: return .campaign
+    case .removeFile: return .removeFile
     }
   }
 
@@ -80,7 +83,8 @@ enum DeskPage: Sendable, Hashable {
   var path: String {
     switch self {
     case .releases, .signIn, .signOut, .account, .users, .newRelease, .signInCode, .twoStep, .twoStepOff: return route.path()
-    case .release(let file), .edit(let file), .files(let file), .check(let file), .send(let file), .checkSpam(let file):
+    case .release(let file), .edit(let file), .files(let file), .check(let file), .send(let file), .checkSpam(let file),
+      .removeFile(let file):
       return route.path(file)
     case .preview(let file, let recipient, let list, let language), .previewMessage(let file, let recipient, let list, let language):
       return route.path(file) + Self.query([("as", recipient), ("list", list), ("language", language)])
@@ -125,6 +129,7 @@ struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
   static let previewFile = DeskRoute("/releases/:file/preview/files/:digest/:name")
   static let send = DeskRoute("/releases/:file/send")
   static let campaign = DeskRoute("/campaigns/:campaign")
+  static let removeFile = DeskRoute("/releases/:file/files/remove")
 
   /// The route's path with its parameters filled in, in order, percent-encoded.
   func path(_ values: String...) -> String {

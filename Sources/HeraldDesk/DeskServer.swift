@@ -95,6 +95,10 @@ package final class DeskServer: Sendable {
     }
     addSignInRoutes(to: router)
     addReleaseRoutes(to: router)
+    // Writing a release: /releases/new before /releases/:file.
+    addNewReleaseRoutes(to: router)
+    addEditRoutes(to: router)
+    addFileRoutes(to: router)
     addReleaseOverviewRoute(to: router)
     addCheckRoutes(to: router)
     addPreviewRoutes(to: router)
@@ -168,14 +172,16 @@ package final class DeskServer: Sendable {
   /// A state-changing request's user and form, after every check: signed in, sent from the
   /// desk's own pages (Sec-Fetch-Site, Origin), allowed `role`, and carrying the session's
   /// form token. Any failure throws its refusal, before anything is changed.
+  /// - Parameter limits: the most the form may hold (a release's text: `DeskLimits.releaseForm`).
   func requireForm(
-    _ role: DeskRole, _ request: Request, _ context: DeskContext, changingPassword: Bool = false, awaitingCode: Bool = false
+    _ role: DeskRole, _ request: Request, _ context: DeskContext, changingPassword: Bool = false, awaitingCode: Bool = false,
+    limits: FormLimits = DeskLimits.form
   ) async throws -> (DeskSignedIn, FormBody) {
     let signedIn = try await require(.viewer, request, changingPassword: true, awaitingCode: awaitingCode)
     guard isSameSite(request) else { throw DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"])) }
     if !changingPassword, let page = accountTask(signedIn.user) { throw DeskRefusal(redirect(page.path)) }
     guard signedIn.user.role.allows(role) else { throw DeskRefusal(forbidden(signedIn)) }
-    let form = try await readForm(request)
+    let form = try await readForm(request, limits: limits)
     guard DeskAccounts.formTokenMatches(form["csrf"], signedIn.session) else {
       throw DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"]))
     }
@@ -190,14 +196,20 @@ package final class DeskServer: Sendable {
       origin: request.headers[HTTPField.Name("Origin")!])
   }
 
-  /// The body of a request as a form, within the form size.
-  func readForm(_ request: Request) async throws -> FormBody {
-    if let length = request.headers[.contentLength].flatMap(Int.init), length > DeskLimits.formBytes {
-      throw DeskRefusal(message(.contentTooLarge, "The form holds more than the desk accepts."))
-    }
+  /// The body of a request as a form, within `limits`.
+  func readForm(_ request: Request, limits: FormLimits = DeskLimits.form) async throws -> FormBody {
+    let tooLarge = DeskRefusal(message(.contentTooLarge, "The form holds more than the desk accepts here (\(ByteCount.formatted(limits.maximumBytes))). Shorten it, or link to long documents instead of pasting them."))
+    if let length = request.headers[.contentLength].flatMap(Int.init), length > limits.maximumBytes { throw tooLarge }
     do {
-      let buffer = try await request.body.collect(upTo: DeskLimits.formBytes)
-      return try FormBody.parse(Array(buffer.readableBytesView), contentType: request.headers[.contentType])
+      let buffer: ByteBuffer
+      do {
+        buffer = try await request.body.collect(upTo: limits.maximumBytes)
+      } catch let error as HTTPError where error.status == .contentTooLarge {
+        throw tooLarge
+      }
+      return try FormBody.parse(Array(buffer.readableBytesView), contentType: request.headers[.contentType], limits: limits)
+    } catch let error as FormBodyError where error.code == .tooLarge {
+      throw tooLarge
     } catch let error as FormBodyError {
       throw DeskRefusal(message(.badRequest, "The form could not be read: \(error.message). Send it from the page again."))
     }

@@ -5,7 +5,7 @@ import HeraldYAML
 
 extension MediaSettings {
   /// The keys of herald.yml's `press_kit:` section.
-  static let knownKeys: Set<String> = ["images", "warn_size"]
+  static let knownKeys: Set<String> = ["images", "warn_size", "upload_limit"]
 
   /// Reads `press_kit:`: only the keys given change their defaults; problems are added
   /// to `problems` with their lines.
@@ -28,6 +28,15 @@ extension MediaSettings {
       return bytes
     }) ?? nil {
       settings.warnSize = size
+    }
+    if let size = yaml.collect(&problems, { () throws -> Int? in
+      guard let text = try yaml.string("upload_limit") else { return nil }
+      guard let bytes = Self.bytes(text), bytes > 0 else {
+        throw yaml.error("upload_limit", "must be a size like 50 MB or 500 KB, not “\(text)”")
+      }
+      return bytes
+    }) ?? nil {
+      settings.uploadLimit = size
     }
     return settings
   }

@@ -78,5 +78,9 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/check.mustache", contents: PackageResources.check_mustache),
     File(path: "Templates/desk/preview.mustache", contents: PackageResources.preview_mustache),
     File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
+    // Writing a release.
+    File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),
+    File(path: "Templates/desk/edit.mustache", contents: PackageResources.edit_mustache),
+    File(path: "Templates/desk/files.mustache", contents: PackageResources.files_mustache),
   ]
 }

@@ -26,13 +26,15 @@ struct DeskFixture {
   /// - Parameter web: lines of its `web:` section.
   /// - Parameter prepare: changes to the new workspace before the desk opens it (a DKIM key,
   ///   a release, more of herald.yml).
-  init(desk deskLines: [String] = [], web: [String] = [], prepare: (Workspace) throws -> Void = { _ in }) throws {
+  /// - Parameter sections: more of herald.yml, as it is written ("press_kit:\n  upload_limit: 10 KB\n").
+  init(desk deskLines: [String] = [], web: [String] = [], sections: String = "", prepare: (Workspace) throws -> Void = { _ in }) throws {
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-desk-\(UUID().uuidString)")
     workspace = Workspace(root: root)
     try workspace.initialize()
     var extra = ""
     if !deskLines.isEmpty { extra += "\ndesk:\n" + deskLines.joined(separator: "\n") + "\n" }
     if !web.isEmpty { extra += "\nweb:\n" + web.joined(separator: "\n") + "\n" }
+    if !sections.isEmpty { extra += "\n" + sections }
     if !extra.isEmpty {
       let yml = root.appendingPathComponent("herald.yml")
       try (String(contentsOf: yml, encoding: .utf8) + extra).write(to: yml, atomically: true, encoding: .utf8)

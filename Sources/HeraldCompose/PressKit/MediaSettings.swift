@@ -13,6 +13,8 @@ package struct MediaSettings: Sendable, Equatable {
   package var images: Images = .linked
   /// `warn_size:` — `herald check` warns about a referenced file larger than this; 10 MB.
   package var warnSize = 10 * 1_000_000
+  /// `upload_limit:` — the most the desk takes in one upload of photos and files; 50 MB.
+  package var uploadLimit = 50 * 1_000_000
   /// A message larger than this gets a warning (images inline, attachments): 2 MB.
   package var messageWarnSize = 2 * 1_000_000
   /// A message larger than this is refused by check and send: 10 MB, where many mail

@@ -199,26 +199,17 @@ package struct ReleaseMedia: Sendable {
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
       return error("“\(reference)” does not exist (looked for \(url.path)); put the file there or correct the name")
     }
-    guard let named = MediaType.named(name) else {
-      return error("“\(name)” is not a kind of file Herald publishes; use images (\(MediaType.list(images: true))) or files (\(MediaType.list(images: false)))")
-    }
-    if named == .svg {
-      return error("“\(name)” is SVG, which is never sent in mail: most mail clients do not show it, and it can carry scripts. Export it as PNG (or JPEG) and use that")
-    }
+    if case .failure(let problem) = MediaType.allowedType(named: name) { return error(problem.message) }
     let source: (digest: String, size: Int, head: [UInt8])
     do {
       source = try MediaFolder.digest(ofFile: url)
     } catch {
       return self.error("“\(reference)” could not be read: \(error.localizedDescription)", line: line, release: release)
     }
-    guard let actual = MediaType.sniff(source.head, fileName: name) else {
-      return error("“\(name)” is named as \(named.name), but its content is not a file of any kind Herald publishes; export it again as \(named.name)")
-    }
-    if actual == .svg {
-      return error("“\(name)” is SVG inside, which is never sent in mail: most mail clients do not show it, and it can carry scripts. Export it as PNG (or JPEG) and use that")
-    }
-    guard actual == named else {
-      return error("“\(name)” is named as \(named.name), but its content is \(actual.name); rename it to .\(actual.extensions[0]) or export it again as \(named.name)")
+    let actual: MediaType
+    switch MediaType.recognised(name: name, head: source.head) {
+    case .success(let type): actual = type
+    case .failure(let problem): return error(problem.message)
     }
     if image && !actual.isImage {
       return error("“\(name)” is \(actual.name), not an image; link to it with [text](\(reference)) instead of ![…](\(reference))")

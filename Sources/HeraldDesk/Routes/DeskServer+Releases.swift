@@ -13,7 +13,9 @@ extension DeskServer {
     router.get(RouterPath(DeskRoute.releases.pattern)) { request, _ in
       let signedIn = try await self.require(.viewer, request)
       let releases = try await BlockingWork.run { try self.releaseEntries() }
-      return self.page("releases", ["releases": releases], for: signedIn)
+      var values: [String: Any] = ["releases": releases]
+      if signedIn.user.role.allows(.editor) { values["new_release"] = DeskPage.newRelease.path }
+      return self.page("releases", values, for: signedIn)
     }
   }
 

@@ -24,26 +24,25 @@ struct NewCommand: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The release's language, e.g. en, ru, de (default: from the title's script: Cyrillic ru, Greek el…; else en).", valueName: "CODE"))
   var language: String?
 
+  /// What was asked for, checked by the library the desk's New release form uses too.
+  private var request: ReleaseDraft.Request {
+    ReleaseDraft.Request(title: title, date: date, lists: list, language: language)
+  }
+
   func validate() throws {
-    if let language, !ReleaseDraft.isLanguageTag(language) {
-      throw ValidationError("--language “\(language)” is not a language code; write one like en, ru, de or pt-BR")
-    }
-    if let date, ReleaseDate(date) == nil {
-      throw ValidationError("--date “\(date)” is not a date; write it as YYYY-MM-DD, e.g. 2020-03-31")
-    }
-    for name in list where name != Release.slugify(name) {
-      throw ValidationError("the list name “\(name)” must be lowercase letters, digits and hyphens, like “\(Release.slugify(name))”")
-    }
-    guard !title.trimmingCharacters(in: .whitespaces).isEmpty, !title.contains(where: \.isNewline) else {
-      throw ValidationError("the title must be one line of text")
+    let problems = request.problems
+    // In the order of the arguments, each named as it was given.
+    let named: [(ReleaseDraft.Request.Field, String)] = [(.language, "--language "), (.date, "--date "), (.lists, ""), (.title, "")]
+    for (field, prefix) in named {
+      guard let problem = problems[field] else { continue }
+      throw ValidationError(prefix + problem)
     }
   }
 
   func run() throws {
     let workspace = options.value
     let configuration = try workspace.configuration()
-    let day = date.flatMap { ReleaseDate($0) } ?? ReleaseDate(Date(), in: configuration.compose.timeZone)
-    let draft = ReleaseDraft(title: title, date: day, lists: list, language: language, settings: configuration.compose)
+    let draft = request.draft(today: Date(), settings: configuration.compose)
     guard try workspace.write(draft) else {
       Terminal.report([Diagnostic(.error, file: Terminal.display(workspace.releaseFile(for: draft)), line: nil,
         "already exists; edit it, or choose another title or --date")])
