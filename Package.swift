@@ -137,6 +137,9 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/account.mustache"),
         .embedInCode("Resources/Templates/desk/users.mustache"),
         .embedInCode("Resources/Templates/desk/forbidden.mustache"),
+        .embedInCode("Resources/Templates/desk/send.mustache"),
+        .embedInCode("Resources/Templates/desk/send-confirm.mustache"),
+        .embedInCode("Resources/Templates/desk/campaign.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
@@ -293,7 +296,7 @@ let package = Package(
     .testTarget(
       name: "HeraldDeskTests",
       dependencies: [
-        "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting",
+        "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting", "HeraldDelivery",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

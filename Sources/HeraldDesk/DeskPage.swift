@@ -36,6 +36,11 @@ enum DeskPage: Sendable, Hashable {
   case previewPage(file: String)
   /// The plan (who gets it, who is left out and why) and the send form: `/releases/FILE/send`.
   case send(file: String)
+  /// The chosen send's confirmation (POST): `/releases/FILE/send`; its confirmed send (POST):
+  /// `/releases/FILE/send/confirm`.
+  case sendConfirm(file: String)
+  /// A test copy to the signed-in user (POST): `/releases/FILE/send/test`.
+  case testCopy(file: String)
   /// A campaign's progress, then its result: `/campaigns/ID`.
   case campaign(CampaignID)
 
@@ -56,6 +61,8 @@ enum DeskPage: Sendable, Hashable {
     case .previewMessage: return .previewMessage
     case .previewPage: return .previewPage
     case .send: return .send
+    case .sendConfirm: return .sendConfirm
+    case .testCopy: return .testCopy
     case .campaign: return .campaign
     }
   }
@@ -64,7 +71,8 @@ enum DeskPage: Sendable, Hashable {
   var path: String {
     switch self {
     case .releases, .signIn, .signOut, .account, .users, .newRelease: return route.path()
-    case .release(let file), .edit(let file), .files(let file), .check(let file), .previewPage(let file), .send(let file):
+    case .release(let file), .edit(let file), .files(let file), .check(let file), .previewPage(let file), .send(let file),
+      .sendConfirm(let file), .testCopy(let file):
       return route.path(file)
     case .preview(let file, let recipient), .previewMessage(let file, let recipient):
       return route.path(file) + (recipient.map { "?as=" + PublicRoute.percentEncoded($0) } ?? "")
@@ -94,6 +102,8 @@ struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
   static let previewMessage = DeskRoute("/releases/:file/preview/message.html")
   static let previewPage = DeskRoute("/releases/:file/preview/page")
   static let send = DeskRoute("/releases/:file/send")
+  static let sendConfirm = DeskRoute("/releases/:file/send/confirm")
+  static let testCopy = DeskRoute("/releases/:file/send/test")
   static let campaign = DeskRoute("/campaigns/:campaign")
 
   /// The route's path with its parameters filled in, in order, percent-encoded.

@@ -12,7 +12,7 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
   let overridden: [String]
 
   /// The pages, by template name (the file name without .mustache).
-  static let names = ["page", "sign-in", "releases", "overview", "account", "users", "forbidden"]
+  static let names = ["page", "sign-in", "releases", "overview", "account", "users", "forbidden", "send", "send-confirm", "campaign"]
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

@@ -73,6 +73,9 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/account.mustache", contents: PackageResources.account_mustache),
     File(path: "Templates/desk/users.mustache", contents: PackageResources.users_mustache),
     File(path: "Templates/desk/forbidden.mustache", contents: PackageResources.forbidden_mustache),
+    File(path: "Templates/desk/send.mustache", contents: PackageResources.send_mustache),
+    File(path: "Templates/desk/send-confirm.mustache", contents: PackageResources.send_confirm_mustache),
+    File(path: "Templates/desk/campaign.mustache", contents: PackageResources.campaign_mustache),
     File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
   ]
 }

@@ -19,12 +19,17 @@ struct DeskFixture {
   let workspace: Workspace
   let mailroom: Mailroom
   let desk: DeskServer
-  let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+  let clock: TestClock
   static let password = "correct horse battery staple"
 
   /// - Parameter desk: lines of herald.yml's `desk:` section ("  base_url: https://desk.example.org").
   /// - Parameter web: lines of its `web:` section.
-  init(desk deskLines: [String] = [], web: [String] = []) throws {
+  /// - Parameter now: the time the test clock starts at (sends compare it with the Outbox's).
+  /// - Parameter delivery: the relay the desk says `herald serve` delivers through.
+  init(
+    desk deskLines: [String] = [], web: [String] = [], now: Date = Date(timeIntervalSince1970: 1_800_000_000), delivery: String? = nil
+  ) throws {
+    clock = TestClock(now)
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-desk-\(UUID().uuidString)")
     workspace = Workspace(root: root)
     try workspace.initialize()
@@ -42,7 +47,19 @@ struct DeskFixture {
     for role in DeskRole.allCases {
       try accounts.add(name: "The \(role)", email: "\(role)@example.org", role: role, password: Self.password)
     }
-    desk = try DeskServer(mailroom: mailroom, accounts: accounts)
+    desk = try DeskServer(mailroom: mailroom, accounts: accounts, delivery: delivery)
+  }
+
+  /// The same workspace opened again, as by a desk that was stopped and started (a new
+  /// mailroom and desk; the store, the Outbox and the accounts are the same).
+  init(reopening other: DeskFixture, delivery: String? = nil) throws {
+    workspace = other.workspace
+    clock = other.clock
+    mailroom = try Mailroom(workspace: workspace, clock: clock.wallClock)
+    var policy = DeskServer.accountPolicy(mailroom.configuration.desk)
+    policy.passwordCost = 4
+    desk = try DeskServer(
+      mailroom: mailroom, accounts: DeskAccounts(store: mailroom.store, clock: clock.wallClock, policy: policy), delivery: delivery)
   }
 
   var accounts: DeskAccounts { desk.accounts }
