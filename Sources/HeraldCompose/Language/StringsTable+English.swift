@@ -107,6 +107,12 @@ extension StringsTable {
     ("desk_forbidden", "Not allowed"),
     ("desk_forbidden_text", "Your role does not allow this. Ask an administrator if you need it."),
     ("desk_form_expired", "This form came from elsewhere or has expired. Open the page again and send it from there."),
+    // The desk: a release and the ways on (their words were in the tables, not known here).
+    ("desk_edit", "Edit"),
+    ("desk_files", "Photos and files"),
+    ("desk_check", "Check"),
+    ("desk_preview", "Preview"),
+    ("desk_send", "Send"),
     // Sending from the desk (issue 17: send).
     ("desk_send_heading", "Send"),
     ("desk_line", "Line"),
