@@ -34,44 +34,27 @@ package struct CampaignProgress: Sendable {
 }
 
 extension Mailroom {
-  /// How far `campaign` has got in the Outbox. Reads every message's header, and the whole
+  /// How far `campaign` has got in the Outbox: the folders' listings, the header of each
+  /// message the mailroom has not seen before (`Outbox.names(of:known:)`), and the whole
   /// file of those deferred or failed (their replies).
   /// - Throws: `DeliveryError` when the Outbox cannot be read.
   package func progress(of campaign: CampaignID, now: Date = Date()) throws -> CampaignProgress {
     var progress = CampaignProgress(campaign: campaign, report: Deliverer.Report(), waiting: 0, scheduled: nil, held: 0)
-    var retried: Set<String> = []
-    for entry in try outbox.envelopes(in: Outbox.State.allCases) where entry.message.campaign == campaign {
-      let message = entry.message
-      switch entry.state {
-      case .queue, .active: progress.waiting += 1
-      case .hold: progress.held += 1
-      case .sent: progress.report.sent += 1
-      case .failed: progress.report.failed += 1
-      case .deferred:
+    let names = try outbox.names(of: campaign, known: messageCampaigns)
+    progress.waiting = (names[.queue]?.count ?? 0) + (names[.active]?.count ?? 0)
+    progress.held = names[.hold]?.count ?? 0
+    progress.report.sent = names[.sent]?.count ?? 0
+    for state in [Outbox.State.deferred, .failed] {
+      for message in try outbox.messages(names[state] ?? [], in: state) {
         // Written for a time still to come and never tried: scheduled, not deferred.
-        if message.created > now && message.attempts.isEmpty {
+        if state == .deferred && message.created > now && message.attempts.isEmpty {
           let known = progress.scheduled
           progress.scheduled = Outbox.Scheduled(count: (known?.count ?? 0) + 1, first: min(known?.first ?? message.created, message.created))
-        } else {
-          retried.insert(message.id)
+          continue
         }
-      }
-    }
-    // Deferred ones the header shows untried may have been tried since (the trailer says):
-    // read the deferred and failed files whole for their last reply.
-    for state in [Outbox.State.deferred, .failed] {
-      for entry in try outbox.list(state: state, campaign: campaign) {
-        if state == .deferred {
-          if !retried.contains(entry.message.id) {
-            guard !entry.message.attempts.isEmpty, let first = progress.scheduled else { continue }
-            // Counted as scheduled from its header, but tried since: deferred.
-            progress.scheduled = first.count > 1 ? Outbox.Scheduled(count: first.count - 1, first: first.first) : nil
-          }
-          progress.report.deferred += 1
-        }
-        let reply = entry.message.attempts.last?.reply ?? ""
         let outcome: DeliveryOutcome = state == .deferred ? .deferred : .failed
-        progress.report.reasons[outcome, default: [:]][CampaignProgress.reason(reply), default: 0] += 1
+        if outcome == .deferred { progress.report.deferred += 1 } else { progress.report.failed += 1 }
+        progress.report.reasons[outcome, default: [:]][CampaignProgress.reason(message.attempts.last?.reply ?? ""), default: 0] += 1
       }
     }
     return progress

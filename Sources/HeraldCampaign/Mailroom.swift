@@ -31,6 +31,9 @@ package final class Mailroom: Sendable {
   private let links: Result<LinkSigner, WorkspaceError>
   /// Signalled when this mailroom enqueues mail: its delivery sessions send it at once.
   let outboxChanged = Wakeup()
+  /// The campaign of each Outbox message seen so far, by name (`progress(of:)` reads the
+  /// header of a message once).
+  let messageCampaigns = Shared<[String: CampaignID]>([:])
 
   /// Opens a workspace's configuration, store, Outbox and DKIM keys.
   /// - Parameters:
