@@ -117,6 +117,23 @@ struct DeskSendTests {
     #expect(try fixture.mailroom.store.deskSends().isEmpty)
   }
 
+  @Test(arguments: DeskRole.allCases)
+  func theSendPageIsForSendersAndACampaignsPageForEveryone(role: DeskRole) async throws {
+    let fixture = try DeskFixture(now: Date())
+    try fixture.addReaders(2)
+    try await fixture.test { client in
+      let sender = try await client.signIn("sender@example.org")
+      let id = try campaign(of: try await client.confirm(sender, try await client.review(sender)))
+      _ = try await fixture.finishedSend(id)
+      let browser = try await client.signIn("\(role)@example.org")
+      let plan = try await client.execute(uri: "/releases/\(sampleFile)/send", method: .get, headers: browser.headers())
+      #expect(plan.status == (role.allows(.sender) ? .ok : .forbidden), "\(role)")
+      let page = try await client.execute(uri: "/campaigns/\(id)", method: .get, headers: browser.headers())
+      #expect(page.status == .ok, "\(role)")
+      #expect(page.text.contains("<dt>In the Outbox</dt><dd>2 of 2</dd>"))
+    }
+  }
+
   @Test func everySendPostWantsTheSessionsFormTokenAndTheDesksOwnPage() async throws {
     let fixture = try DeskFixture(now: Date())
     try fixture.addReaders(3)
