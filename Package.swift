@@ -141,6 +141,9 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/forbidden.mustache"),
         .embedInCode("Resources/Templates/desk/check.mustache"),
         .embedInCode("Resources/Templates/desk/preview.mustache"),
+        .embedInCode("Resources/Templates/desk/send.mustache"),
+        .embedInCode("Resources/Templates/desk/send-confirm.mustache"),
+        .embedInCode("Resources/Templates/desk/campaign.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
         // Writing a release: new, edit, photos and files.
         .embedInCode("Resources/Templates/desk/new-release.mustache"),
@@ -303,6 +306,7 @@ let package = Package(
       name: "HeraldDeskTests",
       dependencies: [
         "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting", "HeraldWeb", "HeraldCompose",
+        "HeraldDelivery",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

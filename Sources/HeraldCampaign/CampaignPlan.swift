@@ -55,6 +55,9 @@ package struct CampaignPlan: Sendable {
   /// The conditions its recipients meet (`--where`), recorded with the campaign; for a
   /// correction, those its original's recipients met (it goes to the same people).
   package var conditions: [SubscriberCondition] = []
+  /// Each list it goes through, with its members and who it leaves out and why
+  /// (unsubscribed, bounced, suppressed); empty for a correction.
+  package var listFigures: [SubscriberStore.ListFigures] = []
 
   /// Subscribers who have a message of this release in the Outbox already.
   var skipping: Set<SubscriberID>

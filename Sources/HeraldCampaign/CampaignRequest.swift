@@ -17,6 +17,10 @@ package struct CampaignRequest: Sendable {
   package var again = false
   /// Send only to the members of the lists who meet every condition (`--where`); empty for all.
   package var conditions: [SubscriberCondition] = []
+  /// Carry on writing this campaign of the release, which was stopped part-way (a desk or
+  /// a send killed while enqueueing): the plan keeps its name, and leaves out whoever has
+  /// a message of it in the Outbox already, even when sending `again`. Nil for a new send.
+  package var resume: CampaignID?
 
   /// A request to send `release` to its own lists, now.
   package init(release: String) {

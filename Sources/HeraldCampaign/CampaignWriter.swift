@@ -27,6 +27,8 @@ struct CampaignWriter {
   var family: ComposedFamily? = nil
   /// The lists' languages by name, for readers whose own language is not known.
   var listLanguages: [String: String] = [:]
+  /// Told after each batch is in the Outbox (a delivery watching it starts at once).
+  var written: @Sendable () -> Void = {}
 
   /// Writes a message for each recipient that `recipients` hands to its body, but those in
   /// `skipping` (subscriber ids), in batches.
@@ -49,10 +51,11 @@ struct CampaignWriter {
       guard !signers.isEmpty else {
         try outbox.enqueue(messages)
         pipeline.enqueued(messages.count)
+        written()
         return
       }
       pipeline.begin()
-      signing.async { [date, outbox, signers] in
+      signing.async { [date, outbox, signers, written] in
         var signed = messages
         do {
           if pipeline.error == nil { try MessageSigning.sign(&signed, with: signers, at: date) }
@@ -65,6 +68,7 @@ struct CampaignWriter {
           do {
             try outbox.enqueue(signed)
             pipeline.enqueued(signed.count)
+            written()
           } catch {
             pipeline.fail(error)
           }

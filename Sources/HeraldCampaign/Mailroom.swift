@@ -31,6 +31,9 @@ package final class Mailroom: Sendable {
   private let links: Result<LinkSigner, WorkspaceError>
   /// Signalled when this mailroom enqueues mail: its delivery sessions send it at once.
   let outboxChanged = Wakeup()
+  /// The campaign of each Outbox message seen so far, by name (`progress(of:)` reads the
+  /// header of a message once).
+  let messageCampaigns = Shared<[String: CampaignID]>([:])
 
   /// Opens a workspace's configuration, store, Outbox and DKIM keys.
   /// - Parameters:
@@ -98,7 +101,14 @@ package final class Mailroom: Sendable {
     if case .lists = audience, lists.isEmpty {
       throw CampaignError(.invalidRequest, "the release names no lists; pass --list NAME, or add “lists: [NAME]” to its front matter")
     }
-    let campaign = CampaignID(release: release.slug, started: now, correction: request.correctionOf != nil)
+    var campaign = CampaignID(release: release.slug, started: now, correction: request.correctionOf != nil)
+    if let resumed = request.resume {
+      guard resumed.releaseKey == campaign.releaseKey else {
+        throw CampaignError(.invalidRequest,
+          "campaign \(resumed) is not a \(request.correctionOf == nil ? "send" : "correction") of \(release.slug); it cannot be resumed as one")
+      }
+      campaign = resumed
+    }
     if let original = request.correctionOf {
       // A correction goes to those the original reached; it must not overtake the original.
       let waiting = try outbox.counts().byCampaign[original].map { counts in
@@ -113,9 +123,13 @@ package final class Mailroom: Sendable {
     // waiting, and those sent just before a crash whose row the delivery log (written in
     // batches) did not get.
     let releaseKey = campaign.releaseKey
-    let skipping: Set<SubscriberID> = request.again ? [] : Set(
-      try outbox.envelopes(in: [.queue, .active, .deferred, .hold, .sent])
-        .filter { $0.message.campaign.releaseKey == releaseKey }
+    // A resumed campaign skips whoever it wrote already, also when sending again.
+    let skipping: Set<SubscriberID> = request.again && request.resume == nil ? [] : Set(
+      try outbox.envelopes(in: [.queue, .active, .deferred, .hold, .sent, .failed])
+        .filter { entry in
+          entry.message.campaign == request.resume
+            || (!request.again && entry.state != .failed && entry.message.campaign.releaseKey == releaseKey)
+        }
         .compactMap(\.message.subscriber))
     let excluding = request.again ? nil : releaseKey
     let count = try store.recipientCount(audience, excludingReceived: excluding)
@@ -139,7 +153,8 @@ package final class Mailroom: Sendable {
       date: date, scheduled: (request.sendAt.map { $0 > now } ?? false) || embargoed?.copies == 0, embargo: embargoed,
       sender: (release.from ?? configuration.compose.from).address, signers: signers,
       warnings: diagnostics, sendingWarnings: SendingRules.warnings(composed: composed, configuration: configuration, signers: signers),
-      publishing: publishing, conditions: conditions, skipping: skipping)
+      publishing: publishing, conditions: conditions, listFigures: request.correctionOf == nil ? try store.listFigures(lists) : [],
+      skipping: skipping)
   }
 
   // MARK: Sending
@@ -177,11 +192,14 @@ package final class Mailroom: Sendable {
   ///   - session: delivers; nil leaves the messages in the Outbox for `herald deliver`
   ///     (--queue-only, or a scheduled send).
   ///   - onResult: told of each delivery result, from the sending threads.
+  ///   - stopAfter: a test's hook: writing stops once this many recipients were read, as
+  ///     in a process killed part-way (what was written stays, and so does the mark).
   /// - Throws: `CampaignError` `.nothingToSend` when no one is left, `.enqueueIncomplete`
   ///   when writing stopped part-way (what was written stays in the Outbox, and is sent);
   ///   `FileError` when the report cannot be written.
   package func send(
-    _ plan: CampaignPlan, session: DeliverySession?, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in }
+    _ plan: CampaignPlan, session: DeliverySession?, onResult: @escaping @Sendable (Deliverer.Result) -> Void = { _ in },
+    stopAfter: Int? = nil
   ) async throws -> CampaignResult {
     if let reason = plan.nothingToSend { throw CampaignError(.nothingToSend, reason) }
     // And those taken since the plan was made; then the conditions the recipients met.
@@ -201,10 +219,15 @@ package final class Mailroom: Sendable {
     }
     let writer = CampaignWriter(
       composed: plan.composed, campaign: plan.campaign, sender: plan.sender, signers: plan.signers, outbox: outbox, date: plan.date,
-      embargo: plan.embargo, family: plan.family, listLanguages: listLanguages)
+      embargo: plan.embargo, family: plan.family, listLanguages: listLanguages, written: { [outboxChanged] in outboxChanged.signal() })
     let (enqueued, enqueueError) = try await BlockingWork.runOnThread(named: "herald-enqueue") { [store] in
       writer.write(skipping: plan.skipping) { body in
-        try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived, body)
+        var read = 0
+        try store.forEachRecipient(plan.audience, excludingReceived: plan.excludingReceived) { recipient in
+          read += 1
+          if let stopAfter, read > stopAfter { throw CampaignError(.enqueueIncomplete, "stopped after \(stopAfter) recipients (a test's hook)") }
+          try body(recipient)
+        }
       }
     }
     enqueueing.set()

@@ -47,6 +47,11 @@ enum DeskPage: Sendable, Hashable {
   case previewFile(file: String, digest: String, name: String)
   /// The plan (who gets it, who is left out and why) and the send form: `/releases/FILE/send`.
   case send(file: String)
+  /// The chosen send's confirmation (POST): `/releases/FILE/send`; its confirmed send (POST):
+  /// `/releases/FILE/send/confirm`.
+  case sendConfirm(file: String)
+  /// A test copy to the signed-in user (POST): `/releases/FILE/send/test`.
+  case testCopy(file: String)
   /// A campaign's progress, then its result: `/campaigns/ID`.
   case campaign(CampaignID)
   /// Removing a file of the release's folder (POST): `/releases/FILE/files/remove`.
@@ -74,6 +79,8 @@ enum DeskPage: Sendable, Hashable {
     case .checkSpam: return .checkSpam
     case .previewFile: return .previewFile
     case .send: return .send
+    case .sendConfirm: return .sendConfirm
+    case .testCopy: return .testCopy
     case .campaign: return .campaign
     case .removeFile: return .removeFile
     }
@@ -84,7 +91,7 @@ enum DeskPage: Sendable, Hashable {
     switch self {
     case .releases, .signIn, .signOut, .account, .users, .newRelease, .signInCode, .twoStep, .twoStepOff: return route.path()
     case .release(let file), .edit(let file), .files(let file), .check(let file), .send(let file), .checkSpam(let file),
-      .removeFile(let file):
+      .removeFile(let file), .sendConfirm(let file), .testCopy(let file):
       return route.path(file)
     case .preview(let file, let recipient, let list, let language), .previewMessage(let file, let recipient, let list, let language):
       return route.path(file) + Self.query([("as", recipient), ("list", list), ("language", language)])
@@ -128,6 +135,8 @@ struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
   static let checkSpam = DeskRoute("/releases/:file/check/spam")
   static let previewFile = DeskRoute("/releases/:file/preview/files/:digest/:name")
   static let send = DeskRoute("/releases/:file/send")
+  static let sendConfirm = DeskRoute("/releases/:file/send/confirm")
+  static let testCopy = DeskRoute("/releases/:file/send/test")
   static let campaign = DeskRoute("/campaigns/:campaign")
   static let removeFile = DeskRoute("/releases/:file/files/remove")
 

@@ -33,15 +33,26 @@ package final class DeskServer: Sendable {
   let strings: [String: String]
   let site: [String: any Sendable]
   let logger: Logger
+  /// The address of the relay that `herald serve` delivers the Outbox through; nil when it
+  /// does not (the desk's sends wait in the Outbox for `herald deliver`).
+  let delivery: String?
+  /// The sends started here, written to the Outbox in the background.
+  let sends: DeskSends
 
   /// Makes the desk of a mailroom's workspace: herald.yml's `desk:` section, the templates
   /// (Templates/desk/, else Herald's defaults), the words of `web.language`.
   /// - Parameter accounts: the accounts to use; by default the store's, with `desk:`'s
   ///   session lifetimes (tests give one with a cheap password hash).
+  /// - Parameter delivery: the address of the relay the serving process delivers the Outbox
+  ///   through (its `DeliveryService`); nil when nothing delivers it there (the pages say so).
   /// - Throws: `DeskError` `.template`, `.configuration`.
-  package init(mailroom: Mailroom, accounts: DeskAccounts? = nil, logger: Logger = Logger(label: "herald.desk")) throws {
+  package init(
+    mailroom: Mailroom, accounts: DeskAccounts? = nil, delivery: String? = nil, logger: Logger = Logger(label: "herald.desk")
+  ) throws {
     self.mailroom = mailroom
     self.logger = logger
+    self.delivery = delivery
+    sends = DeskSends(mailroom: mailroom, logger: logger)
     let configuration = mailroom.configuration
     settings = configuration.desk
     self.accounts = accounts ?? DeskAccounts(store: mailroom.store, clock: mailroom.clock, policy: Self.accountPolicy(settings), logger: logger)
@@ -105,6 +116,8 @@ package final class DeskServer: Sendable {
     addAccountRoutes(to: router)
     addTwoStepRoutes(to: router)
     addUserRoutes(to: router)
+    addSendRoutes(to: router)
+    addCampaignRoutes(to: router)
     return router
   }
 
@@ -132,6 +145,8 @@ package final class DeskServer: Sendable {
         let bound = channel.localAddress?.port ?? port
         self.boundPort.withLock { $0 = bound }
         await onListening(bound)
+        // Sends recorded but not wholly written when the desk last stopped go on now.
+        await self.sends.resume()
       },
       logger: logger)
   }

@@ -146,3 +146,15 @@ extension SubscriberStore {
     }
   }
 }
+
+extension SubscriberStore {
+  /// The campaigns of a release (its slug; not its corrections) that reached someone,
+  /// newest first: what a correction of it may correct.
+  package func campaigns(ofRelease slug: String) throws -> [CampaignID] {
+    try read { db in
+      try String.fetchAll(
+        db, sql: "SELECT DISTINCT campaign FROM delivery WHERE release = ? AND outcome = 'sent' ORDER BY at DESC", arguments: [slug]
+      ).compactMap(CampaignID.init)
+    }
+  }
+}

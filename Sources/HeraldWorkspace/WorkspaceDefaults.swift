@@ -77,6 +77,9 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/forbidden.mustache", contents: PackageResources.forbidden_mustache),
     File(path: "Templates/desk/check.mustache", contents: PackageResources.check_mustache),
     File(path: "Templates/desk/preview.mustache", contents: PackageResources.preview_mustache),
+    File(path: "Templates/desk/send.mustache", contents: PackageResources.send_mustache),
+    File(path: "Templates/desk/send-confirm.mustache", contents: PackageResources.send_confirm_mustache),
+    File(path: "Templates/desk/campaign.mustache", contents: PackageResources.campaign_mustache),
     File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
     // Writing a release.
     File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),

@@ -19,7 +19,7 @@ struct DeskFixture {
   let workspace: Workspace
   let mailroom: Mailroom
   let desk: DeskServer
-  let clock = TestClock(Date(timeIntervalSince1970: 1_800_000_000))
+  let clock: TestClock
   static let password = "correct horse battery staple"
 
   /// - Parameter desk: lines of herald.yml's `desk:` section ("  base_url: https://desk.example.org").
@@ -27,7 +27,13 @@ struct DeskFixture {
   /// - Parameter prepare: changes to the new workspace before the desk opens it (a DKIM key,
   ///   a release, more of herald.yml).
   /// - Parameter sections: more of herald.yml, as it is written ("press_kit:\n  upload_limit: 10 KB\n").
-  init(desk deskLines: [String] = [], web: [String] = [], sections: String = "", prepare: (Workspace) throws -> Void = { _ in }) throws {
+  /// - Parameter now: the time the test clock starts at (sends compare it with the Outbox's).
+  /// - Parameter delivery: the relay the desk says `herald serve` delivers through.
+  init(
+    desk deskLines: [String] = [], web: [String] = [], sections: String = "", now: Date = Date(timeIntervalSince1970: 1_800_000_000),
+    delivery: String? = nil, prepare: (Workspace) throws -> Void = { _ in }
+  ) throws {
+    clock = TestClock(now)
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("herald-desk-\(UUID().uuidString)")
     workspace = Workspace(root: root)
     try workspace.initialize()
@@ -47,7 +53,19 @@ struct DeskFixture {
     for role in DeskRole.allCases {
       try accounts.add(name: "The \(role)", email: "\(role)@example.org", role: role, password: Self.password)
     }
-    desk = try DeskServer(mailroom: mailroom, accounts: accounts)
+    desk = try DeskServer(mailroom: mailroom, accounts: accounts, delivery: delivery)
+  }
+
+  /// The same workspace opened again, as by a desk that was stopped and started (a new
+  /// mailroom and desk; the store, the Outbox and the accounts are the same).
+  init(reopening other: DeskFixture, delivery: String? = nil) throws {
+    workspace = other.workspace
+    clock = other.clock
+    mailroom = try Mailroom(workspace: workspace, clock: clock.wallClock)
+    var policy = DeskServer.accountPolicy(mailroom.configuration.desk)
+    policy.passwordCost = 4
+    desk = try DeskServer(
+      mailroom: mailroom, accounts: DeskAccounts(store: mailroom.store, clock: clock.wallClock, policy: policy), delivery: delivery)
   }
 
   var accounts: DeskAccounts { desk.accounts }

@@ -27,17 +27,20 @@ extension DeskServer {
       .sorted(by: >)
     let sent = try mailroom.store.sentReleases()
     let published = Set(try mailroom.store.publications().map(\.slug))
-    return names.map { releaseEntry($0, sent: sent, published: published) }
+    let sends = try mailroom.store.deskSends()
+    return names.map { releaseEntry($0, sent: sent, published: published, sends: sends) }
   }
 
   /// The entry of one release file (by its name in Releases/), read from the store.
   func releaseEntry(_ name: String) throws -> [String: String] {
-    releaseEntry(name, sent: try mailroom.store.sentReleases(), published: Set(try mailroom.store.publications().map(\.slug)))
+    releaseEntry(
+      name, sent: try mailroom.store.sentReleases(), published: Set(try mailroom.store.publications().map(\.slug)),
+      sends: try mailroom.store.deskSends())
   }
 
   /// The entry of one release file: title, date, languages, lists, embargo, state, its
   /// page's address; a file that cannot be read gives its problem instead.
-  func releaseEntry(_ name: String, sent: [String: (count: Int, last: Date)], published: Set<String>) -> [String: String] {
+  func releaseEntry(_ name: String, sent: [String: (count: Int, last: Date)], published: Set<String>, sends: [DeskSend] = []) -> [String: String] {
     let workspace = mailroom.workspace
     let path = workspace.releasesDirectory.appendingPathComponent(name).path
     let time = LocalTime(timeZone: mailroom.configuration.compose.timeZone)
@@ -46,6 +49,7 @@ extension DeskServer {
       let family = try workspace.releaseFamily(path)
       let release = family.first
       var states: [(String, String)] = []
+      if let sending = sendState(of: name, sends: sends) { states.append(sending) }
       if sent[family.slug] != nil { states.append(("sent", strings["desk_state_sent"] ?? "Sent")) }
       if published.contains(family.slug) { states.append(("published", strings["desk_state_published"] ?? "Published")) }
       if states.isEmpty { states.append(("draft", strings["desk_state_draft"] ?? "Draft")) }

@@ -393,6 +393,31 @@ enum Migrations {
         CREATE INDEX desk_signin_attempt_at ON desk_signin_attempt(at);
         """)
     }
+    migrator.registerMigration("desk: sends") { db in
+      try db.execute(sql: """
+        -- A send started from the desk, recorded before anything is written to the Outbox, so
+        -- that a desk (herald serve) stopped while enqueueing resumes it when it starts again.
+        CREATE TABLE desk_send (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          -- The release's file name in Releases/.
+          release_file TEXT NOT NULL,
+          -- What was asked for (lists, schedule, correction, again) as JSON.
+          request TEXT NOT NULL,
+          user_id INTEGER REFERENCES desk_user(id) ON DELETE SET NULL,
+          created_at REAL NOT NULL,
+          state TEXT NOT NULL CHECK (state IN ('queued', 'enqueueing', 'enqueued', 'failed')),
+          -- The campaign it writes: known once planned (a resumed send keeps it).
+          campaign TEXT UNIQUE,
+          recipients INTEGER NOT NULL DEFAULT 0,
+          enqueued INTEGER NOT NULL DEFAULT 0,
+          -- When it goes (a scheduled send), as a time.
+          send_at REAL,
+          error TEXT,
+          finished_at REAL
+        );
+        CREATE INDEX desk_send_state ON desk_send(state, release_file);
+        """)
+    }
     return migrator
   }
 }

@@ -181,6 +181,18 @@ struct SendCommand: AsyncParsableCommand {
       plan.inOutbox > 0 ? "\(plan.inOutbox.formatted()) have it in the Outbox already (waiting, or sent just before an interruption)" : nil,
     ].compactMap { $0 }
     row("Recipients", "\(plan.recipients.formatted())" + (notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")"))
+    // Each list, with who it leaves out and why (the desk's plan shows the same figures).
+    for figures in plan.listFigures {
+      let left = [
+        figures.unsubscribed > 0 ? "\(figures.unsubscribed.formatted()) unsubscribed" : nil,
+        figures.bounced > 0 ? "\(figures.bounced.formatted()) bounced" : nil,
+        figures.pending > 0 ? "\(figures.pending.formatted()) not confirmed" : nil,
+        figures.suppressedAddress > 0 ? "\(figures.suppressedAddress.formatted()) address suppressed" : nil,
+        figures.suppressedDomain > 0 ? "\(figures.suppressedDomain.formatted()) domain suppressed" : nil,
+      ].compactMap { $0 }
+      row("  " + figures.list, "\(figures.reachable.formatted()) of \(figures.subscribed.formatted()) subscribed"
+        + (left.isEmpty ? "" : "; left out: " + left.joined(separator: ", ")))
+    }
     if let embargo = plan.embargo {
       let zone = plan.composed.settings.timeZone
       row("Embargo", "until \(embargo.time.readable(in: zone)): \(embargo.copies.formatted()) embargoed copies now"

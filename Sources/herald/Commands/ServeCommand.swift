@@ -70,7 +70,8 @@ struct ServeCommand: AsyncParsableCommand {
     // The desk starts once the public site listens: the first line stays the site's address.
     let openDesk: @Sendable () -> Void
     if !noDesk, configuration.desk.enabled {
-      let desk = try DeskServer(mailroom: mailroom, logger: options.logger)
+      // The desk's sends are delivered by this process's DeliveryService, when it runs one.
+      let desk = try DeskServer(mailroom: mailroom, delivery: relay.map { $0.url ?? "the relay" }, logger: options.logger)
       let deskHost = configuration.desk.host
       // --port 0 (tests, scripts) picks a free port for the desk too, unless told otherwise.
       let deskPort = self.deskPort ?? (self.port == 0 ? 0 : configuration.desk.port)
