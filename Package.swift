@@ -40,6 +40,9 @@ let package = Package(
     // C: sets libvips' VIPSHOME when the program is loaded, before any thread: libvips would
     // otherwise setenv it on its first use, racing any child process being started.
     .target(name: "CVipsEnvironment", dependencies: ["CVips"], path: "Sources/CVipsEnvironment"),
+    // readdir(3) handing out full-size copies of entries: Foundation's Process.run on Linux
+    // (Swift 6.3.1) reads past the end of short ones and can crash (directory_entries.c).
+    .target(name: "CDirectoryEntries", path: "Sources/CDirectoryEntries", linkerSettings: [.linkedLibrary("dl")]),
 
     // What every target shares: the error protocol, durable files (EINTR handled in one
     // place), and the ids and outcomes that travel between targets.
@@ -145,6 +148,7 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/send-confirm.mustache"),
         .embedInCode("Resources/Templates/desk/campaign.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
+        .embedInCode("Resources/Templates/desk/desk.js"),
         // Writing a release: new, edit, photos and files.
         .embedInCode("Resources/Templates/desk/new-release.mustache"),
         .embedInCode("Resources/Templates/desk/edit.mustache"),
@@ -168,6 +172,8 @@ let package = Package(
       name: "HeraldCampaign",
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldDelivery", "HeraldWorkspace", "HeraldCurl",
+        // It starts children (SpamAssassin): Foundation's Process needs the safe readdir.
+        "CDirectoryEntries",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
         // The blocking pool (NIOThreadPool) that keeps SQLite and fsync off event loops.
@@ -252,7 +258,8 @@ let package = Package(
 
     // Test support shared by every test target: fixtures, running the binary, Python oracles.
     .target(
-      name: "HeraldTesting", dependencies: ["HeraldCore", "HeraldMail", "HeraldDelivery", .product(name: "Logging", package: "swift-log")],
+      name: "HeraldTesting",
+      dependencies: ["HeraldCore", "HeraldMail", "HeraldDelivery", "CDirectoryEntries", .product(name: "Logging", package: "swift-log")],
       path: "Tests/HeraldTesting"),
 
     .testTarget(name: "HeraldMailTests", dependencies: ["HeraldMail", "HeraldCore", "HeraldTesting"]),
@@ -262,7 +269,7 @@ let package = Package(
       dependencies: ["HeraldCompose", "HeraldCore", "HeraldMail", "HeraldWorkspace", "HeraldTesting"],
       exclude: ["Fixtures"]  // golden files, read through #filePath
     ),
-    .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldTesting"]),
+    .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore", "HeraldTesting", "CDirectoryEntries"]),
     .testTarget(name: "HeraldCurlTests", dependencies: ["HeraldCurl", "HeraldCore", "HeraldTesting", "CCurl"]),
     .testTarget(name: "HeraldStoreTests", dependencies: ["HeraldStore", "HeraldCore", "HeraldMail", "HeraldTesting"]),
     .testTarget(

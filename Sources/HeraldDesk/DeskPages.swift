@@ -8,6 +8,9 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
   private let library: MustacheLibrary
   /// Templates/desk/desk.css.
   let stylesheet: [UInt8]
+  /// Templates/desk/desk.js: the one script, which only keeps a page that is still changing
+  /// up to date (the desk works without it).
+  let script: [UInt8]
   /// The templates of the workspace that differ from Herald's defaults.
   let overridden: [String]
 
@@ -46,6 +49,7 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
     }
     self.library = library
     stylesheet = Array(try source("desk.css").text.utf8)
+    script = Array(try source("desk.js").text.utf8)
     self.overridden = overridden
   }
 

@@ -104,6 +104,11 @@ package final class DeskServer: Sendable {
         status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "no-cache"],
         body: .init(byteBuffer: ByteBuffer(bytes: self.pages.stylesheet)))
     }
+    router.get("/desk.js") { _, _ in
+      Response(
+        status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-cache"],
+        body: .init(byteBuffer: ByteBuffer(bytes: self.pages.script)))
+    }
     addSignInRoutes(to: router)
     addReleaseRoutes(to: router)
     // Writing a release: /releases/new before /releases/:file.

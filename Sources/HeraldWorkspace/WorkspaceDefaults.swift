@@ -81,6 +81,7 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/send-confirm.mustache", contents: PackageResources.send_confirm_mustache),
     File(path: "Templates/desk/campaign.mustache", contents: PackageResources.campaign_mustache),
     File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
+    File(path: "Templates/desk/desk.js", contents: PackageResources.desk_js),
     // Writing a release.
     File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),
     File(path: "Templates/desk/edit.mustache", contents: PackageResources.edit_mustache),

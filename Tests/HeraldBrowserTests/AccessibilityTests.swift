@@ -24,6 +24,12 @@ struct AccessibilityTests {
       .init("desk-release", "\(desk)/releases/\(release)", as: "admin"),
       .init("desk-release-translation", "\(desk)/releases/\(translation)", as: "admin"),
       .init("desk-release-as-viewer", "\(desk)/releases/\(release)", as: "viewer"),
+      .init("desk-new-release", "\(desk)/releases/new", as: "admin"),
+      .init("desk-edit", "\(desk)/releases/\(release)/edit", as: "admin"),
+      .init("desk-files", "\(desk)/releases/\(release)/files", as: "admin"),
+      .init("desk-check", "\(desk)/releases/\(release)/check", as: "admin"),
+      .init("desk-preview", "\(desk)/releases/\(release)/preview", as: "admin"),
+      .init("desk-send", "\(desk)/releases/\(release)/send", as: "admin"),
       .init("desk-account", "\(desk)/account", as: "admin"),
       .init("desk-two-step-set-up", "\(desk)/account/two-step", as: "admin"),
       .init(

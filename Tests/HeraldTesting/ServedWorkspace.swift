@@ -5,7 +5,8 @@ import Foundation
 /// public double opt-in list `press-en`, a desk account per role, the public site and the desk
 /// on free loopback ports. Its base_url is the public site's real address, so that a browser
 /// loads the release's photo and the site's forms are same-origin. Mail waits in the Outbox
-/// (`--no-deliver`). The server is killed when this is released.
+/// (`--no-deliver`), or goes to a relay the test started. The server is killed when this is
+/// released.
 package final class ServedWorkspace {
   /// The workspace folder.
   package let root: URL
@@ -25,8 +26,12 @@ package final class ServedWorkspace {
   package static func email(_ role: String) -> String { "\(role)@example.org" }
 
   /// Sets the workspace up through the CLI, as a press office would, and starts the server.
+  /// - Parameters:
+  ///   - relay: the relay `herald serve` delivers through (`smtp://127.0.0.1:PORT`, a sink the
+  ///     test started); nil: mail waits in the Outbox.
+  ///   - dkim: whether to make a signing key first (`herald dkim keygen`).
   /// - Throws: `HeraldProcess.SetupFailed` with herald's output when a step fails.
-  package init() throws {
+  package init(relay: String? = nil, dkim: Bool = false) throws {
     root = try HeraldProcess.workspace()
     let port = try BackgroundProcess.freePort()
     web = "http://127.0.0.1:\(port)"
@@ -43,10 +48,16 @@ package final class ServedWorkspace {
     try Self.run(["lists", "create", "press-en", "--title", "Press releases (English)", "--public", "--double-opt-in"], in: root)
     try Self.run(["lists", "import", "press-en", "Lists/press-en.csv"], in: root)
     try Self.run(["publish", "Releases/\(Self.sampleRelease)"], in: root)
+    if dkim {
+      try Self.run(["dkim", "keygen"], in: root)
+      let signed = try String(contentsOf: yml, encoding: .utf8) + "\ndkim:\n  - selector: herald\n    key: .herald/dkim/herald.pem\n"
+      try signed.write(to: yml, atomically: true, encoding: .utf8)
+    }
     for role in ["viewer", "editor", "sender", "admin"] {
       try Self.run(["users", "add", "The \(role)", "--email", Self.email(role), "--role", role], in: root, input: Self.password + "\n")
     }
-    server = try BackgroundProcess.herald(["serve", "--port", "\(port)", "--desk-port", "0", "--no-deliver"], in: root)
+    server = try BackgroundProcess.herald(
+      ["serve", "--port", "\(port)", "--desk-port", "0"] + (relay.map { ["--smtp", $0] } ?? ["--no-deliver"]), in: root)
     guard try server.waitForOutput("Listening on http://127.0.0.1:([0-9]+)") == "\(port)",
       let deskPort = try server.waitForOutput("The desk listens on http://127.0.0.1:([0-9]+)")
     else {

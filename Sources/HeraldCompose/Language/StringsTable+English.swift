@@ -300,8 +300,9 @@ extension StringsTable {
     ("desk_campaign_failed_reasons", "Failed, by reason"),
     ("desk_campaign_archive", "In the web archive"),
     ("desk_campaign_started", "Started"),
-    ("desk_campaign_refreshes", "this page refreshes itself every 2 seconds"),
+    ("desk_campaign_refreshes", "this page keeps itself up to date"),
     ("desk_state_sending", "Sending…"),
     ("desk_state_scheduled", "Scheduled for {time}"),
+    ("desk_campaign_refresh_now", "Refresh"),
   ]
 }

@@ -7,7 +7,7 @@ import Hummingbird
 
 extension DeskServer {
   /// A campaign's page, for everyone signed in: while it is written and delivered, its
-  /// progress (refreshing itself every 2 seconds, without JavaScript); then its result:
+  /// progress (a Refresh link; desk.js brings it up to date every 2 seconds); then its result:
   /// sent, deferred and failed with the relay's replies grouped by reason, what waits for
   /// its time, the archive address. The figures are the Outbox's (`Mailroom.progress`).
   func addCampaignRoutes(to router: Router<DeskContext>) {
