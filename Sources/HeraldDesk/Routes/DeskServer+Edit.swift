@@ -94,12 +94,9 @@ extension DeskServer {
   /// reading (front matter, Markdown), composing (templates, photos and files), the checks
   /// of each translation and where they disagree, and the embargo.
   func checkDiagnostics(_ file: DeskReleaseFile) -> [Diagnostic] {
-    let workspace = mailroom.workspace
-    let configuration = mailroom.configuration
+    // The same check as the check page and `herald check` (one implementation).
     do {
-      let family = try workspace.composeFamily(file.url.path, configuration: configuration, signed: false)
-      return ReleaseChecker.diagnostics(for: family)
-        + ReleaseChecker.embargoDiagnostics(for: family.first.release, timeZone: configuration.compose.timeZone, now: mailroom.clock.now)
+      return try mailroom.check(file.url.path).diagnostics
     } catch let error as any DiagnosedError where !error.diagnostics.isEmpty {
       return error.diagnostics
     } catch let error as any HeraldError {
