@@ -200,9 +200,23 @@ _FOCUSED = """() => {
 }"""
 
 
+# The focused element of a frame's own document, when the frame has the focus (a link of the
+# email in the desk's preview): what it is and whether its focus is drawn there.
+_FOCUSED_IN_FRAME = """() => {
+  const e = document.activeElement;
+  if (!document.hasFocus() || !e || e === document.body || e === document.documentElement) return undefined;
+  const s = getComputedStyle(e);
+  const drawn = (s.outlineStyle !== 'none' && (s.outlineStyle === 'auto' || parseFloat(s.outlineWidth) > 0)) || s.boxShadow !== 'none';
+  const what = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.getAttribute('href') ? '[href=' + e.getAttribute('href').slice(0, 60) + ']' : '');
+  return {element: what, text: (e.innerText || e.value || '').trim().slice(0, 40), visible: drawn};
+}"""
+
+
 def keyboard_walk(page, limit: int = 80) -> list[dict]:
     """Tabs through the page from its top as a keyboard user does: every element focus
-    reaches, in order ({"element", "text", "visible"}: whether the focus is drawn on it)."""
+    reaches, in order ({"element", "text", "visible"}: whether the focus is drawn on it).
+    Focus inside a frame (a sandboxed preview, another origin) is judged in the frame's own
+    document, where the browser draws it."""
     page.evaluate("() => { window.__heraldFirstFocus = null; if (document.activeElement) document.activeElement.blur(); }")
     reached = []
     for _ in range(limit):
@@ -210,6 +224,15 @@ def keyboard_walk(page, limit: int = 80) -> list[dict]:
         focused = page.evaluate(_FOCUSED)
         if not focused:
             break
+        if focused["element"].startswith("iframe"):
+            for frame in page.frames[1:]:
+                try:
+                    inside = frame.evaluate(_FOCUSED_IN_FRAME)
+                except Exception:  # a frame that is gone or not loaded: judged from outside
+                    inside = None
+                if inside:
+                    focused = dict(inside, element="iframe > " + inside["element"])
+                    break
         reached.append(focused)
     return reached
 
