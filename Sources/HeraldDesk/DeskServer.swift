@@ -26,6 +26,8 @@ package final class DeskServer: Sendable {
   package let accounts: DeskAccounts
   let settings: DeskSettings
   let pages: DeskPages
+  /// What the heavier pages are made from, kept for a few seconds.
+  let cache: DeskCache
   /// The port the desk listens on, once it does (port 0 picks one).
   let boundPort = Shared<Int?>(nil)
   let proxies: TrustedProxies
@@ -57,6 +59,7 @@ package final class DeskServer: Sendable {
     settings = configuration.desk
     self.accounts = accounts ?? DeskAccounts(store: mailroom.store, clock: mailroom.clock, policy: Self.accountPolicy(settings), logger: logger)
     pages = try DeskPages(workspace: mailroom.workspace)
+    cache = DeskCache(clock: mailroom.clock)
     do {
       proxies = try TrustedProxies(configuration.web.trustedProxies)
     } catch {

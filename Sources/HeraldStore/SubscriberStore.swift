@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HeraldCore
 import HeraldMail
 import Logging
 
@@ -15,6 +16,11 @@ package final class SubscriberStore: Sendable {
   /// Checkpoints the write-ahead log off the writers' path (SQLite's automatic checkpoint
   /// is turned off on the pool's connections).
   let checkpointer: WALCheckpointer
+  private let writes = Shared(0)
+
+  /// How many writes this store (this process) has made: a page kept for a few seconds is
+  /// made again once it changes (the desk's cache). Another process's writes are not counted.
+  package var generation: Int { writes.value }
 
   /// The store's files that other users could read when it was opened, made owner-only
   /// since: the caller tells people (each is also logged as a warning).
@@ -79,7 +85,10 @@ package final class SubscriberStore: Sendable {
   /// Runs a write transaction, turning SQLite errors into `StoreError`s.
   func write<T>(_ body: (Database) throws -> T) throws -> T {
     do {
-      defer { checkpointer.wrote() }
+      defer {
+        writes.withLock { $0 += 1 }
+        checkpointer.wrote()
+      }
       return try pool.write(body)
     } catch let error as StoreError {
       throw error

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldMail
 import HummingbirdOTP
 
 /// Time-based one-time codes (RFC 6238, as authenticator apps make them): six digits from
@@ -73,22 +74,9 @@ package struct AuthenticatorCode: Sendable {
     return "otpauth://totp/\(label)?secret=\(Self.base32(Array(secret.utf8)))&issuer=\(issuerQuery)"
   }
 
-  /// RFC 4648 base32, without padding (as authenticator apps take it).
+  /// RFC 4648 base32 in capitals, without padding (as authenticator apps take it).
   static func base32(_ bytes: [UInt8]) -> String {
-    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
-    var output = ""
-    var buffer: UInt32 = 0
-    var bits = 0
-    for byte in bytes {
-      buffer = (buffer << 8) | UInt32(byte)
-      bits += 8
-      while bits >= 5 {
-        output.append(alphabet[Int((buffer >> UInt32(bits - 5)) & 31)])
-        bits -= 5
-      }
-    }
-    if bits > 0 { output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
-    return output
+    Base32.encode(bytes).uppercased()
   }
 
   private static func equal(_ a: String, _ b: String) -> Bool {

@@ -47,7 +47,14 @@ extension DeskServer {
       let file = try self.releaseFile(context)
       let asked = PreviewRequest(request, defaultAddress: signedIn.user.email)
       // Composing, signing and rendering are blocking work.
-      return try await BlockingWork.run { self.page("preview", try self.previewValues(file, asked), for: signedIn) }
+      return try await BlockingWork.run {
+        // Kept for a few seconds while the release's files are unchanged (DeskCache).
+        let key = ["preview", file.name, asked.address, asked.list ?? "", asked.language ?? ""].joined(separator: "\u{0}")
+        let values = try self.cache.value(key, fingerprint: self.fingerprint(ofRelease: file.name), lifetime: DeskCache.Lifetime.preview) {
+          DeskPageValues(values: try self.previewValues(file, asked))
+        }
+        return self.page("preview", values.values, for: signedIn)
+      }
     }
     router.get(RouterPath(DeskRoute.previewMessage.pattern)) { request, context in
       let signedIn = try await self.require(.viewer, request)

@@ -20,22 +20,29 @@ extension DeskServer {
   }
 
   /// One entry per release file in Releases/ that is not a translation, newest file name first.
+  /// Kept for `DeskCache.Lifetime.releases` while no file in Releases/ changes.
   func releaseEntries() throws -> [[String: String]] {
     let folder = mailroom.workspace.releasesDirectory
-    let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
-      .filter { DeskReleaseFile.isPlainName($0) && Release.fileLanguage($0) == nil }
-      .sorted(by: >)
-    let sent = try mailroom.store.sentReleases()
-    let published = Set(try mailroom.store.publications().map(\.slug))
-    let sends = try mailroom.store.deskSends()
-    return names.map { releaseEntry($0, sent: sent, published: published, sends: sends) }
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { DeskReleaseFile.isPlainName($0) }
+    let fingerprint = Self.workspaceFingerprint(mailroom.workspace) + ["\(mailroom.store.generation)"] + files
+      + DeskCache.fingerprint(files.map { folder.appendingPathComponent($0) })
+    return try cache.value("releases", fingerprint: fingerprint, lifetime: DeskCache.Lifetime.releases) {
+      let names = files.filter { Release.fileLanguage($0) == nil }.sorted(by: >)
+      let sent = try mailroom.store.sentReleases()
+      let published = Set(try mailroom.store.publications().map(\.slug))
+      let sends = try mailroom.store.deskSends()
+      return names.map { releaseEntry($0, sent: sent, published: published, sends: sends) }
+    }
   }
 
-  /// The entry of one release file (by its name in Releases/), read from the store.
+  /// The entry of one release file (by its name in Releases/), read from the store; kept
+  /// like the list.
   func releaseEntry(_ name: String) throws -> [String: String] {
-    releaseEntry(
-      name, sent: try mailroom.store.sentReleases(), published: Set(try mailroom.store.publications().map(\.slug)),
-      sends: try mailroom.store.deskSends())
+    try cache.value("release:" + name, fingerprint: fingerprint(ofRelease: name), lifetime: DeskCache.Lifetime.releases) {
+      releaseEntry(
+        name, sent: try mailroom.store.sentReleases(), published: Set(try mailroom.store.publications().map(\.slug)),
+        sends: try mailroom.store.deskSends())
+    }
   }
 
   /// The entry of one release file: title, date, languages, lists, embargo, state, its

@@ -84,7 +84,7 @@ extension DeskServer {
     if let running = try await BlockingWork.run({ try self.sends.unfinished(file: file.name) }), let campaign = running.campaign {
       values["running"] = DeskPage.campaign(campaign).path
     }
-    let planned = try await plan(DeskSendRequest(), file: file)
+    let planned = try await plan(DeskSendRequest(), file: file, kept: true)
     let known = try await BlockingWork.run { () -> (lists: [String], campaigns: [CampaignID]) in
       (try self.mailroom.store.lists().map(\.name), try self.mailroom.store.campaigns(ofRelease: Release.slug(naming: file.name)))
     }
@@ -278,23 +278,42 @@ extension DeskServer {
   }
 
   /// The plan of `options` for the release file, made off the event loop.
+  /// - Parameter kept: whether a plan made in the last few seconds, while the release's files
+  ///   are unchanged, will do (the send page; never the confirmation or the send).
+  func plan(_ options: DeskSendRequest, file: DeskReleaseFile, kept: Bool = false) async throws -> Result<CampaignPlan, PlanFailure> {
+    guard kept else { return try await plan(options, file: file) }
+    return try await BlockingWork.run {
+      try self.cache.value("plan:" + file.name, fingerprint: self.fingerprint(ofRelease: file.name), lifetime: DeskCache.Lifetime.plan) {
+        DeskPlanned(result: try self.planNow(options, file: file))
+      }
+    }.result
+  }
+
   func plan(_ options: DeskSendRequest, file: DeskReleaseFile) async throws -> Result<CampaignPlan, PlanFailure> {
+    try await BlockingWork.run { DeskPlanned(result: try self.planNow(options, file: file)) }.result
+  }
+
+  /// The plan of `options` for `file`, made now (blocking).
+  func planNow(_ options: DeskSendRequest, file: DeskReleaseFile) throws -> Result<CampaignPlan, PlanFailure> {
     // No lists chosen: the release's own.
     let request = options.campaignRequest(path: file.url.path)
-    return try await BlockingWork.run { () -> Result<CampaignPlan, PlanFailure> in
-      do {
-        return .success(try self.mailroom.plan(request, now: self.mailroom.clock.now))
-      } catch let error as CampaignError where error.code == .releaseHasErrors {
-        let release = try? self.mailroom.workspace.releaseFamily(file.url.path).first
-        return .failure(PlanFailure(
-          message: Self.sentence(error.summary), diagnostics: error.diagnostics, title: release?.title, lists: release?.lists ?? []))
-      } catch let error as CampaignError where error.code == .correctionWaiting {
-        return .failure(PlanFailure(message: Self.sentence(error.summary), field: "correction"))
-      } catch let error as StoreError where error.code == .notFound || error.code == .invalidInput {
-        return .failure(PlanFailure(message: Self.sentence(error.summary), field: request.correctionOf == nil ? "lists" : "correction"))
-      } catch let error as any HeraldError {
-        return .failure(PlanFailure(message: Self.sentence(error.summary)))
-      }
+    do {
+      return .success(try self.mailroom.plan(request, now: self.mailroom.clock.now))
+    } catch let error as CampaignError where error.code == .releaseHasErrors {
+      let release = try? self.mailroom.workspace.releaseFamily(file.url.path).first
+      return .failure(PlanFailure(
+        message: Self.sentence(error.summary), diagnostics: error.diagnostics, title: release?.title, lists: release?.lists ?? []))
+    } catch let error as CampaignError where error.code == .correctionWaiting {
+      return .failure(PlanFailure(message: Self.sentence(error.summary), field: "correction"))
+    } catch let error as StoreError where error.code == .notFound || error.code == .invalidInput {
+      return .failure(PlanFailure(message: Self.sentence(error.summary), field: request.correctionOf == nil ? "lists" : "correction"))
+    } catch let error as any HeraldError {
+      return .failure(PlanFailure(message: Self.sentence(error.summary)))
     }
   }
+}
+
+/// A plan (or why there is none) handed from the blocking pool to the page once.
+struct DeskPlanned: @unchecked Sendable {
+  var result: Result<CampaignPlan, DeskServer.PlanFailure>
 }

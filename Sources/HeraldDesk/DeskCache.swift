@@ -1,0 +1,95 @@
+import Foundation
+import HeraldCompose
+import HeraldCore
+import HeraldWorkspace
+
+/// What the desk's heavier pages are made from, kept for a few seconds: the releases list,
+/// a release's entry, its preview, its plan. A value is used again only while the files it
+/// was made from are unchanged (their size and time of change, the Releases/ folder's, the
+/// release's own folder's, herald.yml's and the templates'), the store has not been written
+/// by this process, and it is younger than its page's lifetime, which bounds how long a
+/// change made by another process (`herald` on the command line) takes to show. What is shown to be confirmed is never from here: the
+/// confirmation and the send plan afresh.
+final class DeskCache: @unchecked Sendable {  // every access holds the lock
+  /// How long each kind of value is used.
+  enum Lifetime {
+    /// The releases list and a release's entry.
+    static let releases: TimeInterval = 2
+    /// A preview: composing, signing and verifying the email.
+    static let preview: TimeInterval = 10
+    /// A plan: the audience counted over the whole store.
+    static let plan: TimeInterval = 3
+  }
+
+  private struct Entry {
+    var value: Any
+    var fingerprint: [String]
+    var made: Date
+  }
+
+  private let lock = NSLock()
+  private var entries: [String: Entry] = [:]
+  private let clock: WallClock
+  /// The most values kept (the oldest go first).
+  private let capacity = 256
+
+  init(clock: WallClock) {
+    self.clock = clock
+  }
+
+  /// The value kept under `key` if its fingerprint is `fingerprint` and it is younger than
+  /// `lifetime`; otherwise `make()`'s, kept for next time (an error is not kept).
+  func value<Value>(_ key: String, fingerprint: [String], lifetime: TimeInterval, _ make: () throws -> Value) rethrows -> Value {
+    let now = clock.now
+    if let entry = lock.withLock({ entries[key] }), entry.fingerprint == fingerprint, now.timeIntervalSince(entry.made) < lifetime,
+      let value = entry.value as? Value
+    {
+      return value
+    }
+    let value = try make()
+    lock.withLock {
+      if entries.count >= capacity, let oldest = entries.min(by: { $0.value.made < $1.value.made })?.key { entries[oldest] = nil }
+      entries[key] = Entry(value: value, fingerprint: fingerprint, made: now)
+    }
+    return value
+  }
+
+  /// Forgets everything (after the desk itself changed a release or the store).
+  func clear() {
+    lock.withLock { entries.removeAll() }
+  }
+
+  /// The size and time of change of each path (or "-" when it is missing): cheap to read, and
+  /// different as soon as a file is written, replaced or removed.
+  static func fingerprint(_ urls: [URL]) -> [String] {
+    urls.map { url in
+      var info = stat()
+      guard stat(url.path, &info) == 0 else { return "-" }
+      return "\(info.st_size):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ino)"
+    }
+  }
+}
+
+extension DeskServer {
+  /// The files a release file's pages are made from: Releases/ itself (a file added, renamed
+  /// or replaced), the release and its translations, its folder of photos and files,
+  /// herald.yml and the templates.
+  func fingerprint(ofRelease name: String) -> [String] {
+    let workspace = mailroom.workspace
+    let folder = workspace.releasesDirectory
+    let slug = Release.slug(naming: name)
+    let family = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+      .filter { $0 == slug + ".md" || ($0.hasPrefix(slug + ".") && $0.hasSuffix(".md")) }.sorted()
+    return Self.workspaceFingerprint(workspace) + ["\(mailroom.store.generation)"] + family
+      + DeskCache.fingerprint([folder.appendingPathComponent(slug)] + family.map { folder.appendingPathComponent($0) })
+  }
+
+  /// Releases/, herald.yml and the template folders.
+  static func workspaceFingerprint(_ workspace: Workspace) -> [String] {
+    let templates = workspace.templatesDirectory
+    return DeskCache.fingerprint([
+      workspace.releasesDirectory, workspace.configurationFile, templates, templates.appendingPathComponent("web"),
+      templates.appendingPathComponent("strings"), workspace.mediaDirectory,
+    ])
+  }
+}
