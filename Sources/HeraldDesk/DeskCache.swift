@@ -25,6 +25,8 @@ final class DeskCache: @unchecked Sendable {  // every access holds the lock
     var value: Any
     var fingerprint: [String]
     var made: Date
+    /// Whether a request is making it again (others use this one meanwhile).
+    var refreshing = false
   }
 
   private let lock = NSLock()
@@ -38,17 +40,30 @@ final class DeskCache: @unchecked Sendable {  // every access holds the lock
   }
 
   /// The value kept under `key` if its fingerprint is `fingerprint` and it is younger than
-  /// `lifetime`; otherwise `make()`'s, kept for next time (an error is not kept).
+  /// `lifetime`; otherwise `make()`'s, kept for next time (an error is not kept). While one
+  /// request makes an older value again, the others use the older one rather than all making
+  /// it at once; a value whose files changed is never used.
   func value<Value>(_ key: String, fingerprint: [String], lifetime: TimeInterval, _ make: () throws -> Value) rethrows -> Value {
     let now = clock.now
-    if let entry = lock.withLock({ entries[key] }), entry.fingerprint == fingerprint, now.timeIntervalSince(entry.made) < lifetime,
-      let value = entry.value as? Value
-    {
-      return value
+    let kept: Value? = lock.withLock {
+      guard var entry = entries[key], entry.fingerprint == fingerprint, let value = entry.value as? Value else { return nil }
+      if now.timeIntervalSince(entry.made) < lifetime || entry.refreshing { return value }
+      entry.refreshing = true
+      entries[key] = entry
+      return nil
     }
-    let value = try make()
+    if let kept { return kept }
+    let value: Value
+    do {
+      value = try make()
+    } catch {
+      lock.withLock { entries[key]?.refreshing = false }
+      throw error
+    }
     lock.withLock {
-      if entries.count >= capacity, let oldest = entries.min(by: { $0.value.made < $1.value.made })?.key { entries[oldest] = nil }
+      if entries.count >= capacity, entries[key] == nil, let oldest = entries.min(by: { $0.value.made < $1.value.made })?.key {
+        entries[oldest] = nil
+      }
       entries[key] = Entry(value: value, fingerprint: fingerprint, made: now)
     }
     return value
