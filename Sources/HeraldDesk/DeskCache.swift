@@ -2,6 +2,9 @@ import Foundation
 import HeraldCompose
 import HeraldCore
 import HeraldWorkspace
+import HTTPTypes
+import Hummingbird
+import NIOCore
 
 /// What the desk's heavier pages are made from, kept for a few seconds: the releases list,
 /// a release's entry, its preview, its plan. A value is used again only while the files it
@@ -69,6 +72,27 @@ final class DeskCache: @unchecked Sendable {  // every access holds the lock
     return value
   }
 
+  /// The value kept under `key` if its fingerprint is `fingerprint` and it is younger than
+  /// `lifetime` (for a value made by async work: `keep` it afterwards).
+  func kept<Value>(_ key: String, fingerprint: [String], lifetime: TimeInterval) -> Value? {
+    let now = clock.now
+    return lock.withLock {
+      guard let entry = entries[key], entry.fingerprint == fingerprint, now.timeIntervalSince(entry.made) < lifetime else { return nil }
+      return entry.value as? Value
+    }
+  }
+
+  /// Keeps `value` under `key`, made from files with `fingerprint`.
+  func keep<Value>(_ value: Value, _ key: String, fingerprint: [String]) {
+    let now = clock.now
+    lock.withLock {
+      if entries.count >= capacity, entries[key] == nil, let oldest = entries.min(by: { $0.value.made < $1.value.made })?.key {
+        entries[oldest] = nil
+      }
+      entries[key] = Entry(value: value, fingerprint: fingerprint, made: now)
+    }
+  }
+
   /// Forgets everything (after the desk itself changed a release or the store).
   func clear() {
     lock.withLock { entries.removeAll() }
@@ -106,5 +130,22 @@ extension DeskServer {
       workspace.releasesDirectory, workspace.configurationFile, templates, templates.appendingPathComponent("web"),
       templates.appendingPathComponent("strings"), workspace.mediaDirectory,
     ])
+  }
+}
+
+/// A page's HTML and status, kept to answer again (the cache keeps it per session: the
+/// signed-in name and the form token are in it).
+struct DeskRenderedPage: Sendable {
+  let status: HTTPResponse.Status
+  let body: ByteBuffer
+
+  init(status: HTTPResponse.Status = .ok, html: String) {
+    self.status = status
+    body = ByteBuffer(string: html)
+  }
+
+  /// The response: HTML, never stored by a browser or a proxy.
+  func response() -> Response {
+    Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"], body: .init(byteBuffer: body))
   }
 }

@@ -255,6 +255,11 @@ package final class DeskServer: Sendable {
   /// A page rendered for `signedIn` (nil: the sign-in page) with `values`.
   /// - Parameter csrf: the form token of a session that is not signed in yet (the code page's).
   func page(_ name: String, _ values: [String: Any], for signedIn: DeskSignedIn?, csrf: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+    DeskRenderedPage(status: status, html: html(name, values, for: signedIn, csrf: csrf)).response()
+  }
+
+  /// The HTML of a page rendered for `signedIn` with `values`.
+  func html(_ name: String, _ values: [String: Any], for signedIn: DeskSignedIn?, csrf: String? = nil) -> String {
     var context: [String: Any] = ["site": site, "strings": strings]
     if let csrf { context["csrf"] = csrf }
     if let signedIn {
@@ -263,9 +268,7 @@ package final class DeskServer: Sendable {
       context["csrf"] = signedIn.session.formToken
     }
     for (key, value) in values { context[key] = value }
-    return Response(
-      status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-      body: .init(byteBuffer: ByteBuffer(string: pages.render(name, context))))
+    return pages.render(name, context)
   }
 
   func userValues(_ user: DeskUser) -> [String: Any] {

@@ -18,8 +18,9 @@ package final class SubscriberStore: Sendable {
   let checkpointer: WALCheckpointer
   private let writes = Shared(0)
 
-  /// How many writes this store (this process) has made: a page kept for a few seconds is
-  /// made again once it changes (the desk's cache). Another process's writes are not counted.
+  /// How many writes that changed rows this store (this process) has made: a page kept for a
+  /// few seconds is made again once it changes (the desk's cache). Another process's writes
+  /// are not counted.
   package var generation: Int { writes.value }
 
   /// The store's files that other users could read when it was opened, made owner-only
@@ -85,11 +86,14 @@ package final class SubscriberStore: Sendable {
   /// Runs a write transaction, turning SQLite errors into `StoreError`s.
   func write<T>(_ body: (Database) throws -> T) throws -> T {
     do {
-      defer {
-        writes.withLock { $0 += 1 }
-        checkpointer.wrote()
+      defer { checkpointer.wrote() }
+      return try pool.write { db in
+        let before = db.totalChangesCount
+        let result = try body(db)
+        // Only a write that changed rows counts (applying no pending unsubscribes does not).
+        if db.totalChangesCount != before { writes.withLock { $0 += 1 } }
+        return result
       }
-      return try pool.write(body)
     } catch let error as StoreError {
       throw error
     } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {

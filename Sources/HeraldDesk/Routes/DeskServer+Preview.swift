@@ -48,12 +48,13 @@ extension DeskServer {
       let asked = PreviewRequest(request, defaultAddress: signedIn.user.email)
       // Composing, signing and rendering are blocking work.
       return try await BlockingWork.run {
-        // Kept for a few seconds while the release's files are unchanged (DeskCache).
-        let key = ["preview", file.name, asked.address, asked.list ?? "", asked.language ?? ""].joined(separator: "\u{0}")
-        let values = try self.cache.value(key, fingerprint: self.fingerprint(ofRelease: file.name), lifetime: DeskCache.Lifetime.preview) {
-          DeskPageValues(values: try self.previewValues(file, asked))
+        // Kept for a few seconds while the release's files are unchanged (DeskCache), as this
+        // session's page (its name and form token are in it).
+        let key = ["preview", signedIn.session.id, file.name, asked.address, asked.list ?? "", asked.language ?? ""].joined(separator: "\u{0}")
+        let page = try self.cache.value(key, fingerprint: self.fingerprint(ofRelease: file.name), lifetime: DeskCache.Lifetime.preview) {
+          DeskRenderedPage(html: self.html("preview", try self.previewValues(file, asked), for: signedIn))
         }
-        return self.page("preview", values.values, for: signedIn)
+        return page.response()
       }
     }
     router.get(RouterPath(DeskRoute.previewMessage.pattern)) { request, context in

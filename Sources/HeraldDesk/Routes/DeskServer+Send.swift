@@ -19,7 +19,13 @@ extension DeskServer {
     router.get(RouterPath(DeskRoute.send.pattern)) { request, context in
       let signedIn = try await self.require(.sender, request)
       let file = try self.releaseFile(context)
-      return try await self.sendPage(signedIn, file)
+      // The page as first shown is kept for a few seconds, as this session's (DeskCache).
+      let key = "send\u{0}" + signedIn.session.id + "\u{0}" + file.name
+      let fingerprint = try await BlockingWork.run { self.fingerprint(ofRelease: file.name) }
+      if let kept: DeskRenderedPage = self.cache.kept(key, fingerprint: fingerprint, lifetime: DeskCache.Lifetime.plan) { return kept.response() }
+      let page = try await self.sendPage(signedIn, file, rendered: true)
+      self.cache.keep(page.rendered!, key, fingerprint: fingerprint)
+      return page.response
     }
     router.post(RouterPath(DeskRoute.send.pattern)) { request, context in
       let (signedIn, form) = try await self.requireForm(.sender, request, context)
@@ -76,6 +82,14 @@ extension DeskServer {
     _ signedIn: DeskSignedIn, _ file: DeskReleaseFile, form: FormBody? = nil, errors: [String: String] = [:], problem: String? = nil,
     notice: String? = nil, status: HTTPResponse.Status = .ok
   ) async throws -> Response {
+    try await sendPage(signedIn, file, form: form, errors: errors, problem: problem, notice: notice, status: status, rendered: false).response
+  }
+
+  /// The send page, and its HTML when `rendered` (to keep it).
+  func sendPage(
+    _ signedIn: DeskSignedIn, _ file: DeskReleaseFile, form: FormBody? = nil, errors: [String: String] = [:], problem: String? = nil,
+    notice: String? = nil, status: HTTPResponse.Status = .ok, rendered: Bool
+  ) async throws -> (response: Response, rendered: DeskRenderedPage?) {
     var values: [String: Any] = [
       "file": file.name, "title": file.name, "links": sendLinks(file), "errors": errors, "time_zone": mailroom.configuration.compose.timeZone.identifier,
     ]
@@ -116,7 +130,8 @@ extension DeskServer {
     values["again"] = form.map { field($0, "again") == "on" } ?? false
     values["can_send"] = values["check_errors"] == nil
     values["has_check_errors"] = values["check_errors"] != nil
-    return page("send", values, for: signedIn, status: status)
+    let page = DeskRenderedPage(status: status, html: html("send", values, for: signedIn))
+    return (page.response(), rendered ? page : nil)
   }
 
   /// The confirmation of the options in `form` (or the send page with what is wrong with them).
