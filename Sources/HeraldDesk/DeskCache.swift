@@ -19,9 +19,9 @@ final class DeskCache: @unchecked Sendable {  // every access holds the lock
     /// The releases list and a release's entry.
     static let releases: TimeInterval = 2
     /// A preview: composing, signing and verifying the email.
-    static let preview: TimeInterval = 10
-    /// A plan: the audience counted over the whole store.
-    static let plan: TimeInterval = 3
+    static let preview: TimeInterval = 30
+    /// A plan: the audience counted over the whole store (made again in the background).
+    static let plan: TimeInterval = 30
   }
 
   private struct Entry {
@@ -79,6 +79,20 @@ final class DeskCache: @unchecked Sendable {  // every access holds the lock
     return lock.withLock {
       guard let entry = entries[key], entry.fingerprint == fingerprint, now.timeIntervalSince(entry.made) < lifetime else { return nil }
       return entry.value as? Value
+    }
+  }
+
+  /// The value kept under `key` for `fingerprint`, however old, and whether the caller
+  /// should make it again (it is older than `lifetime` and nobody else is making it: the
+  /// caller now is, and `keep`s the new one).
+  func stale<Value>(_ key: String, fingerprint: [String], lifetime: TimeInterval) -> (value: Value, remake: Bool)? {
+    let now = clock.now
+    return lock.withLock {
+      guard var entry = entries[key], entry.fingerprint == fingerprint, let value = entry.value as? Value else { return nil }
+      guard now.timeIntervalSince(entry.made) >= lifetime, !entry.refreshing else { return (value, false) }
+      entry.refreshing = true
+      entries[key] = entry
+      return (value, true)
     }
   }
 

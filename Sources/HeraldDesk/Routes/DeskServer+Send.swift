@@ -22,7 +22,18 @@ extension DeskServer {
       // The page as first shown is kept for a few seconds, as this session's (DeskCache).
       let key = "send\u{0}" + signedIn.session.id + "\u{0}" + file.name
       let fingerprint = try await BlockingWork.run { self.fingerprint(ofRelease: file.name) }
-      if let kept: DeskRenderedPage = self.cache.kept(key, fingerprint: fingerprint, lifetime: DeskCache.Lifetime.plan) { return kept.response() }
+      if let (kept, remake): (DeskRenderedPage, Bool) = self.cache.stale(key, fingerprint: fingerprint, lifetime: DeskCache.Lifetime.plan) {
+        // Older than its lifetime: this answer is the kept page, and the plan is made again
+        // meanwhile, so that nobody waits for it.
+        if remake {
+          Task {
+            // A plan that cannot be made now: the kept page serves until the next try.
+            let page = (try? await self.sendPage(signedIn, file, rendered: true).rendered) ?? kept
+            self.cache.keep(page, key, fingerprint: fingerprint)
+          }
+        }
+        return kept.response()
+      }
       let page = try await self.sendPage(signedIn, file, rendered: true)
       self.cache.keep(page.rendered!, key, fingerprint: fingerprint)
       return page.response
