@@ -6,7 +6,7 @@ import HeraldCore
 extension SubscriberStore {
   /// Records a new session.
   package func addDeskSession(_ session: DeskSession) throws {
-    try write { db in
+    try write(counted: false) { db in
       try db.execute(
         sql: """
           INSERT INTO desk_session (id, user_id, form_token, created_at, last_seen_at, ip, user_agent, revoked, awaiting_code)
@@ -40,21 +40,21 @@ extension SubscriberStore {
 
   /// Notes that a session was used at `now` (its idle time starts again).
   package func touchDeskSession(_ id: String, at now: Date) throws {
-    try write { db in
+    try write(counted: false) { db in
       try db.execute(sql: "UPDATE desk_session SET last_seen_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, id])
     }
   }
 
   /// Ends one session (sign-out, expiry).
   package func revokeDeskSession(_ id: String) throws {
-    try write { db in
+    try write(counted: false) { db in
       try db.execute(sql: "UPDATE desk_session SET revoked = 1 WHERE id = ?", arguments: [id])
     }
   }
 
   /// Ends every session of a user but `keeping`.
   package func revokeDeskSessions(of user: DeskUserID, keeping session: String? = nil) throws {
-    try write { db in try Self.revokeDeskSessions(of: user, except: session, db) }
+    try write(counted: false) { db in try Self.revokeDeskSessions(of: user, except: session, db) }
   }
 
   static func revokeDeskSessions(of user: DeskUserID, except session: String?, _ db: Database) throws {
@@ -69,7 +69,7 @@ extension SubscriberStore {
   /// Records a sign-in: who tried (the address as typed, lowercased), from where, when, and
   /// whether it succeeded. Sign-ins older than `deskSignInRecordDays` are deleted.
   package func recordDeskSignIn(email: String, ip: String, at now: Date, ok: Bool) throws {
-    try write { db in
+    try write(counted: false) { db in
       try db.execute(
         sql: "DELETE FROM desk_signin_attempt WHERE at < ?",
         arguments: [now.timeIntervalSince1970 - Double(Self.deskSignInRecordDays) * 86_400])

@@ -84,14 +84,16 @@ package final class SubscriberStore: Sendable {
   }
 
   /// Runs a write transaction, turning SQLite errors into `StoreError`s.
-  func write<T>(_ body: (Database) throws -> T) throws -> T {
+  /// - Parameter counted: whether a change counts in `generation` (sessions and sign-ins do
+  ///   not: no page is made from them).
+  func write<T>(counted: Bool = true, _ body: (Database) throws -> T) throws -> T {
     do {
       defer { checkpointer.wrote() }
       return try pool.write { db in
         let before = db.totalChangesCount
         let result = try body(db)
         // Only a write that changed rows counts (applying no pending unsubscribes does not).
-        if db.totalChangesCount != before { writes.withLock { $0 += 1 } }
+        if counted && db.totalChangesCount != before { writes.withLock { $0 += 1 } }
         return result
       }
     } catch let error as StoreError {
