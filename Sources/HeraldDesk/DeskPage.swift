@@ -57,6 +57,94 @@ enum DeskPage: Sendable, Hashable {
   /// Removing a file of the release's folder (POST): `/releases/FILE/files/remove`.
   case removeFile(file: String)
 
+  // Inquiries: the shared inbox of journalists' questions.
+  /// The inquiries, filtered: `/inquiries[?status=S&release=FILE&assignee=mine|nobody|ID&q=TEXT]`.
+  case inquiries(status: String? = nil, release: String? = nil, assignee: String? = nil, search: String? = nil)
+  /// An inquiry and its whole thread: `/inquiries/ID`.
+  case inquiry(Int64)
+  /// Assigning it to a desk user (POST): `/inquiries/ID/assign`.
+  case inquiryAssign(Int64)
+  /// A note on it (POST): `/inquiries/ID/note`.
+  case inquiryNote(Int64)
+  /// Its status (POST): `/inquiries/ID/status`.
+  case inquiryStatus(Int64)
+  /// Its deadline and priority (POST): `/inquiries/ID/deadline`.
+  case inquiryDeadline(Int64)
+  /// A reply's preview (POST): `/inquiries/ID/reply`.
+  case inquiryReply(Int64)
+  /// The reply, sent (POST): `/inquiries/ID/reply/send`.
+  case inquiryReplySend(Int64)
+
+  // Received mail: every message the inbox read, by class.
+  /// The messages read: `/inbox[?class=CLASS]`.
+  case inbox(kind: String? = nil)
+  /// One message read, shown safely: `/inbox/ID`.
+  case received(Int64)
+  /// Its HTML, sanitised, for a sandboxed frame: `/inbox/ID/message.html`.
+  case receivedHTML(Int64)
+  /// One of its attachments, as a download: `/inbox/ID/attachments/N/NAME`.
+  case receivedAttachment(Int64, index: Int, name: String)
+  /// Correcting its class (POST): `/inbox/ID/reclassify`.
+  case reclassify(Int64)
+
+  // Subscribers and lists.
+  /// The subscribers, searched: `/subscribers[?q=TEXT]`.
+  case subscribers(search: String? = nil)
+  /// Adding one: `/subscribers/new`.
+  case newSubscriber
+  /// A subscriber: memberships, consent, deliveries, what came back: `/subscribers/ID`.
+  case subscriber(Int64)
+  /// Editing their details: `/subscribers/ID/edit`.
+  case editSubscriber(Int64)
+  /// Unsubscribing them (POST): `/subscribers/ID/unsubscribe`.
+  case unsubscribeSubscriber(Int64)
+  /// Suppressing their address or domain (POST): `/subscribers/ID/suppress`.
+  case suppressSubscriber(Int64)
+  /// Forgetting them, after a confirmation (admins): `/subscribers/ID/forget`.
+  case forgetSubscriber(Int64)
+  /// The suppressed addresses and domains: `/suppressions`.
+  case suppressions
+  /// The lists: `/lists`.
+  case lists
+  /// A new list: `/lists/new`.
+  case newList
+  /// A list: its settings and members' figures: `/lists/NAME`.
+  case list(String)
+  /// Its members as CSV: `/lists/NAME/export.csv`.
+  case listExport(String)
+  /// Importing a CSV into it (upload, mapping, dry run): `/lists/NAME/import`.
+  case listImport(String)
+  /// An import's progress and result: `/lists/NAME/imports/ID`.
+  case listImportRun(String, Int64)
+
+  // Reports.
+  /// Every release's figures: `/reports`.
+  case reports
+  /// A release's report with its charts: `/releases/FILE/report`.
+  case releaseReport(file: String)
+  /// The same as CSV: `/releases/FILE/report.csv`.
+  case releaseReportCSV(file: String)
+  /// A campaign's report: `/campaigns/ID/report`.
+  case campaignReport(CampaignID)
+  /// The same as CSV: `/campaigns/ID/report.csv`.
+  case campaignReportCSV(CampaignID)
+
+  // The Outbox and the audit.
+  /// The Outbox by state and campaign, deferrals by reason: `/outbox[?state=S&campaign=ID]`.
+  case outbox(state: String? = nil, campaign: String? = nil)
+  /// Holding messages (POST): `/outbox/hold`.
+  case outboxHold
+  /// Letting held messages go (POST): `/outbox/release`.
+  case outboxRelease
+  /// Making deferred messages due now (POST): `/outbox/retry`.
+  case outboxRetry
+  /// Deleting finished messages (POST): `/outbox/purge`.
+  case outboxPurge
+  /// Who did what, for administrators: `/audit`.
+  case audit
+  /// The audit as CSV: `/audit.csv`.
+  case auditExport
+
   /// The route the page is served at.
   var route: DeskRoute {
     switch self {
@@ -83,6 +171,45 @@ enum DeskPage: Sendable, Hashable {
     case .testCopy: return .testCopy
     case .campaign: return .campaign
     case .removeFile: return .removeFile
+    case .inquiries: return .inquiries
+    case .inquiry: return .inquiry
+    case .inquiryAssign: return .inquiryAssign
+    case .inquiryNote: return .inquiryNote
+    case .inquiryStatus: return .inquiryStatus
+    case .inquiryDeadline: return .inquiryDeadline
+    case .inquiryReply: return .inquiryReply
+    case .inquiryReplySend: return .inquiryReplySend
+    case .inbox: return .inbox
+    case .received: return .received
+    case .receivedHTML: return .receivedHTML
+    case .receivedAttachment: return .receivedAttachment
+    case .reclassify: return .reclassify
+    case .subscribers: return .subscribers
+    case .newSubscriber: return .newSubscriber
+    case .subscriber: return .subscriber
+    case .editSubscriber: return .editSubscriber
+    case .unsubscribeSubscriber: return .unsubscribeSubscriber
+    case .suppressSubscriber: return .suppressSubscriber
+    case .forgetSubscriber: return .forgetSubscriber
+    case .suppressions: return .suppressions
+    case .lists: return .lists
+    case .newList: return .newList
+    case .list: return .list
+    case .listExport: return .listExport
+    case .listImport: return .listImport
+    case .listImportRun: return .listImportRun
+    case .reports: return .reports
+    case .releaseReport: return .releaseReport
+    case .releaseReportCSV: return .releaseReportCSV
+    case .campaignReport: return .campaignReport
+    case .campaignReportCSV: return .campaignReportCSV
+    case .outbox: return .outbox
+    case .outboxHold: return .outboxHold
+    case .outboxRelease: return .outboxRelease
+    case .outboxRetry: return .outboxRetry
+    case .outboxPurge: return .outboxPurge
+    case .audit: return .audit
+    case .auditExport: return .auditExport
     }
   }
 
@@ -98,7 +225,22 @@ enum DeskPage: Sendable, Hashable {
     case .previewPage(let file, let language):
       return route.path(file) + Self.query([("language", language)])
     case .previewFile(let file, let digest, let name): return route.path(file, digest, name)
-    case .campaign(let id): return route.path(id.description)
+    case .campaign(let id), .campaignReport(let id), .campaignReportCSV(let id): return route.path(id.description)
+    case .releaseReport(let file), .releaseReportCSV(let file): return route.path(file)
+    case .inquiries(let status, let release, let assignee, let search):
+      return route.path() + Self.query([("status", status), ("release", release), ("assignee", assignee), ("q", search)])
+    case .inquiry(let id), .inquiryAssign(let id), .inquiryNote(let id), .inquiryStatus(let id), .inquiryDeadline(let id),
+      .inquiryReply(let id), .inquiryReplySend(let id), .received(let id), .receivedHTML(let id), .reclassify(let id),
+      .subscriber(let id), .editSubscriber(let id), .unsubscribeSubscriber(let id), .suppressSubscriber(let id), .forgetSubscriber(let id):
+      return route.path(String(id))
+    case .inbox(let kind): return route.path() + Self.query([("class", kind)])
+    case .receivedAttachment(let id, let index, let name): return route.path(String(id), String(index), name)
+    case .subscribers(let search): return route.path() + Self.query([("q", search)])
+    case .newSubscriber, .suppressions, .lists, .newList, .reports, .outboxHold, .outboxRelease, .outboxRetry, .outboxPurge, .audit, .auditExport:
+      return route.path()
+    case .list(let name), .listExport(let name), .listImport(let name): return route.path(name)
+    case .listImportRun(let name, let id): return route.path(name, String(id))
+    case .outbox(let state, let campaign): return route.path() + Self.query([("state", state), ("campaign", campaign)])
     }
   }
 
@@ -139,6 +281,45 @@ struct DeskRoute: Sendable, Hashable, CustomStringConvertible {
   static let testCopy = DeskRoute("/releases/:file/send/test")
   static let campaign = DeskRoute("/campaigns/:campaign")
   static let removeFile = DeskRoute("/releases/:file/files/remove")
+  static let inquiries = DeskRoute("/inquiries")
+  static let inquiry = DeskRoute("/inquiries/:inquiry")
+  static let inquiryAssign = DeskRoute("/inquiries/:inquiry/assign")
+  static let inquiryNote = DeskRoute("/inquiries/:inquiry/note")
+  static let inquiryStatus = DeskRoute("/inquiries/:inquiry/status")
+  static let inquiryDeadline = DeskRoute("/inquiries/:inquiry/deadline")
+  static let inquiryReply = DeskRoute("/inquiries/:inquiry/reply")
+  static let inquiryReplySend = DeskRoute("/inquiries/:inquiry/reply/send")
+  static let inbox = DeskRoute("/inbox")
+  static let received = DeskRoute("/inbox/:message")
+  static let receivedHTML = DeskRoute("/inbox/:message/message.html")
+  static let receivedAttachment = DeskRoute("/inbox/:message/attachments/:index/:name")
+  static let reclassify = DeskRoute("/inbox/:message/reclassify")
+  static let subscribers = DeskRoute("/subscribers")
+  static let newSubscriber = DeskRoute("/subscribers/new")
+  static let subscriber = DeskRoute("/subscribers/:subscriber")
+  static let editSubscriber = DeskRoute("/subscribers/:subscriber/edit")
+  static let unsubscribeSubscriber = DeskRoute("/subscribers/:subscriber/unsubscribe")
+  static let suppressSubscriber = DeskRoute("/subscribers/:subscriber/suppress")
+  static let forgetSubscriber = DeskRoute("/subscribers/:subscriber/forget")
+  static let suppressions = DeskRoute("/suppressions")
+  static let lists = DeskRoute("/lists")
+  static let newList = DeskRoute("/lists/new")
+  static let list = DeskRoute("/lists/:list")
+  static let listExport = DeskRoute("/lists/:list/export.csv")
+  static let listImport = DeskRoute("/lists/:list/import")
+  static let listImportRun = DeskRoute("/lists/:list/imports/:import")
+  static let reports = DeskRoute("/reports")
+  static let releaseReport = DeskRoute("/releases/:file/report")
+  static let releaseReportCSV = DeskRoute("/releases/:file/report.csv")
+  static let campaignReport = DeskRoute("/campaigns/:campaign/report")
+  static let campaignReportCSV = DeskRoute("/campaigns/:campaign/report.csv")
+  static let outbox = DeskRoute("/outbox")
+  static let outboxHold = DeskRoute("/outbox/hold")
+  static let outboxRelease = DeskRoute("/outbox/release")
+  static let outboxRetry = DeskRoute("/outbox/retry")
+  static let outboxPurge = DeskRoute("/outbox/purge")
+  static let audit = DeskRoute("/audit")
+  static let auditExport = DeskRoute("/audit.csv")
 
   /// The route's path with its parameters filled in, in order, percent-encoded.
   func path(_ values: String...) -> String {

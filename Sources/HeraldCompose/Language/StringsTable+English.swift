@@ -304,5 +304,12 @@ extension StringsTable {
     ("desk_state_sending", "Sending…"),
     ("desk_state_scheduled", "Scheduled for {time}"),
     ("desk_campaign_refresh_now", "Refresh"),
+    ("desk_nav_inquiries", "Inquiries"),
+    ("desk_nav_inbox", "Inbox"),
+    ("desk_nav_subscribers", "Subscribers"),
+    ("desk_nav_lists", "Lists"),
+    ("desk_nav_reports", "Reports"),
+    ("desk_nav_outbox", "Outbox"),
+    ("desk_nav_audit", "Audit"),
   ]
 }
