@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""make bench: the desk's pages under wrk with a signed-in session (issue 17).
+"""make bench: the desk's pages under wrk with a signed-in session (issues 17 and 18).
 
 A fresh workspace with COUNT subscribers on press-en (addresses reader{i}@example.com), the
 sample release and its Russian translation, and a desk user (`herald users add`, password on
-standard input). `herald serve --port 0 --no-deliver` runs the public site and the desk; the
+standard input). For issue 18's pages the store also holds a campaign of CAMPAIGN recipients
+(the list `correspondents`, the first CAMPAIGN readers: `herald send --list correspondents`
+delivered to Postfix's smtp-sink, so the delivery table has a row per recipient) and INQUIRIES
+inquiries about the release (an mbox of journalists' questions, "Re: SUBJECT", from the first
+INQUIRIES readers, read by `herald inbox import`). `herald serve --port 0 --no-deliver` runs the public site and the desk; the
 benchmark signs in through the desk's form (POST /sign-in, as a browser does) and sends the
 session's cookie with every request.
 
@@ -16,6 +20,10 @@ each, alternating:
             verified) with its headers and text part.
   plan      GET /releases/FILE/send: the plan: the audience of each list, who is left out and
             why (counted over the COUNT subscribers).
+  inquiries GET /inquiries: the shared inbox, the most urgent first (INQUIRIES in the store).
+  search    GET /subscribers?q=reader4242: a search by part of an address over COUNT subscribers.
+  person    GET /subscribers/ID: reader0's page: memberships, consent, deliveries, inquiries.
+  report    GET /releases/FILE/report: the release's figures and charts (CAMPAIGN deliveries).
   floor     GET / from `herald-bench http-floor --bytes N`: a Hummingbird 2 application with
             one route answering a fixed page of N bytes (the release list's size) with no
             work behind it: the peer, what any Hummingbird server reaches here.
@@ -26,10 +34,12 @@ Sign-in: SIGNINS sign-ins in a row through the form, one connection: each checks
 password with bcrypt at the desk's cost (12), so their rate is the hash's rate by design;
 reported as the time per sign-in.
 
-Target (issue 17): each desk page p99 < 50 ms with COUNT = 100,000; no non-2xx answers.
+Targets: each desk page p99 < 50 ms with COUNT = 100,000 (issue 17), with CAMPAIGN = 20,000 and
+INQUIRIES = 10,000 (issue 18); no non-2xx answers.
 Nothing is pinned: the server and wrk share the two cores.
 
-Usage: python3 Benchmarks/desk.py [SECONDS [RUNS [COUNT [SIGNINS]]]]   (default 10 3 100000 10)
+Usage: python3 Benchmarks/desk.py [SECONDS [RUNS [COUNT [SIGNINS [CAMPAIGN [INQUIRIES]]]]]]
+       (default 10 3 100000 10 20000 10000)
 """
 import http.client
 import os
@@ -44,6 +54,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import web  # noqa: E402  (the Server, wrk and run helpers of the web benchmark)
+from smtp_sink import Sink  # noqa: E402
 
 HERALD = web.HERALD
 FILE = "2020-03-31-water-report.md"
@@ -51,6 +62,9 @@ SECONDS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 RUNS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
 COUNT = int(sys.argv[3]) if len(sys.argv) > 3 else 100_000
 SIGNINS = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+CAMPAIGN = int(sys.argv[5]) if len(sys.argv) > 5 else 20_000
+INQUIRIES = int(sys.argv[6]) if len(sys.argv) > 6 else 10_000
+SUBJECT = "New study: cities lose a third of their drinking water to leaks"
 EMAIL = "claire@example.org"
 PASSWORD = "benchmark password, long enough"
 TARGET_P99_MS = 50.0
@@ -59,6 +73,10 @@ PAGES = {
     "overview": f"/releases/{FILE}",
     "preview": f"/releases/{FILE}/preview",
     "plan": f"/releases/{FILE}/send",
+    "inquiries": "/inquiries",
+    "search": "/subscribers?q=reader4242",
+    "person": None,  # reader0's page: its number is found by a search
+    "report": f"/releases/{FILE}/report",
 }
 
 
@@ -72,7 +90,35 @@ def workspace(work):
         for i in range(COUNT):
             f.write(f"reader{i}@example.com,Reader {i} Example\n")
     web.run([HERALD, "lists", "import", web.LIST, csv], cwd=ws)
+    # The campaign: the first CAMPAIGN readers on a list of their own, sent to smtp-sink.
+    with open(csv, "w", encoding="utf-8") as f:
+        f.write("email,name\n")
+        for i in range(CAMPAIGN):
+            f.write(f"reader{i}@example.com,Reader {i} Example\n")
+    web.run([HERALD, "lists", "create", "correspondents"], cwd=ws)
+    web.run([HERALD, "lists", "import", "correspondents", csv], cwd=ws)
     os.remove(csv)
+    sink = Sink(work)
+    try:
+        web.run([HERALD, "send", FILE, "--list", "correspondents", "--smtp", f"smtp://127.0.0.1:{sink.port}", "--yes"], cwd=ws)
+        received = sink.received()
+    finally:
+        sink.stop()
+    if received < CAMPAIGN:
+        raise RuntimeError(f"smtp-sink received {received:,} messages of the {CAMPAIGN:,}-recipient campaign")
+    # The inquiries: journalists' questions answering the release by its subject.
+    mbox = os.path.join(work, "inquiries.mbox")
+    with open(mbox, "w", encoding="utf-8") as f:
+        for i in range(INQUIRIES):
+            f.write(f"From reader{i}@example.com Mon Dec  7 09:{i % 60:02d}:00 2026\n"
+                    f"From: Reader {i} Example <reader{i}@example.com>\nTo: press@example.org\n"
+                    f"Subject: Re: {SUBJECT}\nDate: Mon, 07 Dec 2026 09:{i % 60:02d}:00 +0000\n"
+                    f"Message-ID: <question-{i}@newsroom.example.com>\nMIME-Version: 1.0\n"
+                    f"Content-Type: text/plain; charset=utf-8\n\n"
+                    f"Hello,\n\nquestion {i}: which city lost the most water per inhabitant, and could\n"
+                    f"Dr. Durand speak to us before 16:00 today?\n\nReader {i}, Example Newsroom\n\n")
+    web.run([HERALD, "inbox", "import", mbox], cwd=ws)
+    os.remove(mbox)
     subprocess.run([HERALD, "users", "add", "Claire Durand", "--email", EMAIL, "--role", "admin"], cwd=ws, check=True,
                    input=PASSWORD + "\n", text=True, capture_output=True)
     return ws
@@ -104,6 +150,18 @@ def sign_in(connection, port):
     return cookie.split(";")[0]
 
 
+def person_path(port, cookie):
+    """reader0's page, found as the desk's search finds it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/subscribers?q=reader0%40example.com", headers={"Cookie": cookie})
+    body = connection.getresponse().read().decode("utf-8", "replace")
+    connection.close()
+    match = re.search(r'href="(/subscribers/\d+)"', body)
+    if not match:
+        raise RuntimeError("the desk's search did not find reader0@example.com")
+    return match.group(1)
+
+
 def check(port, path, cookie):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     connection.request("GET", path, headers={"Cookie": cookie})
@@ -131,6 +189,7 @@ def main():
             cookie = sign_in(connection, port)
         per_signin = (time.monotonic() - started) / SIGNINS
         connection.close()
+        PAGES["person"] = person_path(port, cookie)
         sizes = {name: check(port, path, cookie) for name, path in PAGES.items()}
         floor = web.Server("herald-bench http-floor", [web.BENCH, "http-floor", "--port", "0", "--bytes", str(sizes["releases"])], work)
         results = {name: [] for name in list(PAGES) + ["floor"]}
@@ -141,7 +200,7 @@ def main():
                 results["floor"].append(web.wrk(floor.url("/"), SECONDS))
         finally:
             floor.stop()
-        print(f"desk: {COUNT:,} subscribers, signed in as an admin; wrk -t{web.THREADS} -c{web.CONNECTIONS} -d{SECONDS}s, "
+        print(f"desk: {COUNT:,} subscribers, a {CAMPAIGN:,}-recipient campaign, {INQUIRIES:,} inquiries, signed in as an admin; wrk -t{web.THREADS} -c{web.CONNECTIONS} -d{SECONDS}s, "
               f"{RUNS} runs each, alternating")
         failed = []
         floor_rps = statistics.median(r["requests_per_second"] for r in results["floor"])
