@@ -47,12 +47,13 @@ struct InquiriesCommand: ParsableCommand {
       // Fits an 80-column terminal: the organisation in a column of its own, the long
       // columns shortened; `show` has everything, `--json` too (UTC).
       let time = try options.localTime()
-      Terminal.table([["ID", "STATUS", "PRIORITY", "RECEIVED", "DUE", "FROM", "ORGANISATION", "SUBJECT", "ASSIGNEE"]] + inquiries.map { inquiry in
+      // The deadline has a column of its own; the priority is in `show` and `--json`.
+      Terminal.table([["ID", "STATUS", "RECEIVED", "DUE", "FROM", "ORGANISATION", "SUBJECT", "ASSIGNEE"]] + inquiries.map { inquiry in
         [
-          "\(inquiry.id)", inquiry.status.rawValue, inquiry.priority.rawValue, time.short(inquiry.createdAt), inquiry.dueAt.map { time.short($0) } ?? "-",
+          "\(inquiry.id)", inquiry.status.rawValue, time.short(inquiry.createdAt), inquiry.dueAt.map { time.short($0) } ?? "-",
           inquiry.fromName ?? inquiry.fromAddress, inquiry.organization ?? "-", inquiry.subject, inquiry.assignee ?? "-",
         ]
-      }, shrinking: [5: 12, 6: 10, 7: 12, 8: 8])
+      }, shrinking: [4: 8, 5: 12, 6: 8, 7: 6])
       Terminal.say("Received in \(time.zone()). The whole thread: herald inquiries show ID")
     }
   }
