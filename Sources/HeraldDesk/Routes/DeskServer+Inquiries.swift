@@ -127,6 +127,7 @@ extension DeskServer {
     }
     let (listed, releases, users) = found
     let now = mailroom.clock.now
+    let time = DeskTimes(timeZone: mailroom.configuration.compose.timeZone)
     let link = { (status: String?, pageNumber: Int?) -> String in
       var path = DeskPage.inquiries(
         status: status, release: release.isEmpty ? nil : release, assignee: assignee.isEmpty ? nil : assignee, search: search.isEmpty ? nil : search
@@ -143,7 +144,7 @@ extension DeskServer {
       "counts": counts,
       "all_link": link(nil, nil),
       "all_current": statusValue.isEmpty,
-      "items": listed.items.map { inquiryListValues($0, now: now) },
+      "items": listed.items.map { inquiryListValues($0, now: now, time: time) },
       "has_items": !listed.items.isEmpty,
       "total": listed.total.formatted(),
       "statuses": [Self.option("", strings["desk_inquiries_status_any"] ?? "Still to answer first, then the rest", selected: statusValue.isEmpty)]
@@ -160,7 +161,7 @@ extension DeskServer {
       "page_number": (filter.page + 1).formatted(),
       "pages": pages.formatted(),
       "has_pages": pages > 1,
-      "time_zone": LocalTime(timeZone: mailroom.configuration.compose.timeZone).zone(at: now),
+      "time_zone": time.zone(at: now),
     ]
     if filter.page > 0 { values["previous"] = link(statusValue.isEmpty ? nil : statusValue, filter.page) }
     if filter.page + 1 < pages { values["next"] = link(statusValue.isEmpty ? nil : statusValue, filter.page + 2) }
@@ -168,16 +169,15 @@ extension DeskServer {
   }
 
   /// What the list shows of one inquiry.
-  func inquiryListValues(_ item: InquiryPage.Item, now: Date) -> [String: Any] {
+  func inquiryListValues(_ item: InquiryPage.Item, now: Date, time: DeskTimes) -> [String: Any] {
     let inquiry = item.inquiry
-    var values = inquirySummary(inquiry, now: now)
+    var values = inquirySummary(inquiry, now: now, time: time)
     values["messages"] = item.messages.formatted()
     return values
   }
 
   /// An inquiry's summary, as the list and its page show it: who, what, its status, age and deadline.
-  func inquirySummary(_ inquiry: Inquiry, now: Date) -> [String: Any] {
-    let time = LocalTime(timeZone: mailroom.configuration.compose.timeZone)
+  func inquirySummary(_ inquiry: Inquiry, now: Date, time: DeskTimes) -> [String: Any] {
     let unanswered = SubscriberStore.unansweredStatuses.contains(inquiry.status)
     var values: [String: Any] = [
       "id": inquiry.id, "link": DeskPage.inquiry(inquiry.id).path, "subject": inquiry.subject,
@@ -207,7 +207,7 @@ extension DeskServer {
   }
 
   /// A deadline as the list says it: "14:00" today, "2026-12-08 14:00" another day, the zone named.
-  static func dueTime(_ due: Date, now: Date, time: LocalTime) -> String {
+  static func dueTime(_ due: Date, now: Date, time: DeskTimes) -> String {
     let sameDay = time.day(due) == time.day(now)
     return sameDay ? String(time.string(due).dropFirst(11)) : time.string(due)
   }
@@ -283,8 +283,8 @@ extension DeskServer {
   func inquiryValues(_ view: InquiryView, signedIn: DeskSignedIn) -> [String: Any] {
     let inquiry = view.inquiry
     let now = mailroom.clock.now
-    let time = LocalTime(timeZone: mailroom.configuration.compose.timeZone)
-    var values: [String: Any] = ["inquiry": inquirySummary(inquiry, now: now)]
+    let time = DeskTimes(timeZone: mailroom.configuration.compose.timeZone)
+    var values: [String: Any] = ["inquiry": inquirySummary(inquiry, now: now, time: time)]
     values["thread"] = view.entries.map { entryValues($0, time: time) }
     values["seen"] = String(view.entries.map(\.id).max() ?? 0)
     values["can_edit"] = signedIn.user.role.allows(.editor)
@@ -300,7 +300,7 @@ extension DeskServer {
       Self.present(["release": received.release, "at": time.string(received.at), "outcome": received.outcome.map { strings["desk_delivery_\($0.rawValue)"] ?? $0.rawValue } ?? ""])
     }
     values["has_received"] = !view.received.isEmpty
-    values["earlier"] = view.earlier.map { inquirySummary($0, now: now) }
+    values["earlier"] = view.earlier.map { inquirySummary($0, now: now, time: time) }
     values["has_earlier"] = !view.earlier.isEmpty
     values["assignees"] = [Self.option("", strings["desk_inquiry_nobody"] ?? "Nobody", selected: inquiry.assigneeID == nil)]
       + view.users.map { Self.option(String($0.id.rawValue), $0.name, selected: $0.id == inquiry.assigneeID) }
@@ -311,12 +311,12 @@ extension DeskServer {
   }
 
   /// A deadline as the field shows it for editing: "2026-12-08 14:00" in the workspace's zone.
-  static func editableTime(_ date: Date, time: LocalTime) -> String {
+  static func editableTime(_ date: Date, time: DeskTimes) -> String {
     String(time.string(date).prefix(16))
   }
 
   /// One entry of the thread: who, when, what; a message's quoted text apart, to be folded.
-  func entryValues(_ entry: InquiryEntry, time: LocalTime) -> [String: Any] {
+  func entryValues(_ entry: InquiryEntry, time: DeskTimes) -> [String: Any] {
     var values: [String: Any] = [
       "id": entry.id, "kind": entry.kind.rawValue, "author": entry.author ?? "", "at": time.string(entry.at),
       "is_\(entry.kind.rawValue)": true,
@@ -442,7 +442,7 @@ extension DeskServer {
       return try await inquiryPage(signedIn, id, form: ["markdown": markdown], errors: ["markdown": Self.sentence(error.message)], status: .unprocessableContent)
     }
     let values: [String: Any] = [
-      "inquiry": inquirySummary(draft.inquiry, now: now),
+      "inquiry": inquirySummary(draft.inquiry, now: now, time: DeskTimes(timeZone: mailroom.configuration.compose.timeZone)),
       "to": draft.to.name.map { "\($0) <\(draft.to.address)>" } ?? draft.to.address,
       "from": mailroom.configuration.compose.from.address,
       "subject": draft.subject,
@@ -482,7 +482,7 @@ extension DeskServer {
     }
     let added = try await changing { try self.mailroom.store.inquiryEntries(id, after: seen) }
     if !added.isEmpty {
-      let time = LocalTime(timeZone: mailroom.configuration.compose.timeZone)
+      let time = DeskTimes(timeZone: mailroom.configuration.compose.timeZone)
       let replies = added.filter { $0.kind == .reply }
       let warning: String
       if let reply = replies.last {
