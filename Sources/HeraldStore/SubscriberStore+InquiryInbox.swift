@@ -13,8 +13,9 @@ extension SubscriberStore {
   /// then by deadline, then by priority, then the oldest — then the answered and closed,
   /// the latest first; with statuses chosen, only those, in the same order.
   ///
-  /// Every condition is on `inquiry`'s indexed columns (status, release, assignee); a search
-  /// also reads the rows' text and the journalists' messages of the rows that are left.
+  /// Every condition is on `inquiry`'s indexed columns (release, assignee); a search also
+  /// reads the rows' text and the journalists' messages of the rows that are left. One pass
+  /// gives the page and the counts.
   package func inquiryPage(_ filter: InquiryFilter) throws -> InquiryPage {
     try read { db in
       var conditions: [String] = []
@@ -38,26 +39,24 @@ extension SubscriberStore {
           """)
         arguments += [pattern, pattern, pattern, pattern, pattern]
       }
-      // The counts per status, of everything but the status chosen.
+      // One pass over the selection (a search reads the text once): the page's ids, in order,
+      // with the counts per status over the window (everything but the status chosen). The
+      // chosen statuses sort first, so the page holds them; the rest fill it only when there
+      // are fewer, and are dropped here.
       let base = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-      var counts: [InquiryStatus: Int] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM inquiry\(base) GROUP BY status", arguments: arguments) {
-        if let status = InquiryStatus(rawValue: row[0]) { counts[status] = row[1] }
-      }
+      // (A bare 0 in ORDER BY would name a column.)
+      var chosen = "(1 = 0)"
       if !filter.statuses.isEmpty {
-        conditions.append("status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
-        arguments += StatementArguments(filter.statuses.map(\.rawValue))
+        chosen = "(status NOT IN (" + filter.statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ") + "))"
       }
-      let total = filter.statuses.isEmpty ? counts.values.reduce(0, +) : filter.statuses.reduce(0) { $0 + (counts[$1] ?? 0) }
-      let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
       let done = "(status IN ('answered', 'closed'))"
       let size = max(1, filter.pageSize)
+      let baseArguments = arguments
       arguments += [size, max(0, filter.page) * size]
-      // The page's ids first (the sort carries only the id and its keys), then their rows,
-      // and the journalists' messages of those fifty alone.
-      let ids = try Int64.fetchAll(db, sql: """
-        SELECT id FROM inquiry\(whereClause)
-        ORDER BY \(done),
+      let statusCounts = InquiryStatus.allCases.map { "SUM(status = '\($0.rawValue)') OVER ()" }.joined(separator: ", ")
+      let rowsOfPage = try Row.fetchAll(db, sql: """
+        SELECT id, \(chosen) AS other, \(statusCounts) FROM inquiry\(base)
+        ORDER BY \(chosen), \(done),
           CASE WHEN NOT \(done) THEN due_at IS NULL END,
           CASE WHEN NOT \(done) THEN due_at END,
           CASE WHEN NOT \(done) THEN \(InquiryPriority.rankSQL) END,
@@ -65,6 +64,17 @@ extension SubscriberStore {
           id
         LIMIT ? OFFSET ?
         """, arguments: arguments)
+      var counts: [InquiryStatus: Int] = [:]
+      if let first = rowsOfPage.first {
+        for (index, status) in InquiryStatus.allCases.enumerated() { counts[status] = (first[2 + index] as Int?) ?? 0 }
+      } else {
+        // Past the last page: the counts alone.
+        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM inquiry\(base) GROUP BY status", arguments: baseArguments) {
+          if let status = InquiryStatus(rawValue: row[0]) { counts[status] = row[1] }
+        }
+      }
+      let total = filter.statuses.isEmpty ? counts.values.reduce(0, +) : filter.statuses.reduce(0) { $0 + (counts[$1] ?? 0) }
+      let ids: [Int64] = rowsOfPage.filter { ($0["other"] as Int) == 0 }.map { $0["id"] }
       guard !ids.isEmpty else { return InquiryPage(items: [], counts: counts, total: total) }
       let list = ids.map { _ in "?" }.joined(separator: ", ")
       var rows: [Int64: Inquiry] = [:]
