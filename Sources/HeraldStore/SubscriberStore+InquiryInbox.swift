@@ -39,42 +39,52 @@ extension SubscriberStore {
           """)
         arguments += [pattern, pattern, pattern, pattern, pattern]
       }
-      // One pass over the selection (a search reads the text once): the page's ids, in order,
-      // with the counts per status over the window (everything but the status chosen). The
-      // chosen statuses sort first, so the page holds them; the rest fill it only when there
-      // are fewer, and are dropped here.
       let base = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-      // (A bare 0 in ORDER BY would name a column.)
-      var chosen = "(1 = 0)"
-      if !filter.statuses.isEmpty {
-        chosen = "(status NOT IN (" + filter.statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ") + "))"
-      }
       let done = "(status IN ('answered', 'closed'))"
-      let size = max(1, filter.pageSize)
-      let baseArguments = arguments
-      arguments += [size, max(0, filter.page) * size]
-      let statusCounts = InquiryStatus.allCases.map { "SUM(status = '\($0.rawValue)') OVER ()" }.joined(separator: ", ")
-      let rowsOfPage = try Row.fetchAll(db, sql: """
-        SELECT id, \(chosen) AS other, \(statusCounts) FROM inquiry\(base)
-        ORDER BY \(chosen), \(done),
+      let order = """
+        \(done),
           CASE WHEN NOT \(done) THEN due_at IS NULL END,
           CASE WHEN NOT \(done) THEN due_at END,
           CASE WHEN NOT \(done) THEN \(InquiryPriority.rankSQL) END,
           CASE WHEN NOT \(done) THEN created_at ELSE -updated_at END,
           id
-        LIMIT ? OFFSET ?
-        """, arguments: arguments)
+        """
+      let size = max(1, filter.pageSize)
+      let page: StatementArguments = [size, max(0, filter.page) * size]
+      let statusList = filter.statuses.map { "'\($0.rawValue)'" }.joined(separator: ", ")
       var counts: [InquiryStatus: Int] = [:]
-      if let first = rowsOfPage.first {
-        for (index, status) in InquiryStatus.allCases.enumerated() { counts[status] = (first[2 + index] as Int?) ?? 0 }
-      } else {
-        // Past the last page: the counts alone.
-        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM inquiry\(base) GROUP BY status", arguments: baseArguments) {
+      var ids: [Int64] = []
+      if filter.search == nil || filter.search?.isEmpty == true {
+        // Without a search: the counts from the status index (a covering scan, or the rows of
+        // a release or an assignee), then the page's ids.
+        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM inquiry\(base) GROUP BY status", arguments: arguments) {
           if let status = InquiryStatus(rawValue: row[0]) { counts[status] = row[1] }
         }
+        var pageConditions = conditions
+        if !filter.statuses.isEmpty { pageConditions.append("status IN (\(statusList))") }
+        let pageWhere = pageConditions.isEmpty ? "" : " WHERE " + pageConditions.joined(separator: " AND ")
+        ids = try Int64.fetchAll(db, sql: "SELECT id FROM inquiry\(pageWhere) ORDER BY \(order) LIMIT ? OFFSET ?", arguments: arguments + page)
+      } else {
+        // With a search: one pass, so the text is read once — the page's ids, in order, with the
+        // counts per status over the window (everything but the status chosen). The chosen
+        // statuses sort first, so the page holds them; others fill it only when there are
+        // fewer, and are dropped here. (A bare 0 in ORDER BY would name a column.)
+        let chosen = filter.statuses.isEmpty ? "(1 = 0)" : "(status NOT IN (\(statusList)))"
+        let statusCounts = InquiryStatus.allCases.map { "SUM(status = '\($0.rawValue)') OVER ()" }.joined(separator: ", ")
+        let rowsOfPage = try Row.fetchAll(
+          db, sql: "SELECT id, \(chosen) AS other, \(statusCounts) FROM inquiry\(base) ORDER BY \(chosen), \(order) LIMIT ? OFFSET ?",
+          arguments: arguments + page)
+        if let first = rowsOfPage.first {
+          for (index, status) in InquiryStatus.allCases.enumerated() { counts[status] = (first[2 + index] as Int?) ?? 0 }
+        } else {
+          // Past the last page: the counts alone.
+          for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM inquiry\(base) GROUP BY status", arguments: arguments) {
+            if let status = InquiryStatus(rawValue: row[0]) { counts[status] = row[1] }
+          }
+        }
+        ids = rowsOfPage.filter { ($0["other"] as Int) == 0 }.map { $0["id"] }
       }
       let total = filter.statuses.isEmpty ? counts.values.reduce(0, +) : filter.statuses.reduce(0) { $0 + (counts[$1] ?? 0) }
-      let ids: [Int64] = rowsOfPage.filter { ($0["other"] as Int) == 0 }.map { $0["id"] }
       guard !ids.isEmpty else { return InquiryPage(items: [], counts: counts, total: total) }
       let list = ids.map { _ in "?" }.joined(separator: ", ")
       var rows: [Int64: Inquiry] = [:]
