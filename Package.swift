@@ -147,6 +147,10 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/send.mustache"),
         .embedInCode("Resources/Templates/desk/send-confirm.mustache"),
         .embedInCode("Resources/Templates/desk/campaign.mustache"),
+        .embedInCode("Resources/Templates/desk/inquiries.mustache"),
+        .embedInCode("Resources/Templates/desk/inquiry.mustache"),
+        .embedInCode("Resources/Templates/desk/inquiry-entry.mustache"),
+        .embedInCode("Resources/Templates/desk/inquiry-reply.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
         .embedInCode("Resources/Templates/desk/desk.js"),
         // Writing a release: new, edit, photos and files.

@@ -16,4 +16,6 @@ public enum MailKind: String, Sendable, Hashable, CaseIterable, Codable {
   /// A test copy of a release: what one subscriber would get, sent to the press office's
   /// own addresses, never recorded as a delivery (`herald send --test-to`).
   case testCopy = "test-copy"
+  /// A notice to a desk user about an inquiry: given to them, or its deadline near.
+  case inquiryNotice = "inquiry-notice"
 }

@@ -107,6 +107,11 @@ final class DeskCache: @unchecked Sendable {  // every access holds the lock
     }
   }
 
+  /// The value last kept under `key`, whatever it was made from and however old.
+  func latest<Value>(_ key: String) -> Value? {
+    lock.withLock { entries[key]?.value as? Value }
+  }
+
   /// Forgets everything (after the desk itself changed a release or the store).
   func clear() {
     lock.withLock { entries.removeAll() }

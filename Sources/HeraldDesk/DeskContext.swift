@@ -24,6 +24,8 @@ enum DeskLimits {
   static let formBytes = 16_384
   /// The limits of a short form.
   static let form = FormLimits(maximumBytes: formBytes)
+  /// The most a reply's form may hold (its Markdown, and what the writer saw).
+  static let replyForm = FormLimits(maximumBytes: 262_144, maximumFields: 8, maximumFieldBytes: 262_144)
   /// The editor's form, a release's text with its token: 1 MiB (a release file is at most
   /// 1 MB, `Release.maximumFileSize`).
   static let releaseFormBytes = 1_048_576

@@ -126,6 +126,7 @@ package final class DeskServer: Sendable {
     addUserRoutes(to: router)
     addSendRoutes(to: router)
     addCampaignRoutes(to: router)
+    addInquiryRoutes(to: router)
     return router
   }
 
@@ -174,7 +175,12 @@ package final class DeskServer: Sendable {
   /// sign-in must be set up (unless `changingPassword`: the account's own pages).
   func require(_ role: DeskRole, _ request: Request, changingPassword: Bool = false, awaitingCode: Bool = false) async throws -> DeskSignedIn {
     guard let token = cookie.token(in: request.headers),
-      let signedIn = try await BlockingWork.run({ try self.accounts.session(token: token) })
+      let signedIn = try await BlockingWork.run({ () -> DeskSignedIn? in
+        let signedIn = try self.accounts.session(token: token)
+        // The navigation's count, read beside the session while this thread has the store.
+        if signedIn != nil { self.refreshWaitingCount() }
+        return signedIn
+      })
     else {
       throw DeskRefusal(redirect(DeskPage.signIn.path))
     }
@@ -266,6 +272,7 @@ package final class DeskServer: Sendable {
       context["user"] = userValues(signedIn.user)
       context["is_admin"] = signedIn.user.role.allows(.admin)
       context["csrf"] = signedIn.session.formToken
+      if let waiting = waitingCount, waiting > 0 { context["nav"] = ["inquiries_waiting": waiting.formatted()] }
     }
     for (key, value) in values { context[key] = value }
     return pages.render(name, context)

@@ -115,46 +115,70 @@ extension SubscriberStore {
       guard let row = try Row.fetchOne(db, sql: "SELECT * FROM inquiry WHERE id = ?", arguments: [id]) else {
         throw StoreError(.notFound, "no inquiry \(id); list them with “herald inquiries”")
       }
-      let entries = try Row.fetchAll(db, sql: "SELECT * FROM inquiry_entry WHERE inquiry_id = ? ORDER BY at, id", arguments: [id]).map { row in
-        InquiryEntry(
-          id: row["id"], kind: InquiryEntry.Kind(rawValue: row["kind"]) ?? .note, inbound: row["inbound_id"], messageID: row["message_id"],
-          author: row["author"], text: row["text"], attachments: Self.decodeJSONArray(row["attachments"]),
-          at: Date(timeIntervalSince1970: row["at"]))
-      }
+      let entries = try Row.fetchAll(db, sql: "SELECT * FROM inquiry_entry WHERE inquiry_id = ? ORDER BY at, id", arguments: [id]).map(Self.entry(from:))
       return (Self.inquiry(from: row), entries)
     }
   }
 
   /// Changes an inquiry's status, and notes who did.
   @discardableResult
-  package func setInquiryStatus(_ id: Int64, _ status: InquiryStatus, by author: String) throws -> Inquiry {
-    try changeInquiry(id, entry: .status, text: status.rawValue, author: author) { db, now in
+  package func setInquiryStatus(_ id: Int64, _ status: InquiryStatus, by author: String, at: Date = Date()) throws -> Inquiry {
+    try changeInquiry(id, entry: .status, text: status.rawValue, author: author, at: at) { db, now in
       try db.execute(sql: "UPDATE inquiry SET status = ?, updated_at = ? WHERE id = ?", arguments: [status.rawValue, now, id])
     }
   }
 
-  /// Gives an inquiry to someone (it becomes open if it was new).
+  /// Gives an inquiry to someone (it becomes open if it was new). A name or address of an
+  /// active desk user makes it that user's (their "mine" in the desk, and their reminders);
+  /// another name is kept as written.
   @discardableResult
-  package func assignInquiry(_ id: Int64, to assignee: String, by author: String) throws -> Inquiry {
-    try changeInquiry(id, entry: .assign, text: assignee, author: author) { db, now in
-      try db.execute(sql: "UPDATE inquiry SET assignee = ?, status = CASE status WHEN 'new' THEN 'open' ELSE status END, updated_at = ? WHERE id = ?",
-        arguments: [assignee, now, id])
+  package func assignInquiry(_ id: Int64, to assignee: String, by author: String, at: Date = Date()) throws -> Inquiry {
+    let user = try read { db in
+      try Row.fetchOne(
+        db, sql: "SELECT id, name FROM desk_user WHERE disabled = 0 AND (email_key = ? OR name = ?) ORDER BY id LIMIT 1",
+        arguments: [assignee.lowercased(), assignee])
+    }
+    let userID = (user?["id"] as Int64?).map { DeskUserID(rawValue: $0) }
+    return try assignInquiry(id, to: userID, name: (user?["name"] as String?) ?? assignee, by: author, at: at)
+  }
+
+  /// Gives an inquiry to a desk user (nil with a nil name: to nobody); it becomes open if it
+  /// was new. The thread records the name, or "nobody".
+  @discardableResult
+  package func assignInquiry(_ id: Int64, to user: DeskUserID?, name: String?, by author: String, at: Date = Date()) throws -> Inquiry {
+    try changeInquiry(id, entry: .assign, text: name ?? "nobody", author: author, at: at) { db, now in
+      try db.execute(
+        sql: """
+          UPDATE inquiry SET assignee = ?, assignee_id = ?, status = CASE WHEN status = 'new' AND ? IS NOT NULL THEN 'open' ELSE status END,
+            updated_at = ? WHERE id = ?
+          """,
+        arguments: [name, user?.rawValue, name, now, id])
     }
   }
 
   /// Adds a note for colleagues to an inquiry's thread.
   @discardableResult
-  package func noteInquiry(_ id: Int64, _ text: String, by author: String) throws -> Inquiry {
-    try changeInquiry(id, entry: .note, text: text, author: author) { db, now in
+  package func noteInquiry(_ id: Int64, _ text: String, by author: String, at: Date = Date()) throws -> Inquiry {
+    try changeInquiry(id, entry: .note, text: text, author: author, at: at) { db, now in
       try db.execute(sql: "UPDATE inquiry SET updated_at = ? WHERE id = ?", arguments: [now, id])
     }
   }
 
-  /// Sets when an inquiry should be answered by (nil: no date).
+  /// Sets when an inquiry should be answered by (nil: no date); a new deadline arms its
+  /// reminder again. The thread records it as a `.deadline` entry (ISO 8601, or "none").
   @discardableResult
-  package func setInquiryDue(_ id: Int64, _ due: Date?, by author: String) throws -> Inquiry {
-    try changeInquiry(id, entry: .note, text: due.map { "due \(ISO8601DateFormatter().string(from: $0))" } ?? "no due date", author: author) { db, now in
-      try db.execute(sql: "UPDATE inquiry SET due_at = ?, updated_at = ? WHERE id = ?", arguments: [due?.timeIntervalSince1970, now, id])
+  package func setInquiryDue(_ id: Int64, _ due: Date?, by author: String, at: Date = Date()) throws -> Inquiry {
+    let text = due.map { ISO8601DateFormatter().string(from: $0) } ?? "none"
+    return try changeInquiry(id, entry: .deadline, text: text, author: author, at: at) { db, now in
+      try db.execute(sql: "UPDATE inquiry SET due_at = ?, reminded_for = NULL, updated_at = ? WHERE id = ?", arguments: [due?.timeIntervalSince1970, now, id])
+    }
+  }
+
+  /// Sets how pressing an inquiry is.
+  @discardableResult
+  package func setInquiryPriority(_ id: Int64, _ priority: InquiryPriority, by author: String, at: Date = Date()) throws -> Inquiry {
+    try changeInquiry(id, entry: .priority, text: priority.rawValue, author: author, at: at) { db, now in
+      try db.execute(sql: "UPDATE inquiry SET priority = ?, updated_at = ? WHERE id = ?", arguments: [priority.rawValue, now, id])
     }
   }
 
@@ -175,12 +199,14 @@ extension SubscriberStore {
     }
   }
 
-  private func changeInquiry(_ id: Int64, entry: InquiryEntry.Kind, text: String, author: String, _ change: (Database, Double) throws -> Void) throws -> Inquiry {
+  func changeInquiry(
+    _ id: Int64, entry: InquiryEntry.Kind, text: String, author: String, at: Date = Date(), _ change: (Database, Double) throws -> Void
+  ) throws -> Inquiry {
     try write { db in
       guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM inquiry WHERE id = ?)", arguments: [id]) == true else {
         throw StoreError(.notFound, "no inquiry \(id); list them with “herald inquiries”")
       }
-      let now = Date().timeIntervalSince1970
+      let now = at.timeIntervalSince1970
       try change(db, now)
       try db.execute(sql: "INSERT INTO inquiry_entry (inquiry_id, kind, author, text, at) VALUES (?, ?, ?, ?, ?)",
         arguments: [id, entry.rawValue, author, text, now])
@@ -193,9 +219,19 @@ extension SubscriberStore {
       id: row["id"], subscriber: (row["subscriber_id"] as Int64?).map { SubscriberID($0) }, fromAddress: row["from_address"],
       fromName: row["from_name"], organization: row["organization"], subject: row["subject"], release: row["release"],
       status: InquiryStatus(rawValue: row["status"]) ?? .open, assignee: row["assignee"],
-      dueAt: (row["due_at"] as Double?).map { Date(timeIntervalSince1970: $0) }, createdAt: Date(timeIntervalSince1970: row["created_at"]),
+      assigneeID: (row["assignee_id"] as Int64?).map { DeskUserID(rawValue: $0) },
+      dueAt: (row["due_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+      priority: (row["priority"] as String?).flatMap(InquiryPriority.init(rawValue:)) ?? .normal,
+      remindedFor: (row["reminded_for"] as Double?).map { Date(timeIntervalSince1970: $0) }, createdAt: Date(timeIntervalSince1970: row["created_at"]),
       updatedAt: Date(timeIntervalSince1970: row["updated_at"]),
       firstAnswerAt: (row["first_answer_at"] as Double?).map { Date(timeIntervalSince1970: $0) })
+  }
+
+  static func entry(from row: Row) -> InquiryEntry {
+    InquiryEntry(
+      id: row["id"], kind: InquiryEntry.Kind(rawValue: row["kind"]) ?? .note, inbound: row["inbound_id"], messageID: row["message_id"],
+      author: row["author"], text: row["text"], attachments: Self.decodeJSONArray(row["attachments"]),
+      at: Date(timeIntervalSince1970: row["at"]))
   }
 
   static func jsonArray(_ values: [String]) -> String {

@@ -25,6 +25,12 @@ package struct DeskSettings: Sendable, Equatable {
   /// The lowest role that must sign in in two steps (password, then a code from an
   /// authenticator app); nil: nobody must, anyone may turn it on (`two_step: off`).
   package var twoStepFrom: DeskRole?
+  /// `notify.assignments`: whether a desk user given an inquiry by someone else gets a short
+  /// notice by email (through the Outbox).
+  package var notifyAssignments = true
+  /// `notify.reminders`: how long before an inquiry's deadline its assignee is reminded by
+  /// email; nil (`off`): never.
+  package var reminderLead: TimeInterval? = 3600
 
   /// The defaults.
   package init() {}
@@ -39,7 +45,8 @@ package struct DeskSettings: Sendable, Equatable {
     secureCookies ?? address.lowercased().hasPrefix("https://")
   }
 
-  static let knownKeys: Set<String> = ["enabled", "host", "port", "base_url", "secure_cookies", "session_idle", "session_lifetime", "two_step"]
+  static let knownKeys: Set<String> = ["enabled", "host", "port", "base_url", "secure_cookies", "session_idle", "session_lifetime", "two_step", "notify"]
+  static let notifyKeys: Set<String> = ["assignments", "reminders"]
 
   /// Reads the section; problems are added for what cannot be used.
   static func read(_ yaml: YAMLMapping, problems: inout [Diagnostic]) -> DeskSettings {
@@ -74,6 +81,19 @@ package struct DeskSettings: Sendable, Equatable {
       return choice
     }) ?? nil {
       settings.twoStepFrom = value.lowestRole
+    }
+    if let notify = yaml.collect(&problems, { try yaml.section("notify", known: notifyKeys) }) ?? nil {
+      if let value = notify.collect(&problems, { try notify.bool("assignments") }) ?? nil { settings.notifyAssignments = value }
+      if notify.has("reminders") {
+        // "off" (YAML's false) turns reminders off; otherwise a duration before the deadline.
+        if let value = notify.collect(&problems, { () throws -> TimeInterval?? in
+          if let off = try? notify.bool("reminders"), off == false { return .some(nil) }
+          guard let lead = try notify.positiveDuration("reminders") else { return nil }
+          return .some(lead)
+        }) ?? nil {
+          settings.reminderLead = value
+        }
+      }
     }
     return settings
   }

@@ -86,5 +86,10 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),
     File(path: "Templates/desk/edit.mustache", contents: PackageResources.edit_mustache),
     File(path: "Templates/desk/files.mustache", contents: PackageResources.files_mustache),
+    // The shared inbox of inquiries.
+    File(path: "Templates/desk/inquiries.mustache", contents: PackageResources.inquiries_mustache),
+    File(path: "Templates/desk/inquiry.mustache", contents: PackageResources.inquiry_mustache),
+    File(path: "Templates/desk/inquiry-entry.mustache", contents: PackageResources.inquiry_entry_mustache),
+    File(path: "Templates/desk/inquiry-reply.mustache", contents: PackageResources.inquiry_reply_mustache),
   ]
 }

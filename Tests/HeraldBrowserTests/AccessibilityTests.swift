@@ -38,6 +38,12 @@ struct AccessibilityTests {
       .init("desk-users", "\(desk)/users", as: "admin"),
       .init("desk-forbidden", "\(desk)/users", as: "viewer", status: 403),
       .init("desk-not-found", "\(desk)/no-such-page", as: "admin", status: 404),
+      // Inquiries: the list, and the one the public contact form (publicPages, audited
+      // first) made.
+      .init("desk-inquiries", "\(desk)/inquiries", as: "admin"),
+      .init("desk-inquiries-filtered", "\(desk)/inquiries?status=new&assignee=nobody&q=leak", as: "viewer"),
+      .init("desk-inquiry", "\(desk)/inquiries/1", as: "admin"),
+      .init("desk-inquiry-as-viewer", "\(desk)/inquiries/1", as: "viewer"),
     ]
   }
 

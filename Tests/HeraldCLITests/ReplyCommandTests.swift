@@ -122,4 +122,32 @@ struct ReplyCommandTests {
     #expect(lines.last?.hasPrefix("Received in ") == true, "the zone is named: \(result.stdout)")
     #expect(lines.allSatisfy { $0.count <= 80 }, "\(result.stdout)")
   }
+
+  @Test func aDeadlineAndAPriorityAreSetShownAndGivenInJSON() throws {
+    let due = try herald("inquiries", "due", "\(inquiry)", "2031-05-06 14:00")
+    #expect(due.status == 0, "\(due.stderr)")
+    #expect(due.stdout.contains("is due at 2031-05-06 14:00 CEST"), "\(due.stdout)")
+    #expect(try herald("inquiries", "priority", "\(inquiry)", "urgent").status == 0)
+    let show = try JSONSerialization.jsonObject(with: Data(try herald("inquiries", "show", "\(inquiry)", "--json").stdout.utf8)) as? [String: Any]
+    #expect(show?["priority"] as? String == "urgent")
+    #expect(show?["due"] as? String == "2031-05-06T12:00:00Z")
+    let thread = show?["thread"] as? [[String: Any]] ?? []
+    #expect(thread.map { $0["kind"] as? String } == ["message", "deadline", "priority"])
+    let list = try herald("inquiries")
+    #expect(list.stdout.contains("05-06 14:00"), "the deadline in the list: \(list.stdout)")
+    // What is not a time is a usage error naming what to write; nothing changes.
+    let wrong = try herald("inquiries", "due", "\(inquiry)", "25:00")
+    #expect(wrong.status == 64)
+    #expect(wrong.stderr.contains("write 14:00 (today)"), "\(wrong.stderr)")
+    #expect(try herald("inquiries", "priority", "\(inquiry)", "whenever").status == 64)
+    // Removed with none.
+    #expect(try herald("inquiries", "due", "\(inquiry)", "none").stdout.contains("has no deadline"))
+  }
+
+  @Test func remindWritesNothingWhenNoDeadlineIsNear() throws {
+    let result = try herald("inquiries", "remind")
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("No reminders are due."))
+    #expect(queued().isEmpty)
+  }
 }

@@ -418,6 +418,41 @@ enum Migrations {
         CREATE INDEX desk_send_state ON desk_send(state, release_file);
         """)
     }
+    migrator.registerMigration("desk 2: inquiries: priority, reminders, search") { db in
+      try db.execute(sql: """
+        -- How pressing an inquiry is, beside its deadline.
+        ALTER TABLE inquiry ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal' CHECK (priority IN ('normal', 'high', 'urgent'));
+        -- The desk user it is assigned to (assignee keeps the name the thread shows).
+        ALTER TABLE inquiry ADD COLUMN assignee_id INTEGER REFERENCES desk_user(id) ON DELETE SET NULL;
+        -- The deadline a reminder went out for: once per deadline, a new one arms it again.
+        ALTER TABLE inquiry ADD COLUMN reminded_for REAL;
+        -- The inbox: "mine" and a colleague's by assignee; what is due by deadline.
+        CREATE INDEX inquiry_assignee ON inquiry(assignee_id, status);
+        CREATE INDEX inquiry_due ON inquiry(due_at);
+        -- A sender's other inquiries, on the inquiry's page.
+        CREATE INDEX inquiry_from ON inquiry(from_address COLLATE NOCASE, created_at);
+        -- Deadline and priority changes join the thread as entries of their own.
+        -- AUTOINCREMENT: an entry's id is never given twice (the desk's forms carry the last
+        -- one a writer saw, to tell what was added meanwhile).
+        CREATE TABLE new_inquiry_entry (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          inquiry_id INTEGER NOT NULL REFERENCES inquiry(id) ON DELETE CASCADE,
+          kind TEXT NOT NULL CHECK (kind IN ('message', 'reply', 'note', 'status', 'assign', 'deadline', 'priority')),
+          inbound_id INTEGER REFERENCES inbound(id) ON DELETE SET NULL,
+          message_id TEXT,
+          author TEXT,
+          text TEXT NOT NULL,
+          attachments TEXT NOT NULL DEFAULT '[]',
+          at REAL NOT NULL
+        );
+        INSERT INTO new_inquiry_entry (id, inquiry_id, kind, inbound_id, message_id, author, text, attachments, at)
+          SELECT id, inquiry_id, kind, inbound_id, message_id, author, text, attachments, at FROM inquiry_entry;
+        DROP TABLE inquiry_entry;
+        ALTER TABLE new_inquiry_entry RENAME TO inquiry_entry;
+        CREATE INDEX inquiry_entry_inquiry ON inquiry_entry(inquiry_id, at);
+        CREATE INDEX inquiry_entry_message_id ON inquiry_entry(message_id) WHERE message_id IS NOT NULL;
+        """)
+    }
     return migrator
   }
 }

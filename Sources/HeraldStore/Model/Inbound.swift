@@ -126,8 +126,16 @@ package struct Inquiry: Sendable, Hashable, Codable {
   /// The release it is about, when known.
   package var release: String?
   package var status: InquiryStatus
+  /// The assignee's name as the thread shows it (a desk user's, or a name given with
+  /// `herald inquiries assign`).
   package var assignee: String?
+  /// The desk user it is assigned to, when the assignee is one.
+  package var assigneeID: DeskUserID? = nil
   package var dueAt: Date?
+  /// How pressing it is, beside its deadline.
+  package var priority: InquiryPriority = .normal
+  /// The deadline a reminder was sent for (a new deadline arms the reminder again).
+  package var remindedFor: Date? = nil
   package var createdAt: Date
   package var updatedAt: Date
   /// When the first reply went out.
@@ -148,6 +156,10 @@ package struct InquiryEntry: Sendable, Hashable, Codable {
     case status
     /// Someone was assigned.
     case assign
+    /// The deadline changed (its text: the new one in ISO 8601, or "none").
+    case deadline
+    /// The priority changed (its text: the new one).
+    case priority
   }
 
   package var id: Int64

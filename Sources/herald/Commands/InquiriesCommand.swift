@@ -3,17 +3,19 @@ import Foundation
 import HeraldCampaign
 import HeraldCompose
 import HeraldCore
+import HeraldDesk
 import HeraldInbox
 import HeraldStore
 
 extension InquiryStatus: ExpressibleByArgument {}
+extension InquiryPriority: ExpressibleByArgument {}
 
 struct InquiriesCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "inquiries",
     abstract: "The questions journalists sent back: list, read, assign, note, answer.",
     discussion: "An inquiry is new, open, waiting, answered or closed. A reply (--file REPLY.md) goes out through the Outbox, threaded to the question, and the inquiry becomes answered.",
-    subcommands: [List.self, Show.self, Assign.self, Note.self, Status.self, Reply.self],
+    subcommands: [List.self, Show.self, Assign.self, Note.self, Status.self, Due.self, Priority.self, Reply.self, Remind.self],
     defaultSubcommand: List.self,
     aliases: ["inquiry"])
 
@@ -45,12 +47,13 @@ struct InquiriesCommand: ParsableCommand {
       // Fits an 80-column terminal: the organisation in a column of its own, the long
       // columns shortened; `show` has everything, `--json` too (UTC).
       let time = try options.localTime()
-      Terminal.table([["ID", "STATUS", "RECEIVED", "FROM", "ORGANISATION", "SUBJECT", "ASSIGNEE"]] + inquiries.map { inquiry in
+      // The deadline has a column of its own; the priority is in `show` and `--json`.
+      Terminal.table([["ID", "STATUS", "RECEIVED", "DUE", "FROM", "ORGANISATION", "SUBJECT", "ASSIGNEE"]] + inquiries.map { inquiry in
         [
-          "\(inquiry.id)", inquiry.status.rawValue, time.short(inquiry.createdAt), inquiry.fromName ?? inquiry.fromAddress, inquiry.organization ?? "-",
-          inquiry.subject, inquiry.assignee ?? "-",
+          "\(inquiry.id)", inquiry.status.rawValue, time.short(inquiry.createdAt), inquiry.dueAt.map { time.short($0) } ?? "-",
+          inquiry.fromName ?? inquiry.fromAddress, inquiry.organization ?? "-", inquiry.subject, inquiry.assignee ?? "-",
         ]
-      }, shrinking: [3: 12, 4: 12, 5: 12, 6: 8])
+      }, shrinking: [4: 8, 5: 12, 6: 8, 7: 6])
       Terminal.say("Received in \(time.zone()). The whole thread: herald inquiries show ID")
     }
   }
@@ -79,6 +82,7 @@ struct InquiriesCommand: ParsableCommand {
         Terminal.say("Answered  \(time.string(answered)), \(LocalTime.span(answered.timeIntervalSince(inquiry.createdAt))) after it came in")
       }
       if let due = inquiry.dueAt { Terminal.say("Due       \(time.string(due))") }
+      if inquiry.priority != .normal { Terminal.say("Priority  \(inquiry.priority.rawValue)") }
       for entry in entries {
         Terminal.say()
         let who = Terminal.safe(entry.author ?? "-")
@@ -88,6 +92,10 @@ struct InquiriesCommand: ParsableCommand {
         case .note: Terminal.say(Terminal.paint("\(time.string(entry.at))  note by \(who):", .dim))
         case .status: Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) set the status to \(Terminal.safe(entry.text))", .dim)); continue
         case .assign: Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) assigned it to \(Terminal.safe(entry.text))", .dim)); continue
+        case .deadline:
+          let due = ISO8601DateFormatter().date(from: entry.text).map { time.string($0) } ?? "none"
+          Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) set the deadline to \(due)", .dim)); continue
+        case .priority: Terminal.say(Terminal.paint("\(time.string(entry.at))  \(who) set the priority to \(Terminal.safe(entry.text))", .dim)); continue
         }
         Terminal.say(Terminal.safe(entry.text.trimmingCharacters(in: .whitespacesAndNewlines)))
         for attachment in entry.attachments { Terminal.say("  attachment: \(Terminal.safe(attachment))") }
@@ -132,6 +140,65 @@ struct InquiriesCommand: ParsableCommand {
     func run() throws {
       _ = try options.store().setInquiryStatus(id, status, by: InquiriesCommand.author)
       Terminal.say("Inquiry \(id) is \(status.rawValue).")
+    }
+  }
+
+  struct Due: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "due", abstract: "Set when an inquiry must be answered by: 14:00 (today), 2026-12-08 14:00, or none.",
+      discussion: "Times are in herald.yml's time_zone. The assignee, when a desk user, is reminded by email before it (desk.notify.reminders, 1h by default).")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The inquiry's number.") var id: Int64
+    @Argument(help: ArgumentHelp("14:00 (today), 2026-12-08 14:00, or none.", valueName: "WHEN")) var when: String
+
+    func run() throws {
+      let time = try options.localTime()
+      let deadline: InquiryDeadline
+      do {
+        deadline = try InquiryDeadline(parsing: when, now: Date(), timeZone: time.timeZone)
+      } catch let problem as InquiryDeadline.Problem {
+        throw ValidationError(problem.description)
+      }
+      _ = try options.store().setInquiryDue(id, deadline.date, by: InquiriesCommand.author)
+      Terminal.say(deadline.date.map { "Inquiry \(id) is due at \(time.string($0))." } ?? "Inquiry \(id) has no deadline.")
+    }
+  }
+
+  struct Priority: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "priority", abstract: "Set how pressing an inquiry is: normal, high or urgent.")
+    @OptionGroup var options: WorkspaceOptions
+    @Argument(help: "The inquiry's number.") var id: Int64
+    @Argument(help: "normal, high or urgent.") var priority: InquiryPriority
+
+    func run() throws {
+      _ = try options.store().setInquiryPriority(id, priority, by: InquiriesCommand.author)
+      Terminal.say("Inquiry \(id) is \(priority.rawValue).")
+    }
+  }
+
+  struct Remind: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "remind",
+      abstract: "Write the reminders of deadlines that are near to the Outbox (for cron; herald serve does it every minute).",
+      discussion: "An assignee who is a desk user gets one email per deadline, desk.notify.reminders before it (1h by default; off turns reminders off). herald deliver sends them.")
+    @OptionGroup var options: WorkspaceOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+      let mailroom = try options.mailroom()
+      let desk = mailroom.configuration.desk
+      guard let lead = desk.reminderLead else {
+        if json { try JSONOutput.print(InquiryRemindJSON(reminded: [])) } else { Terminal.say("Reminders are off (desk.notify.reminders in herald.yml).") }
+        return
+      }
+      let reminders = InquiryReminders(
+        mailroom: mailroom, lead: lead, link: { DeskServer.inquiryAddress($0, base: desk.address) }, logger: options.logger)
+      let reminded = try reminders.run(now: mailroom.clock.now)
+      if json {
+        try JSONOutput.print(InquiryRemindJSON(reminded: reminded))
+        return
+      }
+      Terminal.say(reminded.isEmpty ? "No reminders are due." : "Reminders written to the Outbox for inquiries \(reminded.map(String.init).joined(separator: ", ")); herald deliver sends them.")
     }
   }
 

@@ -82,6 +82,8 @@ struct ServeCommand: AsyncParsableCommand {
         if !custom.isEmpty { Terminal.sayNow("Desk pages: the workspace's own \(custom.joined(separator: ", ")) (Templates/desk/).") }
       })
       services.append(gated)
+      // Deadlines' reminders to the inquiries' assignees, checked every minute.
+      if let reminders = desk.reminderService() { services.append(reminders) }
       openDesk = open
     } else {
       openDesk = {}

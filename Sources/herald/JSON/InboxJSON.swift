@@ -166,6 +166,8 @@ struct InquiryJSON: Encodable {
   var subject: String
   @Nullable var release: String?
   @Nullable var assignee: String?
+  var priority: InquiryPriority
+  @Nullable var due: Date?
   var created: Date
   @Nullable var firstAnswer: Date?
   @Nullable var subscriber: SubscriberID?
@@ -173,7 +175,7 @@ struct InquiryJSON: Encodable {
   var thread: [Entry]?
 
   enum CodingKeys: String, CodingKey {
-    case id, status, from, name, organization, subject, release, assignee, created, subscriber, thread
+    case id, status, from, name, organization, subject, release, assignee, priority, due, created, subscriber, thread
     case firstAnswer = "first_answer"
   }
 
@@ -211,11 +213,18 @@ struct InquiryJSON: Encodable {
     subject = inquiry.subject
     release = inquiry.release
     assignee = inquiry.assignee
+    priority = inquiry.priority
+    due = inquiry.dueAt
     created = inquiry.createdAt
     firstAnswer = inquiry.firstAnswerAt
     subscriber = inquiry.subscriber
     self.thread = thread?.map(Entry.init)
   }
+}
+
+/// `herald inquiries remind --json`: the inquiries whose reminder was written.
+struct InquiryRemindJSON: Encodable {
+  var reminded: [Int64]
 }
 
 /// `herald inquiries reply --json`: the reply written, and whether it went out at once.
