@@ -86,5 +86,8 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),
     File(path: "Templates/desk/edit.mustache", contents: PackageResources.edit_mustache),
     File(path: "Templates/desk/files.mustache", contents: PackageResources.files_mustache),
+    // Received mail.
+    File(path: "Templates/desk/inbox.mustache", contents: PackageResources.inbox_mustache),
+    File(path: "Templates/desk/received.mustache", contents: PackageResources.received_mustache),
   ]
 }
