@@ -278,9 +278,9 @@ struct DeskReceivedTests {
       // With the desk user's correction as the evidence.
       let restored = try #require(try fixture.mailroom.store.profile(email: "reader2@example.com").memberships.first)
       #expect(restored.source.detail.contains("desk: inbox reclassify 3 inquiry (The sender"), "\(restored.source)")
-      let inquiries = try fixture.mailroom.store.inquiries()
+      // (The hostile and the broken messages are questions too: inquiries of their own.)
+      let inquiries = try fixture.mailroom.store.inquiries().filter { $0.fromAddress == "reader2@example.com" }
       #expect(inquiries.count == 1)
-      #expect(inquiries.first?.fromAddress == "reader2@example.com")
       let page = try await client.execute(uri: "/inbox/3", method: .get, headers: browser.headers())
       #expect(page.text.contains("<del>Unsubscribed reader2@example.com from press-en</del> (undone)"))
       #expect(page.text.contains("href=\"/inquiries/\(try #require(inquiries.first).id)\""))
@@ -288,7 +288,7 @@ struct DeskReceivedTests {
       let back = try await client.post("/inbox/3/reclassify", browser, [("class", "unsubscribe")])
       #expect(back.status == .seeOther)
       #expect(try self.status(fixture, "reader2@example.com") == .unsubscribed)
-      #expect(try fixture.mailroom.store.inquiries().isEmpty)
+      #expect(try fixture.mailroom.store.inquiries().filter { $0.fromAddress == "reader2@example.com" }.isEmpty)
     }
   }
 
@@ -304,7 +304,7 @@ struct DeskReceivedTests {
     }
     #expect(try fixture.mailroom.store.inbound(id: 3).kind == .unsubscribe)
     #expect(try status(fixture, "reader2@example.com") == .unsubscribed)
-    #expect(try fixture.mailroom.store.inquiries().isEmpty)
+    #expect(try fixture.mailroom.store.inquiries().filter { $0.fromAddress == "reader2@example.com" }.isEmpty)
   }
 
   @Test func aCorrectionWithoutTheFormTokenOrFromAnotherSiteChangesNothing() async throws {

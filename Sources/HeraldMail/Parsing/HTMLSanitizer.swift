@@ -72,9 +72,11 @@ public enum HTMLSanitizer {
 
   /// Elements dropped with everything inside them, up to their end tag.
   static let droppedWithContent: Set<String> = [
-    "script", "iframe", "frame", "frameset", "object", "applet", "embed", "noembed", "noframes", "noscript", "template", "svg",
+    "script", "iframe", "frameset", "object", "applet", "noembed", "noframes", "noscript", "template", "svg",
     "math", "textarea", "select", "title", "xmp", "plaintext", "xml", "canvas", "audio", "video",
   ]
+  // (`<embed>`, `<frame>`, `<input>`, `<link>`, `<meta>`, `<base>` have no end tag: they are
+  // dropped as tags; looking for their end would drop the rest of the document.)
 
   /// Attributes kept on any allowed element (`href` and `src` are looked at separately).
   static let allowedAttributes: Set<String> = [
