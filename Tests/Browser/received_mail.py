@@ -6,7 +6,7 @@ finds, and what a click on an attachment does. Screenshots at a desktop's and a 
 Standard input (JSON): {"desk": "http://127.0.0.1:PORT", "viewer": {"email", "password"},
 "message": "/inbox/1", "artefacts": "/folder"}
 
-Standard output (JSON): {"requests": [URL…], "title", "frame_titles": [...], "frames",
+Standard output (JSON): {"requests": [URL…], "landed": [the URL each page ended at], "title", "frame_titles": [...], "frames",
 "sandboxes": [...], "text", "download": {"name", "url", "navigated"}, "violations": [...],
 "screenshots": [...], "console_errors": [...]}
 """
@@ -18,18 +18,22 @@ def main() -> None:
     request = desk_browser.read_request()
     desk = request["desk"].rstrip("/")
     artefacts = request["artefacts"]
-    result: dict = {"requests": [], "violations": [], "screenshots": [], "frame_titles": []}
+    result: dict = {"requests": [], "violations": [], "screenshots": [], "frame_titles": [], "landed": []}
 
     with desk_browser.session() as browser:
         for viewport in ("desktop", "phone"):
             page = browser.new_page(viewport, "viewer")
-            if viewport == "desktop":
-                desk_browser.sign_in(page, desk, request["viewer"]["email"], request["viewer"]["password"])
+            # Each viewport has a cookie jar of its own: signed in in each.
+            desk_browser.sign_in(page, desk, request["viewer"]["email"], request["viewer"]["password"])
             # Every request from now on, by the page or any frame in it.
             page.context.on("request", lambda r: result["requests"].append(r.url))
             for path, name in (("/inbox", "inbox"), (request["message"], "received")):
                 page.goto(desk + path)
                 page.wait_for_load_state("load")
+                result["landed"].append(page.url)
+                if page.locator("iframe").count():
+                    # The frame's document laid out (so that the screenshot shows it).
+                    page.frame_locator("iframe").locator("body").wait_for()
                 page.wait_for_timeout(500)  # let anything the message could start have its go
                 result["screenshots"].append(desk_browser.screenshot(page, artefacts, f"{name}-{viewport}"))
                 for violation in desk_browser.axe(page):

@@ -33,6 +33,7 @@ struct ReceivedMailBrowserTests {
 
   struct Result: Decodable {
     var requests: [String]
+    var landed: [String]
     var title: String
     var frames: Int
     var sandboxes: [String?]
@@ -55,6 +56,9 @@ struct ReceivedMailBrowserTests {
         message: "/inbox/1", artefacts: BrowserScript.artefacts("received-mail").path),
       as: Result.self, timeout: 300)
 
+    // Each page was shown at both widths, signed in (not sent to the sign-in page).
+    let pages = [site.desk + "/inbox", site.desk + "/inbox/1"]
+    #expect(result.landed == pages + pages, "\(result.landed)")
     // Every request went to the desk: nothing to tracker.example.com or evil.example.com.
     #expect(!result.requests.isEmpty)
     let elsewhere = result.requests.filter { !$0.hasPrefix(site.desk + "/") }

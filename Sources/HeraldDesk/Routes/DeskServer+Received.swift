@@ -35,7 +35,7 @@ extension DeskServer {
       let document = try await BlockingWork.run { () -> String? in
         let (record, mail) = try self.receivedMail(id)
         guard let mail, let result = mail.sanitizedHTML(imageLabel: label) else { return nil }
-        return ReceivedFrame.document(result, title: record.subject ?? "", truncatedNote: note)
+        return ReceivedFrame.document(result, title: Self.visible(record.subject ?? ""), truncatedNote: note)
       }
       guard let document else { throw DeskRefusal(self.message(.notFound, "This message has no HTML part.")) }
       return ReceivedFrame.response(document)
