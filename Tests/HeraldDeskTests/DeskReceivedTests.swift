@@ -267,6 +267,10 @@ struct DeskReceivedTests {
     let fixture = try Self.fixtureWithMail()
     try await fixture.test { client in
       let browser = try await client.signIn("sender@example.org")
+      // The form offers the other classes, none chosen beforehand.
+      let before = try await client.execute(uri: "/inbox/3", method: .get, headers: browser.headers())
+      #expect(before.text.contains("<option value=\"\">Choose the right class</option>\n<option value=\"bounce\">Bounces</option>"))
+      #expect(!before.text.contains("<option value=\"unsubscribe\">"))
       let response = try await client.post("/inbox/3/reclassify", browser, [("class", "inquiry")])
       #expect(response.status == .seeOther)
       #expect(response.headers[.location] == "/inbox/3")

@@ -364,5 +364,6 @@ extension StringsTable {
     ("desk_received_did_soft_bounce", "Counted a temporary failure (campaign {detail})"),
     ("desk_received_did_sender_problem", "Recorded a refusal that blames our sending: {detail}"),
     ("desk_received_did_inquiry", "Opened or continued inquiry {detail}"),
+    ("desk_received_choose_class", "Choose the right class"),
   ]
 }
