@@ -157,6 +157,9 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/new-release.mustache"),
         .embedInCode("Resources/Templates/desk/edit.mustache"),
         .embedInCode("Resources/Templates/desk/files.mustache"),
+        // Received mail: the messages read, one message shown safely.
+        .embedInCode("Resources/Templates/desk/inbox.mustache"),
+        .embedInCode("Resources/Templates/desk/received.mustache"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
         .embedInCode("Resources/Templates/strings/de.yml"),
@@ -223,11 +226,12 @@ let package = Package(
 
     // The signed-in desk (issue 17): accounts, sessions, roles, the releases, on a listener of
     // its own. It reuses the public site's protections (cross-site check, form bodies, trusted
-    // proxies, security headers) from HeraldWeb; it never imports HeraldInbox.
+    // proxies, security headers) from HeraldWeb; received mail is read and reclassified
+    // through HeraldInbox, as `herald inbox` does.
     .target(
       name: "HeraldDesk",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign", "HeraldWeb",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign", "HeraldWeb", "HeraldInbox",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -317,13 +321,14 @@ let package = Package(
       name: "HeraldDeskTests",
       dependencies: [
         "HeraldDesk", "HeraldCampaign", "HeraldWorkspace", "HeraldStore", "HeraldCore", "HeraldTesting", "HeraldWeb", "HeraldCompose",
-        "HeraldDelivery",
+        "HeraldDelivery", "HeraldInbox", "HeraldMail",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "Logging", package: "swift-log"),
-      ]
+      ],
+      exclude: ["Fixtures"]  // received messages, read through #filePath
     ),
     .testTarget(name: "HeraldCLITests", dependencies: ["HeraldTesting", "HeraldDelivery"]),
     // Chromium through Playwright (Tests/Browser, Python) against the built herald: axe-core's

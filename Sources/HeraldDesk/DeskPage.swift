@@ -76,8 +76,9 @@ enum DeskPage: Sendable, Hashable {
   case inquiryReplySend(Int64)
 
   // Received mail: every message the inbox read, by class.
-  /// The messages read: `/inbox[?class=CLASS]`.
-  case inbox(kind: String? = nil)
+  /// The messages read, newest first, a page at a time: `/inbox[?class=CLASS&before=ID]`
+  /// (`before`: the id of the last message of the page before).
+  case inbox(kind: String? = nil, before: Int64? = nil)
   /// One message read, shown safely: `/inbox/ID`.
   case received(Int64)
   /// Its HTML, sanitised, for a sandboxed frame: `/inbox/ID/message.html`.
@@ -233,7 +234,7 @@ enum DeskPage: Sendable, Hashable {
       .inquiryReply(let id), .inquiryReplySend(let id), .received(let id), .receivedHTML(let id), .reclassify(let id),
       .subscriber(let id), .editSubscriber(let id), .unsubscribeSubscriber(let id), .suppressSubscriber(let id), .forgetSubscriber(let id):
       return route.path(String(id))
-    case .inbox(let kind): return route.path() + Self.query([("class", kind)])
+    case .inbox(let kind, let before): return route.path() + Self.query([("class", kind), ("before", before.map(String.init))])
     case .receivedAttachment(let id, let index, let name): return route.path(String(id), String(index), name)
     case .subscribers(let search): return route.path() + Self.query([("q", search)])
     case .newSubscriber, .suppressions, .lists, .newList, .reports, .outboxHold, .outboxRelease, .outboxRetry, .outboxPurge, .audit, .auditExport:

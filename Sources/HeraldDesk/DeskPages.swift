@@ -19,6 +19,7 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
     + ["new-release", "edit", "files"]  // writing a release
     + ["send", "send-confirm", "campaign"]  // sending it
     + ["inquiries", "inquiry", "inquiry-entry", "inquiry-reply"]  // the shared inbox of inquiries
+    + ["inbox", "received"]  // received mail
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

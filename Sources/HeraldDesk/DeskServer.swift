@@ -127,6 +127,7 @@ package final class DeskServer: Sendable {
     addSendRoutes(to: router)
     addCampaignRoutes(to: router)
     addInquiryRoutes(to: router)
+    addReceivedMailRoutes(to: router)
     return router
   }
 
@@ -334,6 +335,11 @@ enum DeskHeaders {
   static let contentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"
 
+  /// The stricter policies a response may bring instead of the desk's.
+  static let ownPolicies: Set<String> = [
+    PreviewFrame.contentSecurityPolicy, ReceivedFrame.contentSecurityPolicy, ReceivedFrame.attachmentPolicy,
+  ]
+
   static let all: [(name: String, value: String)] =
     [("Content-Security-Policy", contentSecurityPolicy)] + SecurityHeaders.all.filter { $0.name != "Content-Security-Policy" }
 }
@@ -366,8 +372,9 @@ struct DeskMiddleware: RouterMiddleware {
       }
     }
     for (name, value) in DeskHeaders.all {
-      // A preview's frame brings a policy of its own (PreviewFrame): kept, not replaced.
-      if name == "Content-Security-Policy", response.headers[HTTPField.Name(name)!] == PreviewFrame.contentSecurityPolicy { continue }
+      // A preview's frame, a received message's frame and its attachments bring a policy of
+      // their own (PreviewFrame, ReceivedFrame): kept, not replaced.
+      if name == "Content-Security-Policy", let own = response.headers[HTTPField.Name(name)!], DeskHeaders.ownPolicies.contains(own) { continue }
       if let field = HTTPField.Name(name) { response.headers[field] = value }
     }
     return response

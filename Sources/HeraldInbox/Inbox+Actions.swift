@@ -10,9 +10,12 @@ extension Inbox {
   /// Gives a message another class by hand, when the classifier was wrong: what reading it
   /// did is undone (a bounce's statuses and suppressions, an inquiry), and what the new
   /// class does is done, in one transaction.
+  /// - Parameter command: how it was asked for, kept as the evidence of the membership
+  ///   changes it makes ("desk: inbox reclassify 12 inquiry (Ana Ruiz)"); by default
+  ///   `herald inbox reclassify`'s.
   /// - Throws: `StoreError` `.notFound` for an unknown id; `InboxError` when the message's
   ///   file is gone.
-  package func reclassify(_ id: Int64, as kind: InboundClass, by author: String) throws -> Outcome {
+  package func reclassify(_ id: Int64, as kind: InboundClass, by author: String, command: String? = nil) throws -> Outcome {
     let record = try mailroom.store.inbound(id: id)
     let url = mailroom.workspace.root.appendingPathComponent(record.rawFile)
     guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -26,7 +29,7 @@ extension Inbox {
     var inquiry: Int64?
     var actions: [InboundAction] = []
     let updated = try mailroom.store.reclassifyInbound(
-      id, as: kind, reason: classification.reason, details: record.details, source: .commandLine("herald inbox reclassify \(id) \(kind.rawValue) (\(author))")
+      id, as: kind, reason: classification.reason, details: record.details, source: .commandLine(command ?? "herald inbox reclassify \(id) \(kind.rawValue) (\(author))")
     ) { changes in
       (recipients, inquiry) = try apply(classification, message: message, record: record, digest: record.digest, changes: &changes)
       actions = changes.actions

@@ -335,7 +335,7 @@ extension Inbox {
   }
 
   /// A file name that stays in its folder: no slashes, no leading dots, no control characters.
-  static func safeFileName(_ name: String) -> String {
+  package static func safeFileName(_ name: String) -> String {
     let cleaned = String(name.unicodeScalars.map { scalar -> Character in
       scalar == "/" || scalar == "\\" || scalar.value < 0x20 || scalar.value == 0x7F ? "_" : Character(scalar)
     }).trimmingCharacters(in: .whitespaces)

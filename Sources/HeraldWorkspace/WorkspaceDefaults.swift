@@ -91,5 +91,8 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/inquiry.mustache", contents: PackageResources.inquiry_mustache),
     File(path: "Templates/desk/inquiry-entry.mustache", contents: PackageResources.inquiry_entry_mustache),
     File(path: "Templates/desk/inquiry-reply.mustache", contents: PackageResources.inquiry_reply_mustache),
+    // Received mail.
+    File(path: "Templates/desk/inbox.mustache", contents: PackageResources.inbox_mustache),
+    File(path: "Templates/desk/received.mustache", contents: PackageResources.received_mustache),
   ]
 }

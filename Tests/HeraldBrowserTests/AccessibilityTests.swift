@@ -36,6 +36,11 @@ struct AccessibilityTests {
         "desk-two-step-wrong-code", "\(desk)/account/two-step", as: "admin",
         steps: [.fill("#code", "00000x"), .click("main form button[type=submit]")], status: 422),
       .init("desk-users", "\(desk)/users", as: "admin"),
+      // Received mail: the list, and the hostile message (imported first, so it is 1) as a
+      // sender and admin see it (with the form that corrects its class) and as a viewer.
+      .init("desk-inbox", "\(desk)/inbox", as: "admin"),
+      .init("desk-received", "\(desk)/inbox/1", as: "admin"),
+      .init("desk-received-as-viewer", "\(desk)/inbox/1", as: "viewer"),
       .init("desk-forbidden", "\(desk)/users", as: "viewer", status: 403),
       .init("desk-not-found", "\(desk)/no-such-page", as: "admin", status: 404),
       // Inquiries: the list, and the one the public contact form (publicPages, audited
@@ -78,6 +83,9 @@ struct AccessibilityTests {
   @Test(.enabled(if: BrowserScript.isAvailable, "python3 cannot import playwright and axe_playwright_python: run scripts/bootstrap"))
   func noPageAndNotTheEmailHasASeriousOrCriticalViolationOrHiddenFocusAtDesktopOrPhoneWidth() throws {
     let site = try ServedWorkspace()
+    // A hostile received message for the desk's received-mail pages (message 1).
+    let imported = try HeraldProcess.run(["inbox", "import", ReceivedMailBrowserTests.hostileMessage.path], in: site.root)
+    #expect(imported.status == 0, "\(imported.stderr)")
     // A real subscription, for a confirmation page with a real token.
     #expect(try site.subscribe("kim@example.net") == 200)
     let confirm = try #require(site.confirmationPath(), "no confirmation message in the Outbox:\n\(site.server.output)")

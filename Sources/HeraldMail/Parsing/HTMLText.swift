@@ -215,7 +215,7 @@ public enum HTMLText {
 
   /// An entity at `start` ("&"): its character and the offset after it; nil when "&" starts
   /// none (it is then text, as in "Q&A").
-  private static func readEntity(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (Unicode.Scalar, Int)? {
+  static func readEntity(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (Unicode.Scalar, Int)? {
     let count = bytes.count
     var index = start + 1
     guard index < count else { return nil }

@@ -453,6 +453,13 @@ enum Migrations {
         CREATE INDEX inquiry_entry_message_id ON inquiry_entry(message_id) WHERE message_id IS NOT NULL;
         """)
     }
+    migrator.registerMigration("desk 2: received mail") { db in
+      try db.execute(sql: """
+        -- The desk's received mail, one class at a time, newest read first: a range of this
+        -- index per page (ids are the order Herald read the messages in).
+        CREATE INDEX inbound_class_id ON inbound(class, id);
+        """)
+    }
     return migrator
   }
 }
