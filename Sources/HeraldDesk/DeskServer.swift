@@ -126,6 +126,9 @@ package final class DeskServer: Sendable {
     addUserRoutes(to: router)
     addSendRoutes(to: router)
     addCampaignRoutes(to: router)
+    addSubscriberRoutes(to: router)
+    addSuppressionRoutes(to: router)
+    addListRoutes(to: router)
     return router
   }
 

@@ -86,5 +86,12 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),
     File(path: "Templates/desk/edit.mustache", contents: PackageResources.edit_mustache),
     File(path: "Templates/desk/files.mustache", contents: PackageResources.files_mustache),
+    File(path: "Templates/desk/subscribers.mustache", contents: PackageResources.subscribers_mustache),
+    File(path: "Templates/desk/subscriber.mustache", contents: PackageResources.subscriber_mustache),
+    File(path: "Templates/desk/subscriber-new.mustache", contents: PackageResources.subscriber_new_mustache),
+    File(path: "Templates/desk/subscriber-forget.mustache", contents: PackageResources.subscriber_forget_mustache),
+    File(path: "Templates/desk/subscriber-forgotten.mustache", contents: PackageResources.subscriber_forgotten_mustache),
+    File(path: "Templates/desk/suppressions.mustache", contents: PackageResources.suppressions_mustache),
+    File(path: "Templates/desk/lists.mustache", contents: PackageResources.lists_mustache),
   ]
 }
