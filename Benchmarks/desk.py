@@ -16,6 +16,10 @@ each, alternating:
             verified) with its headers and text part.
   plan      GET /releases/FILE/send: the plan: the audience of each list, who is left out and
             why (counted over the COUNT subscribers).
+  search    GET /subscribers?q=reader+99: a search that many match (its first page of 50).
+  search-none GET /subscribers?q=durand: a search nobody matches (the trigram index answers).
+  subscriber GET /subscribers/50000: a subscriber's record.
+  lists     GET /lists: every list with its members per state (kept while the store is unchanged).
   floor     GET / from `herald-bench http-floor --bytes N`: a Hummingbird 2 application with
             one route answering a fixed page of N bytes (the release list's size) with no
             work behind it: the peer, what any Hummingbird server reaches here.
@@ -59,6 +63,12 @@ PAGES = {
     "overview": f"/releases/{FILE}",
     "preview": f"/releases/{FILE}/preview",
     "plan": f"/releases/{FILE}/send",
+    # Subscribers and lists (issue 18): a search many match (the first page of 50), one that
+    # nobody matches (the whole index looked at), a subscriber's record, the lists' figures.
+    "search": "/subscribers?q=reader+99",
+    "search-none": "/subscribers?q=durand",
+    "subscriber": "/subscribers/50000",
+    "lists": "/lists",
 }
 
 

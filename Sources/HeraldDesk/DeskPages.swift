@@ -18,7 +18,8 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
   static let names = ["page", "sign-in", "sign-in-code", "two-step", "releases", "overview", "account", "users", "forbidden", "check", "preview"]
     + ["new-release", "edit", "files"]  // writing a release
     + ["send", "send-confirm", "campaign"]  // sending it
-    + ["subscribers", "subscriber", "subscriber-new", "subscriber-forget", "subscriber-forgotten", "suppressions", "lists"]  // subscribers and lists
+    + ["subscribers", "subscriber", "subscriber-new", "subscriber-forget", "subscriber-forgotten", "suppressions", "lists", "list"]
+    + ["list-import-upload", "list-import-check", "list-import"]  // importing a file into a list  // subscribers and lists
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

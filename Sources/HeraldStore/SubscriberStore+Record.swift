@@ -69,6 +69,16 @@ extension SubscriberStore {
     }
   }
 
+  /// The record of the subscriber with this address (`herald subscribers show`).
+  /// - Throws: `.notFound` when it is not a subscriber.
+  package func record(email: String, limit: Int = 50) throws -> SubscriberRecord {
+    let address = try Self.normalizedAddress(email)
+    guard let id = try subscriberID(email: address), let record = try record(subscriber: id, limit: limit) else {
+      throw StoreError(.notFound, "\(address) is not a subscriber")
+    }
+    return record
+  }
+
   /// The id of the subscriber with this address, if there is one.
   package func subscriberID(email: String) throws -> SubscriberID? {
     guard let address = try? Self.normalizedAddress(email) else { return nil }

@@ -93,5 +93,9 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/subscriber-forgotten.mustache", contents: PackageResources.subscriber_forgotten_mustache),
     File(path: "Templates/desk/suppressions.mustache", contents: PackageResources.suppressions_mustache),
     File(path: "Templates/desk/lists.mustache", contents: PackageResources.lists_mustache),
+    File(path: "Templates/desk/list.mustache", contents: PackageResources.list_mustache),
+    File(path: "Templates/desk/list-import-upload.mustache", contents: PackageResources.list_import_upload_mustache),
+    File(path: "Templates/desk/list-import-check.mustache", contents: PackageResources.list_import_check_mustache),
+    File(path: "Templates/desk/list-import.mustache", contents: PackageResources.list_import_mustache),
   ]
 }

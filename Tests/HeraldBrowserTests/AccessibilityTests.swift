@@ -38,6 +38,15 @@ struct AccessibilityTests {
       .init("desk-users", "\(desk)/users", as: "admin"),
       .init("desk-forbidden", "\(desk)/users", as: "viewer", status: 403),
       .init("desk-not-found", "\(desk)/no-such-page", as: "admin", status: 404),
+      // Subscribers and lists (subscriber 1: the first row of the sample list, imported).
+      .init("desk-subscribers", "\(desk)/subscribers", as: "admin"),
+      .init("desk-subscribers-search", "\(desk)/subscribers?q=example", as: "viewer"),
+      .init("desk-subscriber", "\(desk)/subscribers/1", as: "admin"),
+      .init("desk-subscriber-as-viewer", "\(desk)/subscribers/1", as: "viewer"),
+      .init("desk-subscriber-new", "\(desk)/subscribers/new", as: "admin"),
+      .init("desk-subscriber-forget", "\(desk)/subscribers/1/forget", as: "admin"),
+      .init("desk-suppressions", "\(desk)/suppressions", as: "admin"),
+      .init("desk-lists", "\(desk)/lists", as: "admin"),
     ]
   }
 
