@@ -50,6 +50,8 @@ final class DeskImports: Sendable {
   static let unusedLifetime: TimeInterval = 3600
 
   private let uploads = Shared<[Int64: Upload]>([:])
+  /// The imports running, to wait for (tests, and a desk that stops).
+  private let running = Shared<[Int64: Task<Void, Never>]>([:])
   private let clock: WallClock
   private let logger: Logger
 
@@ -111,7 +113,7 @@ final class DeskImports: Sendable {
       return upload
     }
     guard let upload else { return false }
-    Task.detached {
+    let task = Task.detached {
       let state: State
       do {
         let report = try await BlockingWork.runOnThread(named: "herald-desk-import") {
@@ -129,7 +131,13 @@ final class DeskImports: Sendable {
       self.uploads.withLock { $0[id]?.state = state }
       Self.remove(upload.file)
     }
+    running.withLock { $0[id] = task }
     return true
+  }
+
+  /// Returns when the import `id` has ended (at once when none runs).
+  func finished(_ id: Int64) async {
+    await running.value[id]?.value
   }
 
   /// The file as the consent evidence names it: its name, who uploaded it, and their note.

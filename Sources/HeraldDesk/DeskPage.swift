@@ -236,7 +236,7 @@ enum DeskPage: Sendable, Hashable {
       return route.path(String(id))
     case .inbox(let kind): return route.path() + Self.query([("class", kind)])
     case .receivedAttachment(let id, let index, let name): return route.path(String(id), String(index), name)
-    case .subscribers(let search, let before): return route.path() + Self.query([("q", search), ("before", before.map(String.init))])
+    case .subscribers(let search, let before): return route.path() + Self.query([("q", search), ("before", before.map { String($0) })])
     case .newSubscriber, .suppressions, .lists, .newList, .reports, .outboxHold, .outboxRelease, .outboxRetry, .outboxPurge, .audit, .auditExport:
       return route.path()
     case .list(let name), .listExport(let name), .listImport(let name): return route.path(name)

@@ -69,11 +69,13 @@ extension SubscriberStore {
           WHERE membership.subscriber_id IN (\(marks)) ORDER BY list.name
           """, arguments: StatementArguments(ids))
         {
-          memberships[row[0], default: []].append((row[1], MembershipStatus(rawValue: row[2]) ?? .pending))
+          let subscriber: Int64 = row[0]
+          memberships[subscriber, default: []].append((list: row[1], status: MembershipStatus(rawValue: row[2]) ?? .pending))
         }
       }
-      let results = page.map { row in
-        SearchResult(id: SubscriberID(row[0] as Int64), email: row[1], name: row[2], organization: row[3], memberships: memberships[row[0]] ?? [])
+      let results = page.map { row -> SearchResult in
+        let id: Int64 = row[0]
+        return SearchResult(id: SubscriberID(id), email: row[1], name: row[2], organization: row[3], memberships: memberships[id] ?? [])
       }
       return SearchPage(results: results, next: rows.count > limit ? ids.last : nil)
     }

@@ -40,11 +40,12 @@ extension DeskServer {
         id: 0, list: list.name, name: file.name, file: file.url, status: status, user: signedIn.user.email, note: note,
         uploadedAt: self.mailroom.clock.now, rows: 0)
       // The check: the mapping and the first rows, then the dry run (nothing is written).
+      let evidence = DeskImports.displayName(upload)
       let checked = try await BlockingWork.runOnThread(named: "herald-desk-import-check") { () -> Result<(SubscriberStore.ImportPreview, SubscriberStore.ImportReport), StoreError> in
         do {
           let preview = try self.mailroom.store.importPreview(file.url, displayName: file.name)
           let report = try self.mailroom.store.importCSV(
-            file.url, displayName: DeskImports.displayName(upload), into: list.name, status: status, dryRun: true)
+            file.url, displayName: evidence, into: list.name, status: status, dryRun: true)
           return .success((preview, report))
         } catch let error as StoreError {
           return .failure(error)
@@ -116,9 +117,11 @@ extension DeskServer {
     return [
       "list": list, "file": upload.name, "back": DeskPage.list(list).path, "action": DeskPage.listImportRun(list, id).path,
       "encoding": encodings[preview.encoding] ?? preview.encoding.rawValue, "delimiter": delimiters[preview.delimiter] ?? String(preview.delimiter),
-      "columns": preview.columns.map { ["header": $0.header, "role": roleText($0.role), "ignored": $0.role == .ignored] },
+      "columns": preview.columns.map { column -> [String: Any] in
+        ["header": column.header, "role": roleText(column.role), "ignored": column.role == .ignored]
+      },
       "headers": preview.columns.map(\.header),
-      "rows": preview.rows.map { record in ["line": record.line, "fields": record.fields.map { String($0.prefix(200)) }] },
+      "rows": preview.rows.map { record -> [String: Any] in ["line": record.line, "fields": record.fields.map { String($0.prefix(200)) }] },
       "warnings": preview.warnings.map { DeskImports.message($0, upload) },
       "status_name": statusName(upload.status), "note": upload.note,
       "report": reportValues(report, upload), "upload": ["back": DeskPage.listImport(list).path],
@@ -146,7 +149,9 @@ extension DeskServer {
       "rows": report.rows.formatted(), "added": report.added.formatted(), "updated": report.updated.formatted(),
       "unchanged": report.unchanged.formatted(), "duplicates": report.duplicates.formatted(), "rejected": report.rejected.formatted(),
       "kept_out": report.keptOut.formatted(),
-      "problems": report.problems.prefix(50).map { ["line": $0.line, "email": $0.email, "reason": DeskImports.message($0.reason, upload)] },
+      "problems": report.problems.prefix(50).map { problem -> [String: Any] in
+        ["line": problem.line, "email": problem.email, "reason": DeskImports.message(problem.reason, upload)]
+      },
       "has_problems": !report.problems.isEmpty,
     ]
   }

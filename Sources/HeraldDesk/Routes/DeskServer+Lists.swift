@@ -59,14 +59,15 @@ extension DeskServer {
         return self.listPage(signedIn, form: values, isNew: false, errors: errors, status: .unprocessableContent)
       }
       // The same call as `herald lists update`.
+      let given = values
       let updated = try await BlockingWork.run {
         try self.mailroom.store.updateList(list.name) { list in
-          list.title = (values["title"] ?? "").isEmpty ? list.name : values["title"] ?? list.name
-          list.description = values["description"] ?? ""
-          list.language = (values["language"] ?? "").isEmpty ? nil : values["language"]
-          list.doubleOptIn = values["double_opt_in"] == "on"
-          list.isPublic = values["public"] == "on"
-          list.consentText = values["consent"] ?? ""
+          list.title = (given["title"] ?? "").isEmpty ? list.name : given["title"] ?? list.name
+          list.description = given["description"] ?? ""
+          list.language = (given["language"] ?? "").isEmpty ? nil : given["language"]
+          list.doubleOptIn = given["double_opt_in"] == "on"
+          list.isPublic = given["public"] == "on"
+          list.consentText = given["consent"] ?? ""
         }
       }
       return self.listPage(signedIn, form: self.listValues(updated), isNew: false, notice: self.strings["desk_list_saved"] ?? "Saved.")

@@ -50,11 +50,12 @@ extension DeskServer {
         return try await self.newSubscriberPage(signedIn, form: values, errors: errors, status: .unprocessableContent)
       }
       let source = ConsentSource.desk(user: signedIn.user.email, note: values["note"] ?? "")
+      let given = values
       do {
         let (subscriber, _) = try await BlockingWork.run {
           try self.mailroom.store.addSubscriber(
-            email: values["email"] ?? "", name: values["name"], organization: values["organization"], language: values["language"],
-            list: values["list"] ?? "", status: status, source: source)
+            email: given["email"] ?? "", name: given["name"], organization: given["organization"], language: given["language"],
+            list: given["list"] ?? "", status: status, source: source)
         }
         return self.redirect(DeskPage.subscriber(subscriber.id.rawValue).path)
       } catch let error as StoreError where error.code == .invalidInput || error.code == .notFound {
@@ -232,7 +233,7 @@ extension DeskServer {
       "subscriber-new",
       [
         "form": form, "errors": errors, "action": DeskPage.newSubscriber.path,
-        "lists": lists.map { ["name": $0.name, "title": $0.title, "selected": $0.name == chosen] },
+        "lists": lists.map { list -> [String: Any] in ["name": list.name, "title": list.title, "selected": list.name == chosen] },
         "pending": form["status"] == "pending", "no_lists": lists.isEmpty,
       ], for: signedIn, status: status)
   }
