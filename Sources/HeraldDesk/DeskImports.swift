@@ -147,7 +147,9 @@ final class DeskImports: Sendable {
 
   /// A store's message about the temporary copy, naming the file as the person knows it.
   static func message(_ text: String, _ upload: Upload) -> String {
-    text.replacingOccurrences(of: upload.file.path, with: upload.name).replacingOccurrences(of: displayName(upload), with: upload.name)
+    let named = text.replacingOccurrences(of: upload.file.path, with: upload.name).replacingOccurrences(of: displayName(upload), with: upload.name)
+      .replacingOccurrences(of: ".. ", with: ". ")
+    return named.hasSuffix(".") ? named : named + "."
   }
 
   /// Removes an upload's copy and its folder.

@@ -55,7 +55,7 @@ extension DeskServer {
       case .failure(let error):
         DeskImports.remove(file.url)
         return self.importUploadPage(
-          signedIn, list: list.name, form: received.fields, errors: ["file": Self.sentence(DeskImports.message(error.message, upload))],
+          signedIn, list: list.name, form: received.fields, errors: ["file": DeskImports.message(error.message, upload)],
           status: .unprocessableContent)
       case .success(let (preview, report)):
         upload.rows = report.rows
@@ -171,7 +171,7 @@ extension DeskServer {
       values["done"] = true
       values["report"] = reportValues(report, upload)
     case .failed(let text):
-      values["failed"] = Self.sentence(text)
+      values["failed"] = text
     }
     return values
   }

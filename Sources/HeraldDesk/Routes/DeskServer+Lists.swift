@@ -2,6 +2,7 @@ import Foundation
 import HeraldCampaign
 import HeraldCore
 import HeraldStore
+import HeraldWeb
 import HTTPTypes
 import Hummingbird
 import NIOCore

@@ -70,7 +70,7 @@ extension SubscriberStore {
       return ImportPreview(encoding: reader.encoding, delimiter: reader.delimiter, columns: columns, rows: rows, warnings: reader.warnings)
     } catch let error as CSVError {
       // Named as the person knows the file, not by the temporary file it was kept in.
-      throw StoreError(.importFailed, "\(displayName)\(error.line.map { ":\($0)" } ?? ""): \(error.message). Nothing was imported")
+      throw StoreError(.importFailed, "\(displayName)\(error.line.map { ":\($0)" } ?? ""): \(error.message.hasSuffix(".") ? String(error.message.dropLast()) : error.message). Nothing was imported")
     }
   }
 }
