@@ -164,6 +164,7 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/list-import-upload.mustache"),
         .embedInCode("Resources/Templates/desk/list-import-check.mustache"),
         .embedInCode("Resources/Templates/desk/list-import.mustache"),
+        .embedInCode("Resources/Templates/desk/subscriber-edit.mustache"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
         .embedInCode("Resources/Templates/strings/de.yml"),

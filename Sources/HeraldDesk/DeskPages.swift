@@ -19,7 +19,7 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
     + ["new-release", "edit", "files"]  // writing a release
     + ["send", "send-confirm", "campaign"]  // sending it
     + ["subscribers", "subscriber", "subscriber-new", "subscriber-forget", "subscriber-forgotten", "suppressions", "lists", "list"]
-    + ["list-import-upload", "list-import-check", "list-import"]  // importing a file into a list  // subscribers and lists
+    + ["list-import-upload", "list-import-check", "list-import", "subscriber-edit"]  // importing a file into a list  // subscribers and lists
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

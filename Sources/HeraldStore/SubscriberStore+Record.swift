@@ -87,3 +87,23 @@ extension SubscriberStore {
     }
   }
 }
+
+extension SubscriberStore {
+  /// Sets a subscriber's name, organisation and language as given (empty: none), cleaned of
+  /// control and bidirectional characters like every other way in (`SubscriberText`).
+  /// - Returns: the subscriber as changed; nil when there is no such subscriber.
+  @discardableResult
+  package func updateDetails(_ id: SubscriberID, name: String, organization: String, language: String) throws -> Subscriber? {
+    try write { db in
+      guard try Self.subscriber(id: id.rawValue, in: db) != nil else { return nil }
+      func cleaned(_ text: String) -> String? {
+        let value = SubscriberText.cleaned(text).text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
+      }
+      try db.execute(
+        sql: "UPDATE subscriber SET name = ?, organization = ?, language = ? WHERE id = ?",
+        arguments: [cleaned(name), cleaned(organization), cleaned(language), id.rawValue])
+      return try Self.subscriber(id: id.rawValue, in: db)
+    }
+  }
+}

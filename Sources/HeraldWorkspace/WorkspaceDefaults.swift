@@ -97,5 +97,6 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/list-import-upload.mustache", contents: PackageResources.list_import_upload_mustache),
     File(path: "Templates/desk/list-import-check.mustache", contents: PackageResources.list_import_check_mustache),
     File(path: "Templates/desk/list-import.mustache", contents: PackageResources.list_import_mustache),
+    File(path: "Templates/desk/subscriber-edit.mustache", contents: PackageResources.subscriber_edit_mustache),
   ]
 }

@@ -47,6 +47,8 @@ struct DeskSubscribersTests {
       DeskRouteCase(
         method: .post, path: "/subscribers/new", role: .editor,
         fields: [("email", "new@example.org"), ("list", "press-test"), ("status", "subscribed"), ("note", "asked by phone")]),
+      DeskRouteCase(method: .get, path: "/subscribers/\(n)/edit", role: .editor),
+      DeskRouteCase(method: .post, path: "/subscribers/\(n)/edit", role: .editor, fields: [("name", "Anne Durand-Martin"), ("organization", "Le Monde")]),
       DeskRouteCase(method: .post, path: "/subscribers/\(n)/unsubscribe", role: .editor, fields: [("list", "")]),
       DeskRouteCase(method: .post, path: "/subscribers/\(n)/suppress", role: .editor, fields: [("scope", "address"), ("reason", "asked")]),
       DeskRouteCase(method: .post, path: "/suppressions", role: .editor, fields: [("target", "@example.net"), ("reason", "asked"), ("action", "add")]),
@@ -209,6 +211,29 @@ struct DeskSubscribersTests {
     let profile = try fixture.mailroom.store.profile(email: "anne.durand@example.com")
     #expect(profile.memberships.first?.status == .unsubscribed)
     #expect(profile.memberships.first?.source == .desk(user: "editor@example.org"))
+  }
+
+  @Test func anEditorChangesTheDetailsAndTheSearchFindsTheNewOnesOnly() async throws {
+    let (fixture, anne) = try Self.fixture()
+    try await fixture.test { client in
+      let editor = try await client.signIn("editor@example.org")
+      let long = try await client.post("/subscribers/\(anne.rawValue)/edit", editor, [("name", String(repeating: "n", count: 201))])
+      #expect(long.status == .unprocessableContent)
+      #expect(long.text.contains("id=\"name-error\""))
+      let saved = try await client.post(
+        "/subscribers/\(anne.rawValue)/edit", editor, [("name", "Anne\u{202E} Lambert"), ("organization", "Libération"), ("language", "fr")])
+      #expect(saved.status == .seeOther)
+      func found(_ term: String) async throws -> [String] {
+        let page = try await client.execute(uri: DeskPage.subscribers(search: term).path, method: .get, headers: editor.headers())
+        return page.text.matches(of: /<h2><a href="\/subscribers\/\d+">([^<]+)<\/a><\/h2>/).map { String($0.1) }
+      }
+      #expect(try await found("lambert") == ["anne.durand@example.com"])
+      #expect(try await found("libération") == ["anne.durand@example.com"])
+      #expect(try await found("le monde") == [])
+      #expect(try await found("durand") == ["anne.durand@example.com"])  // the address is unchanged
+    }
+    let subscriber = try fixture.mailroom.store.profile(email: "anne.durand@example.com").subscriber
+    #expect(subscriber.name == "Anne Lambert" && subscriber.organization == "Libération" && subscriber.language == "fr")
   }
 
   @Test func addingASubscriberShowsErrorsBesideTheirFieldsAndRecordsTheDeskUser() async throws {

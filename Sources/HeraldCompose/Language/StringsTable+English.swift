@@ -439,5 +439,6 @@ extension StringsTable {
     ("desk_import_running", "Importing…"),
     ("desk_import_done", "Imported."),
     ("desk_import_gone", "There is no such import. Imports are kept until the desk restarts; an import that was running then was not written (it is all or nothing). Look at the list, and upload the file again if it is not there."),
+    ("desk_edit_subscriber", "Change their details"),
   ]
 }

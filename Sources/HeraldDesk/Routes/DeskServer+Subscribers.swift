@@ -70,6 +70,34 @@ extension DeskServer {
       let id = try Self.subscriberID(context)
       return try await self.subscriberPage(signedIn, id)
     }
+    router.get(RouterPath(DeskRoute.editSubscriber.pattern)) { request, context in
+      let signedIn = try await self.require(.editor, request)
+      let id = try Self.subscriberID(context)
+      guard let record = try await BlockingWork.run({ try self.mailroom.store.record(subscriber: id, limit: 1) }) else { throw HTTPError(.notFound) }
+      let subscriber = record.profile.subscriber
+      return self.editSubscriberPage(
+        signedIn, id, email: subscriber.email,
+        form: ["name": subscriber.name ?? "", "organization": subscriber.organization ?? "", "language": subscriber.language ?? ""], errors: [:])
+    }
+    router.post(RouterPath(DeskRoute.editSubscriber.pattern)) { request, context in
+      let (signedIn, form) = try await self.requireForm(.editor, request, context)
+      let id = try Self.subscriberID(context)
+      let email = try await self.subscriberEmail(id)
+      var values: [String: String] = [:]
+      for name in ["name", "organization", "language"] { values[name] = self.field(form, name) }
+      var errors: [String: String] = [:]
+      for (name, limit) in [("name", 200), ("organization", 200), ("language", 20)] where (values[name] ?? "").count > limit {
+        errors[name] = (self.strings["desk_list_too_long"] ?? "Keep it under {limit} characters.").replacingOccurrences(of: "{limit}", with: "\(limit)")
+      }
+      guard errors.isEmpty else {
+        return self.editSubscriberPage(signedIn, id, email: email, form: values, errors: errors, status: .unprocessableContent)
+      }
+      let given = values
+      guard try await BlockingWork.run({
+        try self.mailroom.store.updateDetails(id, name: given["name"] ?? "", organization: given["organization"] ?? "", language: given["language"] ?? "")
+      }) != nil else { throw HTTPError(.notFound) }
+      return self.redirect(DeskPage.subscriber(id.rawValue).path)
+    }
     router.post(RouterPath(DeskRoute.unsubscribeSubscriber.pattern)) { request, context in
       let (signedIn, form) = try await self.requireForm(.editor, request, context)
       let id = try Self.subscriberID(context)
@@ -201,9 +229,21 @@ extension DeskServer {
     if let suppressed = record.profile.suppressed { values["suppressed"] = suppressed }
     if let notice { values["notice"] = notice }
     values["can_edit"] = signedIn.user.role.allows(.editor)
+    values["edit"] = DeskPage.editSubscriber(id.rawValue).path
     if signedIn.user.role.allows(.admin) { values["forget"] = DeskPage.forgetSubscriber(id.rawValue).path }
     values["domain"] = subscriber.email.split(separator: "@").last.map(String.init) ?? ""
     return page("subscriber", values, for: signedIn, status: status)
+  }
+
+  /// The form of a subscriber's details.
+  func editSubscriberPage(
+    _ signedIn: DeskSignedIn, _ id: SubscriberID, email: String, form: [String: String], errors: [String: String],
+    status: HTTPResponse.Status = .ok
+  ) -> Response {
+    page(
+      "subscriber-edit",
+      ["email": email, "form": form, "errors": errors, "back": DeskPage.subscriber(id.rawValue).path, "action": DeskPage.editSubscriber(id.rawValue).path],
+      for: signedIn, status: status)
   }
 
   /// Evidence as the page shows it: its kind in words, and its particulars.
