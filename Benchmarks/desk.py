@@ -24,6 +24,10 @@ each, alternating:
   search    GET /subscribers?q=reader4242: a search by part of an address over COUNT subscribers.
   person    GET /subscribers/ID: reader0's page: memberships, consent, deliveries, inquiries.
   report    GET /releases/FILE/report: the release's figures and charts (CAMPAIGN deliveries).
+  search    GET /subscribers?q=reader+99: a search that many match (its first page of 50).
+  search-none GET /subscribers?q=durand: a search nobody matches (the trigram index answers).
+  subscriber GET /subscribers/50000: a subscriber's record.
+  lists     GET /lists: every list with its members per state (kept while the store is unchanged).
   floor     GET / from `herald-bench http-floor --bytes N`: a Hummingbird 2 application with
             one route answering a fixed page of N bytes (the release list's size) with no
             work behind it: the peer, what any Hummingbird server reaches here.
@@ -77,6 +81,12 @@ PAGES = {
     "search": "/subscribers?q=reader4242",
     "person": None,  # reader0's page: its number is found by a search
     "report": f"/releases/{FILE}/report",
+    # Subscribers and lists (issue 18): a search many match (the first page of 50), one that
+    # nobody matches (the whole index looked at), a subscriber's record, the lists' figures.
+    "search": "/subscribers?q=reader+99",
+    "search-none": "/subscribers?q=durand",
+    "subscriber": "/subscribers/50000",
+    "lists": "/lists",
 }
 
 

@@ -89,8 +89,9 @@ enum DeskPage: Sendable, Hashable {
   case reclassify(Int64)
 
   // Subscribers and lists.
-  /// The subscribers, searched: `/subscribers[?q=TEXT]`.
-  case subscribers(search: String? = nil)
+  /// The subscribers, searched, a page at a time (newest first; `before`: the id the
+  /// previous page ended before): `/subscribers[?q=TEXT&before=ID]`.
+  case subscribers(search: String? = nil, before: Int64? = nil)
   /// Adding one: `/subscribers/new`.
   case newSubscriber
   /// A subscriber: memberships, consent, deliveries, what came back: `/subscribers/ID`.
@@ -236,7 +237,7 @@ enum DeskPage: Sendable, Hashable {
       return route.path(String(id))
     case .inbox(let kind, let before): return route.path() + Self.query([("class", kind), ("before", before.map(String.init))])
     case .receivedAttachment(let id, let index, let name): return route.path(String(id), String(index), name)
-    case .subscribers(let search): return route.path() + Self.query([("q", search)])
+    case .subscribers(let search, let before): return route.path() + Self.query([("q", search), ("before", before.map { String($0) })])
     case .newSubscriber, .suppressions, .lists, .newList, .reports, .outboxHold, .outboxRelease, .outboxRetry, .outboxPurge, .audit, .auditExport:
       return route.path()
     case .list(let name), .listExport(let name), .listImport(let name): return route.path(name)

@@ -20,6 +20,8 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
     + ["send", "send-confirm", "campaign"]  // sending it
     + ["inquiries", "inquiry", "inquiry-entry", "inquiry-reply"]  // the shared inbox of inquiries
     + ["inbox", "received"]  // received mail
+    + ["subscribers", "subscriber", "subscriber-new", "subscriber-forget", "subscriber-forgotten", "suppressions", "lists", "list"]
+    + ["list-import-upload", "list-import-check", "list-import", "subscriber-edit"]  // importing a file into a list  // subscribers and lists
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

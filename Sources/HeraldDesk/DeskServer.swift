@@ -40,6 +40,8 @@ package final class DeskServer: Sendable {
   let delivery: String?
   /// The sends started here, written to the Outbox in the background.
   let sends: DeskSends
+  /// The CSV files uploaded for an import, and their imports (in the background).
+  let imports: DeskImports
 
   /// Makes the desk of a mailroom's workspace: herald.yml's `desk:` section, the templates
   /// (Templates/desk/, else Herald's defaults), the words of `web.language`.
@@ -55,6 +57,7 @@ package final class DeskServer: Sendable {
     self.logger = logger
     self.delivery = delivery
     sends = DeskSends(mailroom: mailroom, logger: logger)
+    imports = DeskImports(clock: mailroom.clock, logger: logger)
     let configuration = mailroom.configuration
     settings = configuration.desk
     self.accounts = accounts ?? DeskAccounts(store: mailroom.store, clock: mailroom.clock, policy: Self.accountPolicy(settings), logger: logger)
@@ -128,6 +131,10 @@ package final class DeskServer: Sendable {
     addCampaignRoutes(to: router)
     addInquiryRoutes(to: router)
     addReceivedMailRoutes(to: router)
+    addSubscriberRoutes(to: router)
+    addSuppressionRoutes(to: router)
+    addListImportRoutes(to: router)
+    addListRoutes(to: router)
     return router
   }
 

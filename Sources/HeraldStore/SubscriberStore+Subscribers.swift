@@ -58,31 +58,37 @@ extension SubscriberStore {
     let address = try Self.normalizedAddress(email)
     return try read { db in
       guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM subscriber WHERE email_key = ?", arguments: [EmailAddress.key(address)]),
-        let subscriber = try Self.subscriber(id: id, in: db)
+        let profile = try Self.profile(id: id, in: db)
       else {
         throw StoreError(.notFound, "\(address) is not a subscriber")
       }
-      let memberships = try Row.fetchAll(db, sql: """
-        SELECT list.name AS list, status, source, source_detail, changed_at FROM membership
-        JOIN list ON list.id = membership.list_id WHERE subscriber_id = ? ORDER BY list.name
-        """, arguments: [id]).map { row in
-        Membership(list: row["list"], status: MembershipStatus(rawValue: row["status"]) ?? .pending,
-          source: ConsentSource(stored: row["source"], detail: row["source_detail"]), changedAt: Date(timeIntervalSince1970: row["changed_at"]))
-      }
-      // The history: earlier states (consent_event) and the current ones (membership).
-      let history = try Row.fetchAll(db, sql: """
-        SELECT list_name, status, source, source_detail, at, id, kind FROM consent_event WHERE subscriber_id = ?
-        UNION ALL
-        SELECT list.name, status, source, source_detail, changed_at, 9223372036854775807, 'state' FROM membership
-        JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?
-        ORDER BY 5, 6
-        """, arguments: [id, id]).map { row in
-        ConsentEvent(list: row[0], status: MembershipStatus(rawValue: row[1]) ?? .pending,
-          source: ConsentSource(stored: row[2], detail: row[3]), at: Date(timeIntervalSince1970: row[4]),
-          kind: ConsentEvent.Kind(rawValue: row[6]) ?? .state)
-      }
-      return Profile(subscriber: subscriber, memberships: memberships, history: history, suppressed: try Self.suppressionReason(for: address, in: db))
+      return profile
     }
+  }
+
+  /// The profile of the subscriber `id`; nil when there is none (never was, or forgotten).
+  static func profile(id: Int64, in db: Database) throws -> Profile? {
+    guard let subscriber = try Self.subscriber(id: id, in: db) else { return nil }
+    let memberships = try Row.fetchAll(db, sql: """
+      SELECT list.name AS list, status, source, source_detail, changed_at FROM membership
+      JOIN list ON list.id = membership.list_id WHERE subscriber_id = ? ORDER BY list.name
+      """, arguments: [id]).map { row in
+      Membership(list: row["list"], status: MembershipStatus(rawValue: row["status"]) ?? .pending,
+        source: ConsentSource(stored: row["source"], detail: row["source_detail"]), changedAt: Date(timeIntervalSince1970: row["changed_at"]))
+    }
+    // The history: earlier states (consent_event) and the current ones (membership).
+    let history = try Row.fetchAll(db, sql: """
+      SELECT list_name, status, source, source_detail, at, id, kind FROM consent_event WHERE subscriber_id = ?
+      UNION ALL
+      SELECT list.name, status, source, source_detail, changed_at, 9223372036854775807, 'state' FROM membership
+      JOIN list ON list.id = membership.list_id WHERE subscriber_id = ?
+      ORDER BY 5, 6
+      """, arguments: [id, id]).map { row in
+      ConsentEvent(list: row[0], status: MembershipStatus(rawValue: row[1]) ?? .pending,
+        source: ConsentSource(stored: row[2], detail: row[3]), at: Date(timeIntervalSince1970: row[4]),
+        kind: ConsentEvent.Kind(rawValue: row[6]) ?? .state)
+    }
+    return Profile(subscriber: subscriber, memberships: memberships, history: history, suppressed: try Self.suppressionReason(for: subscriber.email, in: db))
   }
 
   /// Unsubscribes an address from one list, or from every list when `list` is nil.

@@ -94,5 +94,17 @@ package enum WorkspaceDefaults {
     // Received mail.
     File(path: "Templates/desk/inbox.mustache", contents: PackageResources.inbox_mustache),
     File(path: "Templates/desk/received.mustache", contents: PackageResources.received_mustache),
+    File(path: "Templates/desk/subscribers.mustache", contents: PackageResources.subscribers_mustache),
+    File(path: "Templates/desk/subscriber.mustache", contents: PackageResources.subscriber_mustache),
+    File(path: "Templates/desk/subscriber-new.mustache", contents: PackageResources.subscriber_new_mustache),
+    File(path: "Templates/desk/subscriber-forget.mustache", contents: PackageResources.subscriber_forget_mustache),
+    File(path: "Templates/desk/subscriber-forgotten.mustache", contents: PackageResources.subscriber_forgotten_mustache),
+    File(path: "Templates/desk/suppressions.mustache", contents: PackageResources.suppressions_mustache),
+    File(path: "Templates/desk/lists.mustache", contents: PackageResources.lists_mustache),
+    File(path: "Templates/desk/list.mustache", contents: PackageResources.list_mustache),
+    File(path: "Templates/desk/list-import-upload.mustache", contents: PackageResources.list_import_upload_mustache),
+    File(path: "Templates/desk/list-import-check.mustache", contents: PackageResources.list_import_check_mustache),
+    File(path: "Templates/desk/list-import.mustache", contents: PackageResources.list_import_mustache),
+    File(path: "Templates/desk/subscriber-edit.mustache", contents: PackageResources.subscriber_edit_mustache),
   ]
 }

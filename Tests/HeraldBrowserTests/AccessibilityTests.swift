@@ -49,6 +49,18 @@ struct AccessibilityTests {
       .init("desk-inquiries-filtered", "\(desk)/inquiries?status=new&assignee=nobody&q=leak", as: "viewer"),
       .init("desk-inquiry", "\(desk)/inquiries/1", as: "admin"),
       .init("desk-inquiry-as-viewer", "\(desk)/inquiries/1", as: "viewer"),
+      // Subscribers and lists (subscriber 1: the first row of the sample list, imported).
+      .init("desk-subscribers", "\(desk)/subscribers", as: "admin"),
+      .init("desk-subscribers-search", "\(desk)/subscribers?q=example", as: "viewer"),
+      .init("desk-subscriber", "\(desk)/subscribers/1", as: "admin"),
+      .init("desk-subscriber-as-viewer", "\(desk)/subscribers/1", as: "viewer"),
+      .init("desk-subscriber-new", "\(desk)/subscribers/new", as: "admin"),
+      .init("desk-subscriber-edit", "\(desk)/subscribers/1/edit", as: "admin"),
+      .init("desk-list", "\(desk)/lists/press-en", as: "admin"),
+      .init("desk-list-import", "\(desk)/lists/press-en/import", as: "admin"),
+      .init("desk-subscriber-forget", "\(desk)/subscribers/1/forget", as: "admin"),
+      .init("desk-suppressions", "\(desk)/suppressions", as: "admin"),
+      .init("desk-lists", "\(desk)/lists", as: "admin"),
     ]
   }
 

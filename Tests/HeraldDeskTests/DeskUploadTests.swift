@@ -19,14 +19,20 @@ struct UploadFile: Sendable {
 }
 
 extension TestClientProtocol {
-  /// Posts files as a browser's upload form does (multipart/form-data, the token first).
-  func upload(_ uri: String, _ browser: Browser, _ files: [UploadFile], csrf: String? = nil, tokenFirst: Bool = true) async throws -> TestResponse {
+  /// Posts files as a browser's upload form does (multipart/form-data, the token first, then
+  /// the plain `fields`, then the files).
+  func upload(
+    _ uri: String, _ browser: Browser, _ files: [UploadFile], fields: [(String, String)] = [], csrf: String? = nil, tokenFirst: Bool = true
+  ) async throws -> TestResponse {
     let boundary = "----WebKitFormBoundaryHeraldTest0123"
     var token: [UInt8] = []
     if let value = csrf ?? Optional(browser.csrf), !value.isEmpty {
       token = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(value)\r\n".utf8)
     }
     var parts: [UInt8] = []
+    for (name, value) in fields {
+      parts += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
+    }
     for file in files {
       let escaped = file.name.replacingOccurrences(of: "\"", with: "%22")
       parts += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(escaped)\"\r\nContent-Type: \(file.type)\r\n\r\n".utf8)

@@ -460,6 +460,36 @@ enum Migrations {
         CREATE INDEX inbound_class_id ON inbound(class, id);
         """)
     }
+    migrator.registerMigration("desk 2: subscribers: search") { db in
+      // Finding a journalist by part of their address, name or organisation ("durand",
+      // "le monde", "@example.com") among 100,000 subscribers: LIKE '%x%' reads every row
+      // (25–45 ms for a word nobody has, measured), a trigram index answers in well under a
+      // millisecond. External content: the text stays in `subscriber` only; the triggers keep
+      // the index in step with every insert, change and deletion (forget included).
+      try db.execute(sql: """
+        CREATE VIRTUAL TABLE subscriber_search USING fts5(
+          email, name, organization, content = 'subscriber', content_rowid = 'id', tokenize = 'trigram'
+        );
+        INSERT INTO subscriber_search (subscriber_search) VALUES ('rebuild');
+        CREATE TRIGGER subscriber_search_insert AFTER INSERT ON subscriber BEGIN
+          INSERT INTO subscriber_search (rowid, email, name, organization) VALUES (NEW.id, NEW.email, NEW.name, NEW.organization);
+        END;
+        CREATE TRIGGER subscriber_search_delete AFTER DELETE ON subscriber BEGIN
+          INSERT INTO subscriber_search (subscriber_search, rowid, email, name, organization)
+          VALUES ('delete', OLD.id, OLD.email, OLD.name, OLD.organization);
+        END;
+        CREATE TRIGGER subscriber_search_update AFTER UPDATE OF email, name, organization ON subscriber BEGIN
+          INSERT INTO subscriber_search (subscriber_search, rowid, email, name, organization)
+          VALUES ('delete', OLD.id, OLD.email, OLD.name, OLD.organization);
+          INSERT INTO subscriber_search (rowid, email, name, organization) VALUES (NEW.id, NEW.email, NEW.name, NEW.organization);
+        END;
+        -- A subscriber's page lists what came back from them and what they asked: by subscriber,
+        -- newest first, without reading the whole inbox. (IF NOT EXISTS: the inbox's and the
+        -- inquiries' parts may index the same.)
+        CREATE INDEX IF NOT EXISTS inbound_subscriber ON inbound(subscriber_id, received_at);
+        CREATE INDEX IF NOT EXISTS inquiry_subscriber ON inquiry(subscriber_id, created_at);
+        """)
+    }
     return migrator
   }
 }

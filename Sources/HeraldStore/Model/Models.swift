@@ -106,6 +106,8 @@ package struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertib
     case complaint
     /// A request by email ("please remove me", mail to the unsubscribe address).
     case email
+    /// A change made in the desk by a signed-in user, who is named in the detail.
+    case desk
     /// Recorded by another version of Herald, of a kind this one does not know.
     case unknown
   }
@@ -136,6 +138,10 @@ package struct ConsentSource: Sendable, Hashable, Codable, CustomStringConvertib
   package static func webForm(ip: String, userAgent: String) -> Self { Self(.webForm, detail: "\(ip), \(userAgent)") }
   /// A command typed by a person.
   package static func commandLine(_ command: String) -> Self { Self(.commandLine, detail: command) }
+  /// A change made in the desk: who made it (their address) and their note, if any.
+  package static func desk(user: String, note: String = "") -> Self {
+    Self(.desk, detail: note.isEmpty ? "by \(user)" : "by \(user): \(note)")
+  }
   /// A permanent failure, with the reply or report that says so.
   package static func bounce(_ evidence: String) -> Self { Self(.bounce, detail: evidence) }
 

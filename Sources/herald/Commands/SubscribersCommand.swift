@@ -52,9 +52,11 @@ struct SubscribersCommand: ParsableCommand {
 
     func run() throws {
       let store = try options.store()
-      let (profile, deliveries) = (try store.profile(email: email), try store.deliveries(email: email))
+      // The same record as the desk's subscriber page (one implementation).
+      let record = try store.record(email: email)
+      let (profile, deliveries) = (record.profile, record.deliveries)
       if json {
-        try JSONOutput.print(SubscriberProfileJSON(profile, deliveries: deliveries))
+        try JSONOutput.print(SubscriberProfileJSON(record))
         return
       }
       let s = profile.subscriber
@@ -85,6 +87,20 @@ struct SubscribersCommand: ParsableCommand {
         Terminal.say(Terminal.paint("Deliveries", .bold))
         for delivery in deliveries {
           Terminal.say("  \(time.precise(delivery.at))  \(delivery.release)  \(delivery.outcome)  \(Terminal.safe(delivery.reply))")
+        }
+      }
+      if !record.returned.isEmpty {
+        Terminal.say()
+        Terminal.say(Terminal.paint("Bounces and complaints", .bold))
+        for item in record.returned {
+          Terminal.say("  \(time.precise(item.receivedAt))  \(item.kind)  message \(item.id)  \(Terminal.safe(item.reason))")
+        }
+      }
+      if !record.inquiries.isEmpty {
+        Terminal.say()
+        Terminal.say(Terminal.paint("Inquiries", .bold))
+        for inquiry in record.inquiries {
+          Terminal.say("  \(time.precise(inquiry.createdAt))  #\(inquiry.id)  \(inquiry.status.rawValue)  \(Terminal.safe(inquiry.subject))")
         }
       }
     }

@@ -186,10 +186,16 @@ struct SubscriberAddedJSON: Encodable {
 struct SubscriberProfileJSON: Encodable {
   var profile: Profile
   var deliveries: [Delivery]
+  /// Bounces and complaints read from the inbox, newest first (`herald inbox show ID`).
+  var returned: [SubscriberStore.SubscriberRecord.Returned]
+  /// Their inquiries, newest first.
+  var inquiries: [SubscriberStore.SubscriberRecord.Question]
 
-  init(_ profile: SubscriberStore.Profile, deliveries: [SubscriberStore.Delivery]) {
-    self.profile = Profile(profile)
-    self.deliveries = deliveries.map(Delivery.init)
+  init(_ record: SubscriberStore.SubscriberRecord) {
+    profile = Profile(record.profile)
+    deliveries = record.deliveries.map(Delivery.init)
+    returned = record.returned
+    inquiries = record.inquiries
   }
 
   struct Profile: Encodable {
