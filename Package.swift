@@ -153,6 +153,9 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/new-release.mustache"),
         .embedInCode("Resources/Templates/desk/edit.mustache"),
         .embedInCode("Resources/Templates/desk/files.mustache"),
+        // Reports.
+        .embedInCode("Resources/Templates/desk/report.mustache"),
+        .embedInCode("Resources/Templates/desk/reports.mustache"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
         .embedInCode("Resources/Templates/strings/de.yml"),

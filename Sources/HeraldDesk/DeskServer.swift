@@ -126,6 +126,7 @@ package final class DeskServer: Sendable {
     addUserRoutes(to: router)
     addSendRoutes(to: router)
     addCampaignRoutes(to: router)
+    addReportRoutes(to: router)
     return router
   }
 

@@ -86,5 +86,8 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/new-release.mustache", contents: PackageResources.new_release_mustache),
     File(path: "Templates/desk/edit.mustache", contents: PackageResources.edit_mustache),
     File(path: "Templates/desk/files.mustache", contents: PackageResources.files_mustache),
+    // Reports.
+    File(path: "Templates/desk/report.mustache", contents: PackageResources.report_mustache),
+    File(path: "Templates/desk/reports.mustache", contents: PackageResources.reports_mustache),
   ]
 }

@@ -36,6 +36,9 @@ struct AccessibilityTests {
         "desk-two-step-wrong-code", "\(desk)/account/two-step", as: "admin",
         steps: [.fill("#code", "00000x"), .click("main form button[type=submit]")], status: 422),
       .init("desk-users", "\(desk)/users", as: "admin"),
+      // Reports.
+      .init("desk-reports", "\(desk)/reports", as: "viewer"),
+      .init("desk-report", "\(desk)/releases/\(release)/report", as: "viewer"),
       .init("desk-forbidden", "\(desk)/users", as: "viewer", status: 403),
       .init("desk-not-found", "\(desk)/no-such-page", as: "admin", status: 404),
     ]
