@@ -172,6 +172,9 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/list-import-check.mustache"),
         .embedInCode("Resources/Templates/desk/list-import.mustache"),
         .embedInCode("Resources/Templates/desk/subscriber-edit.mustache"),
+        // Reports.
+        .embedInCode("Resources/Templates/desk/report.mustache"),
+        .embedInCode("Resources/Templates/desk/reports.mustache"),
         .embedInCode("Resources/Templates/strings/en.yml"),
         .embedInCode("Resources/Templates/strings/ru.yml"),
         .embedInCode("Resources/Templates/strings/de.yml"),

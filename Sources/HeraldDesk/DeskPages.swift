@@ -22,6 +22,7 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
     + ["inbox", "received"]  // received mail
     + ["subscribers", "subscriber", "subscriber-new", "subscriber-forget", "subscriber-forgotten", "suppressions", "lists", "list"]
     + ["list-import-upload", "list-import-check", "list-import", "subscriber-edit"]  // importing a file into a list  // subscribers and lists
+    + ["report", "reports"]  // reports
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

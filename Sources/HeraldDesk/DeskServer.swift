@@ -135,6 +135,7 @@ package final class DeskServer: Sendable {
     addSuppressionRoutes(to: router)
     addListImportRoutes(to: router)
     addListRoutes(to: router)
+    addReportRoutes(to: router)
     return router
   }
 

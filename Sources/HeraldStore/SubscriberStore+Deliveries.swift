@@ -59,7 +59,7 @@ extension SubscriberStore {
     try write { db in
       var statements: [Int: RawStatement] = [:]
       var values: [SQLValue] = []
-      values.reserveCapacity(Self.deliveryRowsPerStatement * 8)
+      values.reserveCapacity(Self.deliveryRowsPerStatement * 9)
       var start = records.startIndex
       while start < records.endIndex {
         let rows = records[start..<min(start + Self.deliveryRowsPerStatement, records.endIndex)]
@@ -68,10 +68,10 @@ extension SubscriberStore {
         if let prepared = statements[rows.count] {
           statement = prepared
         } else {
-          let placeholders = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
+          let placeholders = repeatElement("(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows.count).joined(separator: ", ")
           statement = try RawStatement("""
-            INSERT INTO delivery (subscriber_id, release, campaign, list_name, outcome, reply, at, language)
-            SELECT column1, column2, column3, column4, column5, column6, column7, column8 FROM (VALUES \(placeholders))
+            INSERT INTO delivery (subscriber_id, release, campaign, list_name, outcome, reply, at, language, reason)
+            SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9 FROM (VALUES \(placeholders))
             WHERE EXISTS (SELECT 1 FROM subscriber WHERE id = column1)
             """, in: db)
           statements[rows.count] = statement
@@ -82,6 +82,8 @@ extension SubscriberStore {
           values += [
             .integer(record.subscriber.rawValue), .text(delivery.release), .text(delivery.campaign.rawValue), .text(delivery.list),
             .text(delivery.outcome.rawValue), .text(delivery.reply), .real(delivery.at.timeIntervalSince1970), .text(delivery.language),
+            // Why it did not arrive (yet), classified once here for the reports' tallies.
+            .text(delivery.outcome == .sent ? nil : BounceReason.classify(text: delivery.reply).rawValue),
           ]
         }
         try statement.execute(values) { _ in }

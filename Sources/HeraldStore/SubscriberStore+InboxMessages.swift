@@ -188,12 +188,13 @@ extension SubscriberStore {
   static func insertInbound(_ record: InboundRecord, in db: Database) throws {
     try db.cachedStatement(sql: """
       INSERT INTO inbound (message_id, digest, received_at, imported_at, origin, from_address, from_name, subject, class, reason,
-        release, subscriber_id, raw_file, details)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        release, subscriber_id, raw_file, details, bounce_reason)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """).execute(arguments: [
         record.messageID, record.digest, record.receivedAt.timeIntervalSince1970, record.importedAt.timeIntervalSince1970, record.origin,
         record.fromAddress, record.fromName, record.subject, record.kind.rawValue, record.reason, record.release,
         record.subscriber?.rawValue, record.rawFile, record.details,
+        record.kind == .bounce ? bounceReason(details: record.details).rawValue : nil,
       ])
   }
 
@@ -344,7 +345,9 @@ extension SubscriberStore {
         }
         try db.execute(sql: "UPDATE inbound_action SET undone_at = ? WHERE id = ?", arguments: [now.timeIntervalSince1970, action["id"] as Int64])
       }
-      try db.execute(sql: "UPDATE inbound SET class = ?, reason = ?, details = ? WHERE id = ?", arguments: [kind.rawValue, reason, details, id])
+      try db.execute(
+        sql: "UPDATE inbound SET class = ?, reason = ?, details = ?, bounce_reason = ? WHERE id = ?",
+        arguments: [kind.rawValue, reason, details, kind == .bounce ? Self.bounceReason(details: details).rawValue : nil, id])
       var record = Self.inbound(from: row)
       record.kind = kind
       record.reason = reason

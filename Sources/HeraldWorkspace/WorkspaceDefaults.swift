@@ -106,5 +106,8 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/list-import-check.mustache", contents: PackageResources.list_import_check_mustache),
     File(path: "Templates/desk/list-import.mustache", contents: PackageResources.list_import_mustache),
     File(path: "Templates/desk/subscriber-edit.mustache", contents: PackageResources.subscriber_edit_mustache),
+    // Reports.
+    File(path: "Templates/desk/report.mustache", contents: PackageResources.report_mustache),
+    File(path: "Templates/desk/reports.mustache", contents: PackageResources.reports_mustache),
   ]
 }

@@ -41,6 +41,9 @@ struct AccessibilityTests {
       .init("desk-inbox", "\(desk)/inbox", as: "admin"),
       .init("desk-received", "\(desk)/inbox/1", as: "admin"),
       .init("desk-received-as-viewer", "\(desk)/inbox/1", as: "viewer"),
+      // Reports.
+      .init("desk-reports", "\(desk)/reports", as: "viewer"),
+      .init("desk-report", "\(desk)/releases/\(release)/report", as: "viewer"),
       .init("desk-forbidden", "\(desk)/users", as: "viewer", status: 403),
       .init("desk-not-found", "\(desk)/no-such-page", as: "admin", status: 404),
       // Inquiries: the list, and the one the public contact form (publicPages, audited

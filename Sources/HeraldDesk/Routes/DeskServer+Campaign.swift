@@ -52,7 +52,7 @@ extension DeskServer {
     let deferredReasons = CampaignReport.reasonLines(progress.report, .deferred)
     let failedReasons = CampaignReport.reasonLines(progress.report, .failed)
     var values: [String: Any] = [
-      "campaign": campaign.rawValue, "state": state, "state_name": strings["desk_campaign_\(state)"] ?? state,
+      "campaign": campaign.rawValue, "report_link": DeskPage.campaignReport(campaign).path, "state": state, "state_name": strings["desk_campaign_\(state)"] ?? state,
       "total": total.formatted(), "total_value": total, "done_value": progress.settled, "enqueued": progress.total.formatted(),
       "sent": progress.report.sent.formatted(), "deferred": progress.report.deferred.formatted(), "failed": progress.report.failed.formatted(),
       "waiting": progress.waiting.formatted(), "held": progress.held.formatted(), "has_held": progress.held > 0,

@@ -44,7 +44,7 @@ extension DeskServer {
       let links: [String: String] = [
         "edit": DeskPage.edit(file: file.name).path, "files": DeskPage.files(file: file.name).path,
         "check": DeskPage.check(file: file.name).path, "preview": DeskPage.preview(file: file.name).path,
-        "send": DeskPage.send(file: file.name).path,
+        "send": DeskPage.send(file: file.name).path, "report": DeskPage.releaseReport(file: file.name).path,
       ]
       return self.page(
         "overview", ["release": entry, "links": links, "can_edit": role.allows(.editor), "can_send": role.allows(.sender)], for: signedIn)

@@ -3,6 +3,7 @@ import Foundation
 import HeraldCompose
 import HeraldCore
 import HeraldDelivery
+import HeraldMail
 import HeraldStore
 
 struct ReportCommand: ParsableCommand {
@@ -12,11 +13,24 @@ struct ReportCommand: ParsableCommand {
 
   @OptionGroup var options: WorkspaceOptions
   @Argument(help: ArgumentHelp("The release (its file, or its slug).", valueName: "RELEASE.md")) var release: String
+  @Option(help: ArgumentHelp("Only this campaign of the release (its name, as `herald campaigns` lists it).", valueName: "ID"))
+  var campaign: String?
   @Flag(help: "Print JSON.") var json = false
+
+  func validate() throws {
+    if let campaign {
+      guard let id = CampaignID(campaign), id.release == Release.slug(naming: release) else {
+        throw ValidationError("“\(Terminal.safe(campaign))” is not a campaign of \(Terminal.safe(Release.slug(naming: release))): give one that `herald report \(Terminal.safe(release))` lists under Campaigns.")
+      }
+    }
+  }
 
   func run() throws {
     let slug = Release.slug(naming: release)
-    let figures = try options.store().releaseFigures(slug)
+    let id = campaign.flatMap { CampaignID($0) }
+    let zone = (try? options.value.configuration())?.compose.timeZone ?? .current
+    // A campaign's deliveries are kept under its release key (a correction's is SLUG-correction).
+    let figures = try options.store().releaseFigures(id?.releaseKey ?? slug, campaign: id, timeZone: zone)
     // What waits in the Outbox for its time (the part of an embargoed send that goes at the lift).
     let scheduled = try options.value.openOutbox(logger: options.logger).scheduled()
       .filter { [slug, slug + "-correction"].contains($0.key.releaseKey) }.values
@@ -50,8 +64,28 @@ struct ReportCommand: ParsableCommand {
             + entry.deferred.formatted().leftPadded(to: 10) + entry.failed.formatted().leftPadded(to: 10))
       }
     }
+    if figures.bounced > 0 {
+      Terminal.say()
+      Terminal.say("Bounces by reason   Refused  Returned")
+      for entry in figures.bounces where entry.total > 0 {
+        let name: String = bounceName(entry.reason).padding(toLength: 17, withPad: " ", startingAt: 0)
+        Terminal.say("  " + name + entry.refused.formatted().leftPadded(to: 8) + entry.returned.formatted().leftPadded(to: 10))
+      }
+    }
+    if !figures.domains.isEmpty {
+      Terminal.say()
+      Terminal.say("Receiving domains (\(figures.domainCount.formatted()) in all)")
+      for entry in figures.domains {
+        let reasons: String = entry.deferrals.map { "\(bounceName($0.reason)) \($0.count)" }.joined(separator: ", ")
+        let name: String = Terminal.safe(entry.domain).padding(toLength: 24, withPad: " ", startingAt: 0)
+        let sent: String = entry.sent.formatted().leftPadded(to: 7) + " sent"
+        let deferred: String = entry.deferred.formatted().leftPadded(to: 7) + " deferred"
+        let failed: String = entry.failed.formatted().leftPadded(to: 7) + " failed"
+        let why: String = reasons.isEmpty ? "" : "  (\(reasons))"
+        Terminal.say("  " + name + sent + deferred + failed + why)
+      }
+    }
     if let scheduled {
-      let zone = (try? options.value.configuration())?.compose.timeZone ?? .current
       Terminal.say("Scheduled     " + scheduled.count.formatted().leftPadded(to: 7) + "   from \(EmbargoTime.readable(scheduled.first, in: zone)) (herald deliver sends them then)")
     }
     Terminal.say()
@@ -61,6 +95,15 @@ struct ReportCommand: ParsableCommand {
     if let median = figures.medianFirstAnswer {
       // From when Herald received each question to its first answer.
       Terminal.say("  median time to the first answer: \(LocalTime.span(median))")
+    }
+  }
+
+  func bounceName(_ reason: BounceReason) -> String {
+    switch reason {
+    case .mailboxGone: "mailbox gone"
+    case .mailboxFull: "mailbox full"
+    case .policy: "policy, blocked"
+    case .other: "other"
     }
   }
 }

@@ -281,12 +281,26 @@ struct ReleaseFiguresJSON: Encodable {
   @Nullable var scheduledAt: Date?
   /// Per language of the translation sent, for a release with translations; empty otherwise.
   var languages: [SubscriberStore.LanguageFigures]
+  /// The campaign the figures are of (--campaign); null for the whole release.
+  @Nullable var campaign: String?
+  /// Bounces by reason: refused by the relay, and returned to the inbox.
+  var bounces: [SubscriberStore.BounceFigures]
+  /// The receiving domains with the most recipients, with their deferrals by reason.
+  var domains: [SubscriberStore.DomainFigures]
+  var domainCount: Int
+  /// Delivery attempts per hour.
+  var hours: [SubscriberStore.HourFigures]
+  /// Inquiries per day of arrival.
+  var inquiryDays: [SubscriberStore.DayFigures]
 
   enum CodingKeys: String, CodingKey {
     case release, campaigns, sent, deferred, failed, bounced, complained, unsubscribed, inquiries, answered, open, scheduled, languages
+    case campaign, bounces, domains, hours
     case scheduledAt = "scheduled_at"
     case autoReplies = "auto_replies"
     case medianFirstAnswer = "median_first_answer"
+    case domainCount = "domain_count"
+    case inquiryDays = "inquiry_days"
   }
 
   init(_ figures: SubscriberStore.ReleaseFigures, scheduled: Outbox.Scheduled? = nil) {
@@ -306,5 +320,11 @@ struct ReleaseFiguresJSON: Encodable {
     open = figures.open
     medianFirstAnswer = figures.medianFirstAnswer
     languages = figures.languages
+    campaign = figures.campaign
+    bounces = figures.bounces
+    domains = figures.domains
+    domainCount = figures.domainCount
+    hours = figures.hours
+    inquiryDays = figures.inquiryDays
   }
 }
