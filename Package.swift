@@ -147,6 +147,9 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/send.mustache"),
         .embedInCode("Resources/Templates/desk/send-confirm.mustache"),
         .embedInCode("Resources/Templates/desk/campaign.mustache"),
+        // The Outbox and the audit (issue 18).
+        .embedInCode("Resources/Templates/desk/audit.mustache"),
+        .embedInCode("Resources/Templates/desk/outbox.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
         .embedInCode("Resources/Templates/desk/desk.js"),
         // Writing a release: new, edit, photos and files.
@@ -223,7 +226,7 @@ let package = Package(
     .target(
       name: "HeraldDesk",
       dependencies: [
-        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign", "HeraldWeb",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign", "HeraldWeb", "HeraldDelivery",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

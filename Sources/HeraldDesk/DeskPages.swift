@@ -18,6 +18,7 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
   static let names = ["page", "sign-in", "sign-in-code", "two-step", "releases", "overview", "account", "users", "forbidden", "check", "preview"]
     + ["new-release", "edit", "files"]  // writing a release
     + ["send", "send-confirm", "campaign"]  // sending it
+    + ["outbox", "audit"]  // the Outbox and the audit
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

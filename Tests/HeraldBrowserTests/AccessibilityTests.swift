@@ -38,6 +38,11 @@ struct AccessibilityTests {
       .init("desk-users", "\(desk)/users", as: "admin"),
       .init("desk-forbidden", "\(desk)/users", as: "viewer", status: 403),
       .init("desk-not-found", "\(desk)/no-such-page", as: "admin", status: 404),
+      // The Outbox and the audit.
+      .init("desk-outbox", "\(desk)/outbox", as: "admin"),
+      .init("desk-outbox-as-viewer", "\(desk)/outbox", as: "viewer"),
+      .init("desk-audit", "\(desk)/audit", as: "admin"),
+      .init("desk-audit-wrong-day", "\(desk)/audit?from=yesterday", as: "admin", status: 422),
     ]
   }
 
