@@ -51,7 +51,7 @@ struct AuditCommandTests {
     #expect(try herald("lists", "create", "press-en", "--title", "Press").status == 0)
     #expect(try herald("subscribers", "add", address, "--list", "press-en").status == 0)
     #expect(try herald("subscribers", "unsubscribe", address, "--list", "press-en").status == 0)
-    #expect(try herald("subscribers", "forget", address).status == 0)
+    #expect(try herald("subscribers", "forget", address, "--yes").status == 0)
     let entries = try audit()
     let forget = try #require(entries.first { $0["action"] as? String == "subscriber.forget" })
     let added = try #require(entries.first { $0["action"] as? String == "subscriber.add" })
