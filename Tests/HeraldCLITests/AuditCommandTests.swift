@@ -70,13 +70,14 @@ struct AuditCommandTests {
     #expect(undeclared.isEmpty, "commands that do not say whether they change the workspace (AuditedCommand+Commands.swift): \(undeclared)")
   }
 
-  @Test func initRecordsItselfInTheWorkspaceItMade() throws {
+  @Test func theAuditNeverMakesAStoreButInitOnAWorkspaceInUseIsRecorded() throws {
     let folder = try HeraldProcess.temporaryDirectory().appendingPathComponent("new-workspace")
-    let made = try HeraldProcess.run(["init", folder.path], in: root, environment: ["HERALD_USER": "Paul"])
-    #expect(made.status == 0, "\(made.stderr)")
-    let entries = try JSONSerialization.jsonObject(
-      with: Data(try HeraldProcess.run(["audit", "--json", "--workspace", folder.path], in: root).stdout.utf8)) as! [[String: Any]]
-    #expect(entries.map { $0["action"] as? String } == ["workspace.init"])
-    #expect(entries.first?["actor"] as? String == "Paul")
+    #expect(try HeraldProcess.run(["init", folder.path], in: root, environment: ["HERALD_USER": "Paul"]).status == 0)
+    // A new workspace has no store until a command needs one (herald check then skips the lists).
+    #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("Lists/herald.sqlite").path))
+    #expect(try herald("lists", "create", "press-en").status == 0)
+    #expect(try HeraldProcess.run(["init", "."], in: root, environment: ["HERALD_USER": "Paul"]).status == 0)
+    let entry = try #require(try audit("--action", "workspace.init").first)
+    #expect(entry["actor"] as? String == "Paul")
   }
 }

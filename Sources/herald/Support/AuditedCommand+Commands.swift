@@ -7,7 +7,8 @@ import HeraldWorkspace
 
 extension InitCommand: AuditedCommand {
   var audit: CommandAudit { .records(.workspaceInit, target: .text("workspace")) }
-  // The workspace it makes: recorded once made (the store is created with it).
+  // The workspace it makes or completes: recorded when it has a store already (running
+  // init again on a workspace in use); a new one has none, and the audit makes none.
   var auditedWorkspace: Workspace? { Workspace(root: URL(fileURLWithPath: directory, isDirectory: true)) }
 }
 

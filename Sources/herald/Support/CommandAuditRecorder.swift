@@ -9,9 +9,11 @@ import Logging
 /// run (`Herald.main`): who ($HERALD_USER, else the login name), from where ("command line
 /// on HOST (TTY)"), what, on what, and how it ended (done: exit 0; failed: anything else).
 ///
-/// Nothing is recorded when there is no workspace (a mistyped --workspace is not made into
-/// one); `herald init` is recorded once the workspace it made exists. A failure to write the
-/// audit is a warning: it does not undo, or fail, what the command did.
+/// Nothing is recorded when the workspace has no store yet: the audit never makes one (a
+/// mistyped --workspace is not made into a workspace, and `herald check` on a new workspace
+/// still finds no store). So `herald init`, and a command run before any that opens the
+/// store, are not recorded. A failure to write the audit is a warning: it does not undo, or
+/// fail, what the command did.
 struct CommandAuditRecorder {
   let action: AuditAction
   let workspace: Workspace
@@ -31,12 +33,15 @@ struct CommandAuditRecorder {
     self.target = target
     self.detail = detail
     started = Date()
-    if case .address(let email) = target, workspace.exists { subscriber = Self.subscriberNumber(email, in: workspace) }
+    if case .address(let email) = target, hasStore { subscriber = Self.subscriberNumber(email, in: workspace) }
   }
+
+  /// Whether the workspace has a store to record in.
+  var hasStore: Bool { workspace.exists && FileManager.default.fileExists(atPath: workspace.databaseFile.path) }
 
   /// Records the command's outcome.
   func finish(_ outcome: AuditOutcome, problem: String? = nil) {
-    guard workspace.exists else { return }
+    guard hasStore else { return }
     do {
       let store = try workspace.openStore(logger: Logger(label: "herald.audit"))
       var targetText = ""
