@@ -136,6 +136,8 @@ extension SubscriberStore {
     return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
   }
 
+  // Every action and outcome in the table was written from these enums: a database from a
+  // newer Herald (with actions this one does not know) is refused when opened (Migrations).
   static func auditEntry(from row: Row) -> AuditEntry {
     AuditEntry(
       id: row["id"], at: Date(timeIntervalSince1970: row["at"]),

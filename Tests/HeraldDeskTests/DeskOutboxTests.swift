@@ -67,6 +67,8 @@ struct DeskOutboxTests {
       #expect(page.status == .ok)
       #expect(page.text.contains("reader0@example.com"))
       #expect(page.headers[.cacheControl] == "no-store")
+      // A message never tried shows no empty reply nor next try.
+      #expect(!page.text.contains("<code></code>"))
       #expect(page.text.contains("action=\"/outbox/hold\"") == role.allows(.sender))
       let hold = try await client.post("/outbox/hold", browser, [("message", target)])
       if role.allows(.sender) {

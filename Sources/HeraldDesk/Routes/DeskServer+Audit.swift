@@ -54,12 +54,15 @@ extension DeskServer {
       "actors": actors.map { ["name": $0, "selected": $0 == query.values["actor"]] },
       "actions": AuditAction.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == query.values["action"]] },
       "entries": shown.map { entry -> [String: Any] in
-        [
+        var values: [String: Any] = [
           "at": time.precise(entry.at), "actor": entry.actor.name, "kind": entry.actor.kind.rawValue, "origin": entry.origin,
-          "action": entry.action.rawValue, "target": entry.target, "outcome": entry.outcome.rawValue, "detail": entry.detail,
-          "done": entry.outcome == .done, "refused": entry.outcome == .refused, "failed": entry.outcome == .failed,
+          "action": entry.action.rawValue, "outcome": entry.outcome.rawValue,
           "outcome_name": strings["desk_audit_outcome_\(entry.outcome.rawValue)"] ?? entry.outcome.rawValue,
         ]
+        // Absent rather than empty: an empty text is still a section that shows in Mustache.
+        if !entry.target.isEmpty { values["target"] = entry.target }
+        if !entry.detail.isEmpty { values["detail"] = entry.detail }
+        return values
       },
       "empty": shown.isEmpty,
       "export": DeskPage.auditExport.path + query.queryString(),

@@ -158,19 +158,23 @@ extension DeskServer {
       },
       "has_campaigns": !overview.byCampaign.isEmpty,
       "reasons": overview.deferredReasons.map { reason -> [String: Any] in
-        ["reply": reason.reply.isEmpty ? (strings["desk_outbox_no_reply"] ?? "") : reason.reply, "count": reason.count,
-         "next": reason.nextRetry.map(time.precise) ?? ""]
+        var values: [String: Any] = ["reply": reason.reply.isEmpty ? (strings["desk_outbox_no_reply"] ?? "") : reason.reply, "count": reason.count]
+        if let next = reason.nextRetry { values["next"] = time.precise(next) }
+        return values
       },
       "has_reasons": !overview.deferredReasons.isEmpty,
       "has_deferred": (overview.byState[.deferred] ?? 0) > 0,
       "state_options": Outbox.State.allCases.map { ["value": $0.rawValue, "selected": $0 == state] },
       "messages": listing.messages.map { message -> [String: Any] in
-        [
+        var values: [String: Any] = [
           "id": message.id, "state": message.state.rawValue, "campaign": message.campaign.rawValue, "recipient": message.recipient,
-          "attempts": message.attempts, "reply": message.lastReply ?? "", "next": message.nextAttempt.map(time.precise) ?? "",
-          "can_hold": message.state == .queue || message.state == .deferred, "can_release": message.state == .hold,
-          "can_retry": message.state == .deferred,
+          "attempts": message.attempts, "can_hold": message.state == .queue || message.state == .deferred,
+          "can_release": message.state == .hold, "can_retry": message.state == .deferred,
         ]
+        // Absent rather than empty: an empty text is still a section that shows in Mustache.
+        if let reply = message.lastReply, !reply.isEmpty { values["reply"] = reply }
+        if let next = message.nextAttempt { values["next"] = time.precise(next) }
+        return values
       },
       "empty": listing.messages.isEmpty,
     ]

@@ -19,7 +19,6 @@ struct CommandAuditRecorder {
   let workspace: Workspace
   let target: CommandAuditTarget
   let detail: String
-  let started: Date
   /// The subscriber's number, looked up before the command ran (forget removes it).
   private var subscriber: Int64?
 
@@ -32,7 +31,6 @@ struct CommandAuditRecorder {
     self.workspace = workspace
     self.target = target
     self.detail = detail
-    started = Date()
     if case .address(let email) = target, hasStore { subscriber = Self.subscriberNumber(email, in: workspace) }
   }
 
