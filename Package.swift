@@ -151,6 +151,9 @@ let package = Package(
         .embedInCode("Resources/Templates/desk/inquiry.mustache"),
         .embedInCode("Resources/Templates/desk/inquiry-entry.mustache"),
         .embedInCode("Resources/Templates/desk/inquiry-reply.mustache"),
+        // The Outbox and the audit (issue 18).
+        .embedInCode("Resources/Templates/desk/audit.mustache"),
+        .embedInCode("Resources/Templates/desk/outbox.mustache"),
         .embedInCode("Resources/Templates/desk/desk.css"),
         .embedInCode("Resources/Templates/desk/desk.js"),
         // Writing a release: new, edit, photos and files.
@@ -247,6 +250,7 @@ let package = Package(
       name: "HeraldDesk",
       dependencies: [
         "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign", "HeraldWeb", "HeraldInbox",
+        "HeraldCore", "HeraldMail", "HeraldCompose", "HeraldStore", "HeraldWorkspace", "HeraldCampaign", "HeraldWeb", "HeraldDelivery",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -3,11 +3,14 @@ import Hummingbird
 import NIOCore
 
 /// What a request carries through the desk besides itself: the peer's address (for
-/// throttling sign-ins and the record of sessions).
+/// throttling sign-ins and the record of sessions), and the request's note for the audit.
 package struct DeskContext: RequestContext, RemoteAddressRequestContext {
   package var coreContext: CoreRequestContextStorage
   /// The address of the peer that connected: the client, or a reverse proxy.
   package let remoteAddress: SocketAddress?
+  /// What the audit records of the request besides its route and status: who, and a
+  /// handler's detail (`context.audit.detail("…")`).
+  package let audit = DeskAuditNote()
 
   package init(source: ApplicationRequestContextSource) {
     coreContext = .init(source: source)

@@ -23,6 +23,7 @@ struct DeskPages: @unchecked Sendable {  // MustacheLibrary is immutable once bu
     + ["subscribers", "subscriber", "subscriber-new", "subscriber-forget", "subscriber-forgotten", "suppressions", "lists", "list"]
     + ["list-import-upload", "list-import-check", "list-import", "subscriber-edit"]  // importing a file into a list  // subscribers and lists
     + ["report", "reports"]  // reports
+    + ["outbox", "audit"]  // the Outbox and the audit
 
   /// Loads the templates of `workspace`.
   /// - Throws: `DeskError` `.template` naming the file and line of a template that does not parse.

@@ -42,6 +42,9 @@ package final class DeskServer: Sendable {
   let sends: DeskSends
   /// The CSV files uploaded for an import, and their imports (in the background).
   let imports: DeskImports
+  /// Counts the Outbox actions taken here: the Outbox page's kept overview is made again
+  /// after each.
+  let outboxChanges = Shared(0)
 
   /// Makes the desk of a mailroom's workspace: herald.yml's `desk:` section, the templates
   /// (Templates/desk/, else Herald's defaults), the words of `web.language`.
@@ -136,6 +139,8 @@ package final class DeskServer: Sendable {
     addListImportRoutes(to: router)
     addListRoutes(to: router)
     addReportRoutes(to: router)
+    addOutboxRoutes(to: router)
+    addAuditRoutes(to: router)
     return router
   }
 
@@ -215,15 +220,23 @@ package final class DeskServer: Sendable {
     _ role: DeskRole, _ request: Request, _ context: DeskContext, changingPassword: Bool = false, awaitingCode: Bool = false,
     limits: FormLimits = DeskLimits.form
   ) async throws -> (DeskSignedIn, FormBody) {
-    let signedIn = try await require(.viewer, request, changingPassword: true, awaitingCode: awaitingCode)
-    guard isSameSite(request) else { throw DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"])) }
-    if !changingPassword, let page = accountTask(signedIn.user) { throw DeskRefusal(redirect(page.path)) }
-    guard signedIn.user.role.allows(role) else { throw DeskRefusal(forbidden(signedIn)) }
-    let form = try await readForm(request, limits: limits)
-    guard DeskAccounts.formTokenMatches(form["csrf"], signedIn.session) else {
-      throw DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"]))
+    // The audit records who asked, and that a check refused them (DeskMiddleware).
+    do {
+      let signedIn = try await require(.viewer, request, changingPassword: true, awaitingCode: awaitingCode)
+      context.audit.signedIn(signedIn.user)
+      guard isSameSite(request) else { throw DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"])) }
+      if !changingPassword, let page = accountTask(signedIn.user) { throw DeskRefusal(redirect(page.path)) }
+      guard signedIn.user.role.allows(role) else { throw DeskRefusal(forbidden(signedIn)) }
+      let form = try await readForm(request, limits: limits)
+      guard DeskAccounts.formTokenMatches(form["csrf"], signedIn.session) else {
+        throw DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"]))
+      }
+      return (signedIn, form)
+    } catch let refusal as DeskRefusal {
+      // A form too large or unreadable is the sender's mistake (failed); the rest are refusals.
+      if refusal.response.status == .forbidden || refusal.response.status == .seeOther { context.audit.refuse() }
+      throw refusal
     }
-    return (signedIn, form)
   }
 
   /// Whether the browser says the request came from the desk's own pages.
@@ -379,6 +392,7 @@ struct DeskMiddleware: RouterMiddleware {
         response = server.message(.internalServerError, "The page could not be made. Please try again later.")
       }
     }
+    if request.method == .post { await server.recordAudit(request, context: context, status: response.status) }
     for (name, value) in DeskHeaders.all {
       // A preview's frame, a received message's frame and its attachments bring a policy of
       // their own (PreviewFrame, ReceivedFrame): kept, not replaced.

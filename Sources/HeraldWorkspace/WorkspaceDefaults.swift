@@ -80,6 +80,8 @@ package enum WorkspaceDefaults {
     File(path: "Templates/desk/send.mustache", contents: PackageResources.send_mustache),
     File(path: "Templates/desk/send-confirm.mustache", contents: PackageResources.send_confirm_mustache),
     File(path: "Templates/desk/campaign.mustache", contents: PackageResources.campaign_mustache),
+    File(path: "Templates/desk/audit.mustache", contents: PackageResources.audit_mustache),
+    File(path: "Templates/desk/outbox.mustache", contents: PackageResources.outbox_mustache),
     File(path: "Templates/desk/desk.css", contents: PackageResources.desk_css),
     File(path: "Templates/desk/desk.js", contents: PackageResources.desk_js),
     // Writing a release.

@@ -22,7 +22,7 @@ struct Herald: AsyncParsableCommand {
     subcommands: [
       InitCommand.self, NewCommand.self, CheckCommand.self, PreviewCommand.self, ListsCommand.self, SubscribersCommand.self,
       SendCommand.self, DeliverCommand.self, OutboxCommand.self, InboxCommand.self, InquiriesCommand.self, ReportCommand.self,
-      PublishCommand.self, ServeCommand.self, SinkCommand.self, DKIMCommand.self, UsersCommand.self,
+      PublishCommand.self, ServeCommand.self, SinkCommand.self, DKIMCommand.self, UsersCommand.self, AuditCommand.self,
     ]
   )
 
@@ -41,17 +41,27 @@ struct Herald: AsyncParsableCommand {
       Terminal.warn(Terminal.paint("error:", .red, on: STDERR_FILENO) + " " + typo.message)
       Foundation.exit(ExitCode.validationFailure.rawValue)
     }
+    // A command that changes the workspace is recorded in its audit once it has run, with
+    // its outcome (AuditedCommand): here, so that no command's body has to.
+    var recorder: CommandAuditRecorder?
     do {
       var command = try parseAsRoot()
+      recorder = CommandAuditRecorder(command)
       if var command = command as? any AsyncParsableCommand {
         try await command.run()
       } else {
         try command.run()
       }
+      recorder?.finish(.done)
     } catch let error as any HeraldError {
+      recorder?.finish(.failed, problem: "\(type(of: error))")
       Terminal.report(error)
       Foundation.exit(ExitCode.failure.rawValue)
     } catch {
+      if let recorder {
+        let code = exitCode(for: error)
+        recorder.finish(code.isSuccess ? .done : .failed, problem: code.isSuccess ? nil : "exit \(code.rawValue)")
+      }
       exit(withError: error)
     }
   }

@@ -64,6 +64,11 @@ struct AccessibilityTests {
       .init("desk-subscriber-forget", "\(desk)/subscribers/1/forget", as: "admin"),
       .init("desk-suppressions", "\(desk)/suppressions", as: "admin"),
       .init("desk-lists", "\(desk)/lists", as: "admin"),
+      // The Outbox and the audit.
+      .init("desk-outbox", "\(desk)/outbox", as: "admin"),
+      .init("desk-outbox-as-viewer", "\(desk)/outbox", as: "viewer"),
+      .init("desk-audit", "\(desk)/audit", as: "admin"),
+      .init("desk-audit-wrong-day", "\(desk)/audit?from=yesterday", as: "admin", status: 422),
     ]
   }
 

@@ -30,6 +30,10 @@ struct DeskAccessTests {
     DeskRouteCase(method: .post, path: "/users/add", role: .admin, fields: [("name", "Added Person"), ("email", "added@example.org"), ("role", "viewer")]),
     DeskRouteCase(method: .post, path: "/users/role", role: .admin, fields: [("email", "viewer@example.org"), ("role", "admin")]),
     DeskRouteCase(method: .post, path: "/users/disable", role: .admin, fields: [("email", "viewer@example.org")]),
+    // The Outbox and the audit (the Outbox's forms, per role: DeskOutboxTests).
+    DeskRouteCase(method: .get, path: "/outbox", role: .viewer),
+    DeskRouteCase(method: .get, path: "/audit", role: .admin),
+    DeskRouteCase(method: .get, path: "/audit.csv", role: .admin),
   ]
 
   /// What the routes above would change, to see that a refused request changed nothing.

@@ -8,6 +8,13 @@ extension Outbox {
   /// (a page that shows a campaign's progress every few seconds reads only the new files).
   /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
   package func names(of campaign: CampaignID, known: Shared<[String: CampaignID]>) throws -> [State: [String]] {
+    try names(known: known).mapValues { names in names.filter { $0.campaign == campaign }.map(\.name) }
+  }
+
+  /// Every message's name in each state with its campaign, from the folders' listings and
+  /// `known` (a header is read only for a name not seen before; see `names(of:known:)`).
+  /// - Throws: `DeliveryError` `.corrupt` naming a damaged file, `.spool` on a disk error.
+  package func names(known: Shared<[String: CampaignID]>) throws -> [State: [(name: String, campaign: CampaignID)]] {
     var listed: [State: [String]] = [:]
     for state in State.allCases {
       listed[state] = try SpoolFiles.names(in: folder(state)).filter(OutboxMessage.isValidID)
@@ -29,7 +36,7 @@ extension Outbox {
       learned = true
     }
     if learned { known.withLock { $0 = seen } }
-    return listed.mapValues { names in names.filter { seen[$0] == campaign } }
+    return listed.mapValues { names in names.compactMap { name in seen[name].map { (name: name, campaign: $0) } } }
   }
 
   /// The messages with these names in `state`, read whole (with every attempt); a name that

@@ -31,13 +31,19 @@ extension DeskServer {
       }
       switch outcome {
       case .signedIn(let token, _, let user):
+        context.audit.signedIn(user)
         let next = self.accountTask(user) ?? .releases
         return self.redirect(next.path, headers: [.setCookie: self.cookie.setting(token)])
-      case .codeNeeded(let token, _, _):
+      case .codeNeeded(let token, _, let user):
+        context.audit.signedIn(user)
+        context.audit.detail("the password was right; the code is still to come")
         return self.redirect(DeskPage.signInCode.path, headers: [.setCookie: self.cookie.setting(token)])
       case .refused:
+        // What was typed is not recorded: the address field sometimes holds a password.
+        context.audit.detail("wrong address or password, or a disabled account")
         return self.page("sign-in", ["email": email, "problem": self.strings["desk_wrong"] ?? ""], for: nil, status: .unauthorized)
       case .throttled(let seconds):
+        context.audit.detail("too many failed sign-ins: wait \(seconds) s")
         var response = self.page(
           "sign-in",
           ["email": email, "problem": (self.strings["desk_throttled"] ?? "").replacingOccurrences(of: "{seconds}", with: "\(seconds)")],

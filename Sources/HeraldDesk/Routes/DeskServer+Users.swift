@@ -23,6 +23,8 @@ extension DeskServer {
       }
       do {
         let (user, password) = try await BlockingWork.run { try self.accounts.add(name: name, email: email, role: role, password: nil) }
+        context.audit.target("user \(user.id.rawValue)")
+        context.audit.detail("\(user.name), \(role.rawValue)")
         var added = self.userValues(user)
         added["password"] = password
         return try await self.usersPage(signedIn, values: ["added": added])
@@ -36,6 +38,7 @@ extension DeskServer {
     router.post("/users/role") { request, context in
       let (signedIn, form) = try await self.requireForm(.admin, request, context)
       let email = self.field(form, "email")
+      context.audit.target("user \(DeskUser.key(email))")
       guard let role = DeskRole(named: self.field(form, "role")) else {
         return try await self.usersPage(signedIn, values: ["problem": "Choose a role: \(DeskRole.names)."], status: .unprocessableContent)
       }
@@ -47,6 +50,7 @@ extension DeskServer {
       }
       do {
         _ = try await BlockingWork.run { try self.accounts.setRole(email: email, role) }
+        context.audit.detail("role \(role.rawValue)")
       } catch let error as DeskAccountError {
         return try await self.usersPage(signedIn, values: ["problem": Self.sentence(error.message)], status: .unprocessableContent)
       }
@@ -55,6 +59,7 @@ extension DeskServer {
     router.post("/users/disable") { request, context in
       let (signedIn, form) = try await self.requireForm(.admin, request, context)
       let email = self.field(form, "email")
+      context.audit.target("user \(DeskUser.key(email))")
       // An administrator who disabled themselves could lock the desk out of its users.
       guard DeskUser.key(email) != DeskUser.key(signedIn.user.email) else {
         return try await self.usersPage(signedIn, values: ["problem": "You cannot disable your own account; ask another administrator."], status: .unprocessableContent)

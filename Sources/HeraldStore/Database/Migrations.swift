@@ -494,6 +494,38 @@ enum Migrations {
       // Triggers keep the reports' figures as rows are written; see ReportTallies.
       try ReportTallies.create(in: db)
     }
+    migrator.registerMigration("desk 2: the audit of who did what") { db in
+      try db.execute(sql: """
+        -- Every state-changing action, from the desk, the command line or Herald's own
+        -- services: who, when, from where, what, on what, and how it ended. Append-only: the
+        -- triggers below refuse every UPDATE and DELETE. Personal data is never written here:
+        -- a subscriber is named by number, an address the store does not know by a hash.
+        CREATE TABLE audit (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at REAL NOT NULL,
+          actor_kind TEXT NOT NULL CHECK (actor_kind IN ('desk', 'cli', 'system')),
+          -- A desk user's number (NULL for the command line and the system).
+          actor_user INTEGER,
+          -- Their name at the time, the CLI's $HERALD_USER or login name, or the service.
+          actor TEXT NOT NULL,
+          -- The client address for the desk, "command line on HOST (tty)" for the CLI.
+          origin TEXT NOT NULL,
+          action TEXT NOT NULL,
+          target TEXT NOT NULL DEFAULT '',
+          outcome TEXT NOT NULL CHECK (outcome IN ('done', 'refused', 'failed')),
+          detail TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX audit_at ON audit(at);
+        -- Actors are compared without case ("claire durand" finds "Claire Durand").
+        CREATE INDEX audit_actor ON audit(actor COLLATE NOCASE, at);
+        CREATE INDEX audit_action ON audit(action, at);
+        CREATE INDEX audit_target ON audit(target, at);
+        CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit is append-only: its entries cannot be changed'); END;
+        CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit is append-only: its entries cannot be deleted'); END;
+        """)
+    }
     return migrator
   }
 }
