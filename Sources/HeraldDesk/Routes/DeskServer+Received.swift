@@ -15,7 +15,7 @@ extension DeskServer {
   func addReceivedMailRoutes(to router: Router<DeskContext>) {
     router.get(RouterPath(DeskRoute.inbox.pattern)) { request, _ in
       let signedIn = try await self.require(.viewer, request)
-      let query = Self.queryValues(request)
+      let query = DeskQuery(request)
       let kind = query["class"].flatMap(InboundClass.init(rawValue:))
       let before = query["before"].flatMap(Int64.init).flatMap { $0 > 0 ? $0 : nil }
       let values = try await self.pageValues { try self.inboxValues(kind: kind, before: before) }
@@ -104,20 +104,6 @@ extension DeskServer {
       throw DeskRefusal(message(.notFound, "There is no received message \(id)."))
     }
     return (record, try? ReceivedMail.load(record, root: mailroom.workspace.root))
-  }
-
-  /// The values of a query string, decoded as a browser's GET form sends them, control
-  /// characters removed; the first of a name given twice.
-  static func queryValues(_ request: Request) -> [String: String] {
-    var values: [String: String] = [:]
-    for pair in (request.uri.query ?? "").split(separator: "&") {
-      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
-      let decoded = raw.removingPercentEncoding ?? raw
-      let cleaned = String(String.UnicodeScalarView(decoded.unicodeScalars.filter { !isInvisibleControl($0) }))
-      if values[String(parts[0])] == nil { values[String(parts[0])] = cleaned.trimmingCharacters(in: .whitespaces) }
-    }
-    return values
   }
 
   // MARK: The list

@@ -14,7 +14,7 @@ extension DeskServer {
   func addSubscriberRoutes(to router: Router<DeskContext>) {
     router.get(RouterPath(DeskRoute.subscribers.pattern)) { request, _ in
       let signedIn = try await self.require(.viewer, request)
-      let query = Self.queryValues(request)
+      let query = DeskQuery(request)
       let term = query["q"] ?? ""
       let before = query["before"].flatMap(Int64.init)
       let found = try await BlockingWork.run { try self.mailroom.store.searchSubscribers(term, before: before) }
@@ -276,20 +276,5 @@ extension DeskServer {
         "lists": lists.map { list -> [String: Any] in ["name": list.name, "title": list.title, "selected": list.name == chosen] },
         "pending": form["status"] == "pending", "no_lists": lists.isEmpty,
       ], for: signedIn, status: status)
-  }
-
-  /// The query of a GET form as a browser sends it (`+` a space, percent-encoded bytes),
-  /// control and bidirectional characters removed, trimmed; the first value of each name.
-  static func queryValues(_ request: Request) -> [String: String] {
-    var values: [String: String] = [:]
-    for pair in (request.uri.query ?? "").split(separator: "&") {
-      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      let name = String(parts[0])
-      let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
-      let decoded = raw.removingPercentEncoding ?? raw
-      let cleaned = String(String.UnicodeScalarView(decoded.unicodeScalars.filter { !DeskServer.isInvisibleControl($0) }))
-      if values[name] == nil { values[name] = cleaned.trimmingCharacters(in: .whitespaces) }
-    }
-    return values
   }
 }
