@@ -37,6 +37,7 @@ package enum AuditAction: String, Sendable, Hashable, CaseIterable, Codable {
   case inquiryPriority = "inquiry.priority"
   case inquiryReplyPreview = "inquiry.reply-preview"
   case inquiryReply = "inquiry.reply"
+  case inquiryRemind = "inquiry.remind"
   case inboxImport = "inbox.import"
   case inboxFetch = "inbox.fetch"
   case inboxReclassify = "inbox.reclassify"

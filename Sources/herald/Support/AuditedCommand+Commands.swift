@@ -84,6 +84,13 @@ extension InquiriesCommand.Status: AuditedCommand, WorkspaceCommand {
   var audit: CommandAudit { .records(.inquiryStatus, target: .text("inquiry \(id)"), detail: "status \(status.rawValue)") }
 }
 extension InquiriesCommand.Reply: AuditedCommand, WorkspaceCommand { var audit: CommandAudit { .records(.inquiryReply, target: .text("inquiry \(id)")) } }
+extension InquiriesCommand.Due: AuditedCommand, WorkspaceCommand {
+  var audit: CommandAudit { .records(.inquiryDeadline, target: .text("inquiry \(id)"), detail: "due \(when)") }
+}
+extension InquiriesCommand.Priority: AuditedCommand, WorkspaceCommand {
+  var audit: CommandAudit { .records(.inquiryPriority, target: .text("inquiry \(id)"), detail: "priority \(priority.rawValue)") }
+}
+extension InquiriesCommand.Remind: AuditedCommand, WorkspaceCommand { var audit: CommandAudit { .records(.inquiryRemind) } }
 
 extension InboxCommand.List: AuditedCommand, WorkspaceCommand { var audit: CommandAudit { .readOnly } }
 extension InboxCommand.Show: AuditedCommand, WorkspaceCommand { var audit: CommandAudit { .readOnly } }
