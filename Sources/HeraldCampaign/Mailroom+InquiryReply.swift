@@ -51,9 +51,24 @@ extension Mailroom {
       : nil
     let composed = ComposedReply(
       markdown: markdown, from: settings.replyTo ?? settings.from, to: to, subject: inquiry.subject, inReplyTo: question.messageID,
-      references: entries.compactMap(\.messageID), settings: settings, stamp: MessageStamp.now(at: now), quoting: quoted)
+      references: parentThread(of: question) + entries.compactMap(\.messageID), settings: settings, stamp: MessageStamp.now(at: now), quoting: quoted)
     let subject = ComposedReply.isReply(inquiry.subject) ? inquiry.subject : "Re: " + inquiry.subject
     return InquiryReplyDraft(inquiry: inquiry, composed: composed, to: to, subject: subject, at: now)
+  }
+
+  /// The thread the journalist's message itself answered, oldest first (RFC 5322 §3.6.4: the
+  /// parent's References, else its In-Reply-To): their answer to a release keeps the
+  /// release's own message at the head of our reply's References, so that mail clients
+  /// thread all three. Read from the message the inbox kept; empty when it is not there.
+  func parentThread(of question: InquiryEntry) -> [String] {
+    guard let inbound = question.inbound, let record = try? store.inbound(id: inbound) else { return [] }
+    let path = record.rawFile
+    guard !path.hasPrefix("/"), !path.split(separator: "/").contains(".."),
+      let data = FileManager.default.contents(atPath: workspace.root.appendingPathComponent(path).path)
+    else { return [] }
+    // Only the header is read: the body can be megabytes.
+    let header = ReceivedMessage(parsingHeaderOf: [UInt8](data.prefix(256 * 1024)))
+    return header.references.isEmpty ? header.inReplyTo : header.references
   }
 
   /// Sends a drafted reply: signed and written to the Outbox, delivered at once with

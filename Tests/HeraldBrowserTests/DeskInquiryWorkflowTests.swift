@@ -58,7 +58,7 @@ struct DeskInquiryWorkflowTests {
     let release = ServedWorkspace.sampleRelease
 
     // The release goes out; a journalist who got it answers it from their mail client.
-    let sent = try HeraldProcess.run(["send", release, "--smtp", relay, "--yes"], in: site.root)
+    let sent = try HeraldProcess.run(["send", "Releases/\(release)", "--smtp", relay, "--yes"], in: site.root)
     try #require(sent.status == 0, "\(sent.stderr)")
     let copy = try #require(try SinkMessage.all(in: sinkFolder).first { $0.subject.contains("drinking water") })
     let journalist = copy.address

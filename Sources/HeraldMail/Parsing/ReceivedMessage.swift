@@ -18,6 +18,12 @@ public struct ReceivedMessage: Sendable {
     self = bytes.withUnsafeBufferPointer { MessageParser.parseMessage($0, depth: 0, headersOnly: false) }
   }
 
+  /// Parses only a message's header, its body left unread: for a few fields of a message
+  /// kept on disk (its References, say) without decoding its parts.
+  public init(parsingHeaderOf bytes: [UInt8]) {
+    self = bytes.withUnsafeBufferPointer { MessageParser.parseMessage($0, depth: 0, headersOnly: true) }
+  }
+
   init(root: ReceivedPart, problems: [String]) {
     self.root = root
     self.problems = problems
