@@ -133,16 +133,24 @@ extension SubscriberStore {
 }
 
 extension SubscriberStore {
-  /// The releases the delivery log has messages sent for, by slug, with how many and the
-  /// last time (the desk's releases page).
+  /// The releases that reached someone, by slug: how many subscribers' last attempt the relay
+  /// accepted, and the hour of the last attempt (the desk's releases page). Read from the
+  /// report's tallies (`ReportTallies`), kept as deliveries are recorded: the page never
+  /// scans the delivery log.
   package func sentReleases() throws -> [String: (count: Int, last: Date)] {
     try read { db in
+      var last: [String: Date] = [:]
+      for row in try Row.fetchAll(db, sql: """
+        SELECT release, MAX(CAST(key AS INTEGER)) FROM report_tally WHERE figure = 'hour' AND campaign = '' GROUP BY release
+        """) {
+        last[row[0]] = Date(timeIntervalSince1970: TimeInterval(row[1] as Int64) * 3600)
+      }
       var sent: [String: (count: Int, last: Date)] = [:]
-      for row in try Row.fetchAll(db, sql: "SELECT release, COUNT(*), MAX(at) FROM delivery WHERE outcome = 'sent' GROUP BY release") {
+      for row in try Row.fetchAll(db, sql: """
+        SELECT release, count FROM report_tally WHERE figure = 'outcome' AND campaign = '' AND detail = 'sent' AND count > 0
+        """) {
         let release: String = row[0]
-        let count: Int = row[1]
-        let last: Double = row[2]
-        sent[release] = (count: count, last: Date(timeIntervalSince1970: last))
+        sent[release] = (count: row[1], last: last[release] ?? .distantPast)
       }
       return sent
     }

@@ -237,6 +237,28 @@ def keyboard_walk(page, limit: int = 80) -> list[dict]:
     return reached
 
 
+class Steps:
+    """What a workflow's steps saw: a screenshot of each into `artefacts`, and axe's WCAG 2.1
+    A/AA findings that block (serious, critical), named by step."""
+
+    def __init__(self, artefacts: str) -> None:
+        self.artefacts = artefacts
+        self.shots: list[str] = []
+        self.violations: list[str] = []
+
+    def shoot(self, page, name: str) -> None:
+        self.shots.append(screenshot(page, self.artefacts, name))
+        for violation in axe(page):
+            if violation["impact"] in BLOCKING_IMPACTS:
+                targets = ", ".join(t for node in violation["nodes"] for t in node["target"])[:300]
+                self.violations.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
+
+
+def text(page, selector: str) -> str:
+    """The visible text of what `selector` finds, joined by spaces."""
+    return " ".join(t.strip() for t in page.locator(selector).all_inner_texts())
+
+
 def screenshot(page, artefacts: str, name: str) -> str:
     """A PNG of the whole page (not only the window) in the folder `artefacts`, named
     NAME.png; returns its path."""

@@ -18,25 +18,16 @@ import re
 import desk_browser
 
 
-def text(page, selector: str) -> str:
-    return " ".join(t.strip() for t in page.locator(selector).all_inner_texts())
+text = desk_browser.text
 
 
 def main() -> None:
     request = desk_browser.read_request()
     desk = request["desk"].rstrip("/")
     artefacts = request["artefacts"]
-    shots: list[str] = []
-    violations: list[str] = []
-    result: dict = {"screenshots": shots, "violations": violations}
-
-    def shoot(page, name: str) -> None:
-        """A screenshot of the step, and axe's WCAG 2.1 A/AA findings that block (serious, critical)."""
-        shots.append(desk_browser.screenshot(page, artefacts, name))
-        for violation in desk_browser.axe(page):
-            if violation["impact"] in desk_browser.BLOCKING_IMPACTS:
-                targets = ", ".join(t for node in violation["nodes"] for t in node["target"])[:300]
-                violations.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
+    steps = desk_browser.Steps(artefacts)
+    shoot = steps.shoot
+    result: dict = {"screenshots": steps.shots, "violations": steps.violations}
 
     with desk_browser.session() as browser:
         # The editor: the shared inbox, the question, and who answers it.

@@ -24,27 +24,16 @@ def count(page, selector: str) -> int:
     return page.locator(selector).count()
 
 
-def text(page, selector: str) -> str:
-    return " ".join(t.strip() for t in page.locator(selector).all_inner_texts())
+text = desk_browser.text
 
 
 def main() -> None:
     request = desk_browser.read_request()
     desk = request["desk"].rstrip("/")
     artefacts = request["artefacts"]
-    shots: list[str] = []
-    result: dict = {"screenshots": shots}
-
-    violations: list[str] = []
-    result["violations"] = violations
-
-    def shoot(page, name: str) -> None:
-        """A screenshot of the step, and axe's WCAG 2.1 A/AA findings that block (serious, critical)."""
-        shots.append(desk_browser.screenshot(page, artefacts, name))
-        for violation in desk_browser.axe(page):
-            if violation["impact"] in desk_browser.BLOCKING_IMPACTS:
-                targets = ", ".join(t for node in violation["nodes"] for t in node["target"])[:300]
-                violations.append(f"{name}: {violation['id']} ({violation['impact']}): {violation['help']}: {targets}")
+    steps = desk_browser.Steps(artefacts)
+    shoot = steps.shoot
+    result: dict = {"screenshots": steps.shots, "violations": steps.violations}
 
     with desk_browser.session() as browser:
         page = browser.new_page("desktop", "sender")
@@ -125,7 +114,7 @@ def main() -> None:
         page.locator("iframe").first.content_frame.locator("body").wait_for()
         path = f"{artefacts}/09b-preview-email-frame-1280x800.png"
         page.screenshot(path=path)
-        shots.append(path)
+        steps.shots.append(path)
 
         # The plan, the confirmation that names the number, and the send.
         page.goto(f"{desk}/releases/{file}/send")

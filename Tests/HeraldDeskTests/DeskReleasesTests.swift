@@ -36,6 +36,31 @@ struct DeskReleasesTests {
     }
   }
 
+  /// "Sent" comes from the report's tallies, kept as deliveries are recorded: a deferral
+  /// alone is not sent; the relay's acceptance is, with the hour of the last attempt.
+  @Test func aReleaseIsShownSentOnceTheRelayAcceptedItForSomeone() async throws {
+    let fixture = try DeskFixture()
+    let store = fixture.mailroom.store
+    _ = try store.createList(name: "reporters")
+    try store.addSubscriber(email: "reader@example.org", list: "reporters", source: .commandLine("test"))
+    let reader = try #require(try store.subscriber(address: "reader@example.org")).id
+    let campaign: CampaignID = "2020-03-31-water-report-1800000000"
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    try store.recordDeliveries([.init(subscriber: reader, campaign: campaign, list: "reporters", outcome: .deferred, reply: "451 4.7.1 later", at: start)])
+    #expect(try store.sentReleases()["2020-03-31-water-report"] == nil)
+    try await fixture.test { client in
+      let browser = try await client.signIn("viewer@example.org")
+      #expect(!(try await client.execute(uri: "/", method: .get, headers: browser.headers())).text.contains(">Sent<"))
+      try store.recordDeliveries([
+        .init(subscriber: reader, campaign: campaign, list: "reporters", outcome: .sent, reply: "250 Ok", at: start.addingTimeInterval(7200))
+      ])
+      let sent = try #require(try store.sentReleases()["2020-03-31-water-report"])
+      #expect(sent.count == 1)
+      #expect(sent.last == start.addingTimeInterval(7200))
+      #expect((try await client.execute(uri: "/", method: .get, headers: browser.headers())).text.contains(">Sent<"))
+    }
+  }
+
   @Test func thePagesAreInTheWorkspacesLanguage() async throws {
     let fixture = try DeskFixture(web: ["  language: de"])
     try await fixture.test { client in

@@ -69,6 +69,24 @@ extension DeskServer {
     return signedIn
   }
 
+  /// The parser of a multipart upload of at most `limit` bytes, after the checks every upload
+  /// shares: a declared length over the limit is refused at once (413), a body that is not
+  /// multipart with a boundary is refused (415). With it, the refusal to throw when the body
+  /// turns out larger than the limit as it arrives.
+  func multipartUpload(_ request: Request, limit: Int, signedIn: DeskSignedIn) throws -> (parser: MultipartFormParser, tooLarge: DeskRefusal) {
+    let tooLarge = DeskRefusal(page("forbidden", [
+      "heading": strings["desk_files_too_large_heading"] ?? "Too large",
+      "message": (strings["desk_files_too_large"] ?? "The upload is larger than {limit}, the most the desk takes at once. Nothing was saved.")
+        .replacingOccurrences(of: "{limit}", with: ByteCount.formatted(limit)),
+    ], for: signedIn, status: .contentTooLarge))
+    if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
+    do {
+      return (try MultipartFormParser(contentType: request.headers[.contentType]), tooLarge)
+    } catch let error as FormBodyError {
+      throw DeskRefusal(message(.unsupportedMediaType, Self.sentence(error.message)))
+    }
+  }
+
   /// Reads a multipart upload as it arrives, each file into a temporary file in the folder,
   /// kept under a safe free name once whole and recognised, otherwise removed. The form's
   /// token must come before the files (the page's form puts it first), so that nothing of a
@@ -76,18 +94,7 @@ extension DeskServer {
   /// - Returns: per file, what was saved (path, type, size, Markdown) or why not.
   func receiveUpload(_ request: Request, into folder: ReleaseFolder, signedIn: DeskSignedIn) async throws -> [[String: Any]] {
     let limit = uploadLimit
-    let tooLarge = DeskRefusal(page("forbidden", [
-      "heading": strings["desk_files_too_large_heading"] ?? "Too large",
-      "message": (strings["desk_files_too_large"] ?? "The upload is larger than {limit}, the most the desk takes at once. Nothing was saved.")
-        .replacingOccurrences(of: "{limit}", with: ByteCount.formatted(limit)),
-    ], for: signedIn, status: .contentTooLarge))
-    if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
-    var parser: MultipartFormParser
-    do {
-      parser = try MultipartFormParser(contentType: request.headers[.contentType])
-    } catch let error as FormBodyError {
-      throw DeskRefusal(message(.unsupportedMediaType, Self.sentence(error.message)))
-    }
+    var (parser, tooLarge) = try multipartUpload(request, limit: limit, signedIn: signedIn)
     var received = 0
     var token: [UInt8] = []
     var current: (part: MultipartFormParser.Part, upload: ReleaseUpload?)?

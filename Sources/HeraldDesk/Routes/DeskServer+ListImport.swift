@@ -181,18 +181,7 @@ extension DeskServer {
   /// before the token is checked, and no file is left when the request fails.
   func receiveImport(_ request: Request, signedIn: DeskSignedIn) async throws -> (fields: [String: String], file: (url: URL, name: String)?) {
     let limit = DeskImports.uploadLimit
-    let tooLarge = DeskRefusal(page("forbidden", [
-      "heading": strings["desk_files_too_large_heading"] ?? "Too large",
-      "message": (strings["desk_files_too_large"] ?? "The upload is larger than {limit}, the most the desk takes at once. Nothing was saved.")
-        .replacingOccurrences(of: "{limit}", with: ByteCount.formatted(limit)),
-    ], for: signedIn, status: .contentTooLarge))
-    if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw tooLarge }
-    var parser: MultipartFormParser
-    do {
-      parser = try MultipartFormParser(contentType: request.headers[.contentType])
-    } catch let error as FormBodyError {
-      throw DeskRefusal(message(.unsupportedMediaType, Self.sentence(error.message)))
-    }
+    var (parser, tooLarge) = try multipartUpload(request, limit: limit, signedIn: signedIn)
     let expired = DeskRefusal(forbidden(signedIn, message: strings["desk_form_expired"]))
     var fields: [String: [UInt8]] = [:]
     var current: MultipartFormParser.Part?
