@@ -22,6 +22,10 @@ final class DeskCache: @unchecked Sendable {  // every access holds the lock
     static let preview: TimeInterval = 30
     /// A plan: the audience counted over the whole store (made again in the background).
     static let plan: TimeInterval = 30
+    /// What the store's pages read — a page of inquiries, a search's subscribers, a
+    /// subscriber's record — under the store's generation: the desk's own changes show at
+    /// once, another process's (`herald inbox import` from a terminal) within this.
+    static let store: TimeInterval = 2
   }
 
   private struct Entry {

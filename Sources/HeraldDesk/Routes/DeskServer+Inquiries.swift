@@ -122,8 +122,13 @@ extension DeskServer {
     filter.page = max(0, min(Int(query["page"] ?? "") ?? 1, 100_000) - 1)
     let me = signedIn.user.id
     let chosen = filter
+    // Kept for a moment under the store's generation: a busy inbox is read once, not per
+    // request (the ages and deadlines are told from the clock when the page is made).
+    let key = "inquiries:" + String(reflecting: chosen)
     let found = try await BlockingWork.run { () -> (InquiryPage, [String], [DeskUser]) in
-      (try self.mailroom.store.inquiryPage(chosen), try self.mailroom.store.inquiryReleases(), try self.accounts.users().filter { !$0.disabled })
+      try self.cache.value(key, fingerprint: [String(self.mailroom.store.generation)], lifetime: DeskCache.Lifetime.store) {
+        (try self.mailroom.store.inquiryPage(chosen), try self.mailroom.store.inquiryReleases(), try self.accounts.users().filter { !$0.disabled })
+      }
     }
     let (listed, releases, users) = found
     let now = mailroom.clock.now

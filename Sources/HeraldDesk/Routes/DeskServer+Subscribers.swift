@@ -17,7 +17,13 @@ extension DeskServer {
       let query = DeskQuery(request)
       let term = query["q"] ?? ""
       let before = query["before"].flatMap(Int64.init)
-      let found = try await BlockingWork.run { try self.mailroom.store.searchSubscribers(term, before: before) }
+      // A search asked again (paging back, another colleague) is read once per moment.
+      let key = "search:\(before.map(String.init) ?? "")|" + term
+      let found = try await BlockingWork.run {
+        try self.cache.value(key, fingerprint: [String(self.mailroom.store.generation)], lifetime: DeskCache.Lifetime.store) {
+          try self.mailroom.store.searchSubscribers(term, before: before)
+        }
+      }
       var values: [String: Any] = [
         "q": term, "searched": !term.isEmpty, "results": found.results.map(self.searchEntry), "none": found.results.isEmpty,
       ]
@@ -188,7 +194,13 @@ extension DeskServer {
   func subscriberPage(
     _ signedIn: DeskSignedIn, _ id: SubscriberID, notice: String? = nil, errors: [String: String] = [:], status: HTTPResponse.Status = .ok
   ) async throws -> Response {
-    guard let record = try await BlockingWork.run({ try self.mailroom.store.record(subscriber: id) }) else { throw HTTPError(.notFound) }
+    let key = "subscriber:\(id.rawValue)"
+    let kept = try await BlockingWork.run {
+      try self.cache.value(key, fingerprint: [String(self.mailroom.store.generation)], lifetime: DeskCache.Lifetime.store) {
+        try self.mailroom.store.record(subscriber: id)
+      }
+    }
+    guard let record = kept else { throw HTTPError(.notFound) }
     let time = LocalTime(timeZone: mailroom.configuration.compose.timeZone)
     let subscriber = record.profile.subscriber
     var values: [String: Any] = [
