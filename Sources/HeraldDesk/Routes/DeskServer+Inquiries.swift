@@ -17,7 +17,10 @@ extension DeskServer {
   func addInquiryRoutes(to router: Router<DeskContext>) {
     router.get(RouterPath(DeskRoute.inquiries.pattern)) { request, _ in
       let signedIn = try await self.require(.viewer, request)
-      return try await self.inquiriesPage(signedIn, query: DeskQuery(request))
+      let query = DeskQuery(request)
+      return try await self.keptPage("inquiries", for: signedIn, key: request.uri.query ?? "") {
+        try self.inquiriesValues(signedIn, query: query)
+      }
     }
     router.get(RouterPath(DeskRoute.inquiry.pattern)) { request, context in
       let signedIn = try await self.require(.viewer, request)
@@ -97,8 +100,9 @@ extension DeskServer {
 
   // MARK: The list
 
-  /// The inbox page: counts per status, the filters (a GET form), a page of inquiries.
-  func inquiriesPage(_ signedIn: DeskSignedIn, query: DeskQuery) async throws -> Response {
+  /// The inbox page's values: counts per status, the filters (a GET form), a page of
+  /// inquiries. Blocking work (the store).
+  func inquiriesValues(_ signedIn: DeskSignedIn, query: DeskQuery) throws -> [String: Any] {
     var errors: [String: String] = [:]
     var filter = InquiryFilter()
     let statusValue = query["status"] ?? ""
@@ -122,15 +126,9 @@ extension DeskServer {
     filter.page = max(0, min(Int(query["page"] ?? "") ?? 1, 100_000) - 1)
     let me = signedIn.user.id
     let chosen = filter
-    // Kept for a moment under the store's generation: a busy inbox is read once, not per
-    // request (the ages and deadlines are told from the clock when the page is made).
-    let key = "inquiries:" + String(reflecting: chosen)
-    let found = try await BlockingWork.run { () -> (InquiryPage, [String], [DeskUser]) in
-      try self.cache.value(key, fingerprint: [String(self.mailroom.store.generation)], lifetime: DeskCache.Lifetime.store) {
-        (try self.mailroom.store.inquiryPage(chosen), try self.mailroom.store.inquiryReleases(), try self.accounts.users().filter { !$0.disabled })
-      }
-    }
-    let (listed, releases, users) = found
+    let listed = try mailroom.store.inquiryPage(chosen)
+    let releases = try mailroom.store.inquiryReleases()
+    let users = try accounts.users().filter { !$0.disabled }
     let now = mailroom.clock.now
     let time = DeskTimes(timeZone: mailroom.configuration.compose.timeZone)
     let link = { (status: String?, pageNumber: Int?) -> String in
@@ -170,7 +168,7 @@ extension DeskServer {
     ]
     if filter.page > 0 { values["previous"] = link(statusValue.isEmpty ? nil : statusValue, filter.page) }
     if filter.page + 1 < pages { values["next"] = link(statusValue.isEmpty ? nil : statusValue, filter.page + 2) }
-    return page("inquiries", values, for: signedIn)
+    return values
   }
 
   /// What the list shows of one inquiry.

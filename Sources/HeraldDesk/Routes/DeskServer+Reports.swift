@@ -22,7 +22,7 @@ extension DeskServer {
     router.get(RouterPath(DeskRoute.releaseReport.pattern)) { request, context in
       let signedIn = try await self.require(.viewer, request)
       let file = try self.releaseFile(context)
-      let values = try await self.pageValues {
+      return try await self.keptPage("report", for: signedIn, key: file.name, fingerprint: self.fingerprint(ofRelease: file.name)) {
         let slug = Release.slug(naming: file.name)
         let figures = try self.figures(slug, campaign: nil)
         var values = self.reportValues(figures)
@@ -36,7 +36,6 @@ extension DeskServer {
         values["has_campaigns"] = !figures.campaigns.isEmpty
         return values
       }
-      return self.page("report", values, for: signedIn)
     }
     router.get(RouterPath(DeskRoute.releaseReportCSV.pattern)) { request, context in
       _ = try await self.require(.viewer, request)

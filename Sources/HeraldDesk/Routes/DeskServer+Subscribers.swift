@@ -17,22 +17,20 @@ extension DeskServer {
       let query = DeskQuery(request)
       let term = query["q"] ?? ""
       let before = query["before"].flatMap(Int64.init)
-      // A search asked again (paging back, another colleague) is read once per moment.
-      let key = "search:\(before.map(String.init) ?? "")|" + term
-      let found = try await BlockingWork.run {
-        try self.cache.value(key, fingerprint: [String(self.mailroom.store.generation)], lifetime: DeskCache.Lifetime.store) {
-          try self.mailroom.store.searchSubscribers(term, before: before)
+      // A search asked again (paging back, a colleague, the next keystroke's page) is read
+      // and rendered once per moment.
+      return try await self.keptPage("subscribers", for: signedIn, key: request.uri.query ?? "") {
+        let found = try self.mailroom.store.searchSubscribers(term, before: before)
+        var values: [String: Any] = [
+          "q": term, "searched": !term.isEmpty, "results": found.results.map(self.searchEntry), "none": found.results.isEmpty,
+        ]
+        if let next = found.next {
+          values["next"] = DeskPage.subscribers(search: term.isEmpty ? nil : term, before: next).path
         }
+        if term.count > SubscriberStore.searchTextLimit { values["shortened"] = true }
+        if signedIn.user.role.allows(.editor) { values["new_subscriber"] = DeskPage.newSubscriber.path }
+        return values
       }
-      var values: [String: Any] = [
-        "q": term, "searched": !term.isEmpty, "results": found.results.map(self.searchEntry), "none": found.results.isEmpty,
-      ]
-      if let next = found.next {
-        values["next"] = DeskPage.subscribers(search: term.isEmpty ? nil : term, before: next).path
-      }
-      if term.count > SubscriberStore.searchTextLimit { values["shortened"] = true }
-      if signedIn.user.role.allows(.editor) { values["new_subscriber"] = DeskPage.newSubscriber.path }
-      return self.page("subscribers", values, for: signedIn)
     }
     router.get(RouterPath(DeskRoute.newSubscriber.pattern)) { request, _ in
       let signedIn = try await self.require(.editor, request)
