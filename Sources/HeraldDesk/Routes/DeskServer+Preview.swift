@@ -18,18 +18,9 @@ struct PreviewRequest: Sendable {
   /// The language ("language"), nil for the one the recipient gets.
   var language: String?
 
-  /// The request's query, `as`, `list` and `language` read as a browser's GET form sends
-  /// them (`+` a space, percent-encoded bytes), control characters removed.
+  /// The request's query, `as`, `list` and `language`, read as `DeskQuery` reads a GET form.
   init(_ request: Request, defaultAddress: String) {
-    var values: [String: String] = [:]
-    for pair in (request.uri.query ?? "").split(separator: "&") {
-      let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      let name = String(parts[0])
-      let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
-      let decoded = raw.removingPercentEncoding ?? raw
-      let cleaned = String(String.UnicodeScalarView(decoded.unicodeScalars.filter { !DeskServer.isInvisibleControl($0) }))
-      if values[name] == nil { values[name] = cleaned.trimmingCharacters(in: .whitespaces) }
-    }
+    let values = DeskQuery(request)
     address = values["as"].flatMap { $0.isEmpty ? nil : $0 } ?? defaultAddress
     list = values["list"].flatMap { $0.isEmpty ? nil : $0 }
     language = values["language"].flatMap { $0.isEmpty ? nil : $0 }
