@@ -97,8 +97,15 @@ struct PressKitCommandTests {
     let sent = try herald("send", Self.sample, "--smtp", "smtp://127.0.0.1:\(port)", "--yes")
     #expect(sent.status == 0, "\(sent.stdout)\(sent.stderr)")
 
-    let name = try #require(try FileManager.default.contentsOfDirectory(atPath: maildir.path).first { $0.hasSuffix(".eml") })
-    let message = try inspectMessage(Array(try Data(contentsOf: maildir.appendingPathComponent(name))))
+    // An English reader's message (one reader of the sample list gets the Russian translation,
+    // and the folder's order is the file system's).
+    let names = try FileManager.default.contentsOfDirectory(atPath: maildir.path).filter { $0.hasSuffix(".eml") }.sorted()
+    var english: InspectedMessage?
+    for name in names where english == nil {
+      let candidate = try inspectMessage(Array(try Data(contentsOf: maildir.appendingPathComponent(name))))
+      if (candidate.parts.first { $0.contentType == "text/html" }?.content ?? "").contains("<html lang=\"en\"") { english = candidate }
+    }
+    let message = try #require(english, "no English message among \(names.count)")
     #expect(message.defects.isEmpty)
     let html = message.parts.first { $0.contentType == "text/html" }?.content ?? ""
     let text = message.parts.first { $0.contentType == "text/plain" }?.content ?? ""
